@@ -1,0 +1,68 @@
+import fp from 'fastify-plugin'
+import type { FastifyRequest } from 'fastify'
+import type { Role } from '@mashangjian/shared'
+import { AppError } from '../errors/app-error'
+import { problems } from '../errors/problem-responses'
+import { actorFromClaims, type AccessClaims, type Actor } from './actor'
+
+/** Who may call a route: anyone, or signed-in users with one of these roles. */
+export type Access = 'public' | readonly Role[]
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access
+  }
+  interface FastifyRequest {
+    actor: Actor | null
+  }
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: AccessClaims
+    user: AccessClaims
+  }
+}
+
+export const ADMINS = ['station_admin', 'committee_admin', 'system_admin'] as const satisfies readonly Role[]
+export const COMMITTEE_ADMINS = ['committee_admin', 'system_admin'] as const satisfies readonly Role[]
+export const SIGNED_IN = ['member', ...ADMINS] as const satisfies readonly Role[]
+
+/** The actor of a guarded route; only for handlers whose route is not public. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new AppError('UNAUTHENTICATED')
+  return request.actor
+}
+
+/**
+ * Every API route states who may call it in `config.access`; a route without one fails at startup, so no
+ * endpoint is open by oversight. Role is checked here; which committee or station a resource belongs to is
+ * checked by the service (see scope.ts), because only it has loaded the resource.
+ */
+export const accessGuard = fp(async (app) => {
+  app.decorateRequest('actor', null)
+
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/')) return
+    const access = route.config?.access
+    if (!access) throw new Error(`${route.method} ${route.url} must declare config.access`)
+    if (access !== 'public') {
+      route.schema = {
+        ...route.schema,
+        security: [{ bearerAuth: [] }],
+        response: { ...problems(401, 403), ...(route.schema?.response as object | undefined) },
+      }
+    }
+  })
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access
+    if (!access || access === 'public') return
+    const claims = await request.jwtVerify<AccessClaims>()
+    const actor = actorFromClaims(claims)
+    if (!access.includes(actor.role)) {
+      throw new AppError('FORBIDDEN', `This needs one of the roles: ${access.join(', ')}.`)
+    }
+    request.actor = actor
+  })
+}, { name: 'access-guard' })

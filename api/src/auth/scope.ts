@@ -1,0 +1,20 @@
+import type { Actor } from './actor'
+
+/**
+ * Scope rules shared by every service. Out-of-scope resources are reported as not found by callers, so
+ * nobody learns what exists in another committee (DESIGN.md §2).
+ */
+
+/** `path` is the committee's ancestor ids and its own, '/'-joined: an admin sees their committee's subtree. */
+export function committeeInScope(actor: Actor, committeePath: string): boolean {
+  if (actor.role === 'system_admin') return true
+  if (!actor.committeeId) return false
+  if (actor.role === 'committee_admin') return committeePath.split('/').includes(actor.committeeId)
+  // Station admins and members act only inside their own committee.
+  return committeePath.split('/').at(-1) === actor.committeeId
+}
+
+export function stationInScope(actor: Actor, station: { id: string; committeePath: string }): boolean {
+  if (actor.role === 'system_admin' || actor.role === 'committee_admin') return committeeInScope(actor, station.committeePath)
+  return actor.stationIds.includes(station.id)
+}

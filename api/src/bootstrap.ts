@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify'
+import { loadConfig } from './config/load-config'
+import { StartupError } from './config/startup-error'
+import type { Config } from './config/config-schema'
+import { openDatabase, type Database } from './db/database'
+import { migrate } from './db/migrate'
+import { createPiiCipher } from './privacy/pii-cipher'
+import { isEmpty, seedDemo } from './seed/seed-demo'
+import { formatDemoBanner, readDemoSummary } from './seed/demo-summary'
+import { systemClock } from './clock'
+import { buildApp } from './app'
+
+/** Opens the database and brings it up to date; the demo county is seeded into an empty one. */
+export async function prepareDatabase(config: Config): Promise<Database> {
+  const database = await openDatabase(config)
+  try {
+    await migrate(database)
+    if (config.seedDemo && (await isEmpty(database.db))) {
+      await seedDemo(database.db, { cipher: createPiiCipher(config.secrets.piiKey), clock: systemClock })
+    }
+    return database
+  } catch (err) {
+    await database.close().catch(() => {})
+    if (err instanceof StartupError) throw err
+    throw new StartupError(`Preparing the database failed: ${(err as Error).message}`)
+  }
+}
+
+/** Starts the server and stops it cleanly on SIGTERM/SIGINT: stop accepting, drain requests, close the database. */
+export async function start(env: NodeJS.ProcessEnv = process.env): Promise<FastifyInstance> {
+  const config = loadConfig(env)
+  const database = await prepareDatabase(config)
+  const app = await buildApp({ config, database, logger: { level: config.logLevel } })
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (err) {
+    await app.close().catch(() => {})
+    await database.close().catch(() => {})
+    const code = (err as NodeJS.ErrnoException).code
+    throw new StartupError(code === 'EADDRINUSE' ? `Port ${config.port} is already in use; stop the other server or set PORT` : `Cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`)
+  }
+
+  const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`
+  const lines = [`Mashangjian is running at http://localhost:${config.port} (API docs: /docs) on ${where}`]
+  const demo = config.seedDemo ? await readDemoSummary(database.db) : undefined
+  if (demo) lines.push(formatDemoBanner(demo, config.publicBaseUrl))
+  app.log.info({ database: where }, 'started')
+  // Plain text, not a log record: this is what a person running `npm start` reads first.
+  console.log(lines.join('\n'))
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) {
+      app.log.warn(`${signal} again: exiting without waiting`)
+      process.exit(1)
+    }
+    stopping = true
+    app.log.info(`${signal}: draining requests and closing the database`)
+    setTimeout(() => process.exit(1), 10_000).unref()
+    try {
+      await app.close()
+      await database.close()
+    } finally {
+      process.exit(0)
+    }
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+  return app
+}

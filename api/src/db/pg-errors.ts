@@ -1,0 +1,14 @@
+/** PostgreSQL error of a failed query, whichever driver raised it (drizzle wraps it in `cause`). */
+function pgError(err: unknown): { code?: string; constraint?: string } | undefined {
+  let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined
+  for (let depth = 0; e && depth < 3; depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e
+    e = e.cause as typeof e
+  }
+  return undefined
+}
+
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = pgError(err)
+  return e?.code === '23505' && (!constraint || e.constraint === constraint)
+}

@@ -1,0 +1,128 @@
+import {
+  pgTable, text, uuid, integer, boolean, jsonb, doublePrecision, timestamp, bigint, index, uniqueIndex, primaryKey,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core'
+import {
+  SLA_CLASSES, CASE_STATUSES, CASE_CHANNELS, CASE_PRIORITIES, RATINGS, CASE_EVENT_TYPES, EVENT_VISIBILITIES,
+  ACTOR_KINDS,
+} from '@mashangjian/shared'
+import { id, createdAt, updatedAt, oneOf } from './columns'
+import { committee, member, sector, station } from './org'
+import { appUser } from './users'
+import { qrCode } from './qr'
+
+/** Case categories with per-locale names, the sector whose members know the subject, and a deadline class. */
+export const category = pgTable('category', {
+  id: id(),
+  committeeId: uuid('committee_id').notNull().references(() => committee.id),
+  /** `{ "zh-CN": "噪音扰民", "en": "Noise", "ug": "…" }` */
+  names: jsonb('names').$type<Record<string, string>>().notNull(),
+  sectorId: uuid('sector_id').references(() => sector.id),
+  slaClass: text('sla_class', { enum: SLA_CLASSES }).notNull().default('general'),
+  sortOrder: integer('sort_order').notNull().default(0),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+}, (t) => [
+  oneOf('category_sla_class_check', t.slaClass, SLA_CLASSES),
+  index('category_committee_idx').on(t.committeeId),
+])
+
+/** Last public number handed out per committee and year (`LX-2026-000123`); one row locked per insert. */
+export const caseCounter = pgTable('case_counter', {
+  committeeId: uuid('committee_id').notNull().references(() => committee.id),
+  year: integer('year').notNull(),
+  lastNo: integer('last_no').notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.committeeId, t.year] })])
+
+/**
+ * A resident's request. Named `cases` because `case` is a reserved word in SQL.
+ * `member_id` null while `status = 'assigned'` means the case waits in the station admin's queue.
+ */
+export const cases = pgTable('cases', {
+  id: id(),
+  publicNo: text('public_no').notNull(),
+  committeeId: uuid('committee_id').notNull().references(() => committee.id),
+  stationId: uuid('station_id').references(() => station.id),
+  memberId: uuid('member_id').references(() => member.id),
+  categoryId: uuid('category_id').references(() => category.id),
+  qrCodeId: uuid('qr_code_id').references(() => qrCode.id),
+  channel: text('channel', { enum: CASE_CHANNELS }).notNull(),
+  status: text('status', { enum: CASE_STATUSES }).notNull(),
+  priority: text('priority', { enum: CASE_PRIORITIES }).notNull().default('normal'),
+  description: text('description').notNull(),
+  locationText: text('location_text'),
+  lat: doublePrecision('lat'),
+  lng: doublePrecision('lng'),
+  /** AES-GCM ciphertext of the resident's phone; readable only by the assignee and in exports. */
+  residentPhoneEnc: text('resident_phone_enc'),
+  /** `138****1234`, what everyone else sees. */
+  residentPhoneMasked: text('resident_phone_masked'),
+  residentLocale: text('resident_locale').notNull().default('zh-CN'),
+  /** SHA-256 of the secret in the resident's tracking link. */
+  trackingSecretHash: text('tracking_secret_hash').notNull(),
+  acceptDueAt: timestamp('accept_due_at', { withTimezone: true }),
+  resolveDueAt: timestamp('resolve_due_at', { withTimezone: true }),
+  acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  closedAt: timestamp('closed_at', { withTimezone: true }),
+  escalatedAt: timestamp('escalated_at', { withTimezone: true }),
+  overdueAt: timestamp('overdue_at', { withTimezone: true }),
+  reopenCount: integer('reopen_count').notNull().default(0),
+  /** Optimistic concurrency: every state change bumps it; actions name the version they were based on. */
+  version: integer('version').notNull().default(1),
+  rating: text('rating', { enum: RATINGS }),
+  ratingComment: text('rating_comment'),
+  ratedAt: timestamp('rated_at', { withTimezone: true }),
+  mergedInto: uuid('merged_into').references((): AnyPgColumn => cases.id),
+  closeReason: text('close_reason'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  uniqueIndex('cases_public_no_key').on(t.publicNo),
+  uniqueIndex('cases_tracking_secret_hash_key').on(t.trackingSecretHash),
+  index('cases_member_status_idx').on(t.memberId, t.status, t.createdAt),
+  index('cases_station_status_idx').on(t.stationId, t.status, t.createdAt),
+  index('cases_committee_created_idx').on(t.committeeId, t.createdAt),
+  oneOf('cases_channel_check', t.channel, CASE_CHANNELS),
+  oneOf('cases_status_check', t.status, CASE_STATUSES),
+  oneOf('cases_priority_check', t.priority, CASE_PRIORITIES),
+  oneOf('cases_rating_check', t.rating, RATINGS),
+])
+
+/** Append-only timeline. `op_id` is the client's UUID for the action: unique, so a replay changes nothing. */
+export const caseEvent = pgTable('case_event', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  caseId: uuid('case_id').notNull().references(() => cases.id),
+  type: text('type', { enum: CASE_EVENT_TYPES }).notNull(),
+  actorKind: text('actor_kind', { enum: ACTOR_KINDS }).notNull(),
+  actorUserId: uuid('actor_user_id').references(() => appUser.id),
+  visibility: text('visibility', { enum: EVENT_VISIBILITIES }).notNull(),
+  body: text('body').notNull().default(''),
+  data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+  fromStatus: text('from_status', { enum: CASE_STATUSES }),
+  toStatus: text('to_status', { enum: CASE_STATUSES }),
+  opId: uuid('op_id'),
+  /** Device time of the action (members act offline); `received_at` is when the server saw it. */
+  occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('case_event_op_id_key').on(t.opId),
+  index('case_event_case_idx').on(t.caseId, t.id),
+  oneOf('case_event_type_check', t.type, CASE_EVENT_TYPES),
+  oneOf('case_event_visibility_check', t.visibility, EVENT_VISIBILITIES),
+  oneOf('case_event_actor_kind_check', t.actorKind, ACTOR_KINDS),
+])
+
+/** Re-encoded images (EXIF stripped) behind one storage interface (disk now, S3-compatible later). */
+export const attachment = pgTable('attachment', {
+  id: id(),
+  caseId: uuid('case_id').references(() => cases.id),
+  eventId: bigint('event_id', { mode: 'number' }).references(() => caseEvent.id),
+  storageKey: text('storage_key').notNull(),
+  mime: text('mime').notNull(),
+  bytes: integer('bytes').notNull(),
+  width: integer('width'),
+  height: integer('height'),
+  sha256: text('sha256').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('attachment_case_idx').on(t.caseId)])

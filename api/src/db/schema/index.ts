@@ -1,0 +1,6 @@
+export * from './org'
+export * from './users'
+export * from './qr'
+export * from './cases'
+export * from './reports'
+export * from './audit'

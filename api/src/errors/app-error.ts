@@ -1,0 +1,22 @@
+import { ERRORS, type ErrorCode, type FieldError } from '@mashangjian/shared'
+
+export interface AppErrorExtra {
+  errors?: FieldError[]
+  retryAfterSeconds?: number
+}
+
+/** The only error services throw on purpose; the error handler turns it into problem+json. */
+export class AppError extends Error {
+  readonly status: number
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+    readonly extra: AppErrorExtra = {},
+  ) {
+    super(detail ?? ERRORS[code].title)
+    this.name = 'AppError'
+    this.status = ERRORS[code].status
+  }
+}
+
+export const notFound = (what = 'resource') => new AppError('NOT_FOUND', `No such ${what}`)

@@ -1,0 +1,85 @@
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { appUser } from '../src/db/schema'
+import { createTestApp, type TestApp } from './support/test-app'
+import { bearer, createOrg, login, PASSWORD, type Org } from './support/fixtures'
+
+describe('POST /api/v1/auth/login', () => {
+  let t: TestApp
+  let org: Org
+  beforeAll(async () => {
+    t = await createTestApp()
+    org = await createOrg(t.database.db)
+  })
+  afterAll(() => t.close())
+
+  const attempt = (username: string, password: string) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } })
+
+  it('signs in with the right password and returns a token pair that opens /me', async () => {
+    const pair = await login(t.app, org.users.adminA.username)
+    expect(pair.expiresIn).toBe(900)
+    expect(pair.user).toMatchObject({ role: 'committee_admin', committeeId: org.countyA.id, stationIds: [] })
+    const me = await t.app.inject({ url: '/api/v1/me', headers: bearer(pair.accessToken) })
+    expect(me.statusCode).toBe(200)
+    expect(me.json()).toMatchObject({ id: org.users.adminA.id, username: org.users.adminA.username })
+    expect(me.json()).not.toHaveProperty('passwordHash')
+  })
+
+  it('accepts the username in any case and reports station scope', async () => {
+    const pair = await login(t.app, org.users.stationAdminA1.username.toUpperCase())
+    expect(pair.user.stationIds).toEqual([org.stationA1.id])
+  })
+
+  it.each([
+    ['wrong password', 'admin-b', 'not-the-password'],
+    ['unknown user', 'nobody-at-all', PASSWORD],
+  ])('answers 401 INVALID_CREDENTIALS for a %s, without saying which', async (_case, who, password) => {
+    const username = who === 'admin-b' ? org.users.adminB.username : who
+    const res = await attempt(username, password)
+    expect(res.statusCode).toBe(401)
+    expect(res.json()).toMatchObject({ code: 'INVALID_CREDENTIALS' })
+  })
+
+  it('locks the account on the 5th failure for 30 minutes, refusing even the right password, then unlocks', async () => {
+    const username = org.users.memberA.username
+    for (let i = 1; i <= 4; i++) expect((await attempt(username, `wrong-${i}`)).json().code).toBe('INVALID_CREDENTIALS')
+    const fifth = await attempt(username, 'wrong-5')
+    expect(fifth.statusCode).toBe(423)
+    expect(fifth.json()).toMatchObject({ code: 'ACCOUNT_LOCKED', retryAfterSeconds: 1800 })
+    expect(fifth.headers['retry-after']).toBe('1800')
+
+    t.clock.advanceMinutes(29)
+    const stillLocked = await attempt(username, PASSWORD)
+    expect(stillLocked.statusCode).toBe(423)
+    expect(stillLocked.json().retryAfterSeconds).toBe(60)
+
+    t.clock.advanceMinutes(2)
+    await login(t.app, username)
+    const [row] = await t.database.db.select().from(appUser).where(eq(appUser.id, org.users.memberA.id))
+    expect(row).toMatchObject({ failedLogins: 0, lockedUntil: null })
+  })
+
+  it('forgets earlier failures after a successful sign-in', async () => {
+    const username = org.users.cityAdmin.username
+    for (let i = 0; i < 4; i++) await attempt(username, 'wrong')
+    await login(t.app, username)
+    for (let i = 0; i < 4; i++) expect((await attempt(username, 'wrong')).statusCode).toBe(401)
+    await login(t.app, username)
+  })
+
+  it('counts parallel guesses exactly: five at once lock the account', async () => {
+    const username = org.users.adminB.username
+    await t.database.db.update(appUser).set({ failedLogins: 0, lockedUntil: null }).where(eq(appUser.id, org.users.adminB.id))
+    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => attempt(username, `guess-${i}`)))
+    expect(results.map((r) => r.statusCode).sort()).toEqual([401, 401, 401, 401, 423])
+    expect((await attempt(username, PASSWORD)).statusCode).toBe(423)
+  })
+
+  it('refuses a disabled account with 403 ACCOUNT_DISABLED', async () => {
+    await t.database.db.update(appUser).set({ disabledAt: t.clock.now() }).where(eq(appUser.id, org.users.system.id))
+    const res = await attempt(org.users.system.username, PASSWORD)
+    expect(res.statusCode).toBe(403)
+    expect(res.json().code).toBe('ACCOUNT_DISABLED')
+  })
+})

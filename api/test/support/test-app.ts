@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app'
+import type { Config } from '../../src/config/config-schema'
+import { ManualClock } from './manual-clock'
+import { createTestDatabase, type TestDatabase } from './test-db'
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0, host: '127.0.0.1', databaseUrl: undefined, dataDir: tmpdir(), publicBaseUrl: 'http://msj.test',
+    logLevel: 'silent', seedDemo: false, trustProxy: false, accessTokenTtlSeconds: 900, refreshTokenTtlDays: 14,
+    loginRateLimitPerMinute: 10_000, bodyLimitBytes: 1024 * 1024, webDistDir: '/nonexistent',
+    secrets: { jwtSecret: randomBytes(32).toString('hex'), piiKey: randomBytes(32).toString('base64') },
+    ...overrides,
+  }
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  database: TestDatabase
+  clock: ManualClock
+  config: Config
+  close(): Promise<void>
+}
+
+/** The real app on a real database of this test file's own; inject() requests into it. */
+export async function createTestApp(overrides: Partial<Config> = {}, database?: TestDatabase): Promise<TestApp> {
+  const db = database ?? (await createTestDatabase())
+  const clock = new ManualClock()
+  const config = testConfig(overrides)
+  const app = await buildApp({ config, database: db, clock })
+  await app.ready()
+  return {
+    app, database: db, clock, config,
+    close: async () => {
+      await app.close()
+      if (!database) await db.close()
+    },
+  }
+}

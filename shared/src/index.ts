@@ -1,0 +1,7 @@
+export * from './errors'
+export * from './roles'
+export * from './cases'
+export * from './schemas/problem'
+export * from './schemas/auth'
+export * from './schemas/common'
+export * from './schemas/org'
