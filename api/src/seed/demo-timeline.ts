@@ -68,7 +68,9 @@ export function demoTimeline(c: DemoCase, createdAt: Date, due: { acceptDueAt: D
   if (c.outcome === 'accepted') return out
 
   add('contact_logged', 'member', 'internal', '已电话联系群众，了解详细情况', 'accepted', 'in_progress', t(Math.min(5, span * 0.2)))
-  add('note', 'member', 'public', '已与相关部门对接，正在协调处理', 'in_progress', 'in_progress', t(span * 0.35))
+  // Before the resolve deadline, so an overdue marker (if any) comes after it.
+  const resolveWindow = (due.resolveDueAt.getTime() - createdAt.getTime()) / HOUR
+  add('note', 'member', 'public', '已与相关部门对接，正在协调处理', 'in_progress', 'in_progress', t(Math.min(span * 0.35, resolveWindow * 0.8)))
   if (c.outcome === 'in_progress') return out
   if (c.outcome === 'in_progress_overdue') {
     out.overdueAt = due.resolveDueAt
