@@ -1,7 +1,7 @@
-import Fastify from 'fastify'
+import Fastify, { type InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { registerErrorHandling } from '../src/errors/error-handler'
-import { ERRORS, problemType } from '@mashangjian/shared'
+import { problemType, type ErrorCode } from '@mashangjian/shared'
 import { createTestApp, type TestApp } from './support/test-app'
 import { bearer, createOrg, login, PASSWORD, type Org } from './support/fixtures'
 
@@ -19,8 +19,7 @@ describe('problem+json errors', () => {
   })
   afterAll(() => t.close())
 
-  type Req = Parameters<TestApp['app']['inject']>[0] & object
-  const cases: [string, number, string, () => Req][] = [
+  const cases: [string, number, ErrorCode, () => InjectOptions][] = [
     ['invalid field', 400, 'VALIDATION_FAILED', () => ({ method: 'POST', url: '/api/v1/users', headers: bearer(adminToken), payload: { username: 'x', role: 'pope' } })],
     ['malformed JSON', 400, 'MALFORMED_REQUEST', () => ({ method: 'POST', url: '/api/v1/auth/refresh', headers: { 'content-type': 'application/json' }, payload: '{"refreshToken": ' })],
     ['bad uuid in path', 400, 'VALIDATION_FAILED', () => ({ url: '/api/v1/committees/not-a-uuid', headers: bearer(adminToken) })],
@@ -41,7 +40,7 @@ describe('problem+json errors', () => {
     expect(res.statusCode, res.body).toBe(status)
     expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8')
     const body = res.json()
-    expect(body).toMatchObject({ status, code, type: problemType(code as keyof typeof ERRORS), title: expect.any(String) })
+    expect(body).toMatchObject({ status, code, type: problemType(code), title: expect.any(String) })
     expect(body.reqId).toBe(res.headers['x-request-id'])
     expect(res.body).not.toMatch(/at .+\.(ts|js):\d+/) // no stack trace
   })
