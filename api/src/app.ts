@@ -16,12 +16,16 @@ import { claimsFromActor } from './auth/actor'
 import { createAuthRepo } from './auth/auth-repo'
 import { createAuthService } from './auth/auth-service'
 import { authRoutes } from './auth/auth-routes'
-import { createOrgRepo } from './org/org-repo'
-import { createOrgService } from './org/org-service'
+import fastifyCookie from '@fastify/cookie'
+import fastifyFormbody from '@fastify/formbody'
+import fastifyMultipart from '@fastify/multipart'
 import { orgRoutes } from './org/org-routes'
-import { createUsersRepo } from './users/users-repo'
-import { createUsersService } from './users/users-service'
 import { usersRoutes } from './users/users-routes'
+import { qrRoutes } from './qr/qr-routes'
+import { publicRoutes } from './public/public-routes'
+import { problemPage, wantsHtml } from './public/html-reply'
+import { MULTIPART_LIMITS } from './public/submission-parser'
+import { createServices } from './services'
 import { healthRoutes } from './health/health-routes'
 import { registerWebApp } from './web/web-app'
 
@@ -52,7 +56,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
-  registerErrorHandling(app)
+  registerErrorHandling(app, { wants: wantsHtml, render: problemPage })
 
   const https = config.publicBaseUrl.startsWith('https://')
   await app.register(fastifyHelmet, {
@@ -87,6 +91,10 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   })
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true })
   await app.register(accessGuard)
+  await app.register(fastifyCookie)
+  await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 })
+  // Oversized photos are reported one by one (see submission-parser.ts), not as a failed request.
+  await app.register(fastifyMultipart, { limits: MULTIPART_LIMITS, throwFileSizeLimit: false })
 
   const authService = createAuthService({
     repo: createAuthRepo(database.db),
@@ -97,8 +105,14 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   })
   await app.register(healthRoutes, { database, version: VERSION })
   await app.register(authRoutes, { auth: authService, loginPerMinute: config.loginRateLimitPerMinute })
-  await app.register(orgRoutes, { org: createOrgService({ repo: createOrgRepo(database.db) }) })
-  await app.register(usersRoutes, { users: createUsersService({ repo: createUsersRepo(database.db) }) })
+  const services = createServices({ config, database, clock, log: app.log })
+  await app.register(orgRoutes, { org: services.org })
+  await app.register(usersRoutes, { users: services.users })
+  await app.register(qrRoutes, { qr: services.qr })
+  await app.register(publicRoutes, {
+    scan: services.scan, submissions: services.submissions, tracking: services.tracking,
+    limits: { scanPerIpPerMinute: config.scanRateLimitPerMinute, submitPerIpPerHour: config.submitRateLimitPerIpPerHour, submitPerCodePerHour: config.submitRateLimitPerCodePerHour },
+  })
   await registerWebApp(app, config.webDistDir)
   return app
 }

@@ -34,6 +34,10 @@ export const EnvSchema = Type.Object({
   ACCESS_TOKEN_TTL_SECONDS: Type.Optional(Type.Integer({ minimum: 60, maximum: 3600, description: 'must be 60–3600 seconds' })),
   REFRESH_TOKEN_TTL_DAYS: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, description: 'must be 1–90 days' })),
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: 'must be 1–10000' })),
+  NOTIFY_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://.+', description: 'must be an http(s) URL of the SMS gateway webhook' })),
+  SCAN_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, description: 'must be 1–100000' })),
+  SUBMIT_RATE_LIMIT_PER_IP_PER_HOUR: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, description: 'must be 1–100000' })),
+  SUBMIT_RATE_LIMIT_PER_CODE_PER_HOUR: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, description: 'must be 1–100000' })),
   BODY_LIMIT_BYTES: Type.Optional(Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, description: 'must be 1 KiB–64 MiB' })),
 })
 export type Env = Static<typeof EnvSchema>
@@ -57,6 +61,11 @@ export interface Config {
   refreshTokenTtlDays: number
   loginRateLimitPerMinute: number
   bodyLimitBytes: number
+  /** Resident notifications go to this webhook (an SMS gateway); unset → the log. */
+  notifyWebhookUrl: string | undefined
+  scanRateLimitPerMinute: number
+  submitRateLimitPerIpPerHour: number
+  submitRateLimitPerCodePerHour: number
   /** Where the built web app lives (served at /). */
   webDistDir: string
   secrets: Secrets

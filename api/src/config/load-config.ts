@@ -56,6 +56,11 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS ?? 14,
     loginRateLimitPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE ?? 20,
     bodyLimitBytes: env.BODY_LIMIT_BYTES ?? 1024 * 1024,
+    notifyWebhookUrl: env.NOTIFY_WEBHOOK_URL,
+    // Residents behind one carrier NAT share an address: per-IP limits stay generous, per-code ones catch floods.
+    scanRateLimitPerMinute: env.SCAN_RATE_LIMIT_PER_MINUTE ?? 120,
+    submitRateLimitPerIpPerHour: env.SUBMIT_RATE_LIMIT_PER_IP_PER_HOUR ?? 30,
+    submitRateLimitPerCodePerHour: env.SUBMIT_RATE_LIMIT_PER_CODE_PER_HOUR ?? 120,
     webDistDir: path.join(REPO_ROOT, 'web', 'dist'),
     secrets: loadOrCreateSecrets(dataDir, { jwtSecret: env.JWT_SECRET, piiKey: env.PII_KEY }),
   }

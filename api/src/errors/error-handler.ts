@@ -101,12 +101,34 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
     .send(JSON.stringify(problem))
 }
 
-/** Every error, thrown anywhere, leaves as problem+json with a stable code; 5xx details stay in the log. */
-export function registerErrorHandling(app: FastifyInstance): void {
+export interface HtmlErrors {
+  /** Whether this request came from a person's browser page that should get a page, not problem+json. */
+  wants(request: FastifyRequest): boolean
+  render(problem: Problem, request: FastifyRequest, reply: FastifyReply): string
+}
+
+/**
+ * Every error, thrown anywhere, leaves as problem+json with a stable code; 5xx details stay in the log.
+ * Resident pages (see `html`) get the same problem rendered as a friendly page in their language.
+ */
+export function registerErrorHandling(app: FastifyInstance, html?: HtmlErrors): void {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     const problem = toProblem(err, request)
     if (problem.status >= 500) request.log.error({ err }, 'request failed')
     else request.log.info({ code: problem.code, detail: problem.detail }, 'request rejected')
+    if (html?.wants(request)) {
+      let page: string | undefined
+      try {
+        page = html.render(problem, request, reply)
+      } catch (renderErr) {
+        // A broken error page must not hide the error: fall back to problem+json.
+        request.log.error({ err: renderErr }, 'error page failed to render')
+      }
+      if (page !== undefined) {
+        if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds))
+        return reply.code(problem.status).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page)
+      }
+    }
     return sendProblem(reply, problem)
   })
   app.setNotFoundHandler((request, reply) =>

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app'
 import type { Config } from '../../src/config/config-schema'
@@ -8,9 +10,10 @@ import { createTestDatabase, type TestDatabase } from './test-db'
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    port: 0, host: '127.0.0.1', databaseUrl: undefined, dataDir: tmpdir(), publicBaseUrl: 'http://msj.test',
+    port: 0, host: '127.0.0.1', databaseUrl: undefined, dataDir: mkdtempSync(path.join(tmpdir(), 'msj-app-')), publicBaseUrl: 'http://msj.test',
     logLevel: 'silent', seedDemo: false, trustProxy: false, accessTokenTtlSeconds: 900, refreshTokenTtlDays: 14,
     loginRateLimitPerMinute: 10_000, bodyLimitBytes: 1024 * 1024, webDistDir: '/nonexistent',
+    notifyWebhookUrl: undefined, scanRateLimitPerMinute: 10_000, submitRateLimitPerIpPerHour: 10_000, submitRateLimitPerCodePerHour: 10_000,
     secrets: { jwtSecret: randomBytes(32).toString('hex'), piiKey: randomBytes(32).toString('base64') },
     ...overrides,
   }

@@ -126,3 +126,20 @@ export const attachment = pgTable('attachment', {
   sha256: text('sha256').notNull(),
   createdAt: createdAt(),
 }, (t) => [index('attachment_case_idx').on(t.caseId)])
+
+/**
+ * A resident who reported the same problem as an open case and chose to join it instead of opening another:
+ * they get a tracking link of their own to that case (and, with consent, updates to their phone).
+ */
+export const caseFollower = pgTable('case_follower', {
+  id: id(),
+  caseId: uuid('case_id').notNull().references(() => cases.id),
+  trackingSecretHash: text('tracking_secret_hash').notNull(),
+  residentPhoneEnc: text('resident_phone_enc'),
+  residentPhoneMasked: text('resident_phone_masked'),
+  residentLocale: text('resident_locale').notNull().default('zh-CN'),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('case_follower_tracking_secret_hash_key').on(t.trackingSecretHash),
+  index('case_follower_case_idx').on(t.caseId),
+])

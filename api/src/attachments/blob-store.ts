@@ -1,0 +1,36 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+
+/** Where attachment bytes live. Disk now; an S3-compatible store (MinIO in docker-compose) fits the same shape. */
+export interface BlobStore {
+  put(key: string, data: Buffer): Promise<void>
+  get(key: string): Promise<Buffer | undefined>
+  remove(key: string): Promise<void>
+}
+
+const SAFE_KEY = /^[a-z0-9][a-z0-9/_-]*\.[a-z0-9]+$/
+
+export function diskBlobStore(root: string): BlobStore {
+  const file = (key: string) => {
+    // Keys are made by us, never by clients; refuse anything that could leave the root anyway.
+    if (!SAFE_KEY.test(key) || key.includes('..')) throw new Error(`unsafe blob key ${key}`)
+    return path.join(root, key)
+  }
+  return {
+    async put(key, data) {
+      await mkdir(path.dirname(file(key)), { recursive: true })
+      await writeFile(file(key), data, { flag: 'wx' })
+    },
+    async get(key) {
+      try {
+        return await readFile(file(key))
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+        throw err
+      }
+    },
+    async remove(key) {
+      await rm(file(key), { force: true })
+    },
+  }
+}

@@ -1,0 +1,88 @@
+import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm'
+import { attachment, caseEvent, caseFollower, cases, category, committee, member, station } from '../db/schema'
+import type { Db, DbOrTx } from '../db/database'
+
+export type CaseRow = typeof cases.$inferSelect
+export type NewCase = typeof cases.$inferInsert
+export type NewEvent = Omit<typeof caseEvent.$inferInsert, 'caseId'>
+export type NewAttachment = Omit<typeof attachment.$inferInsert, 'caseId' | 'eventId'>
+
+/** Statuses in which a case is still being worked on (a new similar report may join it). */
+export const OPEN_CASE_STATUSES = ['submitted', 'assigned', 'accepted', 'in_progress', 'reopened'] as const
+
+/** Data access for cases: writing a case with its timeline, and reading what residents may see. */
+export function createCasesRepo(db: Db) {
+  async function insertEvents(tx: DbOrTx, caseId: string, events: NewEvent[], attachments: NewAttachment[] = []) {
+    const rows = await tx.insert(caseEvent).values(events.map((e) => ({ ...e, caseId }))).returning({ id: caseEvent.id })
+    // Photos belong to the first event of the batch (the submission or the added report).
+    if (attachments.length > 0) {
+      await tx.insert(attachment).values(attachments.map((a) => ({ ...a, caseId, eventId: rows[0]!.id })))
+    }
+  }
+
+  return {
+    insertEvents,
+
+    /** The case, its first events and its photos in one transaction (run by the caller). */
+    async insertCase(tx: DbOrTx, row: NewCase, events: NewEvent[], attachments: NewAttachment[]): Promise<CaseRow> {
+      const [created] = await tx.insert(cases).values(row).returning()
+      await insertEvents(tx, created!.id, events, attachments)
+      return created!
+    },
+
+    async insertFollower(tx: DbOrTx, row: typeof caseFollower.$inferInsert) {
+      await tx.insert(caseFollower).values(row)
+    },
+
+    /** Open cases at a station from the last `days` days, newest first, for the duplicate hint. */
+    openCasesAtStation(stationId: string, since: Date, limit = 200) {
+      return db.select({ id: cases.id, publicNo: cases.publicNo, description: cases.description, createdAt: cases.createdAt, categoryNames: category.names })
+        .from(cases).leftJoin(category, eq(category.id, cases.categoryId))
+        .where(and(eq(cases.stationId, stationId), inArray(cases.status, [...OPEN_CASE_STATUSES]), gte(cases.createdAt, since)))
+        .orderBy(desc(cases.createdAt)).limit(limit)
+    },
+
+    async findByPublicNo(publicNo: string) {
+      return (await db.select().from(cases).where(eq(cases.publicNo, publicNo)))[0]
+    },
+
+    /** The case a tracking secret opens, and whether the holder is its submitter or someone who joined it. */
+    async findByTrackingHash(hash: string): Promise<{ row: CaseRow; role: 'owner' | 'follower' } | undefined> {
+      const [own] = await db.select().from(cases).where(eq(cases.trackingSecretHash, hash))
+      if (own) return { row: own, role: 'owner' }
+      const [joined] = await db.select({ c: cases }).from(caseFollower).innerJoin(cases, eq(cases.id, caseFollower.caseId))
+        .where(eq(caseFollower.trackingSecretHash, hash))
+      return joined ? { row: joined.c, role: 'follower' } : undefined
+    },
+
+    /** What the tracking page shows: names around the case and its public timeline only. */
+    async publicView(row: CaseRow) {
+      const [names] = await db.select({
+        committeeName: committee.name, stationName: station.name, memberName: member.name, categoryNames: category.names,
+      }).from(cases)
+        .innerJoin(committee, eq(committee.id, cases.committeeId))
+        .leftJoin(station, eq(station.id, cases.stationId))
+        .leftJoin(member, eq(member.id, cases.memberId))
+        .leftJoin(category, eq(category.id, cases.categoryId))
+        .where(eq(cases.id, row.id))
+      const events = await db.select({ type: caseEvent.type, body: caseEvent.body, occurredAt: caseEvent.occurredAt })
+        .from(caseEvent).where(and(eq(caseEvent.caseId, row.id), eq(caseEvent.visibility, 'public'))).orderBy(asc(caseEvent.id))
+      return { ...names!, events }
+    },
+
+    /**
+     * Applies a change only if nobody changed the case since `version` was read; false means someone did.
+     * Every change bumps the version (optimistic concurrency, DESIGN.md §4).
+     */
+    async updateIfVersion(tx: DbOrTx, id: string, version: number, set: Partial<NewCase> & { updatedAt: Date }): Promise<boolean> {
+      const rows = await tx.update(cases).set({ ...set, version: sql`${cases.version} + 1` })
+        .where(and(eq(cases.id, id), eq(cases.version, version))).returning({ id: cases.id })
+      return rows.length === 1
+    },
+
+    async attachmentsOf(caseId: string) {
+      return db.select().from(attachment).where(eq(attachment.caseId, caseId))
+    },
+  }
+}
+export type CasesRepo = ReturnType<typeof createCasesRepo>

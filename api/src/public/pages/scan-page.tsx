@@ -1,0 +1,132 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
+import type { Locale, Translate } from '@mashangjian/shared'
+import type { ScanModel } from '../scan-service'
+import type { RawSubmission, SubmissionIssue } from '../submission-rules'
+import type { SubmitOutcome } from '../public-cases-service'
+import { Layout, type PageContext } from './layout'
+import { Field, FieldError, issueMap } from './form-fields'
+
+type FormModel = Extract<ScanModel, { kind: 'member' | 'station' }>
+type Duplicate = Extract<SubmitOutcome, { kind: 'duplicate' }>['similar']
+
+export const categoryName = (names: Record<string, string> | null | undefined, locale: Locale) =>
+  names ? (names[locale] ?? names['zh-CN'] ?? Object.values(names)[0] ?? '') : ''
+
+const formatDate = (d: Date, locale: Locale) =>
+  d.toLocaleDateString(locale === 'kk-Arab-CN' ? 'kk' : locale, { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric' })
+
+function Holder({ model, t }: { model: FormModel; t: Translate }) {
+  if (model.kind === 'station') {
+    const s = model.station
+    return (
+      <>
+        <h1>{t('scan.stationHeading', { station: s.name })}</h1>
+        <p class="muted">{s.address}</p>
+        {s.openHours && <p>{t('scan.hours', { hours: s.openHours })}</p>}
+        {model.onDuty.length > 0 && <p class="box">{t('scan.dutyToday', { names: model.onDuty.join('、') })}</p>}
+      </>
+    )
+  }
+  const m = model.member
+  return (
+    <>
+      <div class="card">
+        {m.hasPhoto
+          ? <img class="avatar" src={`/api/v1/public/members/${m.id}/photo`} alt="" width={72} height={72} />
+          : <span class="avatar" aria-hidden="true">{[...m.name][0]}</span>}
+        <div>
+          <h1>{t('scan.memberHeading', { name: m.name })}</h1>
+          <div class="muted">{t('scan.sectorLine', { sector: m.sectorName ?? '', level: t(`level.${m.level}`) })}</div>
+          {m.title && <div class="muted">{m.title}</div>}
+        </div>
+      </div>
+      {model.station && <p>{t('scan.stationLine', { station: model.station.name })}</p>}
+      {!m.active && model.station && <p class="box">{t('scan.onLeave', { name: m.name, station: model.station.name })}</p>}
+    </>
+  )
+}
+
+export function ScanPage({ ctx, model, values = {}, issues = [], duplicate, photosDropped }: {
+  ctx: PageContext; model: FormModel; values?: RawSubmission; issues?: SubmissionIssue[]; duplicate?: Duplicate; photosDropped?: boolean
+}) {
+  const { t, locale } = ctx
+  const byField = issueMap(issues)
+  const photoIssue = (n: number) => byField.get(`photo${n}`)
+  const title = model.kind === 'member' ? t('scan.memberHeading', { name: model.member.name }) : t('scan.stationHeading', { station: model.station.name })
+  const action = `/api/v1/public/cases?code=${encodeURIComponent(model.code)}&lang=${encodeURIComponent(locale)}`
+  return (
+    <Layout ctx={ctx} title={title} footer={model.committeeName}>
+      <Holder model={model} t={t} />
+      <form method="post" action={action} enctype="multipart/form-data" accept-charset="utf-8" novalidate>
+        {issues.length > 0 && (
+          <div class="alert" role="alert">
+            <p>{t('form.errorSummary', { count: issues.length })}</p>
+            <FieldError id="form" issue={byField.get('form')} t={t} />
+          </div>
+        )}
+        {duplicate && (
+          <div class="alert" role="alert">
+            <h2>{t('duplicate.title')}</h2>
+            <p>{t('duplicate.body', { publicNo: duplicate.publicNo, category: categoryName(duplicate.categoryNames, locale), date: formatDate(duplicate.createdAt, locale), excerpt: duplicate.excerpt })}</p>
+            <button type="submit" name="joinCase" value={duplicate.publicNo}>{t('duplicate.join')}</button>
+            <button type="submit" name="confirmNew" value="1" class="secondary">{t('duplicate.new')}</button>
+          </div>
+        )}
+        <input type="hidden" name="code" value={model.code} />
+        {model.categories.length > 0 && (
+          <Field id="categoryId" label={t('form.category')} issue={byField.get('categoryId')} t={t} render={(aria) => (
+            <select name="categoryId" {...aria}>
+              <option value="">{t('form.categoryAny')}</option>
+              {model.categories.map((c) => <option value={c.id} selected={values.categoryId === c.id}>{categoryName(c.names, locale)}</option>)}
+            </select>
+          )} />
+        )}
+        {model.kind === 'station' && model.members.length > 0 && (
+          <Field id="memberId" label={t('form.member')} issue={byField.get('memberId')} t={t} render={(aria) => (
+            <select name="memberId" {...aria}>
+              <option value="">{t('form.memberAny')}</option>
+              {model.members.map((m) => <option value={m.id} selected={values.memberId === m.id}>{m.sectorName ? `${m.name}（${m.sectorName}）` : m.name}</option>)}
+            </select>
+          )} />
+        )}
+        <Field id="description" label={t('form.description')} hint={t('form.descriptionHint')} issue={byField.get('description')} t={t} render={(aria) => (
+          <textarea name="description" required minLength={5} maxLength={2000} rows={6} {...aria}>{values.description ?? ''}</textarea>
+        )} />
+        <Field id="location" label={t('form.location')} issue={byField.get('location')} t={t} render={(aria) => (
+          <input name="location" maxLength={200} value={values.location ?? ''} {...aria} />
+        )} />
+        <Field id="phone" label={t('form.phone')} issue={byField.get('phone')} t={t} render={(aria) => (
+          <input name="phone" type="tel" inputMode="tel" autoComplete="tel" maxLength={20} value={values.phone ?? ''} dir="ltr" {...aria} />
+        )} />
+        <label class="check" for="consent">
+          <input type="checkbox" id="consent" name="consent" value="on" checked={Boolean(values.consent)}
+            aria-invalid={byField.has('consent') ? 'true' : undefined} aria-describedby={byField.has('consent') ? 'consent-error' : undefined} />
+          <span>{t('form.consent')}</span>
+        </label>
+        <FieldError id="consent" issue={byField.get('consent')} t={t} />
+        <h2>{t('form.photos')}</h2>
+        {photosDropped && <p class="hint">{t('form.photosAgain')}</p>}
+        <FieldError id="photos" issue={byField.get('photos')} t={t} />
+        {[1, 2, 3].map((n) => (
+          <Field id={`photo${n}`} label={t('form.photoN', { n })} issue={photoIssue(n)} t={t} render={(aria) => (
+            // One file per input, no `multiple`: WeChat's Android browser mishandles multi-select.
+            <input type="file" name={`photo${n}`} accept="image/*" {...aria} />
+          )} />
+        ))}
+        <div class="hp" aria-hidden="true">
+          <label for="website">{t('form.honeypot')}</label>
+          <input id="website" name="website" tabIndex={-1} autoComplete="off" />
+        </div>
+        <button type="submit">{t('form.submit')}</button>
+      </form>
+      <div class="box">
+        <h2>{t('scan.next.title')}</h2>
+        <p>{t('scan.next.body', { acceptHours: model.sla.acceptHours, resolveDays: model.sla.resolveDays })}</p>
+      </div>
+      <div class="box">
+        <h2>{t('privacy.title')}</h2>
+        <p>{t('privacy.body')}</p>
+      </div>
+    </Layout>
+  )
+}

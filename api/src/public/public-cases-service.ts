@@ -1,0 +1,214 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { eq, sql } from 'drizzle-orm'
+import { translator, type Locale, type SlaClass } from '@mashangjian/shared'
+import type { Clock } from '../clock'
+import type { Db } from '../db/database'
+import { cases, category as categoryTable, memberStation } from '../db/schema'
+import { AppError } from '../errors/app-error'
+import { sha256 } from '../auth/tokens'
+import type { PiiCipher } from '../privacy/pii-cipher'
+import { maskPhone } from '../privacy/pii-cipher'
+import type { BlobStore } from '../attachments/blob-store'
+import { ImageRejected, MAX_IMAGES, reencodeImage, type ProcessedImage } from '../attachments/image-processing'
+import type { ResidentNotifier } from '../notify/resident-notifier'
+import type { QrRepo, QrRow } from '../qr/qr-repo'
+import { normalizeQrCode } from '../qr/qr-codes'
+import { routeCase } from '../routing/route-case'
+import { loadCandidates } from '../routing/routing-repo'
+import { deadlinesFor } from '../cases/sla'
+import { nextPublicNo, yearInChina } from '../cases/case-numbers'
+import { OPEN_CASE_STATUSES, type CasesRepo, type NewAttachment } from '../cases/cases-repo'
+import { validateSubmission, type RawSubmission, type SubmissionIssue, type ValidSubmission } from './submission-rules'
+import { mostSimilar, similarity, SIMILAR_THRESHOLD } from './similarity'
+
+export interface SubmitInput {
+  code: string
+  raw: RawSubmission
+  /** Uploaded photo bytes in the order given; oversized ones were already reported by the parser. */
+  photos: { index: number; data: Buffer }[]
+  parseIssues: SubmissionIssue[]
+  locale: Locale
+}
+
+interface Registered { publicNo: string; trackingSecret: string; caseId: string }
+export type SubmitOutcome =
+  | (Registered & { kind: 'created' })
+  | (Registered & { kind: 'joined' })
+  | { kind: 'duplicate'; similar: { publicNo: string; categoryNames: Record<string, string> | null; createdAt: Date; excerpt: string } }
+  | { kind: 'invalid'; issues: SubmissionIssue[] }
+
+const DUPLICATE_WINDOW_DAYS = 90
+
+export interface PublicCasesDeps {
+  db: Db
+  cases: CasesRepo
+  qr: QrRepo
+  cipher: PiiCipher
+  blobs: BlobStore
+  clock: Clock
+  notifier: ResidentNotifier
+  publicBaseUrl: string
+}
+
+/**
+ * Where a scan becomes a case: validate, re-encode photos, offer to join a similar open case, route, and write
+ * the case, its first events and photos in one transaction. A failure anywhere leaves no case and no file.
+ */
+export function createPublicCasesService(deps: PublicCasesDeps) {
+  const { db, clock } = deps
+
+  async function activeCode(code: string): Promise<QrRow> {
+    const q = await deps.qr.findByCode(normalizeQrCode(code))
+    if (!q || q.status !== 'active') throw new AppError('NOT_FOUND', 'This QR code is unknown or no longer in use.')
+    return q
+  }
+
+  async function processPhotos(photos: SubmitInput['photos'], issues: SubmissionIssue[]): Promise<ProcessedImage[]> {
+    if (photos.length > MAX_IMAGES) {
+      issues.push({ field: 'photos', key: 'error.photo.count' })
+      return []
+    }
+    const out: ProcessedImage[] = []
+    for (const p of photos) {
+      try {
+        out.push(await reencodeImage(p.data))
+      } catch (err) {
+        if (!(err instanceof ImageRejected)) throw err
+        issues.push({ field: `photo${p.index}`, key: err.reason === 'size' ? 'error.photo.size' : 'error.photo.type', values: { n: p.index } })
+      }
+    }
+    return out
+  }
+
+  /** Photos are written before the transaction and removed again if it fails, so none is left without a case. */
+  async function storePhotos(images: ProcessedImage[]): Promise<NewAttachment[]> {
+    const month = clock.now().toISOString().slice(0, 7).replace('-', '/')
+    const stored: NewAttachment[] = []
+    try {
+      for (const img of images) {
+        const storageKey = `cases/${month}/${randomUUID()}.jpg`
+        await deps.blobs.put(storageKey, img.buffer)
+        stored.push({ storageKey, mime: img.mime, bytes: img.buffer.length, width: img.width, height: img.height, sha256: img.sha256 })
+      }
+      return stored
+    } catch (err) {
+      await discard(stored)
+      throw err
+    }
+  }
+  const discard = (stored: NewAttachment[]) => Promise.all(stored.map((a) => deps.blobs.remove(a.storageKey).catch(() => {})))
+
+  async function withPhotos<T>(images: ProcessedImage[], write: (attachments: NewAttachment[]) => Promise<T>): Promise<T> {
+    const attachments = await storePhotos(images)
+    try {
+      return await write(attachments)
+    } catch (err) {
+      await discard(attachments)
+      throw err
+    }
+  }
+
+  /** Which station a submission belongs to, the category (must be the committee's), and the chosen member. */
+  async function context(q: QrRow, input: ValidSubmission, issues: SubmissionIssue[]) {
+    let stationId = q.stationId
+    if (q.memberId) stationId = (await deps.qr.stationsOfMember(q.memberId))[0]?.id ?? null
+    let category: { id: string; slaClass: SlaClass; sectorId: string | null } | null = null
+    if (input.categoryId) {
+      const [c] = await db.select().from(categoryTable).where(eq(categoryTable.id, input.categoryId))
+      if (c && c.committeeId === q.committeeId && c.active) category = c
+      else issues.push({ field: 'categoryId', key: 'error.category.unknown' })
+    }
+    if (input.memberId && q.stationId) {
+      const [link] = await db.select().from(memberStation)
+        .where(sql`${memberStation.memberId} = ${input.memberId} and ${memberStation.stationId} = ${q.stationId}`)
+      if (!link) issues.push({ field: 'memberId', key: 'error.member.unknown' })
+    }
+    return { stationId, category }
+  }
+
+  const secretPair = () => {
+    const secret = randomBytes(24).toString('base64url')
+    return { secret, hash: sha256(secret) }
+  }
+  const phoneFields = (phone: string | null) =>
+    ({ residentPhoneEnc: phone ? deps.cipher.encrypt(phone) : null, residentPhoneMasked: phone ? maskPhone(phone) : null })
+
+  async function join(q: QrRow, input: ValidSubmission, stationId: string | null, images: ProcessedImage[], locale: Locale): Promise<SubmitOutcome> {
+    const target = await deps.cases.findByPublicNo(input.joinCase!.toUpperCase())
+    // Only a genuinely similar open case at the same station can be joined: a public number alone opens nothing.
+    if (!target || target.committeeId !== q.committeeId || target.stationId !== stationId
+      || !(OPEN_CASE_STATUSES as readonly string[]).includes(target.status) || similarity(input.description, target.description) < SIMILAR_THRESHOLD) {
+      throw new AppError('NOT_FOUND', 'There is no similar open case with this number here.')
+    }
+    const { secret, hash } = secretPair()
+    const now = clock.now()
+    await withPhotos(images, (attachments) => db.transaction(async (tx) => {
+      await deps.cases.insertEvents(tx, target.id, [{
+        type: 'resident_added_info', actorKind: 'resident', visibility: 'internal', body: input.description,
+        data: { location: input.location, joinedBy: 'qr', qrCodeId: q.id }, occurredAt: now, receivedAt: now,
+      }], attachments)
+      await deps.cases.insertFollower(tx, { caseId: target.id, trackingSecretHash: hash, ...phoneFields(input.phone), residentLocale: locale })
+      await tx.update(cases).set({ version: sql`${cases.version} + 1`, updatedAt: now }).where(eq(cases.id, target.id))
+    }))
+    return { kind: 'joined', publicNo: target.publicNo, trackingSecret: secret, caseId: target.id }
+  }
+
+  async function create(q: QrRow, input: ValidSubmission, ctx: Awaited<ReturnType<typeof context>>, images: ProcessedImage[], locale: Locale) {
+    const now = clock.now()
+    const committee = await deps.qr.committee(q.committeeId)
+    const { secret, hash } = secretPair()
+    // Read before the transaction: inside it only `tx` may query (PGlite has a single connection).
+    const memberStatus = q.memberId ? (await deps.qr.member(q.memberId))?.member.status ?? 'inactive' : undefined
+    const created = await withPhotos(images, (attachments) => db.transaction(async (tx) => {
+      const decision = q.memberId
+        ? routeCase({ kind: 'member', memberId: q.memberId, memberStatus: memberStatus!, homeStationId: ctx.stationId })
+        : routeCase({
+          kind: 'station', stationId: q.stationId!, chosenMemberId: input.memberId, categorySectorId: ctx.category?.sectorId ?? null,
+          candidates: await loadCandidates(tx, q.stationId!, now),
+        })
+      const slaClass = ctx.category?.slaClass ?? 'general'
+      return deps.cases.insertCase(tx, {
+        publicNo: await nextPublicNo(tx, committee, yearInChina(now)),
+        committeeId: q.committeeId, stationId: decision.stationId, memberId: decision.memberId, categoryId: ctx.category?.id ?? null,
+        qrCodeId: q.id, channel: 'qr', status: 'assigned', priority: slaClass === 'urgent' ? 'urgent' : 'normal',
+        description: input.description, locationText: input.location, ...phoneFields(input.phone), residentLocale: locale,
+        trackingSecretHash: hash, ...deadlinesFor(slaClass, now, committee.settings), version: 2, createdAt: now, updatedAt: now,
+      }, [
+        { type: 'submitted', actorKind: 'resident', visibility: 'public', toStatus: 'submitted', data: { channel: 'qr', qrCodeId: q.id }, occurredAt: now, receivedAt: now },
+        {
+          type: 'assigned', actorKind: 'system', visibility: 'public', fromStatus: 'submitted', toStatus: 'assigned',
+          data: { memberId: decision.memberId, stationId: decision.stationId, reason: decision.reason }, occurredAt: now, receivedAt: now,
+        },
+      ], attachments)
+    }))
+    if (input.phone) {
+      const url = `${deps.publicBaseUrl}/t/${secret}`
+      void deps.notifier.send({ phone: input.phone, caseId: created.id, text: translator(locale)('sms.received', { publicNo: created.publicNo, url }) })
+    }
+    return { kind: 'created' as const, publicNo: created.publicNo, trackingSecret: secret, caseId: created.id }
+  }
+
+  return {
+    async submit({ code, raw, photos, parseIssues, locale }: SubmitInput): Promise<SubmitOutcome> {
+      const q = await activeCode(code)
+      const checked = validateSubmission(raw)
+      const issues = [...parseIssues, ...('issues' in checked ? checked.issues : [])]
+      if ('issues' in checked && checked.issues.some((i) => i.field === 'form')) return { kind: 'invalid', issues: checked.issues }
+      const input = 'ok' in checked ? checked.ok : undefined
+      const ctx = input ? await context(q, input, issues) : undefined
+      const images = await processPhotos(photos, issues)
+      if (!input || !ctx || issues.length > 0) return { kind: 'invalid', issues }
+
+      if (input.joinCase) return join(q, input, ctx.stationId, images, locale)
+      if (!input.confirmNew && ctx.stationId) {
+        const since = new Date(clock.now().getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000)
+        const similar = mostSimilar(input.description, await deps.cases.openCasesAtStation(ctx.stationId, since))
+        if (similar) {
+          return { kind: 'duplicate', similar: { publicNo: similar.publicNo, categoryNames: similar.categoryNames, createdAt: similar.createdAt, excerpt: [...similar.description].slice(0, 30).join('') } }
+        }
+      }
+      return create(q, input, ctx, images, locale)
+    },
+  }
+}
+export type PublicCasesService = ReturnType<typeof createPublicCasesService>

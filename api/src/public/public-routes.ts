@@ -1,0 +1,141 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { RATINGS, translator, type Rating } from '@mashangjian/shared'
+import { problems } from '../errors/problem-responses'
+import { AppError } from '../errors/app-error'
+import type { PublicCasesService } from './public-cases-service'
+import type { ScanService } from './scan-service'
+import type { TrackingService } from './tracking-service'
+import { parseSubmission } from './submission-parser'
+import { pageContext, sendHtml, wantsHtml } from './html-reply'
+import { MessagePage, renderPage } from './pages/layout'
+import { ScanPage } from './pages/scan-page'
+import { TrackingPage, type TrackingNotice } from './pages/tracking-page'
+import { PublicSubmissionResult, TrackingView } from './public-schemas'
+
+export interface PublicLimits {
+  scanPerIpPerMinute: number
+  submitPerIpPerHour: number
+  submitPerCodePerHour: number
+}
+
+const Lang = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 16 })) })
+const SecretParams = Type.Object({ secret: Type.String({ maxLength: 100 }) })
+
+/**
+ * The resident's side (DESIGN.md §7): scan page, submission, tracking and rating. Pages are server-rendered and
+ * work without JavaScript; the same endpoints answer JSON to scripts.
+ */
+export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submissions: PublicCasesService; tracking: TrackingService; limits: PublicLimits }> = async (app, { scan, submissions, tracking, limits }) => {
+  app.get('/q/:code', {
+    config: { access: 'public', html: 'always', rateLimit: { max: limits.scanPerIpPerMinute, timeWindow: 60_000 } },
+    schema: { hide: true, params: Type.Object({ code: Type.String({ maxLength: 40 }) }), querystring: Lang },
+  }, async (request, reply) => {
+    const ctx = pageContext(request, reply)
+    const { t } = ctx
+    const model = await scan.resolve(request.params.code)
+    switch (model.kind) {
+      case 'member':
+      case 'station':
+        return sendHtml(reply, renderPage(ScanPage({ ctx, model })))
+      case 'rotated':
+        return sendHtml(reply, renderPage(MessagePage({ ctx, title: t('rotated.title'), body: t('rotated.body', { name: model.holderName }), link: { href: `/q/${model.successorCode}`, text: t('rotated.link', { name: model.holderName }) } })))
+      case 'revoked':
+        return sendHtml(reply, renderPage(MessagePage({
+          ctx, title: t('revoked.title'),
+          body: model.station ? t('revoked.body', { station: model.station.name, address: model.station.address }) : t('notFound.body'),
+          link: model.station && model.stationCode ? { href: `/q/${model.stationCode}`, text: t('revoked.stationLink', { station: model.station.name }) } : undefined,
+        })), 410)
+      default:
+        return sendHtml(reply, renderPage(MessagePage({ ctx, title: t('notFound.title'), body: t('notFound.body') })), 404)
+    }
+  })
+
+  const perCode = app.rateLimit({
+    max: limits.submitPerCodePerHour, timeWindow: 3_600_000,
+    keyGenerator: (request) => `code:${String((request.query as { code?: string }).code ?? (request.body as { code?: string } | undefined)?.code ?? '').toUpperCase()}`,
+  })
+  app.post('/api/v1/public/cases', {
+    config: { access: 'public', html: 'negotiate', rateLimit: { max: limits.submitPerIpPerHour, timeWindow: 3_600_000 } },
+    preHandler: perCode,
+    schema: {
+      tags: ['public'], summary: 'Submit a request from a scanned code (plain form post, multipart or JSON)',
+      description: 'Fields: code, description (5–2000), location, phone (+ consent), categoryId, memberId (station codes), photo1–3 (multipart), confirmNew, joinCase. Browsers posting the form get HTML (303 to the tracking page); scripts get JSON.',
+      querystring: Type.Object({ code: Type.Optional(Type.String({ maxLength: 40 })), lang: Type.Optional(Type.String({ maxLength: 16 })) }),
+      response: { 201: PublicSubmissionResult, 200: PublicSubmissionResult, 303: Type.Null({ description: 'Form posts: to the tracking page' }), ...problems(400, 404, 409, 413, 415, 429) },
+    },
+  }, async (request, reply) => {
+    const parsed = await parseSubmission(request)
+    const code = parsed.raw.code ?? request.query.code ?? ''
+    const html = wantsHtml(request)
+    const ctx = pageContext(request, reply)
+    const outcome = await submissions.submit({ code, raw: parsed.raw, photos: parsed.photos, parseIssues: parsed.issues, locale: ctx.locale })
+
+    if (outcome.kind === 'created' || outcome.kind === 'joined') {
+      const trackingUrl = `/t/${outcome.trackingSecret}`
+      if (html) return reply.code(303).header('location', `${trackingUrl}?${outcome.kind === 'created' ? 'new' : 'joined'}=1`).send(null)
+      return reply.code(201).send({ status: outcome.kind, publicNo: outcome.publicNo, trackingUrl, trackingSecret: outcome.trackingSecret })
+    }
+    if (!html) {
+      if (outcome.kind === 'duplicate') {
+        return reply.code(200).send({ status: 'duplicate', publicNo: outcome.similar.publicNo, excerpt: outcome.similar.excerpt })
+      }
+      const t = translator(ctx.locale)
+      const errors = outcome.issues.map((i) => ({ field: `body.${i.field}`, message: t(i.key, i.values), keyword: i.key }))
+      throw new AppError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors })
+    }
+    // The form again, with what the resident typed and each problem next to its field (photos must be re-chosen).
+    const model = await scan.resolve(code)
+    if (model.kind !== 'member' && model.kind !== 'station') throw new AppError('NOT_FOUND')
+    const page = outcome.kind === 'duplicate'
+      ? ScanPage({ ctx, model, values: parsed.raw, duplicate: outcome.similar, photosDropped: parsed.photos.length > 0 })
+      : ScanPage({ ctx, model, values: parsed.raw, issues: outcome.issues, photosDropped: parsed.photos.length > 0 })
+    return sendHtml(reply, renderPage(page), outcome.kind === 'duplicate' ? 200 : 400)
+  })
+
+  app.get('/t/:secret', {
+    config: { access: 'public', html: 'always', rateLimit: { max: limits.scanPerIpPerMinute, timeWindow: 60_000 } },
+    schema: { hide: true, params: SecretParams, querystring: Type.Object({ lang: Type.Optional(Type.String()), new: Type.Optional(Type.String()), joined: Type.Optional(Type.String()), rated: Type.Optional(Type.String()), missing: Type.Optional(Type.String()) }) },
+  }, async (request, reply) => {
+    const ctx = pageContext(request, reply)
+    const q = request.query
+    const notice: TrackingNotice | undefined = q.new ? 'created' : q.joined ? 'joined' : q.rated ? 'rated' : q.missing ? 'rate-missing' : undefined
+    const model = await tracking.view(request.params.secret)
+    // The secret is in the URL: keep it out of Referer headers and shared caches.
+    reply.header('referrer-policy', 'no-referrer').header('x-robots-tag', 'noindex')
+    return sendHtml(reply, renderPage(TrackingPage({ ctx, model, secret: request.params.secret, notice })))
+  })
+
+  app.post('/t/:secret/rating', {
+    config: { access: 'public', html: 'always', rateLimit: { max: 20, timeWindow: 60_000 } },
+    schema: {
+      hide: true, params: SecretParams, querystring: Lang,
+      body: Type.Object({ rating: Type.Optional(Type.String()), comment: Type.Optional(Type.String({ maxLength: 500 })) }),
+    },
+  }, async (request, reply) => {
+    const lang = request.query.lang ? `&lang=${encodeURIComponent(request.query.lang)}` : ''
+    const rating = request.body.rating
+    if (!RATINGS.includes(rating as Rating)) return reply.code(303).header('location', `/t/${request.params.secret}?missing=1${lang}`).send()
+    await tracking.rate(request.params.secret, rating as Rating, request.body.comment?.trim() || null)
+    return reply.code(303).header('location', `/t/${request.params.secret}?rated=1${lang}`).send()
+  })
+
+  app.get('/api/v1/public/tracking/:secret', {
+    config: { access: 'public', rateLimit: { max: limits.scanPerIpPerMinute, timeWindow: 60_000 } },
+    schema: { tags: ['public'], summary: 'A request seen through its tracking secret (public timeline only)', params: SecretParams, response: { 200: TrackingView, ...problems(404, 429) } },
+  }, async (request) => {
+    const m = await tracking.view(request.params.secret)
+    return { ...m, expectedBy: m.expectedBy?.toISOString() ?? null, events: m.events.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })) }
+  })
+
+  app.post('/api/v1/public/tracking/:secret/rating', {
+    config: { access: 'public', rateLimit: { max: 20, timeWindow: 60_000 } },
+    schema: {
+      tags: ['public'], summary: 'Rate a resolved request; "unsatisfied" reopens it once',
+      params: SecretParams,
+      body: Type.Object({ rating: Type.Enum(RATINGS), comment: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ status: Type.String() }), ...problems(400, 404, 409, 429) },
+    },
+  }, (request) => tracking.rate(request.params.secret, request.body.rating, request.body.comment?.trim() || null))
+}
+

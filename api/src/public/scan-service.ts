@@ -1,0 +1,91 @@
+import { DEFAULT_SLA_HOURS } from '@mashangjian/shared'
+import type { Clock } from '../clock'
+import type { Db } from '../db/database'
+import type { QrRepo, QrRow } from '../qr/qr-repo'
+import { normalizeQrCode } from '../qr/qr-codes'
+import { loadCandidates } from '../routing/routing-repo'
+
+export interface ScanCategory { id: string; names: Record<string, string> }
+export interface ScanStation { id: string; name: string; address: string; openHours: string }
+interface Common {
+  code: string
+  committeeName: string
+  categories: ScanCategory[]
+  /** The usual (general class) deadlines, to tell residents how long it takes. */
+  sla: { acceptHours: number; resolveDays: number }
+}
+
+/** Everything the scan page shows for a code, or why it cannot show a form. */
+export type ScanModel =
+  | (Common & {
+      kind: 'member'
+      member: { id: string; name: string; title: string; level: 'province' | 'city' | 'county'; active: boolean; sectorName: string | null; hasPhoto: boolean }
+      station: ScanStation | null
+    })
+  | (Common & { kind: 'station'; station: ScanStation; members: { id: string; name: string; sectorName: string | null }[]; onDuty: string[] })
+  | { kind: 'rotated'; successorCode: string; holderName: string }
+  | { kind: 'revoked'; station: ScanStation | null; stationCode: string | null }
+  | { kind: 'unknown' }
+
+const stationView = (s: { id: string; name: string; address: string; openHours: string }): ScanStation =>
+  ({ id: s.id, name: s.name, address: s.address, openHours: s.openHours })
+
+/** Turns a scanned code into the page model: a form for active codes, a friendly pointer for old ones. */
+export function createScanService({ db, repo, clock }: { db: Db; repo: QrRepo; clock: Clock }) {
+  async function common(q: QrRow): Promise<Common> {
+    const committee = await repo.committee(q.committeeId)
+    const general = committee.settings.slaHours?.general ?? DEFAULT_SLA_HOURS.general
+    const categories = (await repo.categories(q.committeeId)).map((c) => ({ id: c.id, names: c.names }))
+    return { code: q.code, committeeName: committee.name, categories, sla: { acceptHours: general.accept, resolveDays: Math.round(general.resolve / 24) } }
+  }
+
+  async function holderStation(q: QrRow): Promise<ScanStation | null> {
+    if (q.stationId) {
+      const s = await repo.station(q.stationId)
+      return s ? stationView(s) : null
+    }
+    const [home] = await repo.stationsOfMember(q.memberId!)
+    return home ? stationView(home) : null
+  }
+
+  return {
+    async resolve(rawCode: string): Promise<ScanModel> {
+      const code = normalizeQrCode(rawCode)
+      const q = /^[0-9A-Z]{6,16}$/.test(code) ? await repo.findByCode(code) : undefined
+      if (!q) return { kind: 'unknown' }
+      const now = clock.now()
+
+      if (q.status === 'revoked') {
+        const successor = q.redirectUntil && q.redirectUntil > now ? await repo.successorOf(q.id) : undefined
+        if (successor?.status === 'active') {
+          const holderName = q.memberId ? (await repo.member(q.memberId))?.member.name : (await repo.station(q.stationId!))?.name
+          return { kind: 'rotated', successorCode: successor.code, holderName: holderName ?? '' }
+        }
+        const station = await holderStation(q)
+        const stationCode = station ? (await repo.activeCodeFor({ stationId: station.id }))?.code ?? null : null
+        return { kind: 'revoked', station, stationCode }
+      }
+
+      if (q.memberId) {
+        const found = await repo.member(q.memberId)
+        if (!found) return { kind: 'unknown' }
+        const m = found.member
+        return {
+          kind: 'member', ...(await common(q)), station: await holderStation(q),
+          member: { id: m.id, name: m.name, title: m.title, level: m.level, active: m.status === 'active', sectorName: found.sectorName, hasPhoto: Boolean(m.photoKey) },
+        }
+      }
+      const station = await repo.station(q.stationId!)
+      if (!station) return { kind: 'unknown' }
+      const [members, candidates] = await Promise.all([repo.membersOfStation(station.id), loadCandidates(db, station.id, now)])
+      const onDutyIds = new Set(candidates.filter((c) => c.onDutyNow && c.status === 'active').map((c) => c.memberId))
+      const active = members.filter((m) => m.status === 'active')
+      return {
+        kind: 'station', ...(await common(q)), station: stationView(station),
+        members: active.map((m) => ({ id: m.id, name: m.name, sectorName: m.sectorName })),
+        onDuty: active.filter((m) => onDutyIds.has(m.id)).map((m) => m.name),
+      }
+    },
+  }
+}
+export type ScanService = ReturnType<typeof createScanService>

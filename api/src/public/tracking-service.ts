@@ -1,0 +1,80 @@
+import type { CaseStatus, Rating } from '@mashangjian/shared'
+import type { Clock } from '../clock'
+import type { Db } from '../db/database'
+import { sha256 } from '../auth/tokens'
+import { AppError } from '../errors/app-error'
+import type { CasesRepo } from '../cases/cases-repo'
+import { deadlinesFor } from '../cases/sla'
+import { category, committee } from '../db/schema'
+import { eq } from 'drizzle-orm'
+import { afterRating } from './rating-rules'
+
+export interface TrackingModel {
+  publicNo: string
+  status: CaseStatus
+  role: 'owner' | 'follower'
+  committeeName: string
+  stationName: string | null
+  memberName: string | null
+  categoryNames: Record<string, string> | null
+  expectedBy: Date | null
+  canRate: boolean
+  rating: Rating | null
+  events: { type: string; body: string; occurredAt: Date }[]
+}
+
+const SECRET = /^[A-Za-z0-9_-]{20,64}$/
+
+/** The resident's view of a case through the secret link: public progress only, and the rating. */
+export function createTrackingService({ db, repo, clock }: { db: Db; repo: CasesRepo; clock: Clock }) {
+  async function find(secret: string) {
+    const found = SECRET.test(secret) ? await repo.findByTrackingHash(sha256(secret)) : undefined
+    if (!found) throw new AppError('NOT_FOUND', 'No request has this tracking link.')
+    return found
+  }
+
+  return {
+    async view(secret: string): Promise<TrackingModel> {
+      const { row, role } = await find(secret)
+      const v = await repo.publicView(row)
+      const open = !['resolved', 'closed', 'invalid', 'merged'].includes(row.status)
+      return {
+        publicNo: row.publicNo, status: row.status, role, committeeName: v.committeeName, stationName: v.stationName,
+        memberName: v.memberName, categoryNames: v.categoryNames,
+        expectedBy: open ? row.resolveDueAt : null,
+        canRate: role === 'owner' && row.status === 'resolved',
+        rating: row.rating,
+        // System events carry no text of their own; what members wrote (notes, answers) is shown as written.
+        events: v.events.map((e) => ({ type: e.type, body: e.body, occurredAt: e.occurredAt })),
+      }
+    },
+
+    /** Only the submitter rates, only a resolved case, and only once per round (a stale page gets 409). */
+    async rate(secret: string, rating: Rating, comment: string | null): Promise<{ status: CaseStatus }> {
+      const { row, role } = await find(secret)
+      if (role !== 'owner' || row.status !== 'resolved') throw new AppError('CONFLICT', 'This request cannot be rated now.')
+      const now = clock.now()
+      const outcome = afterRating(rating, row.reopenCount)
+      const reopened = outcome.status === 'reopened'
+      let resolveDueAt = row.resolveDueAt
+      if (reopened) {
+        const [c] = row.categoryId ? await db.select().from(category).where(eq(category.id, row.categoryId)) : []
+        const [k] = await db.select().from(committee).where(eq(committee.id, row.committeeId))
+        resolveDueAt = deadlinesFor(c?.slaClass ?? 'general', now, k?.settings).resolveDueAt
+      }
+      await db.transaction(async (tx) => {
+        const changed = await repo.updateIfVersion(tx, row.id, row.version, {
+          status: outcome.status, rating, ratingComment: comment, ratedAt: now, updatedAt: now,
+          ...(reopened ? { reopenCount: row.reopenCount + 1, resolveDueAt, resolvedAt: null } : { closedAt: now }),
+        })
+        if (!changed) throw new AppError('CONFLICT', 'This request changed meanwhile; reload the page.')
+        await repo.insertEvents(tx, row.id, [
+          { type: 'rated', actorKind: 'resident', visibility: 'public', body: comment ?? '', data: { rating }, fromStatus: 'resolved', toStatus: 'resolved', occurredAt: now, receivedAt: now },
+          { type: outcome.events[1]!, actorKind: 'system', visibility: 'public', fromStatus: 'resolved', toStatus: outcome.status, data: { reason: 'rating' }, occurredAt: now, receivedAt: now },
+        ])
+      })
+      return { status: outcome.status }
+    },
+  }
+}
+export type TrackingService = ReturnType<typeof createTrackingService>
