@@ -23,12 +23,13 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const qrRepo = createQrRepo(db)
   const casesRepo = createCasesRepo(db)
   const blobs = diskBlobStore(path.join(config.dataDir, 'attachments'))
+  const scan = createScanService({ db, repo: qrRepo, clock, cacheSeconds: config.scanCacheSeconds })
   return {
     blobs,
     org: createOrgService({ repo: createOrgRepo(db) }),
     users: createUsersService({ repo: createUsersRepo(db) }),
-    qr: createQrService({ repo: qrRepo, clock, publicBaseUrl: config.publicBaseUrl }),
-    scan: createScanService({ db, repo: qrRepo, clock }),
+    qr: createQrService({ repo: qrRepo, clock, publicBaseUrl: config.publicBaseUrl, onChange: (code) => scan.forget(code) }),
+    scan,
     submissions: createPublicCasesService({
       db, cases: casesRepo, qr: qrRepo, cipher: createPiiCipher(config.secrets.piiKey), blobs, clock,
       notifier: config.notifyWebhookUrl ? webhookNotifier(config.notifyWebhookUrl, log) : consoleNotifier(log),

@@ -38,6 +38,7 @@ export const EnvSchema = Type.Object({
   SCAN_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, description: 'must be 1–100000' })),
   SUBMIT_RATE_LIMIT_PER_IP_PER_HOUR: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, description: 'must be 1–100000' })),
   SUBMIT_RATE_LIMIT_PER_CODE_PER_HOUR: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, description: 'must be 1–100000' })),
+  SCAN_CACHE_SECONDS: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, description: 'must be 0–3600 seconds (0 turns the cache off)' })),
   BODY_LIMIT_BYTES: Type.Optional(Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, description: 'must be 1 KiB–64 MiB' })),
 })
 export type Env = Static<typeof EnvSchema>
@@ -64,6 +65,8 @@ export interface Config {
   /** Resident notifications go to this webhook (an SMS gateway); unset → the log. */
   notifyWebhookUrl: string | undefined
   scanRateLimitPerMinute: number
+  /** How long a scan page's data is reused before it is read again. */
+  scanCacheSeconds: number
   submitRateLimitPerIpPerHour: number
   submitRateLimitPerCodePerHour: number
   /** Where the built web app lives (served at /). */

@@ -59,6 +59,7 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
     notifyWebhookUrl: env.NOTIFY_WEBHOOK_URL,
     // Residents behind one carrier NAT share an address: per-IP limits stay generous, per-code ones catch floods.
     scanRateLimitPerMinute: env.SCAN_RATE_LIMIT_PER_MINUTE ?? 120,
+    scanCacheSeconds: env.SCAN_CACHE_SECONDS ?? 30,
     submitRateLimitPerIpPerHour: env.SUBMIT_RATE_LIMIT_PER_IP_PER_HOUR ?? 30,
     submitRateLimitPerCodePerHour: env.SUBMIT_RATE_LIMIT_PER_CODE_PER_HOUR ?? 120,
     webDistDir: path.join(REPO_ROOT, 'web', 'dist'),

@@ -4,11 +4,11 @@ import { RATINGS, translator, type Rating } from '@mashangjian/shared'
 import { problems } from '../errors/problem-responses'
 import { AppError } from '../errors/app-error'
 import type { PublicCasesService } from './public-cases-service'
-import type { ScanService } from './scan-service'
+import type { ScanModel, ScanService } from './scan-service'
 import type { TrackingService } from './tracking-service'
 import { parseSubmission } from './submission-parser'
 import { pageContext, sendHtml, wantsHtml } from './html-reply'
-import { MessagePage, renderPage } from './pages/layout'
+import { MessagePage, renderPage, type PageContext } from './pages/layout'
 import { ScanPage } from './pages/scan-page'
 import { TrackingPage, type TrackingNotice } from './pages/tracking-page'
 import { PublicSubmissionResult, TrackingView } from './public-schemas'
@@ -17,6 +17,26 @@ export interface PublicLimits {
   scanPerIpPerMinute: number
   submitPerIpPerHour: number
   submitPerCodePerHour: number
+}
+
+/** The page a scanned code shows: the form, or a friendly pointer when the code is old or unknown. */
+function renderScanModel(ctx: PageContext, model: ScanModel): string {
+  const { t } = ctx
+  switch (model.kind) {
+    case 'member':
+    case 'station':
+      return renderPage(ScanPage({ ctx, model }))
+    case 'rotated':
+      return renderPage(MessagePage({ ctx, title: t('rotated.title'), body: t('rotated.body', { name: model.holderName }), link: { href: `/q/${model.successorCode}`, text: t('rotated.link', { name: model.holderName }) } }))
+    case 'revoked':
+      return renderPage(MessagePage({
+        ctx, title: t('revoked.title'),
+        body: model.station ? t('revoked.body', { station: model.station.name, address: model.station.address }) : t('notFound.body'),
+        link: model.station && model.stationCode ? { href: `/q/${model.stationCode}`, text: t('revoked.stationLink', { station: model.station.name }) } : undefined,
+      }))
+    default:
+      return renderPage(MessagePage({ ctx, title: t('notFound.title'), body: t('notFound.body') }))
+  }
 }
 
 const Lang = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 16 })) })
@@ -32,23 +52,9 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
     schema: { hide: true, params: Type.Object({ code: Type.String({ maxLength: 40 }) }), querystring: Lang },
   }, async (request, reply) => {
     const ctx = pageContext(request, reply)
-    const { t } = ctx
-    const model = await scan.resolve(request.params.code)
-    switch (model.kind) {
-      case 'member':
-      case 'station':
-        return sendHtml(reply, renderPage(ScanPage({ ctx, model })))
-      case 'rotated':
-        return sendHtml(reply, renderPage(MessagePage({ ctx, title: t('rotated.title'), body: t('rotated.body', { name: model.holderName }), link: { href: `/q/${model.successorCode}`, text: t('rotated.link', { name: model.holderName }) } })))
-      case 'revoked':
-        return sendHtml(reply, renderPage(MessagePage({
-          ctx, title: t('revoked.title'),
-          body: model.station ? t('revoked.body', { station: model.station.name, address: model.station.address }) : t('notFound.body'),
-          link: model.station && model.stationCode ? { href: `/q/${model.stationCode}`, text: t('revoked.stationLink', { station: model.station.name }) } : undefined,
-        })), 410)
-      default:
-        return sendHtml(reply, renderPage(MessagePage({ ctx, title: t('notFound.title'), body: t('notFound.body') })), 404)
-    }
+    const { model, html } = await scan.page(request.params.code, ctx.locale, (m) => renderScanModel(ctx, m))
+    const status = model.kind === 'unknown' ? 404 : model.kind === 'revoked' ? 410 : 200
+    return sendHtml(reply, html, status)
   })
 
   const perCode = app.rateLimit({

@@ -1,4 +1,5 @@
-import { DEFAULT_SLA_HOURS } from '@mashangjian/shared'
+import { LRUCache } from 'lru-cache'
+import { DEFAULT_SLA_HOURS, LOCALES, type Locale } from '@mashangjian/shared'
 import type { Clock } from '../clock'
 import type { Db } from '../db/database'
 import type { QrRepo, QrRow } from '../qr/qr-repo'
@@ -30,8 +31,16 @@ export type ScanModel =
 const stationView = (s: { id: string; name: string; address: string; openHours: string }): ScanStation =>
   ({ id: s.id, name: s.name, address: s.address, openHours: s.openHours })
 
-/** Turns a scanned code into the page model: a form for active codes, a friendly pointer for old ones. */
-export function createScanService({ db, repo, clock }: { db: Db; repo: QrRepo; clock: Clock }) {
+/**
+ * Turns a scanned code into the page model: a form for active codes, a friendly pointer for old ones.
+ * Placards are scanned in bursts (a meeting, a market day) and their page rarely changes, so models are kept
+ * for `cacheSeconds` (0 = off). Rotating or revoking a code clears it here at once; other API processes see the
+ * change within `cacheSeconds`.
+ */
+export function createScanService({ db, repo, clock, cacheSeconds = 0 }: { db: Db; repo: QrRepo; clock: Clock; cacheSeconds?: number }) {
+  const cache = cacheSeconds > 0 ? new LRUCache<string, ScanModel>({ max: 10_000, ttl: cacheSeconds * 1000 }) : undefined
+  const pages = cacheSeconds > 0 ? new LRUCache<string, { model: ScanModel; html: string }>({ max: 40_000, ttl: cacheSeconds * 1000 }) : undefined
+
   async function common(q: QrRow): Promise<Common> {
     const committee = await repo.committee(q.committeeId)
     const general = committee.settings.slaHours?.general ?? DEFAULT_SLA_HOURS.general
@@ -48,9 +57,7 @@ export function createScanService({ db, repo, clock }: { db: Db; repo: QrRepo; c
     return home ? stationView(home) : null
   }
 
-  return {
-    async resolve(rawCode: string): Promise<ScanModel> {
-      const code = normalizeQrCode(rawCode)
+  async function load(code: string): Promise<ScanModel> {
       const q = /^[0-9A-Z]{6,16}$/.test(code) ? await repo.findByCode(code) : undefined
       if (!q) return { kind: 'unknown' }
       const now = clock.now()
@@ -85,6 +92,33 @@ export function createScanService({ db, repo, clock }: { db: Db; repo: QrRepo; c
         members: active.map((m) => ({ id: m.id, name: m.name, sectorName: m.sectorName })),
         onDuty: active.filter((m) => onDutyIds.has(m.id)).map((m) => m.name),
       }
+  }
+
+  return {
+    async resolve(rawCode: string): Promise<ScanModel> {
+      const code = normalizeQrCode(rawCode)
+      const cached = cache?.get(code)
+      if (cached) return cached
+      const model = await load(code)
+      // Unknown codes are not kept: random probing must not fill the cache.
+      if (model.kind !== 'unknown') cache?.set(code, model)
+      return model
+    },
+
+    /** The page for a plain GET, rendered once per code and language while the model is fresh. */
+    async page(rawCode: string, locale: Locale, render: (model: ScanModel) => string): Promise<{ model: ScanModel; html: string }> {
+      const key = `${normalizeQrCode(rawCode)}|${locale}`
+      const hit = pages?.get(key)
+      if (hit) return hit
+      const model = await this.resolve(rawCode)
+      const out = { model, html: render(model) }
+      if (model.kind !== 'unknown') pages?.set(key, out)
+      return out
+    },
+
+    forget(code: string): void {
+      cache?.delete(code)
+      for (const locale of LOCALES) pages?.delete(`${code}|${locale}`)
     },
   }
 }

@@ -9,7 +9,11 @@ import { newQrCode, scanUrl } from './qr-codes'
 /** How long a rotated-away code keeps pointing residents to its holder (DESIGN.md §3, issue 4). */
 export const ROTATION_GRACE_DAYS = 90
 
-export function createQrService({ repo, clock, publicBaseUrl }: { repo: QrRepo; clock: Clock; publicBaseUrl: string }) {
+export function createQrService({ repo, clock, publicBaseUrl, onChange = () => {} }: {
+  repo: QrRepo; clock: Clock; publicBaseUrl: string
+  /** Called with a code whose scan page changed (rotated, revoked), so caches drop it. */
+  onChange?: (code: string) => void
+}) {
   const view = (q: QrRow): QrCodeView => ({
     id: q.id, code: q.code, url: scanUrl(publicBaseUrl, q.code), targetKind: q.targetKind, memberId: q.memberId,
     stationId: q.stationId, status: q.status, rotatedFrom: q.rotatedFrom,
@@ -74,12 +78,15 @@ export function createQrService({ repo, clock, publicBaseUrl }: { repo: QrRepo; 
         code: newQrCode(), committeeId: old.committeeId, targetKind: old.targetKind, memberId: old.memberId,
         stationId: old.stationId, createdBy: actor.userId,
       }, now, new Date(now.getTime() + ROTATION_GRACE_DAYS * 86_400_000))
+      onChange(old.code)
       return view(next)
     },
 
     async revoke(actor: Actor, id: string): Promise<QrCodeView> {
       const q = await inScopeCode(actor, id)
-      return view(q.status === 'revoked' && !q.redirectUntil ? q : await repo.revoke(q.id, clock.now()))
+      const revoked = q.status === 'revoked' && !q.redirectUntil ? q : await repo.revoke(q.id, clock.now())
+      onChange(q.code)
+      return view(revoked)
     },
 
     /** The URL a code's image encodes; any code ever issued has an image, so old placards can be reprinted. */

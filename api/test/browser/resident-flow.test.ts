@@ -1,3 +1,5 @@
+/// <reference lib="dom.iterable" />
+/// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { withDemoApp } from '../support/demo-app'

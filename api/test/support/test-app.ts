@@ -13,7 +13,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     port: 0, host: '127.0.0.1', databaseUrl: undefined, dataDir: mkdtempSync(path.join(tmpdir(), 'msj-app-')), publicBaseUrl: 'http://msj.test',
     logLevel: 'silent', seedDemo: false, trustProxy: false, accessTokenTtlSeconds: 900, refreshTokenTtlDays: 14,
     loginRateLimitPerMinute: 10_000, bodyLimitBytes: 1024 * 1024, webDistDir: '/nonexistent',
-    notifyWebhookUrl: undefined, scanRateLimitPerMinute: 10_000, submitRateLimitPerIpPerHour: 10_000, submitRateLimitPerCodePerHour: 10_000,
+    notifyWebhookUrl: undefined, scanRateLimitPerMinute: 10_000, scanCacheSeconds: 0, submitRateLimitPerIpPerHour: 10_000, submitRateLimitPerCodePerHour: 10_000,
     secrets: { jwtSecret: randomBytes(32).toString('hex'), piiKey: randomBytes(32).toString('base64') },
     ...overrides,
   }
