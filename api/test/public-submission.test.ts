@@ -139,6 +139,16 @@ describe('POST /api/v1/public/cases', () => {
       expect(back.body).not.toMatch(/<img src=x/)
     })
 
+    it('answers more files than a form can hold with a friendly 413 page and creates nothing', async () => {
+      const before = await footprint(db(), ctx.t.config.dataDir)
+      const p = await jpegWithGps(200, 150)
+      const res = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: text() }, [1, 2, 3, 4, 5, 6].map((i) => ({ name: `photo${i}`, data: p })), { html: true })
+      expect(res.statusCode).toBe(413)
+      expect(res.headers['content-type']).toMatch(/^text\/html/)
+      expect(res.body).toContain('最多3张照片，每张不超过8MB')
+      expect(await footprint(db(), ctx.t.config.dataDir)).toEqual(before)
+    })
+
     it('answers an oversized JSON body with 413 and creates nothing', async () => {
       const before = await footprint(db(), ctx.t.config.dataDir)
       const res = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/public/cases', payload: { code: ctx.refs.memberCode, description: 'x'.repeat(2 * 1024 * 1024) } })

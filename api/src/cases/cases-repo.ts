@@ -80,6 +80,13 @@ export function createCasesRepo(db: Db) {
       return rows.length === 1
     },
 
+    /** What a case's deadlines are computed from: its category's SLA class and its committee's settings. */
+    async slaContext(row: CaseRow) {
+      const [c] = row.categoryId ? await db.select({ slaClass: category.slaClass }).from(category).where(eq(category.id, row.categoryId)) : []
+      const [k] = await db.select({ settings: committee.settings }).from(committee).where(eq(committee.id, row.committeeId))
+      return { slaClass: c?.slaClass ?? ('general' as const), settings: k?.settings ?? {} }
+    },
+
     async attachmentsOf(caseId: string) {
       return db.select().from(attachment).where(eq(attachment.caseId, caseId))
     },

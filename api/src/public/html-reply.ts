@@ -41,7 +41,7 @@ export function problemPage(problem: Problem, request: FastifyRequest, reply: Fa
     case 'ROUTE_NOT_FOUND':
       return renderPage(MessagePage({ ctx, title: t('notFound.title'), body: t('notFound.body') }))
     case 'PAYLOAD_TOO_LARGE':
-      return renderPage(MessagePage({ ctx, title: t('error.photo.count'), body: t('error.photo.size', { n: '' }), link: home }))
+      return renderPage(MessagePage({ ctx, title: t('error.rejected'), body: t('error.tooLarge'), link: home }))
     default:
       return renderPage(MessagePage({ ctx, title: t('error.rejected'), body: `${problem.title} (${problem.reqId})` }))
   }

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { eq, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { translator, type Locale, type SlaClass } from '@mashangjian/shared'
 import type { Clock } from '../clock'
 import type { Db } from '../db/database'
@@ -120,7 +120,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
     }
     if (input.memberId && q.stationId) {
       const [link] = await db.select().from(memberStation)
-        .where(sql`${memberStation.memberId} = ${input.memberId} and ${memberStation.stationId} = ${q.stationId}`)
+        .where(and(eq(memberStation.memberId, input.memberId), eq(memberStation.stationId, q.stationId)))
       if (!link) issues.push({ field: 'memberId', key: 'error.member.unknown' })
     }
     return { stationId, category }

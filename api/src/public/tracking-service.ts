@@ -5,8 +5,6 @@ import { sha256 } from '../auth/tokens'
 import { AppError } from '../errors/app-error'
 import type { CasesRepo } from '../cases/cases-repo'
 import { deadlinesFor } from '../cases/sla'
-import { category, committee } from '../db/schema'
-import { eq } from 'drizzle-orm'
 import { afterRating } from './rating-rules'
 
 export interface TrackingModel {
@@ -58,9 +56,8 @@ export function createTrackingService({ db, repo, clock }: { db: Db; repo: Cases
       const reopened = outcome.status === 'reopened'
       let resolveDueAt = row.resolveDueAt
       if (reopened) {
-        const [c] = row.categoryId ? await db.select().from(category).where(eq(category.id, row.categoryId)) : []
-        const [k] = await db.select().from(committee).where(eq(committee.id, row.committeeId))
-        resolveDueAt = deadlinesFor(c?.slaClass ?? 'general', now, k?.settings).resolveDueAt
+        const { slaClass, settings } = await repo.slaContext(row)
+        resolveDueAt = deadlinesFor(slaClass, now, settings).resolveDueAt
       }
       await db.transaction(async (tx) => {
         const changed = await repo.updateIfVersion(tx, row.id, row.version, {

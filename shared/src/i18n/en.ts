@@ -41,6 +41,7 @@ export const en: Catalogue = {
   'error.photo.count': 'Up to 3 photos',
   'error.category.unknown': 'Choose a type from the list',
   'error.member.unknown': 'Choose a member from the list',
+  'error.tooLarge': 'That was too much to send: up to 3 photos of at most 8 MB each',
   'error.rejected': 'That did not go through; reload the page and try again',
   'privacy.title': 'Your information',
   'privacy.body': 'We keep only what you write and your photos (with location data removed). Your number is stored encrypted and only the member handling your request sees it. We use it only for this request and delete it 3 years after the case is closed.',

@@ -43,6 +43,7 @@ export const zhCN = {
   'error.photo.count': '最多上传3张照片',
   'error.category.unknown': '请从列表中选择问题类型',
   'error.member.unknown': '请从列表中选择委员',
+  'error.tooLarge': '提交的内容太大了：最多3张照片，每张不超过8MB',
   'error.rejected': '提交未成功，请刷新页面后重新填写',
   'privacy.title': '个人信息说明',
   'privacy.body': '我们只保存您填写的内容和照片（照片会去掉拍摄位置等信息）。手机号加密保存，只有承办委员能看到。这些信息只用于办理您的诉求，结案满3年后删除。',
