@@ -20,3 +20,7 @@ export class AppError extends Error {
 }
 
 export const notFound = (what = 'resource') => new AppError('NOT_FOUND', `No such ${what}`)
+
+/** A 400 listing each offending field, shaped like the schema validator's errors. */
+export const validationFailed = (errors: FieldError[]) =>
+  new AppError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors })

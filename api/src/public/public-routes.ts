@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { RATINGS, translator, type Rating } from '@mashangjian/shared'
 import { problems } from '../errors/problem-responses'
-import { AppError } from '../errors/app-error'
+import { AppError, validationFailed } from '../errors/app-error'
 import type { PublicCasesService } from './public-cases-service'
 import type { ScanModel, ScanService } from './scan-service'
 import type { TrackingService } from './tracking-service'
@@ -87,8 +87,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
         return reply.code(200).send({ status: 'duplicate', publicNo: outcome.similar.publicNo, excerpt: outcome.similar.excerpt })
       }
       const t = translator(ctx.locale)
-      const errors = outcome.issues.map((i) => ({ field: `body.${i.field}`, message: t(i.key, i.values), keyword: i.key }))
-      throw new AppError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors })
+      throw validationFailed(outcome.issues.map((i) => ({ field: `body.${i.field}`, message: t(i.key, i.values), keyword: i.key })))
     }
     // The form again, with what the resident typed and each problem next to its field (photos must be re-chosen).
     const model = await scan.resolve(code)

@@ -2,7 +2,7 @@ import type { CreateUserBody, FieldError, Me, Role } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import { committeeInScope } from '../auth/scope'
 import { hashPassword } from '../auth/passwords'
-import { AppError } from '../errors/app-error'
+import { AppError, validationFailed } from '../errors/app-error'
 import { isUniqueViolation } from '../db/pg-errors'
 import type { UsersRepo } from './users-repo'
 
@@ -13,9 +13,6 @@ const GRANTABLE: Record<Role, readonly Role[]> = {
   station_admin: [],
   member: [],
 }
-
-const invalid = (errors: FieldError[]) =>
-  new AppError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors })
 
 export function createUsersService({ repo }: { repo: UsersRepo }) {
   return {
@@ -49,7 +46,7 @@ export function createUsersService({ repo }: { repo: UsersRepo }) {
       stationIds.forEach((id, i) => {
         if (stations.get(id) !== committeeId) errors.push({ field: `body.stationIds.${i}`, message: 'no such station in this committee' })
       })
-      if (errors.length > 0) throw invalid(errors)
+      if (errors.length > 0) throw validationFailed(errors)
 
       try {
         const user = await repo.insertUser({
