@@ -1,9 +1,13 @@
-import { pgTable, text, uuid, jsonb, timestamp, bigint, index } from 'drizzle-orm/pg-core'
+import { pgTable, text, uuid, jsonb, timestamp, bigint, index, uniqueIndex } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
 import { appUser } from './users'
+import { xid8 } from './cases'
 
 /**
- * Who saw or changed what, including every view of resident PII. Append-only: each row carries the hash of
- * the previous one so tampering breaks the chain (verified by a command).
+ * Who saw or changed what, including every view of resident PII. Append-only (a trigger refuses updates and
+ * deletes, except sealing). Rows are written without a lock on the hot path; a sealer then chains them in commit
+ * order (`xid`, `id`): `seq` is the position in the chain and `hash` covers the row and the previous hash, so
+ * editing or removing a sealed row breaks the chain, which `npm run audit:verify` reports.
  */
 export const auditLog = pgTable('audit_log', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
@@ -14,6 +18,12 @@ export const auditLog = pgTable('audit_log', {
   targetKind: text('target_kind').notNull(),
   targetId: text('target_id').notNull(),
   detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+  xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
+  seq: bigint('seq', { mode: 'number' }),
   prevHash: text('prev_hash'),
   hash: text('hash'),
-}, (t) => [index('audit_log_target_idx').on(t.targetKind, t.targetId)])
+}, (t) => [
+  index('audit_log_target_idx').on(t.targetKind, t.targetId),
+  uniqueIndex('audit_log_seq_key').on(t.seq),
+  index('audit_log_unsealed_idx').on(t.xid, t.id).where(sql`seq is null`),
+])

@@ -1,7 +1,8 @@
 import {
   pgTable, text, uuid, integer, boolean, jsonb, doublePrecision, timestamp, bigint, index, uniqueIndex, primaryKey,
-  type AnyPgColumn,
+  customType, type AnyPgColumn,
 } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
 import {
   SLA_CLASSES, CASE_STATUSES, CASE_CHANNELS, CASE_PRIORITIES, RATINGS, CASE_EVENT_TYPES, EVENT_VISIBILITIES,
   ACTOR_KINDS,
@@ -67,6 +68,11 @@ export const cases = pgTable('cases', {
   closedAt: timestamp('closed_at', { withTimezone: true }),
   escalatedAt: timestamp('escalated_at', { withTimezone: true }),
   overdueAt: timestamp('overdue_at', { withTimezone: true }),
+  /** Reminders already sent for the current deadlines, so a job run twice reminds once. */
+  acceptRemindedAt: timestamp('accept_reminded_at', { withTimezone: true }),
+  resolveRemindedAt: timestamp('resolve_reminded_at', { withTimezone: true }),
+  /** A member's pending request to move `resolve_due_at` (申请延期), waiting for a station admin. */
+  extensionRequestedUntil: timestamp('extension_requested_until', { withTimezone: true }),
   reopenCount: integer('reopen_count').notNull().default(0),
   /** Optimistic concurrency: every state change bumps it; actions name the version they were based on. */
   version: integer('version').notNull().default(1),
@@ -83,6 +89,10 @@ export const cases = pgTable('cases', {
   index('cases_member_status_idx').on(t.memberId, t.status, t.createdAt),
   index('cases_station_status_idx').on(t.stationId, t.status, t.createdAt),
   index('cases_committee_created_idx').on(t.committeeId, t.createdAt),
+  // The deadline sweeps look only at open cases, so partial indexes stay small.
+  index('cases_accept_due_idx').on(t.acceptDueAt).where(sql`status = 'assigned'`),
+  index('cases_resolve_due_idx').on(t.resolveDueAt).where(sql`status in ('accepted', 'in_progress', 'reopened')`),
+  index('cases_resolved_at_idx').on(t.resolvedAt).where(sql`status = 'resolved'`),
   oneOf('cases_channel_check', t.channel, CASE_CHANNELS),
   oneOf('cases_status_check', t.status, CASE_STATUSES),
   oneOf('cases_priority_check', t.priority, CASE_PRIORITIES),
@@ -111,6 +121,47 @@ export const caseEvent = pgTable('case_event', {
   oneOf('case_event_type_check', t.type, CASE_EVENT_TYPES),
   oneOf('case_event_visibility_check', t.visibility, EVENT_VISIBILITIES),
   oneOf('case_event_actor_kind_check', t.actorKind, ACTOR_KINDS),
+])
+
+/**
+ * The first answer to each member action, by the client's `op_id`: the same action sent again (a retry after a
+ * lost response, a replayed outbox) gets this answer back and changes nothing.
+ */
+export const caseOp = pgTable('case_op', {
+  opId: uuid('op_id').primaryKey(),
+  caseId: uuid('case_id').notNull().references(() => cases.id),
+  actorUserId: uuid('actor_user_id').notNull().references(() => appUser.id),
+  response: jsonb('response').$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+})
+
+/** PostgreSQL `xid8`: the id of the transaction that wrote a row, ordered like transaction start. */
+export const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' })
+
+/**
+ * Commit-ordered change log behind the sync feed, written by a trigger on `cases` (see migrations) so no code
+ * path can change a case without it. Each row keeps the case's assignment after and before the change: a
+ * member whose case moved away still learns that it did. The feed serves rows in (xid, id) order, only those
+ * older than every transaction still running, so a late commit is never skipped.
+ */
+export const caseChange = pgTable('case_change', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
+  caseId: uuid('case_id').notNull().references(() => cases.id),
+  version: integer('version').notNull(),
+  status: text('status', { enum: CASE_STATUSES }).notNull(),
+  committeeId: uuid('committee_id').notNull(),
+  stationId: uuid('station_id'),
+  memberId: uuid('member_id'),
+  prevStationId: uuid('prev_station_id'),
+  prevMemberId: uuid('prev_member_id'),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  index('case_change_xid_idx').on(t.xid, t.id),
+  index('case_change_member_idx').on(t.memberId, t.xid, t.id),
+  index('case_change_prev_member_idx').on(t.prevMemberId, t.xid, t.id),
+  index('case_change_station_idx').on(t.stationId, t.xid, t.id),
+  index('case_change_committee_idx').on(t.committeeId, t.xid, t.id),
 ])
 
 /** Re-encoded images (EXIF stripped) behind one storage interface (disk now, S3-compatible later). */
