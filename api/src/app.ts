@@ -27,6 +27,8 @@ import { problemPage, wantsHtml } from './public/html-reply'
 import { MULTIPART_LIMITS } from './public/submission-parser'
 import { createServices } from './services'
 import { healthRoutes } from './health/health-routes'
+import { casesRoutes } from './cases/cases-routes'
+import { syncRoutes } from './sync/sync-routes'
 import { registerWebApp } from './web/web-app'
 
 export interface AppDeps {
@@ -113,6 +115,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     scan: services.scan, submissions: services.submissions, tracking: services.tracking,
     limits: { scanPerIpPerMinute: config.scanRateLimitPerMinute, submitPerIpPerHour: config.submitRateLimitPerIpPerHour, submitPerCodePerHour: config.submitRateLimitPerCodePerHour },
   })
+  await app.register(casesRoutes, { cases: services.cases, actions: services.caseActions, blobs: services.blobs })
+  await app.register(syncRoutes, { sync: services.sync })
   await registerWebApp(app, config.webDistDir)
   return app
 }

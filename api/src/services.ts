@@ -16,22 +16,50 @@ import { createCasesRepo } from './cases/cases-repo'
 import { createScanService } from './public/scan-service'
 import { createPublicCasesService } from './public/public-cases-service'
 import { createTrackingService } from './public/tracking-service'
+import { createAuditLog } from './audit/audit-log'
+import { createMemberCasesRepo } from './cases/member-cases-repo'
+import { createCasesService } from './cases/cases-service'
+import { createCaseActionsService, type CaseChangeListener } from './cases/case-actions-service'
+import { createSyncRepo } from './sync/sync-repo'
+import { createSyncService } from './sync/sync-service'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
   const db = database.db
   const qrRepo = createQrRepo(db)
   const casesRepo = createCasesRepo(db)
+  const memberCasesRepo = createMemberCasesRepo(db)
   const blobs = diskBlobStore(path.join(config.dataDir, 'attachments'))
   const scan = createScanService({ db, repo: qrRepo, clock, cacheSeconds: config.scanCacheSeconds })
+  const audit = createAuditLog(db)
+  const cipher = createPiiCipher(config.secrets.piiKey)
+  const cases = createCasesService({ db, repo: memberCasesRepo, audit, cipher, clock })
+  // Listeners for applied actions (push, resident notices) are added by whoever starts them.
+  const caseListeners: CaseChangeListener[] = []
   return {
+    audit,
+    cases,
+    caseListeners,
+    caseActions: createCaseActionsService({
+      db, repo: memberCasesRepo, cases: casesRepo, audit, clock,
+      onChange: (change) => {
+        for (const listener of caseListeners) {
+          try {
+            listener(change)
+          } catch (err) {
+            log.error({ err }, 'case change listener failed')
+          }
+        }
+      },
+    }),
+    sync: createSyncService({ repo: createSyncRepo(db), cases }),
     blobs,
     org: createOrgService({ repo: createOrgRepo(db) }),
     users: createUsersService({ repo: createUsersRepo(db) }),
     qr: createQrService({ repo: qrRepo, clock, publicBaseUrl: config.publicBaseUrl, onChange: (code) => scan.forget(code) }),
     scan,
     submissions: createPublicCasesService({
-      db, cases: casesRepo, qr: qrRepo, cipher: createPiiCipher(config.secrets.piiKey), blobs, clock,
+      db, cases: casesRepo, qr: qrRepo, cipher, blobs, clock,
       notifier: config.notifyWebhookUrl ? webhookNotifier(config.notifyWebhookUrl, log) : consoleNotifier(log),
       publicBaseUrl: config.publicBaseUrl,
     }),

@@ -12,12 +12,13 @@ export const OPEN_CASE_STATUSES = ['submitted', 'assigned', 'accepted', 'in_prog
 
 /** Data access for cases: writing a case with its timeline, and reading what residents may see. */
 export function createCasesRepo(db: Db) {
-  async function insertEvents(tx: DbOrTx, caseId: string, events: NewEvent[], attachments: NewAttachment[] = []) {
+  async function insertEvents(tx: DbOrTx, caseId: string, events: NewEvent[], attachments: NewAttachment[] = []): Promise<number[]> {
     const rows = await tx.insert(caseEvent).values(events.map((e) => ({ ...e, caseId }))).returning({ id: caseEvent.id })
     // Photos belong to the first event of the batch (the submission or the added report).
     if (attachments.length > 0) {
       await tx.insert(attachment).values(attachments.map((a) => ({ ...a, caseId, eventId: rows[0]!.id })))
     }
+    return rows.map((r) => r.id)
   }
 
   return {

@@ -3,6 +3,8 @@ import { ERRORS, type ErrorCode, type FieldError } from '@mashangjian/shared'
 export interface AppErrorExtra {
   errors?: FieldError[]
   retryAfterSeconds?: number
+  /** VERSION_CONFLICT: the case as it is now, so the client can show what changed. */
+  current?: unknown
 }
 
 /** The only error services throw on purpose; the error handler turns it into problem+json. */

@@ -1,11 +1,10 @@
-import type { CaseStatus, Rating } from '@mashangjian/shared'
+import { decide, type CaseStatus, type Rating } from '@mashangjian/shared'
 import type { Clock } from '../clock'
 import type { Db } from '../db/database'
 import { sha256 } from '../auth/tokens'
 import { AppError } from '../errors/app-error'
 import type { CasesRepo } from '../cases/cases-repo'
 import { deadlinesFor } from '../cases/sla'
-import { afterRating } from './rating-rules'
 
 export interface TrackingModel {
   publicNo: string
@@ -50,9 +49,10 @@ export function createTrackingService({ db, repo, clock }: { db: Db; repo: Cases
     /** Only the submitter rates, only a resolved case, and only once per round (a stale page gets 409). */
     async rate(secret: string, rating: Rating, comment: string | null): Promise<{ status: CaseStatus }> {
       const { row, role } = await find(secret)
-      if (role !== 'owner' || row.status !== 'resolved') throw new AppError('CONFLICT', 'This request cannot be rated now.')
+      const decision = decide({ status: row.status, action: 'rate', role: 'resident', rating, reopenCount: row.reopenCount })
+      if (role !== 'owner' || !decision.ok) throw new AppError('CONFLICT', 'This request cannot be rated now.')
       const now = clock.now()
-      const outcome = afterRating(rating, row.reopenCount)
+      const outcome = { status: decision.to, events: decision.events }
       const reopened = outcome.status === 'reopened'
       let resolveDueAt = row.resolveDueAt
       if (reopened) {

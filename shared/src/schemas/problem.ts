@@ -18,6 +18,8 @@ export const Problem = Type.Object(
     reqId: Type.String(),
     errors: Type.Optional(Type.Array(FieldError)),
     retryAfterSeconds: Type.Optional(Type.Integer()),
+    /** VERSION_CONFLICT: the resource as it is now. */
+    current: Type.Optional(Type.Unknown()),
   },
   { $id: 'Problem' },
 )

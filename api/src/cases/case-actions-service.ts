@@ -1,0 +1,153 @@
+import { ANNOTATIONS, decide, type CaseActionBody, type CaseActionResult, type CaseRole } from '@mashangjian/shared'
+import type { Actor } from '../auth/actor'
+import { committeeInScope } from '../auth/scope'
+import type { Clock } from '../clock'
+import type { Db, DbOrTx } from '../db/database'
+import { isUniqueViolation } from '../db/pg-errors'
+import { AppError, notFound } from '../errors/app-error'
+import { caseRoleOf } from './case-access'
+import { effectsOf, type Destination } from './case-effects'
+import { toEventView, toSummary } from './case-views'
+import type { CasesRepo } from './cases-repo'
+import type { LoadedCase, MemberCasesRepo } from './member-cases-repo'
+import { deadlinesFor } from './sla'
+
+export interface AuditEntry {
+  actorUserId: string | null
+  actorIp?: string | null
+  action: string
+  targetKind: string
+  targetId: string
+  detail?: Record<string, unknown>
+}
+/** Writes audit rows inside the caller's transaction (see audit/audit-log.ts). */
+export interface AuditWriter { record(tx: DbOrTx, entry: AuditEntry): Promise<unknown> }
+
+/** Told about every applied action after commit (push, resident SMS); never blocks or fails the action. */
+export type CaseChangeListener = (change: { before: LoadedCase; after: CaseActionResult['case']; action: CaseActionBody; actor: Actor }) => void
+
+export interface CaseActionsDeps {
+  db: Db
+  repo: MemberCasesRepo
+  cases: CasesRepo
+  audit: AuditWriter
+  clock: Clock
+  onChange?: CaseChangeListener
+}
+
+const MAX_ATTEMPTS = 3
+/** A device clock far off is not trusted for the timeline's device time. */
+const MAX_CLOCK_SKEW_MS = 7 * 86_400_000
+
+/**
+ * Member and admin actions on a case (DESIGN.md §4): idempotent by `opId`, optimistic on `baseVersion`, decided
+ * by the state machine, written with their event, the first answer and an audit row in one transaction.
+ */
+export function createCaseActionsService({ db, repo, cases, audit, clock, onChange }: CaseActionsDeps) {
+  async function replay(actor: Actor, caseId: string, opId: string, q: DbOrTx = db): Promise<CaseActionResult | undefined> {
+    const op = await repo.findOp(opId, q)
+    if (!op) return undefined
+    if (op.caseId !== caseId || op.actorUserId !== actor.userId) throw new AppError('CONFLICT', 'This opId was already used for another action.')
+    return { ...(op.response as unknown as CaseActionResult), replayed: true }
+  }
+
+  const conflict = (row: LoadedCase, code: 'VERSION_CONFLICT' | 'INVALID_TRANSITION', detail: string) =>
+    new AppError(code, detail, { current: toSummary(row, clock.now()) })
+
+  /** Where an assign or transfer sends the case; the target must be inside the actor's reach and active. */
+  async function destinationOf(actor: Actor, row: LoadedCase, body: CaseActionBody): Promise<Destination | undefined> {
+    if (body.type !== 'assign' && body.type !== 'transfer') return undefined
+    const memberId = body.type === 'assign' ? body.memberId : body.toMemberId
+    const stationId = body.type === 'transfer' ? body.toStationId : undefined
+    if (!!memberId === !!stationId) throw new AppError('VALIDATION_FAILED', 'Give exactly one of toMemberId or toStationId.', { errors: [{ field: 'body.toMemberId', message: 'exactly one of toMemberId, toStationId' }] })
+    if (memberId) {
+      const m = await repo.memberTarget(memberId)
+      if (!m || m.committeeId !== row.committeeId) throw notFound('member')
+      if (m.status !== 'active') throw new AppError('CONFLICT', 'This member is not taking cases now.')
+      const reachable = actor.role === 'station_admin' ? m.stationIds.filter((s) => actor.stationIds.includes(s)) : m.stationIds
+      if (actor.role === 'station_admin' && reachable.length === 0) throw notFound('member')
+      const keep = row.stationId && m.stationIds.includes(row.stationId)
+      return { memberId, stationId: keep ? row.stationId : (reachable[0] ?? row.stationId) }
+    }
+    const s = await repo.stationTarget(stationId!)
+    // Members and station admins hand over inside their committee; committee admins within their subtree.
+    if (!s || (actor.role === 'committee_admin' || actor.role === 'system_admin' ? !committeeInScope(actor, s.committeePath) : s.committeeId !== row.committeeId)) throw notFound('station')
+    return { memberId: null, stationId: s.id }
+  }
+
+  async function mergeTargetOf(actor: Actor, row: LoadedCase, body: CaseActionBody) {
+    if (body.type !== 'merge') return undefined
+    const target = await repo.load(body.intoCaseId)
+    if (!target || !caseRoleOf(actor, target)) throw notFound('case to merge into')
+    if (target.id === row.id || ['merged', 'invalid'].includes(target.status)) throw new AppError('CONFLICT', 'A case can only be merged into another open or finished case.')
+    return { id: target.id, publicNo: target.publicNo }
+  }
+
+  async function attempt(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null): Promise<{ result: CaseActionResult; before: LoadedCase } | 'retry'> {
+    const row = await repo.load(caseId)
+    const role: CaseRole | null = row ? caseRoleOf(actor, row) : null
+    if (!row || !role) throw notFound('case')
+    const rebased = body.baseVersion !== row.version
+    if (rebased && (body.baseVersion > row.version || !ANNOTATIONS.includes(body.type))) {
+      throw conflict(row, 'VERSION_CONFLICT', `The case is at version ${row.version}; this action was made on version ${body.baseVersion}.`)
+    }
+    const decision = decide({ status: row.status, action: body.type, role })
+    if (!decision.ok) throw conflict(row, 'INVALID_TRANSITION', `A ${role.replace('_', ' ')} cannot ${body.type.replace('_', ' ')} a case that is ${row.status.replace('_', ' ')}.`)
+    if ((body.type === 'approve_extension' || body.type === 'deny_extension') && !row.extensionRequestedUntil) {
+      throw conflict(row, 'INVALID_TRANSITION', 'There is no extension request to decide.')
+    }
+    if (body.type === 'request_extension' && row.resolveDueAt && new Date(body.until) <= row.resolveDueAt) {
+      throw new AppError('VALIDATION_FAILED', 'The new date must be after the current deadline.', { errors: [{ field: 'body.until', message: 'must be after the current deadline' }] })
+    }
+    const now = clock.now()
+    const device = body.occurredAt ? new Date(body.occurredAt) : now
+    const occurredAt = Math.abs(device.getTime() - now.getTime()) > MAX_CLOCK_SKEW_MS ? now : device
+    const { slaClass, settings } = await cases.slaContext(row)
+    const { patch, events } = effectsOf({
+      row, body, to: decision.to, eventTypes: decision.events, actorKind: actor.role === 'member' ? 'member' : 'admin', actorUserId: actor.userId,
+      now, occurredAt, fresh: deadlinesFor(slaClass, now, settings),
+      destination: await destinationOf(actor, row, body), mergeTarget: await mergeTargetOf(actor, row, body),
+    })
+    return db.transaction(async (tx) => {
+      if (!(await cases.updateIfVersion(tx, row.id, row.version, patch))) return 'retry' as const
+      const inserted = await cases.insertEvents(tx, row.id, events)
+      const after = await repo.load(row.id, tx)
+      const result: CaseActionResult = {
+        case: toSummary(after!, now),
+        events: (await repo.events(row.id, tx)).filter((e) => inserted.includes(e.id)).map(toEventView),
+        rebased, replayed: false,
+      }
+      await repo.insertOp(tx, { opId: body.opId, caseId: row.id, actorUserId: actor.userId, response: result as unknown as Record<string, unknown> })
+      await audit.record(tx, {
+        actorUserId: actor.userId, actorIp: ip, action: `case.${body.type}`, targetKind: 'case', targetId: row.id,
+        detail: { from: row.status, to: decision.to, version: after!.version, opId: body.opId },
+      })
+      return { result, before: row }
+    })
+  }
+
+  return {
+    async act(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null): Promise<CaseActionResult> {
+      for (let n = 0; n < MAX_ATTEMPTS; n++) {
+        const first = await replay(actor, caseId, body.opId)
+        if (first) return first
+        try {
+          const applied = await attempt(actor, caseId, body, ip)
+          if (applied !== 'retry') {
+            onChange?.({ before: applied.before, after: applied.result.case, action: body, actor })
+            return applied.result
+          }
+        } catch (err) {
+          // The same op sent concurrently: the other request stored its answer first; answer with that.
+          if (isUniqueViolation(err)) continue
+          throw err
+        }
+        // Someone changed the case between our read and our write: decide again on the new version.
+      }
+      const again = await replay(actor, caseId, body.opId)
+      if (again) return again
+      throw new AppError('CONFLICT', 'The case is changing too fast; try again.')
+    },
+  }
+}
+export type CaseActionsService = ReturnType<typeof createCaseActionsService>

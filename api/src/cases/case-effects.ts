@@ -1,0 +1,102 @@
+import type { CaseActionBody, CaseEventType, CaseStatus } from '@mashangjian/shared'
+import type { CaseRow, NewCase, NewEvent } from './cases-repo'
+
+/** Deadlines a case would get if (re)started now, from its category's SLA class and its committee's settings. */
+export interface FreshDeadlines { acceptDueAt: Date; resolveDueAt: Date }
+
+/** Where a transfer or assignment lands, already checked against the actor's scope by the service. */
+export interface Destination { memberId: string | null; stationId: string | null }
+
+export interface EffectInput {
+  row: CaseRow
+  body: CaseActionBody
+  to: CaseStatus
+  eventTypes: CaseEventType[]
+  actorKind: 'member' | 'admin'
+  actorUserId: string
+  now: Date
+  occurredAt: Date
+  fresh: FreshDeadlines
+  destination?: Destination
+  mergeTarget?: { id: string; publicNo: string }
+}
+
+type Patch = Partial<NewCase>
+type EventText = Pick<NewEvent, 'visibility' | 'body' | 'data'>
+
+
+/**
+ * What an allowed action changes on the case row and what its timeline event says. The state machine decided
+ * that the action is allowed and the new status; this adds the fields that go with it (deadlines, assignee…).
+ */
+export function effectsOf(i: EffectInput): { patch: Patch & { updatedAt: Date }; events: NewEvent[] } {
+  const { row, body, now } = i
+  const reassign = (d: Destination): Patch => ({
+    memberId: d.memberId, stationId: d.stationId, acceptDueAt: i.fresh.acceptDueAt, acceptedAt: null,
+    acceptRemindedAt: null, escalatedAt: null,
+  })
+  let patch: Patch = {}
+  // Residents see status changes on their tracking page; reasons, notes and contact logs stay internal.
+  let text: EventText = { visibility: 'public', body: '', data: {} }
+  switch (body.type) {
+    case 'assign':
+      patch = reassign(i.destination!)
+      text = { visibility: 'public', body: '', data: { memberId: i.destination!.memberId, stationId: i.destination!.stationId, fromMemberId: row.memberId } }
+      break
+    case 'accept':
+      patch = { acceptedAt: now }
+      break
+    case 'decline':
+      patch = { memberId: null, acceptedAt: null }
+      text = { visibility: 'internal', body: body.reason, data: { fromMemberId: row.memberId } }
+      break
+    case 'transfer':
+      patch = reassign(i.destination!)
+      text = { visibility: 'public', body: '', data: { reason: body.reason, fromMemberId: row.memberId, fromStationId: row.stationId, ...i.destination } }
+      break
+    case 'note':
+      text = { visibility: body.visibility ?? 'internal', body: body.body, data: {} }
+      break
+    case 'contact_log':
+      text = { visibility: 'internal', body: body.body, data: { method: body.method } }
+      break
+    case 'request_extension':
+      patch = { extensionRequestedUntil: new Date(body.until) }
+      text = { visibility: 'internal', body: body.reason, data: { until: body.until, previousDue: row.resolveDueAt?.toISOString() ?? null } }
+      break
+    case 'approve_extension':
+      patch = { resolveDueAt: row.extensionRequestedUntil, extensionRequestedUntil: null, resolveRemindedAt: null, overdueAt: null }
+      text = { visibility: 'public', body: '', data: { until: row.extensionRequestedUntil?.toISOString() ?? null } }
+      break
+    case 'deny_extension':
+      patch = { extensionRequestedUntil: null }
+      text = { visibility: 'internal', body: body.reason ?? '', data: {} }
+      break
+    case 'resolve':
+      patch = { resolvedAt: now, extensionRequestedUntil: null }
+      text = { visibility: 'public', body: body.reply, data: {} }
+      break
+    case 'reopen':
+      patch = { reopenCount: row.reopenCount + 1, resolveDueAt: i.fresh.resolveDueAt, resolvedAt: null, closedAt: null, resolveRemindedAt: null, overdueAt: null }
+      text = { visibility: 'public', body: body.reason, data: {} }
+      break
+    case 'merge':
+      patch = { mergedInto: i.mergeTarget!.id, closedAt: now, closeReason: body.reason ?? null }
+      text = { visibility: 'public', body: '', data: { intoCaseId: i.mergeTarget!.id, intoPublicNo: i.mergeTarget!.publicNo, reason: body.reason ?? null } }
+      break
+    case 'mark_invalid':
+      patch = { closedAt: now, closeReason: body.reason }
+      text = { visibility: 'public', body: body.reason, data: {} }
+      break
+    case 'chase':
+      text = { visibility: 'internal', body: body.body ?? '', data: {} }
+      break
+  }
+  // Member and admin actions record one event each; the first carries the op id and the text.
+  const events = i.eventTypes.map((type, n): NewEvent => ({
+    type, actorKind: i.actorKind, actorUserId: i.actorUserId,
+    ...(n === 0 ? text : { visibility: 'internal', body: '', data: {} }),
+    fromStatus: row.status, toStatus: i.to, opId: n === 0 ? body.opId : null, occurredAt: i.occurredAt, receivedAt: now,
+  }))
+  return { patch: { ...patch, status: i.to, updatedAt: now }, events }
+}

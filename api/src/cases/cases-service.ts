@@ -1,0 +1,93 @@
+import type { CaseDetail, CaseListQuery, CaseSummary } from '@mashangjian/shared'
+import { allowedActions } from '@mashangjian/shared'
+import type { Actor } from '../auth/actor'
+import type { Clock } from '../clock'
+import { AppError, notFound } from '../errors/app-error'
+import type { PiiCipher } from '../privacy/pii-cipher'
+import type { AuditWriter } from './case-actions-service'
+import { caseRoleOf } from './case-access'
+import { toEventView, toSummary } from './case-views'
+import type { InboxFilter, MemberCasesRepo } from './member-cases-repo'
+import type { Db } from '../db/database'
+
+export interface CasesServiceDeps {
+  db: Db
+  repo: MemberCasesRepo
+  audit: AuditWriter
+  cipher: PiiCipher
+  clock: Clock
+}
+
+const encodeCursor = (c: { createdAt: Date; id: string }) => Buffer.from(`${c.createdAt.toISOString()}|${c.id}`).toString('base64url')
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|')
+  const createdAt = new Date(at ?? '')
+  if (Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '')) {
+    throw new AppError('VALIDATION_FAILED', 'The cursor is not one this API gave out.', { errors: [{ field: 'querystring.cursor', message: 'unknown cursor' }] })
+  }
+  return { createdAt, id: id! }
+}
+
+/** Inboxes and case details for members and admins; every read goes through the caller's scope. */
+export function createCasesService({ db, repo, audit, cipher, clock }: CasesServiceDeps) {
+  return {
+    async list(actor: Actor, query: CaseListQuery) {
+      const now = clock.now()
+      const limit = query.limit ?? 20
+      const filter = (query.filter ?? 'all') as InboxFilter
+      const { rows, more } = await repo.list(actor, filter, now, limit, query.cursor ? decodeCursor(query.cursor) : undefined)
+      const last = rows.at(-1)
+      return {
+        items: rows.map((r) => toSummary(r, now)),
+        nextCursor: more && last ? encodeCursor(last) : null,
+        counts: await repo.counts(actor, now),
+      }
+    },
+
+    /** Summaries of cases the caller can see (others are left out, not reported). */
+    async summaries(actor: Actor, ids: string[]): Promise<{ visible: CaseSummary[]; hidden: string[] }> {
+      const now = clock.now()
+      const rows = await repo.loadMany(ids)
+      const visible = rows.filter((r) => caseRoleOf(actor, r))
+      const seen = new Set(visible.map((r) => r.id))
+      return { visible: visible.map((r) => toSummary(r, now)), hidden: ids.filter((id) => !seen.has(id)) }
+    },
+
+    /**
+     * One case with its whole timeline. The assignee sees the resident's phone in full (they must call back);
+     * everyone else sees it masked. Every full view is written to the audit log in the same transaction.
+     */
+    async detail(actor: Actor, id: string, ip: string | null): Promise<CaseDetail> {
+      const row = await repo.load(id)
+      const role = row && caseRoleOf(actor, row)
+      if (!row || !role) throw notFound('case')
+      const now = clock.now()
+      let residentPhone: string | null = null
+      if (role === 'assignee' && row.residentPhoneEnc) {
+        residentPhone = cipher.decrypt(row.residentPhoneEnc)
+        await db.transaction((tx) => audit.record(tx, {
+          actorUserId: actor.userId, actorIp: ip, action: 'case.phone_viewed', targetKind: 'case', targetId: row.id, detail: { publicNo: row.publicNo },
+        }))
+      }
+      const [events, attachments] = [await repo.events(id), await repo.attachments(id)]
+      return {
+        ...toSummary(row, now),
+        residentPhone,
+        events: events.map(toEventView),
+        attachments: attachments.map((a) => ({
+          id: a.id, eventId: a.eventId, mime: a.mime, bytes: a.bytes, width: a.width, height: a.height, url: `/api/v1/attachments/${a.id}`,
+        })),
+        allowedActions: allowedActions(row.status, role),
+      }
+    },
+
+    /** A photo of a case the caller can see. */
+    async attachment(actor: Actor, id: string) {
+      const a = await repo.attachment(id)
+      const row = a?.caseId ? await repo.load(a.caseId) : undefined
+      if (!a || !row || !caseRoleOf(actor, row)) throw notFound('attachment')
+      return a
+    },
+  }
+}
+export type CasesService = ReturnType<typeof createCasesService>

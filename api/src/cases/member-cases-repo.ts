@@ -1,0 +1,126 @@
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
+
+import { appUser, attachment, caseEvent, caseOp, cases, category, committee, member, memberStation, station } from '../db/schema'
+import type { Db, DbOrTx } from '../db/database'
+import type { Actor } from '../auth/actor'
+import type { CaseNames, EventRow } from './case-views'
+import type { CaseRow } from './cases-repo'
+
+export type InboxFilter = 'new' | 'open' | 'overdue' | 'closed' | 'queue' | 'all'
+export type LoadedCase = CaseRow & CaseNames & { committeePath: string }
+
+const NEW = ['assigned', 'reopened'] as const
+const WORKING = ['accepted', 'in_progress'] as const
+const DONE = ['resolved', 'closed', 'invalid', 'merged'] as const
+
+/** The SQL form of case-access.ts: the cases an actor can see. Every list query starts from it. */
+export function visibleCases(actor: Actor): SQL {
+  switch (actor.role) {
+    case 'member':
+      return actor.memberId ? eq(cases.memberId, actor.memberId) : sql`false`
+    case 'station_admin':
+      return actor.stationIds.length > 0 && actor.committeeId
+        ? and(inArray(cases.stationId, actor.stationIds), eq(cases.committeeId, actor.committeeId))!
+        : sql`false`
+    case 'committee_admin':
+      return actor.committeeId ? inSubtree(actor.committeeId) : sql`false`
+    case 'system_admin':
+      return sql`true`
+  }
+}
+const inSubtree = (committeeId: string) =>
+  sql`${cases.committeeId} in (select ${committee.id} from ${committee} where ('/' || ${committee.path} || '/') like ${`%/${committeeId}/%`})`
+
+export function filterCondition(filter: InboxFilter, now: Date): SQL | undefined {
+  switch (filter) {
+    case 'new': return inArray(cases.status, [...NEW])
+    case 'open': return inArray(cases.status, [...WORKING])
+    case 'closed': return inArray(cases.status, [...DONE])
+    case 'queue': return and(eq(cases.status, 'assigned'), isNull(cases.memberId))
+    case 'overdue': return or(
+      and(eq(cases.status, 'assigned'), lt(cases.acceptDueAt, now)),
+      and(inArray(cases.status, ['accepted', 'in_progress', 'reopened']), lt(cases.resolveDueAt, now)),
+    )
+    case 'all': return undefined
+  }
+}
+
+const names = { stationName: station.name, memberName: member.name, categoryNames: category.names }
+
+/** Reads for signed-in users: inboxes, one case with its timeline, and what actions need to look up. */
+export function createMemberCasesRepo(db: Db) {
+  const withNames = (q: DbOrTx) => q.select({ c: cases, ...names, committeePath: committee.path }).from(cases)
+    .innerJoin(committee, eq(committee.id, cases.committeeId))
+    .leftJoin(station, eq(station.id, cases.stationId))
+    .leftJoin(member, eq(member.id, cases.memberId))
+    .leftJoin(category, eq(category.id, cases.categoryId))
+  const flat = (r: { c: CaseRow; committeePath: string } & CaseNames): LoadedCase =>
+    ({ ...r.c, stationName: r.stationName, memberName: r.memberName, categoryNames: r.categoryNames, committeePath: r.committeePath })
+
+  return {
+    async load(id: string, q: DbOrTx = db): Promise<LoadedCase | undefined> {
+      const [row] = await withNames(q).where(eq(cases.id, id))
+      return row && flat(row)
+    },
+
+    async loadMany(ids: string[]): Promise<LoadedCase[]> {
+      if (ids.length === 0) return []
+      return (await withNames(db).where(inArray(cases.id, ids))).map(flat)
+    },
+
+    /** Newest first, keyset-paginated on (created_at, id) so page 1,000 costs what page 1 does. */
+    async list(actor: Actor, filter: InboxFilter, now: Date, limit: number, after?: { createdAt: Date; id: string }) {
+      const keyset = after ? sql`(${cases.createdAt}, ${cases.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined
+      const rows = await withNames(db).where(and(visibleCases(actor), filterCondition(filter, now), keyset))
+        .orderBy(desc(cases.createdAt), desc(cases.id)).limit(limit + 1)
+      return { rows: rows.slice(0, limit).map(flat), more: rows.length > limit }
+    },
+
+    async counts(actor: Actor, now: Date): Promise<Record<InboxFilter, number>> {
+      const count = (f: InboxFilter) => sql<number>`count(*) filter (where ${filterCondition(f, now) ?? sql`true`})::int`
+      const [row] = await db.select({
+        new: count('new'), open: count('open'), overdue: count('overdue'), closed: count('closed'), queue: count('queue'), all: count('all'),
+      }).from(cases).where(visibleCases(actor))
+      return row!
+    },
+
+    events(caseId: string, q: DbOrTx = db): Promise<EventRow[]> {
+      return q.select({
+        id: caseEvent.id, type: caseEvent.type, actorKind: caseEvent.actorKind, actorName: appUser.displayName, visibility: caseEvent.visibility,
+        body: caseEvent.body, data: caseEvent.data, fromStatus: caseEvent.fromStatus, toStatus: caseEvent.toStatus, opId: caseEvent.opId,
+        occurredAt: caseEvent.occurredAt, receivedAt: caseEvent.receivedAt,
+      }).from(caseEvent).leftJoin(appUser, eq(appUser.id, caseEvent.actorUserId)).where(eq(caseEvent.caseId, caseId)).orderBy(asc(caseEvent.id))
+    },
+
+    attachments(caseId: string) {
+      return db.select().from(attachment).where(eq(attachment.caseId, caseId)).orderBy(asc(attachment.createdAt))
+    },
+
+    async attachment(id: string) {
+      return (await db.select().from(attachment).where(eq(attachment.id, id)))[0]
+    },
+
+    async findOp(opId: string, q: DbOrTx = db) {
+      return (await q.select().from(caseOp).where(eq(caseOp.opId, opId)))[0]
+    },
+
+    async insertOp(tx: DbOrTx, row: typeof caseOp.$inferInsert) {
+      await tx.insert(caseOp).values(row)
+    },
+
+    /** A member someone wants to hand a case to: their status, committee and stations. */
+    async memberTarget(memberId: string) {
+      const [m] = await db.select({ id: member.id, status: member.status, committeeId: member.committeeId }).from(member).where(eq(member.id, memberId))
+      if (!m) return undefined
+      const stations = await db.select({ id: memberStation.stationId }).from(memberStation).where(eq(memberStation.memberId, memberId))
+      return { ...m, stationIds: stations.map((s) => s.id) }
+    },
+
+    async stationTarget(stationId: string) {
+      const [s] = await db.select({ id: station.id, committeeId: station.committeeId, committeePath: committee.path }).from(station)
+        .innerJoin(committee, eq(committee.id, station.committeeId)).where(eq(station.id, stationId))
+      return s
+    },
+  }
+}
+export type MemberCasesRepo = ReturnType<typeof createMemberCasesRepo>
