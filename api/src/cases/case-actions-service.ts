@@ -138,8 +138,13 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
             return applied.result
           }
         } catch (err) {
-          // The same op sent concurrently: the other request stored its answer first; answer with that.
+          // The same op sent concurrently: the other request stored its answer first (we may have read the case
+          // just after its commit and seen a "newer" version, or lost the race to insert the op); answer with that.
           if (isUniqueViolation(err)) continue
+          if (err instanceof AppError && err.status === 409) {
+            const first = await replay(actor, caseId, body.opId)
+            if (first) return first
+          }
           throw err
         }
         // Someone changed the case between our read and our write: decide again on the new version.

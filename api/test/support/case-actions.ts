@@ -43,7 +43,8 @@ export type SignedIn = Awaited<ReturnType<typeof signIn>>
 
 /** Submits through the public endpoint like a resident; answers the new case's id and tracking secret. */
 export async function submitCase(t: TestApp, code: string, description: string, fields: Record<string, string> = {}) {
-  const res = await postCase(t.app, { code, description, ...fields })
+  // Tests file many similar texts; `confirmNew` says "file it anyway" past the duplicate hint.
+  const res = await postCase(t.app, { code, description, confirmNew: 'on', ...fields })
   expect(res.statusCode, res.body).toBe(201)
   const { publicNo, trackingSecret } = res.json<{ publicNo: string; trackingSecret: string }>()
   const [row] = await t.database.db.select({ id: cases.id }).from(cases).where(eq(cases.publicNo, publicNo))
