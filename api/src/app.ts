@@ -29,6 +29,7 @@ import { createServices } from './services'
 import { healthRoutes } from './health/health-routes'
 import { casesRoutes } from './cases/cases-routes'
 import { syncRoutes } from './sync/sync-routes'
+import { metricsRoutes } from './metrics/metrics-routes'
 import { registerWebApp } from './web/web-app'
 
 export interface AppDeps {
@@ -117,6 +118,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   })
   await app.register(casesRoutes, { cases: services.cases, actions: services.caseActions, blobs: services.blobs })
   await app.register(syncRoutes, { sync: services.sync })
+  await app.register(metricsRoutes, { metrics: services.metrics })
   await registerWebApp(app, config.webDistDir)
   return app
 }

@@ -22,6 +22,7 @@ import { createCasesService } from './cases/cases-service'
 import { createCaseActionsService, type CaseChangeListener } from './cases/case-actions-service'
 import { createSyncRepo } from './sync/sync-repo'
 import { createSyncService } from './sync/sync-service'
+import { createMetricsService } from './metrics/metrics-service'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -53,6 +54,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
       },
     }),
     sync: createSyncService({ repo: createSyncRepo(db), cases }),
+    metrics: createMetricsService({ db, clock }),
     blobs,
     org: createOrgService({ repo: createOrgRepo(db) }),
     users: createUsersService({ repo: createUsersRepo(db) }),

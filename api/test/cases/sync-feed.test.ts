@@ -65,8 +65,8 @@ async function serverState(user: SignedIn) {
   const all = new Map<string, number>()
   let cursor: string | null = null
   do {
-    const page = (await user.get(`/api/v1/me/cases?filter=all&limit=50${cursor ? `&cursor=${cursor}` : ''}`)).json()
-    for (const c of page.items as CaseSummary[]) all.set(c.id, c.version)
+    const page: { items: CaseSummary[]; nextCursor: string | null } = (await user.get(`/api/v1/me/cases?filter=all&limit=50${cursor ? `&cursor=${cursor}` : ''}`)).json()
+    for (const c of page.items) all.set(c.id, c.version)
     cursor = page.nextCursor
   } while (cursor)
   return all
