@@ -25,7 +25,7 @@ import { qrRoutes } from './qr/qr-routes'
 import { publicRoutes } from './public/public-routes'
 import { problemPage, wantsHtml } from './public/html-reply'
 import { MULTIPART_LIMITS } from './public/submission-parser'
-import { createServices } from './services'
+import { createServices, type Services } from './services'
 import { healthRoutes } from './health/health-routes'
 import { casesRoutes } from './cases/cases-routes'
 import { syncRoutes } from './sync/sync-routes'
@@ -41,6 +41,13 @@ export interface AppDeps {
 }
 
 export const VERSION = '0.1.0'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The domain services, for the job runner and for tests that drive jobs with a moved clock. */
+    services: Services
+  }
+}
 
 /**
  * Builds the whole HTTP app: external plugins first, then our cross-cutting plugins (errors, access guard),
@@ -109,6 +116,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(healthRoutes, { database, version: VERSION })
   await app.register(authRoutes, { auth: authService, loginPerMinute: config.loginRateLimitPerMinute })
   const services = createServices({ config, database, clock, log: app.log })
+  app.decorate('services', services)
   await app.register(orgRoutes, { org: services.org })
   await app.register(usersRoutes, { users: services.users })
   await app.register(qrRoutes, { qr: services.qr })

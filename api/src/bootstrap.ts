@@ -9,6 +9,7 @@ import { isEmpty, seedDemo } from './seed/seed-demo'
 import { formatDemoBanner, readDemoSummary } from './seed/demo-summary'
 import { systemClock } from './clock'
 import { buildApp } from './app'
+import { startJobs } from './jobs/job-runner'
 
 /** Opens the database and brings it up to date; the demo county is seeded into an empty one. */
 export async function prepareDatabase(config: Config): Promise<Database> {
@@ -40,6 +41,14 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
     throw new StartupError(code === 'EADDRINUSE' ? `Port ${config.port} is already in use; stop the other server or set PORT` : `Cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`)
   }
 
+  let jobs: Awaited<ReturnType<typeof startJobs>>
+  try {
+    jobs = await startJobs({ database, databaseUrl: config.databaseUrl, sweep: app.services.deadlines, audit: app.services.audit, log: app.log })
+  } catch (err) {
+    await app.close().catch(() => {})
+    await database.close().catch(() => {})
+    throw new StartupError(`Cannot start the background jobs: ${(err as Error).message}`)
+  }
   const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`
   const lines = [`Mashangjian is running at http://localhost:${config.port} (API docs: /docs) on ${where}`]
   const demo = config.seedDemo ? await readDemoSummary(database.db) : undefined
@@ -58,6 +67,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
     app.log.info(`${signal}: draining requests and closing the database`)
     setTimeout(() => process.exit(1), 10_000).unref()
     try {
+      await jobs.stop().catch((err) => app.log.error({ err }, 'stopping jobs failed'))
       await app.close()
       await database.close()
     } finally {

@@ -23,6 +23,9 @@ import { createCaseActionsService, type CaseChangeListener } from './cases/case-
 import { createSyncRepo } from './sync/sync-repo'
 import { createSyncService } from './sync/sync-service'
 import { createMetricsService } from './metrics/metrics-service'
+import { fanOut, logMemberNotifier, type MemberNotifier } from './notify/member-notifier'
+import { createDeadlinesRepo } from './deadlines/deadlines-repo'
+import { createDeadlineSweep } from './deadlines/deadline-sweep'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -37,7 +40,13 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const cases = createCasesService({ db, repo: memberCasesRepo, audit, cipher, clock })
   // Listeners for applied actions (push, resident notices) are added by whoever starts them.
   const caseListeners: CaseChangeListener[] = []
+  // Members hear about deadlines and new cases through every channel here (the log now; Web Push when subscribed).
+  const memberChannels: MemberNotifier[] = [logMemberNotifier(log)]
+  const memberNotifier = fanOut(memberChannels, log)
   return {
+    memberChannels,
+    memberNotifier,
+    deadlines: createDeadlineSweep({ db, repo: createDeadlinesRepo(db), cases: casesRepo, audit, clock, notifier: memberNotifier }),
     audit,
     cases,
     caseListeners,

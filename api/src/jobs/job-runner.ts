@@ -1,0 +1,55 @@
+import PgBoss from 'pg-boss'
+import type { FastifyBaseLogger } from 'fastify'
+import type { PGlite } from '@electric-sql/pglite'
+import type { Database } from '../db/database'
+import type { DeadlineSweep } from '../deadlines/deadline-sweep'
+import type { AuditLog } from '../audit/audit-log'
+
+export const JOBS = { sweep: 'deadline-sweep', digest: 'daily-digest', seal: 'audit-seal' } as const
+
+/** pg-boss speaks to PGlite through this adapter; statements without parameters may be several at once. */
+function pgliteAdapter(pglite: PGlite) {
+  return {
+    async executeSql(text: string, values?: unknown[]) {
+      if (values && values.length > 0) return pglite.query(text, values)
+      const results = await pglite.exec(text)
+      return results.at(-1) ?? { rows: [] }
+    },
+  }
+}
+
+export interface JobDeps { database: Database; databaseUrl?: string | undefined; sweep: DeadlineSweep; audit: AuditLog; log: FastifyBaseLogger }
+
+/**
+ * Background jobs on pg-boss in the same database (no other service): the deadline sweep every minute, the
+ * members' digest at 08:00 Beijing time, and sealing the audit chain. With several API processes, pg-boss
+ * hands each scheduled run to one of them.
+ */
+export async function startJobs({ database, databaseUrl, sweep, audit, log }: JobDeps) {
+  const boss = database.pglite
+    ? new PgBoss({ db: pgliteAdapter(database.pglite), supervise: true, schedule: true })
+    : new PgBoss({ connectionString: databaseUrl, max: 3 })
+  boss.on('error', (err) => log.error({ err }, 'job runner error'))
+  await boss.start()
+  for (const name of Object.values(JOBS)) await boss.createQueue(name)
+  await boss.schedule(JOBS.sweep, '* * * * *')
+  await boss.schedule(JOBS.digest, '0 8 * * *', undefined, { tz: 'Asia/Shanghai' })
+  await boss.schedule(JOBS.seal, '* * * * *')
+  await boss.work(JOBS.sweep, async () => {
+    const report = await sweep.run()
+    if (Object.values(report).some((n) => n > 0)) log.info({ report }, 'deadline sweep')
+  })
+  await boss.work(JOBS.digest, async () => {
+    log.info({ members: await sweep.digest() }, 'daily digest sent')
+  })
+  await boss.work(JOBS.seal, async () => {
+    while ((await audit.seal()) > 0) { /* until the chain has caught up */ }
+  })
+  return {
+    boss,
+    /** Runs a job now (tests, and an admin's "run the sweep" button later). */
+    runNow: (name: (typeof JOBS)[keyof typeof JOBS]) => boss.send(name, {}),
+    stop: () => boss.stop({ graceful: true, timeout: 5000 }),
+  }
+}
+export type Jobs = Awaited<ReturnType<typeof startJobs>>

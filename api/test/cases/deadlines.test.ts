@@ -1,0 +1,110 @@
+import { and, eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { caseEvent, cases } from '../../src/db/schema'
+import type { MemberNotice } from '../../src/notify/member-notifier'
+import { startJobs } from '../../src/jobs/job-runner'
+import { withDemoApp } from '../support/demo-app'
+import { rate, signIn, submitCase, uniqueText } from '../support/case-actions'
+
+const HOUR = 3_600_000
+const ctx = withDemoApp()
+const db = () => ctx.t.database.db
+const sweep = () => ctx.t.app.services.deadlines.run()
+const caseRow = async (id: string) => (await db().select().from(cases).where(eq(cases.id, id)))[0]!
+const eventTypes = async (id: string) => (await db().select({ type: caseEvent.type }).from(caseEvent).where(eq(caseEvent.caseId, id)).orderBy(caseEvent.id)).map((e) => e.type)
+
+/** Records what members would be told, next to the log. */
+function recordNotices() {
+  const notices: MemberNotice[] = []
+  ctx.t.app.services.memberChannels.push({ notify: async (n) => void notices.push(n) })
+  return notices
+}
+
+describe('deadlines and jobs (clock moved by hand)', () => {
+  it('accept timeout: reminded an hour before, then escalated to the station queue (督办) once', async () => {
+    await sweep() // whatever the demo data had due is handled first
+    const notices = recordNotices()
+    const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('村口的桥栏杆断了，孩子上学要过桥'))
+    ctx.t.clock.advance(23.5 * HOUR)
+    await sweep()
+    expect(notices.filter((n) => n.caseId === c.id).map((n) => n.kind)).toEqual(['accept_reminder'])
+    await sweep()
+    expect(notices.filter((n) => n.caseId === c.id)).toHaveLength(1)
+
+    ctx.t.clock.advance(1 * HOUR)
+    const report = await sweep()
+    expect(report.escalated).toBeGreaterThanOrEqual(1)
+    expect(await caseRow(c.id)).toMatchObject({ status: 'assigned', memberId: null, escalatedAt: ctx.t.clock.now() })
+    expect(await eventTypes(c.id)).toEqual(['submitted', 'assigned', 'escalated'])
+    expect(notices.find((n) => n.caseId === c.id && n.kind === 'escalated')).toMatchObject({ memberId: null, stationId: ctx.refs.stationId })
+    const station = await signIn(ctx.t.app, 'station')
+    const queue = (await station.get('/api/v1/me/cases?filter=queue')).json()
+    expect(queue.items.map((i: { id: string }) => i.id)).toContain(c.id)
+    await sweep()
+    expect(await eventTypes(c.id)).toEqual(['submitted', 'assigned', 'escalated'])
+  })
+
+  it('an accepted case past its resolve deadline is marked overdue once and its member told', async () => {
+    const notices = recordNotices()
+    const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('老旧小区下水管道反味，夏天更严重'))
+    const wang = await signIn(ctx.t.app, 'wangjianguo')
+    await wang.ok(c.id, { type: 'accept' })
+    ctx.t.clock.advance(6.5 * 24 * HOUR)
+    await sweep()
+    expect(notices.filter((n) => n.caseId === c.id).map((n) => n.kind)).toEqual(['resolve_reminder'])
+    ctx.t.clock.advance(1 * 24 * HOUR)
+    await sweep()
+    await sweep()
+    expect((await eventTypes(c.id)).filter((t) => t === 'overdue')).toHaveLength(1)
+    expect(await caseRow(c.id)).toMatchObject({ status: 'accepted', overdueAt: expect.any(Date) })
+    expect(notices.filter((n) => n.caseId === c.id).map((n) => n.kind)).toEqual(['resolve_reminder', 'overdue'])
+    expect((await wang.detail(c.id)).overdue).toBe(true)
+    const overdue = (await wang.get('/api/v1/me/cases?filter=overdue')).json()
+    expect(overdue.items.map((i: { id: string }) => i.id)).toContain(c.id)
+  })
+
+  it('a resolved case nobody rates closes after 7 days; a rated one is not touched', async () => {
+    const wang = await signIn(ctx.t.app, 'wangjianguo')
+    const unrated = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('社区卫生站周末不开门，看病不方便'))
+    const rated = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('健身广场的灯晚上八点就关了'))
+    for (const c of [unrated, rated]) {
+      await wang.ok(c.id, { type: 'accept' })
+      await wang.ok(c.id, { type: 'resolve', reply: '已与社区协调，调整了开放时间' })
+    }
+    expect((await rate(ctx.t, rated.trackingSecret, 'satisfied')).statusCode).toBe(200)
+    ctx.t.clock.advance(6 * 24 * HOUR)
+    await sweep()
+    expect((await caseRow(unrated.id)).status).toBe('resolved')
+    ctx.t.clock.advance(1.1 * 24 * HOUR)
+    await sweep()
+    expect(await caseRow(unrated.id)).toMatchObject({ status: 'closed', closeReason: 'no_rating' })
+    expect((await eventTypes(unrated.id)).at(-1)).toBe('closed')
+    expect((await eventTypes(rated.id)).filter((t) => t === 'closed')).toHaveLength(1)
+  })
+
+  it('the daily digest tells each member with open cases their counts', async () => {
+    const notices = recordNotices()
+    const members = await ctx.t.app.services.deadlines.digest()
+    expect(members).toBeGreaterThan(0)
+    expect(notices.filter((n) => n.kind === 'digest')).toHaveLength(members)
+    expect(notices.find((n) => n.kind === 'digest')!.text).toMatch(/待接单 \d+ 件，办理中 \d+ 件，已超期 \d+ 件/)
+  })
+
+  it('pg-boss runs the sweep on the same database', async () => {
+    const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('小区快递柜坏了，包裹只能放门口'))
+    ctx.t.clock.advance(25 * HOUR)
+    const jobs = await startJobs({
+      database: ctx.t.database, databaseUrl: ctx.t.database.url, sweep: ctx.t.app.services.deadlines, audit: ctx.t.app.services.audit, log: ctx.t.app.log,
+    })
+    try {
+      await jobs.runNow('deadline-sweep')
+      const deadline = Date.now() + 20_000
+      while ((await caseRow(c.id)).memberId !== null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
+      expect(await caseRow(c.id)).toMatchObject({ memberId: null, escalatedAt: expect.any(Date) })
+      const escalations = await db().select().from(caseEvent).where(and(eq(caseEvent.caseId, c.id), eq(caseEvent.type, 'escalated')))
+      expect(escalations).toHaveLength(1)
+    } finally {
+      await jobs.stop()
+    }
+  }, 30_000)
+})
