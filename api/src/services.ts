@@ -26,6 +26,7 @@ import { createMetricsService } from './metrics/metrics-service'
 import { fanOut, logMemberNotifier, type MemberNotifier } from './notify/member-notifier'
 import { createDeadlinesRepo } from './deadlines/deadlines-repo'
 import { createDeadlineSweep } from './deadlines/deadline-sweep'
+import { residentUpdates } from './notify/resident-updates'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -39,7 +40,8 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const cipher = createPiiCipher(config.secrets.piiKey)
   const cases = createCasesService({ db, repo: memberCasesRepo, audit, cipher, clock })
   // Listeners for applied actions (push, resident notices) are added by whoever starts them.
-  const caseListeners: CaseChangeListener[] = []
+  const residentNotifier = config.notifyWebhookUrl ? webhookNotifier(config.notifyWebhookUrl, log) : consoleNotifier(log)
+  const caseListeners: CaseChangeListener[] = [residentUpdates({ cipher, notifier: residentNotifier, log })]
   // Members hear about deadlines and new cases through every channel here (the log now; Web Push when subscribed).
   const memberChannels: MemberNotifier[] = [logMemberNotifier(log)]
   const memberNotifier = fanOut(memberChannels, log)
@@ -71,7 +73,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
     scan,
     submissions: createPublicCasesService({
       db, cases: casesRepo, qr: qrRepo, cipher, blobs, clock,
-      notifier: config.notifyWebhookUrl ? webhookNotifier(config.notifyWebhookUrl, log) : consoleNotifier(log),
+      notifier: residentNotifier,
       publicBaseUrl: config.publicBaseUrl,
     }),
     tracking: createTrackingService({ db, repo: casesRepo, clock }),

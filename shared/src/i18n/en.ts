@@ -112,4 +112,7 @@ export const en: Catalogue = {
   'add.submit': 'Add',
   'add.done': 'Added; the member will see it.',
   'sms.received': '[Mashangjian] Your request {publicNo} was received. Progress: {url}',
+  'sms.accepted': '[Mashangjian] Your request {publicNo} was accepted by member {member}.',
+  'sms.resolved': '[Mashangjian] Your request {publicNo} has been resolved. Open your tracking link to read the answer and rate it.',
+  'sms.closed': '[Mashangjian] Your request {publicNo} is closed. See your tracking link for details.',
 }

@@ -114,6 +114,9 @@ export const zhCN = {
   'add.submit': '补充',
   'add.done': '已补充，委员会看到。',
   'sms.received': '【码上见】您的诉求已受理，编号{publicNo}。查看进度：{url}',
+  'sms.accepted': '【码上见】您的诉求{publicNo}已由{member}委员接单办理。',
+  'sms.resolved': '【码上见】您的诉求{publicNo}已办结，请打开当初的查询链接查看答复并评价。',
+  'sms.closed': '【码上见】您的诉求{publicNo}已结束办理，详情请看查询链接。',
 } as const
 
 export type MessageKey = keyof typeof zhCN
