@@ -72,11 +72,11 @@ export function createServices({ config, database, clock, log }: { config: Confi
     qr: createQrService({ repo: qrRepo, clock, publicBaseUrl: config.publicBaseUrl, onChange: (code) => scan.forget(code) }),
     scan,
     submissions: createPublicCasesService({
-      db, cases: casesRepo, qr: qrRepo, cipher, blobs, clock,
+      db, cases: casesRepo, qr: qrRepo, cipher, blobs, clock, audit,
       notifier: residentNotifier,
       publicBaseUrl: config.publicBaseUrl,
     }),
-    tracking: createTrackingService({ db, repo: casesRepo, clock }),
+    tracking: createTrackingService({ db, repo: casesRepo, clock, audit }),
   }
 }
 export type Services = ReturnType<typeof createServices>

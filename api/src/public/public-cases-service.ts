@@ -12,6 +12,7 @@ import type { BlobStore } from '../attachments/blob-store'
 import { ImageRejected, MAX_IMAGES, reencodeImage, type ProcessedImage } from '../attachments/image-processing'
 import type { ResidentNotifier } from '../notify/resident-notifier'
 import type { QrRepo, QrRow } from '../qr/qr-repo'
+import type { AuditWriter } from '../cases/case-actions-service'
 import { normalizeQrCode } from '../qr/qr-codes'
 import { routeCase } from '../routing/route-case'
 import { loadCandidates } from '../routing/routing-repo'
@@ -28,6 +29,8 @@ export interface SubmitInput {
   photos: { index: number; data: Buffer }[]
   parseIssues: SubmissionIssue[]
   locale: Locale
+  /** For the audit log. */
+  ip?: string | null
 }
 
 interface Registered { publicNo: string; trackingSecret: string; caseId: string }
@@ -47,6 +50,7 @@ export interface PublicCasesDeps {
   blobs: BlobStore
   clock: Clock
   notifier: ResidentNotifier
+  audit: AuditWriter
   publicBaseUrl: string
 }
 
@@ -133,7 +137,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
   const phoneFields = (phone: string | null) =>
     ({ residentPhoneEnc: phone ? deps.cipher.encrypt(phone) : null, residentPhoneMasked: phone ? maskPhone(phone) : null })
 
-  async function join(q: QrRow, input: ValidSubmission, stationId: string | null, images: ProcessedImage[], locale: Locale): Promise<SubmitOutcome> {
+  async function join(q: QrRow, input: ValidSubmission, stationId: string | null, images: ProcessedImage[], locale: Locale, ip: string | null): Promise<SubmitOutcome> {
     const target = await deps.cases.findByPublicNo(input.joinCase!.toUpperCase())
     // Only a genuinely similar open case at the same station can be joined: a public number alone opens nothing.
     if (!target || target.committeeId !== q.committeeId || target.stationId !== stationId
@@ -149,11 +153,12 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
       }], attachments)
       await deps.cases.insertFollower(tx, { caseId: target.id, trackingSecretHash: hash, ...phoneFields(input.phone), residentLocale: locale })
       await tx.update(cases).set({ version: sql`${cases.version} + 1`, updatedAt: now }).where(eq(cases.id, target.id))
+      await deps.audit.record(tx, { actorUserId: null, actorIp: ip, action: 'case.joined', targetKind: 'case', targetId: target.id, detail: { qrCodeId: q.id } })
     }))
     return { kind: 'joined', publicNo: target.publicNo, trackingSecret: secret, caseId: target.id }
   }
 
-  async function create(q: QrRow, input: ValidSubmission, ctx: Awaited<ReturnType<typeof context>>, images: ProcessedImage[], locale: Locale) {
+  async function create(q: QrRow, input: ValidSubmission, ctx: Awaited<ReturnType<typeof context>>, images: ProcessedImage[], locale: Locale, ip: string | null) {
     const now = clock.now()
     const committee = await deps.qr.committee(q.committeeId)
     const { secret, hash } = secretPair()
@@ -167,7 +172,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
           candidates: await loadCandidates(tx, q.stationId!, now),
         })
       const slaClass = ctx.category?.slaClass ?? 'general'
-      return deps.cases.insertCase(tx, {
+      const row = await deps.cases.insertCase(tx, {
         publicNo: await nextPublicNo(tx, committee, yearInChina(now)),
         committeeId: q.committeeId, stationId: decision.stationId, memberId: decision.memberId, categoryId: ctx.category?.id ?? null,
         qrCodeId: q.id, channel: 'qr', status: 'assigned', priority: slaClass === 'urgent' ? 'urgent' : 'normal',
@@ -180,6 +185,8 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
           data: { memberId: decision.memberId, stationId: decision.stationId, reason: decision.reason }, occurredAt: now, receivedAt: now,
         },
       ], attachments)
+      await deps.audit.record(tx, { actorUserId: null, actorIp: ip, action: 'case.submitted', targetKind: 'case', targetId: row.id, detail: { to: 'assigned', routing: decision.reason } })
+      return row
     }))
     if (input.phone) {
       const url = `${deps.publicBaseUrl}/t/${secret}`
@@ -189,7 +196,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
   }
 
   return {
-    async submit({ code, raw, photos, parseIssues, locale }: SubmitInput): Promise<SubmitOutcome> {
+    async submit({ code, raw, photos, parseIssues, locale, ip = null }: SubmitInput): Promise<SubmitOutcome> {
       const q = await activeCode(code)
       const checked = validateSubmission(raw)
       const issues = [...parseIssues, ...('issues' in checked ? checked.issues : [])]
@@ -199,7 +206,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
       const images = await processPhotos(photos, issues)
       if (!input || !ctx || issues.length > 0) return { kind: 'invalid', issues }
 
-      if (input.joinCase) return join(q, input, ctx.stationId, images, locale)
+      if (input.joinCase) return join(q, input, ctx.stationId, images, locale, ip)
       if (!input.confirmNew && ctx.stationId) {
         const since = new Date(clock.now().getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000)
         const similar = mostSimilar(input.description, await deps.cases.openCasesAtStation(ctx.stationId, since))
@@ -207,7 +214,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
           return { kind: 'duplicate', similar: { publicNo: similar.publicNo, categoryNames: similar.categoryNames, createdAt: similar.createdAt, excerpt: [...similar.description].slice(0, 30).join('') } }
         }
       }
-      return create(q, input, ctx, images, locale)
+      return create(q, input, ctx, images, locale, ip)
     },
   }
 }

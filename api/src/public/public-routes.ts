@@ -75,7 +75,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
     const code = parsed.raw.code ?? request.query.code ?? ''
     const html = wantsHtml(request)
     const ctx = pageContext(request, reply)
-    const outcome = await submissions.submit({ code, raw: parsed.raw, photos: parsed.photos, parseIssues: parsed.issues, locale: ctx.locale })
+    const outcome = await submissions.submit({ code, raw: parsed.raw, photos: parsed.photos, parseIssues: parsed.issues, locale: ctx.locale, ip: request.ip })
 
     if (outcome.kind === 'created' || outcome.kind === 'joined') {
       const trackingUrl = `/t/${outcome.trackingSecret}`
@@ -121,7 +121,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
     const lang = request.query.lang ? `&lang=${encodeURIComponent(request.query.lang)}` : ''
     const rating = request.body.rating
     if (!RATINGS.includes(rating as Rating)) return reply.code(303).header('location', `/t/${request.params.secret}?missing=1${lang}`).send()
-    await tracking.rate(request.params.secret, rating as Rating, request.body.comment?.trim() || null)
+    await tracking.rate(request.params.secret, rating as Rating, request.body.comment?.trim() || null, request.ip)
     return reply.code(303).header('location', `/t/${request.params.secret}?rated=1${lang}`).send()
   })
 
@@ -141,6 +141,6 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
       body: Type.Object({ rating: Type.Enum(RATINGS), comment: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
       response: { 200: Type.Object({ status: Type.String() }), ...problems(400, 404, 409, 429) },
     },
-  }, (request) => tracking.rate(request.params.secret, request.body.rating, request.body.comment?.trim() || null))
+  }, (request) => tracking.rate(request.params.secret, request.body.rating, request.body.comment?.trim() || null, request.ip))
 }
 

@@ -4,6 +4,7 @@ import type { Db } from '../db/database'
 import { sha256 } from '../auth/tokens'
 import { AppError } from '../errors/app-error'
 import type { CasesRepo } from '../cases/cases-repo'
+import type { AuditWriter } from '../cases/case-actions-service'
 import { deadlinesFor } from '../cases/sla'
 
 export interface TrackingModel {
@@ -23,7 +24,7 @@ export interface TrackingModel {
 const SECRET = /^[A-Za-z0-9_-]{20,64}$/
 
 /** The resident's view of a case through the secret link: public progress only, and the rating. */
-export function createTrackingService({ db, repo, clock }: { db: Db; repo: CasesRepo; clock: Clock }) {
+export function createTrackingService({ db, repo, clock, audit }: { db: Db; repo: CasesRepo; clock: Clock; audit: AuditWriter }) {
   async function find(secret: string) {
     const found = SECRET.test(secret) ? await repo.findByTrackingHash(sha256(secret)) : undefined
     if (!found) throw new AppError('NOT_FOUND', 'No request has this tracking link.')
@@ -47,7 +48,7 @@ export function createTrackingService({ db, repo, clock }: { db: Db; repo: Cases
     },
 
     /** Only the submitter rates, only a resolved case, and only once per round (a stale page gets 409). */
-    async rate(secret: string, rating: Rating, comment: string | null): Promise<{ status: CaseStatus }> {
+    async rate(secret: string, rating: Rating, comment: string | null, ip: string | null = null): Promise<{ status: CaseStatus }> {
       const { row, role } = await find(secret)
       const decision = decide({ status: row.status, action: 'rate', role: 'resident', rating, reopenCount: row.reopenCount })
       if (role !== 'owner' || !decision.ok) throw new AppError('CONFLICT', 'This request cannot be rated now.')
@@ -69,6 +70,7 @@ export function createTrackingService({ db, repo, clock }: { db: Db; repo: Cases
           { type: 'rated', actorKind: 'resident', visibility: 'public', body: comment ?? '', data: { rating }, fromStatus: 'resolved', toStatus: 'resolved', occurredAt: now, receivedAt: now },
           { type: outcome.events[1]!, actorKind: 'system', visibility: 'public', fromStatus: 'resolved', toStatus: outcome.status, data: { reason: 'rating' }, occurredAt: now, receivedAt: now },
         ])
+        await audit.record(tx, { actorUserId: null, actorIp: ip, action: 'case.rate', targetKind: 'case', targetId: row.id, detail: { from: row.status, to: outcome.status, rating } })
       })
       return { status: outcome.status }
     },

@@ -34,7 +34,7 @@ describe('the whole loop through the HTTP API', () => {
     expect(await types(c.id)).toEqual(['submitted', 'assigned', 'accepted', 'note', 'resolved', 'rated', 'closed'])
     // Every member action is audit-logged with its transition.
     const audited = await db().select().from(auditLog).where(eq(auditLog.targetId, c.id)).orderBy(asc(auditLog.id))
-    expect(audited.map((a) => a.action).filter((a) => a !== 'case.phone_viewed')).toEqual(['case.accept', 'case.note', 'case.resolve'])
+    expect(audited.map((a) => a.action).filter((a) => a !== 'case.phone_viewed')).toEqual(['case.submitted', 'case.accept', 'case.note', 'case.resolve', 'case.rate'])
     expect(audited.find((a) => a.action === 'case.resolve')!.detail).toMatchObject({ from: 'in_progress', to: 'resolved' })
   })
 
