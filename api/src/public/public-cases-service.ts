@@ -17,7 +17,7 @@ import { normalizeQrCode } from '../qr/qr-codes'
 import { routeCase } from '../routing/route-case'
 import { loadCandidates } from '../routing/routing-repo'
 import { deadlinesFor } from '../cases/sla'
-import { nextPublicNo, yearInChina } from '../cases/case-numbers'
+import { assignPublicNo, pendingPublicNo, yearInChina } from '../cases/case-numbers'
 import { OPEN_CASE_STATUSES, type CasesRepo, type NewAttachment } from '../cases/cases-repo'
 import { validateSubmission, type RawSubmission, type SubmissionIssue, type ValidSubmission } from './submission-rules'
 import { mostSimilar, similarity, SIMILAR_THRESHOLD } from './similarity'
@@ -112,22 +112,29 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
     }
   }
 
-  /** Which station a submission belongs to, the category (must be the committee's), and the chosen member. */
+  /**
+   * Which station a submission belongs to, the category (must be the committee's), the chosen member, and what
+   * `create` needs: looked up together, before any transaction (inside one only `tx` may query on PGlite).
+   */
   async function context(q: QrRow, input: ValidSubmission, issues: SubmissionIssue[]) {
-    let stationId = q.stationId
-    if (q.memberId) stationId = (await deps.qr.stationsOfMember(q.memberId))[0]?.id ?? null
+    const [homeStations, committee, codeMember, c, link] = await Promise.all([
+      q.memberId ? deps.qr.stationsOfMember(q.memberId) : undefined,
+      deps.qr.committee(q.committeeId),
+      q.memberId ? deps.qr.member(q.memberId) : undefined,
+      input.categoryId ? db.select().from(categoryTable).where(eq(categoryTable.id, input.categoryId)).then((r) => r[0]) : undefined,
+      input.memberId && q.stationId
+        ? db.select().from(memberStation).where(and(eq(memberStation.memberId, input.memberId), eq(memberStation.stationId, q.stationId))).then((r) => r[0])
+        : undefined,
+    ])
+    const stationId = q.memberId ? homeStations?.[0]?.id ?? null : q.stationId
     let category: { id: string; slaClass: SlaClass; sectorId: string | null } | null = null
     if (input.categoryId) {
-      const [c] = await db.select().from(categoryTable).where(eq(categoryTable.id, input.categoryId))
       if (c && c.committeeId === q.committeeId && c.active) category = c
       else issues.push({ field: 'categoryId', key: 'error.category.unknown' })
     }
-    if (input.memberId && q.stationId) {
-      const [link] = await db.select().from(memberStation)
-        .where(and(eq(memberStation.memberId, input.memberId), eq(memberStation.stationId, q.stationId)))
-      if (!link) issues.push({ field: 'memberId', key: 'error.member.unknown' })
-    }
-    return { stationId, category }
+    if (input.memberId && q.stationId && !link) issues.push({ field: 'memberId', key: 'error.member.unknown' })
+    const memberStatus = q.memberId ? codeMember?.member.status ?? 'inactive' : undefined
+    return { stationId, category, committee, memberStatus }
   }
 
   const secretPair = () => {
@@ -160,10 +167,8 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
 
   async function create(q: QrRow, input: ValidSubmission, ctx: Awaited<ReturnType<typeof context>>, images: ProcessedImage[], locale: Locale, ip: string | null) {
     const now = clock.now()
-    const committee = await deps.qr.committee(q.committeeId)
+    const { committee, memberStatus } = ctx
     const { secret, hash } = secretPair()
-    // Read before the transaction: inside it only `tx` may query (PGlite has a single connection).
-    const memberStatus = q.memberId ? (await deps.qr.member(q.memberId))?.member.status ?? 'inactive' : undefined
     const created = await withPhotos(images, (attachments) => db.transaction(async (tx) => {
       const decision = q.memberId
         ? routeCase({ kind: 'member', memberId: q.memberId, memberStatus: memberStatus!, homeStationId: ctx.stationId })
@@ -173,7 +178,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
         })
       const slaClass = ctx.category?.slaClass ?? 'general'
       const row = await deps.cases.insertCase(tx, {
-        publicNo: await nextPublicNo(tx, committee, yearInChina(now)),
+        publicNo: pendingPublicNo(),
         committeeId: q.committeeId, stationId: decision.stationId, memberId: decision.memberId, categoryId: ctx.category?.id ?? null,
         qrCodeId: q.id, channel: 'qr', status: 'assigned', priority: slaClass === 'urgent' ? 'urgent' : 'normal',
         description: input.description, locationText: input.location, ...phoneFields(input.phone), residentLocale: locale,
@@ -186,7 +191,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
         },
       ], attachments)
       await deps.audit.record(tx, { actorUserId: null, actorIp: ip, action: 'case.submitted', targetKind: 'case', targetId: row.id, detail: { to: 'assigned', routing: decision.reason } })
-      return row
+      return { ...row, publicNo: await assignPublicNo(tx, row.id, committee, yearInChina(now)) }
     }))
     if (input.phone) {
       const url = `${deps.publicBaseUrl}/t/${secret}`
