@@ -17,6 +17,7 @@ import { createAuthRepo } from './auth/auth-repo'
 import { createAuthService } from './auth/auth-service'
 import { authRoutes } from './auth/auth-routes'
 import fastifyCookie from '@fastify/cookie'
+import fastifyCompress from '@fastify/compress'
 import fastifyFormbody from '@fastify/formbody'
 import fastifyMultipart from '@fastify/multipart'
 import { orgRoutes } from './org/org-routes'
@@ -100,6 +101,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     },
   })
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true })
+  // Residents and members are on slow mobile networks: gzip what is worth it (brotli costs too much CPU here).
+  await app.register(fastifyCompress, { global: true, encodings: ['gzip', 'deflate'], threshold: 1024 })
   await app.register(accessGuard)
   await app.register(fastifyCookie)
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 })

@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import jsQR from 'jsqr'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
@@ -43,6 +43,16 @@ describe('scan page and QR codes', () => {
         expect(res.body).not.toMatch(/@import|url\(\s*["']?https?:/i)
       }
     }
+  })
+
+  it('sends the page gzipped to browsers that accept it (as WeChat does), the same page as uncompressed', async () => {
+    const plain = await get(`/q/${ctx.refs.memberCode}`)
+    const zipped = await get(`/q/${ctx.refs.memberCode}`, { 'accept-encoding': 'gzip, deflate' })
+    expect(zipped.headers['content-encoding']).toBe('gzip')
+    expect(zipped.headers.vary).toMatch(/Accept-Encoding/)
+    expect(zipped.rawPayload.length).toBeLessThanOrEqual(14 * 1024)
+    expect(gunzipSync(zipped.rawPayload).toString()).toBe(plain.body)
+    expect(plain.headers['content-encoding']).toBeUndefined()
   })
 
   it('works without JavaScript: a plain multipart form with one file per input, labels for every field', async () => {

@@ -24,10 +24,12 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
 }
 
 /** HTML for people: never cached by WeChat's browser without revalidation, varies by language. */
-export function sendHtml(reply: FastifyReply, html: string, status = 200): FastifyReply {
-  return reply.code(status).header('cache-control', 'no-cache').header('vary', 'Accept-Language, Cookie')
+export function sendHtml(reply: FastifyReply, html: string | Buffer, status = 200): FastifyReply {
+  return reply.code(status).header('cache-control', 'no-cache').header('vary', 'Accept-Encoding, Accept-Language, Cookie')
     .type('text/html; charset=utf-8').send(html)
 }
+
+export const acceptsGzip = (request: FastifyRequest) => /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))
 
 /** The friendly page a resident sees instead of problem+json when something goes wrong. */
 export function problemPage(problem: Problem, request: FastifyRequest, reply: FastifyReply): string {

@@ -7,7 +7,7 @@ import type { PublicCasesService } from './public-cases-service'
 import type { ScanModel, ScanService } from './scan-service'
 import type { TrackingService } from './tracking-service'
 import { parseSubmission } from './submission-parser'
-import { pageContext, sendHtml, wantsHtml } from './html-reply'
+import { acceptsGzip, pageContext, sendHtml, wantsHtml } from './html-reply'
 import { MessagePage, renderPage, type PageContext } from './pages/layout'
 import { ScanPage } from './pages/scan-page'
 import { TrackingPage, type TrackingNotice } from './pages/tracking-page'
@@ -52,8 +52,10 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
     schema: { hide: true, params: Type.Object({ code: Type.String({ maxLength: 40 }) }), querystring: Lang },
   }, async (request, reply) => {
     const ctx = pageContext(request, reply)
-    const { model, html } = await scan.page(request.params.code, ctx.locale, (m) => renderScanModel(ctx, m))
+    const { model, html, gzip } = await scan.page(request.params.code, ctx.locale, (m) => renderScanModel(ctx, m))
     const status = model.kind === 'unknown' ? 404 : model.kind === 'revoked' ? 410 : 200
+    // Compressed once with the cached page, not per request (the compress plugin skips encoded bodies).
+    if (acceptsGzip(request)) return sendHtml(reply.header('content-encoding', 'gzip'), gzip, status)
     return sendHtml(reply, html, status)
   })
 

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib'
 import { LRUCache } from 'lru-cache'
 import { DEFAULT_SLA_HOURS, LOCALES, type Locale } from '@mashangjian/shared'
 import type { Clock } from '../clock'
@@ -28,6 +29,8 @@ export type ScanModel =
   | { kind: 'revoked'; station: ScanStation | null; stationCode: string | null }
   | { kind: 'unknown' }
 
+export interface ScanPage { model: ScanModel; html: string; gzip: Buffer }
+
 const stationView = (s: { id: string; name: string; address: string; openHours: string }): ScanStation =>
   ({ id: s.id, name: s.name, address: s.address, openHours: s.openHours })
 
@@ -39,7 +42,7 @@ const stationView = (s: { id: string; name: string; address: string; openHours: 
  */
 export function createScanService({ db, repo, clock, cacheSeconds = 0 }: { db: Db; repo: QrRepo; clock: Clock; cacheSeconds?: number }) {
   const cache = cacheSeconds > 0 ? new LRUCache<string, ScanModel>({ max: 10_000, ttl: cacheSeconds * 1000 }) : undefined
-  const pages = cacheSeconds > 0 ? new LRUCache<string, { model: ScanModel; html: string }>({ max: 40_000, ttl: cacheSeconds * 1000 }) : undefined
+  const pages = cacheSeconds > 0 ? new LRUCache<string, ScanPage>({ max: 40_000, ttl: cacheSeconds * 1000 }) : undefined
 
   async function common(q: QrRow): Promise<Common> {
     const committee = await repo.committee(q.committeeId)
@@ -105,13 +108,17 @@ export function createScanService({ db, repo, clock, cacheSeconds = 0 }: { db: D
       return model
     },
 
-    /** The page for a plain GET, rendered once per code and language while the model is fresh. */
-    async page(rawCode: string, locale: Locale, render: (model: ScanModel) => string): Promise<{ model: ScanModel; html: string }> {
+    /**
+     * The page for a plain GET, rendered (and gzipped, for the slow networks residents are on) once per code and
+     * language while the model is fresh.
+     */
+    async page(rawCode: string, locale: Locale, render: (model: ScanModel) => string): Promise<ScanPage> {
       const key = `${normalizeQrCode(rawCode)}|${locale}`
       const hit = pages?.get(key)
       if (hit) return hit
       const model = await this.resolve(rawCode)
-      const out = { model, html: render(model) }
+      const html = render(model)
+      const out = { model, html, gzip: gzipSync(html) }
       if (model.kind !== 'unknown') pages?.set(key, out)
       return out
     },
