@@ -35,13 +35,13 @@ export function createCasesService({ db, repo, audit, cipher, clock }: CasesServ
       const now = clock.now()
       const limit = query.limit ?? 20
       const filter = (query.filter ?? 'all') as InboxFilter
-      const { rows, more } = await repo.list(actor, filter, now, limit, query.cursor ? decodeCursor(query.cursor) : undefined)
+      // Two independent queries: on PostgreSQL they run side by side on two pooled connections.
+      const [{ rows, more }, counts] = await Promise.all([
+        repo.list(actor, filter, now, limit, query.cursor ? decodeCursor(query.cursor) : undefined),
+        repo.counts(actor, now),
+      ])
       const last = rows.at(-1)
-      return {
-        items: rows.map((r) => toSummary(r, now)),
-        nextCursor: more && last ? encodeCursor(last) : null,
-        counts: await repo.counts(actor, now),
-      }
+      return { items: rows.map((r) => toSummary(r, now)), nextCursor: more && last ? encodeCursor(last) : null, counts }
     },
 
     /** Summaries of cases the caller can see (others are left out, not reported). */
