@@ -31,6 +31,9 @@ import { healthRoutes } from './health/health-routes'
 import { casesRoutes } from './cases/cases-routes'
 import { syncRoutes } from './sync/sync-routes'
 import { metricsRoutes } from './metrics/metrics-routes'
+import { createChangeListener } from './live/change-listener'
+import { streamRoutes } from './live/stream-routes'
+import { pushRoutes } from './push/push-routes'
 import { registerWebApp } from './web/web-app'
 
 export interface AppDeps {
@@ -130,6 +133,11 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(casesRoutes, { cases: services.cases, actions: services.caseActions, blobs: services.blobs })
   await app.register(syncRoutes, { sync: services.sync })
   await app.register(metricsRoutes, { metrics: services.metrics })
+  const changes = await createChangeListener({ database, log: app.log })
+  // onClose runs after preClose ended the open streams and the server stopped, before the caller closes the database.
+  app.addHook('onClose', async () => changes.close())
+  await app.register(streamRoutes, { changes })
+  await app.register(pushRoutes, { push: services.push })
   await registerWebApp(app, config.webDistDir)
   return app
 }

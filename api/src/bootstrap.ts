@@ -10,6 +10,7 @@ import { formatDemoBanner, readDemoSummary } from './seed/demo-summary'
 import { systemClock } from './clock'
 import { buildApp } from './app'
 import { startJobs } from './jobs/job-runner'
+import { logSafeRequest } from './live/log-safe'
 
 /** Opens the database and brings it up to date; the demo county is seeded into an empty one. */
 export async function prepareDatabase(config: Config): Promise<Database> {
@@ -31,7 +32,8 @@ export async function prepareDatabase(config: Config): Promise<Database> {
 export async function start(env: NodeJS.ProcessEnv = process.env): Promise<FastifyInstance> {
   const config = loadConfig(env)
   const database = await prepareDatabase(config)
-  const app = await buildApp({ config, database, logger: { level: config.logLevel } })
+  // Request logs mask the token an EventSource has to put in the stream's URL.
+  const app = await buildApp({ config, database, logger: { level: config.logLevel, serializers: { req: logSafeRequest } } })
   try {
     await app.listen({ port: config.port, host: config.host })
   } catch (err) {

@@ -27,6 +27,9 @@ import { fanOut, logMemberNotifier, type MemberNotifier } from './notify/member-
 import { createDeadlinesRepo } from './deadlines/deadlines-repo'
 import { createDeadlineSweep } from './deadlines/deadline-sweep'
 import { residentUpdates } from './notify/resident-updates'
+import { createPushRepo } from './push/push-repo'
+import { createPushService } from './push/push-service'
+import { createPushNotifier, vapidSubject } from './push/push-notifier'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -43,9 +46,15 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const residentNotifier = config.notifyWebhookUrl ? webhookNotifier(config.notifyWebhookUrl, log) : consoleNotifier(log)
   const caseListeners: CaseChangeListener[] = [residentUpdates({ cipher, notifier: residentNotifier, log })]
   // Members hear about deadlines and new cases through every channel here (the log now; Web Push when subscribed).
-  const memberChannels: MemberNotifier[] = [logMemberNotifier(log)]
+  const pushRepo = createPushRepo(db)
+  const { vapidPublicKey, vapidPrivateKey } = config.secrets
+  const memberChannels: MemberNotifier[] = [
+    logMemberNotifier(log),
+    createPushNotifier({ repo: pushRepo, log, clock, vapid: { subject: vapidSubject(config.publicBaseUrl), publicKey: vapidPublicKey, privateKey: vapidPrivateKey } }),
+  ]
   const memberNotifier = fanOut(memberChannels, log)
   return {
+    push: createPushService({ repo: pushRepo, publicKey: vapidPublicKey }),
     memberChannels,
     memberNotifier,
     deadlines: createDeadlineSweep({ db, repo: createDeadlinesRepo(db), cases: casesRepo, audit, clock, notifier: memberNotifier }),

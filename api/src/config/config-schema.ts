@@ -47,6 +47,9 @@ export interface Secrets {
   jwtSecret: string
   /** 32-byte AES-256-GCM key for resident PII, base64. */
   piiKey: string
+  /** VAPID key pair (P-256, base64url) that signs Web Push requests; browsers bind subscriptions to the public key. */
+  vapidPublicKey: string
+  vapidPrivateKey: string
 }
 
 export interface Config {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import webpush from 'web-push'
 import type { Secrets } from './config-schema'
 import { StartupError } from './startup-error'
 
@@ -9,11 +10,11 @@ const FILE = 'secrets.json'
 /**
  * Secrets not given in the environment are generated on first start and kept in DATA_DIR/secrets.json
  * (mode 0600), so a restart keeps sessions and can still decrypt stored phone numbers. Never committed:
- * DATA_DIR is git-ignored.
+ * DATA_DIR is git-ignored. A file written by an older version gains the keys it lacks; the ones it has are kept.
  */
 export function loadOrCreateSecrets(dataDir: string, fromEnv: Partial<Secrets>): Secrets {
   const file = path.join(dataDir, FILE)
-  let stored: Partial<Secrets> = {}
+  let stored: Partial<Secrets> & { createdAt?: string } = {}
   try {
     stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<Secrets>
   } catch (err) {
@@ -21,15 +22,26 @@ export function loadOrCreateSecrets(dataDir: string, fromEnv: Partial<Secrets>):
       throw new StartupError(`${file} is unreadable (${(err as Error).message}); fix or remove it`)
     }
   }
+  // The two VAPID halves only work together: regenerate both if either is missing. Doing so orphans existing
+  // browser subscriptions (they are bound to the old public key); clients subscribe again on next start.
+  const vapid = stored.vapidPublicKey && stored.vapidPrivateKey
+    ? { publicKey: stored.vapidPublicKey, privateKey: stored.vapidPrivateKey }
+    : webpush.generateVAPIDKeys()
   const secrets: Secrets = {
     jwtSecret: stored.jwtSecret ?? randomBytes(48).toString('base64url'),
     piiKey: stored.piiKey ?? randomBytes(32).toString('base64'),
+    vapidPublicKey: vapid.publicKey,
+    vapidPrivateKey: vapid.privateKey,
   }
-  if (!stored.jwtSecret || !stored.piiKey) {
-    writeFileSync(file, JSON.stringify({ ...secrets, createdAt: new Date().toISOString() }, null, 2), { mode: 0o600 })
+  if (!stored.jwtSecret || !stored.piiKey || !stored.vapidPublicKey || !stored.vapidPrivateKey) {
+    const createdAt = stored.createdAt ?? new Date().toISOString()
+    writeFileSync(file, JSON.stringify({ ...stored, ...secrets, createdAt }, null, 2), { mode: 0o600 })
   }
+  const envVapid = fromEnv.vapidPublicKey && fromEnv.vapidPrivateKey
   return {
     jwtSecret: fromEnv.jwtSecret ?? secrets.jwtSecret,
     piiKey: fromEnv.piiKey ?? secrets.piiKey,
+    vapidPublicKey: envVapid ? fromEnv.vapidPublicKey! : secrets.vapidPublicKey,
+    vapidPrivateKey: envVapid ? fromEnv.vapidPrivateKey! : secrets.vapidPrivateKey,
   }
 }

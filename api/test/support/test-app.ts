@@ -3,10 +3,14 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
+import webpush from 'web-push'
 import { buildApp } from '../../src/app'
 import type { Config } from '../../src/config/config-schema'
 import { ManualClock } from './manual-clock'
 import { createTestDatabase, type TestDatabase } from './test-db'
+
+/** One VAPID pair per test file is enough: no test depends on two apps having different ones. */
+const vapid = webpush.generateVAPIDKeys()
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
@@ -14,7 +18,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: 'silent', seedDemo: false, trustProxy: false, accessTokenTtlSeconds: 900, refreshTokenTtlDays: 14,
     loginRateLimitPerMinute: 10_000, bodyLimitBytes: 1024 * 1024, webDistDir: '/nonexistent',
     notifyWebhookUrl: undefined, scanRateLimitPerMinute: 10_000, scanCacheSeconds: 0, submitRateLimitPerIpPerHour: 10_000, submitRateLimitPerCodePerHour: 10_000,
-    secrets: { jwtSecret: randomBytes(32).toString('hex'), piiKey: randomBytes(32).toString('base64') },
+    secrets: { jwtSecret: randomBytes(32).toString('hex'), piiKey: randomBytes(32).toString('base64'), vapidPublicKey: vapid.publicKey, vapidPrivateKey: vapid.privateKey },
     ...overrides,
   }
 }

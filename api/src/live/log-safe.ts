@@ -1,0 +1,17 @@
+import type { FastifyRequest } from 'fastify'
+
+/**
+ * Fastify's default request log fields, with `access_token=` masked: EventSource can only send the token in the
+ * URL (see stream-routes.ts), and request logs are kept far longer than a token lives.
+ * Use as `logger: { serializers: { req: logSafeRequest } }`.
+ */
+export function logSafeRequest(req: FastifyRequest) {
+  return {
+    method: req.method,
+    url: req.url.replace(/([?&]access_token=)[^&#]*/gi, '$1***'),
+    version: req.headers?.['accept-version'] as string | undefined,
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  }
+}

@@ -1,0 +1,35 @@
+import type { PushKey, PushSubscriptionBody, PushSubscriptionView } from '@mashangjian/shared'
+import type { Actor } from '../auth/actor'
+import { validationFailed } from '../errors/app-error'
+import type { PushRepo } from './push-repo'
+
+/** Decodes base64 or base64url (Node accepts both alphabets) and re-encodes as unpadded base64url for storage. */
+const canonical = (text: string) => Buffer.from(text, 'base64url')
+
+export function createPushService({ repo, publicKey }: { repo: PushRepo; publicKey: string }) {
+  return {
+    key: (): PushKey => ({ publicKey }),
+
+    /** Stores the browser's subscription for the caller; subscribing again from the same browser updates it. */
+    async subscribe(actor: Actor, body: PushSubscriptionBody, userAgent: string | undefined): Promise<PushSubscriptionView> {
+      const p256dh = canonical(body.keys.p256dh)
+      const auth = canonical(body.keys.auth)
+      // Checked now, not at the first send: a key that cannot encrypt would fail every notification silently.
+      const errors = [
+        ...(p256dh.length === 65 && p256dh[0] === 0x04 ? [] : [{ field: 'body.keys.p256dh', message: 'must be an uncompressed P-256 public key (65 bytes)', keyword: 'format' }]),
+        ...(auth.length === 16 ? [] : [{ field: 'body.keys.auth', message: 'must be 16 bytes', keyword: 'format' }]),
+      ]
+      if (errors.length) throw validationFailed(errors)
+      const row = await repo.upsert(actor.userId, {
+        endpoint: body.endpoint, p256dh: p256dh.toString('base64url'), auth: auth.toString('base64url'), userAgent: userAgent?.slice(0, 300) ?? null,
+      })
+      return { id: row.id, endpoint: row.endpoint, createdAt: row.createdAt.toISOString() }
+    },
+
+    /** Idempotent, and only ever the caller's own: someone else's endpoint is left alone without saying so. */
+    async unsubscribe(actor: Actor, endpoint: string): Promise<void> {
+      await repo.remove(actor.userId, endpoint)
+    },
+  }
+}
+export type PushService = ReturnType<typeof createPushService>
