@@ -11,15 +11,8 @@ import { toEventView, toSummary } from './case-views'
 import type { CasesRepo } from './cases-repo'
 import type { LoadedCase, MemberCasesRepo } from './member-cases-repo'
 import { deadlinesFor } from './sla'
+import type { AuditEntry } from '../audit/audit-log'
 
-export interface AuditEntry {
-  actorUserId: string | null
-  actorIp?: string | null
-  action: string
-  targetKind: string
-  targetId: string
-  detail?: Record<string, unknown>
-}
 /** Writes audit rows inside the caller's transaction (see audit/audit-log.ts). */
 export interface AuditWriter { record(tx: DbOrTx, entry: AuditEntry): Promise<unknown> }
 
