@@ -1,51 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import autocannon from 'autocannon'
+import { freePort, ROOT, start, stop } from './processes'
 import pg from 'pg'
+import { markedSection } from './case-engine-report'
 
 /**
  * `npm run bench`: throughput of the resident scan page and of submissions, each against a baseline measured in
  * the same run on the same machine (ratios, since the 2-core machines here are noisy). Loopback only, bounded in
  * time. Results go to docs/BENCHMARKS.md.
  */
-const ROOT = path.resolve(import.meta.dirname, '..')
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx')
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = 50
 const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
-function start(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    const onData = (d: Buffer) => {
-      out += d.toString()
-      const match = out.match(ready)
-      if (match) resolve({ child, match })
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${out}`)))
-    setTimeout(() => reject(new Error(`not ready after 90 s: ${out}`)), 90_000).unref()
-  })
-}
-
-const stop = (child: ChildProcess) => new Promise<void>((resolve) => {
-  child.removeAllListeners('exit')
-  child.once('exit', () => resolve())
-  child.kill('SIGTERM')
-})
-
-const freePort = () => new Promise<number>((resolve) => {
-  const srv = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = srv.address() as { port: number }
-    srv.close(() => resolve(port))
-  })
-})
 
 interface Run { rps: number; p50: number; p99: number; non2xx: number; errors: number }
 async function load(opts: autocannon.Options): Promise<Run> {
@@ -135,7 +105,10 @@ async function main() {
     '- Known ways to close the gap, not done yet: allocate case numbers without holding the counter lock (e.g. a sequence per committee-year, accepting gaps), fold the pre-transaction lookups into one query, and cache committee/category data with the scan cache.',
     '',
   )
-  writeFileSync(path.join(ROOT, 'docs', 'BENCHMARKS.md'), results.join('\n'))
+  // The case-engine section belongs to `npm run bench:cases` (bench/case-engine.ts): carried over as it was.
+  const file = path.join(ROOT, 'docs', 'BENCHMARKS.md')
+  const caseEngine = existsSync(file) ? markedSection(readFileSync(file, 'utf8')) : undefined
+  writeFileSync(file, results.join('\n') + (caseEngine ? `\n${caseEngine}\n` : ''))
   console.log(results.join('\n'))
   if (dbUrl) {
     const admin = new pg.Client({ connectionString: PG_URL })
