@@ -36,5 +36,7 @@ export async function nextPublicNo(tx: DbOrTx, committee: { id: string; shortCod
 
 /** Case numbers follow the calendar year in China (Beijing time, also the official time in Xinjiang). */
 export function yearInChina(date: Date): number {
-  return Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(date))
+  return Number(BEIJING_YEAR.format(date))
 }
+// Building a DateTimeFormat costs more than a whole query's worth of CPU; one is enough.
+const BEIJING_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' })

@@ -35,7 +35,7 @@ export const EnvSchema = Type.Object({
   REFRESH_TOKEN_TTL_DAYS: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, description: 'must be 1–90 days' })),
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: 'must be 1–10000' })),
   NOTIFY_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://.+', description: 'must be an http(s) URL of the SMS gateway webhook' })),
-  SCAN_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, description: 'must be 1–100000' })),
+  SCAN_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'must be 1–10000000' })),
   SUBMIT_RATE_LIMIT_PER_IP_PER_HOUR: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, description: 'must be 1–100000' })),
   SUBMIT_RATE_LIMIT_PER_CODE_PER_HOUR: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, description: 'must be 1–100000' })),
   SCAN_CACHE_SECONDS: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, description: 'must be 0–3600 seconds (0 turns the cache off)' })),
