@@ -39,6 +39,10 @@ describe('push subscription API', () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ endpoint: 'http://push.example.net/x', keys }, 'body.endpoint'],
       [{ endpoint: 'not a url', keys }, 'body.endpoint'],
+      [{ endpoint: 'https://127.0.0.1/push/x', keys }, 'body.endpoint'],
+      [{ endpoint: 'https://[::1]/push/x', keys }, 'body.endpoint'],
+      [{ endpoint: 'https://localhost/push/x', keys }, 'body.endpoint'],
+      [{ endpoint: 'https://metadata.internal/x', keys }, 'body.endpoint'],
       [{ endpoint: endpoint('k') }, 'body.keys'],
       [{ endpoint: endpoint('k'), keys: { ...keys, p256dh: Buffer.alloc(32, 7).toString('base64url') } }, 'body.keys.p256dh'],
       [{ endpoint: endpoint('k'), keys: { ...keys, auth: Buffer.alloc(12, 7).toString('base64url') } }, 'body.keys.auth'],

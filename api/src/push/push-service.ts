@@ -1,7 +1,18 @@
+import { isIP } from 'node:net'
 import type { PushKey, PushSubscriptionBody, PushSubscriptionView } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import { validationFailed } from '../errors/app-error'
 import type { PushRepo } from './push-repo'
+
+/**
+ * The server POSTs to whatever endpoint a browser gave, so an endpoint must name a public push service by host
+ * name: no IP literals, no localhost or local/internal names (a signed-in user must not make us call the intranet).
+ */
+export function isPublicPushHost(endpoint: string): boolean {
+  const host = new URL(endpoint).hostname.toLowerCase()
+  if (isIP(host.replace(/^\[|\]$/g, '')) !== 0) return false
+  return !(host === 'localhost' || /\.(localhost|local|internal|lan|home|corp)$/.test(host) || !host.includes('.'))
+}
 
 /** Decodes base64 or base64url (Node accepts both alphabets) and re-encodes as unpadded base64url for storage. */
 const canonical = (text: string) => Buffer.from(text, 'base64url')
@@ -16,6 +27,7 @@ export function createPushService({ repo, publicKey }: { repo: PushRepo; publicK
       const auth = canonical(body.keys.auth)
       // Checked now, not at the first send: a key that cannot encrypt would fail every notification silently.
       const errors = [
+        ...(isPublicPushHost(body.endpoint) ? [] : [{ field: 'body.endpoint', message: 'must be a public push service (a host name, not an address or local name)', keyword: 'format' }]),
         ...(p256dh.length === 65 && p256dh[0] === 0x04 ? [] : [{ field: 'body.keys.p256dh', message: 'must be an uncompressed P-256 public key (65 bytes)', keyword: 'format' }]),
         ...(auth.length === 16 ? [] : [{ field: 'body.keys.auth', message: 'must be 16 bytes', keyword: 'format' }]),
       ]
