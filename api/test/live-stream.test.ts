@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openPostgres } from '../src/db/database'
 import { createChangeListener, type CaseChange } from '../src/live/change-listener'
+import { MAX_STREAMS_PER_USER } from '../src/live/stream-routes'
 import { signIn, submitCase, uniqueText } from './support/case-actions'
 import { withLiveDemoApp } from './support/live-app'
 import { openStream, type TestStream } from './support/sse-client'
@@ -71,6 +72,23 @@ describe('GET /api/v1/stream', () => {
     }
     const bearer = await ctx.t.app.inject({ method: 'GET', url: '/api/v1/stream', headers: { authorization: 'Bearer forged.token.here' } })
     expect(bearer.statusCode).toBe(401)
+  })
+
+  it(`allows ${MAX_STREAMS_PER_USER} open streams per account; one more gets 429 until one closes`, async () => {
+    const opened = []
+    for (let i = 0; i < MAX_STREAMS_PER_USER; i++) opened.push(await stream('zhouwenbin'))
+    for (const s of opened) expect(s.res.status).toBe(200)
+    const extra = await stream('zhouwenbin')
+    expect(extra.res.status).toBe(429)
+    expect(extra.res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    await opened[0]!.close()
+    const deadline = Date.now() + 5000
+    let again = await stream('zhouwenbin')
+    while (again.res.status !== 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50))
+      again = await stream('zhouwenbin')
+    }
+    expect(again.res.status).toBe(200)
   })
 
   it('is documented in OpenAPI as a bearer-protected endpoint', async () => {

@@ -12,6 +12,8 @@ import { changeConcerns } from './change-visibility'
 const PING_MS = 25_000
 /** A client that stops reading would make us buffer without end; past this it is cut off and reconnects. */
 const MAX_BUFFERED_BYTES = 256 * 1024
+/** A member has a phone and maybe a laptop; more open streams than this for one account is a leak or abuse. */
+export const MAX_STREAMS_PER_USER = 5
 
 const StreamQuery = Type.Object({
   access_token: Type.Optional(Type.String({ maxLength: 4096, description: 'The access token, for EventSource, which cannot send headers' })),
@@ -39,6 +41,7 @@ async function streamActor(request: FastifyRequest, queryToken: string | undefin
  */
 export const streamRoutes: FastifyPluginAsyncTypebox<{ changes: ChangeListener; pingMs?: number }> = async (app, { changes, pingMs = PING_MS }) => {
   const open = new Set<() => void>()
+  const perUser = new Map<string, number>()
   // Open streams would hold app.close() (and a rolling restart) forever: end them first; clients reconnect.
   app.addHook('preClose', async () => {
     for (const end of open) end()
@@ -53,10 +56,15 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ changes: ChangeListener; 
         + 'A `: ping` comment every 25 s. Send the token as a Bearer header or as `?access_token=`.',
       security: [{ bearerAuth: [] }],
       querystring: StreamQuery,
-      response: { 200: { description: 'An endless event stream', content: { 'text/event-stream': { schema: Type.String() } } }, ...problems(401, 403) },
+      response: { 200: { description: 'An endless event stream', content: { 'text/event-stream': { schema: Type.String() } } }, ...problems(401, 403, 429) },
     },
   }, async (request, reply) => {
     const { actor, expiresAt } = await streamActor(request, request.query.access_token)
+    const mine = perUser.get(actor.userId) ?? 0
+    if (mine >= MAX_STREAMS_PER_USER) {
+      throw new AppError('RATE_LIMITED', `At most ${MAX_STREAMS_PER_USER} live streams per account; close another one.`, { retryAfterSeconds: 30 })
+    }
+    perUser.set(actor.userId, mine + 1)
     // From here on we write the response ourselves; Fastify must not send or serialise anything.
     reply.hijack()
     const res = reply.raw
@@ -89,6 +97,9 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ changes: ChangeListener; 
     function end() {
       if (ended) return
       ended = true
+      const left = (perUser.get(actor.userId) ?? 1) - 1
+      if (left > 0) perUser.set(actor.userId, left)
+      else perUser.delete(actor.userId)
       unsubscribe()
       clearInterval(ping)
       clearTimeout(expiry)
