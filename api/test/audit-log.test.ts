@@ -18,6 +18,20 @@ const entry = (action: string, detail: Record<string, unknown> = {}): AuditEntry
 const chain = (db: Db) => queryRows<{ id: number; seq: number; prev_hash: string; hash: string; action: string }>(db, sql`
   select id::int, seq::int, prev_hash, hash, action from audit_log where seq is not null order by seq`)
 
+/**
+ * Waits until every unsealed row is below the xid watermark. The watermark is cluster-wide: on PostgreSQL other
+ * test files (other databases, same server) may have a write transaction open for a moment.
+ */
+async function settled(db: Db, rows: number) {
+  const deadline = Date.now() + 15_000
+  for (;;) {
+    const [r] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_log
+      where seq is null and xid < pg_snapshot_xmin(pg_current_snapshot())`)
+    if (r!.n >= rows || Date.now() > deadline) return
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
 /** `npm run audit:verify` in a real child process with only the given environment. */
 function runCli(env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, 'api/src/audit/audit-verify-cli.ts')], {
@@ -65,6 +79,7 @@ describe('audit log', () => {
     })).rejects.toThrow('abort')
     await audit.recordMany(database.db, [entry('b1'), entry('b2')])
     expect(await audit.verify()).toEqual({ ok: true, sealed: 0, unsealed: 5 })
+    await settled(database.db, 5)
     expect([await audit.seal({ batch: 2 }), await audit.seal({ batch: 2 }), await audit.seal({ batch: 2 }), await audit.seal()]).toEqual([2, 2, 1, 0])
     const rows = await chain(database.db)
     expect(rows.map((r) => [r.seq, r.action])).toEqual([[1, 'a1'], [2, 'a2'], [3, 'a3'], [4, 'b1'], [5, 'b2']])
@@ -83,7 +98,7 @@ describe('audit log', () => {
   })
 
   it.skipIf(onPglite)('chains in transaction (xid) order, and never past a transaction still running', async () => {
-    await audit.seal()
+    await audit.sealAll({ waitMs: 15_000 })
     const [a, b] = [new pg.Client({ connectionString: database.url }), new pg.Client({ connectionString: database.url })]
     await Promise.all([a.connect(), b.connect()])
     const insert = (c: pg.Client, action: string) => c.query<{ id: number; xid: string }>(
@@ -99,7 +114,7 @@ describe('audit log', () => {
       expect(await audit.seal()).toBe(0)
       expect(await queryRows(database.db, sql`select id from audit_log where seq is not null and xid >= ${a1.xid}::xid8`)).toEqual([])
       await a.query('commit')
-      expect(await audit.seal()).toBe(3)
+      expect(await audit.sealAll({ waitMs: 15_000 })).toBe(3)
       expect((await chain(database.db)).slice(-3).map((r) => r.action)).toEqual(['A1', 'A2', 'B1'])
       expect((await audit.verify()).ok).toBe(true)
     } finally {
@@ -130,7 +145,7 @@ describe.skipIf(onPglite)('tampering (PostgreSQL superuser with the trigger disa
     try {
       const audit = createAuditLog(database.db)
       await audit.recordMany(database.db, ['a', 'b', 'c', 'd', 'e'].map((a) => entry(a)))
-      await audit.seal()
+      await audit.sealAll({ waitMs: 15_000 })
       const su = new pg.Client({ connectionString: database.url }) // the test URL's user is a superuser
       await su.connect()
       // One transaction: nobody else ever sees the table without its trigger.

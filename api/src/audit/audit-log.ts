@@ -99,6 +99,24 @@ export function createAuditLog(db: Db) {
      * Walks the chain by seq, a page at a time (the table grows for months), recomputing every hash. One
      * read-only snapshot keeps the counts and the pages consistent while sealers keep appending.
      */
+    /**
+     * Seals until nothing is left, waiting up to `waitMs` for transactions still running to end (their rows cannot
+     * be chained before; the watermark is server-wide, so any database's open write transaction counts). Answers
+     * how many rows it sealed.
+     */
+    async sealAll({ waitMs = 0 }: { waitMs?: number } = {}): Promise<number> {
+      const deadline = Date.now() + waitMs
+      let total = 0
+      for (;;) {
+        const n = await this.seal()
+        total += n
+        if (n > 0) continue
+        const [left] = await db.select({ n: sql<number>`count(*)::int` }).from(auditLog).where(isNull(auditLog.seq))
+        if (left!.n === 0 || Date.now() >= deadline) return total
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    },
+
     async verify(): Promise<AuditVerifyResult> {
       return db.transaction(async (tx) => {
         const [counts] = await tx.select({

@@ -43,7 +43,7 @@ export async function startJobs({ database, databaseUrl, sweep, audit, log }: Jo
     log.info({ members: await sweep.digest() }, 'daily digest sent')
   })
   await boss.work(JOBS.seal, async () => {
-    while ((await audit.seal()) > 0) { /* until the chain has caught up */ }
+    await audit.sealAll()
   })
   return {
     boss,
