@@ -67,7 +67,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
       },
     }),
     sync: createSyncService({ repo: createSyncRepo(db), cases }),
-    metrics: createMetricsService({ db, clock }),
+    metrics: createMetricsService({ db, clock, aggregator: metricsAggregator }),
     /** Run by the job runner; tests call `catchUp()` before reading metrics. */
     metricsAggregator,
     blobs,
