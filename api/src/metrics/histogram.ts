@@ -67,10 +67,14 @@ export function histMedian(hist: Hist): number | null {
  * (`[19:20]={1,-1}`: subscript = bucket + 1), or null when every bucket is zero.
  */
 export function histLiteral(hist: Hist): string | null {
-  const keys = [...hist].filter(([, n]) => n !== 0).map(([b]) => b)
-  if (keys.length === 0) return null
-  const lo = Math.min(...keys)
-  const hi = Math.max(...keys)
+  let lo = Infinity
+  let hi = -Infinity
+  for (const [b, n] of hist) {
+    if (n === 0) continue
+    if (b < lo) lo = b
+    if (b > hi) hi = b
+  }
+  if (lo > hi) return null
   const values: number[] = []
   for (let b = lo; b <= hi; b++) values.push(hist.get(b) ?? 0)
   return `[${lo + 1}:${hi + 1}]={${values.join(',')}}`
