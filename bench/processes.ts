@@ -1,0 +1,41 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import path from 'node:path'
+
+/** Child processes and ports for the benchmarks: the API under test runs as its own process, as in production. */
+export const ROOT = path.resolve(import.meta.dirname, '..')
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx')
+
+/** Starts `tsx args…` and resolves once its output matches `ready` (e.g. the port it listens on). */
+export function start(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    const onData = (d: Buffer) => {
+      out += d.toString()
+      const match = out.match(ready)
+      if (match) resolve({ child, match })
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${out}`)))
+    setTimeout(() => {
+      child.kill('SIGTERM') // nobody else would stop it
+      reject(new Error(`not ready after 90 s: ${out}`))
+    }, 90_000).unref()
+  })
+}
+
+export const stop = (child: ChildProcess) => new Promise<void>((resolve) => {
+  if (child.exitCode !== null || child.signalCode !== null) return resolve()
+  child.removeAllListeners('exit')
+  child.once('exit', () => resolve())
+  child.kill('SIGTERM')
+})
+
+export const freePort = () => new Promise<number>((resolve) => {
+  const srv = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = srv.address() as { port: number }
+    srv.close(() => resolve(port))
+  })
+})
