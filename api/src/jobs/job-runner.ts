@@ -56,6 +56,8 @@ export async function startJobs({ database, databaseUrl, sweep, audit, metrics, 
     for (let n; (n = await metrics.catchUp()) > 0;) cases += n
     if (cases > 0) log.debug({ cases }, 'metrics aggregated')
   })
+  // Once at start too: a new or just-migrated database is counted (rebuilt) now, not at the next full minute.
+  await boss.send(JOBS.metrics, {})
   return {
     boss,
     /** Runs a job now (tests, and an admin's "run the sweep" button later). */
