@@ -17,7 +17,8 @@ import { createMetricsAggregator } from '../api/src/metrics/metrics-aggregator'
 import { createDeadlinesRepo } from '../api/src/deadlines/deadlines-repo'
 import { seed, type SeedResult } from './case-engine-seed'
 import { explain, recordingDb, type Plan } from './case-engine-explain'
-import { renderReport, writeIntoBenchmarks, type AggregateRun, type LatencyRun, type SequentialRun } from './case-engine-report'
+import { renderReport, writeIntoBenchmarks, type LatencyRun, type SequentialRun } from './case-engine-report'
+import { buildAggregates } from './case-engine-aggregates'
 
 /**
  * `npm run bench:cases` (issue 5): the inbox and the metrics at 10^6 cases on PostgreSQL. Seeds a fresh
@@ -149,16 +150,7 @@ async function main() {
   }
   log(`seeded ${seeded.rows.cases.toLocaleString('en-US')} cases in ${(seeded.casesMs / 1000).toFixed(1)} s`)
 
-  // The metrics read pre-aggregated rows: build them as the migration of an existing database would (the
-  // aggregator's first run), then let VACUUM do what autovacuum would (statistics, visibility map).
-  const aggregator = createMetricsAggregator(database.db)
-  let t = performance.now()
-  const rebuiltCases = await aggregator.rebuild()
-  const rebuildMs = performance.now() - t
-  log(`aggregates rebuilt from ${rebuiltCases.toLocaleString('en-US')} cases in ${(rebuildMs / 1000).toFixed(1)} s`)
-  t = performance.now()
-  await database.pool!.query('vacuum (analyze) metric_day, metric_month, case_metric_state')
-  const aggregateVacuumMs = performance.now() - t
+  const measureCatchUp = await buildAggregates(database)
 
   // The member to sign in as: the one whose case count is the median.
   const pool = database.pool!
@@ -263,20 +255,7 @@ async function main() {
     inProcess[filter] = { p50: percentile(times, 50), p99: percentile(times, 99), n: times.length }
   }
 
-  // What the aggregator's every-minute run costs when cases change: resolve 1,000 open cases (a version bump
-  // each, so 1,000 change rows), then catch up. Last, since it changes the data measured above.
-  await pool.query(`update cases set status = 'resolved', resolved_at = now(), version = version + 1
-    where id in (select id from cases where status = 'in_progress' limit 1000)`)
-  t = performance.now()
-  let caughtUp = 0
-  for (let n; (n = await aggregator.catchUp()) > 0;) caughtUp += n
-  const catchUpMs = performance.now() - t
-  const { rows: sizeRows } = await pool.query<{ rel: string; size: string; n: string }>(`select rel, pg_size_pretty(pg_total_relation_size(rel::regclass)) as size,
-      (select reltuples::bigint from pg_class where oid = rel::regclass)::text as n from unnest(array['metric_day', 'metric_month', 'case_metric_state']) rel`)
-  const aggregates: AggregateRun = {
-    rebuildMs, rebuiltCases, vacuumMs: aggregateVacuumMs, catchUp: { cases: caughtUp, ms: catchUpMs },
-    tables: sizeRows.map((r) => ({ name: r.rel, size: r.size, rows: Number(r.n) })),
-  }
+  const aggregates = await measureCatchUp()
 
   const { rows: [mix] } = await pool.query<{ mix: Record<string, number> }>(`select jsonb_object_agg(status, n) as mix from (select status, count(*)::int n from cases group by status) s`)
   const { rows: [pgInfo] } = await pool.query<{ version: string; buffers: string }>(
