@@ -131,7 +131,7 @@ function statusCase(r: string): string {
 function casesSql(events: boolean): string {
   const insert = `insert into cases (id, public_no, committee_id, station_id, member_id, category_id, channel, status, priority,
       description, location_text, resident_phone_enc, resident_phone_masked, tracking_secret_hash, accept_due_at, resolve_due_at,
-      accepted_at, resolved_at, closed_at, escalated_at, overdue_at, accept_reminded_at, resolve_reminded_at, reopen_count, version,
+      accepted_at, resolved_at, closed_at, escalated_at, returned_at, overdue_at, accept_reminded_at, resolve_reminded_at, reopen_count, version,
       rating, rated_at, merged_into, close_reason, created_at, updated_at)
     select id, short_code || '-2026-' || lpad(no::text, 6, '0'), committee_id, station_id,
       case when escalated_at is null then member_id end, category_id,
@@ -143,7 +143,8 @@ function casesSql(events: boolean): string {
       case when r_ch < 0.6 then 'v1.' || translate(encode(sha256(uuid_send(id)) || substr(sha256(uuid_send(id) || '\\x01'::bytea), 1, 7), 'base64'), '+/=', '-_') end,
       case when r_ch < 0.6 then '1' || (array['38', '39', '58', '86', '37'])[1 + g % 5] || '****' || lpad((((g % 10000) * 7919) % 10000)::text, 4, '0') end,
       encode(sha256(uuid_send(id)), 'hex'),
-      accept_due_at, resolve_due_at, accepted_at, resolved_at, closed_at, escalated_at, overdue_at,
+      -- An escalation is a return (回退) too: the sweep sets returned_at with escalated_at.
+      accept_due_at, resolve_due_at, accepted_at, resolved_at, closed_at, escalated_at, escalated_at, overdue_at,
       case when status = 'assigned' and accept_due_at - interval '1 hour' <= $3 then accept_due_at - interval '1 hour'
         when accepted_at > accept_due_at - interval '1 hour' then accept_due_at - interval '1 hour' end,
       case when status in ('accepted', 'in_progress', 'reopened') and resolve_due_at - interval '24 hours' <= $3 then resolve_due_at - interval '24 hours'

@@ -13,10 +13,12 @@ import type { Actor } from '../api/src/auth/actor'
 import { systemClock } from '../api/src/clock'
 import { createMemberCasesRepo } from '../api/src/cases/member-cases-repo'
 import { createMetricsService } from '../api/src/metrics/metrics-service'
+import { createMetricsAggregator } from '../api/src/metrics/metrics-aggregator'
 import { createDeadlinesRepo } from '../api/src/deadlines/deadlines-repo'
 import { seed, type SeedResult } from './case-engine-seed'
 import { explain, recordingDb, type Plan } from './case-engine-explain'
 import { renderReport, writeIntoBenchmarks, type LatencyRun, type SequentialRun } from './case-engine-report'
+import { buildAggregates } from './case-engine-aggregates'
 
 /**
  * `npm run bench:cases` (issue 5): the inbox and the metrics at 10^6 cases on PostgreSQL. Seeds a fresh
@@ -148,6 +150,8 @@ async function main() {
   }
   log(`seeded ${seeded.rows.cases.toLocaleString('en-US')} cases in ${(seeded.casesMs / 1000).toFixed(1)} s`)
 
+  const measureCatchUp = await buildAggregates(database)
+
   // The member to sign in as: the one whose case count is the median.
   const pool = database.pool!
   const { rows: perMember } = await pool.query<{ member_id: string; committee_id: string; n: number; open: number }>(`
@@ -201,9 +205,9 @@ async function main() {
   const member: Actor = { userId: userId('bench-member'), role: 'member', committeeId: typical.committee_id, memberId: typical.member_id, stationIds: [] }
   const adminOf = (user: string, committeeId: string): Actor => ({ userId: userId(user), role: 'committee_admin', committeeId, memberId: null, stationIds: [] })
   const inboxRepo = createMemberCasesRepo(rec.db)
-  const metrics = createMetricsService({ db: rec.db, clock: systemClock })
-  const metricsLabel = (sql: string) => sql.includes('cross join lateral (values') ? 'summaries (counts and medians)'
-    : sql.includes('group by c.category_id') ? 'byCategory' : sql.includes("c.status in ('assigned', 'accepted'") ? 'overdue' : null
+  const metrics = createMetricsService({ db: rec.db, clock: systemClock, aggregator: createMetricsAggregator(rec.db) })
+  const metricsLabel = (sql: string) => sql.includes('from metric_month') ? 'summaries (pre-aggregated months and edge days)'
+    : sql.includes('c.accept_due_at <') ? 'overdue (live, on cases)' : null
   const queries = [
     ...await rec.capture(() => inboxRepo.list(member, 'open', new Date(), 20), () => "inbox list, filter=open (member's first page)"),
     ...await rec.capture(() => inboxRepo.list(member, 'all', new Date(), 20), () => "inbox list, filter=all (member's first page)"),
@@ -251,6 +255,8 @@ async function main() {
     inProcess[filter] = { p50: percentile(times, 50), p99: percentile(times, 99), n: times.length }
   }
 
+  const aggregates = await measureCatchUp()
+
   const { rows: [mix] } = await pool.query<{ mix: Record<string, number> }>(`select jsonb_object_agg(status, n) as mix from (select status, count(*)::int n from cases group by status) s`)
   const { rows: [pgInfo] } = await pool.query<{ version: string; buffers: string }>(
     "select current_setting('server_version') as version, current_setting('shared_buffers') as buffers")
@@ -262,7 +268,7 @@ async function main() {
     statusMix: mix!.mix,
     members: { count: counts.length, min: counts[0]!, median: typical.n, max: counts.at(-1)!, chosenOpen: typical.open },
     inboxCounts: firstPage.counts,
-    http, inProcess, countyMetrics, provinceMetrics, countyCode: county.shortCode, plans, sweep,
+    http, inProcess, countyMetrics, provinceMetrics, countyCode: county.shortCode, plans, sweep, aggregates,
     totalMs: performance.now() - started,
   })
   console.log(section)

@@ -45,7 +45,10 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
 
   let jobs: Awaited<ReturnType<typeof startJobs>>
   try {
-    jobs = await startJobs({ database, databaseUrl: config.databaseUrl, sweep: app.services.deadlines, audit: app.services.audit, log: app.log })
+    jobs = await startJobs({
+      database, databaseUrl: config.databaseUrl, sweep: app.services.deadlines, audit: app.services.audit,
+      metrics: app.services.metricsAggregator, log: app.log,
+    })
   } catch (err) {
     await app.close().catch(() => {})
     await database.close().catch(() => {})

@@ -23,6 +23,7 @@ import { createCaseActionsService, type CaseChangeListener } from './cases/case-
 import { createSyncRepo } from './sync/sync-repo'
 import { createSyncService } from './sync/sync-service'
 import { createMetricsService } from './metrics/metrics-service'
+import { createMetricsAggregator } from './metrics/metrics-aggregator'
 import { fanOut, logMemberNotifier, type MemberNotifier } from './notify/member-notifier'
 import { createDeadlinesRepo } from './deadlines/deadlines-repo'
 import { createDeadlineSweep } from './deadlines/deadline-sweep'
@@ -40,6 +41,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const blobs = diskBlobStore(path.join(config.dataDir, 'attachments'))
   const scan = createScanService({ db, repo: qrRepo, clock, cacheSeconds: config.scanCacheSeconds })
   const audit = createAuditLog(db)
+  const metricsAggregator = createMetricsAggregator(db)
   const cipher = createPiiCipher(config.secrets.piiKey)
   const cases = createCasesService({ db, repo: memberCasesRepo, audit, cipher, clock })
   // Listeners for applied actions (push, resident notices) are added by whoever starts them.
@@ -74,7 +76,9 @@ export function createServices({ config, database, clock, log }: { config: Confi
       },
     }),
     sync: createSyncService({ repo: createSyncRepo(db), cases }),
-    metrics: createMetricsService({ db, clock }),
+    metrics: createMetricsService({ db, clock, aggregator: metricsAggregator }),
+    /** Run by the job runner; tests call `catchUp()` before reading metrics. */
+    metricsAggregator,
     blobs,
     org: createOrgService({ repo: createOrgRepo(db) }),
     users: createUsersService({ repo: createUsersRepo(db) }),

@@ -8,6 +8,7 @@ import { ManualClock } from './support/manual-clock'
 import { bearer, createOrg, login, type Org } from './support/fixtures'
 import { createTestDatabase, type TestDatabase } from './support/test-db'
 import { testConfig } from './support/test-app'
+import { aggregateAll } from './support/metrics'
 
 describe('GET /api/v1/metrics', () => {
   let database: TestDatabase
@@ -26,6 +27,7 @@ describe('GET /api/v1/metrics', () => {
       createdAt: new Date('2026-02-03T02:00:00Z'), acceptDueAt: new Date('2026-02-04T02:00:00Z'), acceptedAt: new Date('2026-02-03T03:00:00Z'),
       resolveDueAt: new Date('2026-02-10T02:00:00Z'),
     })
+    await aggregateAll(database.db, app.services.metricsAggregator)
     for (const who of ['adminA', 'memberA', 'stationAdminA1'] as const) tokens[who] = (await login(app, org.users[who].username)).accessToken
   })
   afterAll(async () => {
@@ -42,11 +44,12 @@ describe('GET /api/v1/metrics', () => {
     const body = res.json<MetricsReport>()
     expect(body).toMatchObject({
       scope: { kind: 'committee', id: org.countyA.id, name: org.countyA.name }, from: '2026-01-01', to: '2026-04-01', groupBy: 'month',
-      generatedAt: '2026-11-23T02:00:00.000Z',
+      generatedAt: '2026-11-23T02:00:00.000Z', asOf: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       totals: {
         counts: { assigned: 1, acceptedOnTime: 1, dueInPeriod: 1, resolvedOfDue: 0 },
         rates: { responseRate: 1, resolutionRate: 0, satisfactionRate: null, returnRate: 0, reopenRate: null },
-        medians: { acceptMinutes: 60, resolveMinutes: null },
+        // Accepted after 60 minutes: bucket [57.7, 86.5) minutes, and the median of one value is that bucket's middle.
+        medians: { acceptMinutes: 72.1, resolveMinutes: null },
       },
       overdue: { accept: 0, resolve: 1, total: 1 },
       byCategory: [{ names: { 'zh-CN': '噪音扰民', en: 'Noise' }, cases: 1 }],

@@ -4,6 +4,7 @@ import type { Actor } from '../src/auth/actor'
 import { member, memberStation } from '../src/db/schema'
 import { AppError } from '../src/errors/app-error'
 import { createMetricsService, monthsOf, resolvePeriod, type MetricsService } from '../src/metrics/metrics-service'
+import { createMetricsAggregator } from '../src/metrics/metrics-aggregator'
 import { ManualClock } from './support/manual-clock'
 import { createOrg, type Org } from './support/fixtures'
 import { createTestDatabase, type TestDatabase } from './support/test-db'
@@ -20,7 +21,7 @@ describe('metrics scope and period rules', () => {
     await database.db.insert(memberStation).values({ memberId: org.memberA.id, stationId: org.stationA1.id })
     const [b] = await database.db.insert(member).values({ committeeId: org.countyA.id, level: 'county', name: 'Member B' }).returning()
     memberB = b!.id
-    metrics = createMetricsService({ db: database.db, clock: new ManualClock('2026-11-23T02:00:00Z') })
+    metrics = createMetricsService({ db: database.db, clock: new ManualClock('2026-11-23T02:00:00Z'), aggregator: createMetricsAggregator(database.db) })
   })
   afterAll(() => database.close())
 

@@ -47,11 +47,12 @@ export function effectsOf(i: EffectInput): { patch: Patch & { updatedAt: Date };
       patch = { acceptedAt: now }
       break
     case 'decline':
-      patch = { memberId: null, acceptedAt: null }
+      // returned_at: the 回退率 fact (metrics/case-facts.ts), written with the transition itself.
+      patch = { memberId: null, acceptedAt: null, returnedAt: now }
       text = { visibility: 'internal', body: body.reason, data: { fromMemberId: row.memberId } }
       break
     case 'transfer':
-      patch = reassign(i.destination!)
+      patch = { ...reassign(i.destination!), returnedAt: now }
       text = { visibility: 'public', body: '', data: { reason: body.reason, fromMemberId: row.memberId, fromStationId: row.stationId, ...i.destination } }
       break
     case 'note':

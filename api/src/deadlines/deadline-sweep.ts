@@ -53,7 +53,7 @@ export function createDeadlineSweep({ db, repo, cases, audit, clock, notifier }:
         return true
       })
       const escalated = await each(await repo.acceptTimedOut(now), async (c) => {
-        const done = await transition(c, 'escalate', { memberId: null, escalatedAt: now }, { visibility: 'internal', body: '', data: { fromMemberId: c.memberId, reason: 'accept_timeout' } })
+        const done = await transition(c, 'escalate', { memberId: null, escalatedAt: now, returnedAt: now }, { visibility: 'internal', body: '', data: { fromMemberId: c.memberId, reason: 'accept_timeout' } })
         if (done) await notifier.notify({ kind: 'escalated', memberId: null, stationId: c.stationId, caseId: c.id, publicNo: c.publicNo, text: `${c.publicNo} 超时未接单，已转入工作站待派单（督办）` })
         return done
       })

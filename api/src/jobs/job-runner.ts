@@ -4,8 +4,9 @@ import type { PGlite } from '@electric-sql/pglite'
 import type { Database } from '../db/database'
 import type { DeadlineSweep } from '../deadlines/deadline-sweep'
 import type { AuditLog } from '../audit/audit-log'
+import type { MetricsAggregator } from '../metrics/metrics-aggregator'
 
-export const JOBS = { sweep: 'deadline-sweep', digest: 'daily-digest', seal: 'audit-seal' } as const
+export const JOBS = { sweep: 'deadline-sweep', digest: 'daily-digest', seal: 'audit-seal', metrics: 'metrics-aggregate' } as const
 
 /** pg-boss speaks to PGlite through this adapter; statements without parameters may be several at once. */
 function pgliteAdapter(pglite: PGlite) {
@@ -18,14 +19,17 @@ function pgliteAdapter(pglite: PGlite) {
   }
 }
 
-export interface JobDeps { database: Database; databaseUrl?: string | undefined; sweep: DeadlineSweep; audit: AuditLog; log: FastifyBaseLogger }
+export interface JobDeps {
+  database: Database; databaseUrl?: string | undefined; sweep: DeadlineSweep; audit: AuditLog; metrics: MetricsAggregator; log: FastifyBaseLogger
+}
 
 /**
  * Background jobs on pg-boss in the same database (no other service): the deadline sweep every minute, the
- * members' digest at 08:00 Beijing time, and sealing the audit chain. With several API processes, pg-boss
- * hands each scheduled run to one of them.
+ * members' digest at 08:00 Beijing time, sealing the audit chain, and bringing the metrics aggregates up to
+ * the case change log (every minute, and right after each sweep, whose escalations and overdue marks count).
+ * With several API processes, pg-boss hands each scheduled run to one of them.
  */
-export async function startJobs({ database, databaseUrl, sweep, audit, log }: JobDeps) {
+export async function startJobs({ database, databaseUrl, sweep, audit, metrics, log }: JobDeps) {
   const boss = database.pglite
     ? new PgBoss({ db: pgliteAdapter(database.pglite), supervise: true, schedule: true })
     : new PgBoss({ connectionString: databaseUrl, max: 3 })
@@ -35,9 +39,11 @@ export async function startJobs({ database, databaseUrl, sweep, audit, log }: Jo
   await boss.schedule(JOBS.sweep, '* * * * *')
   await boss.schedule(JOBS.digest, '0 8 * * *', undefined, { tz: 'Asia/Shanghai' })
   await boss.schedule(JOBS.seal, '* * * * *')
+  await boss.schedule(JOBS.metrics, '* * * * *')
   await boss.work(JOBS.sweep, async () => {
     const report = await sweep.run()
     if (Object.values(report).some((n) => n > 0)) log.info({ report }, 'deadline sweep')
+    await boss.send(JOBS.metrics, {})
   })
   await boss.work(JOBS.digest, async () => {
     log.info({ members: await sweep.digest() }, 'daily digest sent')
@@ -45,6 +51,13 @@ export async function startJobs({ database, databaseUrl, sweep, audit, log }: Jo
   await boss.work(JOBS.seal, async () => {
     await audit.sealAll()
   })
+  await boss.work(JOBS.metrics, async () => {
+    let cases = 0
+    for (let n; (n = await metrics.catchUp()) > 0;) cases += n
+    if (cases > 0) log.debug({ cases }, 'metrics aggregated')
+  })
+  // Once at start too: a new or just-migrated database is counted (rebuilt) now, not at the next full minute.
+  await boss.send(JOBS.metrics, {})
   return {
     boss,
     /** Runs a job now (tests, and an admin's "run the sweep" button later). */

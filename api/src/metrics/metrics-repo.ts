@@ -1,30 +1,49 @@
 import { eq, sql, type SQL } from 'drizzle-orm'
-import { CASE_STATUSES, type MetricCounts, type MetricsScopeKind } from '@mashangjian/shared'
+import type { MetricsScopeKind } from '@mashangjian/shared'
 import { committee, member, memberStation, station } from '../db/schema'
 import { queryRows, type DbOrTx } from '../db/database'
+import { MEASURE_COLUMNS, MEASURES, type Measure } from './case-facts'
+import { addInto, type Hist } from './histogram'
 
 export interface MetricsScope { kind: MetricsScopeKind; id: string }
-/** [from, to): instants, already converted from China Standard Time days by the service. */
-export interface Period { from: Date; to: Date }
-export interface SummaryRow { counts: MetricCounts; acceptMinutes: number | null; resolveMinutes: number | null }
+/** [from, to) as Beijing calendar days 'YYYY-MM-DD'. */
+export interface DayPeriod { from: string; to: string }
+export interface MonthSums { measures: Record<Measure, number>; accept: Hist; resolve: Hist }
+export interface CategoryCount { categoryId: string | null; names: Record<string, string> | null; sectorId: string | null; sectorName: string | null; cases: number }
 
-/** Invalid and merged cases were never anybody's work to do; every count leaves them out. */
-const VALID = sql.raw(`(${CASE_STATUSES.filter((s) => s !== 'invalid' && s !== 'merged').map((s) => `'${s}'`).join(', ')})`)
+const nextMonth = (day: string) => {
+  const [y, m] = day.split('-').map(Number) as [number, number]
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`
+}
 
 /**
- * Cases are read by an index range on created_at (the scope indexes end in it). Resolution, rating and
- * resolution-time facts are dated by other columns, so the range starts this much before `from`: a case due,
- * rated or resolved more than a year after it came in is not counted. Exactness beyond that would mean reading
- * a scope's whole history; at DESIGN §11 scale the answer is a pre-aggregated daily table, not a wider scan.
+ * Which rows cover [from, to): whole months from metric_month, the days before the first and after the last
+ * whole month from metric_day. A year reads 12 rows per (scope, category) instead of 365.
  */
-export const LOOKBACK_DAYS = 366
+export function coverOf({ from, to }: DayPeriod): { months: [string, string] | null; days: [string, string][] } {
+  const firstMonth = from.endsWith('-01') ? from : nextMonth(from)
+  const endMonth = `${to.slice(0, 7)}-01`
+  if (firstMonth >= endMonth) return { months: null, days: [[from, to]] }
+  const days: [string, string][] = []
+  if (from < firstMonth) days.push([from, firstMonth])
+  if (endMonth < to) days.push([endMonth, to])
+  return { months: [firstMonth, endMonth], days }
+}
 
-const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`
-
-/** Sargable scope filters: each matches the leading column of one index on `cases`. */
-function scopeFilter(scope: MetricsScope): SQL {
+/** Rows of one grain: a committee's subtree sums the committee rows of every committee in it. */
+function metricScope(scope: MetricsScope): SQL {
   switch (scope.kind) {
     // committee.path is ancestor ids + own id, so the subtree is the committee itself and paths under it.
+    case 'committee': return sql`m.grain = 'committee' and m.scope_id in (select k.id from committee k join committee root on root.id = ${scope.id}
+      where k.id = root.id or k.path like (root.path || '/%'))`
+    case 'station': return sql`m.grain = 'station' and m.scope_id = ${scope.id}`
+    case 'member': return sql`m.grain = 'member' and m.scope_id = ${scope.id}`
+  }
+}
+
+/** Sargable scope filters on `cases` for the live overdue count: each matches the leading column of an index. */
+function caseScope(scope: MetricsScope): SQL {
+  switch (scope.kind) {
     case 'committee': return sql`c.committee_id in (select k.id from committee k join committee root on root.id = ${scope.id}
       where k.id = root.id or k.path like (root.path || '/%'))`
     case 'station': return sql`c.station_id = ${scope.id}`
@@ -32,96 +51,76 @@ function scopeFilter(scope: MetricsScope): SQL {
   }
 }
 
-type CountsRow = {
-  month: string | null; assigned: number; accepted_on_time: number; returned: number; due: number
-  resolved_of_due_by_to: number; resolved_of_due_by_month: number; rated: number; satisfied: number
-  basically_satisfied: number; resolved: number; reopened: number; median_accept: number | null; median_resolve: number | null
+type SumRow = {
+  kind: 'c' | 'a' | 'r'; month: string; category_id: string | null; bucket: number | null; m: number[]
+  names: Record<string, string> | null; sector_id: string | null; sector_name: string | null
 }
+const measureList = sql.raw(MEASURE_COLUMNS.map((c) => `m.${c}`).join(', '))
+const measureSums = sql.raw(`array[${MEASURE_COLUMNS.map((c) => `sum(r.${c})`).join(', ')}]::int[]`)
 
 export function createMetricsRepo(db: DbOrTx) {
   return {
     /**
-     * Counts and medians for the whole period (`month` null) and, with groupBy 'month', per month in
-     * Asia/Shanghai, in one scan. Each case contributes up to four dated facts — created, due, rated,
-     * resolved — and each fact lands in the month of its own date.
+     * Sums of the pre-aggregated rows (metrics-aggregator.ts) per Beijing month: measures and minutes
+     * histograms per month, and valid cases created per category over the whole period. One statement.
      */
-    async summaries(scope: MetricsScope, { from, to }: Period, groupBy: 'month' | null): Promise<{ totals: SummaryRow; months: Map<string, SummaryRow> }> {
-      const scanFrom = new Date(from.getTime() - LOOKBACK_DAYS * 86_400_000)
-      const rows = await queryRows<CountsRow>(db, sql`
-        with scoped as (
-          select c.status, c.created_at, c.accept_due_at, c.accepted_at, c.resolve_due_at, c.resolved_at, c.rated_at,
-            c.rating, c.reopen_count,
-            -- Looked up per case by case_event_case_idx, and only for cases the return rate counts. A scalar
-            -- subquery with limit, not exists(): the planner may turn exists() into a hash over every such event.
-            c.created_at >= ${ts(from)} and (select true from case_event e where e.case_id = c.id
-              and e.type in ('declined', 'transferred', 'escalated') limit 1) is not null as returned
-          from cases c
-          where ${scopeFilter(scope)} and c.status in ${VALID} and c.created_at >= ${ts(scanFrom)} and c.created_at < ${ts(to)}
-        ), facts as (
-          select s.*, f.basis, to_char(f.at at time zone 'Asia/Shanghai', 'YYYY-MM') as month,
-            (date_trunc('month', f.at at time zone 'Asia/Shanghai') + interval '1 month') at time zone 'Asia/Shanghai' as month_end
-          from scoped s cross join lateral (values ('created', s.created_at), ('due', s.resolve_due_at), ('rated', s.rated_at),
-            ('resolved', s.resolved_at)) as f(basis, at)
-          where f.at >= ${ts(from)} and f.at < ${ts(to)}
-        )
-        select ${groupBy ? sql`month` : sql`null::text as month`},
-          count(*) filter (where basis = 'created' and status <> 'submitted')::int as assigned,
-          count(*) filter (where basis = 'created' and status <> 'submitted'
-            and accepted_at <= coalesce(accept_due_at, accepted_at))::int as accepted_on_time,
-          count(*) filter (where basis = 'created' and status <> 'submitted' and returned)::int as returned,
-          count(*) filter (where basis = 'due')::int as due,
-          count(*) filter (where basis = 'due' and resolved_at < ${ts(to)})::int as resolved_of_due_by_to,
-          count(*) filter (where basis = 'due' and resolved_at < least(month_end, ${ts(to)}))::int as resolved_of_due_by_month,
-          count(*) filter (where basis = 'rated' and rating is not null)::int as rated,
-          count(*) filter (where basis = 'rated' and rating = 'satisfied')::int as satisfied,
-          count(*) filter (where basis = 'rated' and rating = 'basically_satisfied')::int as basically_satisfied,
-          count(*) filter (where basis = 'resolved')::int as resolved,
-          count(*) filter (where basis = 'resolved' and reopen_count > 0)::int as reopened,
-          percentile_cont(0.5) within group (order by (extract(epoch from accepted_at - created_at) / 60)::float8)
-            filter (where basis = 'created' and status <> 'submitted' and accepted_at is not null) as median_accept,
-          percentile_cont(0.5) within group (order by (extract(epoch from resolved_at - created_at) / 60)::float8)
-            filter (where basis = 'resolved') as median_resolve
-        from facts
-        group by ${groupBy ? sql`grouping sets ((), (month))` : sql`()`}`)
-      // A month bucket counts a due case as resolved only if it was resolved by the end of that month; the
-      // totals by the end of the whole period. So the months' resolvedOfDue need not add up to the total's.
-      const toSummary = (r: CountsRow | undefined, total: boolean): SummaryRow => ({
-        counts: {
-          assigned: r?.assigned ?? 0, acceptedOnTime: r?.accepted_on_time ?? 0, returned: r?.returned ?? 0,
-          dueInPeriod: r?.due ?? 0, resolvedOfDue: (total ? r?.resolved_of_due_by_to : r?.resolved_of_due_by_month) ?? 0,
-          rated: r?.rated ?? 0, satisfied: r?.satisfied ?? 0, basicallySatisfied: r?.basically_satisfied ?? 0,
-          resolved: r?.resolved ?? 0, reopened: r?.reopened ?? 0,
-        },
-        acceptMinutes: num(r?.median_accept), resolveMinutes: num(r?.median_resolve),
-      })
-      // A period without any facts may answer no total row at all; it then reads as zeros.
-      const months = new Map(rows.filter((r) => r.month !== null).map((r) => [r.month!, toSummary(r, false)]))
-      return { totals: toSummary(rows.find((r) => r.month === null), true), months }
+    async summaries(scope: MetricsScope, period: DayPeriod): Promise<{ months: Map<string, MonthSums>; categories: CategoryCount[] }> {
+      const cover = coverOf(period)
+      const parts: SQL[] = []
+      if (cover.months) {
+        parts.push(sql`select to_char(m.day, 'YYYY-MM') as month, m.category_id, ${measureList}, m.accept_minutes_hist as ah, m.resolve_minutes_hist as rh
+          from metric_month m where ${metricScope(scope)} and m.day >= ${cover.months[0]}::date and m.day < ${cover.months[1]}::date`)
+      }
+      if (cover.days.length > 0) {
+        const ranges = sql.join(cover.days.map(([a, b]) => sql`(m.day >= ${a}::date and m.day < ${b}::date)`), sql` or `)
+        parts.push(sql`select to_char(m.day, 'YYYY-MM') as month, m.category_id, ${measureList}, m.accept_minutes_hist as ah, m.resolve_minutes_hist as rh
+          from metric_day m where ${metricScope(scope)} and (${ranges})`)
+      }
+      const rows = await queryRows<SumRow>(db, sql`
+        with r as materialized (${sql.join(parts, sql` union all `)})
+        select 'c' as kind, s.month, s.category_id, null::int as bucket, s.m, cat.names, cat.sector_id, sec.name as sector_name
+        from (select r.month, r.category_id, ${measureSums} as m from r group by r.month, r.category_id) s
+          left join category cat on cat.id = s.category_id left join sector sec on sec.id = cat.sector_id
+        union all
+        select 'a', r.month, null, i - 1, array[sum(r.ah[i])]::int[], null, null, null from r cross join lateral generate_subscripts(r.ah, 1) i group by r.month, i
+        union all
+        select 'r', r.month, null, i - 1, array[sum(r.rh[i])]::int[], null, null, null from r cross join lateral generate_subscripts(r.rh, 1) i group by r.month, i`)
+
+      const months = new Map<string, MonthSums>()
+      const monthOf = (month: string) => {
+        let s = months.get(month)
+        if (!s) months.set(month, (s = { measures: Object.fromEntries(MEASURES.map((k) => [k, 0])) as Record<Measure, number>, accept: new Map(), resolve: new Map() }))
+        return s
+      }
+      const categories = new Map<string | null, CategoryCount>()
+      for (const row of rows) {
+        const s = monthOf(row.month)
+        if (row.kind !== 'c') {
+          addInto(row.kind === 'a' ? s.accept : s.resolve, [[row.bucket!, Number(row.m[0])]])
+          continue
+        }
+        MEASURES.forEach((k, i) => { s.measures[k] += Number(row.m[i]) })
+        const cases = Number(row.m[MEASURES.indexOf('cases')])
+        const c = categories.get(row.category_id)
+        if (c) c.cases += cases
+        else categories.set(row.category_id, { categoryId: row.category_id, names: row.names, sectorId: row.sector_id, sectorName: row.sector_name, cases })
+      }
+      const byCategory = [...categories.values()].filter((c) => c.cases > 0)
+        // Most cases first; ties by id with "uncategorised" last, as SQL's `order by category_id` would.
+        .sort((a, b) => b.cases - a.cases || (a.categoryId ?? '\uffff').localeCompare(b.categoryId ?? '\uffff'))
+      return { months, categories: byCategory }
     },
 
-    /** Valid cases created in the period per category, with the category's names and sector. */
-    async byCategory(scope: MetricsScope, { from, to }: Period) {
-      const rows = await queryRows<{ category_id: string | null; names: Record<string, string> | null; sector_id: string | null; sector_name: string | null; cases: number }>(db, sql`
-        with counted as (
-          select c.category_id, count(*)::int as cases from cases c
-          where ${scopeFilter(scope)} and c.status in ${VALID} and c.created_at >= ${ts(from)} and c.created_at < ${ts(to)}
-          group by c.category_id
-        )
-        select counted.category_id, cat.names, cat.sector_id, sec.name as sector_name, counted.cases
-        from counted left join category cat on cat.id = counted.category_id left join sector sec on sec.id = cat.sector_id
-        order by counted.cases desc, counted.category_id`)
-      return rows.map((r) => ({ categoryId: r.category_id, names: r.names, sectorId: r.sector_id, sectorName: r.sector_name, cases: r.cases }))
-    },
-
-    /** Open cases past their current deadline at `now`, whenever they came in (the partial deadline indexes fit). */
+    /**
+     * Open cases past their current deadline at `now`, whenever they came in: live, not aggregated (it changes
+     * with the clock). Each count is an index-only range on a partial index of open cases.
+     */
     async overdue(scope: MetricsScope, now: Date): Promise<{ accept: number; resolve: number }> {
+      const at = sql`${now.toISOString()}::timestamptz`
       const [row] = await queryRows<{ accept: number; resolve: number }>(db, sql`
-        select count(*) filter (where c.status = 'assigned')::int as accept,
-          count(*) filter (where c.status <> 'assigned')::int as resolve
-        from cases c
-        where ${scopeFilter(scope)} and c.status in ('assigned', 'accepted', 'in_progress', 'reopened')
-          and ((c.status = 'assigned' and c.accept_due_at < ${ts(now)})
-            or (c.status in ('accepted', 'in_progress', 'reopened') and c.resolve_due_at < ${ts(now)}))`)
+        select (select count(*) from cases c where ${caseScope(scope)} and c.status = 'assigned' and c.accept_due_at < ${at})::int as accept,
+          (select count(*) from cases c where ${caseScope(scope)} and c.status in ('accepted', 'in_progress', 'reopened')
+            and c.resolve_due_at < ${at})::int as resolve`)
       return row ?? { accept: 0, resolve: 0 }
     },
 
@@ -145,6 +144,3 @@ export function createMetricsRepo(db: DbOrTx) {
   }
 }
 export type MetricsRepo = ReturnType<typeof createMetricsRepo>
-
-/** percentile_cont answers double precision; a driver may hand it over as a string. */
-const num = (v: number | string | null | undefined): number | null => (v === null || v === undefined ? null : Number(v))

@@ -1,11 +1,14 @@
-import type { MetricsQuery, MetricsReport, MetricsScopeKind, MetricsSummary, Role } from '@mashangjian/shared'
+import type { MetricCounts, MetricsQuery, MetricsReport, MetricsScopeKind, MetricsSummary, Role } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import { committeeInScope } from '../auth/scope'
 import { AppError, notFound, validationFailed } from '../errors/app-error'
 import type { Db } from '../db/database'
 import type { Clock } from '../clock'
-import { createMetricsRepo, type MetricsScope, type SummaryRow } from './metrics-repo'
+import { createMetricsRepo, type MetricsScope, type MonthSums } from './metrics-repo'
+import type { MetricsAggregator } from './metrics-aggregator'
+import { addInto, histMedian, type Hist } from './histogram'
 import { computeRates, roundMinutes, ZERO_COUNTS } from './rates'
+import type { Measure } from './case-facts'
 
 /** A longer range would read too much at once (DESIGN §11) and no dashboard shows it. */
 export const MAX_RANGE_YEARS = 5
@@ -19,7 +22,7 @@ const ROLES_FOR: Record<MetricsScopeKind, readonly Role[]> = {
 
 /**
  * Days are China Standard Time (UTC+8 all year; China has had no daylight saving since 1991), matching the
- * Asia/Shanghai months of the SQL.
+ * Beijing days of the aggregates (case-facts.ts).
  */
 const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`)
 const cstYear = (now: Date) => new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear()
@@ -49,15 +52,37 @@ export function monthsOf(from: string, to: string): string[] {
   return out
 }
 
-const summary = (s: SummaryRow | undefined): MetricsSummary => {
-  const counts = s?.counts ?? ZERO_COUNTS
+/** The measure behind each count of the API ('cases' feeds byCategory instead). */
+const COUNTED: [keyof MetricCounts, Measure][] = [
+  ['assigned', 'assigned'], ['acceptedOnTime', 'acceptedOnTime'], ['returned', 'returned'], ['dueInPeriod', 'due'],
+  ['resolvedOfDue', 'resolvedOfDue'], ['rated', 'rated'], ['satisfied', 'satisfied'], ['basicallySatisfied', 'basicallySatisfied'],
+  ['resolved', 'resolved'], ['reopened', 'reopened'],
+]
+
+/** Months' sums added up: every measure is additive (rates.ts), and so are the histograms. */
+function sumOf(months: (MonthSums | undefined)[]): { counts: MetricCounts; accept: Hist; resolve: Hist } {
+  const counts: MetricCounts = { ...ZERO_COUNTS }
+  const accept: Hist = new Map()
+  const resolve: Hist = new Map()
+  for (const m of months) {
+    if (!m) continue
+    for (const [count, measure] of COUNTED) counts[count] += m.measures[measure]
+    addInto(accept, m.accept)
+    addInto(resolve, m.resolve)
+  }
+  return { counts, accept, resolve }
+}
+
+/** Medians come from the minutes histograms: approximate, within the width of the bucket holding them (histogram.ts). */
+const summary = (months: (MonthSums | undefined)[]): MetricsSummary => {
+  const { counts, accept, resolve } = sumOf(months)
   return {
     counts, rates: computeRates(counts),
-    medians: { acceptMinutes: roundMinutes(s?.acceptMinutes ?? null), resolveMinutes: roundMinutes(s?.resolveMinutes ?? null) },
+    medians: { acceptMinutes: roundMinutes(histMedian(accept)), resolveMinutes: roundMinutes(histMedian(resolve)) },
   }
 }
 
-export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
+export function createMetricsService({ db, clock, aggregator }: { db: Db; clock: Clock; aggregator: MetricsAggregator }) {
   const repo = createMetricsRepo(db)
 
   /**
@@ -85,10 +110,9 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
       const days = resolvePeriod(query, now)
       const scope: MetricsScope = { kind: query.scope, id: query.id }
       const name = await scopeName(actor, scope)
-      const period = { from: dayStart(days.from), to: dayStart(days.to) }
       const groupBy = query.groupBy ?? null
-      const [summaries, categories, overdue] = await Promise.all([
-        repo.summaries(scope, period, groupBy), repo.byCategory(scope, period), repo.overdue(scope, now),
+      const [{ months, categories }, overdue, asOf] = await Promise.all([
+        repo.summaries(scope, days), repo.overdue(scope, now), aggregator.asOf(),
       ])
 
       const sectors = new Map<string | null, { sectorId: string | null; name: string | null; cases: number }>()
@@ -99,9 +123,9 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
       }
       return {
         scope: { kind: scope.kind, id: scope.id, name },
-        from: days.from, to: days.to, groupBy, generatedAt: now.toISOString(),
-        totals: summary(summaries.totals),
-        buckets: groupBy ? monthsOf(days.from, days.to).map((month) => ({ month, ...summary(summaries.months.get(month)) })) : [],
+        from: days.from, to: days.to, groupBy, generatedAt: now.toISOString(), asOf: asOf?.toISOString() ?? null,
+        totals: summary([...months.values()]),
+        buckets: groupBy ? monthsOf(days.from, days.to).map((month) => ({ month, ...summary([months.get(month)]) })) : [],
         overdue: { ...overdue, total: overdue.accept + overdue.resolve },
         byCategory: categories.map(({ categoryId, names, cases }) => ({ categoryId, names, cases })),
         bySector: [...sectors.values()].sort((a, b) => b.cases - a.cases || (a.name ?? '').localeCompare(b.name ?? '')),

@@ -1,9 +1,11 @@
 import type { MetricCounts, MetricRates } from '@mashangjian/shared'
 
 /**
- * The metrics formulas (DESIGN.md §1, "三率" and friends), written once and free of I/O: SQL only counts
- * (metrics-repo.ts), this module divides. Every rate is a share in [0, 1] rounded to RATE_DECIMALS places,
- * or null when its denominator is 0 — "no cases" is not "0 %", and JSON has no NaN.
+ * The metrics formulas (DESIGN.md §1, "三率" and friends), written once and free of I/O: case-facts.ts says
+ * what each case counts for on which Beijing day, the aggregator sums that per day and month, metrics-repo.ts
+ * sums the days of a period, and this module divides. Every rate is a share in [0, 1] rounded to
+ * RATE_DECIMALS places, or null when its denominator is 0 — "no cases" is not "0 %", and JSON has no NaN.
+ * Every count is a plain sum over days, so a period's figures are the sum of its months'.
  */
 
 export type { MetricCounts, MetricRates }
@@ -37,8 +39,10 @@ export function computeRates(c: MetricCounts): MetricRates {
     // 响应率 (response rate) = cases accepted within their accept deadline / cases assigned in the period
     // (both by created_at; a case accepted with no accept deadline counts as on time).
     responseRate: ratio(c.acceptedOnTime, c.assigned),
-    // 解决率 (resolution rate) = cases resolved by the end of the period / valid cases (not invalid, not merged)
-    // whose resolve deadline falls in the period.
+    // 解决率 (resolution rate) = of the valid cases (not invalid, not merged) whose resolve deadline falls in the
+    // period, those resolved now (resolved_at set, whenever that happened). Until the pre-aggregated metrics it
+    // was "resolved by the end of the period", which depends on the period's end and cannot be summed from days;
+    // a case resolved after its period now counts for it, and a reopened one stops counting until resolved again.
     resolutionRate: ratio(c.resolvedOfDue, c.dueInPeriod),
     // 满意率 (satisfaction rate) = (满意 satisfied + 基本满意 basically satisfied) / ratings given in the period.
     satisfactionRate: ratio(c.satisfied + c.basicallySatisfied, c.rated),
@@ -50,8 +54,9 @@ export function computeRates(c: MetricCounts): MetricRates {
 }
 
 /**
- * The median (the mean of the middle two for an even count, like SQL's percentile_cont(0.5)), or null for
- * no values. Non-finite values are ignored rather than poisoning the result.
+ * The exact median (the mean of the middle two for an even count, like SQL's percentile_cont(0.5)), or null for
+ * no values. Non-finite values are ignored rather than poisoning the result. The API's medians come from
+ * pre-aggregated histograms instead (histogram.ts, histMedian); this is the reference they are checked against.
  */
 export function median(values: readonly number[]): number | null {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b)

@@ -104,6 +104,8 @@ export async function seedDemo(db: Db, { cipher, clock }: { cipher: PiiCipher; c
         ...due, acceptedAt: tl.acceptedAt, resolvedAt: tl.resolvedAt, closedAt: tl.closedAt, escalatedAt: tl.escalatedAt,
         overdueAt: tl.overdueAt, rating: tl.rating, ratingComment: tl.ratingComment, ratedAt: tl.ratedAt,
         reopenCount: tl.reopenCount, closeReason: tl.closeReason, version: tl.events.length,
+        // As case-effects.ts and the deadline sweep would have set it: the last decline, transfer or escalation.
+        returnedAt: tl.events.filter((e) => e.type === 'declined' || e.type === 'transferred' || e.type === 'escalated').at(-1)?.at ?? null,
         createdAt, updatedAt: tl.events.at(-1)!.at,
       }).returning({ id: cases.id })
       const actorUser = { member: m ? userOfMember.get(m.id)! : null, station_admin: stationAdmin.id, resident: null, system: null }

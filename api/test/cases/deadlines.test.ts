@@ -94,7 +94,8 @@ describe('deadlines and jobs (clock moved by hand)', () => {
     const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('小区快递柜坏了，包裹只能放门口'))
     ctx.t.clock.advance(25 * HOUR)
     const jobs = await startJobs({
-      database: ctx.t.database, databaseUrl: ctx.t.database.url, sweep: ctx.t.app.services.deadlines, audit: ctx.t.app.services.audit, log: ctx.t.app.log,
+      database: ctx.t.database, databaseUrl: ctx.t.database.url, sweep: ctx.t.app.services.deadlines, audit: ctx.t.app.services.audit,
+      metrics: ctx.t.app.services.metricsAggregator, log: ctx.t.app.log,
     })
     try {
       await jobs.runNow('deadline-sweep')

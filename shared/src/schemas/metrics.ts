@@ -36,7 +36,7 @@ export const MetricCounts = Type.Object({
   returned: Count,
   /** Valid cases whose resolve deadline falls in the period. */
   dueInPeriod: Count,
-  /** Of those, resolved before the end of the period (of the month, in a monthly bucket). */
+  /** Of those, resolved now (whenever that was): a month's figures add up to the year's. */
   resolvedOfDue: Count,
   /** Ratings given in the period, by rated_at. */
   rated: Count,
@@ -63,11 +63,15 @@ export const MetricRates = Type.Object({
 })
 export type MetricRates = Static<typeof MetricRates>
 
+/**
+ * Medians are approximate: durations are counted in log-spaced buckets (each 1.5 times as wide as the one
+ * before) and the median is interpolated inside its bucket, so it is off by less than that bucket's width.
+ */
 export const MetricMedians = Type.Object({
-  /** Median of accepted_at − created_at over the accepted cases among `assigned`. */
-  acceptMinutes: Nullable(Type.Number({ minimum: 0 })),
-  /** Median of resolved_at − created_at over the `resolved` cases. */
-  resolveMinutes: Nullable(Type.Number({ minimum: 0 })),
+  /** Median of accepted_at − created_at over the accepted cases among `assigned` (approximate, see above). */
+  acceptMinutes: Nullable(Type.Number({ minimum: 0, description: 'Approximate: within the width of its log-spaced bucket (×1.5 per bucket).' })),
+  /** Median of resolved_at − created_at over the `resolved` cases (approximate, see above). */
+  resolveMinutes: Nullable(Type.Number({ minimum: 0, description: 'Approximate: within the width of its log-spaced bucket (×1.5 per bucket).' })),
 })
 export type MetricMedians = Static<typeof MetricMedians>
 
@@ -84,6 +88,15 @@ export const MetricsReport = Type.Object({
   groupBy: Nullable(Type.Enum(['month'])),
   /** When `overdue` was counted. */
   generatedAt: Type.String({ format: 'date-time' }),
+  /**
+   * What `totals`, `buckets`, `byCategory` and `bySector` are current to: they are summed from daily aggregates
+   * that a background job brings up to date every minute, so counts lag live changes by up to a minute.
+   * Null while the aggregates are being (re)built. `overdue` is always live.
+   */
+  asOf: Nullable(Type.String({
+    format: 'date-time',
+    description: 'When the aggregated counts were last brought up to date; they lag live changes by up to a minute. Null while being rebuilt.',
+  })),
   totals: MetricsSummary,
   /** Every month of the period, oldest first, zeros included; empty without `groupBy=month`. */
   buckets: Type.Array(MetricsBucket),

@@ -74,6 +74,11 @@ export const cases = pgTable('cases', {
   /** A member's pending request to move `resolve_due_at` (申请延期), waiting for a station admin. */
   extensionRequestedUntil: timestamp('extension_requested_until', { withTimezone: true }),
   reopenCount: integer('reopen_count').notNull().default(0),
+  /**
+   * When the case was last declined (退单), transferred (转办) or escalated (督办): set in the same update as the
+   * transition, so the 回退率 needs no scan of the timeline (metrics/case-facts.ts).
+   */
+  returnedAt: timestamp('returned_at', { withTimezone: true }),
   /** Optimistic concurrency: every state change bumps it; actions name the version they were based on. */
   version: integer('version').notNull().default(1),
   rating: text('rating', { enum: RATINGS }),
@@ -93,6 +98,9 @@ export const cases = pgTable('cases', {
   index('cases_accept_due_idx').on(t.acceptDueAt).where(sql`status = 'assigned'`),
   index('cases_resolve_due_idx').on(t.resolveDueAt).where(sql`status in ('accepted', 'in_progress', 'reopened')`),
   index('cases_resolved_at_idx').on(t.resolvedAt).where(sql`status = 'resolved'`),
+  // The metrics' live overdue count per committee: an index-only range over the open cases of each committee.
+  index('cases_committee_accept_due_idx').on(t.committeeId, t.acceptDueAt).where(sql`status = 'assigned'`),
+  index('cases_committee_resolve_due_idx').on(t.committeeId, t.resolveDueAt).where(sql`status in ('accepted', 'in_progress', 'reopened')`),
   oneOf('cases_channel_check', t.channel, CASE_CHANNELS),
   oneOf('cases_status_check', t.status, CASE_STATUSES),
   oneOf('cases_priority_check', t.priority, CASE_PRIORITIES),
