@@ -20,7 +20,7 @@ export function createDeadlinesRepo(db: Db) {
     )).limit(BATCH),
 
     resolveDueSoon: (now: Date, until: Date) => db.select(pick).from(cases).where(and(
-      inArray(cases.status, [...WORKING]), isNull(cases.resolveRemindedAt), gt(cases.resolveDueAt, now), lte(cases.resolveDueAt, until),
+      inArray(cases.status, [...WORKING]), isNull(cases.overdueAt), isNull(cases.resolveRemindedAt), gt(cases.resolveDueAt, now), lte(cases.resolveDueAt, until),
     )).limit(BATCH),
 
     newlyOverdue: (now: Date) => db.select(pick).from(cases).where(and(

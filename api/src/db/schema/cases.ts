@@ -95,8 +95,12 @@ export const cases = pgTable('cases', {
   index('cases_station_status_idx').on(t.stationId, t.status, t.createdAt),
   index('cases_committee_created_idx').on(t.committeeId, t.createdAt),
   // The deadline sweeps look only at open cases, so partial indexes stay small.
-  index('cases_accept_due_idx').on(t.acceptDueAt).where(sql`status = 'assigned'`),
-  index('cases_resolve_due_idx').on(t.resolveDueAt).where(sql`status in ('accepted', 'in_progress', 'reopened')`),
+  // Only what the sweep still has to act on: escalated cases (no member) and cases already marked overdue stay
+  // out, so the sweep's minute-by-minute reads stay small however large the backlog grows.
+  index('cases_accept_due_idx').on(t.acceptDueAt).where(sql`status = 'assigned' and member_id is not null`),
+  index('cases_resolve_due_idx').on(t.resolveDueAt).where(sql`status in ('accepted', 'in_progress', 'reopened') and overdue_at is null`),
+  // A member's whole inbox, newest first (read backwards): the first page stops after 21 entries, no sort.
+  index('cases_member_created_idx').on(t.memberId, t.createdAt, t.id),
   index('cases_resolved_at_idx').on(t.resolvedAt).where(sql`status = 'resolved'`),
   // The metrics' live overdue count per committee: an index-only range over the open cases of each committee.
   index('cases_committee_accept_due_idx').on(t.committeeId, t.acceptDueAt).where(sql`status = 'assigned'`),
