@@ -28,6 +28,7 @@ import { fanOut, logMemberNotifier, type MemberNotifier } from './notify/member-
 import { createDeadlinesRepo } from './deadlines/deadlines-repo'
 import { createDeadlineSweep } from './deadlines/deadline-sweep'
 import { residentUpdates } from './notify/resident-updates'
+import { memberUpdates, notifyAssigned } from './notify/member-updates'
 import { createPushRepo } from './push/push-repo'
 import { createPushService } from './push/push-service'
 import { createPushNotifier, vapidSubject } from './push/push-notifier'
@@ -44,9 +45,6 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const metricsAggregator = createMetricsAggregator(db)
   const cipher = createPiiCipher(config.secrets.piiKey)
   const cases = createCasesService({ db, repo: memberCasesRepo, audit, cipher, clock })
-  // Listeners for applied actions (push, resident notices) are added by whoever starts them.
-  const residentNotifier = config.notifyWebhookUrl ? webhookNotifier(config.notifyWebhookUrl, log) : consoleNotifier(log)
-  const caseListeners: CaseChangeListener[] = [residentUpdates({ cipher, notifier: residentNotifier, log })]
   // Members hear about deadlines and new cases through every channel here (the log now; Web Push when subscribed).
   const pushRepo = createPushRepo(db)
   const { vapidPublicKey, vapidPrivateKey } = config.secrets
@@ -55,6 +53,9 @@ export function createServices({ config, database, clock, log }: { config: Confi
     createPushNotifier({ repo: pushRepo, log, clock, vapid: { subject: vapidSubject(config.publicBaseUrl), publicKey: vapidPublicKey, privateKey: vapidPrivateKey } }),
   ]
   const memberNotifier = fanOut(memberChannels, log)
+  const residentNotifier = config.notifyWebhookUrl ? webhookNotifier(config.notifyWebhookUrl, log) : consoleNotifier(log)
+  // Told about every applied action, after commit: residents by SMS, members by push.
+  const caseListeners: CaseChangeListener[] = [residentUpdates({ cipher, notifier: residentNotifier, log }), memberUpdates(memberNotifier)]
   return {
     push: createPushService({ repo: pushRepo, publicKey: vapidPublicKey }),
     memberChannels,
@@ -87,6 +88,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
     submissions: createPublicCasesService({
       db, cases: casesRepo, qr: qrRepo, cipher, blobs, clock, audit,
       notifier: residentNotifier,
+      onAssigned: (a) => notifyAssigned(memberNotifier, a),
       publicBaseUrl: config.publicBaseUrl,
     }),
     tracking: createTrackingService({ db, repo: casesRepo, clock, audit }),

@@ -11,6 +11,7 @@ import { maskPhone } from '../privacy/pii-cipher'
 import type { BlobStore } from '../attachments/blob-store'
 import { ImageRejected, MAX_IMAGES, reencodeImage, type ProcessedImage } from '../attachments/image-processing'
 import type { ResidentNotifier } from '../notify/resident-notifier'
+import type { Assignment } from '../notify/member-updates'
 import type { QrRepo, QrRow } from '../qr/qr-repo'
 import type { AuditWriter } from '../cases/case-actions-service'
 import { normalizeQrCode } from '../qr/qr-codes'
@@ -50,6 +51,8 @@ export interface PublicCasesDeps {
   blobs: BlobStore
   clock: Clock
   notifier: ResidentNotifier
+  /** After commit, when routing gave the case to a member (push to them). */
+  onAssigned?: (a: Assignment) => void
   audit: AuditWriter
   publicBaseUrl: string
 }
@@ -193,6 +196,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
       await deps.audit.record(tx, { actorUserId: null, actorIp: ip, action: 'case.submitted', targetKind: 'case', targetId: row.id, detail: { to: 'assigned', routing: decision.reason } })
       return { ...row, publicNo: await assignPublicNo(tx, row.id, committee, yearInChina(now)) }
     }))
+    if (created.memberId) deps.onAssigned?.({ memberId: created.memberId, caseId: created.id, publicNo: created.publicNo })
     if (input.phone) {
       const url = `${deps.publicBaseUrl}/t/${secret}`
       void deps.notifier.send({ phone: input.phone, caseId: created.id, text: translator(locale)('sms.received', { publicNo: created.publicNo, url }) })

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { caseEvent, cases } from '../../src/db/schema'
+import { caseEvent, cases, member } from '../../src/db/schema'
 import type { MemberNotice } from '../../src/notify/member-notifier'
 import { startJobs } from '../../src/jobs/job-runner'
 import { withDemoApp } from '../support/demo-app'
@@ -13,17 +13,18 @@ const sweep = () => ctx.t.app.services.deadlines.run()
 const caseRow = async (id: string) => (await db().select().from(cases).where(eq(cases.id, id)))[0]!
 const eventTypes = async (id: string) => (await db().select({ type: caseEvent.type }).from(caseEvent).where(eq(caseEvent.caseId, id)).orderBy(caseEvent.id)).map((e) => e.type)
 
-/** Records what members would be told, next to the log. */
-function recordNotices() {
+/** Records what members would be told, next to the log (all kinds, or only these). */
+function recordNotices(kinds?: MemberNotice['kind'][]) {
   const notices: MemberNotice[] = []
-  ctx.t.app.services.memberChannels.push({ notify: async (n) => void notices.push(n) })
+  ctx.t.app.services.memberChannels.push({ notify: async (n) => void (!kinds || kinds.includes(n.kind) ? notices.push(n) : 0) })
   return notices
 }
+const DEADLINE_NOTICES: MemberNotice['kind'][] = ['accept_reminder', 'resolve_reminder', 'overdue', 'escalated']
 
 describe('deadlines and jobs (clock moved by hand)', () => {
   it('accept timeout: reminded an hour before, then escalated to the station queue (督办) once', async () => {
     await sweep() // whatever the demo data had due is handled first
-    const notices = recordNotices()
+    const notices = recordNotices(DEADLINE_NOTICES)
     const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('村口的桥栏杆断了，孩子上学要过桥'))
     ctx.t.clock.advance(23.5 * HOUR)
     await sweep()
@@ -45,7 +46,7 @@ describe('deadlines and jobs (clock moved by hand)', () => {
   })
 
   it('an accepted case past its resolve deadline is marked overdue once and its member told', async () => {
-    const notices = recordNotices()
+    const notices = recordNotices(DEADLINE_NOTICES)
     const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('老旧小区下水管道反味，夏天更严重'))
     const wang = await signIn(ctx.t.app, 'wangjianguo')
     await wang.ok(c.id, { type: 'accept' })
@@ -80,6 +81,20 @@ describe('deadlines and jobs (clock moved by hand)', () => {
     expect(await caseRow(unrated.id)).toMatchObject({ status: 'closed', closeReason: 'no_rating' })
     expect((await eventTypes(unrated.id)).at(-1)).toBe('closed')
     expect((await eventTypes(rated.id)).filter((t) => t === 'closed')).toHaveLength(1)
+  })
+
+  it('a member is told of a new case: routed to them, or assigned to them by the station admin (not of their own actions)', async () => {
+    const notices = recordNotices(['assigned'])
+    const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('小区门口修路，挖开后一直没填'))
+    const wangId = (await caseRow(c.id)).memberId
+    expect(notices.filter((n) => n.caseId === c.id)).toEqual([expect.objectContaining({ kind: 'assigned', memberId: wangId, publicNo: c.publicNo })])
+    const wang = await signIn(ctx.t.app, 'wangjianguo')
+    await wang.ok(c.id, { type: 'decline', reason: '请改派给熟悉市政的委员' })
+    const station = await signIn(ctx.t.app, 'station')
+    const [li] = await db().select().from(member).where(eq(member.name, '李秀兰'))
+    await station.ok(c.id, { type: 'assign', memberId: li!.id })
+    await new Promise((r) => setTimeout(r, 50))
+    expect(notices.filter((n) => n.caseId === c.id).map((n) => [n.kind, n.memberId])).toEqual([['assigned', wangId], ['assigned', li!.id]])
   })
 
   it('the daily digest tells each member with open cases their counts', async () => {
