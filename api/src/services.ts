@@ -5,6 +5,7 @@ import type { Database } from './db/database'
 import type { Clock } from './clock'
 import { createPiiCipher } from './privacy/pii-cipher'
 import { diskBlobStore } from './attachments/blob-store'
+import { createPhotoStore } from './attachments/photo-store'
 import { consoleNotifier, webhookNotifier } from './notify/resident-notifier'
 import { createOrgRepo } from './org/org-repo'
 import { createOrgService } from './org/org-service'
@@ -65,7 +66,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
     cases,
     caseListeners,
     caseActions: createCaseActionsService({
-      db, repo: memberCasesRepo, cases: casesRepo, audit, clock,
+      db, repo: memberCasesRepo, cases: casesRepo, audit, clock, photos: createPhotoStore({ blobs, clock }),
       onChange: (change) => {
         for (const listener of caseListeners) {
           try {

@@ -4,11 +4,13 @@ import { committeeInScope } from '../auth/scope'
 import type { Clock } from '../clock'
 import type { Db, DbOrTx } from '../db/database'
 import { isUniqueViolation } from '../db/pg-errors'
-import { AppError, notFound } from '../errors/app-error'
+import { AppError, notFound, validationFailed } from '../errors/app-error'
+import { ImageRejected, MAX_IMAGES, reencodeImage, type ProcessedImage } from '../attachments/image-processing'
+import type { PhotoStore } from '../attachments/photo-store'
 import { caseRoleOf } from './case-access'
 import { effectsOf, type Destination } from './case-effects'
 import { toEventView, toSummary } from './case-views'
-import type { CasesRepo } from './cases-repo'
+import type { CasesRepo, NewAttachment } from './cases-repo'
 import type { LoadedCase, MemberCasesRepo } from './member-cases-repo'
 import { deadlinesFor } from './sla'
 import type { AuditEntry } from '../audit/audit-log'
@@ -20,6 +22,7 @@ export interface AuditWriter { record(tx: DbOrTx, entry: AuditEntry): Promise<un
 export type CaseChangeListener = (change: { before: LoadedCase; after: CaseActionResult['case']; action: CaseActionBody; actor: Actor }) => void
 
 export interface CaseActionsDeps {
+  photos: PhotoStore
   db: Db
   repo: MemberCasesRepo
   cases: CasesRepo
@@ -29,6 +32,21 @@ export interface CaseActionsDeps {
 }
 
 const MAX_ATTEMPTS = 3
+
+/** Photos sniffed by content and re-encoded (EXIF gone); a bad one fails the action with its field named. */
+async function reencodeAll(photos: Buffer[]): Promise<ProcessedImage[]> {
+  if (photos.length > MAX_IMAGES) throw validationFailed([{ field: 'body.photos', message: `at most ${MAX_IMAGES} photos`, keyword: 'maxItems' }])
+  const out: ProcessedImage[] = []
+  for (const [i, data] of photos.entries()) {
+    try {
+      out.push(await reencodeImage(data))
+    } catch (err) {
+      if (!(err instanceof ImageRejected)) throw err
+      throw validationFailed([{ field: `body.photo${i + 1}`, message: err.reason === 'size' ? 'too large (at most 8 MB)' : 'not an image', keyword: 'format' }])
+    }
+  }
+  return out
+}
 /** A device clock far off is not trusted for the timeline's device time. */
 const MAX_CLOCK_SKEW_MS = 7 * 86_400_000
 
@@ -36,7 +54,7 @@ const MAX_CLOCK_SKEW_MS = 7 * 86_400_000
  * Member and admin actions on a case (DESIGN.md §4): idempotent by `opId`, optimistic on `baseVersion`, decided
  * by the state machine, written with their event, the first answer and an audit row in one transaction.
  */
-export function createCaseActionsService({ db, repo, cases, audit, clock, onChange }: CaseActionsDeps) {
+export function createCaseActionsService({ db, repo, cases, audit, clock, onChange, photos: photoStore }: CaseActionsDeps) {
   async function replay(actor: Actor, caseId: string, opId: string, q: DbOrTx = db): Promise<CaseActionResult | undefined> {
     const op = await repo.findOp(opId, q)
     if (!op) return undefined
@@ -76,7 +94,7 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     return { id: target.id, publicNo: target.publicNo }
   }
 
-  async function attempt(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null): Promise<{ result: CaseActionResult; before: LoadedCase } | 'retry'> {
+  async function attempt(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null, attachments: NewAttachment[]): Promise<{ result: CaseActionResult; before: LoadedCase } | 'retry'> {
     const row = await repo.load(caseId)
     const role: CaseRole | null = row ? caseRoleOf(actor, row) : null
     if (!row || !role) throw notFound('case')
@@ -103,7 +121,8 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     })
     return db.transaction(async (tx) => {
       if (!(await cases.updateIfVersion(tx, row.id, row.version, patch))) return 'retry' as const
-      const inserted = await cases.insertEvents(tx, row.id, events)
+      // Photos belong to the action's event (a note with a picture of the site, a resolution with the result).
+      const inserted = await cases.insertEvents(tx, row.id, events, attachments)
       const after = await repo.load(row.id, tx)
       const result: CaseActionResult = {
         case: toSummary(after!, now),
@@ -119,32 +138,44 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     })
   }
 
-  return {
-    async act(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null): Promise<CaseActionResult> {
-      for (let n = 0; n < MAX_ATTEMPTS; n++) {
-        const first = await replay(actor, caseId, body.opId)
-        if (first) return first
-        try {
-          const applied = await attempt(actor, caseId, body, ip)
-          if (applied !== 'retry') {
-            onChange?.({ before: applied.before, after: applied.result.case, action: body, actor })
-            return applied.result
-          }
-        } catch (err) {
-          // The same op sent concurrently: the other request stored its answer first (we may have read the case
-          // just after its commit and seen a "newer" version, or lost the race to insert the op); answer with that.
-          if (isUniqueViolation(err)) continue
-          if (err instanceof AppError && err.status === 409) {
-            const first = await replay(actor, caseId, body.opId)
-            if (first) return first
-          }
-          throw err
+  async function applyWithRetries(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null, attachments: NewAttachment[]): Promise<CaseActionResult> {
+    for (let n = 0; n < MAX_ATTEMPTS; n++) {
+      const first = await replay(actor, caseId, body.opId)
+      if (first) return first
+      try {
+        const applied = await attempt(actor, caseId, body, ip, attachments)
+        if (applied !== 'retry') {
+          onChange?.({ before: applied.before, after: applied.result.case, action: body, actor })
+          return applied.result
         }
-        // Someone changed the case between our read and our write: decide again on the new version.
+      } catch (err) {
+        // The same op sent concurrently: the other request stored its answer first (we may have read the case
+        // just after its commit and seen a "newer" version, or lost the race to insert the op); answer with that.
+        if (isUniqueViolation(err)) continue
+        if (err instanceof AppError && err.status === 409) {
+          const first = await replay(actor, caseId, body.opId)
+          if (first) return first
+        }
+        throw err
       }
-      const again = await replay(actor, caseId, body.opId)
-      if (again) return again
-      throw new AppError('CONFLICT', 'The case is changing too fast; try again.')
+      // Someone changed the case between our read and our write: decide again on the new version.
+    }
+    const again = await replay(actor, caseId, body.opId)
+    if (again) return again
+    throw new AppError('CONFLICT', 'The case is changing too fast; try again.')
+  }
+
+  return {
+    /**
+     * Applies an action once. Photos (taken offline, sent with their action) are re-encoded and stored first,
+     * and kept only if this request is the one that recorded the action; a replay keeps the first photos.
+     */
+    async act(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null, photos: Buffer[] = []): Promise<CaseActionResult> {
+      if (photos.length === 0) return applyWithRetries(actor, caseId, body, ip, [])
+      const first = await replay(actor, caseId, body.opId)
+      if (first) return first
+      const images = await reencodeAll(photos)
+      return photoStore.withPhotos(images, (attachments) => applyWithRetries(actor, caseId, body, ip, attachments), (result) => !result.replayed)
     },
   }
 }

@@ -7,6 +7,7 @@ import { notFound } from '../errors/app-error'
 import type { BlobStore } from '../attachments/blob-store'
 import type { CasesService } from './cases-service'
 import type { CaseActionsService } from './case-actions-service'
+import { readActionUpload } from './action-upload'
 
 /** Member and admin case API: inbox, one case, actions. Scope and rules live in the services. */
 export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; actions: CaseActionsService; blobs: BlobStore }> = async (app, { cases, actions, blobs }) => {
@@ -31,6 +32,18 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; actio
       params: IdParams, body: CaseActionBody, response: { 200: CaseActionResult, ...problems(400, 404, 409) },
     },
   }, (request) => actions.act(actorOf(request), request.params.id, request.body, request.ip))
+
+  app.post('/api/v1/cases/:id/actions/with-photos', {
+    config: { access: SIGNED_IN },
+    schema: {
+      tags: ['cases'],
+      summary: 'The same actions with up to 3 photos: multipart/form-data with `action` (the JSON body of /actions) and image files',
+      params: IdParams, consumes: ['multipart/form-data'], response: { 200: CaseActionResult, ...problems(400, 404, 409, 413, 415) },
+    },
+  }, async (request) => {
+    const { action, photos } = await readActionUpload(request)
+    return actions.act(actorOf(request), request.params.id, action, request.ip, photos)
+  })
 
   app.get('/api/v1/attachments/:id', {
     config: { access: SIGNED_IN },

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
 import { translator, type Locale, type SlaClass } from '@mashangjian/shared'
 import type { Clock } from '../clock'
@@ -9,6 +9,7 @@ import { sha256 } from '../auth/tokens'
 import type { PiiCipher } from '../privacy/pii-cipher'
 import { maskPhone } from '../privacy/pii-cipher'
 import type { BlobStore } from '../attachments/blob-store'
+import { createPhotoStore } from '../attachments/photo-store'
 import { ImageRejected, MAX_IMAGES, reencodeImage, type ProcessedImage } from '../attachments/image-processing'
 import type { ResidentNotifier } from '../notify/resident-notifier'
 import type { Assignment } from '../notify/member-updates'
@@ -19,7 +20,7 @@ import { routeCase } from '../routing/route-case'
 import { loadCandidates } from '../routing/routing-repo'
 import { deadlinesFor } from '../cases/sla'
 import { assignPublicNo, pendingPublicNo, yearInChina } from '../cases/case-numbers'
-import { OPEN_CASE_STATUSES, type CasesRepo, type NewAttachment } from '../cases/cases-repo'
+import { OPEN_CASE_STATUSES, type CasesRepo } from '../cases/cases-repo'
 import { validateSubmission, type RawSubmission, type SubmissionIssue, type ValidSubmission } from './submission-rules'
 import { mostSimilar, similarity, SIMILAR_THRESHOLD } from './similarity'
 
@@ -87,33 +88,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
     return out
   }
 
-  /** Photos are written before the transaction and removed again if it fails, so none is left without a case. */
-  async function storePhotos(images: ProcessedImage[]): Promise<NewAttachment[]> {
-    const month = clock.now().toISOString().slice(0, 7).replace('-', '/')
-    const stored: NewAttachment[] = []
-    try {
-      for (const img of images) {
-        const storageKey = `cases/${month}/${randomUUID()}.jpg`
-        await deps.blobs.put(storageKey, img.buffer)
-        stored.push({ storageKey, mime: img.mime, bytes: img.buffer.length, width: img.width, height: img.height, sha256: img.sha256 })
-      }
-      return stored
-    } catch (err) {
-      await discard(stored)
-      throw err
-    }
-  }
-  const discard = (stored: NewAttachment[]) => Promise.all(stored.map((a) => deps.blobs.remove(a.storageKey).catch(() => {})))
-
-  async function withPhotos<T>(images: ProcessedImage[], write: (attachments: NewAttachment[]) => Promise<T>): Promise<T> {
-    const attachments = await storePhotos(images)
-    try {
-      return await write(attachments)
-    } catch (err) {
-      await discard(attachments)
-      throw err
-    }
-  }
+  const withPhotos = createPhotoStore({ blobs: deps.blobs, clock }).withPhotos
 
   /**
    * Which station a submission belongs to, the category (must be the committee's), the chosen member, and what
