@@ -94,6 +94,18 @@ describe('the whole loop through the HTTP API', () => {
     expect(await types(c.id)).toEqual(['submitted', 'assigned'])
   })
 
+  it('documents the member/admin case API in OpenAPI, bearer-protected', async () => {
+    const doc = (await ctx.t.app.inject({ url: '/docs/json' })).json()
+    for (const [path, method] of [
+      ['/api/v1/me/cases', 'get'], ['/api/v1/cases/{id}', 'get'], ['/api/v1/cases/{id}/actions', 'post'],
+      ['/api/v1/cases/{id}/actions/with-photos', 'post'], ['/api/v1/attachments/{id}', 'get'], ['/api/v1/sync', 'get'],
+      ['/api/v1/stream', 'get'], ['/api/v1/metrics', 'get'], ['/api/v1/push/subscriptions', 'post'],
+    ] as const) {
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined()
+      expect(doc.paths[path][method].security).toEqual([{ bearerAuth: [] }])
+    }
+  })
+
   it('an extension request moves the resolve deadline once an admin approves it', async () => {
     const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('村道塌了一段，需要协调交通部门修'))
     const wang = await signIn(ctx.t.app, 'wangjianguo')
