@@ -80,3 +80,20 @@ describe('submission rules', () => {
     expect('issues' in r ? r.issues.map((i) => i.field) : []).toEqual(fields)
   })
 })
+
+describe('Accept-Language', () => {
+  it.each([
+    ['zh-CN,zh;q=0.9', 'zh-CN'], ['zh-TW', 'zh-CN'], ['ug-CN', 'ug'], ['ug', 'ug'], ['kk-KZ', 'kk-Arab-CN'],
+    ['kk-Arab-CN', 'kk-Arab-CN'], ['en-US,en;q=0.9', 'en'], ['fr-FR,de;q=0.5', undefined], [undefined, undefined],
+    ['fr;q=1, ug;q=0.5', 'ug'],
+  ])('%s → %s', (header, locale) => expect(localeFromAcceptLanguage(header)).toBe(locale))
+})
+
+describe('similarity of reports', () => {
+  it.each([
+    ['东城小区三号楼后面的垃圾桶已经一个星期没人清运了，味道很大', '东城小区三号楼后面的垃圾桶一个星期没人清运了，味道太大了', true],
+    ['人民路夜市烧烤店每晚营业到凌晨两点，油烟和噪音很大', '人民路夜市的烧烤店每天开到凌晨两点，噪音油烟太大', true],
+    ['人民路夜市烧烤店每晚营业到凌晨两点，油烟和噪音很大', '南关小学门口上下学时段车辆乱停，孩子过马路很危险', false],
+    ['', '任何内容', false],
+  ])('%s ~ %s: %s', (a, b, similar) => expect(similarity(a, b) >= 0.5).toBe(similar))
+})
