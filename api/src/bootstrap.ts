@@ -34,15 +34,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
   const database = await prepareDatabase(config)
   // Request logs mask the token an EventSource has to put in the stream's URL.
   const app = await buildApp({ config, database, logger: { level: config.logLevel, serializers: { req: logSafeRequest } } })
-  try {
-    await app.listen({ port: config.port, host: config.host })
-  } catch (err) {
-    await app.close().catch(() => {})
-    await database.close().catch(() => {})
-    const code = (err as NodeJS.ErrnoException).code
-    throw new StartupError(code === 'EADDRINUSE' ? `Port ${config.port} is already in use; stop the other server or set PORT` : `Cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`)
-  }
-
+  // Jobs first, then the port: once /healthz answers, everything (and the signal handlers) is in place.
   let jobs: Awaited<ReturnType<typeof startJobs>>
   try {
     jobs = await startJobs({
@@ -54,14 +46,6 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
     await database.close().catch(() => {})
     throw new StartupError(`Cannot start the background jobs: ${(err as Error).message}`)
   }
-  const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`
-  const lines = [`Mashangjian is running at http://localhost:${config.port} (API docs: /docs) on ${where}`]
-  const demo = config.seedDemo ? await readDemoSummary(database.db) : undefined
-  if (demo) lines.push(formatDemoBanner(demo, config.publicBaseUrl))
-  app.log.info({ database: where }, 'started')
-  // Plain text, not a log record: this is what a person running `npm start` reads first.
-  console.log(lines.join('\n'))
-
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) {
@@ -81,5 +65,24 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
+
+  const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`
+  const lines = [`Mashangjian is running at http://localhost:${config.port} (API docs: /docs) on ${where}`]
+  const demo = config.seedDemo ? await readDemoSummary(database.db) : undefined
+  if (demo) lines.push(formatDemoBanner(demo, config.publicBaseUrl))
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (err) {
+    await jobs.stop().catch(() => {})
+    await app.close().catch(() => {})
+    await database.close().catch(() => {})
+    const code = (err as NodeJS.ErrnoException).code
+    throw new StartupError(code === 'EADDRINUSE' ? `Port ${config.port} is already in use; stop the other server or set PORT` : `Cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`)
+  }
+  app.log.info({ database: where }, 'started')
+  // Plain text, not a log record: what a person running `npm start` reads first. Printed in the same tick as
+  // listen() resolves, so it is out before the first request (or signal) can be handled.
+  console.log(lines.join('\n'))
+
   return app
 }
