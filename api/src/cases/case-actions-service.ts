@@ -32,6 +32,8 @@ export interface CaseActionsDeps {
 }
 
 const MAX_ATTEMPTS = 3
+/** Actions after which the case's SLA clock starts again (effectsOf reads `fresh` only for these). */
+const RESTARTS_DEADLINES: readonly CaseActionBody['type'][] = ['assign', 'transfer', 'reopen']
 
 /** Photos sniffed by content and re-encoded (EXIF gone); a bad one fails the action with its field named. */
 async function reencodeAll(photos: Buffer[]): Promise<ProcessedImage[]> {
@@ -70,7 +72,7 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     if (body.type !== 'assign' && body.type !== 'transfer') return undefined
     const memberId = body.type === 'assign' ? body.memberId : body.toMemberId
     const stationId = body.type === 'transfer' ? body.toStationId : undefined
-    if (!!memberId === !!stationId) throw new AppError('VALIDATION_FAILED', 'Give exactly one of toMemberId or toStationId.', { errors: [{ field: 'body.toMemberId', message: 'exactly one of toMemberId, toStationId' }] })
+    if (!!memberId === !!stationId) throw validationFailed([{ field: 'body.toMemberId', message: 'exactly one of toMemberId, toStationId' }])
     if (memberId) {
       const m = await repo.memberTarget(memberId)
       if (!m || m.committeeId !== row.committeeId) throw notFound('member')
@@ -108,15 +110,16 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
       throw conflict(row, 'INVALID_TRANSITION', 'There is no extension request to decide.')
     }
     if (body.type === 'request_extension' && row.resolveDueAt && new Date(body.until) <= row.resolveDueAt) {
-      throw new AppError('VALIDATION_FAILED', 'The new date must be after the current deadline.', { errors: [{ field: 'body.until', message: 'must be after the current deadline' }] })
+      throw validationFailed([{ field: 'body.until', message: 'must be after the current deadline' }])
     }
     const now = clock.now()
     const device = body.occurredAt ? new Date(body.occurredAt) : now
     const occurredAt = Math.abs(device.getTime() - now.getTime()) > MAX_CLOCK_SKEW_MS ? now : device
-    const { slaClass, settings } = await cases.slaContext(row)
+    // Only a new assignee or a reopened case starts its deadlines again; other actions skip those two reads.
+    const sla = RESTARTS_DEADLINES.includes(body.type) ? await cases.slaContext(row) : undefined
     const { patch, events } = effectsOf({
       row, body, to: decision.to, eventTypes: decision.events, actorKind: actor.role === 'member' ? 'member' : 'admin', actorUserId: actor.userId,
-      now, occurredAt, fresh: deadlinesFor(slaClass, now, settings),
+      now, occurredAt, fresh: sla && deadlinesFor(sla.slaClass, now, sla.settings),
       destination: await destinationOf(actor, row, body), mergeTarget: await mergeTargetOf(actor, row, body),
     })
     return db.transaction(async (tx) => {
@@ -126,7 +129,7 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
       const after = await repo.load(row.id, tx)
       const result: CaseActionResult = {
         case: toSummary(after!, now),
-        events: (await repo.events(row.id, tx)).filter((e) => inserted.includes(e.id)).map(toEventView),
+        events: (await repo.events(row.id, tx, inserted)).map(toEventView),
         rebased, replayed: false,
       }
       await repo.insertOp(tx, { opId: body.opId, caseId: row.id, actorUserId: actor.userId, response: result as unknown as Record<string, unknown> })

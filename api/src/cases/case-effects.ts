@@ -16,7 +16,8 @@ export interface EffectInput {
   actorUserId: string
   now: Date
   occurredAt: Date
-  fresh: FreshDeadlines
+  /** Set for actions that restart the SLA clock (assign, transfer, reopen). */
+  fresh?: FreshDeadlines
   destination?: Destination
   mergeTarget?: { id: string; publicNo: string }
 }
@@ -32,7 +33,7 @@ type EventText = Pick<NewEvent, 'visibility' | 'body' | 'data'>
 export function effectsOf(i: EffectInput): { patch: Patch & { updatedAt: Date }; events: NewEvent[] } {
   const { row, body, now } = i
   const reassign = (d: Destination): Patch => ({
-    memberId: d.memberId, stationId: d.stationId, acceptDueAt: i.fresh.acceptDueAt, acceptedAt: null,
+    memberId: d.memberId, stationId: d.stationId, acceptDueAt: i.fresh!.acceptDueAt, acceptedAt: null,
     acceptRemindedAt: null, escalatedAt: null,
   })
   let patch: Patch = {}
@@ -78,7 +79,7 @@ export function effectsOf(i: EffectInput): { patch: Patch & { updatedAt: Date };
       text = { visibility: 'public', body: body.reply, data: {} }
       break
     case 'reopen':
-      patch = { reopenCount: row.reopenCount + 1, resolveDueAt: i.fresh.resolveDueAt, resolvedAt: null, closedAt: null, resolveRemindedAt: null, overdueAt: null }
+      patch = { reopenCount: row.reopenCount + 1, resolveDueAt: i.fresh!.resolveDueAt, resolvedAt: null, closedAt: null, resolveRemindedAt: null, overdueAt: null }
       text = { visibility: 'public', body: body.reason, data: {} }
       break
     case 'merge':

@@ -2,7 +2,7 @@ import type { CaseDetail, CaseListQuery, CaseSummary } from '@mashangjian/shared
 import { allowedActions } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import type { Clock } from '../clock'
-import { AppError, notFound } from '../errors/app-error'
+import { notFound, validationFailed } from '../errors/app-error'
 import type { PiiCipher } from '../privacy/pii-cipher'
 import type { AuditWriter } from './case-actions-service'
 import { caseRoleOf } from './case-access'
@@ -23,7 +23,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|')
   const createdAt = new Date(at ?? '')
   if (Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '')) {
-    throw new AppError('VALIDATION_FAILED', 'The cursor is not one this API gave out.', { errors: [{ field: 'querystring.cursor', message: 'unknown cursor' }] })
+    throw validationFailed([{ field: 'querystring.cursor', message: 'not a cursor this API gave out' }])
   }
   return { createdAt, id: id! }
 }
@@ -69,7 +69,7 @@ export function createCasesService({ db, repo, audit, cipher, clock }: CasesServ
           actorUserId: actor.userId, actorIp: ip, action: 'case.phone_viewed', targetKind: 'case', targetId: row.id, detail: { publicNo: row.publicNo },
         }))
       }
-      const [events, attachments] = [await repo.events(id), await repo.attachments(id)]
+      const [events, attachments] = await Promise.all([repo.events(id), repo.attachments(id)])
       return {
         ...toSummary(row, now),
         residentPhone,

@@ -84,12 +84,13 @@ export function createMemberCasesRepo(db: Db) {
       return row!
     },
 
-    events(caseId: string, q: DbOrTx = db): Promise<EventRow[]> {
+    /** The case's timeline, or only the events `ids` (what an action just wrote). */
+    events(caseId: string, q: DbOrTx = db, ids?: number[]): Promise<EventRow[]> {
       return q.select({
         id: caseEvent.id, type: caseEvent.type, actorKind: caseEvent.actorKind, actorName: appUser.displayName, visibility: caseEvent.visibility,
         body: caseEvent.body, data: caseEvent.data, fromStatus: caseEvent.fromStatus, toStatus: caseEvent.toStatus, opId: caseEvent.opId,
         occurredAt: caseEvent.occurredAt, receivedAt: caseEvent.receivedAt,
-      }).from(caseEvent).leftJoin(appUser, eq(appUser.id, caseEvent.actorUserId)).where(eq(caseEvent.caseId, caseId)).orderBy(asc(caseEvent.id))
+      }).from(caseEvent).leftJoin(appUser, eq(appUser.id, caseEvent.actorUserId)).where(and(eq(caseEvent.caseId, caseId), ids ? inArray(caseEvent.id, ids) : undefined)).orderBy(asc(caseEvent.id))
     },
 
     attachments(caseId: string) {

@@ -94,6 +94,15 @@ describe('the whole loop through the HTTP API', () => {
     expect(await types(c.id)).toEqual(['submitted', 'assigned'])
   })
 
+  it('answers an inbox cursor it never gave out with 400 on querystring.cursor', async () => {
+    const wang = await signIn(ctx.t.app, 'wangjianguo')
+    for (const cursor of ['abc', Buffer.from('not-a-date|x').toString('base64url'), Buffer.from(`${new Date().toISOString()}|nope`).toString('base64url')]) {
+      const res = await wang.get(`/api/v1/me/cases?cursor=${cursor}`)
+      expect(res.statusCode, cursor).toBe(400)
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'querystring.cursor' }] })
+    }
+  })
+
   it('documents the member/admin case API in OpenAPI, bearer-protected', async () => {
     const doc = (await ctx.t.app.inject({ url: '/docs/json' })).json()
     for (const [path, method] of [
