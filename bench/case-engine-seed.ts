@@ -249,7 +249,7 @@ export async function seed(client: pg.Client, opts: SeedOptions): Promise<SeedRe
   process.stderr.write('\n')
   const casesMs = performance.now() - t
 
-  // Numbering continues where the seed stopped, as nextPublicNo would have left it.
+  // Numbering continues where the seed stopped, as assignPublicNo would have left it.
   await client.query(`insert into case_counter (committee_id, year, last_no)
     select committee_id, 2026, count(*) from cases group by committee_id`)
   await client.query('drop table bench_seed_member, bench_seed_category, bench_seed_station, bench_seed_county')

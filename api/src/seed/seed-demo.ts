@@ -10,7 +10,7 @@ import { hashPassword } from '../auth/passwords'
 import { sha256 } from '../auth/tokens'
 import { newQrCode } from '../qr/qr-codes'
 import { deadlinesFor } from '../cases/sla'
-import { nextPublicNo, yearInChina } from '../cases/case-numbers'
+import { assignPublicNo, pendingPublicNo, yearInChina } from '../cases/case-numbers'
 import { DEMO_CASES, DEMO_CATEGORIES, DEMO_CITY, DEMO_COUNTY, DEMO_MEMBERS, DEMO_PASSWORD, DEMO_SECTORS, DEMO_STATIONS } from './demo-data'
 import { demoTimeline } from './demo-timeline'
 
@@ -94,7 +94,7 @@ export async function seedDemo(db: Db, { cipher, clock }: { cipher: PiiCipher; c
       const tl = demoTimeline(demo, createdAt, due, { member: m?.name, station: st.name }, now)
       const qr = codes.find((c) => (m ? c.memberId === m.id : c.stationId === st.id))
       const [row] = await tx.insert(cases).values({
-        publicNo: await nextPublicNo(tx, county!, yearInChina(createdAt)),
+        publicNo: pendingPublicNo(),
         committeeId, stationId: st.id, memberId: m?.id ?? null, categoryId: cat.id, qrCodeId: qr?.id ?? null,
         channel: 'qr', status: tl.status, priority: cat.slaClass === 'urgent' ? 'urgent' : 'normal',
         description: demo.description, locationText: demo.location ?? null,
@@ -108,6 +108,7 @@ export async function seedDemo(db: Db, { cipher, clock }: { cipher: PiiCipher; c
         returnedAt: tl.events.filter((e) => e.type === 'declined' || e.type === 'transferred' || e.type === 'escalated').at(-1)?.at ?? null,
         createdAt, updatedAt: tl.events.at(-1)!.at,
       }).returning({ id: cases.id })
+      await assignPublicNo(tx, row!.id, county!, yearInChina(createdAt))
       const actorUser = { member: m ? userOfMember.get(m.id)! : null, station_admin: stationAdmin.id, resident: null, system: null }
       await tx.insert(caseEvent).values(tl.events.map((e) => ({
         caseId: row!.id, type: e.type, visibility: e.visibility, body: e.body, fromStatus: e.fromStatus, toStatus: e.toStatus,
