@@ -13,6 +13,7 @@ import { toEventView, toSummary } from './case-views'
 import type { CasesRepo, NewAttachment } from './cases-repo'
 import type { LoadedCase, MemberCasesRepo } from './member-cases-repo'
 import { deadlinesFor } from './sla'
+import { writeTransition } from './case-transition'
 import type { AuditEntry } from '../audit/audit-log'
 
 /** Writes audit rows inside the caller's transaction (see audit/audit-log.ts). */
@@ -123,9 +124,12 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
       destination: await destinationOf(actor, row, body), mergeTarget: await mergeTargetOf(actor, row, body),
     })
     return db.transaction(async (tx) => {
-      if (!(await cases.updateIfVersion(tx, row.id, row.version, patch))) return 'retry' as const
       // Photos belong to the action's event (a note with a picture of the site, a resolution with the result).
-      const inserted = await cases.insertEvents(tx, row.id, events, attachments)
+      const inserted = await writeTransition(tx, { cases, audit }, {
+        caseId: row.id, version: row.version, patch, events, attachments,
+        audit: { actorUserId: actor.userId, actorIp: ip, action: `case.${body.type}`, targetKind: 'case', targetId: row.id, detail: { from: row.status, to: decision.to, version: row.version + 1, opId: body.opId } },
+      })
+      if (!inserted) return 'retry' as const
       const after = await repo.load(row.id, tx)
       const result: CaseActionResult = {
         case: toSummary(after!, now),
@@ -133,10 +137,6 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
         rebased, replayed: false,
       }
       await repo.insertOp(tx, { opId: body.opId, caseId: row.id, actorUserId: actor.userId, response: result as unknown as Record<string, unknown> })
-      await audit.record(tx, {
-        actorUserId: actor.userId, actorIp: ip, action: `case.${body.type}`, targetKind: 'case', targetId: row.id,
-        detail: { from: row.status, to: decision.to, version: after!.version, opId: body.opId },
-      })
       return { result, before: row }
     })
   }

@@ -23,6 +23,11 @@ export interface EffectInput {
 }
 
 type Patch = Partial<NewCase>
+
+/** 重办, by an admin or by a resident's "unsatisfied": a new resolve deadline and its reminders and overdue mark. */
+export const reopenPatch = (row: Pick<CaseRow, 'reopenCount'>, fresh: FreshDeadlines): Patch => ({
+  reopenCount: row.reopenCount + 1, resolveDueAt: fresh.resolveDueAt, resolvedAt: null, closedAt: null, resolveRemindedAt: null, overdueAt: null,
+})
 type EventText = Pick<NewEvent, 'visibility' | 'body' | 'data'>
 
 
@@ -79,7 +84,7 @@ export function effectsOf(i: EffectInput): { patch: Patch & { updatedAt: Date };
       text = { visibility: 'public', body: body.reply, data: {} }
       break
     case 'reopen':
-      patch = { reopenCount: row.reopenCount + 1, resolveDueAt: i.fresh!.resolveDueAt, resolvedAt: null, closedAt: null, resolveRemindedAt: null, overdueAt: null }
+      patch = reopenPatch(row, i.fresh!)
       text = { visibility: 'public', body: body.reason, data: {} }
       break
     case 'merge':

@@ -4,6 +4,7 @@ import type { Db } from '../db/database'
 import type { AuditWriter } from '../cases/case-actions-service'
 import type { CasesRepo, NewCase, NewEvent } from '../cases/cases-repo'
 import type { MemberNotifier } from '../notify/member-notifier'
+import { writeTransition } from '../cases/case-transition'
 import type { DeadlinesRepo } from './deadlines-repo'
 
 const HOUR = 3_600_000
@@ -28,14 +29,11 @@ export function createDeadlineSweep({ db, repo, cases, audit, clock, notifier }:
     const d = decide({ status: c.status, action, role: 'system' })
     if (!d.ok) return false
     const now = clock.now()
-    return db.transaction(async (tx) => {
-      if (!(await cases.updateIfVersion(tx, c.id, c.version, { ...patch, status: d.to, updatedAt: now }))) return false
-      await cases.insertEvents(tx, c.id, d.events.map((type) => ({
-        type, actorKind: 'system', ...event, fromStatus: c.status, toStatus: d.to, occurredAt: now, receivedAt: now,
-      })))
-      await audit.record(tx, { actorUserId: null, action: `case.${action}`, targetKind: 'case', targetId: c.id, detail: { from: c.status, to: d.to } })
-      return true
-    })
+    return db.transaction(async (tx) => (await writeTransition(tx, { cases, audit }, {
+      caseId: c.id, version: c.version, patch: { ...patch, status: d.to, updatedAt: now },
+      events: d.events.map((type) => ({ type, actorKind: 'system', ...event, fromStatus: c.status, toStatus: d.to, occurredAt: now, receivedAt: now })),
+      audit: { actorUserId: null, action: `case.${action}`, targetKind: 'case', targetId: c.id, detail: { from: c.status, to: d.to } },
+    })) !== null)
   }
 
   async function each(rows: Picked[], fn: (c: Picked) => Promise<boolean>): Promise<number> {

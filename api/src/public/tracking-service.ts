@@ -6,6 +6,8 @@ import { AppError } from '../errors/app-error'
 import type { CasesRepo } from '../cases/cases-repo'
 import type { AuditWriter } from '../cases/case-actions-service'
 import { deadlinesFor } from '../cases/sla'
+import { reopenPatch } from '../cases/case-effects'
+import { writeTransition } from '../cases/case-transition'
 
 export interface TrackingModel {
   publicNo: string
@@ -54,23 +56,21 @@ export function createTrackingService({ db, repo, clock, audit }: { db: Db; repo
       if (role !== 'owner' || !decision.ok) throw new AppError('CONFLICT', 'This request cannot be rated now.')
       const now = clock.now()
       const outcome = { status: decision.to, events: decision.events }
-      const reopened = outcome.status === 'reopened'
-      let resolveDueAt = row.resolveDueAt
-      if (reopened) {
-        const { slaClass, settings } = await repo.slaContext(row)
-        resolveDueAt = deadlinesFor(slaClass, now, settings).resolveDueAt
-      }
+      // Unsatisfied the first time: 重办 exactly as an admin's reopen (case-effects.ts), with fresh deadlines.
+      const reopen = outcome.status === 'reopened'
+        ? reopenPatch(row, await repo.slaContext(row).then(({ slaClass, settings }) => deadlinesFor(slaClass, now, settings)))
+        : { closedAt: now }
       await db.transaction(async (tx) => {
-        const changed = await repo.updateIfVersion(tx, row.id, row.version, {
-          status: outcome.status, rating, ratingComment: comment, ratedAt: now, updatedAt: now,
-          ...(reopened ? { reopenCount: row.reopenCount + 1, resolveDueAt, resolvedAt: null } : { closedAt: now }),
+        const written = await writeTransition(tx, { cases: repo, audit }, {
+          caseId: row.id, version: row.version,
+          patch: { status: outcome.status, rating, ratingComment: comment, ratedAt: now, updatedAt: now, ...reopen },
+          events: [
+            { type: 'rated', actorKind: 'resident', visibility: 'public', body: comment ?? '', data: { rating }, fromStatus: 'resolved', toStatus: 'resolved', occurredAt: now, receivedAt: now },
+            { type: outcome.events[1]!, actorKind: 'system', visibility: 'public', fromStatus: 'resolved', toStatus: outcome.status, data: { reason: 'rating' }, occurredAt: now, receivedAt: now },
+          ],
+          audit: { actorUserId: null, actorIp: ip, action: 'case.rate', targetKind: 'case', targetId: row.id, detail: { from: row.status, to: outcome.status, rating } },
         })
-        if (!changed) throw new AppError('CONFLICT', 'This request changed meanwhile; reload the page.')
-        await repo.insertEvents(tx, row.id, [
-          { type: 'rated', actorKind: 'resident', visibility: 'public', body: comment ?? '', data: { rating }, fromStatus: 'resolved', toStatus: 'resolved', occurredAt: now, receivedAt: now },
-          { type: outcome.events[1]!, actorKind: 'system', visibility: 'public', fromStatus: 'resolved', toStatus: outcome.status, data: { reason: 'rating' }, occurredAt: now, receivedAt: now },
-        ])
-        await audit.record(tx, { actorUserId: null, actorIp: ip, action: 'case.rate', targetKind: 'case', targetId: row.id, detail: { from: row.status, to: outcome.status, rating } })
+        if (!written) throw new AppError('CONFLICT', 'This request changed meanwhile; reload the page.')
       })
       return { status: outcome.status }
     },

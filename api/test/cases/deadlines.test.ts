@@ -64,6 +64,21 @@ describe('deadlines and jobs (clock moved by hand)', () => {
     expect(overdue.items.map((i: { id: string }) => i.id)).toContain(c.id)
   })
 
+  it('a case resolved late and reopened by an unsatisfied resident can be reminded and marked overdue again', async () => {
+    const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('楼道里的消防栓没有水'))
+    const wang = await signIn(ctx.t.app, 'wangjianguo')
+    await wang.ok(c.id, { type: 'accept' })
+    ctx.t.clock.advance(8 * 24 * HOUR)
+    await sweep()
+    expect((await caseRow(c.id)).overdueAt).not.toBeNull()
+    await wang.ok(c.id, { type: 'resolve', reply: '已联系物业检修消防栓' })
+    expect((await rate(ctx.t, c.trackingSecret, 'unsatisfied', '还是没水')).json()).toEqual({ status: 'reopened' })
+    expect(await caseRow(c.id)).toMatchObject({ status: 'reopened', overdueAt: null, resolveRemindedAt: null, resolvedAt: null })
+    ctx.t.clock.advance(8 * 24 * HOUR)
+    await sweep()
+    expect((await eventTypes(c.id)).filter((t) => t === 'overdue')).toHaveLength(2)
+  })
+
   it('a resolved case nobody rates closes after 7 days; a rated one is not touched', async () => {
     const wang = await signIn(ctx.t.app, 'wangjianguo')
     const unrated = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('社区卫生站周末不开门，看病不方便'))
