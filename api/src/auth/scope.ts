@@ -1,3 +1,4 @@
+import { sql, type SQL } from 'drizzle-orm'
 import type { Actor } from './actor'
 
 /**
@@ -17,4 +18,13 @@ export function committeeInScope(actor: Actor, committeePath: string): boolean {
 export function stationInScope(actor: Actor, station: { id: string; committeePath: string }): boolean {
   if (actor.role === 'system_admin' || actor.role === 'committee_admin') return committeeInScope(actor, station.committeePath)
   return actor.stationIds.includes(station.id)
+}
+
+/**
+ * The SQL twin of the subtree rule above, for queries: the ids of a committee and of every committee under it
+ * (`path` is ancestor ids + own id, so descendants' paths start with the root's path and a slash).
+ */
+export function committeeSubtreeIds(committeeId: string): SQL {
+  return sql`(select k.id from committee k join committee root on root.id = ${committeeId}
+    where k.id = root.id or k.path like (root.path || '/%'))`
 }

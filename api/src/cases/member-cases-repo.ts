@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'driz
 import { appUser, attachment, caseEvent, caseOp, cases, category, committee, member, memberStation, station } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
 import type { Actor } from '../auth/actor'
+import { committeeSubtreeIds } from '../auth/scope'
 import type { CaseNames, EventRow } from './case-views'
 import type { CaseRow } from './cases-repo'
 
@@ -28,8 +29,7 @@ export function visibleCases(actor: Actor): SQL {
       return sql`true`
   }
 }
-const inSubtree = (committeeId: string) =>
-  sql`${cases.committeeId} in (select ${committee.id} from ${committee} where ('/' || ${committee.path} || '/') like ${`%/${committeeId}/%`})`
+const inSubtree = (committeeId: string) => sql`${cases.committeeId} in ${committeeSubtreeIds(committeeId)}`
 
 export function filterCondition(filter: InboxFilter, now: Date): SQL | undefined {
   switch (filter) {

@@ -1,6 +1,7 @@
 import { and, eq, gt, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm'
 import { cases, committee } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
+import { filterCondition } from '../cases/member-cases-repo'
 
 const WORKING = ['accepted', 'in_progress', 'reopened'] as const
 /** Each sweep handles at most this many cases per kind; the next run (a minute later) takes the rest. */
@@ -42,8 +43,7 @@ export function createDeadlinesRepo(db: Db) {
       memberId: cases.memberId,
       waiting: sql<number>`count(*) filter (where ${cases.status} in ('assigned', 'reopened'))::int`,
       working: sql<number>`count(*) filter (where ${cases.status} in ('accepted', 'in_progress'))::int`,
-      overdue: sql<number>`count(*) filter (where (${cases.status} = 'assigned' and ${cases.acceptDueAt} < ${now.toISOString()}::timestamptz)
-        or (${cases.status} in ('accepted', 'in_progress', 'reopened') and ${cases.resolveDueAt} < ${now.toISOString()}::timestamptz))::int`,
+      overdue: sql<number>`count(*) filter (where ${filterCondition('overdue', now)})::int`,
     }).from(cases).where(and(isNotNull(cases.memberId), inArray(cases.status, ['assigned', 'accepted', 'in_progress', 'reopened']))).groupBy(cases.memberId),
   }
 }

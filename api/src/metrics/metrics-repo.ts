@@ -1,4 +1,5 @@
 import { eq, sql, type SQL } from 'drizzle-orm'
+import { committeeSubtreeIds } from '../auth/scope'
 import type { MetricsScopeKind } from '@mashangjian/shared'
 import { committee, member, memberStation, station } from '../db/schema'
 import { queryRows, type DbOrTx } from '../db/database'
@@ -33,9 +34,7 @@ export function coverOf({ from, to }: DayPeriod): { months: [string, string] | n
 /** Rows of one grain: a committee's subtree sums the committee rows of every committee in it. */
 function metricScope(scope: MetricsScope): SQL {
   switch (scope.kind) {
-    // committee.path is ancestor ids + own id, so the subtree is the committee itself and paths under it.
-    case 'committee': return sql`m.grain = 'committee' and m.scope_id in (select k.id from committee k join committee root on root.id = ${scope.id}
-      where k.id = root.id or k.path like (root.path || '/%'))`
+    case 'committee': return sql`m.grain = 'committee' and m.scope_id in ${committeeSubtreeIds(scope.id)}`
     case 'station': return sql`m.grain = 'station' and m.scope_id = ${scope.id}`
     case 'member': return sql`m.grain = 'member' and m.scope_id = ${scope.id}`
   }
@@ -44,8 +43,7 @@ function metricScope(scope: MetricsScope): SQL {
 /** Sargable scope filters on `cases` for the live overdue count: each matches the leading column of an index. */
 function caseScope(scope: MetricsScope): SQL {
   switch (scope.kind) {
-    case 'committee': return sql`c.committee_id in (select k.id from committee k join committee root on root.id = ${scope.id}
-      where k.id = root.id or k.path like (root.path || '/%'))`
+    case 'committee': return sql`c.committee_id in ${committeeSubtreeIds(scope.id)}`
     case 'station': return sql`c.station_id = ${scope.id}`
     case 'member': return sql`c.member_id = ${scope.id}`
   }

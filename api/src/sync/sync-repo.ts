@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { queryRows, type Db } from '../db/database'
 import type { Actor } from '../auth/actor'
+import { committeeSubtreeIds } from '../auth/scope'
 
 export interface ChangeRow { id: string; xid: string; case_id: string; version: number }
 export interface Cursor { xid: string; id: string }
@@ -17,7 +18,7 @@ function concerns(actor: Actor): SQL {
     }
     case 'committee_admin':
       return actor.committeeId
-        ? sql`ch.committee_id in (select id from committee where ('/' || path || '/') like ${`%/${actor.committeeId}/%`})`
+        ? sql`ch.committee_id in ${committeeSubtreeIds(actor.committeeId)}`
         : sql`false`
     case 'system_admin':
       return sql`true`
