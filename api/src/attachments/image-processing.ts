@@ -47,3 +47,18 @@ export async function reencodeImage(input: Buffer): Promise<ProcessedImage> {
     throw new ImageRejected('type')
   }
 }
+
+/** Re-encodes each upload in order; the refused ones come back with why, the caller says which field that is. */
+export async function reencodeEach<T extends { data: Buffer }>(items: T[]): Promise<{ images: ProcessedImage[]; rejected: { item: T; reason: ImageRejected['reason'] }[] }> {
+  const images: ProcessedImage[] = []
+  const rejected: { item: T; reason: ImageRejected['reason'] }[] = []
+  for (const item of items) {
+    try {
+      images.push(await reencodeImage(item.data))
+    } catch (err) {
+      if (!(err instanceof ImageRejected)) throw err
+      rejected.push({ item, reason: err.reason })
+    }
+  }
+  return { images, rejected }
+}

@@ -5,7 +5,7 @@ import type { Clock } from '../clock'
 import type { Db, DbOrTx } from '../db/database'
 import { isUniqueViolation } from '../db/pg-errors'
 import { AppError, notFound, validationFailed } from '../errors/app-error'
-import { ImageRejected, MAX_IMAGES, reencodeImage, type ProcessedImage } from '../attachments/image-processing'
+import { MAX_IMAGES, reencodeEach, type ProcessedImage } from '../attachments/image-processing'
 import type { PhotoStore } from '../attachments/photo-store'
 import { caseRoleOf } from './case-access'
 import { effectsOf, type Destination } from './case-effects'
@@ -39,17 +39,11 @@ const RESTARTS_DEADLINES: readonly CaseActionBody['type'][] = ['assign', 'transf
 /** Photos sniffed by content and re-encoded (EXIF gone); a bad one fails the action with its field named. */
 async function reencodeAll(photos: Buffer[]): Promise<ProcessedImage[]> {
   if (photos.length > MAX_IMAGES) throw validationFailed([{ field: 'body.photos', message: `at most ${MAX_IMAGES} photos`, keyword: 'maxItems' }])
-  const out: ProcessedImage[] = []
-  for (const [i, data] of photos.entries()) {
-    try {
-      out.push(await reencodeImage(data))
-    } catch (err) {
-      if (!(err instanceof ImageRejected)) throw err
-      throw validationFailed([{ field: `body.photo${i + 1}`, message: err.reason === 'size' ? 'too large (at most 8 MB)' : 'not an image', keyword: 'format' }])
-    }
-  }
-  return out
+  const { images, rejected: [first] } = await reencodeEach(photos.map((data, i) => ({ data, n: i + 1 })))
+  if (first) throw validationFailed([{ field: `body.photo${first.item.n}`, message: first.reason === 'size' ? 'too large (at most 8 MB)' : 'not an image', keyword: 'format' }])
+  return images
 }
+
 /** A device clock far off is not trusted for the timeline's device time. */
 const MAX_CLOCK_SKEW_MS = 7 * 86_400_000
 

@@ -10,7 +10,7 @@ import type { PiiCipher } from '../privacy/pii-cipher'
 import { maskPhone } from '../privacy/pii-cipher'
 import type { BlobStore } from '../attachments/blob-store'
 import { createPhotoStore } from '../attachments/photo-store'
-import { ImageRejected, MAX_IMAGES, reencodeImage, type ProcessedImage } from '../attachments/image-processing'
+import { MAX_IMAGES, reencodeEach, type ProcessedImage } from '../attachments/image-processing'
 import type { ResidentNotifier } from '../notify/resident-notifier'
 import type { Assignment } from '../notify/member-updates'
 import type { QrRepo, QrRow } from '../qr/qr-repo'
@@ -76,16 +76,11 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
       issues.push({ field: 'photos', key: 'error.photo.count' })
       return []
     }
-    const out: ProcessedImage[] = []
-    for (const p of photos) {
-      try {
-        out.push(await reencodeImage(p.data))
-      } catch (err) {
-        if (!(err instanceof ImageRejected)) throw err
-        issues.push({ field: `photo${p.index}`, key: err.reason === 'size' ? 'error.photo.size' : 'error.photo.type', values: { n: p.index } })
-      }
+    const { images, rejected } = await reencodeEach(photos)
+    for (const { item, reason } of rejected) {
+      issues.push({ field: `photo${item.index}`, key: reason === 'size' ? 'error.photo.size' : 'error.photo.type', values: { n: item.index } })
     }
-    return out
+    return images
   }
 
   const withPhotos = createPhotoStore({ blobs: deps.blobs, clock }).withPhotos
