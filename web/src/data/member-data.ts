@@ -41,8 +41,10 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
   const db = openAppDb(dbName)
   const listeners = new Set<() => void>()
   const status: DataStatus = { ready: false, signedIn: false, user: null, online: typeof navigator === 'undefined' || navigator.onLine, syncing: false, lastSyncedAt: null, pending: 0, attention: 0 }
+  let closed = false
   const changed = () => {
-    void refreshCounts().finally(() => listeners.forEach((fn) => fn()))
+    if (closed) return
+    void refreshCounts().then(() => { if (!closed) listeners.forEach((fn) => fn()) }, () => undefined)
   }
 
   const client = createApiClient({ baseUrl, db, now, onSignedOut: () => { status.signedIn = false; changed() } })
@@ -76,6 +78,7 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
 
   /** Send the outbox, then pull what changed. Safe to call any time; offline it just notes that. */
   async function syncNow({ force = true } = {}): Promise<ReplayReport | undefined> {
+    if (closed) return undefined
     let report: ReplayReport | undefined
     status.syncing = true
     changed()
@@ -232,6 +235,7 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
     },
     /** For tests and shutdown. */
     async close(): Promise<void> {
+      closed = true
       clearInterval(timer)
       live.stop()
       ;(await db).close()

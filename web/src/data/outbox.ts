@@ -43,6 +43,8 @@ export interface OutboxOptions {
  */
 export function createOutbox({ db, client, cache, now = Date.now, random = Math.random, onChange }: OutboxOptions) {
   let running: Promise<ReplayReport> | null = null
+  let next: Promise<ReplayReport> | null = null
+  let forced = false
 
   async function list(userId: string): Promise<OutboxEntry[]> {
     const all = await (await db).getAll('outbox')
@@ -91,7 +93,10 @@ export function createOutbox({ db, client, cache, now = Date.now, random = Math.
   async function run(userId: string, force: boolean): Promise<ReplayReport> {
     const report: ReplayReport = { sent: 0, needsAttention: 0, pending: 0 }
     const blocked = new Set<string>()
-    for (const entry of await list(userId)) {
+    for (const listed of await list(userId)) {
+      // Read it again: an earlier send in this run may have moved it onto a newer version (or the member dropped it).
+      const entry = await (await db).get('outbox', listed.seq!)
+      if (!entry) continue
       if (entry.state !== 'pending') {
         report.needsAttention++
         blocked.add(entry.caseId)
@@ -136,15 +141,17 @@ export function createOutbox({ db, client, cache, now = Date.now, random = Math.
      * the periodic retry does not force. Concurrent calls share one run.
      */
     replay(userId: string, { force = false } = {}): Promise<ReplayReport> {
-      running ??= (async () => {
+      // One run at a time. A call during a run gets a fresh run right after it (shared by every call that
+      // arrives meanwhile), so an action queued during a run is never left out of the answer.
+      next ??= (running ?? Promise.resolve()).catch(() => undefined).then(() => {
+        next = null
         const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
-        try {
-          return await (locks ? locks.request('msj-outbox', () => run(userId, force)) : run(userId, force))
-        } finally {
-          running = null
-        }
-      })()
-      return running
+        running = (locks ? locks.request('msj-outbox', () => run(userId, forced)) : run(userId, forced)).finally(() => { running = null })
+        forced = false
+        return running
+      })
+      forced ||= force
+      return next
     },
 
     /** When the next periodic retry is due (epoch ms), or null if nothing waits for one. */

@@ -24,6 +24,7 @@ export interface SyncOptions {
  */
 export function createSync({ db, client, cache, now = Date.now, onChange }: SyncOptions) {
   let running: Promise<string[]> | null = null
+  let next: Promise<string[]> | null = null
   const meta = async <T>(key: string) => (await (await db).get('meta', key)) as T | undefined
   const setMeta = async (key: string, value: unknown) => { await (await db).put('meta', value, key) }
 
@@ -96,8 +97,13 @@ export function createSync({ db, client, cache, now = Date.now, onChange }: Sync
   return {
     /** Brings the cache up to date; concurrent calls share one run. Returns the ids of cases that changed. */
     pull(userId: string): Promise<string[]> {
-      running ??= run(userId).finally(() => { running = null })
-      return running
+      // As the outbox: one at a time, and a call during a pull gets the pull after it (it may know of newer changes).
+      next ??= (running ?? Promise.resolve()).catch(() => undefined).then(() => {
+        next = null
+        running = run(userId).finally(() => { running = null })
+        return running
+      })
+      return next
     },
     refreshDetail,
     lastSyncedAt: () => meta<number>('lastSyncedAt'),
