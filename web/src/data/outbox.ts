@@ -143,12 +143,16 @@ export function createOutbox({ db, client, cache, now = Date.now, random = Math.
     replay(userId: string, { force = false } = {}): Promise<ReplayReport> {
       // One run at a time. A call during a run gets a fresh run right after it (shared by every call that
       // arrives meanwhile), so an action queued during a run is never left out of the answer.
-      next ??= (running ?? Promise.resolve()).catch(() => undefined).then(() => {
+      const ahead: Promise<unknown> = running ?? Promise.resolve()
+      next ??= ahead.catch(() => undefined).then((): Promise<ReplayReport> => {
         next = null
         const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
-        running = (locks ? locks.request('msj-outbox', () => run(userId, forced)) : run(userId, forced)).finally(() => { running = null })
+        const force = forced
         forced = false
-        return running
+        const run1 = (): Promise<ReplayReport> => run(userId, force)
+        const current = (locks ? (locks.request('msj-outbox', run1) as Promise<ReplayReport>) : run1()).finally(() => { running = null })
+        running = current
+        return current
       })
       forced ||= force
       return next

@@ -98,10 +98,12 @@ export function createSync({ db, client, cache, now = Date.now, onChange }: Sync
     /** Brings the cache up to date; concurrent calls share one run. Returns the ids of cases that changed. */
     pull(userId: string): Promise<string[]> {
       // As the outbox: one at a time, and a call during a pull gets the pull after it (it may know of newer changes).
-      next ??= (running ?? Promise.resolve()).catch(() => undefined).then(() => {
+      const ahead: Promise<unknown> = running ?? Promise.resolve()
+      next ??= ahead.catch(() => undefined).then((): Promise<string[]> => {
         next = null
-        running = run(userId).finally(() => { running = null })
-        return running
+        const current = run(userId).finally(() => { running = null })
+        running = current
+        return current
       })
       return next
     },
