@@ -150,7 +150,8 @@ export function createOutbox({ db, client, cache, now = Date.now, random = Math.
         const force = forced
         forced = false
         const run1 = (): Promise<ReplayReport> => run(userId, force)
-        const current = (locks ? (locks.request('msj-outbox', run1) as Promise<ReplayReport>) : run1()).finally(() => { running = null })
+        // LockManager's typing nests the promise; then() flattens it.
+        const current = (locks ? locks.request('msj-outbox', run1).then((r) => r) : run1()).finally(() => { running = null })
         running = current
         return current
       })
