@@ -6,6 +6,7 @@ import { startServiceWorker } from './sw-bridge'
 import './styles.css'
 
 document.documentElement.lang = currentLocale()
+document.documentElement.dataset.build = __BUILD_ID__
 data.start()
 render(<App />, document.getElementById('app')!)
 // A tapped push notice while the app is open: navigate like a link would (preact-iso listens to popstate).

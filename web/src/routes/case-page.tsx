@@ -22,7 +22,15 @@ export function CasePage() {
 
   if (error) return <p class="empty">{t.unknownError}</p>
   if (value === undefined) return <p class="skeleton-block" aria-busy="true">{t.detailLoading}</p>
-  if (value === null) return <section class="empty"><p>{t.caseNotOnDevice}</p><a class="button" href={base}>{t.back}</a></section>
+  // Gone from this phone (e.g. reassigned): the member's refused actions on it still show, to be decided on.
+  if (value === null) {
+    return (
+      <>
+        <OutboxPanel caseId={id} />
+        <section class="empty"><p>{t.caseNotOnDevice}</p><a class="button" href={base}>{t.back}</a></section>
+      </>
+    )
+  }
 
   const { view, detail } = value
   const c = view.case
