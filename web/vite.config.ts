@@ -51,6 +51,7 @@ export default defineConfig({
       },
     }),
   ],
-  build: { outDir: process.env.MSJ_WEB_OUT_DIR ?? 'dist', emptyOutDir: true, assetsDir: 'assets', target: 'es2020' },
+  // The manifest (dist/.vite/manifest.json) gives the chunk graph: bench/member-app.ts sums the inbox's initial JS from it.
+  build: { outDir: process.env.MSJ_WEB_OUT_DIR ?? 'dist', emptyOutDir: true, assetsDir: 'assets', target: 'es2020', manifest: true },
   server: { proxy: { '/api': 'http://localhost:3000', '/q': 'http://localhost:3000', '/t': 'http://localhost:3000' } },
 })

@@ -53,7 +53,7 @@ describe('outbox', () => {
     const store = await memberStore()
     proxy.down()
     await store.act(c.id, { type: 'accept' })
-    await store.act(c.id, { type: 'note', body: '已到现场查看，拍照留存' }, [new Blob([await jpegWithGps(800, 600)], { type: 'image/jpeg' })])
+    await store.act(c.id, { type: 'note', body: '已到现场查看，拍照留存' }, [new Blob([new Uint8Array(await jpegWithGps(800, 600))], { type: 'image/jpeg' })])
     await store.act(c.id, { type: 'resolve', reply: '已联系供电所，路灯本周修好' })
     const report = await store.syncNow()
     expect(report).toMatchObject({ sent: 0, pending: 3, stopped: 'offline' })

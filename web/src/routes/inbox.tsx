@@ -19,7 +19,7 @@ export function Inbox() {
       <h2 class="visually-hidden">{t.inboxTitle}</h2>
       <div class="tabs" role="tablist">
         {INBOX_TABS.map((k) => (
-          <button key={k} type="button" role="tab" aria-selected={k === tab} class={k === tab ? 'tab active' : 'tab'}
+          <button key={k} type="button" role="tab" aria-selected={k === tab} aria-controls="inbox-panel" class={k === tab ? 'tab active' : 'tab'}
             data-testid={`tab-${k}`} onClick={() => route(`${path}?tab=${k}`, true)}>
             {t.tabs[k]} <span class="count" data-testid={`count-${k}`}>{value?.counts[k] ?? '…'}</span>
           </button>
@@ -32,9 +32,11 @@ export function Inbox() {
       ) : value.items.length === 0 ? (
         <p class="empty" data-testid="empty">{t.emptyInbox[tab]}</p>
       ) : (
-        <ul class="cases" role="tabpanel">
-          {value.items.map((v) => <CaseRow key={v.case.id} view={v} now={now} />)}
-        </ul>
+        <div role="tabpanel" id="inbox-panel" aria-label={t.tabs[tab]}>
+          <ul class="cases">
+            {value.items.map((v) => <CaseRow key={v.case.id} view={v} now={now} />)}
+          </ul>
+        </div>
       )}
     </PullToRefresh>
   )
