@@ -35,6 +35,8 @@ export async function registerWebApp(app: FastifyInstance, distDir: string): Pro
     request.url.split('?')[0] === '/app' ? reply.redirect(APP_BASE) : reply.sendFile('index.html', { cacheControl: false }))
   app.get<{ Params: { '*': string } }>('/app/*', { config: { access: 'public' }, schema: { hide: true } }, (request, reply) => {
     const rel = request.params['*']
+    // Build metadata (.vite/manifest.json) is for the benchmark, not for browsers.
+    if (rel.split('/').some((part) => part.startsWith('.'))) return reply.callNotFound()
     const file = rel === '' || path.extname(rel) === '' ? 'index.html' : rel
     return reply.sendFile(file, { cacheControl: false })
   })
