@@ -31,6 +31,11 @@ describe.skipIf(browserMissing)('member app, offline and back', () => {
     await expect.poll(() => page.locator(`[data-case-id="${c.id}"]`).count()).toBe(1)
     expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`${api.url}/app/sw.js`)
     expect(Number(await page.textContent('[data-testid=count-new]'))).toBeGreaterThanOrEqual(1)
+    // The narrowest phones: nothing wider than 320 px, on the inbox and on a case.
+    await page.setViewportSize({ width: 320, height: 640 })
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
+    await openCase(page, c.id)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
     await context.close()
   })
 
