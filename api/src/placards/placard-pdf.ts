@@ -28,6 +28,10 @@ function drawText(doc: Doc, item: TextItem): void {
   doc.fontSize(size).fillColor(color)
   // Names and headings are drawn filled and outlined: a bolder face without shipping a second weight.
   if (item.bold) doc.lineWidth(size * 0.035).strokeColor(color)
+  // The Naskh font draws letters as shared skeletons plus dot marks, and pdfkit maps each glyph back to the first
+  // letter it drew, so copying or searching Arabic-script text would give wrong letters: ActualText carries the
+  // real string for text extraction (pdftotext, screen readers, search).
+  if (style.features) doc.markContent('Span', { actual: item.text })
   doc.text(item.text, mm(item.x), mm(item.y), {
     width: mm(item.w),
     // pdfkit drops a line that would cross `height`; the Naskh font's lines are taller than the CJK font's.
@@ -38,6 +42,7 @@ function drawText(doc: Doc, item: TextItem): void {
     ...(style.features && { features: style.features }),
     ...(item.bold && { fill: true, stroke: true }),
   })
+  if (style.features) doc.endMarkedContent()
 }
 
 /** Draws one face of a placard in its panel's frame (origin at the panel's top-left corner). */

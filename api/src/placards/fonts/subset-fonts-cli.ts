@@ -16,6 +16,7 @@ import subsetFont from 'subset-font'
 import { CATALOGUES } from '@mashangjian/shared'
 import { DEMO_CATEGORIES, DEMO_MEMBERS, DEMO_SECTORS, DEMO_STATIONS, DEMO_CITY, DEMO_COUNTY } from '../../seed/demo-data'
 import { FONT_FILES } from './font-files'
+import { gb2312Hanzi } from './gb2312'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const SOURCES = {
@@ -24,23 +25,6 @@ const SOURCES = {
 } as const
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String.fromCodePoint(from + i)).join('')
-
-/**
- * GB2312 hanzi: level 1 (rows 16–55, the 3755 most common) and level 2 (rows 56–87, 3008 more, many of them
- * surname characters). Decoded from the code table itself, so no list is copied in by hand.
- */
-export function gb2312Hanzi(): string {
-  const decoder = new TextDecoder('gb2312')
-  let out = ''
-  for (let row = 0xb0; row <= 0xf7; row++) {
-    for (let cell = 0xa1; cell <= 0xfe; cell++) {
-      if (row === 0xd7 && cell > 0xf9) continue // row 55 ends at D7F9
-      const ch = decoder.decode(Uint8Array.of(row, cell))
-      if (ch.length === 1 && ch !== '\ufffd') out += ch
-    }
-  }
-  return out
-}
 
 function cjkText(): string {
   const catalogueText = [CATALOGUES['zh-CN'], CATALOGUES.en].flatMap((c) => Object.values(c)).join('')
