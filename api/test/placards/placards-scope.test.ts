@@ -22,17 +22,17 @@ describe('placards: scope and query validation', () => {
     const db = t.database.db
     org = await createOrg(db)
     // memberA works at station A1; A2 and B1 each get a member of their own. Everyone has an active code.
-    ;[memberB] = await db.insert(member).values({ committeeId: org.countyB.id, level: 'county', name: '乙县委员' }).returning()
-    ;[memberA2] = await db.insert(member).values({ committeeId: org.countyA.id, level: 'county', name: '甲县二站委员' }).returning()
+    memberB = (await db.insert(member).values({ committeeId: org.countyB.id, level: 'county', name: '乙县委员' }).returning())[0]!
+    memberA2 = (await db.insert(member).values({ committeeId: org.countyA.id, level: 'county', name: '甲县二站委员' }).returning())[0]!
     await db.insert(memberStation).values([
       { memberId: org.memberA.id, stationId: org.stationA1.id },
-      { memberId: memberA2!.id, stationId: org.stationA2.id },
-      { memberId: memberB!.id, stationId: org.stationB1.id },
+      { memberId: memberA2.id, stationId: org.stationA2.id },
+      { memberId: memberB.id, stationId: org.stationB1.id },
     ])
     await db.insert(qrCode).values([
       { code: newQrCode(), committeeId: org.countyA.id, targetKind: 'member', memberId: org.memberA.id },
-      { code: newQrCode(), committeeId: org.countyA.id, targetKind: 'member', memberId: memberA2!.id },
-      { code: newQrCode(), committeeId: org.countyB.id, targetKind: 'member', memberId: memberB!.id },
+      { code: newQrCode(), committeeId: org.countyA.id, targetKind: 'member', memberId: memberA2.id },
+      { code: newQrCode(), committeeId: org.countyB.id, targetKind: 'member', memberId: memberB.id },
     ])
     for (const [key, user] of Object.entries(org.users)) tokens[key] = (await login(t.app, user.username)).accessToken
   })
