@@ -6,6 +6,7 @@ import autocannon from 'autocannon'
 import { freePort, ROOT, start, stop } from './processes'
 import pg from 'pg'
 import { markedSection } from './case-engine-report'
+import { sectionOf } from './marked-section'
 
 /**
  * `npm run bench`: throughput of the resident scan page and of submissions, each against a baseline measured in
@@ -108,7 +109,9 @@ async function main() {
   // The case-engine section belongs to `npm run bench:cases` (bench/case-engine.ts): carried over as it was.
   const file = path.join(ROOT, 'docs', 'BENCHMARKS.md')
   const caseEngine = existsSync(file) ? markedSection(readFileSync(file, 'utf8')) : undefined
-  writeFileSync(file, results.join('\n') + (caseEngine ? `\n${caseEngine}\n` : ''))
+  // Likewise the placards section, which belongs to `npm run bench:placards` (bench/placards.ts).
+  const placards = existsSync(file) ? sectionOf(readFileSync(file, 'utf8'), 'placards') : undefined
+  writeFileSync(file, results.join('\n') + (caseEngine ? `\n${caseEngine}\n` : '') + (placards ? `\n${placards}\n` : ''))
   console.log(results.join('\n'))
   if (dbUrl) {
     const admin = new pg.Client({ connectionString: PG_URL })

@@ -31,6 +31,9 @@ export interface PageSpec {
 
 export type PanelDesign = 'poster' | 'card' | 'tent'
 
+/** The face design each layout prints. */
+export const DESIGN_OF: Record<PlacardLayout, PanelDesign> = { poster: 'poster', cards: 'card', tent: 'tent' }
+
 /** A design's parts, millimetres from the panel's top-left corner. `photo` is 4:5; text columns start at `text.x`. */
 export interface Design {
   w: number

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import PDFDocument from 'pdfkit'
 import { fontPath } from './fonts/font-files'
 import { faceItems, INK, textStyle, type FaceItem } from './placard-faces'
-import { mm, pageSpecs, type PageSpec, type Panel, type PanelDesign } from './placard-layouts'
+import { DESIGN_OF, mm, pageSpecs, type PageSpec, type Panel, type PanelDesign } from './placard-layouts'
 import { placardTexts, type Placard, type PlacardBatch, type PlacardTexts } from './placard-model'
 import { drawQr, qrShape } from './qr-vector'
 import type { PhotoSize } from './placard-photos'
@@ -108,7 +108,7 @@ export function placardsPdf(batch: PlacardBatch, deps: PdfDeps): PDFKit.PDFDocum
   doc.registerFont('arabic', fonts().arabic)
   const t = placardTexts(batch.locale)
   const pages = pageSpecs(batch.layout, batch.placards.length)
-  const size: PhotoSize = batch.layout === 'poster' ? 'large' : 'small'
+  const size: PhotoSize = DESIGN_OF[batch.layout]
   const photosOf = async (page: PageSpec) => new Map(await Promise.all([...new Set(page.panels.map((p) => p.item))].map(async (item) => {
     const key = batch.placards[item]!.photoKey
     return [item, key ? await deps.photo(key, size).catch(() => undefined) : undefined] as const

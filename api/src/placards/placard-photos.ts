@@ -1,11 +1,13 @@
 import sharp from 'sharp'
 import type { BlobStore } from '../attachments/blob-store'
+import type { PanelDesign } from './placard-layouts'
 
-/** large: the A4 poster (46 × 57.5 mm at ~200 dpi); small: cards, tents and the HTML preview. */
-export type PhotoSize = 'large' | 'small'
+/** One size per design, about 200–230 dpi in its photo box (poster 46 × 57.5 mm, tent 22 × 27.5, card 14 × 17.5). */
+export type PhotoSize = PanelDesign
 const PIXELS: Record<PhotoSize, { width: number; height: number }> = {
-  large: { width: 360, height: 450 },
-  small: { width: 180, height: 225 },
+  poster: { width: 360, height: 450 },
+  tent: { width: 200, height: 250 },
+  card: { width: 128, height: 160 },
 }
 
 /**
@@ -29,7 +31,7 @@ export function createPlacardPhotos(blobs: BlobStore) {
       try {
         resized = await sharp(original, { failOn: 'error' }).rotate()
           .resize({ ...PIXELS[size], fit: 'cover', position: sharp.strategy.attention })
-          .jpeg({ quality: 82, progressive: false }).toBuffer()
+          .jpeg({ quality: 80, progressive: false }).toBuffer()
       } catch {
         return undefined
       }

@@ -120,7 +120,7 @@ describe.skipIf(popplerMissing)('placards PDF and preview for a demo station', (
     const perPage = imagesPerPage(pdf)
     expect([...perPage.values()]).toEqual([1]) // one page has the one photo
     // Kept resized for the next print, not the 800 × 1000 original.
-    const kept = await ctx.t.app.services.blobs.get('placard-photos/large/members/test/wang.jpg')
+    const kept = await ctx.t.app.services.blobs.get('placard-photos/poster/members/test/wang.jpg')
     expect(await sharp(kept!).metadata()).toMatchObject({ width: 360, height: 450 })
     await expectEveryCodeReachesItsMember(pdf, 'poster', 5)
     await db.update(member).set({ photoKey: null }).where(inArray(member.name, ['王建国', '李秀兰']))

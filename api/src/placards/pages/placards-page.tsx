@@ -3,7 +3,7 @@ import { renderToString } from 'preact-render-to-string'
 import { LOCALE_INFO, PLACARD_LAYOUTS, translator, type PlacardLayout } from '@mashangjian/shared'
 import { qrSvg } from '../../qr/qr-image'
 import { faceItems, INK, textStyle, type FaceItem } from '../placard-faces'
-import { PT_PER_MM, pageSpecs, type Panel } from '../placard-layouts'
+import { DESIGN_OF, PT_PER_MM, pageSpecs, type Panel } from '../placard-layouts'
 import { placardTexts, type PlacardBatch, type PlacardTexts } from '../placard-model'
 import type { PhotoSize } from '../placard-photos'
 
@@ -90,7 +90,7 @@ export async function placardsPage(batch: PlacardBatch, links: PageLinks, deps: 
   const pages = pageSpecs(batch.layout, batch.placards.length)
   const svgs = new Map(await Promise.all(batch.placards.map(async (p, i) => [i, await qrSvg(p.url)] as const)))
   const photos = new Map(await Promise.all(batch.placards.map(async (p, i) => {
-    const bytes = p.photoKey ? await deps.photo(p.photoKey, 'small').catch(() => undefined) : undefined
+    const bytes = p.photoKey ? await deps.photo(p.photoKey, DESIGN_OF[batch.layout]).catch(() => undefined) : undefined
     return [i, bytes && `data:image/jpeg;base64,${bytes.toString('base64')}`] as const
   })))
   const paper = batch.layout === 'tent' ? 'A5' : 'A4'
