@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import sharp from 'sharp'
@@ -98,7 +99,11 @@ async function scenario(withPhotos: boolean, runCount: number) {
     })
     const runs: Run[] = []
     for (let i = 0; i < runCount; i++) runs.push(await printOnce(service, actor, stationId))
-    return runs
+    // The HTML preview of the same batch, once: what an admin opens before printing.
+    const started = performance.now()
+    const batch = await service.print(actor, { stationId, layout: 'cards' }, { format: 'html' })
+    const html = await service.html(batch, { pdf: '/x.pdf', layouts: { poster: '/p', cards: '/c', tent: '/t' } })
+    return { runs, html: { ms: performance.now() - started, bytes: Buffer.byteLength(html), gzip: gzipSync(html).length } }
   } finally {
     await database.close()
     rmSync(dir, { recursive: true, force: true })
@@ -110,10 +115,10 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MB`
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 async function main() {
-  const plain = await scenario(false, RUNS)
-  console.log('without photos', plain)
-  const photos = await scenario(true, 3)
-  console.log('with photos', photos)
+  const { runs: plain, html } = await scenario(false, RUNS)
+  console.log('without photos', plain, html)
+  const { runs: photos, html: htmlWithPhotos } = await scenario(true, 3)
+  console.log('with photos', photos, htmlWithPhotos)
   const best = median(plain.map((r) => r.ms))
   const size = plain[0]!.bytes
   const ok = best <= GOAL_MS && size <= GOAL_BYTES
@@ -136,9 +141,11 @@ async function main() {
     '',
     `Median without portraits: **${ms(best)}**, **${mb(size)}** (goal ≤ 3 s and ≤ 5 MB: ${ok ? 'met' : 'NOT met'}).`,
     '',
+    `HTML preview of the same ${MEMBERS} cards (GET /api/v1/placards.html, service call to string): ${ms(html.ms)}, ${mb(html.bytes)} (${mb(html.gzip)} gzip); with portraits (inlined as data: URLs) ${ms(htmlWithPhotos.ms)}, ${mb(htmlWithPhotos.bytes)} (${mb(htmlWithPhotos.gzip)} gzip).`,
+    '',
     '- The QR symbols are vector rectangles, one per horizontal run of dark modules, in whole-module coordinates under one scale per symbol; pdfkit deflates each page. A font is embedded once per file, cut down to the glyphs used (here only the CJK one: the Arabic-script font is embedded only when lang=ug or kk-Arab-CN).',
     '- The PDF streams: pdfkit writes a page\'s objects when the next page starts, so bytes leave while later sheets are still being drawn (the 10 % and 50 % columns); a browser\'s download bar shows that progress.',
-    `- Portraits: a stored portrait (up to 1600 px) is cut to 4:5 and shrunk for print once and kept beside the original; the first print of a batch pays for the resizing (here ${MEMBERS} × 1200 × 1500 px), later ones do not. The synthetic portrait is smooth and weighs ${perPortrait.toFixed(1)} KB a card; real faces at the card size (128 × 160 px, JPEG q80) should weigh a few KB each (an estimate, not measured here: no real portraits in the repository), so a 500-card batch with portraits lands at roughly 2–3.5 MB.`,
+    `- Portraits: a stored portrait (up to 1600 px) is cut to 4:5 and shrunk for print once and kept beside the original; the first print of a batch pays for the resizing (here ${MEMBERS} × 1200 × 1500 px), later ones do not. The synthetic portrait is smooth and weighs ${perPortrait.toFixed(1)} KB a card; real faces at the card size (128 × 160 px, JPEG q80) should weigh a few KB each (an estimate, not measured here: no real portraits in the repository), so a 500-card batch with portraits lands at roughly 2–3.5 MB. (The HTML preview\'s gzip size hardly grows with them here only because the 500 synthetic portraits are identical.)`,
     end,
   ].join('\n')
   writeSection(path.join(ROOT, 'docs', 'BENCHMARKS.md'), 'placards', section)
