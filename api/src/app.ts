@@ -35,6 +35,7 @@ import { createChangeListener } from './live/change-listener'
 import { streamRoutes } from './live/stream-routes'
 import { pushRoutes } from './push/push-routes'
 import { registerWebApp } from './web/web-app'
+import { placardsRoutes } from './placards/placards-routes'
 
 export interface AppDeps {
   config: Config
@@ -138,6 +139,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   app.addHook('onClose', async () => changes.close())
   await app.register(streamRoutes, { changes })
   await app.register(pushRoutes, { push: services.push })
+  await app.register(placardsRoutes, { placards: services.placards })
   await registerWebApp(app, config.webDistDir)
   return app
 }

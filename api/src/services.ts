@@ -33,6 +33,9 @@ import { memberUpdates, notifyAssigned } from './notify/member-updates'
 import { createPushRepo } from './push/push-repo'
 import { createPushService } from './push/push-service'
 import { createPushNotifier, vapidSubject } from './push/push-notifier'
+import { createPlacardsRepo } from './placards/placards-repo'
+import { createPlacardsService } from './placards/placards-service'
+import { createPlacardPhotos } from './placards/placard-photos'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -93,6 +96,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
       publicBaseUrl: config.publicBaseUrl,
     }),
     tracking: createTrackingService({ db, repo: casesRepo, clock, audit }),
+    placards: createPlacardsService({ db, repo: createPlacardsRepo(db), audit, photos: createPlacardPhotos(blobs), clock, publicBaseUrl: config.publicBaseUrl }),
   }
 }
 export type Services = ReturnType<typeof createServices>
