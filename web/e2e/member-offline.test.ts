@@ -1,35 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { browserMissing, launchChromium } from '../../api/test/support/browser'
+import { describe, expect, it } from 'vitest'
+import { browserMissing } from '../../api/test/support/browser'
 import { jpegWithGps } from '../../api/test/support/images'
-import { startLiveApi, type LiveApi } from '../test/support/live-api'
-import { PHONE, act, buildWebApp, openCase, openInApp, pendingCount, scratchDir, signInAsMember, waitUntilSynced } from './support/member-browser'
+import { PHONE, act, buildWebApp, openCase, openInApp, pendingCount, signInAsMember, waitUntilSynced, withMemberApp } from './support/member-browser'
 
 // The member app in Debian's chromium against the real API on a real database (issue 6, tests 1–4).
 describe.skipIf(browserMissing)('member app, offline and back', () => {
-  let api: LiveApi
-  let browser: Browser
-  let dist: Awaited<ReturnType<typeof scratchDir>>
-
-  beforeAll(async () => {
-    dist = await scratchDir()
-    await buildWebApp(dist.dir, 'e2e')
-    api = await startLiveApi({ webDistDir: dist.dir })
-    browser = await launchChromium()
-  }, 180_000)
-  afterAll(async () => {
-    await browser?.close()
-    await api?.close()
-    await dist?.remove()
-  })
+  const ctx = withMemberApp('e2e')
 
   it('signs in, shows the inbox, and the service worker controls the page', async () => {
-    const c = await api.newCase('王建国', '小区门口的井盖松动了')
-    const context = await browser.newContext(PHONE)
+    const c = await ctx.api.newCase('王建国', '小区门口的井盖松动了')
+    const context = await ctx.browser.newContext(PHONE)
     const page = await context.newPage()
-    await signInAsMember(page, api.url, 'wangjianguo')
+    await signInAsMember(page, ctx.api.url, 'wangjianguo')
     await expect.poll(() => page.locator(`[data-case-id="${c.id}"]`).count()).toBe(1)
-    expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`${api.url}/app/sw.js`)
+    expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`${ctx.api.url}/app/sw.js`)
     expect(Number(await page.textContent('[data-testid=count-new]'))).toBeGreaterThanOrEqual(1)
     // The narrowest phones: nothing wider than 320 px, on the inbox and on a case.
     await page.setViewportSize({ width: 320, height: 640 })
@@ -40,10 +24,10 @@ describe.skipIf(browserMissing)('member app, offline and back', () => {
   })
 
   it('opens offline with the cached inbox; accept, note with photo and resolve made offline reach the server once each, in order', async () => {
-    const c = await api.newCase('王建国', '楼道里的灯坏了，老人上下楼不方便')
-    const context = await browser.newContext(PHONE)
+    const c = await ctx.api.newCase('王建国', '楼道里的灯坏了，老人上下楼不方便')
+    const context = await ctx.browser.newContext(PHONE)
     const page = await context.newPage()
-    await signInAsMember(page, api.url, 'wangjianguo')
+    await signInAsMember(page, ctx.api.url, 'wangjianguo')
     await page.waitForSelector(`[data-case-id="${c.id}"]`)
 
     await context.setOffline(true)
@@ -61,23 +45,23 @@ describe.skipIf(browserMissing)('member app, offline and back', () => {
     expect(await page.locator('[data-testid=timeline-pending]').count()).toBe(3)
     expect(await page.getAttribute('[data-testid=case-page]', 'data-status')).toBe('resolved')
     expect(await pendingCount(page)).toBe(3)
-    expect(await api.opEvents(c.id)).toEqual([])
+    expect(await ctx.api.opEvents(c.id)).toEqual([])
 
     await context.setOffline(false)
     await waitUntilSynced(page)
-    const events = await api.opEvents(c.id)
+    const events = await ctx.api.opEvents(c.id)
     expect(events.map((e) => e.type)).toEqual(['accepted', 'note', 'resolved'])
-    expect(await api.photosOf(events[1]!.id)).toHaveLength(1)
+    expect(await ctx.api.photosOf(events[1]!.id)).toHaveLength(1)
     await expect.poll(() => page.locator('[data-testid=timeline-pending]').count()).toBe(0)
     await expect.poll(() => page.locator('[data-testid=timeline-event][data-type=resolved]').count()).toBe(1)
     await context.close()
   })
 
   it('a flapping network: 32 actions over 4 cases reach the server exactly once each', async () => {
-    const made = await Promise.all([0, 1, 2, 3].map((i) => api.newCase('王建国', `第${i}户反映自来水水压不足`)))
-    const context = await browser.newContext(PHONE)
+    const made = await Promise.all([0, 1, 2, 3].map((i) => ctx.api.newCase('王建国', `第${i}户反映自来水水压不足`)))
+    const context = await ctx.browser.newContext(PHONE)
     const page = await context.newPage()
-    await signInAsMember(page, api.url, 'wangjianguo')
+    await signInAsMember(page, ctx.api.url, 'wangjianguo')
     for (const c of made) await page.waitForSelector(`[data-case-id="${c.id}"]`)
 
     // Seeded, so a failure replays the same weather.
@@ -109,7 +93,7 @@ describe.skipIf(browserMissing)('member app, offline and back', () => {
     await waitUntilSynced(page, 90_000)
 
     for (const c of made) {
-      const events = await api.opEvents(c.id)
+      const events = await ctx.api.opEvents(c.id)
       expect(events.map((e) => e.type)).toEqual(['accepted', ...Array(7).fill('note')])
       expect(events.slice(1).map((e) => e.body)).toEqual(expected.get(c.id))
       expect(new Set(events.map((e) => e.opId)).size).toBe(8)
@@ -118,16 +102,16 @@ describe.skipIf(browserMissing)('member app, offline and back', () => {
   }, 180_000)
 
   it('a case reassigned while the member was offline: the member sees the conflict and nothing is dropped silently', async () => {
-    const c = await api.newCase('王建国', '菜市场门口占道经营，堵路')
-    const context = await browser.newContext(PHONE)
+    const c = await ctx.api.newCase('王建国', '菜市场门口占道经营，堵路')
+    const context = await ctx.browser.newContext(PHONE)
     const page = await context.newPage()
     page.on('dialog', (d) => void d.accept())
-    await signInAsMember(page, api.url, 'wangjianguo')
+    await signInAsMember(page, ctx.api.url, 'wangjianguo')
     await page.waitForSelector(`[data-case-id="${c.id}"]`)
 
     await context.setOffline(true)
-    const admin = await api.signIn('station')
-    await admin.ok(c.id, { type: 'assign', memberId: (await api.codeOf('李秀兰')).memberId })
+    const admin = await ctx.api.signIn('station')
+    await admin.ok(c.id, { type: 'assign', memberId: (await ctx.api.codeOf('李秀兰')).memberId })
     await openCase(page, c.id)
     await act(page, 'accept')
     expect(await pendingCount(page)).toBe(1)
@@ -138,7 +122,7 @@ describe.skipIf(browserMissing)('member app, offline and back', () => {
     await card.waitFor({ timeout: 30_000 })
     expect(await card.textContent()).toContain('已不在您名下')
     expect(await card.textContent()).toContain('接单')
-    expect(await api.opEvents(c.id)).toEqual([])
+    expect(await ctx.api.opEvents(c.id)).toEqual([])
     // Still there after more syncs, until the member decides.
     await page.click('[data-testid=sync-state]')
     await page.waitForTimeout(1000)

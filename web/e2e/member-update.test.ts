@@ -1,30 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { browserMissing, launchChromium } from '../../api/test/support/browser'
-import { startLiveApi, type LiveApi } from '../test/support/live-api'
-import { PHONE, act, buildWebApp, openCase, pendingCount, scratchDir, signInAsMember } from './support/member-browser'
+import { describe, expect, it } from 'vitest'
+import { browserMissing } from '../../api/test/support/browser'
+import { PHONE, act, buildWebApp, openCase, pendingCount, signInAsMember , withMemberApp } from './support/member-browser'
 
 // Issue 6, test 5: a new version is deployed while the app is open; the member is told and updates safely.
 describe.skipIf(browserMissing)('member app update', () => {
-  let api: LiveApi
-  let browser: Browser
-  let dist: Awaited<ReturnType<typeof scratchDir>>
-
-  beforeAll(async () => {
-    dist = await scratchDir()
-    await buildWebApp(dist.dir, 'v1')
-    api = await startLiveApi({ webDistDir: dist.dir })
-    browser = await launchChromium()
-  }, 180_000)
-  afterAll(async () => {
-    await browser?.close()
-    await api?.close()
-    await dist?.remove()
-  })
+  const ctx = withMemberApp('v1')
 
   it('shows "ready offline", then "update available" after a deploy, and asks before updating over pending actions', async () => {
-    const c = await api.newCase('王建国', '健身器材坏了，孩子容易受伤')
-    const context = await browser.newContext(PHONE)
+    const c = await ctx.api.newCase('王建国', '健身器材坏了，孩子容易受伤')
+    const context = await ctx.browser.newContext(PHONE)
     const page = await context.newPage()
     const dialogs: string[] = []
     let acceptDialog = false
@@ -32,12 +16,12 @@ describe.skipIf(browserMissing)('member app update', () => {
       dialogs.push(d.message())
       void (acceptDialog ? d.accept() : d.dismiss())
     })
-    await signInAsMember(page, api.url, 'wangjianguo')
+    await signInAsMember(page, ctx.api.url, 'wangjianguo')
     await page.waitForSelector('[data-testid=offline-ready]')
     expect(await page.getAttribute('html', 'data-build')).toBe('v1')
 
     // Deploy: the same server now serves another build (another build id, so other hashed assets and sw.js).
-    await buildWebApp(dist.dir, 'v2')
+    await buildWebApp(ctx.dist, 'v2')
     await page.reload()
     await page.waitForSelector('[data-testid=update-available]', { timeout: 30_000 })
     expect(await page.getAttribute('html', 'data-build')).toBe('v1')
@@ -61,7 +45,7 @@ describe.skipIf(browserMissing)('member app update', () => {
     await page.waitForSelector('[data-testid=sync-state]')
     await context.setOffline(false)
     await page.click('[data-testid=sync-state]')
-    await expect.poll(async () => (await api.opEvents(c.id)).map((e) => e.type), { timeout: 30_000 }).toEqual(['accepted'])
+    await expect.poll(async () => (await ctx.api.opEvents(c.id)).map((e) => e.type), { timeout: 30_000 }).toEqual(['accepted'])
     await context.close()
   }, 180_000)
 })

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { expect } from 'vitest'
-import type { BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { launchChromium } from '../../../api/test/support/browser'
+import { startLiveApi, type LiveApi } from '../../test/support/live-api'
 
 const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 
@@ -77,4 +79,27 @@ export async function waitUntilSynced(page: Page, timeoutMs = 60_000): Promise<v
 
 export async function setOffline(context: BrowserContext, offline: boolean): Promise<void> {
   await context.setOffline(offline)
+}
+
+/**
+ * For a describe block: builds the member app into a scratch folder (marked `buildId`), serves it from the real
+ * API on a fresh seeded database, and launches chromium; all torn down after. `ctx.dist` is the folder served,
+ * so a test can "deploy" another build into it.
+ */
+export function withMemberApp(buildId: string) {
+  const ctx = {} as { api: LiveApi; browser: Browser; dist: string }
+  let scratch: Awaited<ReturnType<typeof scratchDir>> | undefined
+  beforeAll(async () => {
+    scratch = await scratchDir()
+    ctx.dist = scratch.dir
+    await buildWebApp(scratch.dir, buildId)
+    ctx.api = await startLiveApi({ webDistDir: scratch.dir })
+    ctx.browser = await launchChromium()
+  }, 180_000)
+  afterAll(async () => {
+    await ctx.browser?.close()
+    await ctx.api?.close()
+    await scratch?.remove()
+  })
+  return ctx
 }
