@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { browserMissing } from '../../api/test/support/browser'
 import { jpegWithGps } from '../../api/test/support/images'
-import { PHONE, act, buildWebApp, openCase, openInApp, pendingCount, signInAsMember, waitUntilSynced, withMemberApp } from './support/member-browser'
+import { PHONE, act, openCase, openInApp, pendingCount, signInAsMember, waitUntilSynced, withMemberApp } from './support/member-browser'
 
 // The member app in Debian's chromium against the real API on a real database (issue 6, tests 1–4).
 describe.skipIf(browserMissing)('member app, offline and back', () => {

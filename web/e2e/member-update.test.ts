@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { browserMissing } from '../../api/test/support/browser'
-import { PHONE, act, buildWebApp, openCase, pendingCount, signInAsMember , withMemberApp } from './support/member-browser'
+import { PHONE, act, buildWebApp, openCase, pendingCount, signInAsMember, withMemberApp } from './support/member-browser'
 
 // Issue 6, test 5: a new version is deployed while the app is open; the member is told and updates safely.
 describe.skipIf(browserMissing)('member app update', () => {
