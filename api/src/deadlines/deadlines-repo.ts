@@ -2,11 +2,11 @@ import { and, eq, gt, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-o
 import { cases, committee } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
 import { filterCondition } from '../cases/member-cases-repo'
+import { DEFAULT_AUTO_CLOSE_DAYS } from '@mashangjian/shared'
 
 const WORKING = ['accepted', 'in_progress', 'reopened'] as const
 /** Each sweep handles at most this many cases per kind; the next run (a minute later) takes the rest. */
 const BATCH = 500
-const DEFAULT_AUTO_CLOSE_DAYS = 7
 
 /** The queries behind the deadline jobs; each reads one partial index on `cases`. */
 export function createDeadlinesRepo(db: Db) {
