@@ -174,13 +174,14 @@ export function diffOf(plans: RowPlan[], ctx: Pick<RosterContext, 'sectorNamesBy
 }
 
 /**
- * A fingerprint of what confirming would write (not of the ciphertexts, which differ on every encryption): the
- * confirmation recomputes the plan and refuses to apply it if the fingerprint moved.
+ * A fingerprint of the diff the admin saw and of what confirming would write (not of the ciphertexts, which differ
+ * on every encryption): the confirmation recomputes the plan and refuses to apply it if the fingerprint moved, so
+ * what is applied is exactly what was shown, even if someone edited a member in between.
  */
 export function planFingerprint(plans: RowPlan[]): string {
   const essence = plans.map((p) => {
     if (p.kind === 'add') return [p.kind, p.row, { ...p.values, phoneEnc: undefined }, [...p.stationIds].sort()]
-    if (p.kind === 'update') return [p.kind, p.row, p.memberId, { ...p.patch, phoneEnc: undefined }, p.stationIds ? [...p.stationIds].sort() : null]
+    if (p.kind === 'update') return [p.kind, p.row, p.memberId, { ...p.patch, phoneEnc: undefined }, p.stationIds ? [...p.stationIds].sort() : null, p.changes]
     if (p.kind === 'unchanged') return [p.kind, p.row, p.memberId]
     return [p.kind, p.row, p.errors.map((e) => e.code)]
   })
