@@ -34,6 +34,18 @@ export function createImportsRepo(db: Db) {
       return rows.length === 1
     },
 
+    /**
+     * Settles an import that is still in `status` (and, with `idleSeconds`, has not moved for that long by the
+     * database's clock, which progress writes use too). Conditional, so it never overwrites an end state reached
+     * meanwhile (the work finishing between our read and this write).
+     */
+    async settle(id: string, status: 'ready' | 'validating' | 'applying', patch: Partial<typeof memberImport.$inferInsert>, idleSeconds?: number): Promise<void> {
+      await db.update(memberImport).set({ ...patch, updatedAt: sql`now()` }).where(and(
+        eq(memberImport.id, id), eq(memberImport.status, status),
+        idleSeconds === undefined ? undefined : sql`${memberImport.updatedAt} < now() - make_interval(secs => ${idleSeconds})`,
+      ))
+    },
+
     /** Progress of work in flight; ignored once the import has moved on (a late write never undoes the end state). */
     async progress(id: string, status: 'validating' | 'applying', processed: number): Promise<void> {
       await db.update(memberImport).set({ processedRows: sql`greatest(${memberImport.processedRows}, ${processed})`, updatedAt: sql`now()` })

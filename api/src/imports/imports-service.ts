@@ -26,7 +26,7 @@ const KEEP_DAYS = 30
 /** Rows looked up or written per step; progress moves after each. */
 const CHUNK = 250
 /** Work in flight that has not moved for this long was lost with its process. */
-const STALE_MS = 5 * 60_000
+const STALE_SECONDS = 5 * 60
 
 export interface ImportsServiceDeps {
   db: Db
@@ -74,13 +74,12 @@ export function createImportsService(deps: ImportsServiceDeps) {
     const imp = await repo.find(id)
     const path = imp && (await committees.committeePath(imp.committeeId))
     if (!imp || !path || !committeeInScope(actor, path) || (actor.role === 'station_admin' && imp.createdBy !== actor.userId)) throw notFound('import')
-    const now = clock.now()
-    if (imp.status === 'ready' && imp.expiresAt < now) {
-      await repo.update(id, { status: 'failed', rows: null, errorCode: 'EXPIRED', errorMessage: `not confirmed within ${IMPORT_TTL_HOURS} hours; upload the file again` })
+    if (imp.status === 'ready' && imp.expiresAt < clock.now()) {
+      await repo.settle(id, 'ready', { status: 'failed', rows: null, errorCode: 'EXPIRED', errorMessage: `not confirmed within ${IMPORT_TTL_HOURS} hours; upload the file again` })
       return (await repo.find(id))!
     }
-    if ((imp.status === 'validating' || imp.status === 'applying') && !running.has(id) && now.getTime() - imp.updatedAt.getTime() > STALE_MS) {
-      await repo.update(id, { status: 'failed', rows: null, errorCode: 'INTERRUPTED', errorMessage: 'the server stopped while working on it; nothing was imported; upload the file again' })
+    if ((imp.status === 'validating' || imp.status === 'applying') && !running.has(id)) {
+      await repo.settle(id, imp.status, { status: 'failed', rows: null, errorCode: 'INTERRUPTED', errorMessage: 'the server stopped while working on it; nothing was imported; upload the file again' }, STALE_SECONDS)
       return (await repo.find(id))!
     }
     return imp
@@ -210,7 +209,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
       await repo.purge(now, new Date(now.getTime() - KEEP_DAYS * 24 * HOUR))
       const imp = await repo.insert({
         committeeId: target.id, createdBy: actor.userId, status: 'validating', fileName: file.fileName.slice(0, 200), fileKind: sheet.kind,
-        encoding: sheet.encoding, totalRows: rows.length, createdAt: now, updatedAt: now, expiresAt: new Date(now.getTime() + IMPORT_TTL_HOURS * HOUR),
+        encoding: sheet.encoding, totalRows: rows.length, createdAt: now, expiresAt: new Date(now.getTime() + IMPORT_TTL_HOURS * HOUR),
       })
       await audit.record(db, {
         actorUserId: actor.userId, actorIp: ip, action: 'member_import.uploaded', targetKind: 'member_import', targetId: imp.id,

@@ -1,7 +1,7 @@
 import { and, count, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MemberImportView, MemberView } from '@mashangjian/shared'
-import { auditLog, member, memberStation } from '../../src/db/schema'
+import { auditLog, member, memberImport, memberStation } from '../../src/db/schema'
 import { createPiiCipher } from '../../src/privacy/pii-cipher'
 import { createTestApp, type TestApp } from '../support/test-app'
 import { bearer, createOrg, login, type Org } from '../support/fixtures'
@@ -198,6 +198,16 @@ describe('roster import', () => {
       expect(res.json().code).toBe('IMPORT_OUTDATED')
       expect(await membersOf(org.countyA.id)).toBe(before)
       expect((await t.app.inject({ url: `/api/v1/imports/${v.id}`, headers: h.adminA })).json()).toMatchObject({ status: 'failed', error: { code: 'IMPORT_OUTDATED' } })
+    })
+
+    it('reports work lost with its process (nothing moved for 5 minutes) as failed, and leaves fresh work alone', async () => {
+      const insert = async (minutesAgo: number) => (await db().insert(memberImport).values({
+        committeeId: org.countyA.id, createdBy: org.users.adminA.id, status: 'applying', fileName: 'x.csv', fileKind: 'csv', totalRows: 900,
+        expiresAt: new Date(Date.now() + 3_600_000), updatedAt: sql`now() - make_interval(mins => ${minutesAgo})`,
+      }).returning())[0]!.id
+      const [lost, busy] = [await insert(10), await insert(1)]
+      expect((await t.app.inject({ url: `/api/v1/imports/${lost}`, headers: h.adminA })).json()).toMatchObject({ status: 'failed', error: { code: 'INTERRUPTED' } })
+      expect((await t.app.inject({ url: `/api/v1/imports/${busy}`, headers: h.adminA })).json()).toMatchObject({ status: 'applying', progress: { phase: 'applying', total: 900 } })
     })
 
     it('lets a dry run expire after a day', async () => {
