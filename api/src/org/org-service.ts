@@ -3,7 +3,7 @@ import {
   type CommitteeSettingsView, type CreateCommitteeBody, type UpdateCommitteeBody,
 } from '@mashangjian/shared'
 import { randomUUID } from 'node:crypto'
-import { eq, and, type SQL } from 'drizzle-orm'
+import { and, eq, type SQL } from 'drizzle-orm'
 import type { Actor } from '../auth/actor'
 import { committeeIdInScope, committeeInScope } from '../auth/scope'
 import { AppError, notFound, validationFailed } from '../errors/app-error'
@@ -39,8 +39,7 @@ export function createOrgService({ db, repo, audit }: { db: Db; repo: OrgRepo; a
 
   return {
     async getCommittee(actor: Actor, id: string): Promise<CommitteeDetail> {
-      await inScope(actor, id)
-      const found = (await repo.findCommittee(id))!
+      const found = await inScope(actor, id)
       const children = await repo.childrenOf(id)
       return { ...toCommittee(found), children: children.map(toCommittee), ...(await repo.countsOf(id)) }
     },
