@@ -1,6 +1,10 @@
-import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm'
+import type { MemberStatus } from '@mashangjian/shared'
 import { committee, member, memberStation, sector, station } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
+import { containsPattern } from '../db/like'
+import type { Actor } from '../auth/actor'
+import { committeeIdInScope } from '../auth/scope'
 
 export type MemberRow = typeof member.$inferSelect
 export type MemberWithSector = { member: MemberRow; sectorName: string | null }
@@ -16,7 +20,16 @@ export function createMembersRepo(db: Db) {
   const withSector = () => db.select({ member, sectorName: sector.name }).from(member).leftJoin(sector, eq(sector.id, member.sectorId))
 
   return {
-    async list(where: SQL | undefined, limit: number, offset: number) {
+    /** Members the actor manages (a station admin: their stations' members; others: their committee scope), filtered, by name. */
+    async list(actor: Actor, filter: { committeeId?: string; stationId?: string; sectorId?: string; status?: MemberStatus; q?: string }, limit: number, offset: number) {
+      const where = and(
+        actor.role === 'station_admin' ? memberInStations(actor.stationIds) : committeeIdInScope(actor, member.committeeId),
+        filter.committeeId ? eq(member.committeeId, filter.committeeId) : undefined,
+        filter.stationId ? memberInStations([filter.stationId]) : undefined,
+        filter.sectorId ? eq(member.sectorId, filter.sectorId) : undefined,
+        filter.status ? eq(member.status, filter.status) : undefined,
+        filter.q?.trim() ? ilike(member.name, containsPattern(filter.q)) : undefined,
+      )
       const [rows, [total]] = await Promise.all([
         withSector().where(where).orderBy(asc(member.name), asc(member.id)).limit(limit).offset(offset),
         db.select({ n: count() }).from(member).where(where),

@@ -1,21 +1,18 @@
-import { and, eq, ilike, type SQL } from 'drizzle-orm'
 import type { CreateMemberBody, FieldError, MemberListQuery, MemberView, UpdateMemberBody } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
-import { committeeIdInScope, committeeInScope } from '../auth/scope'
+import { committeeInScope } from '../auth/scope'
 import type { AuditLog } from '../audit/audit-log'
 import { changedFields } from '../audit/changes'
 import type { BlobStore } from '../attachments/blob-store'
 import { ImageRejected, reencodeImage } from '../attachments/image-processing'
 import type { PhotoStore } from '../attachments/photo-store'
 import type { Db } from '../db/database'
-import { member } from '../db/schema'
 import { isForeignKeyViolation, isUniqueViolation } from '../db/pg-errors'
 import { AppError, notFound, validationFailed } from '../errors/app-error'
 import { committeeFor, type CommitteePaths } from '../org/committee-target'
 import type { PhoneLookup } from '../privacy/phone-lookup'
 import { normalizeMainlandMobile } from '../public/submission-rules'
-import { likeText } from '../stations/stations-service'
-import { memberInStations, type MemberRow, type MembersRepo } from './members-repo'
+import type { MemberRow, MembersRepo } from './members-repo'
 
 export const memberPhotoUrl = (m: Pick<MemberRow, 'id' | 'photoKey'>) =>
   // The key's file name changes with every upload, so a new photo is a new URL for caches.
@@ -100,15 +97,8 @@ export function createMembersService({ db, repo, committees, audit, phones, phot
     async list(actor: Actor, query: MemberListQuery) {
       const limit = query.limit ?? 50
       const offset = query.offset ?? 0
-      const filters: (SQL | undefined)[] = [
-        actor.role === 'station_admin' ? memberInStations(actor.stationIds) : committeeIdInScope(actor, member.committeeId),
-      ]
-      if (query.committeeId) filters.push(eq(member.committeeId, (await committeeFor(actor, query.committeeId, committees, 'querystring.committeeId')).id))
-      if (query.stationId) filters.push(memberInStations([query.stationId]))
-      if (query.sectorId) filters.push(eq(member.sectorId, query.sectorId))
-      if (query.status) filters.push(eq(member.status, query.status))
-      if (query.q?.trim()) filters.push(ilike(member.name, likeText(query.q)))
-      const { rows, total } = await repo.list(and(...filters), limit, offset)
+      const committeeId = query.committeeId ? (await committeeFor(actor, query.committeeId, committees, 'querystring.committeeId')).id : undefined
+      const { rows, total } = await repo.list(actor, { ...query, committeeId }, limit, offset)
       const stations = await repo.stationsOf(rows.map((r) => r.member.id))
       return { items: rows.map((r) => view(r.member, r.sectorName, stations.get(r.member.id) ?? [])), total, limit, offset }
     },

@@ -1,6 +1,8 @@
-import { asc, count, eq, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, sql, type SQL } from 'drizzle-orm'
 import { appUser, cases, category, committee, member, sector, station, type CommitteeSettings } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
+import type { Actor } from '../auth/actor'
+import { committeeIdInScope } from '../auth/scope'
 
 export type CommitteeRow = typeof committee.$inferSelect
 
@@ -27,8 +29,9 @@ export function createOrgRepo(db: Db) {
       return { stationCount: stations?.n ?? 0, memberCount: members?.n ?? 0 }
     },
 
-    /** Committees matching `where`, ordered as a tree reads (by path), one page of them and how many in all. */
-    async list(where: SQL | undefined, limit: number, offset: number) {
+    /** Committees in the actor's scope (optionally one's children), ordered as a tree reads (by path). */
+    async list(actor: Actor, filter: { parentId?: string }, limit: number, offset: number) {
+      const where = and(committeeIdInScope(actor, committee.id), filter.parentId ? eq(committee.parentId, filter.parentId) : undefined)
       const [rows, [total]] = await Promise.all([
         db.select().from(committee).where(where).orderBy(asc(committee.path), asc(committee.name)).limit(limit).offset(offset),
         db.select({ n: count() }).from(committee).where(where),

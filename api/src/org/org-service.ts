@@ -3,14 +3,12 @@ import {
   type CommitteeSettingsView, type CreateCommitteeBody, type UpdateCommitteeBody,
 } from '@mashangjian/shared'
 import { randomUUID } from 'node:crypto'
-import { and, eq, type SQL } from 'drizzle-orm'
 import type { Actor } from '../auth/actor'
-import { committeeIdInScope, committeeInScope } from '../auth/scope'
+import { committeeInScope } from '../auth/scope'
 import { AppError, notFound, validationFailed } from '../errors/app-error'
 import { isUniqueViolation } from '../db/pg-errors'
 import type { Db } from '../db/database'
 import type { AuditLog } from '../audit/audit-log'
-import { committee } from '../db/schema'
 import { changedFields } from '../audit/changes'
 import type { CommitteeRow, OrgRepo } from './org-repo'
 import { settingsFromBody, settingsView } from './committee-settings'
@@ -47,9 +45,7 @@ export function createOrgService({ db, repo, audit }: { db: Db; repo: OrgRepo; a
     async list(actor: Actor, query: CommitteeListQuery) {
       const limit = query.limit ?? 50
       const offset = query.offset ?? 0
-      const filters: (SQL | undefined)[] = [committeeIdInScope(actor, committee.id)]
-      if (query.parentId) filters.push(eq(committee.parentId, query.parentId))
-      const { rows, total } = await repo.list(and(...filters), limit, offset)
+      const { rows, total } = await repo.list(actor, { parentId: query.parentId }, limit, offset)
       return { items: rows.map(toCommittee), total, limit, offset }
     },
 

@@ -1,6 +1,9 @@
-import { and, asc, count, eq, ne, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, ilike, inArray, ne, sql } from 'drizzle-orm'
 import { cases, committee, dutyShift, memberStation, qrCode, station, userStation } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
+import { containsPattern } from '../db/like'
+import type { Actor } from '../auth/actor'
+import { committeeIdInScope } from '../auth/scope'
 
 export type StationRow = typeof station.$inferSelect
 
@@ -8,7 +11,14 @@ const memberCount = sql<number>`(select count(*)::int from member_station ms whe
 
 export function createStationsRepo(db: Db) {
   return {
-    async list(where: SQL | undefined, limit: number, offset: number) {
+    /** Stations the actor may see (a station admin: their own; others: their committee scope), filtered. */
+    async list(actor: Actor, filter: { committeeId?: string; active?: boolean; q?: string }, limit: number, offset: number) {
+      const where = and(
+        actor.role === 'station_admin' ? inArray(station.id, actor.stationIds) : committeeIdInScope(actor, station.committeeId),
+        filter.committeeId ? eq(station.committeeId, filter.committeeId) : undefined,
+        filter.active === undefined ? undefined : eq(station.active, filter.active),
+        filter.q?.trim() ? ilike(station.name, containsPattern(filter.q)) : undefined,
+      )
       const [rows, [total]] = await Promise.all([
         db.select({ station, memberCount }).from(station).where(where).orderBy(asc(station.name), asc(station.id)).limit(limit).offset(offset),
         db.select({ n: count() }).from(station).where(where),

@@ -1,11 +1,9 @@
-import { and, eq, ilike, inArray, type SQL } from 'drizzle-orm'
 import type { CreateStationBody, StationDetail, StationListQuery, UpdateStationBody } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
-import { committeeIdInScope, stationInScope } from '../auth/scope'
+import { stationInScope } from '../auth/scope'
 import type { AuditLog } from '../audit/audit-log'
 import { changedFields } from '../audit/changes'
 import type { Db } from '../db/database'
-import { station } from '../db/schema'
 import { AppError, notFound, validationFailed } from '../errors/app-error'
 import { committeeFor, type CommitteePaths } from '../org/committee-target'
 import type { StationRow, StationsRepo } from './stations-repo'
@@ -14,9 +12,6 @@ const view = (s: StationRow, memberCount: number): StationDetail => ({
   id: s.id, committeeId: s.committeeId, kind: s.kind, name: s.name, address: s.address, openHours: s.openHours,
   active: s.active, lat: s.lat, lng: s.lng, memberCount,
 })
-
-/** Escapes LIKE wildcards in a search text. */
-export const likeText = (q: string) => `%${q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 /**
  * Stations (工作站/工作室/联络室/驿站/议事室). Station admins see their own; committee admins see and change the
@@ -36,13 +31,8 @@ export function createStationsService({ db, repo, committees, audit }: { db: Db;
     async list(actor: Actor, query: StationListQuery) {
       const limit = query.limit ?? 50
       const offset = query.offset ?? 0
-      const filters: (SQL | undefined)[] = [
-        actor.role === 'station_admin' ? inArray(station.id, actor.stationIds.length ? actor.stationIds : ['00000000-0000-0000-0000-000000000000']) : committeeIdInScope(actor, station.committeeId),
-      ]
-      if (query.committeeId) filters.push(eq(station.committeeId, (await committeeFor(actor, query.committeeId, committees, 'querystring.committeeId')).id))
-      if (query.active !== undefined) filters.push(eq(station.active, query.active))
-      if (query.q?.trim()) filters.push(ilike(station.name, likeText(query.q)))
-      const { rows, total } = await repo.list(and(...filters), limit, offset)
+      const committeeId = query.committeeId ? (await committeeFor(actor, query.committeeId, committees, 'querystring.committeeId')).id : undefined
+      const { rows, total } = await repo.list(actor, { committeeId, active: query.active, q: query.q }, limit, offset)
       return { items: rows.map((r) => view(r.station, r.memberCount)), total, limit, offset }
     },
 

@@ -1,6 +1,10 @@
-import { and, asc, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, ilike, inArray, isNull, or, sql } from 'drizzle-orm'
+import type { Role } from '@mashangjian/shared'
 import { appUser, committee, member, refreshToken, station, userStation } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
+import { containsPattern } from '../db/like'
+import type { Actor } from '../auth/actor'
+import { committeeIdInScope } from '../auth/scope'
 
 export type NewUser = typeof appUser.$inferInsert
 export type UserRow = typeof appUser.$inferSelect
@@ -36,7 +40,14 @@ export function createUsersRepo(db: Db) {
       })
     },
 
-    async list(where: SQL | undefined, limit: number, offset: number) {
+    /** Accounts in the actor's committee scope (system admins, who have none, only for system admins), filtered. */
+    async list(actor: Actor, filter: { committeeId?: string; role?: Role; q?: string }, limit: number, offset: number) {
+      const where = and(
+        committeeIdInScope(actor, appUser.committeeId),
+        filter.committeeId ? eq(appUser.committeeId, filter.committeeId) : undefined,
+        filter.role ? eq(appUser.role, filter.role) : undefined,
+        filter.q?.trim() ? or(ilike(appUser.username, containsPattern(filter.q)), ilike(appUser.displayName, containsPattern(filter.q))) : undefined,
+      )
       const [rows, [total]] = await Promise.all([
         db.select().from(appUser).where(where).orderBy(asc(appUser.username)).limit(limit).offset(offset),
         db.select({ n: count() }).from(appUser).where(where),

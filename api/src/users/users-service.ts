@@ -1,16 +1,13 @@
-import { and, eq, ilike, or, type SQL } from 'drizzle-orm'
 import type { CreateUserBody, FieldError, Me, Role, UpdateUserBody, UserListQuery, UserView } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
-import { committeeIdInScope, committeeInScope } from '../auth/scope'
+import { committeeInScope } from '../auth/scope'
 import { hashPassword } from '../auth/passwords'
 import { AppError, notFound, validationFailed } from '../errors/app-error'
 import { isUniqueViolation } from '../db/pg-errors'
 import type { Db } from '../db/database'
-import { appUser } from '../db/schema'
 import type { AuditLog } from '../audit/audit-log'
 import type { Clock } from '../clock'
 import { committeeFor } from '../org/committee-target'
-import { likeText } from '../stations/stations-service'
 import type { UserRow, UsersRepo } from './users-repo'
 
 /** Roles an actor may hand out: nobody creates a role above their own. */
@@ -94,11 +91,8 @@ export function createUsersService({ db, repo, audit, clock }: { db: Db; repo: U
     async list(actor: Actor, query: UserListQuery) {
       const limit = query.limit ?? 50
       const offset = query.offset ?? 0
-      const filters: (SQL | undefined)[] = [committeeIdInScope(actor, appUser.committeeId)]
-      if (query.committeeId) filters.push(eq(appUser.committeeId, (await committeeFor(actor, query.committeeId, repo, 'querystring.committeeId')).id))
-      if (query.role) filters.push(eq(appUser.role, query.role))
-      if (query.q?.trim()) filters.push(or(ilike(appUser.username, likeText(query.q)), ilike(appUser.displayName, likeText(query.q))))
-      const { rows, total } = await repo.list(and(...filters), limit, offset)
+      const committeeId = query.committeeId ? (await committeeFor(actor, query.committeeId, repo, 'querystring.committeeId')).id : undefined
+      const { rows, total } = await repo.list(actor, { ...query, committeeId }, limit, offset)
       const stations = await repo.stationsOf(rows.map((r) => r.id))
       return { items: rows.map((u) => toView(u, stations.get(u.id) ?? [])), total, limit, offset }
     },
