@@ -1,7 +1,9 @@
-import { and, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm'
+import { and, count, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm'
 import { member, memberImport, memberStation, sector, station } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
 import type { ExistingMember } from './roster-diff'
+import type { Actor } from '../auth/actor'
+import { committeeIdInScope } from '../auth/scope'
 
 export type ImportRow = typeof memberImport.$inferSelect
 
@@ -21,6 +23,21 @@ export function createImportsRepo(db: Db) {
 
     async find(id: string): Promise<ImportRow | undefined> {
       return (await db.select().from(memberImport).where(eq(memberImport.id, id)))[0]
+    },
+
+    /** The actor's recent imports (a station admin: their own uploads), newest first, without rows or diff. */
+    async list(actor: Actor, committeeId: string | undefined, limit: number, offset: number) {
+      const where = and(
+        committeeIdInScope(actor, memberImport.committeeId),
+        actor.role === 'station_admin' ? eq(memberImport.createdBy, actor.userId) : undefined,
+        committeeId ? eq(memberImport.committeeId, committeeId) : undefined,
+      )
+      const { rows: _rows, diff: _diff, ...columns } = getTableColumns(memberImport)
+      const [items, [total]] = await Promise.all([
+        db.select(columns).from(memberImport).where(where).orderBy(desc(memberImport.createdAt), desc(memberImport.id)).limit(limit).offset(offset),
+        db.select({ n: count() }).from(memberImport).where(where),
+      ])
+      return { rows: items.map((r) => ({ ...r, rows: null, diff: null })), total: total?.n ?? 0 }
     },
 
     async update(id: string, patch: Partial<typeof memberImport.$inferInsert>, tx: DbOrTx = db): Promise<void> {

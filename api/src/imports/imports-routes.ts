@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type {} from '@fastify/multipart'
 import { Type } from 'typebox'
-import { ConfirmImportBody, IdParams, ImportUploadQuery, MemberImportView } from '@mashangjian/shared'
+import { ConfirmImportBody, IdParams, ImportListQuery, ImportUploadQuery, MemberImportPage, MemberImportView } from '@mashangjian/shared'
 import { actorOf, ADMINS } from '../auth/access-guard'
 import { AppError, validationFailed } from '../errors/app-error'
 import { problems } from '../errors/problem-responses'
@@ -33,6 +33,11 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService 
     const result = await imports.upload(actorOf(request), request.query, { fileName: part.filename || 'roster', data }, request.ip)
     return reply.code(result.status === 'validating' ? 202 : 201).send(result)
   })
+
+  app.get('/api/v1/imports', {
+    config: { access: ADMINS },
+    schema: { tags, summary: 'Recent roster imports you may see, newest first (open one for its diff)', querystring: ImportListQuery, response: { 200: MemberImportPage, ...problems(400) } },
+  }, (request) => imports.list(actorOf(request), request.query))
 
   app.get('/api/v1/imports/:id', {
     config: { access: ADMINS },

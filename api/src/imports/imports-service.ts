@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
-import type { ConfirmImportBody, ImportUploadQuery, MemberImportView } from '@mashangjian/shared'
+import type { ConfirmImportBody, ImportListQuery, ImportUploadQuery, MemberImportView } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import { committeeInScope } from '../auth/scope'
 import type { AuditEntry, AuditLog } from '../audit/audit-log'
@@ -218,6 +218,14 @@ export function createImportsService(deps: ImportsServiceDeps) {
       await track(imp.id, 'validating', rows.length, (progress) => validate(actor, imp, rows, progress))
       // A large file is still being checked: answer at once from what we know (on PGlite a read would wait for the work).
       return view(rows.length <= inlineRows ? (await repo.find(imp.id))! : imp)
+    },
+
+    async list(actor: Actor, query: ImportListQuery) {
+      const limit = query.limit ?? 50
+      const offset = query.offset ?? 0
+      const committeeId = query.committeeId ? (await committeeFor(actor, query.committeeId, committees, 'querystring.committeeId')).id : undefined
+      const { rows, total } = await repo.list(actor, committeeId, limit, offset)
+      return { items: rows.map(view), total, limit, offset }
     },
 
     async get(actor: Actor, id: string): Promise<MemberImportView> {

@@ -254,7 +254,7 @@ describe('organisation and roster CRUD', () => {
       ['/api/v1/committees', 'get'], ['/api/v1/committees', 'post'], ['/api/v1/committees/{id}', 'patch'], ['/api/v1/committees/{id}/settings', 'put'],
       ['/api/v1/sectors', 'post'], ['/api/v1/stations', 'get'], ['/api/v1/stations/{id}', 'delete'], ['/api/v1/members', 'get'],
       ['/api/v1/members/{id}', 'patch'], ['/api/v1/members/{id}/photo', 'put'], ['/api/v1/categories', 'post'], ['/api/v1/users', 'get'],
-      ['/api/v1/users/{id}', 'patch'], ['/api/v1/imports/members', 'post'], ['/api/v1/imports/{id}', 'get'], ['/api/v1/imports/{id}/confirm', 'post'],
+      ['/api/v1/users/{id}', 'patch'], ['/api/v1/imports', 'get'], ['/api/v1/imports/members', 'post'], ['/api/v1/imports/{id}', 'get'], ['/api/v1/imports/{id}/confirm', 'post'],
       ['/api/v1/imports/members/template.xlsx', 'get'], ['/api/v1/imports/members/template.csv', 'get'],
     ] as const) {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined()

@@ -244,6 +244,18 @@ describe('roster import', () => {
       expect((await confirm(t.app, h.adminB!, v.id)).statusCode).toBe(404)
     })
 
+    it('lists recent imports without their diffs, within the same scope', async () => {
+      const mine = (await t.app.inject({ url: '/api/v1/imports?limit=5', headers: h.adminA })).json()
+      expect(mine.total).toBeGreaterThan(5)
+      expect(mine.items).toHaveLength(5)
+      expect(mine.items.every((i: MemberImportView) => i.committeeId === org.countyA.id && i.diff === null)).toBe(true)
+      const stamps = mine.items.map((i: MemberImportView) => i.createdAt)
+      expect(stamps).toEqual([...stamps].sort().reverse())
+      const station = (await t.app.inject({ url: '/api/v1/imports', headers: h.stationAdminA1 })).json()
+      expect(station.total).toBe(1)
+      expect((await t.app.inject({ url: '/api/v1/imports', headers: h.adminB })).json().items.every((i: MemberImportView) => i.committeeId === org.countyB.id)).toBe(true)
+    })
+
     it('imports into a committee below the caller’s only', async () => {
       expect((await uploadRoster(t.app, h.cityAdmin!, csvFile(GOOD), { committeeId: org.countyA.id })).statusCode).toBe(201)
       const res = await uploadRoster(t.app, h.adminA!, csvFile(GOOD), { committeeId: org.countyB.id })

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { COMMITTEE_LEVELS, MEMBER_STATUSES } from '../roles'
 import { IMPORT_MODES, IMPORT_ROW_ERRORS, IMPORT_STATUSES } from '../roster'
-import { Nullable, Uuid } from './common'
+import { Nullable, Page, PageQuery, Uuid } from './common'
 
 const Timestamp = Type.String({ format: 'date-time' })
 /** Row numbers are the spreadsheet's: the header is row 1, the first member row 2. */
@@ -75,3 +75,8 @@ export const ConfirmImportBody = Type.Object({
   mode: Type.Enum([...IMPORT_MODES]),
 }, { additionalProperties: false })
 export type ConfirmImportBody = Static<typeof ConfirmImportBody>
+
+/** Recent imports, newest first, without their diffs (open one for that). */
+export const ImportListQuery = Type.Object({ committeeId: Type.Optional(Uuid), ...PageQuery }, { additionalProperties: false })
+export type ImportListQuery = Static<typeof ImportListQuery>
+export const MemberImportPage = Page(MemberImportView)
