@@ -36,6 +36,11 @@ import { streamRoutes } from './live/stream-routes'
 import { pushRoutes } from './push/push-routes'
 import { registerWebApp } from './web/web-app'
 import { placardsRoutes } from './placards/placards-routes'
+import { sectorsRoutes } from './sectors/sectors-routes'
+import { stationsRoutes } from './stations/stations-routes'
+import { membersRoutes } from './members/members-routes'
+import { categoriesRoutes } from './categories/categories-routes'
+import { importsRoutes } from './imports/imports-routes'
 
 export interface AppDeps {
   config: Config
@@ -126,6 +131,11 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   app.decorate('services', services)
   await app.register(orgRoutes, { org: services.org })
   await app.register(usersRoutes, { users: services.users })
+  await app.register(sectorsRoutes, { sectors: services.sectors })
+  await app.register(stationsRoutes, { stations: services.stations })
+  await app.register(membersRoutes, { members: services.members })
+  await app.register(categoriesRoutes, { categories: services.categories })
+  await app.register(importsRoutes, { imports: services.imports })
   await app.register(qrRoutes, { qr: services.qr })
   await app.register(publicRoutes, {
     scan: services.scan, submissions: services.submissions, tracking: services.tracking,

@@ -36,6 +36,17 @@ import { createPushNotifier, vapidSubject } from './push/push-notifier'
 import { createPlacardsRepo } from './placards/placards-repo'
 import { createPlacardsService } from './placards/placards-service'
 import { createPlacardPhotos } from './placards/placard-photos'
+import { createPhoneLookup } from './privacy/phone-lookup'
+import { createSectorsRepo } from './sectors/sectors-repo'
+import { createSectorsService } from './sectors/sectors-service'
+import { createStationsRepo } from './stations/stations-repo'
+import { createStationsService } from './stations/stations-service'
+import { createMembersRepo } from './members/members-repo'
+import { createMembersService } from './members/members-service'
+import { createCategoriesRepo } from './categories/categories-repo'
+import { createCategoriesService } from './categories/categories-service'
+import { createImportsRepo } from './imports/imports-repo'
+import { createImportsService } from './imports/imports-service'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -60,6 +71,10 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const residentNotifier = config.notifyWebhookUrl ? webhookNotifier(config.notifyWebhookUrl, log) : consoleNotifier(log)
   // Told about every applied action, after commit: residents by SMS, members by push.
   const caseListeners: CaseChangeListener[] = [residentUpdates({ cipher, notifier: residentNotifier, log }), memberUpdates(memberNotifier)]
+  // The organisation and roster (admin CRUD, imports): committee paths decide scope; members' phones are encrypted and keyed-hashed.
+  const orgRepo = createOrgRepo(db)
+  const membersRepo = createMembersRepo(db)
+  const phones = createPhoneLookup(config.secrets.piiKey, cipher)
   return {
     push: createPushService({ repo: pushRepo, publicKey: vapidPublicKey }),
     memberChannels,
@@ -85,8 +100,13 @@ export function createServices({ config, database, clock, log }: { config: Confi
     /** Run by the job runner; tests call `catchUp()` before reading metrics. */
     metricsAggregator,
     blobs,
-    org: createOrgService({ repo: createOrgRepo(db) }),
-    users: createUsersService({ repo: createUsersRepo(db) }),
+    org: createOrgService({ db, repo: orgRepo, audit }),
+    users: createUsersService({ db, repo: createUsersRepo(db), audit, clock }),
+    sectors: createSectorsService({ db, repo: createSectorsRepo(db), committees: orgRepo, audit }),
+    stations: createStationsService({ db, repo: createStationsRepo(db), committees: orgRepo, audit }),
+    members: createMembersService({ db, repo: membersRepo, committees: orgRepo, audit, phones, photos: createPhotoStore({ blobs, clock, prefix: 'members' }), blobs }),
+    categories: createCategoriesService({ db, repo: createCategoriesRepo(db), committees: orgRepo, audit }),
+    imports: createImportsService({ db, repo: createImportsRepo(db), members: membersRepo, committees: orgRepo, audit, phones, clock, log }),
     qr: createQrService({ repo: qrRepo, clock, publicBaseUrl: config.publicBaseUrl, onChange: (code) => scan.forget(code) }),
     scan,
     submissions: createPublicCasesService({

@@ -49,6 +49,9 @@ export type CaseEventType = (typeof CASE_EVENT_TYPES)[number]
 export const EVENT_VISIBILITIES = ['public', 'internal'] as const
 export const ACTOR_KINDS = ['resident', 'member', 'admin', 'system'] as const
 
+/** Days after 办结 with no rating before a case closes by itself (DESIGN.md §4); committees may override it. */
+export const DEFAULT_AUTO_CLOSE_DAYS = 7
+
 /** Default deadlines per SLA class in hours (DESIGN.md §5); committees may override them. */
 export const DEFAULT_SLA_HOURS: Record<SlaClass, { accept: number; resolve: number }> = {
   urgent: { accept: 2, resolve: 24 },

@@ -8,7 +8,7 @@ import type { ProcessedImage } from './image-processing'
  * Writes re-encoded photos before the transaction that records them, and removes them again if that
  * transaction fails or `keep` says the result did not use them: no file is ever left without its row.
  */
-export function createPhotoStore({ blobs, clock }: { blobs: BlobStore; clock: Clock }) {
+export function createPhotoStore({ blobs, clock, prefix = 'cases' }: { blobs: BlobStore; clock: Clock; /** First part of the storage keys: `cases`, `members`. */ prefix?: string }) {
   const discard = (stored: NewAttachment[]) => Promise.all(stored.map((a) => blobs.remove(a.storageKey).catch(() => {})))
 
   async function store(images: ProcessedImage[]): Promise<NewAttachment[]> {
@@ -16,7 +16,7 @@ export function createPhotoStore({ blobs, clock }: { blobs: BlobStore; clock: Cl
     const stored: NewAttachment[] = []
     try {
       for (const img of images) {
-        const storageKey = `cases/${month}/${randomUUID()}.jpg`
+        const storageKey = `${prefix}/${month}/${randomUUID()}.jpg`
         await blobs.put(storageKey, img.buffer)
         stored.push({ storageKey, mime: img.mime, bytes: img.buffer.length, width: img.width, height: img.height, sha256: img.sha256 })
       }

@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm'
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import type { Actor } from './actor'
 
 /**
@@ -27,4 +27,15 @@ export function stationInScope(actor: Actor, station: { id: string; committeePat
 export function committeeSubtreeIds(committeeId: string): SQL {
   return sql`(select k.id from committee k join committee root on root.id = ${committeeId}
     where k.id = root.id or k.path like (root.path || '/%'))`
+}
+
+/**
+ * Condition on a `committee_id` column for lists: a system admin sees every committee, a committee admin their
+ * subtree, everyone else their own committee. Combined with station filters for station admins by the caller.
+ */
+export function committeeIdInScope(actor: Actor, column: SQL | AnyColumn): SQL | undefined {
+  if (actor.role === 'system_admin') return undefined
+  if (!actor.committeeId) return sql`false`
+  if (actor.role === 'committee_admin') return sql`${column} in ${committeeSubtreeIds(actor.committeeId)}`
+  return sql`${column} = ${actor.committeeId}`
 }

@@ -12,3 +12,8 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = pgError(err)
   return e?.code === '23505' && (!constraint || e.constraint === constraint)
 }
+
+/** A row still referred to by another (e.g. deleting a member who has cases). */
+export function isForeignKeyViolation(err: unknown): boolean {
+  return pgError(err)?.code === '23503'
+}

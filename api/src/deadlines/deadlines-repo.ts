@@ -3,10 +3,10 @@ import { cases, committee } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
 import { filterCondition } from '../cases/member-cases-repo'
 import { RESOLVE_CLOCK_STATUSES } from '@mashangjian/shared'
+import { DEFAULT_AUTO_CLOSE_DAYS } from '@mashangjian/shared'
 
 /** Each sweep handles at most this many cases per kind; the next run (a minute later) takes the rest. */
 const BATCH = 500
-const DEFAULT_AUTO_CLOSE_DAYS = 7
 
 /** The queries behind the deadline jobs; each reads one partial index on `cases`. */
 export function createDeadlinesRepo(db: Db) {

@@ -1,8 +1,13 @@
-import { eq, inArray } from 'drizzle-orm'
-import { appUser, committee, member, station, userStation } from '../db/schema'
-import type { Db } from '../db/database'
+import { and, asc, count, eq, ilike, inArray, isNull, or, sql } from 'drizzle-orm'
+import type { Role } from '@mashangjian/shared'
+import { appUser, committee, member, refreshToken, station, userStation } from '../db/schema'
+import type { Db, DbOrTx } from '../db/database'
+import { containsPattern } from '../db/like'
+import type { Actor } from '../auth/actor'
+import { committeeIdInScope } from '../auth/scope'
 
 export type NewUser = typeof appUser.$inferInsert
+export type UserRow = typeof appUser.$inferSelect
 
 export function createUsersRepo(db: Db) {
   return {
@@ -24,14 +29,59 @@ export function createUsersRepo(db: Db) {
     },
 
     /** The user and their stations in one transaction: no user without the scope it was created with. */
-    async insertUser(user: NewUser, stationIds: string[]) {
+    async insertUser(user: NewUser, stationIds: string[], also?: (tx: DbOrTx, row: UserRow) => Promise<void>) {
       return db.transaction(async (tx) => {
         const [row] = await tx.insert(appUser).values(user).returning()
         if (stationIds.length > 0) {
           await tx.insert(userStation).values(stationIds.map((stationId) => ({ userId: row!.id, stationId })))
         }
+        await also?.(tx, row!)
         return row!
       })
+    },
+
+    /** Accounts in the actor's committee scope (system admins, who have none, only for system admins), filtered. */
+    async list(actor: Actor, filter: { committeeId?: string; role?: Role; q?: string }, limit: number, offset: number) {
+      const where = and(
+        committeeIdInScope(actor, appUser.committeeId),
+        filter.committeeId ? eq(appUser.committeeId, filter.committeeId) : undefined,
+        filter.role ? eq(appUser.role, filter.role) : undefined,
+        filter.q?.trim() ? or(ilike(appUser.username, containsPattern(filter.q)), ilike(appUser.displayName, containsPattern(filter.q))) : undefined,
+      )
+      const [rows, [total]] = await Promise.all([
+        db.select().from(appUser).where(where).orderBy(asc(appUser.username)).limit(limit).offset(offset),
+        db.select({ n: count() }).from(appUser).where(where),
+      ])
+      return { rows, total: total?.n ?? 0 }
+    },
+
+    async find(id: string) {
+      const [row] = await db.select({ user: appUser, committeePath: committee.path }).from(appUser)
+        .leftJoin(committee, eq(committee.id, appUser.committeeId)).where(eq(appUser.id, id))
+      return row
+    },
+
+    async stationsOf(userIds: string[], tx: DbOrTx = db): Promise<Map<string, string[]>> {
+      const out = new Map<string, string[]>()
+      if (userIds.length === 0) return out
+      const rows = await tx.select().from(userStation).where(inArray(userStation.userId, userIds))
+      for (const r of rows) out.set(r.userId, [...(out.get(r.userId) ?? []), r.stationId])
+      return out
+    },
+
+    async update(tx: DbOrTx, id: string, patch: Partial<NewUser>): Promise<UserRow> {
+      return (await tx.update(appUser).set({ ...patch, updatedAt: sql`now()` }).where(eq(appUser.id, id)).returning())[0]!
+    },
+
+    async setStations(tx: DbOrTx, userId: string, stationIds: string[]) {
+      await tx.delete(userStation).where(eq(userStation.userId, userId))
+      if (stationIds.length > 0) await tx.insert(userStation).values(stationIds.map((stationId) => ({ userId, stationId })))
+    },
+
+    /** Ends every session of the user: their refresh tokens stop working (access tokens expire within minutes). */
+    async revokeSessions(tx: DbOrTx, userId: string, now: Date, reason: string) {
+      await tx.update(refreshToken).set({ revokedAt: now, revokeReason: reason })
+        .where(and(eq(refreshToken.userId, userId), isNull(refreshToken.revokedAt)))
     },
   }
 }

@@ -68,6 +68,14 @@ export const member = pgTable('member', {
   photoKey: text('photo_key'),
   bio: text('bio').notNull().default(''),
   status: text('status', { enum: MEMBER_STATUSES }).notNull().default('active'),
+  /** The member's mobile, encrypted like residents' phones (privacy/pii-cipher.ts), and masked for display. */
+  phoneEnc: text('phone_enc'),
+  phoneMasked: text('phone_masked'),
+  /**
+   * Keyed hash (HMAC) of the normalised mobile (privacy/phone-lookup.ts): finds a member by phone, e.g. when a
+   * roster is imported again, without decrypting every row; unique per committee.
+   */
+  phoneHash: text('phone_hash'),
   /** Yearly target of 界别群众 contacts (e.g. Akesai asks ≥ 20). */
   contactTargetPerYear: integer('contact_target_per_year').notNull().default(10),
   createdAt: createdAt(),
@@ -76,6 +84,7 @@ export const member = pgTable('member', {
   oneOf('member_level_check', t.level, COMMITTEE_LEVELS),
   oneOf('member_status_check', t.status, MEMBER_STATUSES),
   index('member_committee_idx').on(t.committeeId),
+  uniqueIndex('member_committee_phone_key').on(t.committeeId, t.phoneHash),
 ])
 
 export const memberStation = pgTable('member_station', {

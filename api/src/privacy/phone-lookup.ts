@@ -1,0 +1,22 @@
+import { createHmac, hkdfSync } from 'node:crypto'
+import { maskPhone, type PiiCipher } from './pii-cipher'
+
+/**
+ * Members' phones are stored encrypted (random IV: the same number never encrypts the same way), so they cannot
+ * be looked up. A keyed hash can: HMAC-SHA256 of the normalised number under a key derived from the PII key with
+ * HKDF. Without the key a hash cannot be brute-forced over the ~10^10 mobile numbers, unlike a plain SHA-256.
+ */
+export interface PhoneLookup {
+  hash(normalisedPhone: string): string
+  /** What a member row stores for a phone: ciphertext, lookup hash and the masked form shown to admins. */
+  protect(normalisedPhone: string): { enc: string; hash: string; masked: string }
+}
+
+export function createPhoneLookup(base64PiiKey: string, cipher: PiiCipher): PhoneLookup {
+  const key = Buffer.from(hkdfSync('sha256', Buffer.from(base64PiiKey, 'base64'), Buffer.alloc(0), 'mashangjian member-phone lookup v1', 32))
+  const hash = (phone: string) => createHmac('sha256', key).update(phone).digest('base64url')
+  return {
+    hash,
+    protect: (phone) => ({ enc: cipher.encrypt(phone), hash: hash(phone), masked: maskPhone(phone) }),
+  }
+}
