@@ -35,6 +35,7 @@ import { createChangeListener } from './live/change-listener'
 import { streamRoutes } from './live/stream-routes'
 import { pushRoutes } from './push/push-routes'
 import { registerWebApp } from './web/web-app'
+import { dashboardRoutes } from './dashboard/dashboard-routes'
 
 export interface AppDeps {
   config: Config
@@ -133,6 +134,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(casesRoutes, { cases: services.cases, actions: services.caseActions, blobs: services.blobs })
   await app.register(syncRoutes, { sync: services.sync })
   await app.register(metricsRoutes, { metrics: services.metrics })
+  await app.register(dashboardRoutes, { dashboard: services.dashboard })
   const changes = await createChangeListener({ database, log: app.log })
   // onClose runs after preClose ended the open streams and the server stopped, before the caller closes the database.
   app.addHook('onClose', async () => changes.close())

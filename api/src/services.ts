@@ -33,6 +33,7 @@ import { memberUpdates, notifyAssigned } from './notify/member-updates'
 import { createPushRepo } from './push/push-repo'
 import { createPushService } from './push/push-service'
 import { createPushNotifier, vapidSubject } from './push/push-notifier'
+import { createDashboardService } from './dashboard/dashboard-service'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -79,6 +80,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
     }),
     sync: createSyncService({ repo: createSyncRepo(db), cases }),
     metrics: createMetricsService({ db, clock, aggregator: metricsAggregator }),
+    dashboard: createDashboardService({ db, clock, aggregator: metricsAggregator }),
     /** Run by the job runner; tests call `catchUp()` before reading metrics. */
     metricsAggregator,
     blobs,

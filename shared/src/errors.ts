@@ -20,6 +20,7 @@ export const ERRORS = {
   USERNAME_TAKEN: { status: 409, title: 'This username is already in use' },
   INVALID_TRANSITION: { status: 409, title: 'This action is not possible for this case in its current state' },
   VERSION_CONFLICT: { status: 409, title: 'The case changed since you last saw it' },
+  INVALID_REPORT_TRANSITION: { status: 409, title: 'This report cannot move to that state from the state it is in' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   ACCOUNT_LOCKED: { status: 423, title: 'Too many failed sign-ins; the account is locked for a while' },
