@@ -36,6 +36,8 @@ import { streamRoutes } from './live/stream-routes'
 import { pushRoutes } from './push/push-routes'
 import { registerWebApp } from './web/web-app'
 import { dashboardRoutes } from './dashboard/dashboard-routes'
+import { ledgerRoutes } from './ledger/ledger-routes'
+import { activitiesRoutes } from './activities/activities-routes'
 
 export interface AppDeps {
   config: Config
@@ -135,6 +137,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(syncRoutes, { sync: services.sync })
   await app.register(metricsRoutes, { metrics: services.metrics })
   await app.register(dashboardRoutes, { dashboard: services.dashboard })
+  await app.register(ledgerRoutes, { ledger: services.ledger })
+  await app.register(activitiesRoutes, { activities: services.activities })
   const changes = await createChangeListener({ database, log: app.log })
   // onClose runs after preClose ended the open streams and the server stopped, before the caller closes the database.
   app.addHook('onClose', async () => changes.close())

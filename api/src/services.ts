@@ -34,6 +34,9 @@ import { createPushRepo } from './push/push-repo'
 import { createPushService } from './push/push-service'
 import { createPushNotifier, vapidSubject } from './push/push-notifier'
 import { createDashboardService } from './dashboard/dashboard-service'
+import { createLedgerService } from './ledger/ledger-service'
+import { createActivitiesRepo } from './activities/activities-repo'
+import { createActivitiesService } from './activities/activities-service'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -81,6 +84,8 @@ export function createServices({ config, database, clock, log }: { config: Confi
     sync: createSyncService({ repo: createSyncRepo(db), cases }),
     metrics: createMetricsService({ db, clock, aggregator: metricsAggregator }),
     dashboard: createDashboardService({ db, clock, aggregator: metricsAggregator }),
+    ledger: createLedgerService({ db, clock, audit, aggregator: metricsAggregator }),
+    activities: createActivitiesService({ db, repo: createActivitiesRepo(db), audit }),
     /** Run by the job runner; tests call `catchUp()` before reading metrics. */
     metricsAggregator,
     blobs,
