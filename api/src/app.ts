@@ -38,6 +38,7 @@ import { registerWebApp } from './web/web-app'
 import { dashboardRoutes } from './dashboard/dashboard-routes'
 import { ledgerRoutes } from './ledger/ledger-routes'
 import { activitiesRoutes } from './activities/activities-routes'
+import { exportsRoutes } from './exports/exports-routes'
 
 export interface AppDeps {
   config: Config
@@ -139,6 +140,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(dashboardRoutes, { dashboard: services.dashboard })
   await app.register(ledgerRoutes, { ledger: services.ledger })
   await app.register(activitiesRoutes, { activities: services.activities })
+  await app.register(exportsRoutes, { exports: services.exports })
   const changes = await createChangeListener({ database, log: app.log })
   // onClose runs after preClose ended the open streams and the server stopped, before the caller closes the database.
   app.addHook('onClose', async () => changes.close())

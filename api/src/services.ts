@@ -37,6 +37,7 @@ import { createDashboardService } from './dashboard/dashboard-service'
 import { createLedgerService } from './ledger/ledger-service'
 import { createActivitiesRepo } from './activities/activities-repo'
 import { createActivitiesService } from './activities/activities-service'
+import { createExportsService } from './exports/exports-service'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -60,6 +61,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const memberNotifier = fanOut(memberChannels, log)
   const residentNotifier = config.notifyWebhookUrl ? webhookNotifier(config.notifyWebhookUrl, log) : consoleNotifier(log)
   // Told about every applied action, after commit: residents by SMS, members by push.
+  const ledger = createLedgerService({ db, clock, audit, aggregator: metricsAggregator })
   const caseListeners: CaseChangeListener[] = [residentUpdates({ cipher, notifier: residentNotifier, log }), memberUpdates(memberNotifier)]
   return {
     push: createPushService({ repo: pushRepo, publicKey: vapidPublicKey }),
@@ -84,7 +86,8 @@ export function createServices({ config, database, clock, log }: { config: Confi
     sync: createSyncService({ repo: createSyncRepo(db), cases }),
     metrics: createMetricsService({ db, clock, aggregator: metricsAggregator }),
     dashboard: createDashboardService({ db, clock, aggregator: metricsAggregator }),
-    ledger: createLedgerService({ db, clock, audit, aggregator: metricsAggregator }),
+    ledger,
+    exports: createExportsService({ db, cases: memberCasesRepo, ledger, audit, clock }),
     activities: createActivitiesService({ db, repo: createActivitiesRepo(db), audit }),
     /** Run by the job runner; tests call `catchUp()` before reading metrics. */
     metricsAggregator,

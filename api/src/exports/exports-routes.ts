@@ -1,0 +1,36 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { CaseExportQuery, LedgerExportQuery, type ExportFormat } from '@mashangjian/shared'
+import { actorOf, ADMINS } from '../auth/access-guard'
+import { problems } from '../errors/problem-responses'
+import type { ExportsService } from './exports-service'
+import { sendTable } from './table-stream'
+
+const PRODUCES: Record<ExportFormat, string> = {
+  csv: 'text/csv',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+}
+
+/** Streamed downloads for admins: `.csv` (UTF-8 with BOM) or `.xlsx`, phones masked, each export audit-logged. */
+export const exportsRoutes: FastifyPluginAsyncTypebox<{ exports: ExportsService }> = async (app, { exports }) => {
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get(`/api/v1/exports/cases.${format}`, {
+      config: { access: ADMINS },
+      // An XLSX is a zip already; gzip would only cost CPU.
+      ...(format === 'xlsx' ? { compress: false as const } : {}),
+      schema: {
+        tags: ['exports'], summary: `Cases you can see, with the inbox's filters, as ${format.toUpperCase()} (streamed; phones masked)`,
+        querystring: CaseExportQuery, produces: [PRODUCES[format]], response: { 200: Type.Unknown(), ...problems(400) },
+      },
+    }, (request, reply) => sendTable(reply, exports.cases(actorOf(request), request.query, format, request.ip)))
+
+    app.get(`/api/v1/exports/ledgers.${format}`, {
+      config: { access: ADMINS },
+      ...(format === 'xlsx' ? { compress: false as const } : {}),
+      schema: {
+        tags: ['exports'], summary: `履职 ledgers of a committee subtree or a station for a year as ${format.toUpperCase()} (streamed)`,
+        querystring: LedgerExportQuery, produces: [PRODUCES[format]], response: { 200: Type.Unknown(), ...problems(400, 404) },
+      },
+    }, async (request, reply) => sendTable(reply, await exports.ledgers(actorOf(request), request.query, format, request.ip)))
+  }
+}
