@@ -39,6 +39,7 @@ import { dashboardRoutes } from './dashboard/dashboard-routes'
 import { ledgerRoutes } from './ledger/ledger-routes'
 import { activitiesRoutes } from './activities/activities-routes'
 import { exportsRoutes } from './exports/exports-routes'
+import { reportsRoutes } from './opinion-reports/reports-routes'
 
 export interface AppDeps {
   config: Config
@@ -141,6 +142,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(ledgerRoutes, { ledger: services.ledger })
   await app.register(activitiesRoutes, { activities: services.activities })
   await app.register(exportsRoutes, { exports: services.exports })
+  await app.register(reportsRoutes, { reports: services.reports })
   const changes = await createChangeListener({ database, log: app.log })
   // onClose runs after preClose ended the open streams and the server stopped, before the caller closes the database.
   app.addHook('onClose', async () => changes.close())

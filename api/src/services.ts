@@ -38,6 +38,8 @@ import { createLedgerService } from './ledger/ledger-service'
 import { createActivitiesRepo } from './activities/activities-repo'
 import { createActivitiesService } from './activities/activities-service'
 import { createExportsService } from './exports/exports-service'
+import { createReportsRepo } from './opinion-reports/reports-repo'
+import { createReportsService } from './opinion-reports/reports-service'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -88,6 +90,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
     dashboard: createDashboardService({ db, clock, aggregator: metricsAggregator }),
     ledger,
     exports: createExportsService({ db, cases: memberCasesRepo, ledger, audit, clock }),
+    reports: createReportsService({ db, repo: createReportsRepo(db), cases: memberCasesRepo, audit, clock }),
     activities: createActivitiesService({ db, repo: createActivitiesRepo(db), audit }),
     /** Run by the job runner; tests call `catchUp()` before reading metrics. */
     metricsAggregator,
