@@ -9,7 +9,7 @@ import { adminApp, at, insertCase, type AdminApp, type NewCase } from './admin-f
  * in Q1 2026 and Q4 2025. The dashboard's figures must equal the DESIGN.md §1 definitions applied to the raw
  * rows by `reference` below, which knows nothing of the aggregates.
  */
-type Seed = Omit<NewCase, 'committeeId'> & { county?: 'A' | 'B' }
+type Seed = Omit<Partial<NewCase>, 'committeeId'> & Pick<NewCase, 'status' | 'createdAt'> & { county?: 'A' | 'B' }
 let t: AdminApp
 const seeds: (NewCase & { id: string })[] = []
 
