@@ -227,3 +227,22 @@ describe('comparison periods', () => {
     expect(comparisonPeriod(period, mode)).toEqual(expected)
   })
 })
+
+describe('OpenAPI', () => {
+  it('describes the admin data endpoints, each bearer-protected with problem responses', async () => {
+    const doc = (await t.app.inject({ url: '/docs/json' })).json()
+    const ops: [string, string][] = [
+      ['/api/v1/dashboard/summary', 'get'], ['/api/v1/dashboard/rankings', 'get'], ['/api/v1/dashboard/overdue', 'get'],
+      ['/api/v1/members/{id}/ledger', 'get'], ['/api/v1/members/{id}/ledger.html', 'get'], ['/api/v1/ledgers', 'get'],
+      ['/api/v1/committees/{id}/ledger-targets', 'put'], ['/api/v1/activities', 'post'], ['/api/v1/activities/{id}', 'delete'],
+      ['/api/v1/exports/cases.csv', 'get'], ['/api/v1/exports/ledgers.xlsx', 'get'],
+      ['/api/v1/opinion-reports', 'post'], ['/api/v1/opinion-reports/{id}/transition', 'post'], ['/api/v1/opinion-reports/{id}/document.pdf', 'get'],
+    ]
+    for (const [path, method] of ops) {
+      const op = doc.paths[path]?.[method]
+      expect(op, `${method} ${path}`).toBeDefined()
+      expect(op.security).toEqual([{ bearerAuth: [] }])
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403']))
+    }
+  })
+})
