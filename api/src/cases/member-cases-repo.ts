@@ -46,6 +46,9 @@ export function filterCondition(filter: InboxFilter, now: Date): SQL | undefined
   }
 }
 
+/** The API's filters, and internally one committee of the caller's subtree (exports walk a subtree committee by committee). */
+export type CaseListFilters = CaseFilters & { committeeId?: string }
+
 /** The start of a Beijing calendar day (China Standard Time is UTC+8 all year). */
 const beijingDayStart = (day: string) => new Date(`${day}T00:00:00+08:00`)
 
@@ -53,8 +56,9 @@ const beijingDayStart = (day: string) => new Date(`${day}T00:00:00+08:00`)
  * The narrowing filters shared by the inbox and the exports (schemas/cases.ts CaseFilters), besides the inbox
  * filter itself: station, member, category and the days the case came in. Always combined with visibleCases().
  */
-export function narrowing(f: Omit<CaseFilters, 'filter'>): SQL | undefined {
+export function narrowing(f: Omit<CaseFilters, 'filter'> & { committeeId?: string }): SQL | undefined {
   return and(
+    f.committeeId ? eq(cases.committeeId, f.committeeId) : undefined,
     f.stationId ? eq(cases.stationId, f.stationId) : undefined,
     f.memberId ? eq(cases.memberId, f.memberId) : undefined,
     f.categoryId ? eq(cases.categoryId, f.categoryId) : undefined,
@@ -64,7 +68,7 @@ export function narrowing(f: Omit<CaseFilters, 'filter'>): SQL | undefined {
 }
 
 /** Every condition of a case list or export: what the caller sees, the inbox filter, the narrowing filters. */
-export function caseListCondition(actor: Actor, f: CaseFilters, now: Date): SQL | undefined {
+export function caseListCondition(actor: Actor, f: CaseListFilters, now: Date): SQL | undefined {
   return and(visibleCases(actor), filterCondition((f.filter ?? 'all') as InboxFilter, now), narrowing(f))
 }
 
@@ -92,7 +96,7 @@ export function createMemberCasesRepo(db: Db) {
     },
 
     /** Newest first, keyset-paginated on (created_at, id) so page 1,000 costs what page 1 does. */
-    async list(actor: Actor, filters: CaseFilters, now: Date, limit: number, after?: { createdAt: Date; id: string }, q: DbOrTx = db) {
+    async list(actor: Actor, filters: CaseListFilters, now: Date, limit: number, after?: { createdAt: Date; id: string }, q: DbOrTx = db) {
       const keyset = after ? sql`(${cases.createdAt}, ${cases.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined
       const rows = await withNames(q).where(and(caseListCondition(actor, filters, now), keyset))
         .orderBy(desc(cases.createdAt), desc(cases.id)).limit(limit + 1)
@@ -100,6 +104,19 @@ export function createMemberCasesRepo(db: Db) {
     },
 
     /** Cases per inbox filter, with the same narrowing filters as the list. */
+    /**
+     * The committees whose cases a committee or system admin sees, in tree order; null for members and station
+     * admins (their cases are found by member or station). A query per committee uses cases_committee_created_idx
+     * in order, where one over a whole subtree has to sort it.
+     */
+    async scopeCommittees(actor: Actor): Promise<string[] | null> {
+      if (actor.role === 'member' || actor.role === 'station_admin') return null
+      const rows = await db.select({ id: committee.id }).from(committee)
+        .where(actor.role === 'system_admin' ? undefined : actor.committeeId ? sql`${committee.id} in ${committeeSubtreeIds(actor.committeeId)}` : sql`false`)
+        .orderBy(asc(committee.path))
+      return rows.map((r) => r.id)
+    },
+
     async counts(actor: Actor, now: Date, f: Omit<CaseFilters, 'filter'> = {}): Promise<Record<InboxFilter, number>> {
       const count = (f: InboxFilter) => sql<number>`count(*) filter (where ${filterCondition(f, now) ?? sql`true`})::int`
       const [row] = await db.select({

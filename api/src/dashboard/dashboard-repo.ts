@@ -42,10 +42,6 @@ function rankingSource(committeeId: string, dimension: RankingDimension) {
 
 const toMeasures = (m: (number | string)[]) => Object.fromEntries(MEASURES.map((k, i) => [k, Number(m[i] ?? 0)])) as Record<Measure, number>
 
-function caseScope(scope: DashboardScope): SQL {
-  return scope.kind === 'committee' ? sql`c.committee_id in ${committeeSubtreeIds(scope.id)}` : sql`c.station_id = ${scope.id}`
-}
-
 export function createDashboardRepo(db: DbOrTx) {
   return {
     /** Measure sums per station, member or sector of a committee subtree over [from, to), from metric_month/metric_day. */
@@ -91,24 +87,29 @@ export function createDashboardRepo(db: DbOrTx) {
     },
 
     /**
-     * Open cases past their deadline, most overdue first, keyset on (due, id). Two branches, one per deadline,
-     * each a range on its partial index of open cases (cases_committee_accept_due_idx / _resolve_due_idx, or
-     * the station's status index), merged and cut to one page.
+     * Open cases past their deadline, most overdue first, keyset on (due, id). Two branches, one per deadline.
+     * A committee subtree is walked committee by committee (LATERAL): each reads the first page of its own range
+     * of cases_committee_accept_due_idx / _resolve_due_idx in deadline order, and only those few rows are merged.
+     * (One range over the whole subtree would fetch and sort every overdue case of a province: 1.7 s at 10^6
+     * cases with 300k overdue, against 2 ms this way.) A station's overdue cases are few; its status index finds them.
      */
     async overdue(scope: DashboardScope, now: Date, kind: OverdueQuery['kind'], limit: number, after?: { dueAt: Date; id: string }) {
       const at = sql`${now.toISOString()}::timestamptz`
-      const keyset = (column: SQL) => (after ? sql`and (${column}, c.id) > (${after.dueAt.toISOString()}::timestamptz, ${after.id}::uuid)` : sql``)
+      // The row comparison decides; the plain bound before it lets the index range start at the cursor.
+      const keyset = (column: SQL) => (after
+        ? sql`and ${column} >= ${after.dueAt.toISOString()}::timestamptz and (${column}, c.id) > (${after.dueAt.toISOString()}::timestamptz, ${after.id}::uuid)`
+        : sql``)
+      const where = scope.kind === 'committee' ? sql`c.committee_id = k.id` : sql`c.station_id = ${scope.id}`
+      const branch = (name: 'accept' | 'resolve', column: SQL, open: SQL) => {
+        const page = sql`select c.id, ${name}::text as kind, ${column} as due_at from cases c
+          where ${where} and ${open} and ${column} < ${at} ${keyset(column)} order by ${column}, c.id limit ${limit + 1}`
+        return scope.kind === 'committee'
+          ? sql`(select x.id, x.kind, x.due_at from ${committeeSubtreeIds(scope.id)} k cross join lateral (${page}) x)`
+          : sql`(${page})`
+      }
       const branches: SQL[] = []
-      if (kind !== 'resolve') {
-        branches.push(sql`(select c.id, 'accept' as kind, c.accept_due_at as due_at from cases c
-          where ${caseScope(scope)} and c.status = 'assigned' and c.accept_due_at < ${at} ${keyset(sql`c.accept_due_at`)}
-          order by c.accept_due_at, c.id limit ${limit + 1})`)
-      }
-      if (kind !== 'accept') {
-        branches.push(sql`(select c.id, 'resolve' as kind, c.resolve_due_at as due_at from cases c
-          where ${caseScope(scope)} and c.status in ('accepted', 'in_progress', 'reopened') and c.resolve_due_at < ${at} ${keyset(sql`c.resolve_due_at`)}
-          order by c.resolve_due_at, c.id limit ${limit + 1})`)
-      }
+      if (kind !== 'resolve') branches.push(branch('accept', sql`c.accept_due_at`, sql`c.status = 'assigned'`))
+      if (kind !== 'accept') branches.push(branch('resolve', sql`c.resolve_due_at`, sql`c.status in ('accepted', 'in_progress', 'reopened')`))
       const rows = await queryRows<{ id: string; kind: 'accept' | 'resolve'; due_at: Date | string }>(db, sql`
         select o.id, o.kind, o.due_at from (${sql.join(branches, sql` union all `)}) o order by o.due_at, o.id limit ${limit + 1}`)
       return { rows: rows.slice(0, limit).map((r) => ({ id: r.id, kind: r.kind, dueAt: new Date(r.due_at) })), more: rows.length > limit }

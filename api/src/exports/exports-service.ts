@@ -25,14 +25,17 @@ export function createExportsService({ db, cases, ledger, audit, clock }: { db: 
   return {
     cases(actor: Actor, query: CaseExportQuery, format: ExportFormat, ip: string | null): TableExport<LoadedCase> {
       const now = clock.now()
+      /** Newest first within each committee of the caller's subtree (tree order); one keyset walk for station admins. */
       async function* rows(): AsyncGenerator<LoadedCase> {
-        let after: { createdAt: Date; id: string } | undefined
-        for (;;) {
-          const page = await cases.list(actor, query, now, PAGE, after)
-          yield* page.rows
-          if (!page.more) return
-          const last = page.rows.at(-1)!
-          after = { createdAt: last.createdAt, id: last.id }
+        for (const committeeId of (await cases.scopeCommittees(actor)) ?? [undefined]) {
+          let after: { createdAt: Date; id: string } | undefined
+          for (;;) {
+            const page = await cases.list(actor, { ...query, committeeId }, now, PAGE, after)
+            yield* page.rows
+            if (!page.more) break
+            const last = page.rows.at(-1)!
+            after = { createdAt: last.createdAt, id: last.id }
+          }
         }
       }
       return {
