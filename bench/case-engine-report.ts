@@ -1,11 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import type { MetricsReport } from '@mashangjian/shared'
 import { COUNTIES, MEMBERS_PER_COUNTY, STATIONS_PER_COUNTY, STATUS_MIX, type SeedResult } from './case-engine-seed'
 import type { Plan } from './case-engine-explain'
 
-/** bench/run.ts rewrites docs/BENCHMARKS.md and keeps whatever sits between these two lines. */
-export const START_MARKER = '<!-- case-engine:start -->'
-export const END_MARKER = '<!-- case-engine:end -->'
 
 export interface LatencyRun {
   connections: number; seconds: number; requests: number; rps: number; p50: number; p99: number; max: number; non2xx: number; errors: number
@@ -108,7 +104,6 @@ export function renderReport(r: ReportInput): string {
   const main = r.plans.filter((p) => !county.includes(p) && !sweep.includes(p))
 
   return [
-    START_MARKER,
     '## Case engine at 10^6 cases (issue 5)', '',
     'Written by `npm run bench:cases` (bench/case-engine.ts): a fresh PostgreSQL database seeded with set-based SQL, the API started on it as a child '
     + `process, autocannon on loopback (${r.seconds} s per run, after a 2 s warm-up), client and server on the same cores. Latency percentiles come from `
@@ -170,26 +165,5 @@ export function renderReport(r: ReportInput): string {
     '<details><summary>Deadline sweep plans</summary>', '',
     ...sweep.flatMap(planBlock),
     '</details>',
-    END_MARKER,
   ].join('\n')
-}
-
-/** Where the marked section sits in `doc` (markers included), if it has one. */
-function findSection(doc: string): { start: number; end: number } | undefined {
-  const start = doc.indexOf(START_MARKER)
-  const end = start >= 0 ? doc.indexOf(END_MARKER, start) : -1
-  return end > start ? { start, end: end + END_MARKER.length } : undefined
-}
-
-/** The marked section of `doc`, markers included: bench/run.ts carries it over when it rewrites the file. */
-export function markedSection(doc: string): string | undefined {
-  const at = findSection(doc)
-  return at && doc.slice(at.start, at.end)
-}
-
-/** Replaces the marked section of docs/BENCHMARKS.md, or appends it when the markers are not there yet. */
-export function writeIntoBenchmarks(file: string, section: string): void {
-  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n'
-  const at = findSection(old)
-  writeFileSync(file, at ? old.slice(0, at.start) + section + old.slice(at.end) : `${old.trimEnd()}\n\n${section}\n`)
 }

@@ -17,7 +17,8 @@ import { createMetricsAggregator } from '../api/src/metrics/metrics-aggregator'
 import { createDeadlinesRepo } from '../api/src/deadlines/deadlines-repo'
 import { seed, type SeedResult } from './case-engine-seed'
 import { explain, recordingDb, type Plan } from './case-engine-explain'
-import { renderReport, writeIntoBenchmarks, type LatencyRun, type SequentialRun } from './case-engine-report'
+import { renderReport, type LatencyRun, type SequentialRun } from './case-engine-report'
+import { writeSection } from './benchmarks-doc'
 import { buildAggregates } from './case-engine-aggregates'
 
 /**
@@ -273,7 +274,7 @@ async function main() {
   })
   console.log(section)
   if (WRITE_DOCS) {
-    writeIntoBenchmarks(path.join(ROOT, 'docs', 'BENCHMARKS.md'), section)
+    writeSection('case-engine', section)
     log('docs/BENCHMARKS.md: case-engine section written')
   }
 }

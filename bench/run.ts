@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import autocannon from 'autocannon'
 import { freePort, ROOT, start, stop } from './processes'
 import pg from 'pg'
-import { markedSection } from './case-engine-report'
+import { BENCHMARKS_FILE, markedSections } from './benchmarks-doc'
 
 /**
  * `npm run bench`: throughput of the resident scan page and of submissions, each against a baseline measured in
@@ -105,10 +105,9 @@ async function main() {
     '- To go further one would give up gap-free numbers (a sequence per committee-year, numbers skipped when a transaction fails) or number cases after commit (the resident would then wait for the number). Neither is done: gap-free public numbers are what counties audit against.',
     '',
   )
-  // The case-engine section belongs to `npm run bench:cases` (bench/case-engine.ts): carried over as it was.
-  const file = path.join(ROOT, 'docs', 'BENCHMARKS.md')
-  const caseEngine = existsSync(file) ? markedSection(readFileSync(file, 'utf8')) : undefined
-  writeFileSync(file, results.join('\n') + (caseEngine ? `\n${caseEngine}\n` : ''))
+  // The marked sections belong to the other benchmarks (bench:cases, bench:web, …): carried over as they were.
+  const kept = markedSections()
+  writeFileSync(BENCHMARKS_FILE, results.join('\n') + (kept.length ? `\n${kept.join('\n\n')}\n` : ''))
   console.log(results.join('\n'))
   if (dbUrl) {
     const admin = new pg.Client({ connectionString: PG_URL })

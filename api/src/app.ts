@@ -40,6 +40,7 @@ import { ledgerRoutes } from './ledger/ledger-routes'
 import { activitiesRoutes } from './activities/activities-routes'
 import { exportsRoutes } from './exports/exports-routes'
 import { reportsRoutes } from './opinion-reports/reports-routes'
+import { placardsRoutes } from './placards/placards-routes'
 
 export interface AppDeps {
   config: Config
@@ -148,6 +149,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   app.addHook('onClose', async () => changes.close())
   await app.register(streamRoutes, { changes })
   await app.register(pushRoutes, { push: services.push })
+  await app.register(placardsRoutes, { placards: services.placards })
   await registerWebApp(app, config.webDistDir)
   return app
 }

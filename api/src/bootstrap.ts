@@ -67,7 +67,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
   process.on('SIGINT', () => void stop('SIGINT'))
 
   const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`
-  const lines = [`Mashangjian is running at http://localhost:${config.port} (API docs: /docs) on ${where}`]
+  const lines = [`Mashangjian is running at http://localhost:${config.port} (member app: /app/, API docs: /docs) on ${where}`]
   const demo = config.seedDemo ? await readDemoSummary(database.db) : undefined
   if (demo) lines.push(formatDemoBanner(demo, config.publicBaseUrl))
   try {

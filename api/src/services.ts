@@ -40,6 +40,9 @@ import { createActivitiesService } from './activities/activities-service'
 import { createExportsService } from './exports/exports-service'
 import { createReportsRepo } from './opinion-reports/reports-repo'
 import { createReportsService } from './opinion-reports/reports-service'
+import { createPlacardsRepo } from './placards/placards-repo'
+import { createPlacardsService } from './placards/placards-service'
+import { createPlacardPhotos } from './placards/placard-photos'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -106,6 +109,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
       publicBaseUrl: config.publicBaseUrl,
     }),
     tracking: createTrackingService({ db, repo: casesRepo, clock, audit }),
+    placards: createPlacardsService({ db, repo: createPlacardsRepo(db), audit, photos: createPlacardPhotos(blobs), clock, publicBaseUrl: config.publicBaseUrl }),
   }
 }
 export type Services = ReturnType<typeof createServices>

@@ -55,3 +55,20 @@ export const DEFAULT_SLA_HOURS: Record<SlaClass, { accept: number; resolve: numb
   general: { accept: 24, resolve: 7 * 24 },
   complex: { accept: 24, resolve: 15 * 24 },
 }
+
+/**
+ * Inbox groups: GET /me/cases?filter=new|open|closed on the server, and the member app's tabs computed offline
+ * from its cached cases. `overdue` cuts across them (see isOverdue).
+ */
+export const INBOX_NEW_STATUSES = ['assigned', 'reopened'] as const satisfies readonly CaseStatus[]
+export const INBOX_WORKING_STATUSES = ['accepted', 'in_progress'] as const satisfies readonly CaseStatus[]
+export const INBOX_DONE_STATUSES = ['resolved', 'closed', 'invalid', 'merged'] as const satisfies readonly CaseStatus[]
+/** Statuses whose resolve deadline runs (a reopened case must be resolved again). */
+export const RESOLVE_CLOCK_STATUSES = ['accepted', 'in_progress', 'reopened'] as const satisfies readonly CaseStatus[]
+
+/** Past the deadline that matters now: accepting (still assigned) or resolving. Same rule as the inbox SQL. */
+export function isOverdue(c: { status: CaseStatus; acceptDueAt: string | Date | null; resolveDueAt: string | Date | null }, now: Date): boolean {
+  const past = (d: string | Date | null) => d !== null && new Date(d).getTime() < now.getTime()
+  if (c.status === 'assigned') return past(c.acceptDueAt)
+  return (RESOLVE_CLOCK_STATUSES as readonly CaseStatus[]).includes(c.status) && past(c.resolveDueAt)
+}

@@ -5,15 +5,13 @@ import { appUser, attachment, caseEvent, caseOp, cases, category, committee, mem
 import type { Db, DbOrTx } from '../db/database'
 import type { Actor } from '../auth/actor'
 import { committeeSubtreeIds } from '../auth/scope'
+import { INBOX_DONE_STATUSES, INBOX_NEW_STATUSES, INBOX_WORKING_STATUSES, RESOLVE_CLOCK_STATUSES } from '@mashangjian/shared'
 import type { CaseNames, EventRow } from './case-views'
 import type { CaseRow } from './cases-repo'
 
 export type InboxFilter = 'new' | 'open' | 'overdue' | 'closed' | 'queue' | 'all'
 export type LoadedCase = CaseRow & CaseNames & { committeePath: string }
 
-const NEW = ['assigned', 'reopened'] as const
-const WORKING = ['accepted', 'in_progress'] as const
-const DONE = ['resolved', 'closed', 'invalid', 'merged'] as const
 
 /** The SQL form of case-access.ts: the cases an actor can see. Every list query starts from it. */
 export function visibleCases(actor: Actor): SQL {
@@ -34,13 +32,13 @@ const inSubtree = (committeeId: string) => sql`${cases.committeeId} in ${committ
 
 export function filterCondition(filter: InboxFilter, now: Date): SQL | undefined {
   switch (filter) {
-    case 'new': return inArray(cases.status, [...NEW])
-    case 'open': return inArray(cases.status, [...WORKING])
-    case 'closed': return inArray(cases.status, [...DONE])
+    case 'new': return inArray(cases.status, [...INBOX_NEW_STATUSES])
+    case 'open': return inArray(cases.status, [...INBOX_WORKING_STATUSES])
+    case 'closed': return inArray(cases.status, [...INBOX_DONE_STATUSES])
     case 'queue': return and(eq(cases.status, 'assigned'), isNull(cases.memberId))
     case 'overdue': return or(
       and(eq(cases.status, 'assigned'), lt(cases.acceptDueAt, now)),
-      and(inArray(cases.status, ['accepted', 'in_progress', 'reopened']), lt(cases.resolveDueAt, now)),
+      and(inArray(cases.status, [...RESOLVE_CLOCK_STATUSES]), lt(cases.resolveDueAt, now)),
     )
     case 'all': return undefined
   }
@@ -103,7 +101,6 @@ export function createMemberCasesRepo(db: Db) {
       return { rows: rows.slice(0, limit).map(flat), more: rows.length > limit }
     },
 
-    /** Cases per inbox filter, with the same narrowing filters as the list. */
     /**
      * The committees whose cases a committee or system admin sees, in tree order; null for members and station
      * admins (their cases are found by member or station). A query per committee uses cases_committee_created_idx
@@ -117,6 +114,7 @@ export function createMemberCasesRepo(db: Db) {
       return rows.map((r) => r.id)
     },
 
+    /** Cases per inbox filter, with the same narrowing filters as the list. */
     async counts(actor: Actor, now: Date, f: Omit<CaseFilters, 'filter'> = {}): Promise<Record<InboxFilter, number>> {
       const count = (f: InboxFilter) => sql<number>`count(*) filter (where ${filterCondition(f, now) ?? sql`true`})::int`
       const [row] = await db.select({

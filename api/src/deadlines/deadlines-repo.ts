@@ -2,8 +2,8 @@ import { and, eq, gt, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-o
 import { cases, committee } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
 import { filterCondition } from '../cases/member-cases-repo'
+import { RESOLVE_CLOCK_STATUSES } from '@mashangjian/shared'
 
-const WORKING = ['accepted', 'in_progress', 'reopened'] as const
 /** Each sweep handles at most this many cases per kind; the next run (a minute later) takes the rest. */
 const BATCH = 500
 const DEFAULT_AUTO_CLOSE_DAYS = 7
@@ -21,11 +21,11 @@ export function createDeadlinesRepo(db: Db) {
     )).limit(BATCH),
 
     resolveDueSoon: (now: Date, until: Date) => db.select(pick).from(cases).where(and(
-      inArray(cases.status, [...WORKING]), isNull(cases.overdueAt), isNull(cases.resolveRemindedAt), gt(cases.resolveDueAt, now), lte(cases.resolveDueAt, until),
+      inArray(cases.status, [...RESOLVE_CLOCK_STATUSES]), isNull(cases.overdueAt), isNull(cases.resolveRemindedAt), gt(cases.resolveDueAt, now), lte(cases.resolveDueAt, until),
     )).limit(BATCH),
 
     newlyOverdue: (now: Date) => db.select(pick).from(cases).where(and(
-      inArray(cases.status, [...WORKING]), isNull(cases.overdueAt), lt(cases.resolveDueAt, now),
+      inArray(cases.status, [...RESOLVE_CLOCK_STATUSES]), isNull(cases.overdueAt), lt(cases.resolveDueAt, now),
     )).limit(BATCH),
 
     /** Resolved cases nobody rated within their committee's `autoCloseDays` (default 7). */

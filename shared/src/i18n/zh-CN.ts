@@ -117,6 +117,17 @@ export const zhCN = {
   'sms.accepted': '【码上见】您的诉求{publicNo}已由{member}委员接单办理。',
   'sms.resolved': '【码上见】您的诉求{publicNo}已办结，请打开当初的查询链接查看答复并评价。',
   'sms.closed': '【码上见】您的诉求{publicNo}已结束办理，详情请看查询链接。',
+  'placard.scan': '微信扫一扫，找委员说事',
+  'placard.sector': '界别：{sector}',
+  'placard.code': '编码 {code}',
+  'placard.preview.title': '委员码牌',
+  'placard.preview.count': '{count, plural, other {共 # 张码牌}}',
+  'placard.preview.skipped': '以下委员没有有效二维码，未生成码牌（请先签发）：{names}',
+  'placard.preview.pdf': '下载 PDF（矢量，适合印刷）',
+  'placard.preview.printHint': '打印时选择“实际大小”（100%），不要“适合页面”。',
+  'placard.layout.poster': 'A4 海报',
+  'placard.layout.cards': 'A4 卡片（每页 8 张）',
+  'placard.layout.tent': 'A5 桌牌',
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -106,6 +106,7 @@ export const CaseListPage = Type.Object({
   nextCursor: Nullable(Type.String()),
   counts: Type.Record(Type.String(), Type.Integer(), { description: 'Cases per inbox filter' }),
 })
+export type CaseListPage = Static<typeof CaseListPage>
 
 const Reason = Type.String({ minLength: 2, maxLength: 500 })
 const Base = {

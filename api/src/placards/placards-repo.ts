@@ -1,0 +1,68 @@
+import { and, asc, desc, eq, inArray } from 'drizzle-orm'
+import { committee, member, memberStation, qrCode, sector, station } from '../db/schema'
+import type { Db } from '../db/database'
+
+/** A member as a placard needs them, with what scope checks need (committee path, stations). */
+export interface PlacardMemberRow {
+  id: string
+  name: string
+  title: string
+  photoKey: string | null
+  sectorName: string | null
+  committeeName: string
+  committeePath: string
+}
+
+const memberColumns = {
+  id: member.id, name: member.name, title: member.title, photoKey: member.photoKey, sectorName: sector.name,
+  committeeName: committee.name, committeePath: committee.path,
+}
+
+/** Data access for printing placards: a few set-based queries per print, however many members it has. */
+export function createPlacardsRepo(db: Db) {
+  return {
+    async station(id: string) {
+      const [row] = await db.select({ id: station.id, name: station.name, committeePath: committee.path }).from(station)
+        .innerJoin(committee, eq(committee.id, station.committeeId)).where(eq(station.id, id))
+      return row
+    },
+
+    /** Every member of a station, by name. */
+    membersOfStation(stationId: string): Promise<PlacardMemberRow[]> {
+      return db.select(memberColumns).from(memberStation)
+        .innerJoin(member, eq(member.id, memberStation.memberId))
+        .innerJoin(committee, eq(committee.id, member.committeeId))
+        .leftJoin(sector, eq(sector.id, member.sectorId))
+        .where(eq(memberStation.stationId, stationId)).orderBy(asc(member.name), asc(member.id))
+    },
+
+    membersByIds(ids: string[]): Promise<PlacardMemberRow[]> {
+      if (ids.length === 0) return Promise.resolve([])
+      return db.select(memberColumns).from(member)
+        .innerJoin(committee, eq(committee.id, member.committeeId))
+        .leftJoin(sector, eq(sector.id, member.sectorId))
+        .where(inArray(member.id, ids))
+    },
+
+    /** Each member's stations, the one joined first (their home station) first. */
+    async stationsOfMembers(ids: string[]): Promise<Map<string, { id: string; name: string }[]>> {
+      const out = new Map<string, { id: string; name: string }[]>()
+      if (ids.length === 0) return out
+      const rows = await db.select({ memberId: memberStation.memberId, id: station.id, name: station.name }).from(memberStation)
+        .innerJoin(station, eq(station.id, memberStation.stationId))
+        .where(inArray(memberStation.memberId, ids)).orderBy(asc(memberStation.createdAt), asc(station.name))
+      for (const r of rows) out.set(r.memberId, [...(out.get(r.memberId) ?? []), { id: r.id, name: r.name }])
+      return out
+    },
+
+    /** Each member's newest active code (what the QR admin page shows first). */
+    async activeCodes(memberIds: string[]): Promise<Map<string, string>> {
+      if (memberIds.length === 0) return new Map()
+      const rows = await db.selectDistinctOn([qrCode.memberId], { memberId: qrCode.memberId, code: qrCode.code }).from(qrCode)
+        .where(and(inArray(qrCode.memberId, memberIds), eq(qrCode.status, 'active')))
+        .orderBy(qrCode.memberId, desc(qrCode.createdAt))
+      return new Map(rows.map((r) => [r.memberId!, r.code]))
+    },
+  }
+}
+export type PlacardsRepo = ReturnType<typeof createPlacardsRepo>

@@ -1,0 +1,102 @@
+import { DEFAULT_LOCALE, type PlacardsQuery } from '@mashangjian/shared'
+import type { Actor } from '../auth/actor'
+import { committeeInScope, stationInScope } from '../auth/scope'
+import type { AuditLog } from '../audit/audit-log'
+import type { Clock } from '../clock'
+import type { Db } from '../db/database'
+import { AppError, notFound } from '../errors/app-error'
+import { scanUrl } from '../qr/qr-codes'
+import type { Placard, PlacardBatch } from './placard-model'
+import { placardsPdf } from './placard-pdf'
+import type { PlacardPhotos } from './placard-photos'
+import { placardsPage, type PageLinks } from './pages/placards-page'
+import type { PlacardMemberRow, PlacardsRepo } from './placards-repo'
+
+export type PlacardFormat = 'pdf' | 'html'
+
+/**
+ * Who may print a member's placard: a station admin, members of a station they run; a committee admin (and the
+ * system admin), members of their committee's subtree. Same rule as managing the member's QR codes.
+ */
+export function memberInScope(actor: Actor, m: { committeePath: string; stationIds: string[] }): boolean {
+  if (actor.role === 'station_admin') return m.stationIds.some((id) => actor.stationIds.includes(id))
+  if (actor.role === 'committee_admin' || actor.role === 'system_admin') return committeeInScope(actor, m.committeePath)
+  return false
+}
+
+const chinaDate = (d: Date) => d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
+
+export function createPlacardsService({ db, repo, audit, photos, clock, publicBaseUrl }: {
+  db: Db; repo: PlacardsRepo; audit: AuditLog; photos: PlacardPhotos; clock: Clock; publicBaseUrl: string
+}) {
+  /** The members asked for, in scope, with the station to print on each; anything out of scope is "not found". */
+  async function chosenMembers(actor: Actor, query: PlacardsQuery) {
+    if (query.stationId) {
+      const st = await repo.station(query.stationId)
+      if (!st || !stationInScope(actor, { id: st.id, committeePath: st.committeePath })) throw notFound('station')
+      const members = await repo.membersOfStation(st.id)
+      return { subject: st.name, stationId: st.id, members: members.map((m) => ({ ...m, stationName: st.name })) }
+    }
+    const ids = [...new Set(query.memberIds!.toLowerCase().split(','))]
+    const [rows, stations] = await Promise.all([repo.membersByIds(ids), repo.stationsOfMembers(ids)])
+    const byId = new Map(rows.map((r) => [r.id, r]))
+    const members: (PlacardMemberRow & { stationName: string | null })[] = []
+    for (const id of ids) {
+      const row = byId.get(id)
+      const own = stations.get(id) ?? []
+      if (!row || !memberInScope(actor, { committeePath: row.committeePath, stationIds: own.map((s) => s.id) })) throw notFound('member')
+      // A station admin prints the station they run; anyone else the member's home station.
+      const shown = own.find((s) => actor.role === 'station_admin' && actor.stationIds.includes(s.id)) ?? own[0]
+      members.push({ ...row, stationName: shown?.name ?? null })
+    }
+    return { subject: `${members.length}位委员`, stationId: null, members }
+  }
+
+  return {
+    /**
+     * Checks and loads a print job and records it in the audit log (one row per placard, with the code printed,
+     * so "who printed this member's placard, with which code" has an answer after codes rotate). Members without
+     * an active code are skipped and listed; if that leaves nothing to print, the answer is 409.
+     */
+    async print(actor: Actor, query: PlacardsQuery, { format, ip = null }: { format: PlacardFormat; ip?: string | null }): Promise<PlacardBatch> {
+      const { subject, stationId, members } = await chosenMembers(actor, query)
+      const codes = await repo.activeCodes(members.map((m) => m.id))
+      const placards: Placard[] = []
+      const skipped: PlacardBatch['skipped'] = []
+      for (const m of members) {
+        const code = codes.get(m.id)
+        if (!code) {
+          skipped.push({ memberId: m.id, name: m.name })
+          continue
+        }
+        placards.push({
+          memberId: m.id, name: m.name, title: m.title, sectorName: m.sectorName, stationName: m.stationName,
+          committeeName: m.committeeName, code, url: scanUrl(publicBaseUrl, code), photoKey: m.photoKey,
+        })
+      }
+      if (placards.length === 0) {
+        throw new AppError('CONFLICT', members.length === 0
+          ? 'This station has no members.'
+          : 'None of these members has an active QR code; issue codes first.')
+      }
+      const layout = query.layout ?? 'poster'
+      const locale = query.lang ?? DEFAULT_LOCALE
+      await audit.recordMany(db, placards.map((p) => ({
+        actorUserId: actor.userId, actorIp: ip, action: 'placard.printed', targetKind: 'member', targetId: p.memberId,
+        detail: { format, layout, lang: locale, code: p.code, stationId, batchSize: placards.length },
+      })))
+      return { layout, locale, placards, skipped, subject, date: chinaDate(clock.now()) }
+    },
+
+    /** The batch as a PDF stream (see placard-pdf.ts). */
+    pdf(batch: PlacardBatch) {
+      return placardsPdf(batch, { photo: photos.get })
+    },
+
+    /** The printable HTML preview. */
+    html(batch: PlacardBatch, links: PageLinks): Promise<string> {
+      return placardsPage(batch, links, { photo: photos.get })
+    },
+  }
+}
+export type PlacardsService = ReturnType<typeof createPlacardsService>

@@ -1,0 +1,33 @@
+import { useEffect, useState } from 'preact/hooks'
+import type { CaseDetail } from '@mashangjian/shared'
+import { data } from '../data'
+import { t } from '../i18n'
+
+/** The case's photos from the device (downloaded with the case, so they show offline too). */
+export function CasePhotos({ attachments }: { attachments: CaseDetail['attachments'] }) {
+  const [urls, setUrls] = useState<(string | null)[]>([])
+  useEffect(() => {
+    let made: (string | null)[] = []
+    let live = true
+    void Promise.all(attachments.map((a) => data.photoUrl(a.id))).then((u) => {
+      made = u
+      if (live) setUrls(u)
+      else u.forEach((x) => x && URL.revokeObjectURL(x))
+    })
+    return () => {
+      live = false
+      made.forEach((x) => x && URL.revokeObjectURL(x))
+    }
+  }, [attachments.map((a) => a.id).join()])
+  if (attachments.length === 0) return null
+  return (
+    <section aria-label={t.photos}>
+      <h3>{t.photos}</h3>
+      <div class="photos">
+        {attachments.map((a, i) => urls[i]
+          ? <img key={a.id} src={urls[i]!} alt={`${t.photos} ${i + 1}`} width={a.width ?? undefined} height={a.height ?? undefined} loading="lazy" />
+          : <span key={a.id} class="photo-missing">{t.photoNotOnDevice}</span>)}
+      </div>
+    </section>
+  )
+}

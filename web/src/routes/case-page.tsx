@@ -1,0 +1,85 @@
+import { useState } from 'preact/hooks'
+import { useRoute } from 'preact-iso'
+import { allowedActions } from '@mashangjian/shared'
+import { data } from '../data'
+import { ActionSheet, MEMBER_ACTIONS, type MemberAction } from '../components/action-sheet'
+import { CasePhotos } from '../components/case-photos'
+import { Deadline } from '../components/deadline'
+import { OutboxPanel } from '../components/outbox-panel'
+import { Timeline } from '../components/timeline'
+import { t } from '../i18n'
+import { useData, useStatus, useTick } from '../use-data'
+
+export function CasePage() {
+  const { params } = useRoute()
+  const id = params.id!
+  const status = useStatus()
+  const { value, error } = useData(() => data.caseView(id), [id])
+  const [sheet, setSheet] = useState<MemberAction | null>(null)
+  const [saved, setSaved] = useState(false)
+  const now = useTick(60_000)
+  const base = import.meta.env.BASE_URL
+
+  if (error) return <p class="empty">{t.unknownError}</p>
+  if (value === undefined) return <p class="skeleton-block" aria-busy="true">{t.detailLoading}</p>
+  // Gone from this phone (e.g. reassigned): the member's refused actions on it still show, to be decided on.
+  if (value === null) {
+    return (
+      <>
+        <OutboxPanel caseId={id} />
+        <section class="empty"><p>{t.caseNotOnDevice}</p><a class="button" href={base}>{t.back}</a></section>
+      </>
+    )
+  }
+
+  const { view, detail } = value
+  const c = view.case
+  // A member acts as the case's assignee; what they may do next follows the projected state (offline too).
+  const isMember = status.user?.role === 'member'
+  const possible = isMember ? allowedActions(c.status, 'assignee') : (detail?.allowedActions ?? [])
+  const actions = MEMBER_ACTIONS.filter((a) => possible.includes(a))
+  const category = c.categoryNames ? (c.categoryNames['zh-CN'] ?? Object.values(c.categoryNames)[0]) : null
+  const phone = detail?.residentPhone ?? null
+
+  return (
+    <article class="case" data-testid="case-page" data-status={c.status}>
+      <a class="back" href={base}>‹ {t.back}</a>
+      <header>
+        <p class="row-top">
+          <span class={`status s-${c.status}`} data-testid="case-status">{t.status[c.status]}</span>
+          <span class="no">{c.publicNo}</span>
+          {view.pending.length > 0 && <span class="badge pending">{t.pendingBadge}</span>}
+        </p>
+        <Deadline c={c} now={now} />
+      </header>
+      {saved && <p class="toast" role="status">{t.actionDone}</p>}
+      <OutboxPanel caseId={c.id} />
+      <section aria-labelledby="desc-title">
+        <h3 id="desc-title">{t.description}{category ? ` · ${category}` : ''}</h3>
+        <p class="description">{c.description}</p>
+        {c.locationText && <p><strong>{t.location}：</strong>{c.locationText}</p>}
+      </section>
+      {detail ? <CasePhotos attachments={detail.attachments} /> : <p class="hint">{t.detailLoading}</p>}
+      {(phone || c.residentPhoneMasked) && (
+        <section aria-label={t.resident} class="phone">
+          <strong>{t.resident}：</strong>
+          {phone
+            ? <a class="button" href={`tel:${phone}`} data-testid="call">{t.callResident} {phone}</a>
+            : <span>{c.residentPhoneMasked} <span class="hint">{t.phoneMaskedHint}</span></span>}
+        </section>
+      )}
+      {actions.length > 0 && (
+        <div class="action-bar" role="group" aria-label={t.timeline}>
+          {actions.map((a) => (
+            <button key={a} type="button" class={a === 'accept' || a === 'resolve' ? 'button primary' : 'button'} data-testid={`action-${a}`}
+              onClick={() => { setSaved(false); setSheet(a) }}>
+              {t.actions[a]}
+            </button>
+          ))}
+        </div>
+      )}
+      <Timeline events={detail?.events ?? []} pending={view.pending} />
+      {sheet && <ActionSheet action={sheet} c={c} onClose={(queued) => { setSheet(null); setSaved(queued) }} />}
+    </article>
+  )
+}
