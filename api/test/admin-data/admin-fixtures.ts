@@ -69,6 +69,7 @@ export async function adminApp() {
     if (!token) tokens.set(who, (token = (await login(app, org.users[who].username)).accessToken))
     const headers = bearer(token)
     return {
+      token,
       get: (url: string) => app.inject({ method: 'GET', url, headers }),
       post: (url: string, payload?: object) => app.inject({ method: 'POST', url, headers, payload }),
       patch: (url: string, payload: object) => app.inject({ method: 'PATCH', url, headers, payload }),

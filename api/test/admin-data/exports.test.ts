@@ -114,6 +114,33 @@ describe('case exports', () => {
   })
 })
 
+describe('download links', () => {
+  it('take the token as ?access_token= (a link cannot send a header), and never record it', async () => {
+    const { token } = await t.as('stationAdminA1')
+    const res = await t.app.inject({ url: `/api/v1/exports/cases.csv?stationId=${t.org.stationA1.id}&access_token=${token}` })
+    expect(res.statusCode, res.body).toBe(200)
+    expect(csvRows(res.rawPayload).map((r) => r['编号'])).toEqual(['EX-1', 'EX-3'])
+    const audits = await exportAudits('export.cases', t.org.users.stationAdminA1.id, 1)
+    expect(JSON.stringify(audits.map((a) => a.detail))).not.toContain(token)
+    const ledger = await t.app.inject({ url: `/api/v1/exports/ledgers.xlsx?scope=station&id=${t.org.stationA1.id}&access_token=${token}` })
+    expect(ledger.statusCode).toBe(200)
+  })
+
+  it.each([
+    ['no token', '', 401, 'UNAUTHENTICATED'],
+    ['a bad token', '&access_token=not-a-jwt', 401, 'UNAUTHENTICATED'],
+  ])('answer %s with %i problem+json', async (_name, extra, status, code) => {
+    const res = await t.app.inject({ url: `/api/v1/exports/cases.csv?filter=all${extra}` })
+    expect(res.statusCode).toBe(status)
+    expect(res.json()).toMatchObject({ code })
+  })
+
+  it('refuse a member’s token (403)', async () => {
+    const { token } = await t.as('memberA')
+    expect((await t.app.inject({ url: `/api/v1/exports/cases.csv?access_token=${token}` })).statusCode).toBe(403)
+  })
+})
+
 describe('ledger exports', () => {
   it('streams a committee’s ledgers as CSV and XLSX, one line per member, audited', async () => {
     const { org } = t

@@ -188,6 +188,12 @@ describe('the ledger', () => {
     expect(html).toContain('委员接待日 &lt;b>东城&lt;/b>')
     expect(html).not.toContain('<b>东城</b>')
     expect((await (await t.as('adminB')).get(`/api/v1/members/${t.org.memberA.id}/ledger.html`)).statusCode).toBe(404)
+    // Opened in a new tab, with the token in the query; without one, 401.
+    const { token } = await t.as('memberA')
+    const tab = await t.app.inject({ url: `/api/v1/members/${t.org.memberA.id}/ledger.html?year=2026&access_token=${token}` })
+    expect(tab.statusCode).toBe(200)
+    expect(tab.body).toContain('2026年度履职档案')
+    expect((await t.app.inject({ url: `/api/v1/members/${t.org.memberA.id}/ledger.html` })).statusCode).toBe(401)
   })
 })
 

@@ -182,6 +182,14 @@ describe('documents', () => {
     }
   })
 
+  it('downloads by a link with ?access_token=', async () => {
+    const { token } = await t.as('memberA')
+    const res = await t.app.inject({ url: `/api/v1/opinion-reports/${ids.mine}/document.docx?access_token=${token}` })
+    expect(res.statusCode).toBe(200)
+    expect(res.rawPayload.subarray(0, 2).toString()).toBe('PK')
+    expect((await t.app.inject({ url: `/api/v1/opinion-reports/${ids.mine}/document.pdf` })).statusCode).toBe(401)
+  })
+
   it('answers 404 for a report out of scope', async () => {
     expect((await (await t.as('adminB')).get(`/api/v1/opinion-reports/${ids.mine}/document.pdf`)).statusCode).toBe(404)
     expect((await (await t.as('memberB')).get(`/api/v1/opinion-reports/${ids.mine}/document.docx`)).statusCode).toBe(404)

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { ACTIVITY_KINDS } from '../reports'
 import { COMMITTEE_LEVELS, MEMBER_STATUSES } from '../roles'
-import { Nullable, Timestamp, Uuid } from './common'
+import { AccessTokenParam, Nullable, Timestamp, Uuid } from './common'
 
 /**
  * What a member's 履职 ledger counts in a year. Case figures come from the pre-aggregated metrics (cases the
@@ -62,6 +62,8 @@ export type LedgerTargetsView = Static<typeof LedgerTargetsView>
 const Year = Type.Integer({ minimum: 2000, maximum: 2100, description: 'Calendar year in China Standard Time; default this year.' })
 export const LedgerQuery = Type.Object({ year: Type.Optional(Year) }, { additionalProperties: false })
 export type LedgerQuery = Static<typeof LedgerQuery>
+/** The printable page is opened in a tab: the token may come in the query. */
+export const LedgerPageQuery = Type.Object({ year: Type.Optional(Year), access_token: AccessTokenParam }, { additionalProperties: false })
 
 export const LedgerCounts = Type.Object(Object.fromEntries(LEDGER_MEASURES.map((m) => [m, Type.Integer({ minimum: 0 })])) as Record<LedgerMeasure, ReturnType<typeof Type.Integer>>)
 export type LedgerCounts = Record<LedgerMeasure, number>

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { REPORT_STATUSES } from '../reports'
 import { CASE_STATUSES } from '../cases'
-import { Nullable, Timestamp, Uuid } from './common'
+import { AccessTokenParam, Nullable, Timestamp, Uuid } from './common'
 
 const Text = (max: number) => Type.String({ maxLength: max })
 const CaseIds = Type.Array(Uuid, { minItems: 1, maxItems: 50, uniqueItems: true })
@@ -74,6 +74,9 @@ export const ReportDetail = Type.Intersect([ReportSummary, Type.Object({
   nextStatuses: Type.Array(Type.Enum(REPORT_STATUSES)),
 })])
 export type ReportDetail = Static<typeof ReportDetail>
+
+/** Documents are downloaded by a link: the token may come in the query. */
+export const ReportDocumentQuery = Type.Object({ access_token: AccessTokenParam }, { additionalProperties: false })
 
 export const ReportListQuery = Type.Object({
   status: Type.Optional(Type.Enum(REPORT_STATUSES)),
