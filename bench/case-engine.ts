@@ -210,8 +210,8 @@ async function main() {
   const metricsLabel = (sql: string) => sql.includes('from metric_month') ? 'summaries (pre-aggregated months and edge days)'
     : sql.includes('c.accept_due_at <') ? 'overdue (live, on cases)' : null
   const queries = [
-    ...await rec.capture(() => inboxRepo.list(member, 'open', new Date(), 20), () => "inbox list, filter=open (member's first page)"),
-    ...await rec.capture(() => inboxRepo.list(member, 'all', new Date(), 20), () => "inbox list, filter=all (member's first page)"),
+    ...await rec.capture(() => inboxRepo.list(member, { filter: 'open' }, new Date(), 20), () => "inbox list, filter=open (member's first page)"),
+    ...await rec.capture(() => inboxRepo.list(member, { filter: 'all' }, new Date(), 20), () => "inbox list, filter=all (member's first page)"),
     ...await rec.capture(() => inboxRepo.counts(member, new Date()), () => 'inbox counts (same request)'),
     ...(await rec.capture(() => metrics.report(adminOf('bench-province', seeded.provinceId), { scope: 'committee', id: seeded.provinceId, from: '2026-01-01', to: '2027-01-01' }), metricsLabel))
       .map((q) => ({ ...q, label: `metrics, province-year: ${q.label}` })),
@@ -245,7 +245,7 @@ async function main() {
   for (const filter of ['open', 'all'] as const) {
     const once = async () => {
       const t = performance.now()
-      await repo.list(member, filter, new Date(), 20)
+      await repo.list(member, { filter }, new Date(), 20)
       await repo.counts(member, new Date())
       return performance.now() - t
     }

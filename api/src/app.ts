@@ -35,6 +35,11 @@ import { createChangeListener } from './live/change-listener'
 import { streamRoutes } from './live/stream-routes'
 import { pushRoutes } from './push/push-routes'
 import { registerWebApp } from './web/web-app'
+import { dashboardRoutes } from './dashboard/dashboard-routes'
+import { ledgerRoutes } from './ledger/ledger-routes'
+import { activitiesRoutes } from './activities/activities-routes'
+import { exportsRoutes } from './exports/exports-routes'
+import { reportsRoutes } from './opinion-reports/reports-routes'
 import { placardsRoutes } from './placards/placards-routes'
 import { sectorsRoutes } from './sectors/sectors-routes'
 import { stationsRoutes } from './stations/stations-routes'
@@ -144,6 +149,11 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(casesRoutes, { cases: services.cases, actions: services.caseActions, blobs: services.blobs })
   await app.register(syncRoutes, { sync: services.sync })
   await app.register(metricsRoutes, { metrics: services.metrics })
+  await app.register(dashboardRoutes, { dashboard: services.dashboard })
+  await app.register(ledgerRoutes, { ledger: services.ledger })
+  await app.register(activitiesRoutes, { activities: services.activities })
+  await app.register(exportsRoutes, { exports: services.exports })
+  await app.register(reportsRoutes, { reports: services.reports })
   const changes = await createChangeListener({ database, log: app.log })
   // onClose runs after preClose ended the open streams and the server stopped, before the caller closes the database.
   app.addHook('onClose', async () => changes.close())

@@ -33,6 +33,13 @@ import { memberUpdates, notifyAssigned } from './notify/member-updates'
 import { createPushRepo } from './push/push-repo'
 import { createPushService } from './push/push-service'
 import { createPushNotifier, vapidSubject } from './push/push-notifier'
+import { createDashboardService } from './dashboard/dashboard-service'
+import { createLedgerService } from './ledger/ledger-service'
+import { createActivitiesRepo } from './activities/activities-repo'
+import { createActivitiesService } from './activities/activities-service'
+import { createExportsService } from './exports/exports-service'
+import { createReportsRepo } from './opinion-reports/reports-repo'
+import { createReportsService } from './opinion-reports/reports-service'
 import { createPlacardsRepo } from './placards/placards-repo'
 import { createPlacardsService } from './placards/placards-service'
 import { createPlacardPhotos } from './placards/placard-photos'
@@ -70,6 +77,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const memberNotifier = fanOut(memberChannels, log)
   const residentNotifier = config.notifyWebhookUrl ? webhookNotifier(config.notifyWebhookUrl, log) : consoleNotifier(log)
   // Told about every applied action, after commit: residents by SMS, members by push.
+  const ledger = createLedgerService({ db, clock, audit, aggregator: metricsAggregator })
   const caseListeners: CaseChangeListener[] = [residentUpdates({ cipher, notifier: residentNotifier, log }), memberUpdates(memberNotifier)]
   // The organisation and roster (admin CRUD, imports): committee paths decide scope; members' phones are encrypted and keyed-hashed.
   const orgRepo = createOrgRepo(db)
@@ -97,6 +105,11 @@ export function createServices({ config, database, clock, log }: { config: Confi
     }),
     sync: createSyncService({ repo: createSyncRepo(db), cases }),
     metrics: createMetricsService({ db, clock, aggregator: metricsAggregator }),
+    dashboard: createDashboardService({ db, clock, aggregator: metricsAggregator }),
+    ledger,
+    exports: createExportsService({ db, cases: memberCasesRepo, ledger, audit, clock }),
+    reports: createReportsService({ db, repo: createReportsRepo(db), cases: memberCasesRepo, audit, clock }),
+    activities: createActivitiesService({ db, repo: createActivitiesRepo(db), audit }),
     /** Run by the job runner; tests call `catchUp()` before reading metrics. */
     metricsAggregator,
     blobs,

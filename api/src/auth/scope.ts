@@ -39,3 +39,19 @@ export function committeeIdInScope(actor: Actor, column: SQL | AnyColumn): SQL |
   if (actor.role === 'committee_admin') return sql`${column} in ${committeeSubtreeIds(actor.committeeId)}`
   return sql`${column} = ${actor.committeeId}`
 }
+
+/**
+ * Whether the caller may see a member's records (ledger, activities): committee admins their subtree's members,
+ * station admins the members of their stations, a member only themself, system admins everyone.
+ */
+export function memberInScope(actor: Actor, m: { id: string; committeePath: string; stationIds: readonly string[] }): boolean {
+  switch (actor.role) {
+    case 'system_admin':
+    case 'committee_admin':
+      return committeeInScope(actor, m.committeePath)
+    case 'station_admin':
+      return committeeInScope(actor, m.committeePath) && m.stationIds.some((s) => actor.stationIds.includes(s))
+    case 'member':
+      return actor.memberId === m.id
+  }
+}

@@ -7,7 +7,7 @@ import type { PiiCipher } from '../privacy/pii-cipher'
 import type { AuditWriter } from './case-actions-service'
 import { caseRoleOf } from './case-access'
 import { toEventView, toSummary } from './case-views'
-import type { InboxFilter, MemberCasesRepo } from './member-cases-repo'
+import type { MemberCasesRepo } from './member-cases-repo'
 import type { Db } from '../db/database'
 
 export interface CasesServiceDeps {
@@ -18,8 +18,8 @@ export interface CasesServiceDeps {
   clock: Clock
 }
 
-const encodeCursor = (c: { createdAt: Date; id: string }) => Buffer.from(`${c.createdAt.toISOString()}|${c.id}`).toString('base64url')
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+export const encodeCursor = (c: { createdAt: Date; id: string }) => Buffer.from(`${c.createdAt.toISOString()}|${c.id}`).toString('base64url')
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|')
   const createdAt = new Date(at ?? '')
   if (Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '')) {
@@ -34,11 +34,11 @@ export function createCasesService({ db, repo, audit, cipher, clock }: CasesServ
     async list(actor: Actor, query: CaseListQuery) {
       const now = clock.now()
       const limit = query.limit ?? 20
-      const filter = (query.filter ?? 'all') as InboxFilter
+      const { cursor, limit: _limit, ...filters } = query
       // Two independent queries: on PostgreSQL they run side by side on two pooled connections.
       const [{ rows, more }, counts] = await Promise.all([
-        repo.list(actor, filter, now, limit, query.cursor ? decodeCursor(query.cursor) : undefined),
-        repo.counts(actor, now),
+        repo.list(actor, filters, now, limit, cursor ? decodeCursor(cursor) : undefined),
+        repo.counts(actor, now, filters),
       ])
       const last = rows.at(-1)
       return { items: rows.map((r) => toSummary(r, now)), nextCursor: more && last ? encodeCursor(last) : null, counts }

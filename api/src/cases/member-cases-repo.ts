@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
+import type { CaseFilters } from '@mashangjian/shared'
 
 import { appUser, attachment, caseEvent, caseOp, cases, category, committee, member, memberStation, station } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
@@ -43,6 +44,32 @@ export function filterCondition(filter: InboxFilter, now: Date): SQL | undefined
   }
 }
 
+/** The API's filters, and internally one committee of the caller's subtree (exports walk a subtree committee by committee). */
+export type CaseListFilters = CaseFilters & { committeeId?: string }
+
+/** The start of a Beijing calendar day (China Standard Time is UTC+8 all year). */
+const beijingDayStart = (day: string) => new Date(`${day}T00:00:00+08:00`)
+
+/**
+ * The narrowing filters shared by the inbox and the exports (schemas/cases.ts CaseFilters), besides the inbox
+ * filter itself: station, member, category and the days the case came in. Always combined with visibleCases().
+ */
+export function narrowing(f: Omit<CaseFilters, 'filter'> & { committeeId?: string }): SQL | undefined {
+  return and(
+    f.committeeId ? eq(cases.committeeId, f.committeeId) : undefined,
+    f.stationId ? eq(cases.stationId, f.stationId) : undefined,
+    f.memberId ? eq(cases.memberId, f.memberId) : undefined,
+    f.categoryId ? eq(cases.categoryId, f.categoryId) : undefined,
+    f.from ? gte(cases.createdAt, beijingDayStart(f.from)) : undefined,
+    f.to ? lt(cases.createdAt, beijingDayStart(f.to)) : undefined,
+  )
+}
+
+/** Every condition of a case list or export: what the caller sees, the inbox filter, the narrowing filters. */
+export function caseListCondition(actor: Actor, f: CaseListFilters, now: Date): SQL | undefined {
+  return and(visibleCases(actor), filterCondition((f.filter ?? 'all') as InboxFilter, now), narrowing(f))
+}
+
 const names = { stationName: station.name, memberName: member.name, categoryNames: category.names }
 
 /** Reads for signed-in users: inboxes, one case with its timeline, and what actions need to look up. */
@@ -67,18 +94,32 @@ export function createMemberCasesRepo(db: Db) {
     },
 
     /** Newest first, keyset-paginated on (created_at, id) so page 1,000 costs what page 1 does. */
-    async list(actor: Actor, filter: InboxFilter, now: Date, limit: number, after?: { createdAt: Date; id: string }) {
+    async list(actor: Actor, filters: CaseListFilters, now: Date, limit: number, after?: { createdAt: Date; id: string }, q: DbOrTx = db) {
       const keyset = after ? sql`(${cases.createdAt}, ${cases.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined
-      const rows = await withNames(db).where(and(visibleCases(actor), filterCondition(filter, now), keyset))
+      const rows = await withNames(q).where(and(caseListCondition(actor, filters, now), keyset))
         .orderBy(desc(cases.createdAt), desc(cases.id)).limit(limit + 1)
       return { rows: rows.slice(0, limit).map(flat), more: rows.length > limit }
     },
 
-    async counts(actor: Actor, now: Date): Promise<Record<InboxFilter, number>> {
+    /**
+     * The committees whose cases a committee or system admin sees, in tree order; null for members and station
+     * admins (their cases are found by member or station). A query per committee uses cases_committee_created_idx
+     * in order, where one over a whole subtree has to sort it.
+     */
+    async scopeCommittees(actor: Actor): Promise<string[] | null> {
+      if (actor.role === 'member' || actor.role === 'station_admin') return null
+      const rows = await db.select({ id: committee.id }).from(committee)
+        .where(actor.role === 'system_admin' ? undefined : actor.committeeId ? sql`${committee.id} in ${committeeSubtreeIds(actor.committeeId)}` : sql`false`)
+        .orderBy(asc(committee.path))
+      return rows.map((r) => r.id)
+    },
+
+    /** Cases per inbox filter, with the same narrowing filters as the list. */
+    async counts(actor: Actor, now: Date, f: Omit<CaseFilters, 'filter'> = {}): Promise<Record<InboxFilter, number>> {
       const count = (f: InboxFilter) => sql<number>`count(*) filter (where ${filterCondition(f, now) ?? sql`true`})::int`
       const [row] = await db.select({
         new: count('new'), open: count('open'), overdue: count('overdue'), closed: count('closed'), queue: count('queue'), all: count('all'),
-      }).from(cases).where(visibleCases(actor))
+      }).from(cases).where(and(visibleCases(actor), narrowing(f)))
       return row!
     },
 

@@ -74,7 +74,7 @@ function sumOf(months: (MonthSums | undefined)[]): { counts: MetricCounts; accep
 }
 
 /** Medians come from the minutes histograms: approximate, within the width of the bucket holding them (histogram.ts). */
-const summary = (months: (MonthSums | undefined)[]): MetricsSummary => {
+export const summary = (months: (MonthSums | undefined)[]): MetricsSummary => {
   const { counts, accept, resolve } = sumOf(months)
   return {
     counts, rates: computeRates(counts),

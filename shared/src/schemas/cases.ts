@@ -76,8 +76,25 @@ export type CaseDetail = Static<typeof CaseDetail>
 
 /** `queue`: cases waiting at a station with no member (station and committee admins). */
 export const INBOX_FILTERS = ['new', 'open', 'overdue', 'closed', 'queue', 'all'] as const
-export const CaseListQuery = Type.Object({
+const CreatedDay = (description: string) => Type.String({ format: 'date', description })
+/**
+ * Which cases a list or an export covers, always inside the caller's scope: the inbox filter, and optionally a
+ * station, a member, a category and the Beijing days the case came in ([from, to)). The inbox and the case
+ * exports take the same set, so a download holds what the list showed.
+ */
+export const CaseFilterProperties = {
   filter: Type.Optional(Type.Enum([...INBOX_FILTERS], { default: 'all' })),
+  stationId: Type.Optional(Uuid),
+  memberId: Type.Optional(Uuid),
+  categoryId: Type.Optional(Uuid),
+  from: Type.Optional(CreatedDay('YYYY-MM-DD, China Standard Time: cases created on or after this day')),
+  to: Type.Optional(CreatedDay('YYYY-MM-DD, China Standard Time: cases created before this day (exclusive)')),
+}
+export const CaseFilters = Type.Object(CaseFilterProperties)
+export type CaseFilters = Static<typeof CaseFilters>
+
+export const CaseListQuery = Type.Object({
+  ...CaseFilterProperties,
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
 })

@@ -3,13 +3,15 @@ import {
   pgTable, text, uuid, integer, boolean, jsonb, doublePrecision, date, time, index, uniqueIndex, primaryKey,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core'
-import { COMMITTEE_LEVELS, STATION_KINDS, MEMBER_STATUSES } from '@mashangjian/shared'
+import { COMMITTEE_LEVELS, STATION_KINDS, MEMBER_STATUSES, type LedgerTargetSettings } from '@mashangjian/shared'
 import { id, createdAt, updatedAt, oneOf } from './columns'
 
 /** Committee settings a committee admin may change; missing keys fall back to DESIGN.md defaults. */
 export type CommitteeSettings = {
   slaHours?: Partial<Record<'urgent' | 'general' | 'complex', { accept: number; resolve: number }>>
   autoCloseDays?: number
+  /** Yearly 履职 targets the members are measured against (a preset or a custom list); committees below inherit them. */
+  ledger?: LedgerTargetSettings
 }
 
 /** 政协 committee tree: province → city → county. `path` lists ancestor ids and self, '/'-joined, for subtree checks. */

@@ -3,11 +3,10 @@ import { id, createdAt, updatedAt, oneOf } from './columns'
 import { committee, member, station } from './org'
 import { appUser } from './users'
 import { cases } from './cases'
+import { ACTIVITY_KINDS, REPORT_STATUSES } from '@mashangjian/shared'
 
-export const REPORT_STATUSES = ['draft', 'submitted', 'adopted', 'rejected'] as const
-export const ACTIVITY_KINDS = [
-  'meeting', 'reception_day', 'visit', 'proposal', 'opinion_report', 'research', 'training', 'other',
-] as const
+// The vocabularies live in shared/ (the API's schemas and the web app use them); re-exported for old imports.
+export { ACTIVITY_KINDS, REPORT_STATUSES }
 
 /** 社情民意信息: a report drafted from one or more cases. */
 export const opinionReport = pgTable('opinion_report', {

@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { CaseExportQuery, LedgerExportQuery, type ExportFormat } from '@mashangjian/shared'
+import { ADMINS } from '../auth/access-guard'
+import { headerOrQueryActor } from '../auth/query-token'
+import { problems } from '../errors/problem-responses'
+import type { ExportsService } from './exports-service'
+import { sendTable } from './table-stream'
+
+const PRODUCES: Record<ExportFormat, string> = {
+  csv: 'text/csv',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+}
+
+/**
+ * Streamed downloads for admins: `.csv` (UTF-8 with BOM) or `.xlsx`, phones masked, each export audit-logged. A
+ * download link cannot send a header, so the token may come as `?access_token=` (auth/query-token.ts); it is
+ * taken out of the filters before anything records them.
+ */
+export const exportsRoutes: FastifyPluginAsyncTypebox<{ exports: ExportsService }> = async (app, { exports }) => {
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get(`/api/v1/exports/cases.${format}`, {
+      config: { access: 'public' }, // token checked by headerOrQueryActor()
+      // An XLSX is a zip already; gzip would only cost CPU.
+      ...(format === 'xlsx' ? { compress: false as const } : {}),
+      schema: {
+        tags: ['exports'], summary: `Cases you can see, with the inbox's filters, as ${format.toUpperCase()} (streamed; phones masked)`,
+        querystring: CaseExportQuery, produces: [PRODUCES[format]], security: [{ bearerAuth: [] }], response: { 200: Type.Unknown(), ...problems(400, 401, 403) },
+      },
+    }, async (request, reply) => {
+      const { access_token: token, ...filters } = request.query
+      const actor = await headerOrQueryActor(request, token, ADMINS)
+      return sendTable(reply, exports.cases(actor, filters, format, request.ip))
+    })
+
+    app.get(`/api/v1/exports/ledgers.${format}`, {
+      config: { access: 'public' }, // token checked by headerOrQueryActor()
+      ...(format === 'xlsx' ? { compress: false as const } : {}),
+      schema: {
+        tags: ['exports'], summary: `履职 ledgers of a committee subtree or a station for a year as ${format.toUpperCase()} (streamed)`,
+        querystring: LedgerExportQuery, produces: [PRODUCES[format]], security: [{ bearerAuth: [] }], response: { 200: Type.Unknown(), ...problems(400, 401, 403, 404) },
+      },
+    }, async (request, reply) => {
+      const { access_token: token, ...filters } = request.query
+      const actor = await headerOrQueryActor(request, token, ADMINS)
+      return sendTable(reply, await exports.ledgers(actor, filters, format, request.ip))
+    })
+  }
+}

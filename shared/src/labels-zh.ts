@@ -1,0 +1,24 @@
+import type { ActivityKind, ReportStatus } from './reports'
+import type { CaseChannel, CaseStatus, Rating } from './cases'
+import type { LedgerMeasure } from './schemas/ledger'
+
+/**
+ * Short Chinese labels for what the API writes into documents for staff (exports, printable ledger, report
+ * PDF/DOCX). The resident-facing phrases live in i18n/; these are the office's terms.
+ */
+export const CASE_STATUS_ZH: Record<CaseStatus, string> = {
+  submitted: '待派单', assigned: '待接单', accepted: '已接单', in_progress: '办理中', resolved: '已办结',
+  reopened: '重办中', closed: '已结案', invalid: '不予受理', merged: '已并单',
+}
+export const CHANNEL_ZH: Record<CaseChannel, string> = { qr: '扫码', web: '网页', phone: '电话', visit: '来访', open311: 'Open311' }
+export const RATING_ZH: Record<Rating, string> = { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' }
+export const ACTIVITY_KIND_ZH: Record<ActivityKind, string> = {
+  meeting: '会议', reception_day: '委员接待日', visit: '走访', proposal: '提案', opinion_report: '社情民意信息',
+  research: '视察调研', training: '学习培训', other: '其他',
+}
+export const REPORT_STATUS_ZH: Record<ReportStatus, string> = { draft: '草稿', submitted: '已报送', adopted: '已采用', rejected: '未采用' }
+export const LEDGER_MEASURE_ZH: Record<LedgerMeasure, string> = {
+  casesReceived: '收到诉求', casesAccepted: '接单', casesResolved: '办结', satisfiedRatings: '满意评价', contacts: '联系群众',
+  meetings: '会议', receptionDays: '接待日', visits: '走访', proposals: '提案', opinionReports: '社情民意', research: '视察调研',
+  training: '学习培训', otherActivities: '其他活动',
+}
