@@ -1,16 +1,39 @@
-import { ErrorBoundary, LocationProvider, Route, Router, lazy } from 'preact-iso'
+import { useEffect } from 'preact/hooks'
+import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso'
 import { Shell } from './components/shell'
 import { Inbox } from './routes/inbox'
 import { Login } from './routes/login'
 import { t } from './i18n'
 import { useStatus } from './use-data'
+import { ADMIN_BASE, BASE, trimSlash } from './paths'
 
 // The inbox (and login) are in the first bundle; the rest loads when first opened and is then precached.
 const CasePage = lazy(() => import('./routes/case-page').then((m) => m.CasePage))
 const Profile = lazy(() => import('./routes/profile').then((m) => m.Profile))
 const NotFound = lazy(() => import('./routes/not-found').then((m) => m.NotFound))
+const AdminApp = lazy(() => import('./admin/admin-app').then((m) => m.AdminApp))
 
-export const BASE = import.meta.env.BASE_URL
+
+function Root({ isAdmin }: { isAdmin: boolean }) {
+  const { path, query, route } = useLocation()
+  // preact-iso's `path` has no trailing slash: /app/ is '/app', /app/admin/ is '/app/admin'.
+  const inAdmin = path === trimSlash(ADMIN_BASE) || path.startsWith(ADMIN_BASE)
+  // Admins land on the console; the inbox stays one link away (/app/?tab=…).
+  useEffect(() => {
+    if (isAdmin && path === trimSlash(BASE) && !query.tab) route(ADMIN_BASE, true)
+  }, [isAdmin, path])
+  if (inAdmin) return isAdmin ? <AdminApp /> : <NotFound />
+  return (
+    <Shell>
+      <Router>
+        <Route path={BASE} component={Inbox} />
+        <Route path={`${BASE}cases/:id`} component={CasePage} />
+        <Route path={`${BASE}me`} component={Profile} />
+        <Route default component={NotFound} />
+      </Router>
+    </Shell>
+  )
+}
 
 export function App() {
   const status = useStatus()
@@ -18,16 +41,9 @@ export function App() {
   if (!status.signedIn) return <Login />
   return (
     <LocationProvider scope={BASE}>
-      <Shell>
-        <ErrorBoundary>
-          <Router>
-            <Route path={BASE} component={Inbox} />
-            <Route path={`${BASE}cases/:id`} component={CasePage} />
-            <Route path={`${BASE}me`} component={Profile} />
-            <Route default component={NotFound} />
-          </Router>
-        </ErrorBoundary>
-      </Shell>
+      <ErrorBoundary>
+        <Root isAdmin={status.user?.role !== 'member'} />
+      </ErrorBoundary>
     </LocationProvider>
   )
 }

@@ -5,6 +5,7 @@ import { data } from '../data'
 import { dateTime, t } from '../i18n'
 import { applyUpdate, onSwState, swState } from '../sw-bridge'
 import { useStatus } from '../use-data'
+import { trimSlash } from '../paths'
 
 /** Header with sync state, the offline banner, the service worker's two notices, and the bottom navigation. */
 export function Shell({ children }: { children: ComponentChildren }) {
@@ -47,7 +48,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
       {readyShown && !sw.updateAvailable && <p class="toast" role="status" data-testid="offline-ready">{t.readyOffline}</p>}
       <main>{children}</main>
       <nav class="bottom" aria-label={t.appName}>
-        <a href={base} aria-current={path === base ? 'page' : undefined}>{t.nav.inbox}</a>
+        <a href={base} aria-current={path === trimSlash(base) ? 'page' : undefined}>{t.nav.inbox}</a>
         <a href={`${base}me`} aria-current={path === `${base}me` ? 'page' : undefined}>{t.nav.me}</a>
       </nav>
     </div>

@@ -83,11 +83,13 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
     status.syncing = true
     changed()
     try {
-      const id = await userId()
+      const session = await client.session()
+      if (!session) throw new SignedOutError('signed out')
+      const id = session.user.id
       report = await outbox.replay(id, { force })
       if (report.stopped === 'offline') status.online = false
       else {
-        await sync.pull(id)
+        await sync.pull(id, { prefetchDetails: session.user.role === 'member' })
         await sync.markSynced()
         status.online = true
       }
@@ -126,6 +128,9 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
     },
     session: () => client.session(),
     syncNow,
+    /** Online calls for the admin console (src/admin/admin-api.ts); the member views read the device instead. */
+    request: client.request,
+    accessToken: client.accessToken,
 
     /** The inbox tab's cases (newest first) and the count of every tab, all from the device. */
     async inbox(tab: InboxTab): Promise<{ items: CaseView[]; counts: Record<InboxTab, number> }> {

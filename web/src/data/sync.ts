@@ -68,7 +68,7 @@ export function createSync({ db, client, cache, now = Date.now, onChange }: Sync
     return detail
   }
 
-  async function run(userId: string): Promise<string[]> {
+  async function run(userId: string, prefetchDetails: boolean): Promise<string[]> {
     if ((await meta<string>(OWNER_KEY)) !== userId) {
       // Another member signed in on this phone: their cases are not ours to keep.
       await cache.clear()
@@ -78,7 +78,9 @@ export function createSync({ db, client, cache, now = Date.now, onChange }: Sync
     const cursor = await meta<string>(CURSOR_KEY)
     const changed = cursor ? await delta(cursor) : await firstLoad()
     if (changed.length) onChange?.()
-    // Open cases must work offline: bring their details up to date, a few at a time.
+    // A member's open cases must work offline: bring their details up to date. Admins see a whole county and
+    // work online: their details are fetched when opened.
+    if (!prefetchDetails) return changed
     const open = (await cache.all()).filter((c) => !(INBOX_DONE_STATUSES as readonly CaseStatus[]).includes(c.status))
     for (const c of open) {
       const kept = await cache.detail(c.id)
@@ -96,12 +98,12 @@ export function createSync({ db, client, cache, now = Date.now, onChange }: Sync
 
   return {
     /** Brings the cache up to date; concurrent calls share one run. Returns the ids of cases that changed. */
-    pull(userId: string): Promise<string[]> {
+    pull(userId: string, { prefetchDetails = true } = {}): Promise<string[]> {
       // As the outbox: one at a time, and a call during a pull gets the pull after it (it may know of newer changes).
       const ahead: Promise<unknown> = running ?? Promise.resolve()
       next ??= ahead.catch(() => undefined).then((): Promise<string[]> => {
         next = null
-        const current = run(userId).finally(() => { running = null })
+        const current = run(userId, prefetchDetails).finally(() => { running = null })
         running = current
         return current
       })

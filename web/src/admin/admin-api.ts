@@ -1,0 +1,34 @@
+import type { MemberImportView, PlacardLayout } from '@mashangjian/shared'
+import { data } from '../data'
+
+/**
+ * The admin console's calls. Admin work happens online (rosters, placards, figures): these go straight to the
+ * API through the data store's client (same session and token refresh as the member app).
+ */
+export const adminApi = {
+  get: <T>(path: string) => data.request<T>(path),
+  post: <T>(path: string, json: unknown) => data.request<T>(path, { json }),
+  patch: <T>(path: string, json: unknown) => data.request<T>(path, { method: 'PATCH', json }),
+  put: <T>(path: string, json: unknown) => data.request<T>(path, { method: 'PUT', json }),
+  del: <T>(path: string) => data.request<T>(path, { method: 'DELETE' }),
+  upload: <T>(path: string, form: FormData) => data.request<T>(path, { form }),
+
+  /** A URL a new tab or a download link can open: the token rides in the query (a tab cannot send a header). */
+  async tokenUrl(path: string, query: Record<string, string | undefined> = {}): Promise<string> {
+    const q = new URLSearchParams()
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q.set(k, v)
+    q.set('access_token', await data.accessToken())
+    return `${path}?${q}`
+  },
+
+  uploadRoster: (file: File, committeeId?: string) => {
+    const form = new FormData()
+    form.append('file', file, file.name)
+    return data.request<MemberImportView>(`/api/v1/imports/members${committeeId ? `?committeeId=${committeeId}` : ''}`, { form })
+  },
+  importStatus: (id: string) => data.request<MemberImportView>(`/api/v1/imports/${id}`),
+  confirmImport: (id: string, mode: 'all' | 'valid_rows') => data.request<MemberImportView>(`/api/v1/imports/${id}/confirm`, { json: { mode } }),
+
+  placardUrl: (kind: 'pdf' | 'html', q: { stationId?: string; memberIds?: string; layout: PlacardLayout; lang: string }) =>
+    adminApi.tokenUrl(`/api/v1/placards.${kind}`, q),
+}

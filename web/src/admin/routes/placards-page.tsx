@@ -1,0 +1,59 @@
+import { useState } from 'preact/hooks'
+import { PLACARD_LAYOUTS, type PlacardLayout, type StationDetail } from '@mashangjian/shared'
+import { adminApi } from '../admin-api'
+import { at } from '../admin-text'
+import { ProblemText } from '../components/problem-text'
+import { useRemote } from '../use-remote'
+
+const SECOND_LANGUAGES = ['zh-CN', 'ug', 'kk-Arab-CN', 'en'] as const
+
+/** Print a station's QR placards: pick station, layout and second language; preview (HTML) or download the PDF. */
+export function PlacardsPage() {
+  const stations = useRemote(() => adminApi.get<{ items: StationDetail[] }>('/api/v1/stations?limit=200&active=true'), [])
+  const [stationId, setStationId] = useState('')
+  const [layout, setLayout] = useState<PlacardLayout>('cards')
+  const [lang, setLang] = useState('zh-CN')
+  const [error, setError] = useState<unknown>(null)
+  const chosen = stationId || stations.value?.items[0]?.id || ''
+
+  async function open(kind: 'pdf' | 'html') {
+    setError(null)
+    try {
+      // A new tab with the token in the query: the browser shows the PDF's download progress itself.
+      window.open(await adminApi.placardUrl(kind, { stationId: chosen, layout, lang }), '_blank', 'noopener')
+    } catch (err) {
+      setError(err)
+    }
+  }
+
+  if (stations.error) return <ProblemText error={stations.error} />
+  if (!stations.value) return <p aria-busy="true">{at.loading}</p>
+  if (stations.value.items.length === 0) return <p class="empty">{at.noStations}</p>
+  return (
+    <section class="admin-page" data-testid="placards-page">
+      <h2>{at.placardsTitle}</h2>
+      <form class="inline-form" onSubmit={(e) => { e.preventDefault(); void open('pdf') }}>
+        <label for="station">{at.station}</label>
+        <select id="station" value={chosen} onChange={(e) => setStationId((e.currentTarget as HTMLSelectElement).value)} data-testid="placard-station">
+          {stations.value.items.map((s) => <option key={s.id} value={s.id}>{s.name}（{s.memberCount}）</option>)}
+        </select>
+        <fieldset>
+          <legend>{at.layout}</legend>
+          {PLACARD_LAYOUTS.map((l) => (
+            <label key={l} class="choice"><input type="radio" name="layout" value={l} checked={layout === l} onChange={() => setLayout(l)} /> {at.layouts[l]}</label>
+          ))}
+        </fieldset>
+        <label for="lang">{at.secondLanguage}</label>
+        <select id="lang" value={lang} onChange={(e) => setLang((e.currentTarget as HTMLSelectElement).value)}>
+          {SECOND_LANGUAGES.map((l) => <option key={l} value={l}>{at.languages[l]}</option>)}
+        </select>
+        <div class="buttons">
+          <button type="button" class="button" onClick={() => void open('html')} data-testid="placard-preview">{at.preview}</button>
+          <button type="submit" class="button primary" data-testid="placard-pdf">{at.downloadPdf}</button>
+        </div>
+      </form>
+      <p class="hint">{at.placardsHint}</p>
+      <ProblemText error={error} />
+    </section>
+  )
+}
