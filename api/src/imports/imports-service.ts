@@ -17,6 +17,7 @@ import { countPlans, diffOf, planFingerprint, planRows, type ExistingMember, typ
 import { readRosterFile, RosterFileError } from './roster-file'
 import { rosterRows } from './roster-rows'
 import { rosterTemplateCsv, rosterTemplateXlsx } from './roster-template'
+import { insertMemberCodes } from '../qr/qr-repo'
 
 const HOUR = 3_600_000
 /** How long a dry run waits for its confirmation. */
@@ -147,6 +148,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
       const adds = chunk.flatMap((p) => (p.kind === 'add' ? [{ ...p, id: randomUUID() }] : []))
       await repo.insertMembers(tx, adds.map((p) => ({ id: p.id, committeeId: imp.committeeId, ...p.values })))
       await repo.insertMemberStations(tx, adds.flatMap((p) => p.stationIds.map((stationId) => ({ memberId: p.id, stationId }))))
+      await insertMemberCodes(tx, adds.map((p) => ({ memberId: p.id, committeeId: imp.committeeId })), actor.userId)
       for (const p of adds) {
         entries.push({ actorUserId: actor.userId, actorIp: ip, action: 'member.created', targetKind: 'member', targetId: p.id, detail: { importId: imp.id, row: p.row, name: p.values.name, phoneMasked: p.values.phoneMasked, stationIds: p.stationIds } })
       }

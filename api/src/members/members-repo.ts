@@ -1,6 +1,6 @@
 import { and, asc, count, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm'
 import type { MemberStatus } from '@mashangjian/shared'
-import { committee, member, memberStation, sector, station } from '../db/schema'
+import { committee, member, memberStation, qrCode, sector, station } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
 import { containsPattern } from '../db/like'
 import type { Actor } from '../auth/actor'
@@ -87,7 +87,10 @@ export function createMembersRepo(db: Db) {
       }
     },
 
+    /** A member with history (cases filed through their codes, an account, records) is kept by foreign keys. */
     async remove(tx: DbOrTx, id: string): Promise<void> {
+      // Their placard codes go with them; a code a case was filed through blocks this (the case keeps it).
+      await tx.delete(qrCode).where(eq(qrCode.memberId, id))
       await tx.delete(member).where(eq(member.id, id))
     },
   }

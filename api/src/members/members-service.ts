@@ -13,6 +13,7 @@ import { committeeFor, type CommitteePaths } from '../org/committee-target'
 import type { PhoneLookup } from '../privacy/phone-lookup'
 import { normalizeMainlandMobile } from '../public/submission-rules'
 import type { MemberRow, MembersRepo } from './members-repo'
+import { insertMemberCodes } from '../qr/qr-repo'
 
 export const memberPhotoUrl = (m: Pick<MemberRow, 'id' | 'photoKey'>) =>
   // The key's file name changes with every upload, so a new photo is a new URL for caches.
@@ -123,6 +124,7 @@ export function createMembersService({ db, repo, committees, audit, phones, phot
           bio: body.bio ?? '', status: body.status ?? 'active', contactTargetPerYear: body.contactTargetPerYear ?? 10, ...phone,
         })
         await repo.setStations(tx, row.id, body.stationIds ?? [])
+        await insertMemberCodes(tx, [{ memberId: row.id, committeeId: target.id }], actor.userId)
         await audit.record(tx, {
           actorUserId: actor.userId, actorIp: ip, action: 'member.created', targetKind: 'member', targetId: row.id,
           detail: { name: row.name, phoneMasked: row.phoneMasked, stationIds: body.stationIds ?? [] },

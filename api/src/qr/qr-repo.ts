@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm'
 import { category, committee, member, memberStation, qrCode, sector, station } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
+import { newQrCode } from './qr-codes'
 
 export type QrRow = typeof qrCode.$inferSelect
 
@@ -87,3 +88,12 @@ export function createQrRepo(db: Db) {
   }
 }
 export type QrRepo = ReturnType<typeof createQrRepo>
+
+/**
+ * Every new member gets an active placard code in the transaction that creates them (by hand or by roster
+ * import), so a station can print their placard at once; more codes can be issued or rotated later.
+ */
+export async function insertMemberCodes(tx: DbOrTx, members: { memberId: string; committeeId: string }[], createdBy: string): Promise<void> {
+  if (members.length === 0) return
+  await tx.insert(qrCode).values(members.map((m) => ({ code: newQrCode(), committeeId: m.committeeId, targetKind: 'member' as const, memberId: m.memberId, createdBy })))
+}

@@ -19,8 +19,19 @@ export function PlacardsPage() {
   async function open(kind: 'pdf' | 'html') {
     setError(null)
     try {
-      // A new tab with the token in the query: the browser shows the PDF's download progress itself.
-      window.open(await adminApi.placardUrl(kind, { stationId: chosen, layout, lang }), '_blank', 'noopener')
+      // The token rides in the query (a tab cannot send a header). The PDF is a download, whose progress the
+      // browser shows as it streams; the preview opens in a new tab.
+      const url = await adminApi.placardUrl(kind, { stationId: chosen, layout, lang })
+      if (kind === 'html') {
+        window.open(url, '_blank', 'noopener')
+        return
+      }
+      const a = document.createElement('a')
+      a.href = url
+      a.download = `placards-${layout}.pdf`
+      document.body.append(a)
+      a.click()
+      a.remove()
     } catch (err) {
       setError(err)
     }
