@@ -16,9 +16,10 @@ export type PlacardFormat = 'pdf' | 'html'
 
 /**
  * Who may print a member's placard: a station admin, members of a station they run; a committee admin (and the
- * system admin), members of their committee's subtree. Same rule as managing the member's QR codes.
+ * system admin), members of their committee's subtree. Same rule as managing the member's QR codes. Unlike
+ * memberInScope (auth/scope.ts, for records), a member may not, not even their own.
  */
-export function memberInScope(actor: Actor, m: { committeePath: string; stationIds: string[] }): boolean {
+export function mayPrintFor(actor: Actor, m: { committeePath: string; stationIds: string[] }): boolean {
   if (actor.role === 'station_admin') return m.stationIds.some((id) => actor.stationIds.includes(id))
   if (actor.role === 'committee_admin' || actor.role === 'system_admin') return committeeInScope(actor, m.committeePath)
   return false
@@ -44,7 +45,7 @@ export function createPlacardsService({ db, repo, audit, photos, clock, publicBa
     for (const id of ids) {
       const row = byId.get(id)
       const own = stations.get(id) ?? []
-      if (!row || !memberInScope(actor, { committeePath: row.committeePath, stationIds: own.map((s) => s.id) })) throw notFound('member')
+      if (!row || !mayPrintFor(actor, { committeePath: row.committeePath, stationIds: own.map((s) => s.id) })) throw notFound('member')
       // A station admin prints the station they run; anyone else the member's home station.
       const shown = own.find((s) => actor.role === 'station_admin' && actor.stationIds.includes(s.id)) ?? own[0]
       members.push({ ...row, stationName: shown?.name ?? null })

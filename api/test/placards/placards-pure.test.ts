@@ -8,7 +8,7 @@ import { gb2312Hanzi } from '../../src/placards/fonts/gb2312'
 import { faceItems, textStyle } from '../../src/placards/placard-faces'
 import { DESIGNS, mm, onPage, pageSpecs } from '../../src/placards/placard-layouts'
 import { contentDisposition, placardTexts, type Placard, type PlacardBatch } from '../../src/placards/placard-model'
-import { memberInScope } from '../../src/placards/placards-service'
+import { mayPrintFor } from '../../src/placards/placards-service'
 import { drawQr, qrShape, QUIET_ZONE, type VectorCanvas } from '../../src/placards/qr-vector'
 import { DEMO_MEMBERS, DEMO_SECTORS, DEMO_STATIONS, DEMO_COUNTY } from '../../src/seed/demo-data'
 import type { Actor } from '../../src/auth/actor'
@@ -180,8 +180,8 @@ describe('rules and names', () => {
     [{ role: 'committee_admin', committeeId: 'B' }, { committeePath: 'C/A', stationIds: [] }, false],
     [{ role: 'system_admin' }, { committeePath: 'X/Y', stationIds: [] }, true],
     [{ role: 'member', committeeId: 'A', memberId: 'm' }, { committeePath: 'C/A', stationIds: ['s1'] }, false],
-  ] as const)('memberInScope(%j, %j) = %s', (a, m, ok) => {
-    expect(memberInScope(actor(a as Partial<Actor>), { ...m, stationIds: [...m.stationIds] })).toBe(ok)
+  ] as const)('mayPrintFor(%j, %j) = %s', (a, m, ok) => {
+    expect(mayPrintFor(actor(a as Partial<Actor>), { ...m, stationIds: [...m.stationIds] })).toBe(ok)
   })
 
   it('names the download in ASCII and in Chinese (RFC 6266)', () => {
