@@ -6,7 +6,7 @@ import { member, qrCode } from '../../api/src/db/schema'
 import { browserMissing } from '../../api/test/support/browser'
 import { pdfText, popplerMissing } from '../../api/test/support/pdf-tools'
 import { HEADER, csvFile } from '../../api/test/support/roster-files'
-import { PHONE, withMemberApp } from './support/member-browser'
+import { newPhone, withMemberApp } from './support/member-browser'
 
 const pct = (r: number | null) => (r === null ? '—' : `${(Math.round(r * 1000) / 10).toFixed(1)}%`)
 
@@ -16,7 +16,7 @@ describe.skipIf(browserMissing || popplerMissing)('admin console', () => {
   const ctx = withMemberApp('admin-e2e')
 
   it('imports a roster, downloads the station placards with the new members, and shows the API dashboard figures', async () => {
-    const context = await ctx.browser.newContext({ ...PHONE, viewport: { width: 1100, height: 900 }, acceptDownloads: true })
+    const context = await newPhone(ctx.browser, { viewport: { width: 1100, height: 900 }, acceptDownloads: true })
     const page = await context.newPage()
     await page.goto(`${ctx.api.url}/app/`)
     await page.fill('#username', 'committee')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { browserMissing } from '../../api/test/support/browser'
 import { jpegWithGps } from '../../api/test/support/images'
-import { PHONE, act, openCase, openInApp, pendingCount, signInAsMember, waitUntilSynced, withMemberApp } from './support/member-browser'
+import { newPhone, act, openCase, openInApp, pendingCount, signInAsMember, waitUntilSynced, withMemberApp } from './support/member-browser'
 
 // The member app in Debian's chromium against the real API on a real database (issue 6, tests 1–4).
 describe.skipIf(browserMissing)('member app, offline and back', () => {
@@ -9,10 +9,10 @@ describe.skipIf(browserMissing)('member app, offline and back', () => {
 
   it('signs in, shows the inbox, and the service worker controls the page', async () => {
     const c = await ctx.api.newCase('王建国', '小区门口的井盖松动了')
-    const context = await ctx.browser.newContext(PHONE)
+    const context = await newPhone(ctx.browser)
     const page = await context.newPage()
     await signInAsMember(page, ctx.api.url, 'wangjianguo')
-    await expect.poll(() => page.locator(`[data-case-id="${c.id}"]`).count()).toBe(1)
+    await expect.poll(() => page.locator(`[data-case-id="${c.id}"]`).count(), { timeout: 30_000 }).toBe(1)
     expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`${ctx.api.url}/app/sw.js`)
     expect(Number(await page.textContent('[data-testid=count-new]'))).toBeGreaterThanOrEqual(1)
     // The narrowest phones: nothing wider than 320 px, on the inbox and on a case.
@@ -21,11 +21,11 @@ describe.skipIf(browserMissing)('member app, offline and back', () => {
     await openCase(page, c.id)
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
     await context.close()
-  })
+  }, 120_000)
 
   it('opens offline with the cached inbox; accept, note with photo and resolve made offline reach the server once each, in order', async () => {
     const c = await ctx.api.newCase('王建国', '楼道里的灯坏了，老人上下楼不方便')
-    const context = await ctx.browser.newContext(PHONE)
+    const context = await newPhone(ctx.browser)
     const page = await context.newPage()
     await signInAsMember(page, ctx.api.url, 'wangjianguo')
     await page.waitForSelector(`[data-case-id="${c.id}"]`)
@@ -52,14 +52,14 @@ describe.skipIf(browserMissing)('member app, offline and back', () => {
     const events = await ctx.api.opEvents(c.id)
     expect(events.map((e) => e.type)).toEqual(['accepted', 'note', 'resolved'])
     expect(await ctx.api.photosOf(events[1]!.id)).toHaveLength(1)
-    await expect.poll(() => page.locator('[data-testid=timeline-pending]').count()).toBe(0)
-    await expect.poll(() => page.locator('[data-testid=timeline-event][data-type=resolved]').count()).toBe(1)
+    await expect.poll(() => page.locator('[data-testid=timeline-pending]').count(), { timeout: 30_000 }).toBe(0)
+    await expect.poll(() => page.locator('[data-testid=timeline-event][data-type=resolved]').count(), { timeout: 30_000 }).toBe(1)
     await context.close()
-  })
+  }, 120_000)
 
   it('a flapping network: 32 actions over 4 cases reach the server exactly once each', async () => {
     const made = await Promise.all([0, 1, 2, 3].map((i) => ctx.api.newCase('王建国', `第${i}户反映自来水水压不足`)))
-    const context = await ctx.browser.newContext(PHONE)
+    const context = await newPhone(ctx.browser)
     const page = await context.newPage()
     await signInAsMember(page, ctx.api.url, 'wangjianguo')
     for (const c of made) await page.waitForSelector(`[data-case-id="${c.id}"]`)
@@ -103,7 +103,7 @@ describe.skipIf(browserMissing)('member app, offline and back', () => {
 
   it('a case reassigned while the member was offline: the member sees the conflict and nothing is dropped silently', async () => {
     const c = await ctx.api.newCase('王建国', '菜市场门口占道经营，堵路')
-    const context = await ctx.browser.newContext(PHONE)
+    const context = await newPhone(ctx.browser)
     const page = await context.newPage()
     page.on('dialog', (d) => void d.accept())
     await signInAsMember(page, ctx.api.url, 'wangjianguo')
@@ -119,7 +119,7 @@ describe.skipIf(browserMissing)('member app, offline and back', () => {
     await context.setOffline(false)
     await page.click('[data-testid=sync-state]')
     const card = page.locator('[data-testid=conflict]')
-    await card.waitFor({ timeout: 30_000 })
+    await card.waitFor({ timeout: 60_000 })
     expect(await card.textContent()).toContain('已不在您名下')
     expect(await card.textContent()).toContain('接单')
     expect(await ctx.api.opEvents(c.id)).toEqual([])
@@ -130,7 +130,7 @@ describe.skipIf(browserMissing)('member app, offline and back', () => {
     await openInApp(page, '/app/')
     await page.waitForSelector('[data-testid=attention-banner]')
     await page.click('[data-testid=conflict] >> text=放弃这条操作')
-    await expect.poll(() => page.locator('[data-testid=conflict]').count()).toBe(0)
+    await expect.poll(() => page.locator('[data-testid=conflict]').count(), { timeout: 30_000 }).toBe(0)
     await context.close()
   }, 90_000)
 })

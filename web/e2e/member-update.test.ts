@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { browserMissing } from '../../api/test/support/browser'
-import { PHONE, act, buildWebApp, openCase, pendingCount, signInAsMember, withMemberApp } from './support/member-browser'
+import { newPhone, act, buildWebApp, openCase, pendingCount, signInAsMember, withMemberApp } from './support/member-browser'
 
 // Issue 6, test 5: a new version is deployed while the app is open; the member is told and updates safely.
 describe.skipIf(browserMissing)('member app update', () => {
@@ -8,7 +8,7 @@ describe.skipIf(browserMissing)('member app update', () => {
 
   it('shows "ready offline", then "update available" after a deploy, and asks before updating over pending actions', async () => {
     const c = await ctx.api.newCase('王建国', '健身器材坏了，孩子容易受伤')
-    const context = await ctx.browser.newContext(PHONE)
+    const context = await newPhone(ctx.browser)
     const page = await context.newPage()
     const dialogs: string[] = []
     let acceptDialog = false
@@ -17,13 +17,14 @@ describe.skipIf(browserMissing)('member app update', () => {
       void (acceptDialog ? d.accept() : d.dismiss())
     })
     await signInAsMember(page, ctx.api.url, 'wangjianguo')
-    await page.waitForSelector('[data-testid=offline-ready]')
+    // The toast says 可离线使用 for a few seconds; the header keeps the state.
+    await page.waitForSelector('header[data-offline-ready=true]')
     expect(await page.getAttribute('html', 'data-build')).toBe('v1')
 
     // Deploy: the same server now serves another build (another build id, so other hashed assets and sw.js).
     await buildWebApp(ctx.dist, 'v2')
     await page.reload()
-    await page.waitForSelector('[data-testid=update-available]', { timeout: 30_000 })
+    await page.waitForSelector('[data-testid=update-available]', { timeout: 60_000 })
     expect(await page.getAttribute('html', 'data-build')).toBe('v1')
 
     // An action made offline waits in the outbox.
@@ -41,11 +42,11 @@ describe.skipIf(browserMissing)('member app update', () => {
     // Saying yes switches to the new version; the outbox survives the reload and is sent once back online.
     acceptDialog = true
     await page.click('[data-testid=update-available]')
-    await page.waitForFunction(() => document.documentElement.dataset.build === 'v2', undefined, { timeout: 30_000 })
+    await page.waitForFunction(() => document.documentElement.dataset.build === 'v2', undefined, { timeout: 60_000 })
     await page.waitForSelector('[data-testid=sync-state]')
     await context.setOffline(false)
     await page.click('[data-testid=sync-state]')
-    await expect.poll(async () => (await ctx.api.opEvents(c.id)).map((e) => e.type), { timeout: 30_000 }).toEqual(['accepted'])
+    await expect.poll(async () => (await ctx.api.opEvents(c.id)).map((e) => e.type), { timeout: 60_000 }).toEqual(['accepted'])
     await context.close()
   }, 180_000)
 })

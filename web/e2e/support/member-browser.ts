@@ -27,6 +27,16 @@ export async function scratchDir(): Promise<{ dir: string; remove: () => Promise
 /** A phone-sized context in Chinese; a new context is a new phone (no IndexedDB, no service worker). */
 export const PHONE = { viewport: { width: 360, height: 740 }, locale: 'zh-CN', serviceWorkers: 'allow' as const }
 
+/**
+ * A new phone for a test. Waits get a minute: the whole suite shares two cores with chromium and the API, and a
+ * slow step is not a failure; a missing one still is.
+ */
+export async function newPhone(browser: Browser, extra: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ ...PHONE, ...extra })
+  context.setDefaultTimeout(60_000)
+  return context
+}
+
 /** Signs in through the login page and waits until the inbox shows and the service worker controls the page. */
 export async function signInAsMember(page: Page, baseUrl: string, username: string): Promise<void> {
   if (process.env.E2E_DEBUG) {
@@ -39,7 +49,7 @@ export async function signInAsMember(page: Page, baseUrl: string, username: stri
   await page.fill('#password', 'demo12345')
   await page.click('button[type=submit]')
   await page.waitForSelector('[data-testid=case-row], [data-testid=empty]')
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 })
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
 }
 
 /** In-app navigation (what a tapped link does), so offline it needs no page load. */
