@@ -1,24 +1,16 @@
 import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { fontPath } from '../placards/fonts/font-files'
 
 /**
- * The one place PDFs get their Chinese font from. Noto Sans SC (SIL Open Font License) comes from the npm
- * package @expo-google-fonts/noto-sans-sc; pdfkit embeds only the glyphs a document uses (a page of text is a
- * few kilobytes). Placards (another branch) will bundle a subset of their own: when both land, both should read
- * from here. Read once, on first use (≈10 MB per weight), and kept.
+ * The one place PDFs get their Chinese font from: the Noto Sans SC subset committed with the placards
+ * (api/src/placards/fonts: GB2312 levels 1 and 2, ASCII, Latin-1, CJK punctuation; SIL Open Font License;
+ * `npm run fonts:placards` regenerates it). pdfkit embeds only the glyphs a document uses. One weight: headings
+ * are set apart by size. A character outside GB2312 prints as an empty box; extend the subset if a county needs it.
  */
-export interface CjkFonts { regular: Buffer; bold: Buffer }
+let loaded: Buffer | undefined
 
-const require = createRequire(import.meta.url)
-const FILES = {
-  regular: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
-  bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf',
-} as const
-
-let loaded: CjkFonts | undefined
-
-export function cjkFonts(): CjkFonts {
-  loaded ??= { regular: readFileSync(require.resolve(FILES.regular)), bold: readFileSync(require.resolve(FILES.bold)) }
+export function cjkFont(): Buffer {
+  loaded ??= readFileSync(fontPath('cjk'))
   return loaded
 }
 
@@ -26,7 +18,6 @@ export function cjkFonts(): CjkFonts {
 export const CJK = { regular: 'cjk', bold: 'cjk-bold' } as const
 
 export function registerCjkFonts(doc: { registerFont(name: string, src: Buffer): unknown }): void {
-  const fonts = cjkFonts()
-  doc.registerFont(CJK.regular, fonts.regular)
-  doc.registerFont(CJK.bold, fonts.bold)
+  doc.registerFont(CJK.regular, cjkFont())
+  doc.registerFont(CJK.bold, cjkFont())
 }
