@@ -168,3 +168,19 @@ describe('outbox', () => {
     expect((await api.opEvents(c.id)).map((e) => e.type)).toEqual(['accepted'])
   })
 })
+
+describe('sign-out', () => {
+  it('forgets the cached cases but keeps unsent actions, which go out after the next sign-in', async () => {
+    const c = await api.newCase('王建国')
+    const store = await memberStore()
+    proxy.down()
+    await store.act(c.id, { type: 'accept' })
+    proxy.up()
+    await store.signOut()
+    expect((await store.inbox('new')).items).toEqual([])
+    expect(await api.opEvents(c.id)).toEqual([])
+    await store.signIn('wangjianguo', 'demo12345')
+    expect((await api.opEvents(c.id)).map((e) => e.type)).toEqual(['accepted'])
+    expect((await store.inbox('open')).items.map((v) => v.case.id)).toContain(c.id)
+  })
+})

@@ -121,9 +121,14 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
       changed()
       await syncNow()
     },
+    /**
+     * Ends the session and forgets the cached cases (a phone may be shared). Actions not yet sent stay in the
+     * outbox, kept for this member: they are sent after their next sign-in.
+     */
     async signOut(): Promise<void> {
       live.stop()
       await client.signOut()
+      await sync.forget()
       changed()
     },
     session: () => client.session(),

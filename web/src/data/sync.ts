@@ -110,6 +110,12 @@ export function createSync({ db, client, cache, now = Date.now, onChange }: Sync
       return next
     },
     refreshDetail,
+    /** Forgets the cached cases and where the feed was (sign-out); the next sign-in loads afresh. */
+    async forget(): Promise<void> {
+      await cache.clear()
+      const d = await db
+      await Promise.all([d.delete('meta', CURSOR_KEY), d.delete('meta', OWNER_KEY)])
+    },
     lastSyncedAt: () => meta<number>('lastSyncedAt'),
     markSynced: () => setMeta('lastSyncedAt', now()),
   }

@@ -21,6 +21,7 @@ export const en: Messages = {
   signIn: 'Sign in',
   signingIn: 'Signing in…',
   signOut: 'Sign out',
+  signOutPending: (n) => `${n} action(s) are still waiting to be sent. They stay on this phone and are sent after you next sign in. Sign out?`,
   loginOfflineHint: 'Signing in needs the network. Once signed in, the app opens and works without signal.',
   lockedUntil: (min) => `Too many wrong passwords: the account is locked. Try again in ${min} minutes.`,
   tabs: { new: 'New', open: 'In progress', overdue: 'Overdue', closed: 'Done' },

@@ -20,6 +20,7 @@ export const zhCN = {
   signIn: '登录',
   signingIn: '正在登录…',
   signOut: '退出登录',
+  signOutPending: (n: number) => `还有 ${n} 条操作待同步。它们会保留在本机，您下次登录后自动发送。确定退出吗？`,
   loginOfflineHint: '登录需要联网。登录一次后，没有信号也能打开和办理。',
   lockedUntil: (min: number) => `密码错误次数过多，账号已锁定，请 ${min} 分钟后再试。`,
   // inbox

@@ -52,7 +52,7 @@ export function Profile() {
         {Object.entries(LOCALES).map(([k, v]) => <option key={k} value={k}>{v.name}</option>)}
       </select>
       <p>
-        <button type="button" class="button danger" onClick={() => void data.signOut()}>{t.signOut}</button>
+        <button type="button" class="button danger" onClick={() => { if (status.pending === 0 || window.confirm(t.signOutPending(status.pending))) void data.signOut() }}>{t.signOut}</button>
       </p>
     </section>
   )
