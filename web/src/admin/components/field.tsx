@@ -50,7 +50,8 @@ export const valueOf = (e: Event) => (e.currentTarget as HTMLInputElement).value
 
 /**
  * Runs a save or another change: `busy` while it runs, `error` when it failed (the form shows field messages from
- * it), and `done` briefly afterwards for a toast. A failed save keeps what the admin typed.
+ * it), and `done` briefly afterwards for a toast. A failed save keeps what the admin typed; put `form` on the form
+ * so focus moves to the first field the server named.
  */
 export function useAction() {
   const [busy, setBusy] = useState(false)
@@ -61,6 +62,14 @@ export function useAction() {
     const id = setTimeout(() => setDone(null), 6000)
     return () => clearTimeout(id)
   }, [done])
+  // After a save refused for its fields, focus goes to the first field marked (keyboard and screen-reader users land on it).
+  const form = useRef<HTMLFormElement>(null)
+  useEffect(() => {
+    if (!error || !form.current) return
+    const first = form.current.querySelector<HTMLElement>('[aria-invalid="true"]')
+    const target = first?.tagName === 'FIELDSET' ? first.querySelector<HTMLElement>('input, select, textarea, button') : first
+    target?.focus()
+  }, [error])
   async function run<T>(work: () => Promise<T>, message?: string): Promise<T | undefined> {
     setBusy(true)
     setError(null)
@@ -76,7 +85,7 @@ export function useAction() {
       setBusy(false)
     }
   }
-  return { busy, error, done, run, setError, clear: () => { setError(null); setDone(null) } }
+  return { busy, error, done, run, form, setError, clear: () => { setError(null); setDone(null) } }
 }
 
 /** Moves focus to an element when it appears (a form's heading when the form opens), so keyboard users follow. */

@@ -128,10 +128,10 @@ function LedgerFor({ scope, year, stations }: { scope: Scope; year: number; stat
                         </ul>
                       </td>
                       <td data-label={at.caseWork}>{at.caseCounts(m.counts.casesReceived, m.counts.casesResolved, m.counts.contacts)}</td>
-                      <td class="row-actions">
+                      <td class="actions"><div class="row-actions">
                         <TokenLink path={`/api/v1/members/${m.member.id}/ledger.html`} query={{ year: String(year) }} testId="ledger-print">{at.printLedger}<span class="visually-hidden"> · {m.member.name}</span></TokenLink>
                         <button type="button" class="button" onClick={() => { setToast(null); setRecording(m) }} data-testid="record-activity">{at.recordActivity}<span class="visually-hidden"> · {m.member.name}</span></button>
-                      </td>
+                      </div></td>
                     </tr>
                   ))}
                 </tbody>
@@ -187,7 +187,7 @@ function ActivityPanel({ item, year, stations, onSaved, onClose }: { item: Item;
   return (
     <div class="editor" data-testid="activity-editor">
       <h3 ref={heading} tabIndex={-1}>{at.recordFor(member.name)}</h3>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form ref={save.form} onSubmit={(e) => void submit(e)} noValidate>
         <Field id="activity-kind" label={at.activityKind} error={errors.kind}>
           {(p) => <select {...p} value={draft.kind} onChange={(e) => set('kind', valueOf(e))}>
             {ACTIVITY_KINDS.map((k) => <option key={k} value={k}>{at.activityKinds[k]}</option>)}

@@ -84,17 +84,17 @@ export function MembersPage() {
                       <th scope="row" data-label={at.name}>
                         <span class="who">
                           {m.photoUrl ? <img class="thumb" src={m.photoUrl} alt="" width={36} height={36} loading="lazy" /> : <span class="thumb none" aria-hidden="true">{m.name.slice(0, 1)}</span>}
-                          <span>{m.name}{m.title && <span class="sub">{m.title}</span>}</span>
+                          <span><span data-testid="member-name">{m.name}</span>{m.title && <span class="sub">{m.title}</span>}</span>
                         </span>
                       </th>
-                      <td data-label={at.level}>{at.levels[m.level]}</td>
+                      <td data-label={at.level}>{at.levelsShort[m.level]}</td>
                       <td data-label={at.sector}>{m.sectorName ?? '—'}</td>
                       <td data-label={at.stations}>{m.stations.map((s) => s.name).join('、') || '—'}</td>
                       <td data-label={at.status}><span class={`pill m-${m.status}`}>{at.memberStatuses[m.status]}</span></td>
                       <td data-label={at.phone}>{m.phoneMasked ?? '—'}</td>
-                      <td class="row-actions">
+                      <td class="actions"><div class="row-actions">
                         <button type="button" class="button" onClick={() => { setToast(null); setEditing(m) }} aria-label={at.editWho(m.name)} data-testid="member-edit">{at.edit}</button>
-                      </td>
+                      </div></td>
                     </tr>
                   ))}
                 </tbody>
@@ -191,7 +191,7 @@ function MemberEditor({ member, committeeId, committees, stations, canDelete, ow
   return (
     <div class="editor" data-testid="member-editor">
       <h3 ref={heading} tabIndex={-1}>{member ? at.editWho(member.name) : at.addMember}</h3>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form ref={save.form} onSubmit={(e) => void submit(e)} noValidate>
         {committees.length > 1 && (
           <Field id="member-committee" label={at.committee} error={errors.committeeId}>
             {(p) => <select {...p} value={draft.committeeId} onChange={(e) => setDraft((d) => ({ ...d, committeeId: valueOf(e), sectorId: '', stationIds: [] }))}>
@@ -278,7 +278,7 @@ function MemberPhoto({ member, onChanged }: { member: MemberView; onChanged: (m:
       {member.photoUrl
         ? <img class="portrait" src={member.photoUrl} alt={at.photoOf(member.name)} width={120} height={160} data-testid="member-photo" />
         : <p class="hint">{at.noPhoto}</p>}
-      <form onSubmit={(e) => void upload(e)}>
+      <form ref={action.form} onSubmit={(e) => void upload(e)}>
         <Field id="member-photo-file" label={member.photoUrl ? at.replacePhoto : at.uploadPhoto} error={errors.photo} hint={at.photoHint}>
           {(p) => <input {...p} type="file" accept="image/*" data-testid="member-photo-file" onChange={(e) => setFile((e.currentTarget as HTMLInputElement).files?.[0] ?? null)} />}
         </Field>

@@ -95,7 +95,7 @@ function SectorForm({ committeeId, sector, nextOrder = 0, onDone }: { committeeI
     }
   }
   return (
-    <form class="row-form" onSubmit={(e) => void submit(e)} noValidate data-testid={sector ? 'sector-edit' : 'sector-add'}>
+    <form class="row-form" ref={save.form} onSubmit={(e) => void submit(e)} noValidate data-testid={sector ? 'sector-edit' : 'sector-add'}>
       <Field id={`${prefix}-name`} label={at.sectorName} error={errors.name} required>
         {(p) => <input {...p} value={name} maxLength={64} onInput={(e) => setName(valueOf(e))} />}
       </Field>
@@ -141,18 +141,18 @@ function Categories({ committeeId, sectors }: { committeeId: string; sectors: Se
         <div class="table-wrap">
           <table class="grid stack" data-testid="category-list">
             <caption class="visually-hidden">{at.categoriesTitle}</caption>
-            <thead><tr><th scope="col">{at.name}</th><th scope="col">{at.otherNames}</th><th scope="col">{at.sectorAffinity}</th><th scope="col">{at.slaClass}</th><th scope="col">{at.status}</th><th scope="col"><span class="visually-hidden">{at.actions}</span></th></tr></thead>
+            <thead><tr><th scope="col">{at.itemName}</th><th scope="col">{at.otherNames}</th><th scope="col">{at.sectorAffinity}</th><th scope="col">{at.slaClass}</th><th scope="col">{at.status}</th><th scope="col"><span class="visually-hidden">{at.actions}</span></th></tr></thead>
             <tbody>
               {items.map((c) => (
                 <tr key={c.id} data-testid="category-row">
-                  <th scope="row" data-label={at.name}>{c.names['zh-CN']}</th>
+                  <th scope="row" data-label={at.itemName}>{c.names['zh-CN']}</th>
                   <td data-label={at.otherNames}>
                     {NAME_LOCALES.slice(1).filter((l) => c.names[l]).map((l) => <span key={l} class="sub" lang={l} dir={RTL.has(l) ? 'rtl' : undefined}>{c.names[l]}</span>)}
                   </td>
                   <td data-label={at.sectorAffinity}>{sectorName(c.sectorId)}</td>
                   <td data-label={at.slaClass}>{at.slaClasses[c.slaClass]}</td>
                   <td data-label={at.status}><span class={c.active ? 'pill m-active' : 'pill m-inactive'}>{c.active ? at.inUse : at.notInUse}</span></td>
-                  <td class="row-actions"><button type="button" class="button" aria-label={at.editWho(c.names['zh-CN'] ?? '')} onClick={() => { setToast(null); setEditing(c) }}>{at.edit}</button></td>
+                  <td class="actions"><div class="row-actions"><button type="button" class="button" aria-label={at.editWho(c.names['zh-CN'] ?? '')} onClick={() => { setToast(null); setEditing(c) }}>{at.edit}</button></div></td>
                 </tr>
               ))}
             </tbody>
@@ -199,7 +199,7 @@ function CategoryEditor({ committeeId, category, sectors, nextOrder, onDone }: {
   return (
     <div class="editor boxed" data-testid="category-editor">
       <h4 ref={heading} tabIndex={-1}>{category ? at.editWho(category.names['zh-CN'] ?? '') : at.addCategory}</h4>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form ref={save.form} onSubmit={(e) => void submit(e)} noValidate>
         <div class="pair">
           {NAME_LOCALES.map((l) => (
             <Field key={l} id={`category-name-${l}`} label={at.nameIn(at.localeNames[l] ?? l)} error={errors[`names.${l}`] ?? (l === 'zh-CN' ? errors.names : undefined)} required={l === 'zh-CN'}>

@@ -62,7 +62,7 @@ export function ReportsPage() {
         ))}
       </div>
       <Done message={toast} />
-      <div class={open ? 'master-detail open' : 'master-detail'}>
+      <div class={open ? 'master-detail wide open' : 'master-detail wide'}>
         <div class="master">
           <ProblemText error={error} />
           {!items && !error && <p class="skeleton-block" aria-busy="true">{at.loading}</p>}
@@ -162,7 +162,7 @@ function Transitions({ report, onDone, onEdit, onDeleted }: { report: ReportDeta
         </>
       )}
       {deciding && (
-        <form onSubmit={(e) => e.preventDefault()} noValidate>
+        <form ref={action.form} onSubmit={(e) => e.preventDefault()} noValidate>
           <Field id="report-decided-by" label={at.decidedBy} error={errors.decidedBy} hint={at.decidedByHint} required>
             {(p) => <input {...p} value={decidedBy} maxLength={100} onInput={(e) => setDecidedBy(valueOf(e))} />}
           </Field>
@@ -202,7 +202,7 @@ function ReportForm({ report, onSaved, onClose }: { report: ReportDetail | null;
   return (
     <div class="editor" data-testid="report-form">
       <h3 ref={heading} tabIndex={-1}>{report ? at.editWho(report.title) : at.draftReport}</h3>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form ref={save.form} onSubmit={(e) => void submit(e)} noValidate>
         <Field id="report-title" label={at.reportTitle} error={errors.title} required>
           {(p) => <input {...p} value={title} maxLength={200} onInput={(e) => setTitle(valueOf(e))} />}
         </Field>
@@ -265,7 +265,7 @@ function CasePicker({ picked, setPicked, error }: { picked: Picked[]; setPicked:
   const toggle = (c: Picked, on: boolean) => setPicked(on ? [...picked, c] : picked.filter((p) => p.id !== c.id))
 
   return (
-    <fieldset id="report-cases" class={error ? 'field invalid' : 'field'} aria-describedby={error ? 'report-cases-error' : undefined} data-testid="case-picker">
+    <fieldset id="report-cases" class={error ? 'field invalid' : 'field'} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'report-cases-error' : undefined} data-testid="case-picker">
       <legend>{at.linkedCases(picked.length)}</legend>
       {picked.length === 0 && <p class="hint">{at.pickCasesHint}</p>}
       <ul class="rows picked">

@@ -74,7 +74,7 @@ function DeadlinesForm({ committeeId, view, onSaved }: { committeeId: string; vi
   const set = (c: SlaClass, k: 'accept' | 'resolve', v: string) => setHours((h) => ({ ...h, [c]: { ...h[c], [k]: v } }))
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate data-testid="deadlines-form">
+    <form ref={save.form} onSubmit={(e) => void submit(e)} noValidate data-testid="deadlines-form">
       <div class="table-wrap">
         <table class="grid stack">
           <caption class="visually-hidden">{at.deadlinesTitle}</caption>
@@ -149,7 +149,7 @@ function TargetsForm({ committeeId, view, onSaved }: { committeeId: string; view
   const setRow = (i: number, patch: Partial<(typeof custom)[number]>) => setCustom((rows) => rows.map((r, j) => (i === j ? { ...r, ...patch } : r)))
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate data-testid="targets-form">
+    <form ref={save.form} onSubmit={(e) => void submit(e)} noValidate data-testid="targets-form">
       <p class="hint" data-testid="targets-source">{inherited ? (view.inheritedFrom ? at.targetsInherited : at.targetsDefault) : at.targetsOwn}</p>
       <ChoiceGroup id="targets-preset" legend={at.targetsPreset} error={errors.preset}>
         {view.presets.map((p) => (

@@ -69,16 +69,16 @@ export function StationsPage() {
             <div class="table-wrap">
               <table class="grid stack" data-testid="station-list">
                 <caption class="visually-hidden">{at.stationsTitle}</caption>
-                <thead><tr><th scope="col">{at.name}</th><th scope="col">{at.address}</th><th scope="col">{at.openHours}</th><th scope="col">{at.memberCount}</th><th scope="col">{at.status}</th>{canEdit && <th scope="col"><span class="visually-hidden">{at.actions}</span></th>}</tr></thead>
+                <thead><tr><th scope="col">{at.itemName}</th><th scope="col">{at.address}</th><th scope="col">{at.openHours}</th><th scope="col">{at.memberCount}</th><th scope="col">{at.status}</th>{canEdit && <th scope="col"><span class="visually-hidden">{at.actions}</span></th>}</tr></thead>
                 <tbody>
                   {page.items.map((s) => (
                     <tr key={s.id} data-testid="station-row" class={editing !== 'new' && editing?.id === s.id ? 'selected' : undefined}>
-                      <th scope="row" data-label={at.name}>{s.name}<span class="sub">{at.stationKinds[s.kind]}</span></th>
+                      <th scope="row" data-label={at.itemName}>{s.name}<span class="sub">{at.stationKinds[s.kind]}</span></th>
                       <td data-label={at.address}>{s.address || '—'}</td>
                       <td data-label={at.openHours}>{s.openHours || '—'}</td>
                       <td data-label={at.memberCount}>{s.memberCount}</td>
                       <td data-label={at.status}><span class={s.active ? 'pill m-active' : 'pill m-inactive'}>{s.active ? at.open : at.closed}</span></td>
-                      {canEdit && <td class="row-actions"><button type="button" class="button" aria-label={at.editWho(s.name)} onClick={() => { setToast(null); setEditing(s) }}>{at.edit}</button></td>}
+                      {canEdit && <td class="actions"><div class="row-actions"><button type="button" class="button" aria-label={at.editWho(s.name)} onClick={() => { setToast(null); setEditing(s) }}>{at.edit}</button></div></td>}
                     </tr>
                   ))}
                 </tbody>
@@ -141,7 +141,7 @@ function StationEditor({ station, committees, onSaved, onClose }: {
   return (
     <div class="editor" data-testid="station-editor">
       <h3 ref={heading} tabIndex={-1}>{station ? at.editWho(station.name) : at.addStation}</h3>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form ref={save.form} onSubmit={(e) => void submit(e)} noValidate>
         {committees.length > 1 && (
           <Field id="station-committee" label={at.committee} error={errors.committeeId}>
             {(p) => <select {...p} value={draft.committeeId} onChange={(e) => set('committeeId', valueOf(e))}>
@@ -154,7 +154,7 @@ function StationEditor({ station, committees, onSaved, onClose }: {
             {STATION_KINDS.map((k) => <option key={k} value={k}>{at.stationKinds[k]}</option>)}
           </select>}
         </Field>
-        <Field id="station-name" label={at.name} error={errors.name} required>
+        <Field id="station-name" label={at.itemName} error={errors.name} required>
           {(p) => <input {...p} value={draft.name} maxLength={64} onInput={(e) => set('name', valueOf(e))} />}
         </Field>
         <Field id="station-address" label={at.address} error={errors.address}>

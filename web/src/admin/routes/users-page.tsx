@@ -80,9 +80,9 @@ export function UsersPage() {
                       <td data-label={at.scopeOf}>{u.role === 'station_admin' ? u.stationIds.map(stationName).join('、') : committeeName(u.committeeId) || '—'}</td>
                       <td data-label={at.lastLogin}>{u.lastLoginAt ? dateTime(u.lastLoginAt) : at.never}</td>
                       <td data-label={at.status}><span class={u.disabled ? 'pill m-inactive' : 'pill m-active'}>{u.disabled ? at.disabled : at.enabled}</span></td>
-                      <td class="row-actions">
+                      <td class="actions"><div class="row-actions">
                         {grantable.includes(u.role) && <button type="button" class="button" aria-label={at.editWho(u.displayName)} onClick={() => { setToast(null); setEditing(u) }}>{at.edit}</button>}
-                      </td>
+                      </div></td>
                     </tr>
                   ))}
                 </tbody>
@@ -138,7 +138,7 @@ function NewUser({ roles, defaultCommittee, committees, stations, onSaved, onClo
   return (
     <div class="editor" data-testid="user-editor">
       <h3 ref={heading} tabIndex={-1}>{at.addUser}</h3>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form ref={save.form} onSubmit={(e) => void submit(e)} noValidate>
         <ChoiceGroup id="user-role" legend={at.role} error={errors.role}>
           {roles.map((r) => <label key={r} class="choice"><input type="radio" name="user-role" checked={draft.role === r} onChange={() => set('role', r)} /> {at.roles[r]}</label>)}
         </ChoiceGroup>
@@ -221,7 +221,7 @@ function EditUser({ account, self, stations, onSaved, onClose }: {
     <div class="editor" data-testid="user-editor">
       <h3 ref={heading} tabIndex={-1}>{at.editWho(account.displayName)}</h3>
       <p class="hint">{at.roles[account.role]} · {account.username}</p>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form ref={save.form} onSubmit={(e) => void submit(e)} noValidate>
         <Field id="edit-user-display" label={at.displayName} error={errors.displayName} required>
           {(p) => <input {...p} value={displayName} maxLength={64} onInput={(e) => setDisplayName(valueOf(e))} />}
         </Field>
@@ -241,7 +241,7 @@ function EditUser({ account, self, stations, onSaved, onClose }: {
       </form>
       <section class="sub-section" aria-labelledby="reset-title">
         <h4 id="reset-title">{at.resetPassword}</h4>
-        <form onSubmit={(e) => void resetPassword(e)} noValidate>
+        <form ref={reset.form} onSubmit={(e) => void resetPassword(e)} noValidate>
           <Field id="reset-password" label={at.newPassword} error={resetErrors.password} hint={at.resetHint}>
             {(p) => <input {...p} type="password" value={password} maxLength={256} autoComplete="new-password" onInput={(e) => setPassword(valueOf(e))} />}
           </Field>
