@@ -21,7 +21,7 @@ function zhFieldMessage(field: string, message: string): string {
   if (known[message]) return known[message]
   if (field === 'phone') return known['must be an 11-digit mainland mobile number']!
   let m: RegExpMatchArray | null
-  if ((m = message.match(/fewer than (\d+) (characters|items)/))) return m[1] === '1' ? '必填。' : m[2] === 'items' ? `至少选择 ${m[1]} 项。` : `至少 ${m[1]} 个字。`
+  if ((m = message.match(/fewer than (\d+) (characters|items)/))) return m[2] === 'items' ? `至少选择 ${m[1]} 项。` : m[1] === '1' ? '必填。' : `至少 ${m[1]} 个字。`
   if ((m = message.match(/more than (\d+) (characters|items)/))) return m[2] === 'items' ? `最多 ${m[1]} 项。` : `最多 ${m[1]} 个字。`
   if ((m = message.match(/must be >= (\S+)/))) return `不能小于 ${m[1]}。`
   if ((m = message.match(/must be <= (\S+)/))) return `不能大于 ${m[1]}。`
@@ -339,7 +339,8 @@ const zh = {
   // exports
   exportsTitle: '数据导出',
   exportsHint: '按条件导出诉求明细（CSV 或 Excel）。群众手机号在文件中只显示为 138****1234；每次导出都会记入审计日志。',
-  exportCases: '导出诉求',
+  exportCases: '导出诉求明细',
+  allReports: '全部社情民意信息',
   whichCases: '诉求范围',
   caseFilters: { all: '全部诉求', new: '待接单', open: '办理中（未办结）', overdue: '已超期', closed: '已办结', queue: '工作站待派' } as Record<string, string>,
   period: '提交日期',
@@ -644,6 +645,7 @@ const en: AdminText = {
   exportsTitle: 'Exports',
   exportsHint: 'Cases as CSV or Excel. Residents’ phones are masked (138****1234) in the file; every export is audit-logged.',
   exportCases: 'Export cases',
+  allReports: 'All opinion reports',
   whichCases: 'Which cases',
   caseFilters: { all: 'All cases', new: 'Waiting to be accepted', open: 'Open', overdue: 'Overdue', closed: 'Done', queue: 'Station queue' },
   period: 'Submitted',

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks'
 import type { DashboardSummary, OverduePage, RankingPage, ReportPage } from '@mashangjian/shared'
 import { v7 as uuidv7 } from 'uuid'
 import { dateTime } from '../../i18n'
+import { ADMIN_BASE } from '../../paths'
 import { adminApi } from '../admin-api'
 import { at } from '../admin-text'
 import { ProblemText } from '../components/problem-text'
@@ -156,6 +157,7 @@ function Reports() {
   return (
     <>
       <h3>{at.reportsTitle}</h3>
+      <p class="links"><a href={`${ADMIN_BASE}reports`}>{at.allReports}</a> <a href={`${ADMIN_BASE}exports`}>{at.exportCases}</a></p>
       <ProblemText error={page.error} />
       {page.value && page.value.items.length === 0 && <p class="hint">{at.noReports}</p>}
       <ul>
