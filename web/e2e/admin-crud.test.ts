@@ -5,7 +5,8 @@ import { LAPTOP, memberNames, openAdminPage, signInAsAdmin } from './support/adm
 import { PHONE, withMemberApp } from './support/member-browser'
 
 // The admin console's CRUD pages in Debian's chromium against the real API on a freshly seeded database (issue 7).
-describe.skipIf(browserMissing)('admin console: roster, ledger, reports, exports', () => {
+// Each test walks several pages: more time than vitest's default 30 s, for a loaded CI machine.
+describe.skipIf(browserMissing)('admin console: roster, ledger, reports, exports', { timeout: 90_000 }, () => {
   const ctx = withMemberApp('admin-e2e')
 
   it('a committee admin adds a member: a bad phone is reported under the field, fixed, and the member is listed', async () => {

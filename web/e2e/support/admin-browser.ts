@@ -7,8 +7,8 @@ export const LAPTOP = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN',
 /** Signs in through the login page as a demo admin (password demo12345) and waits for the console's dashboard. */
 export async function signInAsAdmin(browser: Browser, baseUrl: string, username: string, options: Parameters<Browser['newContext']>[0] = LAPTOP): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext(options)
-  // Fail fast with the step that waited (vitest's own limit is 30 s for the whole test).
-  context.setDefaultTimeout(10_000)
+  // Fail with the step that waited rather than at the test's own limit.
+  context.setDefaultTimeout(20_000)
   const page = await context.newPage()
   if (process.env.E2E_DEBUG) {
     page.on('console', (m) => console.log('[page]', m.type(), m.text()))
