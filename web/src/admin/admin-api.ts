@@ -1,6 +1,9 @@
 import type { MemberImportView, PlacardLayout } from '@mashangjian/shared'
 import { data } from '../data'
 
+/** One page of an admin list (shared/src/schemas/common.ts Page). */
+export interface Paged<T> { items: T[]; total: number; limit: number; offset: number }
+
 /**
  * The admin console's calls. Admin work happens online (rosters, placards, figures): these go straight to the
  * API through the data store's client (same session and token refresh as the member app).
@@ -11,7 +14,7 @@ export const adminApi = {
   patch: <T>(path: string, json: unknown) => data.request<T>(path, { method: 'PATCH', json }),
   put: <T>(path: string, json: unknown) => data.request<T>(path, { method: 'PUT', json }),
   del: <T>(path: string) => data.request<T>(path, { method: 'DELETE' }),
-  upload: <T>(path: string, form: FormData) => data.request<T>(path, { form }),
+  upload: <T>(path: string, form: FormData, method: 'POST' | 'PUT' = 'POST') => data.request<T>(path, { method, form }),
 
   /** A URL a new tab or a download link can open: the token rides in the query (a tab cannot send a header). */
   async tokenUrl(path: string, query: Record<string, string | undefined> = {}): Promise<string> {
@@ -31,4 +34,12 @@ export const adminApi = {
 
   placardUrl: (kind: 'pdf' | 'html', q: { stationId?: string; memberIds?: string; layout: PlacardLayout; lang: string }) =>
     adminApi.tokenUrl(`/api/v1/placards.${kind}`, q),
+}
+
+/** `path?k=v&…` leaving out the empty values (list filters the admin left blank). */
+export function withQuery(path: string, query: Record<string, string | number | boolean | undefined | null>): string {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v))
+  const s = q.toString()
+  return s ? `${path}?${s}` : path
 }

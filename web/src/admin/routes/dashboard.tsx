@@ -2,32 +2,20 @@ import { useState } from 'preact/hooks'
 import type { DashboardSummary, OverduePage, RankingPage, ReportPage } from '@mashangjian/shared'
 import { v7 as uuidv7 } from 'uuid'
 import { dateTime } from '../../i18n'
-import { useStatus } from '../../use-data'
+import { ADMIN_BASE } from '../../paths'
 import { adminApi } from '../admin-api'
 import { at } from '../admin-text'
 import { ProblemText } from '../components/problem-text'
 import { TrendChart } from '../components/trend-chart'
 import { useRemote } from '../use-remote'
+import { useScope, type Scope } from '../use-scope'
 
-type Scope = { scope: 'committee' | 'station'; id: string }
 const pct = (r: number | null | undefined) => (r === null || r === undefined ? '—' : `${(Math.round(r * 1000) / 10).toFixed(1)}%`)
 const RATES = [
   ['responseRate', 'acceptedOnTime', 'assigned'],
   ['resolutionRate', 'resolvedOfDue', 'dueInPeriod'],
   ['satisfactionRate', 'satisfied', 'rated'],
 ] as const
-
-/** The admin's own scope: a committee admin's committee (with its subtree), a station admin's station. */
-function useScope(): Scope | null | undefined {
-  const { user } = useStatus()
-  const roots = useRemote(async () => (user?.role === 'system_admin' ? adminApi.get<{ items: { id: string }[] }>('/api/v1/committees?limit=1') : null), [user?.id])
-  if (!user) return null
-  if (user.role === 'station_admin') return user.stationIds[0] ? { scope: 'station', id: user.stationIds[0] } : null
-  if (user.committeeId) return { scope: 'committee', id: user.committeeId }
-  if (roots.loading) return undefined
-  const first = roots.value?.items[0]
-  return first ? { scope: 'committee', id: first.id } : null
-}
 
 /** 三率 with the comparison period, the monthly trend, rankings, category heat, the overdue list with 督办, reports. */
 export function Dashboard() {
@@ -169,6 +157,7 @@ function Reports() {
   return (
     <>
       <h3>{at.reportsTitle}</h3>
+      <p class="links"><a href={`${ADMIN_BASE}reports`}>{at.allReports}</a> <a href={`${ADMIN_BASE}exports`}>{at.exportCases}</a></p>
       <ProblemText error={page.error} />
       {page.value && page.value.items.length === 0 && <p class="hint">{at.noReports}</p>}
       <ul>
