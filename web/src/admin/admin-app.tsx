@@ -4,6 +4,7 @@ import { useStatus } from '../use-data'
 import { at } from './admin-text'
 import { ADMIN_BASE, BASE, trimSlash } from '../paths'
 import { isCommitteeAdmin } from './use-scope'
+import './admin.css'
 
 // Each admin page is its own chunk: none of it is in the member app's first load.
 const Dashboard = lazy(() => import('./routes/dashboard').then((m) => m.Dashboard))
