@@ -68,3 +68,30 @@ describe.skipIf(browserMissing || popplerMissing)('admin console', () => {
     await context.close()
   }, 120_000)
 })
+
+describe.skipIf(browserMissing)('admin console: committee tree', () => {
+  const ctx = withMemberApp('admin-tree')
+
+  it('a system admin adds a county committee below the city, with a field error first', async () => {
+    const context = await newPhone(ctx.browser, { viewport: { width: 1100, height: 900 } })
+    const page = await context.newPage()
+    await page.goto(`${ctx.api.url}/app/admin/committees`)
+    await page.fill('#username', 'admin')
+    await page.fill('#password', 'demo12345')
+    await page.click('button[type=submit]')
+    await page.waitForSelector('[data-testid=committee-row]')
+    const before = await page.locator('[data-testid=committee-row]').count()
+    await page.click('[data-testid=committee-new]')
+    await page.selectOption('#committee-parent', { label: '示范市政协' })
+    await page.fill('#committee-name', '东山县政协')
+    // A case-number prefix must start with a letter: the field says so.
+    await page.fill('#committee-code', '1X')
+    await page.click('[data-testid=committee-save]')
+    await page.waitForSelector('[data-testid=field-error-committee-code]')
+    await page.fill('#committee-code', 'DS')
+    await page.click('[data-testid=committee-save]')
+    await expect.poll(() => page.locator('[data-testid=committee-row]').count(), { timeout: 30_000 }).toBe(before + 1)
+    expect(await page.textContent('[data-testid=committee-tree]')).toContain('东山县政协')
+    await context.close()
+  }, 120_000)
+})

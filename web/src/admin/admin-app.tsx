@@ -18,6 +18,7 @@ const ReportsPage = lazy(() => import('./routes/reports-page').then((m) => m.Rep
 const ExportsPage = lazy(() => import('./routes/exports-page').then((m) => m.ExportsPage))
 const ImportPage = lazy(() => import('./routes/import-page').then((m) => m.ImportPage))
 const PlacardsPage = lazy(() => import('./routes/placards-page').then((m) => m.PlacardsPage))
+const CommitteesPage = lazy(() => import('./routes/committees-page').then((m) => m.CommitteesPage))
 
 /** The console's pages: [text key, path under /app/admin/, only for committee admins]. */
 const PAGES = [
@@ -27,6 +28,7 @@ const PAGES = [
   ['ledger', 'ledger', false],
   ['reports', 'reports', false],
   ['exports', 'exports', false],
+  ['committees', 'committees', true],
   ['org', 'org', true],
   ['settings', 'settings', true],
   ['users', 'users', true],
@@ -60,6 +62,7 @@ export function AdminApp() {
           <Route path={`${ADMIN_BASE}ledger`} component={LedgerPage} />
           <Route path={`${ADMIN_BASE}reports`} component={ReportsPage} />
           <Route path={`${ADMIN_BASE}exports`} component={ExportsPage} />
+          <Route path={`${ADMIN_BASE}committees`} component={CommitteesPage} />
           <Route path={`${ADMIN_BASE}org`} component={OrgPage} />
           <Route path={`${ADMIN_BASE}settings`} component={SettingsPage} />
           <Route path={`${ADMIN_BASE}users`} component={UsersPage} />

@@ -43,7 +43,7 @@ function enFieldMessage(field: string, message: string): string {
 /** The admin console's texts (zh-CN, the working language of committee offices; en for reviewers). */
 const zh = {
   title: '码上见 · 管理后台',
-  nav: { inbox: '诉求', dashboard: '数据看板', members: '委员', stations: '工作站', import: '名册导入', placards: '二维码台卡', ledger: '履职档案', reports: '社情民意', exports: '数据导出', org: '界别与类别', settings: '委员会设置', users: '账号', signOut: '退出' } as Record<string, string>,
+  nav: { inbox: '诉求', committees: '委员会', dashboard: '数据看板', members: '委员', stations: '工作站', import: '名册导入', placards: '二维码台卡', ledger: '履职档案', reports: '社情民意', exports: '数据导出', org: '界别与类别', settings: '委员会设置', users: '账号', signOut: '退出' } as Record<string, string>,
   loading: '加载中…',
   retry: '重试',
   // import
@@ -131,6 +131,11 @@ const zh = {
   status: '状态', allStatuses: '全部', allStations: '全部工作站', allCategories: '全部类别',
   committee: '委员会',
   itemName: '名称',
+  committeesTitle: '委员会',
+  addCommittee: '添加下级委员会',
+  parentCommittee: '上级委员会',
+  shortCode: '编号前缀',
+  shortCodeHint: '诉求编号的前缀，如 LX（LX-2026-000123）：以字母开头，2–10 个大写字母或数字',
   stations: '工作站',
   phone: '手机号',
   // members
@@ -356,7 +361,7 @@ type AdminText = typeof zh
 
 const en: AdminText = {
   title: 'Mashangjian · Admin',
-  nav: { inbox: 'Cases', dashboard: 'Dashboard', members: 'Members', stations: 'Stations', import: 'Roster import', placards: 'QR placards', ledger: 'Member records', reports: 'Opinion reports', exports: 'Exports', org: 'Sectors & categories', settings: 'Committee settings', users: 'Accounts', signOut: 'Sign out' },
+  nav: { inbox: 'Cases', committees: 'Committees', dashboard: 'Dashboard', members: 'Members', stations: 'Stations', import: 'Roster import', placards: 'QR placards', ledger: 'Member records', reports: 'Opinion reports', exports: 'Exports', org: 'Sectors & categories', settings: 'Committee settings', users: 'Accounts', signOut: 'Sign out' },
   loading: 'Loading…',
   retry: 'Retry',
   importTitle: 'Import the member roster',
@@ -440,6 +445,11 @@ const en: AdminText = {
   status: 'Status', allStatuses: 'All', allStations: 'All stations', allCategories: 'All categories',
   committee: 'Committee',
   itemName: 'Name',
+  committeesTitle: 'Committees',
+  addCommittee: 'Add a committee below',
+  parentCommittee: 'Parent committee',
+  shortCode: 'Case number prefix',
+  shortCodeHint: 'Prefix of case numbers, e.g. LX (LX-2026-000123): 2–10 capital letters or digits, starting with a letter',
   stations: 'Stations',
   phone: 'Mobile',
   membersTitle: 'Members',
