@@ -17,7 +17,7 @@ import { sendTable, type TableExport } from '../api/src/exports/table-stream'
  * The admin data services (dashboard, rankings, overdue list, ledgers, streamed exports) on the database that
  * `BENCH_KEEP_DATABASE=1 npm run bench:cases` seeded and kept (10^6 cases, aggregates built):
  *
- *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/msj_bench_cases_… npx tsx bench/admin-data.ts
+ *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/msj_bench_cases_… npm run bench:admin
  *
  * Calls the services in process (no HTTP), sequentially, warm after the first call; prints a Markdown table.
  */
