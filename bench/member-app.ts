@@ -61,7 +61,7 @@ async function lighthouseRun(url: string, userDataDir: string) {
     const score = (k: string) => Math.round((lhr.categories[k]?.score ?? 0) * 100)
     const metric = (k: string) => lhr.audits[k]?.numericValue ?? NaN
     const failedA11y = Object.values(lhr.audits).filter((a) => a.score === 0 && lhr.categories.accessibility?.auditRefs.some((r) => r.id === a.id)).map((a) => a.id)
-    return { performance: score('performance'), accessibility: score('accessibility'), bestPractices: score('best-practices'), fcp: metric('first-contentful-paint'), lcp: metric('largest-contentful-paint'), tbt: metric('total-blocking-time'), cls: metric('cumulative-layout-shift'), failedA11y, finalUrl: lhr.finalDisplayedUrl }
+    return { error: lhr.runtimeError?.code ?? null, performance: score('performance'), accessibility: score('accessibility'), bestPractices: score('best-practices'), fcp: metric('first-contentful-paint'), lcp: metric('largest-contentful-paint'), tbt: metric('total-blocking-time'), cls: metric('cumulative-layout-shift'), failedA11y, finalUrl: lhr.finalDisplayedUrl }
   } finally {
     chrome.kill()
   }
@@ -132,7 +132,11 @@ async function main() {
     `| CSS (entry) | | ${kb(js.css)} |`, '',
     '### Lighthouse', '',
     '| page | performance | accessibility | best practices | FCP | LCP | TBT | CLS | runs (perf / a11y) |', '|---|---|---|---|---|---|---|---|---|',
-    ...runs.map(({ page, runs: r }) => `| ${page} | **${median(r.map((x) => x.performance))}** | **${median(r.map((x) => x.accessibility))}** | ${median(r.map((x) => x.bestPractices))} | ${ms(median(r.map((x) => x.fcp)))} | ${ms(median(r.map((x) => x.lcp)))} | ${ms(median(r.map((x) => x.tbt)))} | ${median(r.map((x) => x.cls)).toFixed(3)} | ${r.map((x) => `${x.performance}/${x.accessibility}`).join(', ')} |`),
+    // A run Lighthouse itself could not finish (runtimeError, e.g. NO_FCP on a busy machine) is listed, not counted.
+    ...runs.map(({ page, runs: all }) => {
+      const r = all.filter((x) => !x.error)
+      return `| ${page} | **${median(r.map((x) => x.performance))}** | **${median(r.map((x) => x.accessibility))}** | ${median(r.map((x) => x.bestPractices))} | ${ms(median(r.map((x) => x.fcp)))} | ${ms(median(r.map((x) => x.lcp)))} | ${ms(median(r.map((x) => x.tbt)))} | ${median(r.map((x) => x.cls)).toFixed(3)} | ${all.map((x) => (x.error ? `error ${x.error}` : `${x.performance}/${x.accessibility}`)).join(', ')} |`
+    }),
     '', 'Goals: performance ≥ 90, accessibility ≥ 95.',
     ...runs.flatMap(({ page, runs: r }) => {
       const failed = [...new Set(r.flatMap((x) => x.failedA11y))]
