@@ -169,6 +169,24 @@ describe('outbox', () => {
   })
 })
 
+describe('order under backoff', () => {
+  it('an action waiting out its backoff holds back the later actions on its case', async () => {
+    const c = await api.newCase('王建国')
+    const store = await memberStore()
+    proxy.down()
+    await store.act(c.id, { type: 'accept' })
+    await store.syncNow()
+    // Made after the accept, on the same case, never tried yet: a periodic retry must not send it first.
+    await store.act(c.id, { type: 'note', body: '已电话联系' })
+    await store.syncNow()
+    proxy.up()
+    expect(await store.syncNow({ force: false })).toMatchObject({ sent: 0, pending: 2 })
+    expect(await api.opEvents(c.id)).toEqual([])
+    expect(await store.syncNow()).toMatchObject({ sent: 2, pending: 0 })
+    expect((await api.opEvents(c.id)).map((e) => e.type)).toEqual(['accepted', 'note'])
+  })
+})
+
 describe('sign-out', () => {
   it('forgets the cached cases but keeps unsent actions, which go out after the next sign-in', async () => {
     const c = await api.newCase('王建国')

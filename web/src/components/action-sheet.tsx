@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import type { CaseSummary } from '@mashangjian/shared'
 import { data } from '../data'
 import type { ActionInput } from '../data/outbox'
@@ -19,6 +19,19 @@ export function ActionSheet({ action, c, onClose }: { action: MemberAction; c: C
   const [photos, setPhotos] = useState<File[]>([])
   const [error, setError] = useState<string | null>(null)
   const reply = useRef<HTMLTextAreaElement>(null)
+  const sheet = useRef<HTMLDivElement>(null)
+  const [busy, setBusy] = useState(false)
+  // A modal sheet: focus moves into it, Escape closes it, and focus goes back to the button that opened it.
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null
+    sheet.current?.querySelector<HTMLElement>('textarea, input, select, button[type=submit]')?.focus()
+    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') onClose(false) }
+    document.addEventListener('keydown', onKey)
+    return () => {
+      document.removeEventListener('keydown', onKey)
+      opener?.focus()
+    }
+  }, [])
 
   function input(form: FormData): ActionInput | string {
     const text = (name: string) => String(form.get(name) ?? '').trim()
@@ -43,14 +56,21 @@ export function ActionSheet({ action, c, onClose }: { action: MemberAction; c: C
     e.preventDefault()
     const result = input(new FormData(e.currentTarget as HTMLFormElement))
     if (typeof result === 'string') return setError(result)
-    await data.act(c.id, result, WITH_PHOTOS.includes(action) ? photos : [])
-    onClose(true)
+    if (busy) return // a double tap queues one action, not two
+    setBusy(true)
+    try {
+      await data.act(c.id, result, WITH_PHOTOS.includes(action) ? photos : [])
+      onClose(true)
+    } catch {
+      setError(t.unknownError)
+      setBusy(false)
+    }
   }
 
   const id = `sheet-${action}`
   return (
     <div class="sheet-backdrop" onClick={(e) => { if (e.target === e.currentTarget) onClose(false) }}>
-      <div class="sheet" role="dialog" aria-modal="true" aria-labelledby={id}>
+      <div class="sheet" role="dialog" aria-modal="true" aria-labelledby={id} ref={sheet}>
       <form onSubmit={submit} noValidate data-testid={`sheet-${action}`}>
         <h2 id={id}>{t.actions[action]}</h2>
         {(action === 'decline' || action === 'transfer' || action === 'request_extension') && (
@@ -121,7 +141,7 @@ export function ActionSheet({ action, c, onClose }: { action: MemberAction; c: C
         {error && <p class="error" role="alert">{error}</p>}
         <div class="buttons">
           <button type="button" class="button" onClick={() => onClose(false)}>{t.cancel}</button>
-          <button type="submit" class="button primary" data-testid="sheet-submit">{t.submit}</button>
+          <button type="submit" class="button primary" data-testid="sheet-submit" disabled={busy}>{t.submit}</button>
         </div>
       </form>
       </div>

@@ -28,6 +28,8 @@ const SESSION_KEY = 'session'
 /** Refresh a little early so a request made at the edge of the token's life does not fail. */
 const EXPIRY_MARGIN_MS = 30_000
 const TIMEOUT_MS = 20_000
+/** Photos on a village uplink: the timeout runs while the body uploads, so give uploads much longer. */
+const UPLOAD_TIMEOUT_MS = 10 * 60_000
 
 export interface ApiClientOptions {
   baseUrl: string
@@ -69,7 +71,7 @@ export function createApiClient({ baseUrl, db, now = Date.now, onSignedOut }: Ap
     } else if (init.form) body = init.form
     if (token) headers.authorization = `Bearer ${token}`
     try {
-      return await fetch(baseUrl + path, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, signal: AbortSignal.timeout(TIMEOUT_MS) })
+      return await fetch(baseUrl + path, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, signal: AbortSignal.timeout(init.form ? UPLOAD_TIMEOUT_MS : TIMEOUT_MS) })
     } catch (e) {
       throw new OfflineError(e instanceof Error ? e.message : String(e))
     }

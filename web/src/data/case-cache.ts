@@ -53,8 +53,9 @@ export function createCaseCache(db: Promise<AppDb>) {
     /** What an action answered: the case as it is now and the events it wrote, added to the kept timeline. */
     async applyResult(result: CaseActionResult, fetchedAt: number): Promise<void> {
       const tx = (await db).transaction(['cases', 'details'], 'readwrite')
+      // Only a case still kept: a pull may have removed it meanwhile (declined, transferred), and must win.
       const summary = await tx.objectStore('cases').get(result.case.id)
-      if (!summary || summary.version <= result.case.version) await tx.objectStore('cases').put(result.case)
+      if (summary && summary.version <= result.case.version) await tx.objectStore('cases').put(result.case)
       const kept = await tx.objectStore('details').get(result.case.id)
       if (kept) {
         const known = new Set(kept.detail.events.map((e) => e.id))

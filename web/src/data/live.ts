@@ -34,6 +34,7 @@ export function createLive({ baseUrl, client, onChange }: { baseUrl: string; cli
       schedule()
       return
     }
+    if (!wanted) return // stopped while the token was being fetched
     close()
     const es = new EventSource(`${baseUrl}/api/v1/stream?access_token=${encodeURIComponent(token)}`)
     source = es

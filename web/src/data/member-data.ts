@@ -71,8 +71,9 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
     return s.user.id
   }
 
+  /** Offline, or the server failing (5xx, 429): the app works from the device and tries again later. */
   function noteNetwork(e: unknown) {
-    if (e instanceof OfflineError) status.online = false
+    if (e instanceof OfflineError || (e instanceof ApiError && (e.status >= 500 || e.status === 429))) status.online = false
     else if (!(e instanceof SignedOutError)) throw e
   }
 
@@ -119,6 +120,7 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
       await client.signIn(username, password)
       status.online = true
       changed()
+      live.start()
       await syncNow()
     },
     /**

@@ -103,6 +103,8 @@ export function createOutbox({ db, client, cache, now = Date.now, random = Math.
         continue
       }
       if (report.stopped || blocked.has(entry.caseId) || (!force && entry.nextAttemptAt > now())) {
+        // Whatever holds this entry back holds back the later actions on its case too: they were made after it.
+        blocked.add(entry.caseId)
         report.pending++
         continue
       }
@@ -170,11 +172,15 @@ export function createOutbox({ db, client, cache, now = Date.now, random = Math.
      * server refused the old one), the current version, and the same move for their later actions on the case.
      */
     async reapply(seq: number): Promise<void> {
+      // Read what we know of the case first: an IndexedDB transaction must not wait on anything else.
+      const before = await (await db).get('outbox', seq)
+      if (!before) return
+      const cached = (await cache.get(before.caseId))?.version ?? 0
       const tx = (await db).transaction('outbox', 'readwrite')
       const entry = await tx.store.get(seq)
       if (!entry || entry.state === 'pending') return
       const current = entry.problem?.current as CaseSummary | undefined
-      const version = current?.version ?? (await cache.get(entry.caseId))?.version ?? entry.action.baseVersion
+      const version = Math.max(current?.version ?? 0, cached, entry.action.baseVersion)
       const oldBase = entry.action.baseVersion
       const opId = uuidv7()
       await tx.store.put({ ...entry, opId, action: { ...entry.action, opId, baseVersion: version }, state: 'pending', attempts: 0, nextAttemptAt: 0, problem: undefined })

@@ -89,8 +89,9 @@ export function createSync({ db, client, cache, now = Date.now, onChange }: Sync
         await refreshDetail(c.id)
         onChange?.()
       } catch (e) {
-        // Gone from our scope since the page was read: the next pull removes it. Anything else stops the pull.
-        if (!(e instanceof ApiError && e.status === 404)) throw e
+        // Offline stops the pull. A case the server will not show (gone from our scope: the next pull removes
+        // it) or cannot show now is skipped: the others still come down, and it is tried on the next pull.
+        if (!(e instanceof ApiError)) throw e
       }
     }
     return changed

@@ -66,6 +66,7 @@ export const en: Messages = {
     accept: 'Accept', decline: 'Decline', note: 'Note', contact_log: 'Contact log', transfer: 'Transfer',
     request_extension: 'Ask for more time', resolve: 'Resolve',
   },
+  actionsLabel: 'Actions',
   actionDone: 'Saved, waiting to sync',
   reason: 'Reason',
   reasonHint: 'At least 2 characters',

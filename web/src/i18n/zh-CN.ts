@@ -68,6 +68,7 @@ export const zhCN = {
     accept: '接单', decline: '退单', note: '记录', contact_log: '联系记录', transfer: '转办',
     request_extension: '申请延期', resolve: '办结',
   } as Record<string, string>,
+  actionsLabel: '办理',
   actionDone: '已保存，待同步',
   reason: '原因',
   reasonHint: '至少 2 个字',

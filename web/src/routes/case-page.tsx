@@ -69,7 +69,7 @@ export function CasePage() {
         </section>
       )}
       {actions.length > 0 && (
-        <div class="action-bar" role="group" aria-label={t.timeline}>
+        <div class="action-bar" role="group" aria-label={t.actionsLabel}>
           {actions.map((a) => (
             <button key={a} type="button" class={a === 'accept' || a === 'resolve' ? 'button primary' : 'button'} data-testid={`action-${a}`}
               onClick={() => { setSaved(false); setSheet(a) }}>
