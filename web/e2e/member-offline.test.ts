@@ -42,9 +42,10 @@ describe.skipIf(browserMissing)('member app, offline and back', () => {
       await p.setInputFiles('[data-testid=photo-input]', { name: 'scene.jpg', mimeType: 'image/jpeg', buffer: await jpegWithGps(640, 480) })
     })
     await act(page, 'resolve', (p) => p.fill('#reply', '已联系物业，楼道灯已更换'))
-    expect(await page.locator('[data-testid=timeline-pending]').count()).toBe(3)
-    expect(await page.getAttribute('[data-testid=case-page]', 'data-status')).toBe('resolved')
-    expect(await pendingCount(page)).toBe(3)
+    // The page re-reads the device after each action: under load the last one can take a moment to show.
+    await expect.poll(() => page.locator('[data-testid=timeline-pending]').count(), { timeout: 30_000 }).toBe(3)
+    await expect.poll(() => page.getAttribute('[data-testid=case-page]', 'data-status'), { timeout: 30_000 }).toBe('resolved')
+    await expect.poll(() => pendingCount(page), { timeout: 30_000 }).toBe(3)
     expect(await ctx.api.opEvents(c.id)).toEqual([])
 
     await context.setOffline(false)
