@@ -9,7 +9,7 @@ import type { CaseEventType, CaseStatus } from './cases'
 export const CASE_ACTIONS = [
   'assign', 'accept', 'decline', 'transfer', 'note', 'contact_log', 'request_extension', 'approve_extension',
   'deny_extension', 'resolve', 'rate', 'reopen', 'merge', 'mark_invalid', 'auto_close', 'escalate', 'chase',
-  'mark_overdue', 'add_info',
+  'mark_overdue', 'add_info', 'follow_up',
 ] as const
 export type CaseAction = (typeof CASE_ACTIONS)[number]
 
@@ -20,8 +20,11 @@ export type CaseAction = (typeof CASE_ACTIONS)[number]
 export const CASE_ROLES = ['assignee', 'station_admin', 'committee_admin', 'resident', 'system'] as const
 export type CaseRole = (typeof CASE_ROLES)[number]
 
-/** `same` keeps the status (follow-ups); `rating` is decided by the rating and the reopen count (see decide). */
-type Target = CaseStatus | 'same' | 'rating'
+/**
+ * `same` keeps the status (follow-ups); `rating` is decided by the rating and the reopen count (see decide);
+ * `follow_up` is a 回访: the status stays unless it brings the resident's first rating to a resolved case.
+ */
+type Target = CaseStatus | 'same' | 'rating' | 'follow_up'
 
 interface Rule {
   action: CaseAction
@@ -68,6 +71,8 @@ export const CASE_RULES: readonly Rule[] = [
   { action: 'mark_overdue', from: OPEN, roles: ['system'], to: 'same', events: ['overdue'] },
   // 督办/催办
   { action: 'chase', from: OPEN, roles: ADMINS, to: 'same', events: ['chased'] },
+  // 回访: an admin calls the resident back after 办结 and may record the rating they give by phone.
+  { action: 'follow_up', from: ['resolved', 'closed'], roles: ADMINS, to: 'follow_up', events: ['followed_up'] },
   // A resident adds details or photos to their open case.
   { action: 'add_info', from: ['submitted', ...OPEN], roles: ['resident'], to: 'same', events: ['resident_added_info'] },
 ]
@@ -86,9 +91,11 @@ export interface DecideInput {
   status: CaseStatus
   action: CaseAction
   role: CaseRole
-  /** For `rate`: the resident's answer and how often the case was reopened already. */
+  /** For `rate` (and a `follow_up` carrying a rating): the resident's answer and how often the case was reopened already. */
   rating?: 'satisfied' | 'basically_satisfied' | 'unsatisfied'
   reopenCount?: number
+  /** For `follow_up` with a rating: the case already has one (a rating is given once; a call cannot replace it). */
+  alreadyRated?: boolean
 }
 
 export function findRule(status: CaseStatus, action: CaseAction, role: CaseRole): Rule | undefined {
@@ -100,9 +107,19 @@ export function decide(input: DecideInput): Decision {
   const rule = findRule(input.status, input.action, input.role)
   if (!rule) return { ok: false, code: 'INVALID_TRANSITION' }
   if (rule.to === 'same') return { ok: true, to: input.status, events: [...rule.events] }
-  if (rule.to === 'rating') {
+  const rated = (): Decision => {
     const reopen = input.rating === 'unsatisfied' && (input.reopenCount ?? 0) < MAX_REOPENS
     return reopen ? { ok: true, to: 'reopened', events: ['rated', 'reopened'] } : { ok: true, to: 'closed', events: ['rated', 'closed'] }
+  }
+  if (rule.to === 'rating') return rated()
+  if (rule.to === 'follow_up') {
+    if (!input.rating) return { ok: true, to: input.status, events: [...rule.events] }
+    if (input.alreadyRated) return { ok: false, code: 'INVALID_TRANSITION' }
+    // A rating by phone on a resolved case counts as the resident's rating (closes or reopens it); on a case
+    // that closed by itself unrated, it is recorded and the case stays closed.
+    if (input.status === 'closed') return { ok: true, to: 'closed', events: [...rule.events, 'rated'] }
+    const r = rated()
+    return r.ok ? { ok: true, to: r.to, events: [...rule.events, ...r.events] } : r
   }
   return { ok: true, to: rule.to, events: [...rule.events] }
 }

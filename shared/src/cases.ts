@@ -22,6 +22,25 @@ export type SlaClass = (typeof SLA_CLASSES)[number]
 export const RATINGS = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const
 export type Rating = (typeof RATINGS)[number]
 
+/** Where a rating came from: the resident's tracking page, or a 回访 call recorded by an admin (counted alike in 满意率). */
+export const RATING_SOURCES = ['web', 'phone'] as const
+export type RatingSource = (typeof RATING_SOURCES)[number]
+
+/** What a 回访 call came to. */
+export const FOLLOW_UP_OUTCOMES = ['reached', 'unreachable', 'refused'] as const
+export type FollowUpOutcome = (typeof FOLLOW_UP_OUTCOMES)[number]
+
+/**
+ * Why a case waits in a station's queue (assigned, no member): routing found nobody (`unroutable`), the member
+ * declined it (`declined`, 退单), nobody accepted in time (`escalated`), or a member or admin handed it to the
+ * station (`transferred`, 转办), or an admin put it back (`returned`).
+ */
+export const QUEUE_REASONS = ['unroutable', 'declined', 'escalated', 'transferred', 'returned'] as const
+export type QueueReason = (typeof QUEUE_REASONS)[number]
+
+/** Channels staff can record a case from (电话受理, 来访/接待日). */
+export const INTAKE_CHANNELS = ['phone', 'visit'] as const satisfies readonly CaseChannel[]
+
 export const CASE_EVENT_TYPES = [
   'submitted',
   'assigned',
@@ -43,6 +62,8 @@ export const CASE_EVENT_TYPES = [
   'marked_invalid',
   'closed',
   'resident_added_info',
+  // 回访: a station or committee admin called the resident back after 办结 (who, when, outcome, a rating by phone).
+  'followed_up',
 ] as const
 export type CaseEventType = (typeof CASE_EVENT_TYPES)[number]
 

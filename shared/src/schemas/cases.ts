@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { CASE_CHANNELS, CASE_EVENT_TYPES, CASE_PRIORITIES, CASE_STATUSES, EVENT_VISIBILITIES, ACTOR_KINDS, RATINGS } from '../cases'
+import { CASE_CHANNELS, CASE_EVENT_TYPES, CASE_PRIORITIES, CASE_STATUSES, EVENT_VISIBILITIES, ACTOR_KINDS, RATINGS, RATING_SOURCES, QUEUE_REASONS, FOLLOW_UP_OUTCOMES, INTAKE_CHANNELS } from '../cases'
 import { CASE_ACTIONS } from '../case-machine'
 import { Nullable, Timestamp, Uuid } from './common'
 
@@ -33,6 +33,15 @@ export const CaseSummary = Type.Object({
   reopenCount: Type.Integer(),
   rating: Nullable(Type.Enum([...RATINGS])),
   mergedInto: Nullable(Uuid),
+  /** Where the rating came from: the tracking page (`web`) or a 回访 call (`phone`); null while unrated. */
+  ratingSource: Type.Optional(Nullable(Type.Enum([...RATING_SOURCES]))),
+  /**
+   * Why the case waits in its station's queue (status assigned, no member); null otherwise. Lists and details
+   * for admins carry it; the sync feed may leave it out.
+   */
+  queueReason: Type.Optional(Nullable(Type.Enum([...QUEUE_REASONS]))),
+  /** The words that came with it (the decline or transfer reason), when there were any. */
+  queueNote: Type.Optional(Nullable(Type.String())),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 })
@@ -71,6 +80,11 @@ export const CaseDetail = Type.Intersect([CaseSummary, Type.Object({
   attachments: Type.Array(AttachmentView),
   /** What the caller may do next (from the state machine), for the action sheet. */
   allowedActions: Type.Array(Type.Enum([...CASE_ACTIONS])),
+  /** 并单 both ways: the case this one was merged into, and the cases merged into this one (visible to the caller or not: numbers only). */
+  mergedIntoPublicNo: Type.Optional(Nullable(Type.String())),
+  mergedFrom: Type.Optional(Type.Array(Type.Object({ id: Uuid, publicNo: Type.String() }))),
+  /** How routing placed the case when it came in (route-case.ts reasons: member_code, on_duty, sector, least_loaded, chosen, queue…). */
+  routingReason: Type.Optional(Nullable(Type.String())),
 })])
 export type CaseDetail = Static<typeof CaseDetail>
 
@@ -89,6 +103,10 @@ export const CaseFilterProperties = {
   categoryId: Type.Optional(Uuid),
   from: Type.Optional(CreatedDay('YYYY-MM-DD, China Standard Time: cases created on or after this day')),
   to: Type.Optional(CreatedDay('YYYY-MM-DD, China Standard Time: cases created before this day (exclusive)')),
+  status: Type.Optional(Type.Enum([...CASE_STATUSES])),
+  channel: Type.Optional(Type.Enum([...CASE_CHANNELS])),
+  /** A public number (`LX-2026-000123`, any case): the case with that number, if the caller can see it. */
+  publicNo: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
 }
 export const CaseFilters = Type.Object(CaseFilterProperties)
 export type CaseFilters = Static<typeof CaseFilters>
@@ -136,6 +154,14 @@ export const CaseActionBody = Type.Union([
   action('merge', { intoCaseId: Uuid, reason: Type.Optional(Reason) }),
   action('mark_invalid', { reason: Reason }),
   action('chase', { body: Type.Optional(Type.String({ maxLength: 500 })) }),
+  // 回访: who called, when, what came of it, and the rating the resident gave by phone (counted in 满意率).
+  action('follow_up', {
+    caller: Type.String({ minLength: 1, maxLength: 64 }),
+    calledAt: Timestamp,
+    outcome: Type.Enum([...FOLLOW_UP_OUTCOMES]),
+    rating: Type.Optional(Type.Enum([...RATINGS])),
+    body: Type.Optional(Type.String({ maxLength: 1000 })),
+  }),
 ])
 export type CaseActionBody = Static<typeof CaseActionBody>
 
@@ -164,3 +190,53 @@ export const SyncPage = Type.Object({
   more: Type.Boolean(),
 })
 export type SyncPage = Static<typeof SyncPage>
+
+/**
+ * 电话受理 / 来访: an admin records a case for a resident who called or came in. Routed like a scan of the station's
+ * code unless a member is chosen. The phone is kept only with the resident's consent (as on the scan page).
+ * The same `opId` twice creates one case.
+ */
+export const StaffIntakeBody = Type.Object({
+  opId: Uuid,
+  channel: Type.Enum([...INTAKE_CHANNELS]),
+  stationId: Uuid,
+  memberId: Type.Optional(Uuid),
+  categoryId: Type.Optional(Uuid),
+  description: Type.String({ minLength: 5, maxLength: 2000 }),
+  locationText: Type.Optional(Type.String({ maxLength: 200 })),
+  residentPhone: Type.Optional(Type.String({ maxLength: 32 })),
+  /** The resident agreed that their phone is kept to reach them (required when a phone is given). */
+  consent: Type.Boolean(),
+  /** When the call or visit happened (defaults to now). */
+  occurredAt: Type.Optional(Timestamp),
+}, { additionalProperties: false })
+export type StaffIntakeBody = Static<typeof StaffIntakeBody>
+
+export const StaffIntakeResult = Type.Object({
+  case: CaseSummary,
+  /** The resident's tracking link, to read out or text to them; shown once (only its hash is kept). Null on a replay. */
+  trackingUrl: Nullable(Type.String()),
+  replayed: Type.Boolean(),
+})
+export type StaffIntakeResult = Static<typeof StaffIntakeResult>
+
+/** Find cases by a resident's phone (matched through its keyed hash; every search is audit-logged). POST so the number stays out of URLs and logs. */
+export const CasePhoneSearchBody = Type.Object({ phone: Type.String({ minLength: 5, maxLength: 32 }) }, { additionalProperties: false })
+export const CaseSearchResult = Type.Object({ items: Type.Array(CaseSummary) })
+export type CaseSearchResult = Static<typeof CaseSearchResult>
+
+/** Who a case can be handed to by the caller (派单/改派 for admins, 转办 for the assignee). */
+export const CaseDestinations = Type.Object({
+  members: Type.Array(Type.Object({
+    id: Uuid,
+    name: Type.String(),
+    sectorName: Nullable(Type.String()),
+    stations: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
+    /** Cases assigned to them and not yet resolved. */
+    openCases: Type.Integer(),
+    /** On the station's duty roster right now (接待日). */
+    onDutyNow: Type.Boolean(),
+  })),
+  stations: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
+})
+export type CaseDestinations = Static<typeof CaseDestinations>
