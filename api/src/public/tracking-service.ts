@@ -63,7 +63,7 @@ export function createTrackingService({ db, repo, clock, audit }: { db: Db; repo
       await db.transaction(async (tx) => {
         const written = await writeTransition(tx, { cases: repo, audit }, {
           caseId: row.id, version: row.version,
-          patch: { status: outcome.status, rating, ratingComment: comment, ratedAt: now, updatedAt: now, ...reopen },
+          patch: { status: outcome.status, rating, ratingSource: 'web', ratingComment: comment, ratedAt: now, updatedAt: now, ...reopen },
           events: [
             { type: 'rated', actorKind: 'resident', visibility: 'public', body: comment ?? '', data: { rating }, fromStatus: 'resolved', toStatus: 'resolved', occurredAt: now, receivedAt: now },
             { type: outcome.events[1]!, actorKind: 'system', visibility: 'public', fromStatus: 'resolved', toStatus: outcome.status, data: { reason: 'rating' }, occurredAt: now, receivedAt: now },

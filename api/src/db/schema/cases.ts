@@ -5,7 +5,7 @@ import {
 import { sql } from 'drizzle-orm'
 import {
   SLA_CLASSES, CASE_STATUSES, CASE_CHANNELS, CASE_PRIORITIES, RATINGS, CASE_EVENT_TYPES, EVENT_VISIBILITIES,
-  ACTOR_KINDS,
+  ACTOR_KINDS, RATING_SOURCES,
 } from '@mashangjian/shared'
 import { id, createdAt, updatedAt, oneOf } from './columns'
 import { committee, member, sector, station } from './org'
@@ -58,6 +58,11 @@ export const cases = pgTable('cases', {
   residentPhoneEnc: text('resident_phone_enc'),
   /** `138****1234`, what everyone else sees. */
   residentPhoneMasked: text('resident_phone_masked'),
+  /**
+   * Keyed hash (HMAC, privacy/phone-lookup.ts) of the normalised phone: the desk finds a caller's cases by it
+   * without decrypting anything.
+   */
+  residentPhoneHash: text('resident_phone_hash'),
   residentLocale: text('resident_locale').notNull().default('zh-CN'),
   /** SHA-256 of the secret in the resident's tracking link. */
   trackingSecretHash: text('tracking_secret_hash').notNull(),
@@ -83,6 +88,8 @@ export const cases = pgTable('cases', {
   version: integer('version').notNull().default(1),
   rating: text('rating', { enum: RATINGS }),
   ratingComment: text('rating_comment'),
+  /** `web` (tracking page) or `phone` (a 回访 call recorded by an admin); null while unrated. */
+  ratingSource: text('rating_source', { enum: RATING_SOURCES }),
   ratedAt: timestamp('rated_at', { withTimezone: true }),
   mergedInto: uuid('merged_into').references((): AnyPgColumn => cases.id),
   closeReason: text('close_reason'),
@@ -109,6 +116,9 @@ export const cases = pgTable('cases', {
   oneOf('cases_status_check', t.status, CASE_STATUSES),
   oneOf('cases_priority_check', t.priority, CASE_PRIORITIES),
   oneOf('cases_rating_check', t.rating, RATINGS),
+  oneOf('cases_rating_source_check', t.ratingSource, RATING_SOURCES),
+  // Phone search at the desk: always within one committee (or a few), by the exact hash.
+  index('cases_committee_phone_hash_idx').on(t.committeeId, t.residentPhoneHash).where(sql`resident_phone_hash is not null`),
 ])
 
 /** Append-only timeline. `op_id` is the client's UUID for the action: unique, so a replay changes nothing. */
@@ -200,9 +210,12 @@ export const caseFollower = pgTable('case_follower', {
   trackingSecretHash: text('tracking_secret_hash').notNull(),
   residentPhoneEnc: text('resident_phone_enc'),
   residentPhoneMasked: text('resident_phone_masked'),
+  /** Same keyed hash as `cases.resident_phone_hash`: a phone search also finds the cases a resident follows. */
+  residentPhoneHash: text('resident_phone_hash'),
   residentLocale: text('resident_locale').notNull().default('zh-CN'),
   createdAt: createdAt(),
 }, (t) => [
   uniqueIndex('case_follower_tracking_secret_hash_key').on(t.trackingSecretHash),
   index('case_follower_case_idx').on(t.caseId),
+  index('case_follower_phone_hash_idx').on(t.residentPhoneHash).where(sql`resident_phone_hash is not null`),
 ])
