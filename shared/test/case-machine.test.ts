@@ -38,6 +38,7 @@ assigned escalate system assigned
 assigned mark_overdue system = | accepted mark_overdue system = | in_progress mark_overdue system = | reopened mark_overdue system =
 assigned chase station_admin = | accepted chase station_admin = | in_progress chase station_admin = | reopened chase station_admin =
 assigned chase committee_admin = | accepted chase committee_admin = | in_progress chase committee_admin = | reopened chase committee_admin =
+resolved follow_up station_admin closed | closed follow_up station_admin = | resolved follow_up committee_admin closed | closed follow_up committee_admin =
 submitted add_info resident = | assigned add_info resident = | accepted add_info resident = | in_progress add_info resident = | reopened add_info resident =
 `
 const expected = new Map<string, string>()
@@ -67,11 +68,21 @@ describe('case state machine', () => {
     }
   })
 
-  it('terminal states allow nothing but an admin reopen of a closed case', () => {
+  it('terminal states allow nothing but an admin reopen or 回访 of a closed case', () => {
     for (const status of ['invalid', 'merged'] as const) {
       for (const role of CASE_ROLES) expect(allowedActions(status, role)).toEqual([])
     }
-    expect(allowedActions('closed', 'station_admin')).toEqual(['reopen'])
+    expect(allowedActions('closed', 'station_admin')).toEqual(['reopen', 'follow_up'])
+  })
+
+  it('a 回访 keeps the status without a rating, rates like the resident with one, and never replaces a rating', () => {
+    expect(decide({ status: 'resolved', action: 'follow_up', role: 'station_admin' })).toEqual({ ok: true, to: 'resolved', events: ['followed_up'] })
+    expect(decide({ status: 'resolved', action: 'follow_up', role: 'station_admin', rating: 'unsatisfied', reopenCount: 0 }))
+      .toEqual({ ok: true, to: 'reopened', events: ['followed_up', 'rated', 'reopened'] })
+    expect(decide({ status: 'closed', action: 'follow_up', role: 'committee_admin', rating: 'satisfied' }))
+      .toEqual({ ok: true, to: 'closed', events: ['followed_up', 'rated'] })
+    expect(decide({ status: 'closed', action: 'follow_up', role: 'station_admin', rating: 'satisfied', alreadyRated: true }))
+      .toEqual({ ok: false, code: 'INVALID_TRANSITION' })
   })
 
   it.each([

@@ -99,6 +99,7 @@ export const en: Catalogue = {
   'event.marked_invalid': 'Not accepted',
   'event.closed': 'Closed',
   'event.resident_added_info': 'Resident added',
+  'event.followed_up': 'Follow-up call',
   'rate.title': 'How was it handled?',
   'rate.satisfied': 'Satisfied',
   'rate.basically_satisfied': 'Mostly satisfied',

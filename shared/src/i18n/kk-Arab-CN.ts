@@ -103,6 +103,7 @@ export const kkArabCN: Catalogue = {
   'event.marked_invalid': 'قابىلدانبادى',
   'event.closed': 'اياقتالدى',
   'event.resident_added_info': 'حالىقتىڭ قوسىمشاسى',
+  'event.followed_up': 'قايتا حابارلاسۋ',
   'rate.title': 'اتقارۋ ناتيجەسىنە باعا بەرىڭىز',
   'rate.satisfied': 'رازى',
   'rate.basically_satisfied': 'نەگىزىنەن رازى',

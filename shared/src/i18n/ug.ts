@@ -103,6 +103,7 @@ export const ug: Catalogue = {
   'event.marked_invalid': 'قوبۇل قىلىنمىدى',
   'event.closed': 'ئاخىرلاشتى',
   'event.resident_added_info': 'ئاممىنىڭ قوشۇمچىسى',
+  'event.followed_up': 'قايتا زىيارەت',
   'rate.title': 'بىر تەرەپ قىلىش نەتىجىسىگە باھا بېرىڭ',
   'rate.satisfied': 'رازى',
   'rate.basically_satisfied': 'ئاساسەن رازى',

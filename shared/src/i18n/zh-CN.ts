@@ -101,6 +101,7 @@ export const zhCN = {
   'event.marked_invalid': '不予受理',
   'event.closed': '结案',
   'event.resident_added_info': '群众补充',
+  'event.followed_up': '回访',
   'rate.title': '请评价办理结果',
   'rate.satisfied': '满意',
   'rate.basically_satisfied': '基本满意',
