@@ -5,6 +5,8 @@ import type { Config } from './config/config-schema'
 import { openDatabase, type Database } from './db/database'
 import { migrate } from './db/migrate'
 import { createPiiCipher } from './privacy/pii-cipher'
+import { createResidentPhoneLookup } from './privacy/phone-lookup'
+import { backfillResidentPhoneHashes } from './privacy/resident-phone-backfill'
 import { isEmpty, seedDemo } from './seed/seed-demo'
 import { formatDemoBanner, readDemoSummary } from './seed/demo-summary'
 import { systemClock } from './clock'
@@ -17,9 +19,12 @@ export async function prepareDatabase(config: Config): Promise<Database> {
   const database = await openDatabase(config)
   try {
     await migrate(database)
+    const cipher = createPiiCipher(config.secrets.piiKey)
     if (config.seedDemo && (await isEmpty(database.db))) {
-      await seedDemo(database.db, { cipher: createPiiCipher(config.secrets.piiKey), clock: systemClock })
+      await seedDemo(database.db, { cipher, clock: systemClock })
     }
+    // Phones stored before the lookup hash existed (and the seed's) become findable at the desk.
+    await backfillResidentPhoneHashes(database.db, { cipher, residentPhones: createResidentPhoneLookup(config.secrets.piiKey, cipher) })
     return database
   } catch (err) {
     await database.close().catch(() => {})

@@ -43,7 +43,7 @@ import { createReportsService } from './opinion-reports/reports-service'
 import { createPlacardsRepo } from './placards/placards-repo'
 import { createPlacardsService } from './placards/placards-service'
 import { createPlacardPhotos } from './placards/placard-photos'
-import { createPhoneLookup } from './privacy/phone-lookup'
+import { createPhoneLookup, createResidentPhoneLookup } from './privacy/phone-lookup'
 import { createSectorsRepo } from './sectors/sectors-repo'
 import { createSectorsService } from './sectors/sectors-service'
 import { createStationsRepo } from './stations/stations-repo'
@@ -66,6 +66,8 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const audit = createAuditLog(db)
   const metricsAggregator = createMetricsAggregator(db)
   const cipher = createPiiCipher(config.secrets.piiKey)
+  // Residents' phones: a keyed hash of their own (never comparable with members'), for the desk's phone search.
+  const residentPhones = createResidentPhoneLookup(config.secrets.piiKey, cipher)
   const cases = createCasesService({ db, repo: memberCasesRepo, audit, cipher, clock })
   // Members hear about deadlines and new cases through every channel here (the log now; Web Push when subscribed).
   const pushRepo = createPushRepo(db)
@@ -123,7 +125,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
     qr: createQrService({ repo: qrRepo, clock, publicBaseUrl: config.publicBaseUrl, onChange: (code) => scan.forget(code) }),
     scan,
     submissions: createPublicCasesService({
-      db, cases: casesRepo, qr: qrRepo, cipher, blobs, clock, audit,
+      db, cases: casesRepo, qr: qrRepo, cipher, residentPhones, blobs, clock, audit,
       notifier: residentNotifier,
       onAssigned: (a) => notifyAssigned(memberNotifier, a),
       publicBaseUrl: config.publicBaseUrl,

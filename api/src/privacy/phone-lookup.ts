@@ -20,3 +20,17 @@ export function createPhoneLookup(base64PiiKey: string, cipher: PiiCipher): Phon
     protect: (phone) => ({ enc: cipher.encrypt(phone), hash: hash(phone), masked: maskPhone(phone) }),
   }
 }
+
+/**
+ * Residents' phones (cases and followers) get a keyed hash of their own: a separate HKDF info string, so a
+ * resident's hash can never be matched against the member table (or the other way round) by comparing values.
+ * Input is the number as normalised by the scan page (`normalizeMainlandMobile`), so every channel hashes alike.
+ */
+export function createResidentPhoneLookup(base64PiiKey: string, cipher: PiiCipher): PhoneLookup {
+  const key = Buffer.from(hkdfSync('sha256', Buffer.from(base64PiiKey, 'base64'), Buffer.alloc(0), 'mashangjian resident-phone lookup v1', 32))
+  const hash = (phone: string) => createHmac('sha256', key).update(phone).digest('base64url')
+  return {
+    hash,
+    protect: (phone) => ({ enc: cipher.encrypt(phone), hash: hash(phone), masked: maskPhone(phone) }),
+  }
+}

@@ -7,7 +7,7 @@ import { cases, category as categoryTable, memberStation } from '../db/schema'
 import { AppError } from '../errors/app-error'
 import { sha256 } from '../auth/tokens'
 import type { PiiCipher } from '../privacy/pii-cipher'
-import { maskPhone } from '../privacy/pii-cipher'
+import type { PhoneLookup } from '../privacy/phone-lookup'
 import type { BlobStore } from '../attachments/blob-store'
 import { createPhotoStore } from '../attachments/photo-store'
 import { MAX_IMAGES, reencodeEach, type ProcessedImage } from '../attachments/image-processing'
@@ -49,6 +49,8 @@ export interface PublicCasesDeps {
   cases: CasesRepo
   qr: QrRepo
   cipher: PiiCipher
+  /** Residents' keyed phone hash (privacy/phone-lookup.ts createResidentPhoneLookup): the desk's phone search. */
+  residentPhones: PhoneLookup
   blobs: BlobStore
   clock: Clock
   notifier: ResidentNotifier
@@ -114,8 +116,12 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
     const secret = randomBytes(24).toString('base64url')
     return { secret, hash: sha256(secret) }
   }
-  const phoneFields = (phone: string | null) =>
-    ({ residentPhoneEnc: phone ? deps.cipher.encrypt(phone) : null, residentPhoneMasked: phone ? maskPhone(phone) : null })
+  // Ciphertext for the assignee, the mask for everyone else, and the keyed hash the desk searches by.
+  const phoneFields = (phone: string | null) => {
+    if (!phone) return { residentPhoneEnc: null, residentPhoneMasked: null, residentPhoneHash: null }
+    const p = deps.residentPhones.protect(phone)
+    return { residentPhoneEnc: p.enc, residentPhoneMasked: p.masked, residentPhoneHash: p.hash }
+  }
 
   async function join(q: QrRow, input: ValidSubmission, stationId: string | null, images: ProcessedImage[], locale: Locale, ip: string | null): Promise<SubmitOutcome> {
     const target = await deps.cases.findByPublicNo(input.joinCase!.toUpperCase())
