@@ -119,6 +119,8 @@ export const cases = pgTable('cases', {
   oneOf('cases_rating_source_check', t.ratingSource, RATING_SOURCES),
   // Phone search at the desk: always within one committee (or a few), by the exact hash.
   index('cases_committee_phone_hash_idx').on(t.committeeId, t.residentPhoneHash).where(sql`resident_phone_hash is not null`),
+  // A case's detail lists the cases merged into it (并单); few cases are ever merged, so the index stays small.
+  index('cases_merged_into_idx').on(t.mergedInto).where(sql`merged_into is not null`),
 ])
 
 /** Append-only timeline. `op_id` is the client's UUID for the action: unique, so a replay changes nothing. */
