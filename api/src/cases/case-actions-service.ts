@@ -19,8 +19,17 @@ import type { AuditEntry } from '../audit/audit-log'
 /** Writes audit rows inside the caller's transaction (see audit/audit-log.ts). */
 export interface AuditWriter { record(tx: DbOrTx, entry: AuditEntry): Promise<unknown> }
 
-/** Told about every applied action after commit (push, resident SMS); never blocks or fails the action. */
-export type CaseChangeListener = (change: { before: LoadedCase; after: CaseActionResult['case']; action: CaseActionBody; actor: Actor }) => void
+/** A resident who follows a case through a link of their own (joined it, or followed a case merged into it). */
+export interface MovedFollower { residentPhoneEnc: string | null; residentLocale: string }
+
+/**
+ * Told about every applied action after commit (push, resident SMS); never blocks or fails the action. A merge
+ * also says which case it went into and whose links moved there with it.
+ */
+export type CaseChangeListener = (change: {
+  before: LoadedCase; after: CaseActionResult['case']; action: CaseActionBody; actor: Actor
+  merged?: { intoPublicNo: string; followers: MovedFollower[] }
+}) => void
 
 export interface CaseActionsDeps {
   photos: PhotoStore
@@ -46,6 +55,16 @@ async function reencodeAll(photos: Buffer[]): Promise<ProcessedImage[]> {
 
 /** A device clock far off is not trusted for the timeline's device time. */
 const MAX_CLOCK_SKEW_MS = 7 * 86_400_000
+
+/**
+ * When a rating given on a 回访 call counts (满意率 counts it on that Beijing day): the call's time as the admin
+ * recorded it (already clamped to a week around the server clock), but never later than now nor before the
+ * resolution it rates, so a mistyped time cannot move the rating out of its round or into the future.
+ */
+function ratedAtOf(calledAt: Date, row: Pick<LoadedCase, 'resolvedAt'>, now: Date): Date {
+  const t = Math.min(calledAt.getTime(), now.getTime())
+  return new Date(row.resolvedAt ? Math.max(t, row.resolvedAt.getTime()) : t)
+}
 
 /**
  * Member and admin actions on a case (DESIGN.md §4): idempotent by `opId`, optimistic on `baseVersion`, decided
@@ -91,7 +110,7 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     return { id: target.id, publicNo: target.publicNo }
   }
 
-  async function attempt(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null, attachments: NewAttachment[]): Promise<{ result: CaseActionResult; before: LoadedCase } | 'retry'> {
+  async function attempt(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null, attachments: NewAttachment[]): Promise<{ result: CaseActionResult; before: LoadedCase; merged?: { intoPublicNo: string; followers: MovedFollower[] } } | 'retry'> {
     const row = await repo.load(caseId)
     const role: CaseRole | null = row ? caseRoleOf(actor, row) : null
     if (!row || !role) throw notFound('case')
@@ -99,7 +118,17 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     if (rebased && (body.baseVersion > row.version || !ANNOTATIONS.includes(body.type))) {
       throw conflict(row, 'VERSION_CONFLICT', `The case is at version ${row.version}; this action was made on version ${body.baseVersion}.`)
     }
-    const decision = decide({ status: row.status, action: body.type, role })
+    if (body.type === 'follow_up' && body.rating && body.outcome !== 'reached') {
+      throw validationFailed([{ field: 'body.rating', message: 'a rating can only come from a call that reached the resident' }])
+    }
+    const rating = body.type === 'follow_up' ? body.rating : undefined
+    // Rated in the current round: a resident's first "unsatisfied" reopened the case, and its new resolution
+    // waits for a rating of its own (as on the tracking page).
+    const alreadyRated = !!row.ratedAt && (!row.resolvedAt || row.ratedAt >= row.resolvedAt)
+    const decision = decide({ status: row.status, action: body.type, role, rating, reopenCount: row.reopenCount, alreadyRated })
+    if (!decision.ok && rating && alreadyRated && decide({ status: row.status, action: body.type, role }).ok) {
+      throw conflict(row, 'INVALID_TRANSITION', 'This case was already rated; a follow-up call cannot rate it again (record the call without a rating).')
+    }
     if (!decision.ok) throw conflict(row, 'INVALID_TRANSITION', `A ${role.replace('_', ' ')} cannot ${body.type.replace('_', ' ')} a case that is ${row.status.replace('_', ' ')}.`)
     if ((body.type === 'approve_extension' || body.type === 'deny_extension') && !row.extensionRequestedUntil) {
       throw conflict(row, 'INVALID_TRANSITION', 'There is no extension request to decide.')
@@ -109,13 +138,18 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     }
     const now = clock.now()
     const device = body.occurredAt ? new Date(body.occurredAt) : now
-    const occurredAt = Math.abs(device.getTime() - now.getTime()) > MAX_CLOCK_SKEW_MS ? now : device
+    const trusted = (d: Date) => (Math.abs(d.getTime() - now.getTime()) > MAX_CLOCK_SKEW_MS ? now : d)
+    // A 回访 happened when the admin says the call was made (recorded after hanging up, or the next morning).
+    const occurredAt = trusted(body.type === 'follow_up' ? new Date(body.calledAt) : body.occurredAt ? new Date(body.occurredAt) : now)
     // Only a new assignee or a reopened case starts its deadlines again; other actions skip those two reads.
-    const sla = RESTARTS_DEADLINES.includes(body.type) ? await cases.slaContext(row) : undefined
+    const restarts = RESTARTS_DEADLINES.includes(body.type) || decision.to === 'reopened'
+    const sla = restarts ? await cases.slaContext(row) : undefined
+    const mergeTarget = await mergeTargetOf(actor, row, body)
     const { patch, events } = effectsOf({
       row, body, to: decision.to, eventTypes: decision.events, actorKind: actor.role === 'member' ? 'member' : 'admin', actorUserId: actor.userId,
       now, occurredAt, fresh: sla && deadlinesFor(sla.slaClass, now, sla.settings),
-      destination: await destinationOf(actor, row, body), mergeTarget: await mergeTargetOf(actor, row, body),
+      destination: await destinationOf(actor, row, body), mergeTarget,
+      ratedAt: rating ? ratedAtOf(occurredAt, row, now) : undefined,
     })
     return db.transaction(async (tx) => {
       // Photos belong to the action's event (a note with a picture of the site, a resolution with the result).
@@ -124,6 +158,8 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
         audit: { actorUserId: actor.userId, actorIp: ip, action: `case.${body.type}`, targetKind: 'case', targetId: row.id, detail: { from: row.status, to: decision.to, version: row.version + 1, opId: body.opId } },
       })
       if (!inserted) return 'retry' as const
+      // 并单: X's followers follow Y from now on (their links open Y); X's own link shows where it went.
+      const merged = mergeTarget && { intoPublicNo: mergeTarget.publicNo, followers: await cases.moveFollowers(tx, row.id, mergeTarget.id) }
       const after = await repo.load(row.id, tx)
       const result: CaseActionResult = {
         case: toSummary(after!, now),
@@ -131,7 +167,7 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
         rebased, replayed: false,
       }
       await repo.insertOp(tx, { opId: body.opId, caseId: row.id, actorUserId: actor.userId, response: result as unknown as Record<string, unknown> })
-      return { result, before: row }
+      return { result, before: row, merged }
     })
   }
 
@@ -142,7 +178,7 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
       try {
         const applied = await attempt(actor, caseId, body, ip, attachments)
         if (applied !== 'retry') {
-          onChange?.({ before: applied.before, after: applied.result.case, action: body, actor })
+          onChange?.({ before: applied.before, after: applied.result.case, action: body, actor, merged: applied.merged })
           return applied.result
         }
       } catch (err) {

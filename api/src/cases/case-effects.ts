@@ -20,6 +20,8 @@ export interface EffectInput {
   fresh?: FreshDeadlines
   destination?: Destination
   mergeTarget?: { id: string; publicNo: string }
+  /** For a follow_up that brings a rating: when the resident gave it (the call's time, clamped by the service). */
+  ratedAt?: Date
 }
 
 type Patch = Partial<NewCase>
@@ -98,11 +100,27 @@ export function effectsOf(i: EffectInput): { patch: Patch & { updatedAt: Date };
     case 'chase':
       text = { visibility: 'internal', body: body.body ?? '', data: {} }
       break
+    case 'follow_up':
+      // The call itself is the desk's record (internal); a rating given on it is the resident's, counted in 满意率.
+      text = { visibility: 'internal', body: body.body ?? '', data: { caller: body.caller, calledAt: body.calledAt, outcome: body.outcome, rating: body.rating ?? null } }
+      if (body.rating) {
+        patch = { rating: body.rating, ratingSource: 'phone', ratingComment: body.body ?? null, ratedAt: i.ratedAt ?? now }
+        // On a resolved case the rating decides like the resident's own (tracking-service.ts rate()); a case that
+        // had closed by itself unrated keeps its closing time.
+        if (row.status === 'resolved') patch = { ...patch, ...(i.to === 'reopened' ? reopenPatch(row, i.fresh!) : { closedAt: now }) }
+      }
+      break
   }
-  // Member and admin actions record one event each; the first carries the op id and the text.
+  // Member and admin actions record one event each; the first carries the op id and the text. A rating by phone
+  // adds the public 'rated' event and the close or reopen it causes, as the resident's own rating does.
+  const follow = (type: CaseEventType): EventText => type === 'rated' && body.type === 'follow_up'
+    ? { visibility: 'public', body: '', data: { rating: body.rating, source: 'phone' } }
+    : body.type === 'follow_up' && (type === 'closed' || type === 'reopened')
+      ? { visibility: 'public', body: '', data: { reason: 'rating' } }
+      : { visibility: 'internal', body: '', data: {} }
   const events = i.eventTypes.map((type, n): NewEvent => ({
     type, actorKind: i.actorKind, actorUserId: i.actorUserId,
-    ...(n === 0 ? text : { visibility: 'internal', body: '', data: {} }),
+    ...(n === 0 ? text : follow(type)),
     fromStatus: row.status, toStatus: i.to, opId: n === 0 ? body.opId : null, occurredAt: i.occurredAt, receivedAt: now,
   }))
   return { patch: { ...patch, status: i.to, updatedAt: now }, events }

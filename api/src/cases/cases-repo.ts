@@ -35,12 +35,25 @@ export function createCasesRepo(db: Db) {
       await tx.insert(caseFollower).values(row)
     },
 
+    /**
+     * 并单: residents who followed the merged case now follow the one it went into (their links open it).
+     * Answers who moved, to tell those who left a phone.
+     */
+    moveFollowers(tx: DbOrTx, fromCaseId: string, toCaseId: string) {
+      return tx.update(caseFollower).set({ caseId: toCaseId }).where(eq(caseFollower.caseId, fromCaseId))
+        .returning({ residentPhoneEnc: caseFollower.residentPhoneEnc, residentLocale: caseFollower.residentLocale })
+    },
+
     /** Open cases at a station from the last `days` days, newest first, for the duplicate hint. */
     openCasesAtStation(stationId: string, since: Date, limit = 200) {
       return db.select({ id: cases.id, publicNo: cases.publicNo, description: cases.description, createdAt: cases.createdAt, categoryNames: category.names })
         .from(cases).leftJoin(category, eq(category.id, cases.categoryId))
         .where(and(eq(cases.stationId, stationId), inArray(cases.status, [...OPEN_CASE_STATUSES]), gte(cases.createdAt, since)))
         .orderBy(desc(cases.createdAt)).limit(limit)
+    },
+
+    async findById(id: string) {
+      return (await db.select().from(cases).where(eq(cases.id, id)))[0]
     },
 
     async findByPublicNo(publicNo: string) {

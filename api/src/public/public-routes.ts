@@ -5,7 +5,7 @@ import { problems } from '../errors/problem-responses'
 import { AppError, validationFailed } from '../errors/app-error'
 import type { PublicCasesService } from './public-cases-service'
 import type { ScanModel, ScanService } from './scan-service'
-import type { TrackingService } from './tracking-service'
+import type { TrackingModel, TrackingService } from './tracking-service'
 import { parseSubmission } from './submission-parser'
 import { acceptsGzip, pageContext, sendHtml, wantsHtml } from './html-reply'
 import { MessagePage, renderPage, type PageContext } from './pages/layout'
@@ -38,6 +38,11 @@ function renderScanModel(ctx: PageContext, model: ScanModel): string {
       return renderPage(MessagePage({ ctx, title: t('notFound.title'), body: t('notFound.body') }))
   }
 }
+
+const trackingJson = (m: TrackingModel) => ({
+  ...m, expectedBy: m.expectedBy?.toISOString() ?? null, events: m.events.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })),
+  mergedIntoPublicNo: m.mergedInto?.publicNo ?? null,
+})
 
 const Lang = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 16 })) })
 const SecretParams = Type.Object({ secret: Type.String({ maxLength: 100 }) })
@@ -113,6 +118,17 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
     return sendHtml(reply, renderPage(TrackingPage({ ctx, model, secret: request.params.secret, notice })))
   })
 
+  // 并单: a merged request's own link leads on to the progress of the request it went into.
+  app.get('/t/:secret/merged', {
+    config: { access: 'public', html: 'always', rateLimit: { max: limits.scanPerIpPerMinute, timeWindow: 60_000 } },
+    schema: { hide: true, params: SecretParams, querystring: Lang },
+  }, async (request, reply) => {
+    const ctx = pageContext(request, reply)
+    const model = await tracking.viewMerged(request.params.secret)
+    reply.header('referrer-policy', 'no-referrer').header('x-robots-tag', 'noindex')
+    return sendHtml(reply, renderPage(TrackingPage({ ctx, model, secret: request.params.secret })))
+  })
+
   app.post('/t/:secret/rating', {
     config: { access: 'public', html: 'always', rateLimit: { max: 20, timeWindow: 60_000 } },
     schema: {
@@ -130,10 +146,12 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
   app.get('/api/v1/public/tracking/:secret', {
     config: { access: 'public', rateLimit: { max: limits.scanPerIpPerMinute, timeWindow: 60_000 } },
     schema: { tags: ['public'], summary: 'A request seen through its tracking secret (public timeline only)', params: SecretParams, response: { 200: TrackingView, ...problems(404, 429) } },
-  }, async (request) => {
-    const m = await tracking.view(request.params.secret)
-    return { ...m, expectedBy: m.expectedBy?.toISOString() ?? null, events: m.events.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })) }
-  })
+  }, async (request) => trackingJson(await tracking.view(request.params.secret)))
+
+  app.get('/api/v1/public/tracking/:secret/merged', {
+    config: { access: 'public', rateLimit: { max: limits.scanPerIpPerMinute, timeWindow: 60_000 } },
+    schema: { tags: ['public'], summary: 'A merged request seen through its own tracking secret: the progress of the request it went into', params: SecretParams, response: { 200: TrackingView, ...problems(404, 429) } },
+  }, async (request) => trackingJson(await tracking.viewMerged(request.params.secret)))
 
   app.post('/api/v1/public/tracking/:secret/rating', {
     config: { access: 'public', rateLimit: { max: 20, timeWindow: 60_000 } },

@@ -22,4 +22,8 @@ export const TrackingView = Type.Object({
   canRate: Type.Boolean(),
   rating: Type.Union([Type.String(), Type.Null()]),
   events: Type.Array(Type.Object({ type: Type.String(), body: Type.String(), occurredAt: Type.String() })),
+  /** 并单: the public number this request is handled under now; its progress is at `/t/{secret}/merged`. */
+  mergedIntoPublicNo: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** On the merged view: the number of the request whose link was used. */
+  mergedFrom: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 })

@@ -3,7 +3,7 @@ import type { Clock } from '../clock'
 import type { Db } from '../db/database'
 import { sha256 } from '../auth/tokens'
 import { AppError } from '../errors/app-error'
-import type { CasesRepo } from '../cases/cases-repo'
+import type { CaseRow, CasesRepo } from '../cases/cases-repo'
 import type { AuditWriter } from '../cases/case-actions-service'
 import { deadlinesFor } from '../cases/sla'
 import { reopenPatch } from '../cases/case-effects'
@@ -21,9 +21,15 @@ export interface TrackingModel {
   canRate: boolean
   rating: Rating | null
   events: { type: string; body: string; occurredAt: Date }[]
+  /** 并单: the case this one is now handled under (the end of the chain, if that one was merged again). */
+  mergedInto: { publicNo: string } | null
+  /** Set when this page shows the survivor through the link of a case merged into it: that case's number. */
+  mergedFrom: string | null
 }
 
 const SECRET = /^[A-Za-z0-9_-]{20,64}$/
+/** A merge chain longer than this is not followed (each merge ends a case, so real chains are short). */
+const MAX_MERGE_HOPS = 10
 
 /** The resident's view of a case through the secret link: public progress only, and the rating. */
 export function createTrackingService({ db, repo, clock, audit }: { db: Db; repo: CasesRepo; clock: Clock; audit: AuditWriter }) {
@@ -33,20 +39,45 @@ export function createTrackingService({ db, repo, clock, audit }: { db: Db; repo
     return found
   }
 
+  /** The case a merged one is handled under now, following merges of merges. */
+  async function survivorOf(row: CaseRow): Promise<CaseRow | undefined> {
+    let at: CaseRow | undefined = row
+    for (let hop = 0; at?.status === 'merged' && at.mergedInto && hop < MAX_MERGE_HOPS; hop++) at = await repo.findById(at.mergedInto)
+    return at === row ? undefined : at
+  }
+
+  async function modelOf(row: CaseRow, role: TrackingModel['role'], mergedFrom: string | null): Promise<TrackingModel> {
+    const [v, survivor] = await Promise.all([repo.publicView(row), row.status === 'merged' ? survivorOf(row) : undefined])
+    const open = !['resolved', 'closed', 'invalid', 'merged'].includes(row.status)
+    return {
+      publicNo: row.publicNo, status: row.status, role, committeeName: v.committeeName, stationName: v.stationName,
+      memberName: v.memberName, categoryNames: v.categoryNames,
+      expectedBy: open ? row.resolveDueAt : null,
+      // Only the submitter rates, and only their own case: someone reading it through a merged case's link is not its submitter.
+      canRate: role === 'owner' && !mergedFrom && row.status === 'resolved',
+      rating: row.rating,
+      // System events carry no text of their own; what members wrote (notes, answers) is shown as written.
+      events: v.events.map((e) => ({ type: e.type, body: e.body, occurredAt: e.occurredAt })),
+      mergedInto: survivor ? { publicNo: survivor.publicNo } : null,
+      mergedFrom,
+    }
+  }
+
   return {
     async view(secret: string): Promise<TrackingModel> {
       const { row, role } = await find(secret)
-      const v = await repo.publicView(row)
-      const open = !['resolved', 'closed', 'invalid', 'merged'].includes(row.status)
-      return {
-        publicNo: row.publicNo, status: row.status, role, committeeName: v.committeeName, stationName: v.stationName,
-        memberName: v.memberName, categoryNames: v.categoryNames,
-        expectedBy: open ? row.resolveDueAt : null,
-        canRate: role === 'owner' && row.status === 'resolved',
-        rating: row.rating,
-        // System events carry no text of their own; what members wrote (notes, answers) is shown as written.
-        events: v.events.map((e) => ({ type: e.type, body: e.body, occurredAt: e.occurredAt })),
-      }
+      return modelOf(row, role, null)
+    },
+
+    /**
+     * 并单 seen from the merged case's link: the public progress of the case it went into. The submitter of a
+     * merged case needs no new link (none could be sent: only hashes are kept); theirs keeps leading here.
+     */
+    async viewMerged(secret: string): Promise<TrackingModel> {
+      const { row } = await find(secret)
+      const survivor = row.status === 'merged' ? await survivorOf(row) : undefined
+      if (!survivor) throw new AppError('NOT_FOUND', 'This request was not merged into another.')
+      return modelOf(survivor, 'follower', row.publicNo)
     },
 
     /** Only the submitter rates, only a resolved case, and only once per round (a stale page gets 409). */

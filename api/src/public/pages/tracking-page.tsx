@@ -16,9 +16,17 @@ export function TrackingPage({ ctx, model, secret, notice }: { ctx: PageContext;
       {notice === 'created' && <div class="ok" role="status"><strong>{t('track.created')}</strong><p>{t('track.saveLink')}</p></div>}
       {notice === 'joined' && <div class="ok" role="status"><p>{t('track.joined')}</p><p>{t('track.saveLink')}</p></div>}
       {notice === 'rated' && <div class="ok" role="status"><p>{t('rate.thanks')}</p></div>}
+      {model.mergedFrom && <div class="ok" role="status" data-testid="merged-from"><p>{t('track.mergedFrom', { publicNo: model.mergedFrom })}</p></div>}
       <h1>{t('track.title')}</h1>
       <p>{t('track.number')}<br /><span class="no">{model.publicNo}</span></p>
       <p>{t('track.status')}：<strong>{t(`status.${model.status}` as MessageKey)}</strong></p>
+      {model.mergedInto && (
+        // 并单: the same link now follows the case this one went into (no new link can be sent to the resident).
+        <div class="box">
+          <p>{t('track.mergedInto', { publicNo: model.mergedInto.publicNo })}</p>
+          <p><a data-testid="merged-into" href={`/t/${secret}/merged?lang=${locale}`}>{t('track.mergedLink', { publicNo: model.mergedInto.publicNo })}</a></p>
+        </div>
+      )}
       {model.categoryNames && <p class="muted">{categoryName(model.categoryNames, locale)}</p>}
       <p>{model.memberName ? t('track.handledBy', { name: model.memberName }) : model.stationName ? t('track.queue', { station: model.stationName }) : ''}</p>
       {model.expectedBy && <p>{t('track.expected', { date: formatTime(model.expectedBy, locale) })}</p>}
