@@ -1,4 +1,4 @@
-import type { CaseEventView, CaseSummary } from '@mashangjian/shared'
+import type { CaseEventView, CaseSummary, QueueReason } from '@mashangjian/shared'
 import type { CaseRow } from './cases-repo'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
@@ -17,7 +17,44 @@ export function isOverdue(c: Pick<CaseRow, 'status' | 'acceptDueAt' | 'resolveDu
   return false
 }
 
-export function toSummary(c: CaseRow & CaseNames, now: Date): CaseSummary {
+/** Events that change who holds a case: the latest one says why a queued case is in the queue. */
+export const HANDOVER_EVENTS = ['assigned', 'declined', 'escalated', 'transferred'] as const
+export interface HandoverEvent {
+  caseId: string
+  type: (typeof HANDOVER_EVENTS)[number]
+  actorKind: CaseEventView['actorKind']
+  body: string
+  data: Record<string, unknown>
+}
+export interface QueueInfo { queueReason: QueueReason | null; queueNote: string | null }
+
+/** Waiting in its station's queue: assigned, and to nobody. */
+export const isQueued = (c: Pick<CaseRow, 'status' | 'memberId'>) => c.status === 'assigned' && c.memberId === null
+
+/**
+ * Why a queued case is there, from the latest handover event (member-cases-repo.ts lastHandovers): routing found
+ * nobody, 退单 (with its reason), 督办 escalation on accept timeout, 转办 to the station (with its reason), or an
+ * admin put it back to the station.
+ */
+export function queueReasonOf(e: HandoverEvent | undefined): QueueInfo {
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null)
+  switch (e?.type) {
+    case 'declined': return { queueReason: 'declined', queueNote: text(e.body) }
+    case 'escalated': return { queueReason: 'escalated', queueNote: null }
+    case 'transferred': return { queueReason: 'transferred', queueNote: text(e.data.reason) }
+    case 'assigned':
+      // Routing writes its reason (no_member, member_unavailable…); an admin's assignment carries none.
+      return { queueReason: e.actorKind === 'system' || typeof e.data.reason === 'string' ? 'unroutable' : 'returned', queueNote: null }
+    default: return { queueReason: null, queueNote: null }
+  }
+}
+
+/**
+ * `queue`: the queue reason read for this case (admin lists, details). Without it a queued case leaves the
+ * fields out (unknown, e.g. in the sync feed) and any other case says null.
+ */
+export function toSummary(c: CaseRow & CaseNames, now: Date, queue?: QueueInfo): CaseSummary {
+  const queueFields = queue ?? (isQueued(c) ? {} : { queueReason: null, queueNote: null })
   return {
     id: c.id, publicNo: c.publicNo, status: c.status, version: c.version, channel: c.channel, priority: c.priority,
     committeeId: c.committeeId, stationId: c.stationId, stationName: c.stationName, memberId: c.memberId, memberName: c.memberName,
@@ -25,7 +62,8 @@ export function toSummary(c: CaseRow & CaseNames, now: Date): CaseSummary {
     residentPhoneMasked: c.residentPhoneMasked, acceptDueAt: iso(c.acceptDueAt), resolveDueAt: iso(c.resolveDueAt),
     acceptedAt: iso(c.acceptedAt), resolvedAt: iso(c.resolvedAt), closedAt: iso(c.closedAt), escalatedAt: iso(c.escalatedAt),
     extensionRequestedUntil: iso(c.extensionRequestedUntil), overdue: isOverdue(c, now), reopenCount: c.reopenCount,
-    rating: c.rating, mergedInto: c.mergedInto, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
+    rating: c.rating, ratingSource: c.ratingSource, ...queueFields, mergedInto: c.mergedInto,
+    createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
   }
 }
 

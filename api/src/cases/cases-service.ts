@@ -6,8 +6,8 @@ import { notFound, validationFailed } from '../errors/app-error'
 import type { PiiCipher } from '../privacy/pii-cipher'
 import type { AuditWriter } from './case-actions-service'
 import { caseRoleOf } from './case-access'
-import { toEventView, toSummary } from './case-views'
-import type { MemberCasesRepo } from './member-cases-repo'
+import { HANDOVER_EVENTS, isQueued, queueReasonOf, toEventView, toSummary, type HandoverEvent, type QueueInfo } from './case-views'
+import type { LoadedCase, MemberCasesRepo } from './member-cases-repo'
 import type { Db } from '../db/database'
 
 export interface CasesServiceDeps {
@@ -30,7 +30,20 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 
 /** Inboxes and case details for members and admins; every read goes through the caller's scope. */
 export function createCasesService({ db, repo, audit, cipher, clock }: CasesServiceDeps) {
+  /**
+   * Summaries for admins, with why each queued case waits (one small query for the queued ones only). A
+   * member's cases are never queued (a queued case has no member), so their lists skip the query.
+   */
+  async function adminSummaries(actor: Actor, rows: LoadedCase[], now: Date): Promise<CaseSummary[]> {
+    const queued = actor.role === 'member' ? [] : rows.filter(isQueued).map((r) => r.id)
+    const handovers = new Map((await repo.lastHandovers(queued)).map((e) => [e.caseId, e]))
+    const waiting = new Set(queued)
+    return rows.map((r) => toSummary(r, now, waiting.has(r.id) ? queueReasonOf(handovers.get(r.id)) : undefined))
+  }
+
   return {
+    summariesFor: adminSummaries,
+
     async list(actor: Actor, query: CaseListQuery) {
       const now = clock.now()
       const limit = query.limit ?? 20
@@ -41,7 +54,7 @@ export function createCasesService({ db, repo, audit, cipher, clock }: CasesServ
         repo.counts(actor, now, filters),
       ])
       const last = rows.at(-1)
-      return { items: rows.map((r) => toSummary(r, now)), nextCursor: more && last ? encodeCursor(last) : null, counts }
+      return { items: await adminSummaries(actor, rows, now), nextCursor: more && last ? encodeCursor(last) : null, counts }
     },
 
     /** Summaries of cases the caller can see (others are left out, not reported). */
@@ -69,9 +82,18 @@ export function createCasesService({ db, repo, audit, cipher, clock }: CasesServ
           actorUserId: actor.userId, actorIp: ip, action: 'case.phone_viewed', targetKind: 'case', targetId: row.id, detail: { publicNo: row.publicNo },
         }))
       }
-      const [events, attachments] = await Promise.all([repo.events(id), repo.attachments(id)])
+      const [events, attachments, routingReason, merges] = await Promise.all([
+        repo.events(id), repo.attachments(id), repo.routingReason(id), repo.mergeLinks(row),
+      ])
+      // The timeline is at hand: the queue reason comes from it rather than from another query.
+      let queue: QueueInfo | undefined
+      if (isQueued(row)) {
+        const last = [...events].reverse().find((e) => (HANDOVER_EVENTS as readonly string[]).includes(e.type))
+        queue = queueReasonOf(last && { caseId: id, type: last.type as HandoverEvent['type'], actorKind: last.actorKind, body: last.body, data: last.data })
+      }
       return {
-        ...toSummary(row, now),
+        ...toSummary(row, now, queue),
+        routingReason, ...merges,
         residentPhone,
         events: events.map(toEventView),
         attachments: attachments.map((a) => ({

@@ -6,7 +6,8 @@ import type { Db, DbOrTx } from '../db/database'
 import type { Actor } from '../auth/actor'
 import { committeeSubtreeIds } from '../auth/scope'
 import { INBOX_DONE_STATUSES, INBOX_NEW_STATUSES, INBOX_WORKING_STATUSES, RESOLVE_CLOCK_STATUSES } from '@mashangjian/shared'
-import type { CaseNames, EventRow } from './case-views'
+import { queryRows } from '../db/database'
+import { HANDOVER_EVENTS, type CaseNames, type EventRow, type HandoverEvent } from './case-views'
 import type { CaseRow } from './cases-repo'
 
 export type InboxFilter = 'new' | 'open' | 'overdue' | 'closed' | 'queue' | 'all'
@@ -50,9 +51,13 @@ export type CaseListFilters = CaseFilters & { committeeId?: string }
 /** The start of a Beijing calendar day (China Standard Time is UTC+8 all year). */
 const beijingDayStart = (day: string) => new Date(`${day}T00:00:00+08:00`)
 
+/** Public numbers are handed out in upper case (case-numbers.ts); people type them any way. */
+export const normalizePublicNo = (publicNo: string) => publicNo.trim().toUpperCase()
+
 /**
  * The narrowing filters shared by the inbox and the exports (schemas/cases.ts CaseFilters), besides the inbox
- * filter itself: station, member, category and the days the case came in. Always combined with visibleCases().
+ * filter itself: station, member, category, the days the case came in, status, channel and public number.
+ * Always combined with visibleCases().
  */
 export function narrowing(f: Omit<CaseFilters, 'filter'> & { committeeId?: string }): SQL | undefined {
   return and(
@@ -62,6 +67,10 @@ export function narrowing(f: Omit<CaseFilters, 'filter'> & { committeeId?: strin
     f.categoryId ? eq(cases.categoryId, f.categoryId) : undefined,
     f.from ? gte(cases.createdAt, beijingDayStart(f.from)) : undefined,
     f.to ? lt(cases.createdAt, beijingDayStart(f.to)) : undefined,
+    f.status ? eq(cases.status, f.status) : undefined,
+    f.channel ? eq(cases.channel, f.channel) : undefined,
+    // Exact match on the unique index: one row at most, whatever else is filtered.
+    f.publicNo !== undefined ? eq(cases.publicNo, normalizePublicNo(f.publicNo)) : undefined,
   )
 }
 
@@ -121,6 +130,41 @@ export function createMemberCasesRepo(db: Db) {
         new: count('new'), open: count('open'), overdue: count('overdue'), closed: count('closed'), queue: count('queue'), all: count('all'),
       }).from(cases).where(and(visibleCases(actor), narrowing(f)))
       return row!
+    },
+
+    /**
+     * For cases waiting in a station queue: the latest event that changed who holds each one (routing, 退单,
+     * 督办 escalation, 转办, an admin's assignment), read per case backwards on case_event_case_idx. Only for the
+     * queued rows of one page or one detail, so inboxes and the sync feed never pay for it.
+     */
+    async lastHandovers(caseIds: string[]): Promise<HandoverEvent[]> {
+      if (caseIds.length === 0) return []
+      return queryRows<HandoverEvent>(db, sql`
+        select q.case_id as "caseId", e.type, e.actor_kind as "actorKind", e.body, e.data
+        from unnest(${`{${caseIds.join(',')}}`}::uuid[]) as q(case_id)
+        cross join lateral (
+          select type, actor_kind, body, data from case_event
+          where case_id = q.case_id and type in ${sql.raw(`(${HANDOVER_EVENTS.map((t) => `'${t}'`).join(', ')})`)}
+          order by id desc limit 1
+        ) e`)
+    },
+
+    /** Routing's reason from the first 'assigned' event of a case (by the system, when it came in). */
+    async routingReason(caseId: string): Promise<string | null> {
+      const [row] = await db.select({ data: caseEvent.data }).from(caseEvent)
+        .where(and(eq(caseEvent.caseId, caseId), eq(caseEvent.type, 'assigned'), eq(caseEvent.actorKind, 'system')))
+        .orderBy(asc(caseEvent.id)).limit(1)
+      const reason = row?.data.reason
+      return typeof reason === 'string' ? reason : null
+    },
+
+    /** 并单 both ways: the public number of the case this one went into, and the cases merged into this one. */
+    async mergeLinks(c: { id: string; mergedInto: string | null }) {
+      const [into, from] = await Promise.all([
+        c.mergedInto ? db.select({ publicNo: cases.publicNo }).from(cases).where(eq(cases.id, c.mergedInto)).then((r) => r[0]?.publicNo ?? null) : null,
+        db.select({ id: cases.id, publicNo: cases.publicNo }).from(cases).where(eq(cases.mergedInto, c.id)).orderBy(asc(cases.createdAt)),
+      ])
+      return { mergedIntoPublicNo: into, mergedFrom: from }
     },
 
     /** The case's timeline, or only the events `ids` (what an action just wrote). */
