@@ -151,7 +151,8 @@ describe.skipIf(browserMissing)('admin console: roster, ledger, reports, exports
     await p2.fill('#username', 'beijie')
     await p2.fill('#password', 'beijie-2026')
     await p2.click('button[type=submit]')
-    await p2.waitForSelector('[data-testid=dashboard]')
+    // A station admin lands on the desk's queue (诉求办理).
+    await p2.waitForSelector('[data-testid=cases-page]')
     await openAdminPage(p2, 'stations', 'stations-page')
     await expect.poll(() => p2.locator('[data-testid=station-row]').allTextContents()).toEqual([expect.stringContaining('北街委员驿站')])
     await other.close()

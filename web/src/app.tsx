@@ -14,13 +14,13 @@ const NotFound = lazy(() => import('./routes/not-found').then((m) => m.NotFound)
 const AdminApp = lazy(() => import('./admin/admin-app').then((m) => m.AdminApp))
 
 
-function Root({ isAdmin }: { isAdmin: boolean }) {
+function Root({ isAdmin, landing }: { isAdmin: boolean; landing: string }) {
   const { path, query, route } = useLocation()
   // preact-iso's `path` has no trailing slash: /app/ is '/app', /app/admin/ is '/app/admin'.
   const inAdmin = path === trimSlash(ADMIN_BASE) || path.startsWith(ADMIN_BASE)
-  // Admins land on the console; the inbox stays one link away (/app/?tab=…).
+  // Admins land on the console (station admins on the desk's queue, DESIGN.md §13); the inbox stays one link away (/app/?tab=…).
   useEffect(() => {
-    if (isAdmin && path === trimSlash(BASE) && !query.tab) route(ADMIN_BASE, true)
+    if (isAdmin && path === trimSlash(BASE) && !query.tab) route(landing, true)
   }, [isAdmin, path])
   if (inAdmin) return isAdmin ? <AdminApp /> : <NotFound />
   return (
@@ -42,7 +42,7 @@ export function App() {
   return (
     <LocationProvider scope={BASE}>
       <ErrorBoundary>
-        <Root isAdmin={status.user?.role !== 'member'} />
+        <Root isAdmin={status.user?.role !== 'member'} landing={status.user?.role === 'station_admin' ? `${ADMIN_BASE}cases` : ADMIN_BASE} />
       </ErrorBoundary>
     </LocationProvider>
   )

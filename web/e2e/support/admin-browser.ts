@@ -4,7 +4,10 @@ import { openInApp } from './member-browser'
 /** A laptop-sized context in Chinese (the console is also checked at phone width in the tests). */
 export const LAPTOP = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN', serviceWorkers: 'allow' as const }
 
-/** Signs in through the login page as a demo admin (password demo12345) and waits for the console's dashboard. */
+/**
+ * Signs in through the login page as a demo admin (password demo12345) and waits for the console's first screen:
+ * the dashboard for committee admins, the desk's queue (诉求办理) for station admins.
+ */
 export async function signInAsAdmin(browser: Browser, baseUrl: string, username: string, options: Parameters<Browser['newContext']>[0] = LAPTOP): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext(options)
   // Fail with the step that waited rather than at the test's own limit.
@@ -18,7 +21,7 @@ export async function signInAsAdmin(browser: Browser, baseUrl: string, username:
   await page.fill('#username', username)
   await page.fill('#password', 'demo12345')
   await page.click('button[type=submit]')
-  await page.waitForSelector('[data-testid=dashboard]')
+  await page.waitForSelector('[data-testid=dashboard], [data-testid=cases-page]')
   return { context, page }
 }
 

@@ -1,9 +1,14 @@
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { Route, Router, lazy, useLocation } from 'preact-iso'
+import type { CaseListPage } from '@mashangjian/shared'
 import { data } from '../data'
 import { useStatus } from '../use-data'
 import { at } from './admin-text'
 import { ADMIN_BASE, BASE, trimSlash } from '../paths'
 import { isCommitteeAdmin } from './use-scope'
+import { adminApi } from './admin-api'
+import { dt } from './desk-text'
+import { DESK_CHANGED } from './desk-format'
 import './admin.css'
 
 // Each admin page is its own chunk: none of it is in the member app's first load.
@@ -19,9 +24,13 @@ const ExportsPage = lazy(() => import('./routes/exports-page').then((m) => m.Exp
 const ImportPage = lazy(() => import('./routes/import-page').then((m) => m.ImportPage))
 const PlacardsPage = lazy(() => import('./routes/placards-page').then((m) => m.PlacardsPage))
 const CommitteesPage = lazy(() => import('./routes/committees-page').then((m) => m.CommitteesPage))
+const CasesList = lazy(() => import('./routes/cases-list').then((m) => m.CasesList))
+const CasesDetail = lazy(() => import('./routes/cases-detail').then((m) => m.CasesDetail))
+const CasesIntake = lazy(() => import('./routes/cases-intake').then((m) => m.CasesIntake))
 
 /** The console's pages: [text key, path under /app/admin/, only for committee admins]. */
 const PAGES = [
+  ['cases', 'cases', false],
   ['dashboard', '', false],
   ['members', 'members', false],
   ['stations', 'stations', false],
@@ -42,21 +51,34 @@ export function AdminApp() {
   const { user } = useStatus()
   // Station admins do not see the committee-wide pages (the API would refuse them anyway).
   const pages = PAGES.filter(([, , committeeOnly]) => !committeeOnly || isCommitteeAdmin(user?.role))
+  const queue = useQueueCount(path)
+  // The current page's link is scrolled into the one-row navigation on a phone.
+  const nav = useRef<HTMLElement>(null)
+  useEffect(() => { nav.current?.querySelector<HTMLElement>('[aria-current=page]')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' }) }, [path])
+  const current = (sub: string) => (sub === 'cases' ? path === trimSlash(ADMIN_BASE + sub) || path.startsWith(`${ADMIN_BASE}cases/`) : path === trimSlash(ADMIN_BASE + sub))
   return (
     <div class="admin">
       <header class="top">
         <h1>{at.title}</h1>
         <button type="button" class="sync-chip" onClick={() => void data.signOut()}>{at.nav.signOut}</button>
       </header>
-      <nav class="admin-nav" aria-label={at.title}>
+      <nav class="admin-nav" aria-label={at.title} ref={nav}>
         {pages.map(([key, sub]) => (
-          <a key={key} href={ADMIN_BASE + sub} aria-current={path === trimSlash(ADMIN_BASE + sub) ? 'page' : undefined}>{at.nav[key]}</a>
+          <a key={key} href={ADMIN_BASE + sub} aria-current={current(sub) ? 'page' : undefined} data-testid={`nav-${key}`}>
+            {key === 'cases' ? dt.title : at.nav[key]}
+            {key === 'cases' && queue !== null && queue > 0 && (
+              <span class="nav-badge" data-testid="queue-badge" data-count={queue}><span aria-hidden="true">{queue}</span><span class="visually-hidden">{dt.queueBadge(queue)}</span></span>
+            )}
+          </a>
         ))}
         <a href={`${BASE}?tab=new`}>{at.nav.inbox}</a>
       </nav>
       <main class="admin-main">
         <Router>
           <Route path={ADMIN_BASE} component={Dashboard} />
+          <Route path={`${ADMIN_BASE}cases`} component={CasesList} />
+          <Route path={`${ADMIN_BASE}cases/new`} component={CasesIntake} />
+          <Route path={`${ADMIN_BASE}cases/:id`} component={CasesDetail} />
           <Route path={`${ADMIN_BASE}members`} component={MembersPage} />
           <Route path={`${ADMIN_BASE}stations`} component={StationsPage} />
           <Route path={`${ADMIN_BASE}ledger`} component={LedgerPage} />
@@ -72,4 +94,25 @@ export function AdminApp() {
       </main>
     </div>
   )
+}
+
+/** 待派单 for the navigation's badge: read on every navigation, after a desk action, and every minute. */
+function useQueueCount(path: string): number | null {
+  const [count, setCount] = useState<number | null>(null)
+  useEffect(() => {
+    let live = true
+    const read = () => {
+      adminApi.get<CaseListPage>('/api/v1/me/cases?filter=queue&limit=1')
+        .then((p) => { if (live) setCount(p.counts.queue ?? 0) }, () => undefined)
+    }
+    read()
+    const timer = setInterval(read, 60_000)
+    window.addEventListener(DESK_CHANGED, read)
+    return () => {
+      live = false
+      clearInterval(timer)
+      window.removeEventListener(DESK_CHANGED, read)
+    }
+  }, [path])
+  return count
 }
