@@ -29,6 +29,7 @@ import { MULTIPART_LIMITS } from './public/submission-parser'
 import { createServices, type Services } from './services'
 import { healthRoutes } from './health/health-routes'
 import { casesRoutes } from './cases/cases-routes'
+import { deskRoutes } from './cases/desk-routes'
 import { syncRoutes } from './sync/sync-routes'
 import { metricsRoutes } from './metrics/metrics-routes'
 import { createChangeListener } from './live/change-listener'
@@ -147,6 +148,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     limits: { scanPerIpPerMinute: config.scanRateLimitPerMinute, submitPerIpPerHour: config.submitRateLimitPerIpPerHour, submitPerCodePerHour: config.submitRateLimitPerCodePerHour },
   })
   await app.register(casesRoutes, { cases: services.cases, actions: services.caseActions, blobs: services.blobs })
+  await app.register(deskRoutes, { desk: services.desk })
   await app.register(syncRoutes, { sync: services.sync })
   await app.register(metricsRoutes, { metrics: services.metrics })
   await app.register(dashboardRoutes, { dashboard: services.dashboard })

@@ -44,6 +44,8 @@ import { createPlacardsRepo } from './placards/placards-repo'
 import { createPlacardsService } from './placards/placards-service'
 import { createPlacardPhotos } from './placards/placard-photos'
 import { createPhoneLookup, createResidentPhoneLookup } from './privacy/phone-lookup'
+import { createDeskRepo } from './cases/desk-repo'
+import { createDeskService } from './cases/desk-service'
 import { createSectorsRepo } from './sectors/sectors-repo'
 import { createSectorsService } from './sectors/sectors-service'
 import { createStationsRepo } from './stations/stations-repo'
@@ -106,6 +108,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
       },
     }),
     sync: createSyncService({ repo: createSyncRepo(db), cases }),
+    desk: createDeskService({ db, repo: memberCasesRepo, desk: createDeskRepo(db), cases, audit, clock, residentPhones }),
     metrics: createMetricsService({ db, clock, aggregator: metricsAggregator }),
     dashboard: createDashboardService({ db, clock, aggregator: metricsAggregator }),
     ledger,

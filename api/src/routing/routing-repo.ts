@@ -1,9 +1,18 @@
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import { queryRows, type DbOrTx } from '../db/database'
 import type { Candidate } from './route-case'
 
 /** Statuses in which a case weighs on its member's load. */
 export const OPEN_STATUSES = ['assigned', 'accepted', 'in_progress', 'reopened'] as const
+
+/**
+ * Whether the duty_shift row aliased `d` covers `now`: the roster is kept in Beijing days and wall-clock hours.
+ * Shared by routing and the desk's list of destinations, so both agree on who is on duty.
+ */
+export function shiftCoversNow(now: Date): SQL {
+  return sql`d.day = (${now.toISOString()}::timestamptz at time zone 'Asia/Shanghai')::date
+         and (${now.toISOString()}::timestamptz at time zone 'Asia/Shanghai')::time between d.starts_at and d.ends_at`
+}
 
 /**
  * Members of a station with their open load, last assignment and whether they are on duty now (Beijing time),
@@ -18,8 +27,7 @@ export async function loadCandidates(db: DbOrTx, stationId: string, now: Date): 
          and c.status in ('assigned', 'accepted', 'in_progress', 'reopened')) as open_cases,
       (select max(c.created_at) from cases c where c.member_id = m.id) as last_assigned_at,
       exists (select 1 from duty_shift d where d.station_id = ${stationId} and d.member_id = m.id
-         and d.day = (${now.toISOString()}::timestamptz at time zone 'Asia/Shanghai')::date
-         and (${now.toISOString()}::timestamptz at time zone 'Asia/Shanghai')::time between d.starts_at and d.ends_at) as on_duty
+         and ${shiftCoversNow(now)}) as on_duty
     from member m join member_station ms on ms.member_id = m.id
     where ms.station_id = ${stationId}`)
   return rows.map((r) => ({

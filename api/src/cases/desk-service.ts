@@ -1,0 +1,77 @@
+import type { CaseDestinations, CaseSearchResult } from '@mashangjian/shared'
+import type { Actor } from '../auth/actor'
+import type { Clock } from '../clock'
+import type { Db } from '../db/database'
+import { notFound, validationFailed } from '../errors/app-error'
+import type { PhoneLookup } from '../privacy/phone-lookup'
+import { maskPhone } from '../privacy/pii-cipher'
+import { normalizeMainlandMobile } from '../public/submission-rules'
+import type { AuditWriter } from './case-actions-service'
+import { caseRoleOf } from './case-access'
+import type { CasesService } from './cases-service'
+import type { DeskRepo } from './desk-repo'
+import type { MemberCasesRepo } from './member-cases-repo'
+
+/** A caller's cases from one phone: enough for a desk to recognise a repeat caller, bounded for the page. */
+export const PHONE_SEARCH_LIMIT = 50
+
+export interface DeskServiceDeps {
+  db: Db
+  repo: MemberCasesRepo
+  desk: DeskRepo
+  cases: CasesService
+  audit: AuditWriter
+  clock: Clock
+  residentPhones: PhoneLookup
+}
+
+/** The station desk's reads: find a resident's cases by phone, and who a case can be handed to. */
+export function createDeskService({ db, repo, desk, cases, audit, clock, residentPhones }: DeskServiceDeps) {
+  return {
+    /**
+     * Cases (own or followed) of the resident with this phone that the caller can see, newest first. Matched by
+     * the keyed hash, never by decrypting; each search is audit-logged with the masked number and the hit count.
+     */
+    async searchByPhone(actor: Actor, phone: string, ip: string | null): Promise<CaseSearchResult> {
+      // The scan page's normalisation: the number is hashed exactly as it was when the case was stored.
+      const normalised = normalizeMainlandMobile(phone)
+      if (!normalised) throw validationFailed([{ field: 'body.phone', message: 'not a mainland China mobile number' }])
+      const ids = await desk.caseIdsByPhoneHash(actor, residentPhones.hash(normalised), PHONE_SEARCH_LIMIT)
+      const loaded = new Map((await repo.loadMany(ids)).map((r) => [r.id, r]))
+      const rows = ids.flatMap((id) => loaded.get(id) ?? [])
+      const items = await cases.summariesFor(actor, rows, clock.now())
+      const masked = maskPhone(normalised)
+      await audit.record(db, {
+        actorUserId: actor.userId, actorIp: ip, action: 'case.phone_search', targetKind: 'resident_phone', targetId: masked,
+        detail: { phone: masked, hits: items.length },
+      })
+      return { items }
+    },
+
+    /**
+     * Who the caller can hand this case to, as assign/transfer accept it (case-actions-service.ts destinationOf):
+     * a station admin its stations and their active members; a committee or system admin the case committee's
+     * active members and the stations of their subtree; the assignee (转办) the committee's stations and its
+     * other active members. A case the caller cannot see is not found.
+     */
+    async destinations(actor: Actor, caseId: string): Promise<CaseDestinations> {
+      const row = await repo.load(caseId)
+      if (!row || !caseRoleOf(actor, row)) throw notFound('case')
+      const now = clock.now()
+      const committeeId = row.committeeId
+      const [members, stations] = await Promise.all(
+        actor.role === 'member'
+          ? [desk.members({ committeeId, exceptMemberId: actor.memberId, now }), desk.stations({ committeeId })]
+          : actor.role === 'station_admin'
+            ? [desk.members({ committeeId, stationIds: actor.stationIds, now }), desk.stations({ committeeId, ids: actor.stationIds })]
+            : [desk.members({ committeeId, now }), desk.stations({ scopeOf: actor })],
+      )
+      const stationsOf = await desk.stationsOfMembers(members.map((m) => m.id))
+      return {
+        members: members.map((m) => ({ ...m, stations: stationsOf.get(m.id) ?? [] })),
+        stations,
+      }
+    },
+  }
+}
+export type DeskService = ReturnType<typeof createDeskService>
