@@ -314,4 +314,7 @@ export const en: AdminText = {
   badRange: 'The end date is before the start date.',
   category: 'Category',
   ledgerExportPointer: 'Member records are exported on the Member records page.',
+  // Dashboard (member-app engineer, issue 12): the trend chart's month axis and legend.
+  trendMonth: 'Month',
+  monthTick: (m: number) => ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][m - 1] ?? String(m),
 }

@@ -349,5 +349,8 @@ export const zh = {
   badRange: '结束日期不能早于开始日期。',
   category: '类别',
   ledgerExportPointer: '委员履职台账在“履职档案”页导出。',
+  // Dashboard (member-app engineer, issue 12): the trend chart's month axis and legend.
+  trendMonth: '月份',
+  monthTick: (m: number) => `${m}月`,
 }
 export type AdminText = typeof zh

@@ -1,23 +1,33 @@
+import { useState } from 'preact/hooks'
 import type { CaseSummary } from '@mashangjian/shared'
 import { data, type OutboxEntry } from '../data'
 import { errorText, t } from '../i18n'
 import { useData } from '../use-data'
+import { ActionSheet, MEMBER_ACTIONS, type MemberAction } from './action-sheet'
 
-/** What the action said, in a line: "办结：已联系社区……". */
+/** What the action said, in a line: "办结：已联系社区……", "联系群众（电话）：……". */
 export function actionLine(e: OutboxEntry): string {
-  const a = e.action as { type: string; reply?: string; body?: string; reason?: string }
+  const a = e.action as { type: string; reply?: string; body?: string; reason?: string; method?: string }
   const text = a.reply ?? a.body ?? a.reason ?? ''
-  return `${t.actions[a.type] ?? a.type}${text ? `：${text}` : ''}`
+  const via = a.type === 'contact_log' && a.method ? t.contactVia(t.contactMethods[a.method] ?? a.method) : ''
+  return `${t.actions[a.type] ?? a.type}${via}${text ? `：${text}` : ''}`
 }
+
+const revisable = (e: OutboxEntry) => e.state === 'rejected' && (MEMBER_ACTIONS as readonly string[]).includes(e.action.type)
 
 /**
  * Actions the server refused, each with what the member did and what changed meanwhile; they decide to send
  * it again on the case as it is now, or to give it up. Nothing leaves the outbox without that decision.
  */
-export function OutboxPanel({ caseId }: { caseId?: string }) {
+export function OutboxPanel({ caseId, c, onRevised }: { caseId?: string; c?: CaseSummary; onRevised?: (entry: OutboxEntry) => void }) {
   const { value: entries } = useData(() => data.outbox(), [])
+  const [revising, setRevising] = useState<OutboxEntry | null>(null)
   const shown = (entries ?? []).filter((e) => e.state !== 'pending' && (!caseId || e.caseId === caseId))
-  if (shown.length === 0) return null
+  const sheet = revising && (
+    <ActionSheet action={revising.action.type as MemberAction} caseId={revising.caseId} c={c?.id === revising.caseId ? c : undefined} revise={revising}
+      onClose={(queued) => { setRevising(null); if (queued) onRevised?.(queued) }} />
+  )
+  if (shown.length === 0) return sheet || null
   return (
     <section id="outbox" class="outbox" aria-labelledby="outbox-title" data-testid="outbox-panel">
       <h2 id="outbox-title">{t.outboxTitle}</h2>
@@ -28,9 +38,15 @@ export function OutboxPanel({ caseId }: { caseId?: string }) {
             <li key={e.seq} class="conflict-card" data-testid="conflict" data-op-id={e.opId}>
               <h3>{t.conflictTitle} · {e.caseLabel}</h3>
               <p><strong>{t.yourAction}：</strong>{actionLine(e)}</p>
-              <p><strong>{t.whatChanged}：</strong>{errorText(e.problem?.code, e.problem?.detail)}</p>
+              <p><strong>{e.state === 'rejected' ? t.whyRefused : t.whatChanged}：</strong>{errorText(e.problem?.code, e.problem?.detail)}</p>
+              {e.state === 'rejected' && (e.problem?.errors ?? []).length > 0 && (
+                <ul class="field-msgs">{e.problem!.errors!.map((f) => <li key={f.field}>{t.fieldMessage(f.field, f.message)}</li>)}</ul>
+              )}
               {current && <p>{t.caseNowIs(t.status[current.status] ?? current.status, current.memberName)}</p>}
               <div class="buttons">
+                {revisable(e) && (
+                  <button type="button" class="button primary" data-testid="revise" onClick={() => setRevising(e)}>{t.revise}</button>
+                )}
                 {e.state === 'conflict' && e.problem?.code !== 'NOT_FOUND' && (
                   <button type="button" class="button" onClick={() => void data.reapply(e.seq!)}>{t.reapply}</button>
                 )}
@@ -40,6 +56,7 @@ export function OutboxPanel({ caseId }: { caseId?: string }) {
           )
         })}
       </ul>
+      {sheet}
     </section>
   )
 }

@@ -3,6 +3,13 @@ import type { OutboxEntry } from '../data'
 import { dateTime, t } from '../i18n'
 import { actionLine } from './outbox-panel'
 
+/** An event in a line: "联系群众（电话）：……", "转办：不属于本工作站辖区". */
+function eventLine(e: CaseDetail['events'][number]): string {
+  const method = e.type === 'contact_logged' && typeof e.data.method === 'string' ? t.contactVia(t.contactMethods[e.data.method] ?? e.data.method) : ''
+  const text = e.body || (e.type === 'transferred' && typeof e.data.reason === 'string' ? e.data.reason : '')
+  return `${t.events[e.type] ?? e.type}${method}${text ? `：${text}` : ''}`
+}
+
 /** The case's timeline, newest first, with the member's own actions that are still waiting to be sent on top. */
 export function Timeline({ events, pending }: { events: CaseDetail['events']; pending: OutboxEntry[] }) {
   return (
@@ -20,7 +27,7 @@ export function Timeline({ events, pending }: { events: CaseDetail['events']; pe
         {[...events].reverse().map((e) => (
           <li key={e.id} data-testid="timeline-event" data-type={e.type}>
             <span class="when">{dateTime(e.occurredAt)}{e.actorName ? ` · ${e.actorName}` : ''}</span>
-            <span class="what">{t.events[e.type] ?? e.type}{e.body ? `：${e.body}` : ''}</span>
+            <span class="what">{eventLine(e)}</span>
             <span class={e.visibility === 'public' ? 'vis public' : 'vis'}>{e.visibility === 'public' ? t.timelinePublic : t.timelineInternal}</span>
           </li>
         ))}

@@ -1,4 +1,4 @@
-import type { CaseActionResult, CaseDetail, CaseSummary } from '@mashangjian/shared'
+import type { CaseActionResult, CaseDestinations, CaseDetail, CaseSummary } from '@mashangjian/shared'
 import type { AppDb } from './db'
 
 /**
@@ -41,7 +41,8 @@ export function createCaseCache(db: Promise<AppDb>) {
     async putDetail(detail: CaseDetail, fetchedAt: number): Promise<void> {
       const tx = (await db).transaction(['cases', 'details'], 'readwrite')
       const old = await tx.objectStore('details').get(detail.id)
-      if (!old || old.detail.version <= detail.version) await tx.objectStore('details').put({ detail, fetchedAt })
+      // The destinations stay with the case: a newer detail does not make them unknown.
+      if (!old || old.detail.version <= detail.version) await tx.objectStore('details').put({ detail, fetchedAt, ...(old?.destinations ? { destinations: old.destinations } : {}) })
       const summary = await tx.objectStore('cases').get(detail.id)
       if (!summary || summary.version < detail.version) {
         const { residentPhone: _phone, events: _events, attachments: _attachments, allowedActions: _allowed, ...rest } = detail
@@ -61,9 +62,22 @@ export function createCaseCache(db: Promise<AppDb>) {
         const known = new Set(kept.detail.events.map((e) => e.id))
         const events = [...kept.detail.events, ...result.events.filter((e) => !known.has(e.id))].sort((a, b) => a.id - b.id)
         // The detail keeps its own version, so it is fetched again (photos, allowedActions); the events show now.
-        await tx.objectStore('details').put({ detail: { ...kept.detail, events }, fetchedAt: kept.fetchedAt })
+        await tx.objectStore('details').put({ ...kept, detail: { ...kept.detail, events } })
       }
       await tx.done
+    },
+
+    /** Where the case may be handed on, as last read (null: never read on this device). */
+    async destinations(id: string): Promise<{ value: CaseDestinations; fetchedAt: number } | null> {
+      return (await (await db).get('details', id))?.destinations ?? null
+    },
+    /** Keeps the destinations with the case's detail (not kept when the detail is not: nothing to offer offline then). */
+    async putDestinations(id: string, value: CaseDestinations, fetchedAt: number): Promise<boolean> {
+      const tx = (await db).transaction('details', 'readwrite')
+      const kept = await tx.store.get(id)
+      if (kept) await tx.store.put({ ...kept, destinations: { value, fetchedAt } })
+      await tx.done
+      return !!kept
     },
 
     async photo(attachmentId: string) {

@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
-import type { CaseActionBody, CaseDetail, CaseSummary, Me, Problem } from '@mashangjian/shared'
+import type { CaseActionBody, CaseDestinations, CaseDetail, CaseSummary, Me, Problem } from '@mashangjian/shared'
 
 /** A photo kept on the device until its action is sent; bytes, not a Blob, so every browser can store it. */
 export interface StoredPhoto {
@@ -42,6 +42,8 @@ export interface Session {
 export interface StoredDetail {
   detail: CaseDetail
   fetchedAt: number
+  /** Where the case may be handed on (转办), kept with the detail so the sheet can offer it offline. */
+  destinations?: { value: CaseDestinations; fetchedAt: number }
 }
 
 interface MemberAppDb extends DBSchema {

@@ -1,4 +1,4 @@
-import type { CaseDetail, CaseSummary, MetricsReport } from '@mashangjian/shared'
+import type { CaseDestinations, CaseDetail, CaseSummary, MetricsReport } from '@mashangjian/shared'
 import { ApiError, OfflineError, SignedOutError, createApiClient } from './api-client'
 import { createCaseCache } from './case-cache'
 import { openAppDb, type OutboxEntry, type Session, type StoredPhoto } from './db'
@@ -178,8 +178,38 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
       return entry
     },
 
+    /**
+     * 转办: the stations and members the case may be handed to. Read fresh when the network allows (and kept with
+     * the case); offline, as last read on this device, or `destinations: null` if it never was (needs a connection).
+     * A refusal (e.g. the case is no longer the member's) is thrown as an ApiError.
+     */
+    async transferDestinations(caseId: string): Promise<{ destinations: CaseDestinations | null; fetchedAt: number | null; fresh: boolean }> {
+      if (typeof navigator === 'undefined' || navigator.onLine) {
+        try {
+          const fresh = await client.request<CaseDestinations>(`/api/v1/cases/${caseId}/destinations`)
+          await cache.putDestinations(caseId, fresh, now())
+          return { destinations: fresh, fetchedAt: now(), fresh: true }
+        } catch (e) {
+          if (e instanceof ApiError && e.status < 500 && e.status !== 429) throw e
+          noteNetwork(e)
+        }
+      }
+      const kept = await cache.destinations(caseId)
+      return { destinations: kept?.value ?? null, fetchedAt: kept?.fetchedAt ?? null, fresh: false }
+    },
+
     outbox: async () => outbox.list(await userId()),
     reapply: async (seq: number) => { await outbox.reapply(seq); void syncNow() },
+    /**
+     * 修改后重发: the corrected action replaces the refused one in the outbox (its place in line, a new opId, the
+     * case's current version) and is sent when the network allows. `files` replace the entry's photos.
+     */
+    async revise(seq: number, input: ActionInput, files?: Blob[]): Promise<OutboxEntry | undefined> {
+      const photos = files && await Promise.all(files.map(async (f): Promise<StoredPhoto> => ({ type: f.type || 'image/jpeg', bytes: await f.arrayBuffer() })))
+      const entry = await outbox.revise(seq, input, photos)
+      void syncNow()
+      return entry
+    },
     drop: async (seq: number) => { await outbox.drop(seq); void syncNow() },
 
     /** A kept photo as an object URL (the caller revokes it), or null if it is not on the device. */

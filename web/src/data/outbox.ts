@@ -134,6 +134,38 @@ export function createOutbox({ db, client, cache, now = Date.now, random = Math.
     return report
   }
 
+  /** Puts a refused entry back in line, in its place: re-applied as it was, or corrected (`change`). */
+  async function resend(seq: number, change?: { input: ActionInput; photos?: StoredPhoto[] }): Promise<OutboxEntry | undefined> {
+    // Read what we know of the case first: an IndexedDB transaction must not wait on anything else.
+    const before = await (await db).get('outbox', seq)
+    if (!before) return undefined
+    const cached = (await cache.get(before.caseId))?.version ?? 0
+    const tx = (await db).transaction('outbox', 'readwrite')
+    const entry = await tx.store.get(seq)
+    if (!entry || entry.state === 'pending') return undefined
+    if (change && change.input.type !== entry.action.type) throw new Error(`a ${entry.action.type} cannot be revised into a ${change.input.type}`)
+    const current = entry.problem?.current as CaseSummary | undefined
+    const version = Math.max(current?.version ?? 0, cached, entry.action.baseVersion)
+    const oldBase = entry.action.baseVersion
+    const opId = uuidv7()
+    const action = (change
+      ? { ...change.input, opId, baseVersion: version, occurredAt: new Date(now()).toISOString() }
+      : { ...entry.action, opId, baseVersion: version }) as CaseActionBody
+    const next: OutboxEntry = {
+      ...entry, opId, action, photos: change?.photos ?? entry.photos,
+      state: 'pending', attempts: 0, nextAttemptAt: 0, problem: undefined,
+    }
+    await tx.store.put(next)
+    for (const later of await tx.store.index('byCase').getAll(entry.caseId)) {
+      if (later.seq! > seq && later.state === 'pending' && later.action.baseVersion === oldBase) {
+        await tx.store.put({ ...later, action: { ...later.action, baseVersion: version } })
+      }
+    }
+    await tx.done
+    onChange?.()
+    return next
+  }
+
   return {
     list,
     queue,
@@ -171,27 +203,14 @@ export function createOutbox({ db, client, cache, now = Date.now, random = Math.
      * The member saw the conflict and wants their action anyway, on the case as it is now: a new opId (the
      * server refused the old one), the current version, and the same move for their later actions on the case.
      */
-    async reapply(seq: number): Promise<void> {
-      // Read what we know of the case first: an IndexedDB transaction must not wait on anything else.
-      const before = await (await db).get('outbox', seq)
-      if (!before) return
-      const cached = (await cache.get(before.caseId))?.version ?? 0
-      const tx = (await db).transaction('outbox', 'readwrite')
-      const entry = await tx.store.get(seq)
-      if (!entry || entry.state === 'pending') return
-      const current = entry.problem?.current as CaseSummary | undefined
-      const version = Math.max(current?.version ?? 0, cached, entry.action.baseVersion)
-      const oldBase = entry.action.baseVersion
-      const opId = uuidv7()
-      await tx.store.put({ ...entry, opId, action: { ...entry.action, opId, baseVersion: version }, state: 'pending', attempts: 0, nextAttemptAt: 0, problem: undefined })
-      for (const later of await tx.store.index('byCase').getAll(entry.caseId)) {
-        if (later.seq! > seq && later.state === 'pending' && later.action.baseVersion === oldBase) {
-          await tx.store.put({ ...later, action: { ...later.action, baseVersion: version } })
-        }
-      }
-      await tx.done
-      onChange?.()
-    },
+    reapply: (seq: number): Promise<OutboxEntry | undefined> => resend(seq),
+
+    /**
+     * The member corrected an action the server refused (修改后重发): the corrected action takes the refused
+     * entry's place in the queue (same `seq`, so it is still sent before the member's later actions on the case),
+     * with a new opId and the current version, as a re-apply. Photos are replaced by `photos` when given.
+     */
+    revise: (seq: number, input: ActionInput, photos?: StoredPhoto[]): Promise<OutboxEntry | undefined> => resend(seq, { input, photos }),
 
     /** The member chose to give this action up. */
     async drop(seq: number): Promise<void> {

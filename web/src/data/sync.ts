@@ -1,5 +1,5 @@
-import { INBOX_DONE_STATUSES, type CaseDetail, type CaseListPage, type CaseStatus, type SyncPage } from '@mashangjian/shared'
-import { ApiError, type ApiClient } from './api-client'
+import { INBOX_DONE_STATUSES, type CaseDestinations, type CaseDetail, type CaseListPage, type CaseStatus, type SyncPage } from '@mashangjian/shared'
+import { ApiError, OfflineError, type ApiClient } from './api-client'
 import type { CaseCache } from './case-cache'
 import type { AppDb } from './db'
 
@@ -65,6 +65,15 @@ export function createSync({ db, client, cache, now = Date.now, onChange }: Sync
       await cache.putPhoto(a.id, a.mime, bytes)
     }
     await cache.putDetail(detail, now())
+    // Where the case may be handed on (转办), so the sheet can offer it offline: best effort, the sheet reads it
+    // again online; a failure here never fails the detail.
+    if (detail.allowedActions.includes('transfer')) {
+      try {
+        await cache.putDestinations(id, await client.request<CaseDestinations>(`/api/v1/cases/${id}/destinations`), now())
+      } catch (e) {
+        if (!(e instanceof ApiError || e instanceof OfflineError)) throw e
+      }
+    }
     return detail
   }
 

@@ -16,7 +16,8 @@ export function CasePage() {
   const status = useStatus()
   const { value, error } = useData(() => data.caseView(id), [id])
   const [sheet, setSheet] = useState<MemberAction | null>(null)
-  const [saved, setSaved] = useState(false)
+  // The action just made here: "已保存，待同步" shows while it waits in the outbox and goes when it lands.
+  const [saved, setSaved] = useState<string | null>(null)
   const now = useTick(60_000)
   const base = import.meta.env.BASE_URL
 
@@ -40,6 +41,7 @@ export function CasePage() {
   const actions = MEMBER_ACTIONS.filter((a) => possible.includes(a))
   const category = c.categoryNames ? (c.categoryNames['zh-CN'] ?? Object.values(c.categoryNames)[0]) : null
   const phone = detail?.residentPhone ?? null
+  const waiting = saved !== null && view.pending.some((e) => e.opId === saved)
 
   return (
     <article class="case" data-testid="case-page" data-status={c.status}>
@@ -52,8 +54,8 @@ export function CasePage() {
         </p>
         <Deadline c={c} now={now} />
       </header>
-      {saved && <p class="toast" role="status">{t.actionDone}</p>}
-      <OutboxPanel caseId={c.id} />
+      {waiting && <p class="toast" role="status" data-testid="saved-toast">{t.actionDone}</p>}
+      <OutboxPanel caseId={c.id} c={c} onRevised={(e) => setSaved(e.opId)} />
       <section aria-labelledby="desc-title">
         <h3 id="desc-title">{t.description}{category ? ` · ${category}` : ''}</h3>
         <p class="description">{c.description}</p>
@@ -72,14 +74,14 @@ export function CasePage() {
         <div class="action-bar" role="group" aria-label={t.actionsLabel}>
           {actions.map((a) => (
             <button key={a} type="button" class={a === 'accept' || a === 'resolve' ? 'button primary' : 'button'} data-testid={`action-${a}`}
-              onClick={() => { setSaved(false); setSheet(a) }}>
+              onClick={() => { setSaved(null); setSheet(a) }}>
               {t.actions[a]}
             </button>
           ))}
         </div>
       )}
       <Timeline events={detail?.events ?? []} pending={view.pending} />
-      {sheet && <ActionSheet action={sheet} c={c} onClose={(queued) => { setSheet(null); setSaved(queued) }} />}
+      {sheet && <ActionSheet action={sheet} caseId={c.id} c={c} onClose={(queued) => { setSheet(null); setSaved(queued?.opId ?? null) }} />}
     </article>
   )
 }

@@ -28,6 +28,8 @@ export function Login() {
     <main class="login">
       <h1>{t.appName}</h1>
       <h2>{t.loginTitle}</h2>
+      {/* One sign-in for members and admins (the console opens for admins): it does not say "members only". */}
+      <p class="hint subtitle">{t.loginSubtitle}</p>
       <form onSubmit={submit} noValidate>
         <label for="username">{t.username}</label>
         <input id="username" name="username" autocomplete="username" required inputMode="text" />

@@ -10,6 +10,9 @@ const SERIES = [
   ['satisfactionRate', '#b71c1c'],
 ] as const
 
+/** The width a month's name needs on the axis ("12月" / "Dec"), with room between. */
+const MIN_TICK_PX = 40
+
 /** The 三率 by month (uPlot: small, canvas, no network), sized to its container so it reads on a phone too. */
 export function TrendChart({ trend }: { trend: MetricsBucket[] }) {
   const box = useRef<HTMLDivElement>(null)
@@ -18,12 +21,24 @@ export function TrendChart({ trend }: { trend: MetricsBucket[] }) {
     if (!el) return
     const x = trend.map((b) => Date.UTC(Number(b.month.slice(0, 4)), Number(b.month.slice(5, 7)) - 1, 15) / 1000)
     const ys = SERIES.map(([k]) => trend.map((b) => (b.rates[k] === null ? null : Math.round(b.rates[k]! * 1000) / 10)))
+    const month = (s: number) => at.monthTick(new Date(s * 1000).getUTCMonth() + 1)
     const chart = new uPlot({
       width: el.clientWidth || 320,
       height: 240,
       scales: { y: { range: [0, 100] } },
-      axes: [{ values: (_u, splits) => splits.map((s) => `${new Date(s * 1000).getUTCMonth() + 1}月`) }, { values: (_u, splits) => splits.map((s) => `${s}%`) }],
-      series: [{}, ...SERIES.map(([k, stroke]) => ({ label: at[k], stroke, width: 2, spanGaps: true, value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${v}%`) }))],
+      axes: [
+        // One tick per month, on the months themselves (uPlot's own time splits fall every few days and repeat
+        // a month's name); on a narrow phone every second or third month, so the names never collide.
+        {
+          splits: (u) => {
+            const step = Math.max(1, Math.ceil(x.length / Math.max(1, Math.floor((u.width - 60) / MIN_TICK_PX))))
+            return x.filter((_, i) => i % step === 0)
+          },
+          values: (_u, splits) => splits.map(month),
+        },
+        { values: (_u, splits) => splits.map((s) => `${s}%`) },
+      ],
+      series: [{ label: at.trendMonth, value: (_u: uPlot, v: number | null) => (v === null ? '—' : month(v)) }, ...SERIES.map(([k, stroke]) => ({ label: at[k], stroke, width: 2, spanGaps: true, value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${v}%`) }))],
     }, [x, ...ys] as uPlot.AlignedData, el)
     const resize = new ResizeObserver(() => chart.setSize({ width: el.clientWidth, height: 240 }))
     resize.observe(el)

@@ -39,7 +39,7 @@ function DashboardFor({ scope, year, compare, setCompare }: { scope: Scope; year
           <h2>{at.dashboardTitle(s.scope.name, year)}</h2>
           <p class="hint">
             <label>{at.compare}{' '}
-              <select value={compare} onChange={(e) => setCompare((e.currentTarget as HTMLSelectElement).value as 'previous' | 'year')}>
+              <select class="inline-select" data-testid="compare" value={compare} onChange={(e) => setCompare((e.currentTarget as HTMLSelectElement).value as 'previous' | 'year')}>
                 <option value="previous">{at.compareModes.previous}</option>
                 <option value="year">{at.compareModes.year}</option>
               </select>
@@ -101,11 +101,17 @@ function Rankings({ q }: { q: string }) {
       </div>
       <ProblemText error={page.error} />
       <div class="table-wrap">
-        <table class="grid" data-testid="ranking">
-          <thead><tr><th>{at.rank}</th><th>{at.name}</th><th>{at.assigned}</th><th>{at.resolved}</th><th>{at.responseRate}</th><th>{at.resolutionRate}</th><th>{at.satisfactionRate}</th></tr></thead>
+        {/* On a phone each row is a labelled card (grid stack), so names keep their width instead of one character a line. */}
+        <table class="grid stack ranking" data-testid="ranking">
+          <thead><tr><th scope="col">{at.rank}</th><th scope="col">{at.name}</th><th scope="col">{at.assigned}</th><th scope="col">{at.resolved}</th><th scope="col">{at.responseRate}</th><th scope="col">{at.resolutionRate}</th><th scope="col">{at.satisfactionRate}</th></tr></thead>
           <tbody>
             {(page.value?.items ?? []).map((r) => (
-              <tr key={r.id ?? 'none'}><td>{r.rank}</td><td>{r.name ?? '—'}</td><td>{r.counts.assigned}</td><td>{r.counts.resolved}</td><td>{pct(r.rates.responseRate)}</td><td>{pct(r.rates.resolutionRate)}</td><td>{pct(r.rates.satisfactionRate)}</td></tr>
+              <tr key={r.id ?? 'none'}>
+                <td class="rank" data-label={at.rank}>{r.rank}</td><td class="name" data-label={at.name}>{r.name ?? '—'}</td>
+                <td data-label={at.assigned}>{r.counts.assigned}</td><td data-label={at.resolved}>{r.counts.resolved}</td>
+                <td data-label={at.responseRate}>{pct(r.rates.responseRate)}</td><td data-label={at.resolutionRate}>{pct(r.rates.resolutionRate)}</td>
+                <td data-label={at.satisfactionRate}>{pct(r.rates.satisfactionRate)}</td>
+              </tr>
             ))}
           </tbody>
         </table>

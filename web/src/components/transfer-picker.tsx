@@ -1,0 +1,75 @@
+import { useEffect, useState } from 'preact/hooks'
+import type { CaseDestinations } from '@mashangjian/shared'
+import { data } from '../data'
+import { dateTime, errorText, t } from '../i18n'
+
+type Loaded = Awaited<ReturnType<typeof data.transferDestinations>>
+
+/** More members than this get a search box above their list. */
+const FILTER_FROM = 6
+
+/**
+ * 转办: the stations and members the case may go to, as radio buttons named `target` (`station:<id>` or
+ * `member:<id>`). Read online when the sheet opens; offline, the list kept with the case; never read on this
+ * device and offline: the member is told it needs a connection.
+ */
+export function TransferPicker({ caseId, initial, error, onPick }: { caseId: string; initial?: string; error?: string; onPick: () => void }) {
+  const [state, setState] = useState<{ loaded?: Loaded; error?: unknown }>({})
+  const [filter, setFilter] = useState('')
+  useEffect(() => {
+    let live = true
+    data.transferDestinations(caseId).then((loaded) => live && setState({ loaded }), (err: unknown) => live && setState({ error: err }))
+    return () => { live = false }
+  }, [caseId])
+
+  const { loaded } = state
+  const d: CaseDestinations | null | undefined = loaded?.destinations
+  const q = filter.trim().toLowerCase()
+  const matches = (m: CaseDestinations['members'][number]) =>
+    !q || [m.name, m.sectorName ?? '', ...m.stations.map((s) => s.name)].some((x) => x.toLowerCase().includes(q))
+  return (
+    <fieldset class="transfer-picker" data-testid="transfer-picker" aria-describedby={error ? 'err-target' : undefined} aria-busy={!loaded && !state.error}>
+      <legend>{t.transferTarget}</legend>
+      {error && <p class="field-msg" id="err-target" data-testid="field-error-target">{error}</p>}
+      {state.error ? <p class="error" role="alert">{errorText((state.error as { code?: string }).code)}</p>
+        : !loaded ? <p class="hint">{t.transferLoading}</p>
+        : !d ? <p class="error" data-testid="transfer-needs-connection">{t.transferNeedsConnection}</p>
+        : (
+          <>
+            {!loaded.fresh && loaded.fetchedAt && <p class="hint" data-testid="transfer-offline">{t.transferOfflineList(dateTime(loaded.fetchedAt))}</p>}
+            {d.stations.length === 0 && d.members.length === 0 && <p class="hint">{t.transferNoOne}</p>}
+            {d.stations.length > 0 && (
+              <div role="group" aria-labelledby="dest-stations">
+                <p class="label" id="dest-stations">{t.transferStations}</p>
+                {d.stations.map((s) => (
+                  <label key={s.id} class="choice dest" data-testid="dest-station">
+                    <input type="radio" name="target" value={`station:${s.id}`} defaultChecked={initial === `station:${s.id}`} onChange={onPick} />
+                    <span>{s.name}</span>
+                  </label>
+                ))}
+              </div>
+            )}
+            {d.members.length > 0 && (
+              <div role="group" aria-labelledby="dest-members">
+                <p class="label" id="dest-members">{t.transferMembers}</p>
+                {d.members.length > FILTER_FROM && (
+                  <input type="search" aria-label={t.transferFilter} placeholder={t.transferFilter} value={filter}
+                    onInput={(e) => setFilter((e.currentTarget as HTMLInputElement).value)} />
+                )}
+                {d.members.map((m) => (
+                  // Filtered out stays in the form (hidden), so a choice made before filtering is kept.
+                  <label key={m.id} class="choice dest" data-testid="dest-member" hidden={!matches(m)}>
+                    <input type="radio" name="target" value={`member:${m.id}`} defaultChecked={initial === `member:${m.id}`} onChange={onPick} />
+                    <span>
+                      {m.name}{m.onDutyNow && <span class="badge duty">{t.onDutyNow}</span>}
+                      <span class="sub">{[m.sectorName, m.stations.map((s) => s.name).join('、'), t.openCases(m.openCases)].filter(Boolean).join(' · ')}</span>
+                    </span>
+                  </label>
+                ))}
+              </div>
+            )}
+          </>
+        )}
+    </fieldset>
+  )
+}
