@@ -30,6 +30,7 @@ import { createServices, type Services } from './services'
 import { healthRoutes } from './health/health-routes'
 import { casesRoutes } from './cases/cases-routes'
 import { deskRoutes } from './cases/desk-routes'
+import { intakeRoutes } from './cases/intake-routes'
 import { syncRoutes } from './sync/sync-routes'
 import { metricsRoutes } from './metrics/metrics-routes'
 import { createChangeListener } from './live/change-listener'
@@ -149,6 +150,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   })
   await app.register(casesRoutes, { cases: services.cases, actions: services.caseActions, blobs: services.blobs })
   await app.register(deskRoutes, { desk: services.desk })
+  await app.register(intakeRoutes, { intake: services.staffIntake })
   await app.register(syncRoutes, { sync: services.sync })
   await app.register(metricsRoutes, { metrics: services.metrics })
   await app.register(dashboardRoutes, { dashboard: services.dashboard })

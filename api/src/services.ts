@@ -16,6 +16,7 @@ import { createQrService } from './qr/qr-service'
 import { createCasesRepo } from './cases/cases-repo'
 import { createScanService } from './public/scan-service'
 import { createPublicCasesService } from './public/public-cases-service'
+import { createStaffIntakeService } from './cases/staff-intake-service'
 import { createTrackingService } from './public/tracking-service'
 import { createAuditLog } from './audit/audit-log'
 import { createMemberCasesRepo } from './cases/member-cases-repo'
@@ -87,6 +88,13 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const orgRepo = createOrgRepo(db)
   const membersRepo = createMembersRepo(db)
   const phones = createPhoneLookup(config.secrets.piiKey, cipher)
+  // Where every case is born: the scan page's submissions and the desk's intake (staffIntake) write through it.
+  const submissions = createPublicCasesService({
+    db, cases: casesRepo, qr: qrRepo, cipher, residentPhones, blobs, clock, audit,
+    notifier: residentNotifier,
+    onAssigned: (a) => notifyAssigned(memberNotifier, a),
+    publicBaseUrl: config.publicBaseUrl,
+  })
   return {
     push: createPushService({ repo: pushRepo, publicKey: vapidPublicKey }),
     memberChannels,
@@ -127,12 +135,8 @@ export function createServices({ config, database, clock, log }: { config: Confi
     imports: createImportsService({ db, repo: createImportsRepo(db), members: membersRepo, committees: orgRepo, audit, phones, clock, log }),
     qr: createQrService({ repo: qrRepo, clock, publicBaseUrl: config.publicBaseUrl, onChange: (code) => scan.forget(code) }),
     scan,
-    submissions: createPublicCasesService({
-      db, cases: casesRepo, qr: qrRepo, cipher, residentPhones, blobs, clock, audit,
-      notifier: residentNotifier,
-      onAssigned: (a) => notifyAssigned(memberNotifier, a),
-      publicBaseUrl: config.publicBaseUrl,
-    }),
+    submissions,
+    staffIntake: createStaffIntakeService({ cases: casesRepo, repo: memberCasesRepo, submissions, clock }),
     tracking: createTrackingService({ db, repo: casesRepo, clock, audit }),
     placards: createPlacardsService({ db, repo: createPlacardsRepo(db), audit, photos: createPlacardPhotos(blobs), clock, publicBaseUrl: config.publicBaseUrl }),
   }

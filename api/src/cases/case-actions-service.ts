@@ -74,7 +74,8 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
   async function replay(actor: Actor, caseId: string, opId: string, q: DbOrTx = db): Promise<CaseActionResult | undefined> {
     const op = await repo.findOp(opId, q)
     if (!op) return undefined
-    if (op.caseId !== caseId || op.actorUserId !== actor.userId) throw new AppError('CONFLICT', 'This opId was already used for another action.')
+    // An intake's opId (staff-intake-service.ts) names the case it created, not an action on it.
+    if (op.caseId !== caseId || op.actorUserId !== actor.userId || 'intake' in op.response) throw new AppError('CONFLICT', 'This opId was already used for another action.')
     return { ...(op.response as unknown as CaseActionResult), replayed: true }
   }
 

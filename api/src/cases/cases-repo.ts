@@ -52,6 +52,21 @@ export function createCasesRepo(db: Db) {
         .orderBy(desc(cases.createdAt)).limit(limit)
     },
 
+    /**
+     * What staff intake checks before writing: the station with its committee (path for scope, settings for
+     * deadlines, short code for the number), the category and the chosen member as they relate to that station.
+     */
+    async intakeTargets(stationId: string, categoryId: string | null, memberId: string | null) {
+      const [s] = await db.select({ id: station.id, committee: { id: committee.id, path: committee.path, shortCode: committee.shortCode, settings: committee.settings } })
+        .from(station).innerJoin(committee, eq(committee.id, station.committeeId)).where(eq(station.id, stationId))
+      const [c] = categoryId ? await db.select().from(category).where(eq(category.id, categoryId)) : []
+      const [m] = memberId
+        ? await db.select({ id: member.id, status: member.status, committeeId: member.committeeId, atStation: sql<boolean>`exists (select 1 from member_station ms where ms.member_id = ${member.id} and ms.station_id = ${stationId})` })
+          .from(member).where(eq(member.id, memberId))
+        : []
+      return { station: s, category: c, member: m }
+    },
+
     async findById(id: string) {
       return (await db.select().from(cases).where(eq(cases.id, id)))[0]
     },

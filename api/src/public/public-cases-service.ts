@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
-import { translator, type Locale, type SlaClass } from '@mashangjian/shared'
+import { translator, type CaseChannel, type Locale, type SlaClass } from '@mashangjian/shared'
 import type { Clock } from '../clock'
-import type { Db } from '../db/database'
+import type { Db, DbOrTx } from '../db/database'
+import type { CommitteeSettings } from '../db/schema'
 import { cases, category as categoryTable, memberStation } from '../db/schema'
 import { AppError } from '../errors/app-error'
 import { sha256 } from '../auth/tokens'
@@ -20,7 +21,7 @@ import { routeCase } from '../routing/route-case'
 import { loadCandidates } from '../routing/routing-repo'
 import { deadlinesFor } from '../cases/sla'
 import { assignPublicNo, pendingPublicNo, yearInChina } from '../cases/case-numbers'
-import { OPEN_CASE_STATUSES, type CasesRepo } from '../cases/cases-repo'
+import { OPEN_CASE_STATUSES, type CaseRow, type CasesRepo, type NewAttachment } from '../cases/cases-repo'
 import { validateSubmission, type RawSubmission, type SubmissionIssue, type ValidSubmission } from './submission-rules'
 import { mostSimilar, similarity, SIMILAR_THRESHOLD } from './similarity'
 
@@ -43,6 +44,30 @@ export type SubmitOutcome =
   | { kind: 'invalid'; issues: SubmissionIssue[] }
 
 const DUPLICATE_WINDOW_DAYS = 90
+
+/** What a new case needs, wherever it comes from (see `register`). */
+export interface NewCaseInput {
+  committee: { id: string; shortCode: string; settings: CommitteeSettings }
+  /** Server time: creation, deadlines, the public number's year. */
+  now: Date
+  /** When the resident reported it (a call or visit recorded later); the scan page: now. */
+  occurredAt: Date
+  channel: CaseChannel
+  qrCodeId: string | null
+  category: { id: string; slaClass: SlaClass } | null
+  description: string
+  locationText: string | null
+  /** Normalised, and only with the resident's consent. */
+  phone: string | null
+  locale: Locale
+  attachments: NewAttachment[]
+  /** Who gets the case, decided in the transaction; `actorUserId` when staff chose the member themselves. */
+  route: (tx: DbOrTx) => Promise<{ memberId: string | null; stationId: string | null; reason: string; actorUserId?: string }>
+  submittedBy: { actorKind: 'resident' | 'admin'; actorUserId: string | null; data: Record<string, unknown> }
+  audit: { actorUserId: string | null; actorIp: string | null; action: string; detail: Record<string, unknown> }
+  /** Last writes of the same transaction, given the numbered case (the desk's idempotency record). */
+  beforeCommit?: (tx: DbOrTx, created: CaseRow) => Promise<void>
+}
 
 export interface PublicCasesDeps {
   db: Db
@@ -144,43 +169,73 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
     return { kind: 'joined', publicNo: target.publicNo, trackingSecret: secret, caseId: target.id }
   }
 
+  const trackingUrlOf = (secret: string) => `${deps.publicBaseUrl}/t/${secret}`
+
+  /**
+   * Writes a new case, whoever records it (a resident's scan, staff at the desk): routing inside the transaction
+   * (so concurrent cases see each other's load), deadlines from the category's SLA class, the 'submitted' and
+   * 'assigned' events, the audit row, then the public number as the last write. Nothing is sent from here:
+   * `announce` does that after commit.
+   */
+  async function register(input: NewCaseInput): Promise<{ row: CaseRow; trackingSecret: string; trackingUrl: string }> {
+    const { committee, now } = input
+    const { secret, hash } = secretPair()
+    const slaClass = input.category?.slaClass ?? 'general'
+    const row = await db.transaction(async (tx) => {
+      const decision = await input.route(tx)
+      const row = await deps.cases.insertCase(tx, {
+        publicNo: pendingPublicNo(),
+        committeeId: committee.id, stationId: decision.stationId, memberId: decision.memberId, categoryId: input.category?.id ?? null,
+        qrCodeId: input.qrCodeId, channel: input.channel, status: 'assigned', priority: slaClass === 'urgent' ? 'urgent' : 'normal',
+        description: input.description, locationText: input.locationText, ...phoneFields(input.phone), residentLocale: input.locale,
+        trackingSecretHash: hash, ...deadlinesFor(slaClass, now, committee.settings), version: 2, createdAt: now, updatedAt: now,
+      }, [
+        { type: 'submitted', actorKind: input.submittedBy.actorKind, actorUserId: input.submittedBy.actorUserId, visibility: 'public', toStatus: 'submitted', data: input.submittedBy.data, occurredAt: input.occurredAt, receivedAt: now },
+        {
+          type: 'assigned', actorKind: decision.actorUserId ? 'admin' : 'system', actorUserId: decision.actorUserId ?? null, visibility: 'public', fromStatus: 'submitted', toStatus: 'assigned',
+          data: { memberId: decision.memberId, stationId: decision.stationId, reason: decision.reason }, occurredAt: now, receivedAt: now,
+        },
+      ], input.attachments)
+      await deps.audit.record(tx, { ...input.audit, targetKind: 'case', targetId: row.id, detail: { ...input.audit.detail, to: 'assigned', routing: decision.reason } })
+      const created = { ...row, publicNo: await assignPublicNo(tx, row.id, committee, yearInChina(now)) }
+      // Written after the number so the caller can record the answer; it only adds a row keyed by the new case.
+      await input.beforeCommit?.(tx, created)
+      return created
+    })
+    return { row, trackingSecret: secret, trackingUrl: trackingUrlOf(secret) }
+  }
+
+  /** After commit: push to the member routing chose, and the resident's tracking link by SMS (the one time it exists in clear). */
+  function announce(row: Pick<CaseRow, 'id' | 'publicNo' | 'memberId'>, trackingSecret: string, phone: string | null, locale: Locale) {
+    if (row.memberId) deps.onAssigned?.({ memberId: row.memberId, caseId: row.id, publicNo: row.publicNo })
+    if (phone) {
+      void deps.notifier.send({ phone, caseId: row.id, text: translator(locale)('sms.received', { publicNo: row.publicNo, url: trackingUrlOf(trackingSecret) }) })
+    }
+  }
+
   async function create(q: QrRow, input: ValidSubmission, ctx: Awaited<ReturnType<typeof context>>, images: ProcessedImage[], locale: Locale, ip: string | null) {
     const now = clock.now()
     const { committee, memberStatus } = ctx
-    const { secret, hash } = secretPair()
-    const created = await withPhotos(images, (attachments) => db.transaction(async (tx) => {
-      const decision = q.memberId
+    const created = await withPhotos(images, (attachments) => register({
+      committee, now, occurredAt: now, channel: 'qr', qrCodeId: q.id, category: ctx.category,
+      description: input.description, locationText: input.location, phone: input.phone, locale, attachments,
+      route: async (tx) => q.memberId
         ? routeCase({ kind: 'member', memberId: q.memberId, memberStatus: memberStatus!, homeStationId: ctx.stationId })
         : routeCase({
           kind: 'station', stationId: q.stationId!, chosenMemberId: input.memberId, categorySectorId: ctx.category?.sectorId ?? null,
           candidates: await loadCandidates(tx, q.stationId!, now),
-        })
-      const slaClass = ctx.category?.slaClass ?? 'general'
-      const row = await deps.cases.insertCase(tx, {
-        publicNo: pendingPublicNo(),
-        committeeId: q.committeeId, stationId: decision.stationId, memberId: decision.memberId, categoryId: ctx.category?.id ?? null,
-        qrCodeId: q.id, channel: 'qr', status: 'assigned', priority: slaClass === 'urgent' ? 'urgent' : 'normal',
-        description: input.description, locationText: input.location, ...phoneFields(input.phone), residentLocale: locale,
-        trackingSecretHash: hash, ...deadlinesFor(slaClass, now, committee.settings), version: 2, createdAt: now, updatedAt: now,
-      }, [
-        { type: 'submitted', actorKind: 'resident', visibility: 'public', toStatus: 'submitted', data: { channel: 'qr', qrCodeId: q.id }, occurredAt: now, receivedAt: now },
-        {
-          type: 'assigned', actorKind: 'system', visibility: 'public', fromStatus: 'submitted', toStatus: 'assigned',
-          data: { memberId: decision.memberId, stationId: decision.stationId, reason: decision.reason }, occurredAt: now, receivedAt: now,
-        },
-      ], attachments)
-      await deps.audit.record(tx, { actorUserId: null, actorIp: ip, action: 'case.submitted', targetKind: 'case', targetId: row.id, detail: { to: 'assigned', routing: decision.reason } })
-      return { ...row, publicNo: await assignPublicNo(tx, row.id, committee, yearInChina(now)) }
+        }),
+      submittedBy: { actorKind: 'resident', actorUserId: null, data: { channel: 'qr', qrCodeId: q.id } },
+      audit: { actorUserId: null, actorIp: ip, action: 'case.submitted', detail: {} },
     }))
-    if (created.memberId) deps.onAssigned?.({ memberId: created.memberId, caseId: created.id, publicNo: created.publicNo })
-    if (input.phone) {
-      const url = `${deps.publicBaseUrl}/t/${secret}`
-      void deps.notifier.send({ phone: input.phone, caseId: created.id, text: translator(locale)('sms.received', { publicNo: created.publicNo, url }) })
-    }
-    return { kind: 'created' as const, publicNo: created.publicNo, trackingSecret: secret, caseId: created.id }
+    announce(created.row, created.trackingSecret, input.phone, locale)
+    return { kind: 'created' as const, publicNo: created.row.publicNo, trackingSecret: created.trackingSecret, caseId: created.row.id }
   }
 
   return {
+    register,
+    announce,
+
     async submit({ code, raw, photos, parseIssues, locale, ip = null }: SubmitInput): Promise<SubmitOutcome> {
       const q = await activeCode(code)
       const checked = validateSubmission(raw)
