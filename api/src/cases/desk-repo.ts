@@ -31,8 +31,7 @@ export function createDeskRepo(db: Db) {
 
     /**
      * Active members of a committee with their open load and whether they are on duty now, optionally only
-     * those at one of `stationIds`, and without `exceptMemberId`. Ordered as the desk shows them: on duty first,
-     * then the lightest load, then by name.
+     * those at one of `stationIds`, and without `exceptMemberId`.
      */
     members(o: { committeeId: string; stationIds?: readonly string[]; exceptMemberId?: string | null; now: Date }): Promise<DestinationMemberRow[]> {
       const conditions: SQL[] = [sql`m.committee_id = ${o.committeeId}`, sql`m.status = 'active'`]
@@ -47,8 +46,7 @@ export function createDeskRepo(db: Db) {
              and c.status in (${sql.join(OPEN_STATUSES.map((x) => sql`${x}`), sql`, `)})) as "openCases",
           exists (select 1 from duty_shift d where d.member_id = m.id and ${shiftCoversNow(o.now)}) as "onDutyNow"
         from member m left join sector s on s.id = m.sector_id
-        where ${sql.join(conditions, sql` and `)}
-        order by "onDutyNow" desc, "openCases" asc, m.name asc, m.id asc`)
+        where ${sql.join(conditions, sql` and `)}`)
     },
 
     /** Each member's stations (active ones), by name. */

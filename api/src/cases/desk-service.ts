@@ -67,8 +67,11 @@ export function createDeskService({ db, repo, desk, cases, audit, clock, residen
             : [desk.members({ committeeId, now }), desk.stations({ scopeOf: actor })],
       )
       const stationsOf = await desk.stationsOfMembers(members.map((m) => m.id))
+      // On duty first, then the lightest load, then by name in Chinese order (the same on every database collation).
+      const byName = new Intl.Collator('zh-CN')
+      const ordered = [...members].sort((a, b) => Number(b.onDutyNow) - Number(a.onDutyNow) || a.openCases - b.openCases || byName.compare(a.name, b.name))
       return {
-        members: members.map((m) => ({ ...m, stations: stationsOf.get(m.id) ?? [] })),
+        members: ordered.map((m) => ({ ...m, stations: stationsOf.get(m.id) ?? [] })),
         stations,
       }
     },
