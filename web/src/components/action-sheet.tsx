@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import type { CaseActionBody, CaseSummary } from '@mashangjian/shared'
 import { data, type OutboxEntry } from '../data'
 import type { ActionInput } from '../data/outbox'
-import { dateTime, errorText, t } from '../i18n'
+import { deadlineText, errorText, t } from '../i18n'
 import { quickReplies } from '../i18n/quick-replies'
 import { TransferPicker } from './transfer-picker'
 
@@ -228,7 +228,7 @@ export function ActionSheet({ action, caseId, c, revise, onClose }: {
  */
 function AcceptCommitment({ c }: { c?: CaseSummary }) {
   const due = c?.resolveDueAt
-  const text = !due ? t.acceptCommitNoDue : new Date(due).getTime() < Date.now() ? t.acceptCommitOverdue(dateTime(due)) : t.acceptCommit(dateTime(due))
+  const text = !due ? t.acceptCommitNoDue : new Date(due).getTime() < Date.now() ? t.acceptCommitOverdue(deadlineText(due)) : t.acceptCommit(deadlineText(due))
   return (
     <div class="commitment" data-testid="accept-commitment">
       <p><strong>{text}</strong></p>

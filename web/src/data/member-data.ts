@@ -184,7 +184,7 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
      * A refusal (e.g. the case is no longer the member's) is thrown as an ApiError.
      */
     async transferDestinations(caseId: string): Promise<{ destinations: CaseDestinations | null; fetchedAt: number | null; fresh: boolean }> {
-      if (typeof navigator === 'undefined' || navigator.onLine) {
+      if (typeof navigator === 'undefined' || navigator.onLine !== false) {
         try {
           const fresh = await client.request<CaseDestinations>(`/api/v1/cases/${caseId}/destinations`)
           await cache.putDestinations(caseId, fresh, now())
