@@ -106,3 +106,25 @@ describe('revising a refused action', () => {
     expect((await store.outbox())[0]).toMatchObject({ opId: refused!.opId, state: 'rejected' })
   })
 })
+
+describe('transfer destinations', () => {
+  it('are read online and kept with the case; offline the kept list is offered, and a case never read says it needs a connection', async () => {
+    const seen = await api.newCase('王建国')
+    const store = await memberStore()
+    // The sign-in pull brought both cases' details and, with them, where each may be handed on.
+    const online = await store.transferDestinations(seen.id)
+    expect(online).toMatchObject({ fresh: true })
+    expect(online.destinations!.stations.map((s) => s.name)).toContain('南关社区委员工作室')
+    expect(online.destinations!.members.map((m) => m.name)).toContain('李秀兰')
+    expect(online.destinations!.members.map((m) => m.name)).not.toContain('王建国')
+
+    proxy.down()
+    const offline = await store.transferDestinations(seen.id)
+    expect(offline).toMatchObject({ fresh: false, destinations: online.destinations })
+    expect(offline.fetchedAt).toEqual(expect.any(Number))
+    // A phone that never read them, offline: nothing to offer (the sheet says the list needs a connection).
+    const other = createDataStore({ baseUrl: proxy.url, dbName: `t-${randomUUID()}` })
+    stores.push(other)
+    expect(await other.transferDestinations(seen.id)).toEqual({ destinations: null, fetchedAt: null, fresh: false })
+  })
+})
