@@ -102,7 +102,7 @@ export async function seedDemo(db: Db, { cipher, clock }: { cipher: PiiCipher; c
         residentPhoneMasked: demo.phone ? maskPhone(demo.phone) : null,
         trackingSecretHash: sha256(randomBytes(24).toString('base64url')),
         ...due, acceptedAt: tl.acceptedAt, resolvedAt: tl.resolvedAt, closedAt: tl.closedAt, escalatedAt: tl.escalatedAt,
-        overdueAt: tl.overdueAt, rating: tl.rating, ratingComment: tl.ratingComment, ratedAt: tl.ratedAt,
+        overdueAt: tl.overdueAt, rating: tl.rating, ratingSource: tl.rating ? 'web' : null, ratingComment: tl.ratingComment, ratedAt: tl.ratedAt,
         reopenCount: tl.reopenCount, closeReason: tl.closeReason, version: tl.events.length,
         // As case-effects.ts and the deadline sweep would have set it: the last decline, transfer or escalation.
         returnedAt: tl.events.filter((e) => e.type === 'declined' || e.type === 'transferred' || e.type === 'escalated').at(-1)?.at ?? null,
