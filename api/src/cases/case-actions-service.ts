@@ -123,9 +123,11 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
       throw validationFailed([{ field: 'body.rating', message: 'a rating can only come from a call that reached the resident' }])
     }
     const rating = body.type === 'follow_up' ? body.rating : undefined
-    // Rated in the current round: a resident's first "unsatisfied" reopened the case, and its new resolution
-    // waits for a rating of its own (as on the tracking page).
-    const alreadyRated = !!row.ratedAt && (!row.resolvedAt || row.ratedAt >= row.resolvedAt)
+    // Rated in the current round? A rating always moves a resolved case on (closed or reopened), so a resolved
+    // case's rating is from an earlier round and its new resolution waits for one of its own (as on the tracking
+    // page). A closed case was rated for its last resolution if the rating is not older than it (a case that
+    // closed by itself after a 重办 round still lacks that round's rating).
+    const alreadyRated = row.status !== 'resolved' && !!row.ratedAt && (!row.resolvedAt || row.ratedAt >= row.resolvedAt)
     const decision = decide({ status: row.status, action: body.type, role, rating, reopenCount: row.reopenCount, alreadyRated })
     if (!decision.ok && rating && alreadyRated && decide({ status: row.status, action: body.type, role }).ok) {
       throw conflict(row, 'INVALID_TRANSITION', 'This case was already rated; a follow-up call cannot rate it again (record the call without a rating).')
