@@ -149,10 +149,13 @@ export function createMemberCasesRepo(db: Db) {
         ) e`)
     },
 
-    /** Routing's reason from the first 'assigned' event of a case (by the system, when it came in). */
+    /**
+     * Routing's reason from the first 'assigned' event of a case, written when it came in (by routing, or by the
+     * admin who chose the member at intake: 'staff_assigned'); later 派单 events come after it.
+     */
     async routingReason(caseId: string): Promise<string | null> {
       const [row] = await db.select({ data: caseEvent.data }).from(caseEvent)
-        .where(and(eq(caseEvent.caseId, caseId), eq(caseEvent.type, 'assigned'), eq(caseEvent.actorKind, 'system')))
+        .where(and(eq(caseEvent.caseId, caseId), eq(caseEvent.type, 'assigned')))
         .orderBy(asc(caseEvent.id)).limit(1)
       const reason = row?.data.reason
       return typeof reason === 'string' ? reason : null
