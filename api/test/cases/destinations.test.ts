@@ -129,3 +129,15 @@ describe('GET /api/v1/cases/:id/destinations', () => {
     expect((await destinations(users.station.token, 'not-a-uuid')).statusCode).toBe(400)
   })
 })
+
+describe('OpenAPI', () => {
+  it('describes the desk endpoints, bearer-protected with problem responses', async () => {
+    const doc = (await ctx.t.app.inject({ url: '/docs/json' })).json()
+    for (const [path, method] of [['/api/v1/cases/search', 'post'], ['/api/v1/cases/{id}/destinations', 'get']] as const) {
+      const op = doc.paths[path]?.[method]
+      expect(op, `${method} ${path}`).toBeDefined()
+      expect(op.security).toEqual([{ bearerAuth: [] }])
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403']))
+    }
+  })
+})
