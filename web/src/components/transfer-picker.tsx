@@ -56,6 +56,7 @@ export function TransferPicker({ caseId, initial, error, onPick }: { caseId: str
                   <input type="search" aria-label={t.transferFilter} placeholder={t.transferFilter} value={filter}
                     onInput={(e) => setFilter((e.currentTarget as HTMLInputElement).value)} />
                 )}
+                <div class="dest-list">
                 {d.members.map((m) => (
                   // Filtered out stays in the form (hidden), so a choice made before filtering is kept.
                   <label key={m.id} class="choice dest" data-testid="dest-member" hidden={!matches(m)}>
@@ -66,6 +67,7 @@ export function TransferPicker({ caseId, initial, error, onPick }: { caseId: str
                     </span>
                   </label>
                 ))}
+                </div>
               </div>
             )}
           </>
