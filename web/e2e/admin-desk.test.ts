@@ -57,6 +57,7 @@ describe.skipIf(browserMissing)('station desk', { timeout: 180_000 }, () => {
     await page.waitForSelector('[data-testid=desk-case]')
     expect(await page.textContent('[data-testid=desk-case] [data-testid=queue-reason]')).toContain('委员退单')
     expect(await page.locator('[data-testid=desk-event][data-type=declined]').count()).toBe(1)
+    expect(await page.textContent('[data-testid=desk-routing]')).toBe('群众扫了委员本人的码')
 
     // The picker shows each member's open load, who is on duty now and their sector, as /destinations says.
     const dest = (await station.get(`/api/v1/cases/${c.id}/destinations`)).json<CaseDestinations>()
@@ -211,6 +212,7 @@ describe.skipIf(browserMissing)('station desk', { timeout: 180_000 }, () => {
     await page.click('[data-testid=intake-open-case]')
     await page.waitForSelector('[data-testid=desk-case]')
     expect(await page.textContent('[data-testid=desk-member]')).toBe('陈明')
+    expect(await page.textContent('[data-testid=desk-routing]')).toBe('工作人员受理时指定')
     expect(await page.textContent('[data-testid=desk-phone]')).toContain('138****8123')
     expect(await page.textContent('[data-testid=desk-case]')).not.toContain('13800138123')
 
@@ -218,6 +220,57 @@ describe.skipIf(browserMissing)('station desk', { timeout: 180_000 }, () => {
     const accepted = await member.ok(id, { type: 'accept' })
     expect(accepted.case.status).toBe('accepted')
     expect(accepted.case.channel).toBe('phone')
+    await context.close()
+  })
+
+  it('the workspace pages by cursor (下一页 and back), filters by status and channel, and finds a case by number and by phone', async () => {
+    // Enough phone cases at the desk for more than one page of 20.
+    const station = await ctx.api.signIn('station')
+    const stationId = (await station.get('/api/v1/me')).json<{ stationIds: string[] }>().stationIds[0]!
+    for (let i = 0; i < 21; i++) {
+      const res = await ctx.api.app.inject({
+        method: 'POST', url: '/api/v1/cases/intake', headers: station.headers,
+        payload: { opId: crypto.randomUUID(), channel: 'visit', stationId, description: `来访登记第 ${i + 1} 件：小区垃圾清运不及时`, consent: false },
+      })
+      expect(res.statusCode, res.body).toBe(201)
+    }
+    const { context, page } = await deskAdmin()
+    await page.click('[data-testid=desk-tab-all]')
+    await page.click('.desk-filters summary')
+    await page.selectOption('#f-channel', 'visit')
+    await expect.poll(() => page.locator('[data-testid=desk-row]').count()).toBe(20)
+    const first = await page.locator('[data-testid=desk-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-case-id')))
+    await page.click('[data-testid=desk-next]')
+    await expect.poll(() => page.textContent('.pager')).toContain('第 2 页')
+    await expect.poll(() => page.locator('[data-testid=desk-row]').count()).toBeGreaterThan(0)
+    const second = await page.locator('[data-testid=desk-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-case-id')))
+    expect(second.filter((id) => first.includes(id))).toEqual([])
+    for (const text of await page.locator('[data-testid=desk-row] .cat').allTextContents()) if (text.includes('·')) expect(text).toContain('来访')
+    await page.click('[data-testid=desk-prev]')
+    await expect.poll(() => page.locator('[data-testid=desk-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-case-id')))).toEqual(first)
+    // A status filter narrows the list to that status.
+    await page.selectOption('#f-status', 'assigned')
+    await expect.poll(async () => [...new Set(await page.locator('[data-testid=desk-row] .status').allTextContents())]).toEqual(['待接单'])
+    await page.click('[data-testid=filters-clear]')
+
+    // By number, and by the resident's phone (the page says the search is recorded).
+    const c = await ctx.api.newCase('王建国', '路口红绿灯时间太短，老人过不去马路')
+    await page.click('.desk-search summary')
+    await page.fill('#desk-no', c.publicNo)
+    await page.click('[data-testid=search-number]')
+    await expect.poll(() => page.locator('[data-testid=desk-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-public-no')))).toEqual([c.publicNo])
+    expect(await page.textContent('#desk-phone-hint')).toContain('审计日志')
+    const withPhone = await ctx.api.app.inject({
+      method: 'POST', url: '/api/v1/cases/intake', headers: station.headers,
+      payload: { opId: crypto.randomUUID(), channel: 'phone', stationId, description: '来电：楼顶水箱漏水，顶楼住户家里渗水', residentPhone: '13900139456', consent: true },
+    })
+    expect(withPhone.statusCode, withPhone.body).toBe(201)
+    await page.fill('#desk-phone', '13900139456')
+    await page.click('[data-testid=search-phone]')
+    await expect.poll(() => page.locator('[data-testid=desk-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-case-id'))))
+      .toEqual([withPhone.json<{ case: { id: string } }>().case.id])
+    await page.click('[data-testid=search-clear]')
+    await page.waitForSelector('[data-testid=desk-tab-all][aria-pressed=true]')
     await context.close()
   })
 

@@ -60,8 +60,9 @@ export const deskEn: DeskText = {
   facts: 'Facts',
   routing: 'How it was routed',
   routingReasons: {
-    member_code: "The resident scanned the member's own code", on_duty: 'Member on duty that day', sector: "Category's sector", least_loaded: 'Member with the fewest open cases',
-    chosen: 'Member the resident chose', queue: 'Nobody to route to: station queue', staff: 'Chosen by staff at intake', round_robin: 'Round robin',
+    member_code: "The resident scanned the member's own code", member_unavailable: 'The member scanned is on leave or inactive: to the station', chosen_member: 'The member the resident chose',
+    on_duty: 'The member on duty then', sector_affinity: "A member of the category's sector", least_load: 'The member with the fewest open cases', no_member: 'Nobody to route to: station queue',
+    staff_assigned: 'Chosen by staff at intake',
   },
   createdAt: 'Submitted',
   acceptDue: 'Accept by',

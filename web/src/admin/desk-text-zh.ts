@@ -62,8 +62,9 @@ export const deskZh = {
   facts: '基本情况',
   routing: '派单依据',
   routingReasons: {
-    member_code: '群众扫了委员本人的码', on_duty: '当日值班委员', sector: '类别对口界别', least_loaded: '手头诉求最少的委员',
-    chosen: '群众自己选的委员', queue: '无人可派，进入工作站待派', staff: '工作人员受理时指定', round_robin: '轮流派单',
+    member_code: '群众扫了委员本人的码', member_unavailable: '扫码的委员请假或停用，转工作站', chosen_member: '群众自己选的委员',
+    on_duty: '当时值班的委员', sector_affinity: '类别对口界别的委员', least_load: '手头诉求最少的委员', no_member: '无人可派，进入工作站待派',
+    staff_assigned: '工作人员受理时指定',
   } as Record<string, string>,
   createdAt: '提交时间',
   acceptDue: '接单时限',
