@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { queryRows, type Db } from '../db/database'
 import { caseFollower, cases, station } from '../db/schema'
 import type { Actor } from '../auth/actor'
@@ -22,9 +22,12 @@ export function createDeskRepo(db: Db) {
      * first. Only hashes are compared: nothing is decrypted.
      */
     async caseIdsByPhoneHash(actor: Actor, hash: string, limit: number): Promise<string[]> {
+      // A union of two index lookups (the scoped cases_committee_phone_hash_idx and case_follower_phone_hash_idx),
+      // joined back by primary key: an OR of the two would make PostgreSQL scan every case in scope.
+      const own = db.select({ id: cases.id }).from(cases).where(and(visibleCases(actor), eq(cases.residentPhoneHash, hash)))
       const followed = db.select({ id: caseFollower.caseId }).from(caseFollower).where(eq(caseFollower.residentPhoneHash, hash))
       const rows = await db.select({ id: cases.id }).from(cases)
-        .where(and(visibleCases(actor), or(eq(cases.residentPhoneHash, hash), inArray(cases.id, followed))))
+        .where(and(visibleCases(actor), sql`${cases.id} in (${own} union ${followed})`))
         .orderBy(desc(cases.createdAt), desc(cases.id)).limit(limit)
       return rows.map((r) => r.id)
     },
