@@ -13,6 +13,16 @@ const SERIES = [
 /** The width a month's name needs on the axis ("12月" / "Dec"), with room between. */
 const MIN_TICK_PX = 40
 
+/**
+ * Where the month axis puts its ticks: on the months themselves (one each), or on every second or third month
+ * when the chart is too narrow for all their names (`width` in CSS px, the y axis takes about 60).
+ */
+export function monthSplits(months: number[], width: number): number[] {
+  const fit = Math.max(1, Math.floor((width - 60) / MIN_TICK_PX))
+  const step = Math.max(1, Math.ceil(months.length / fit))
+  return months.filter((_, i) => i % step === 0)
+}
+
 /** The 三率 by month (uPlot: small, canvas, no network), sized to its container so it reads on a phone too. */
 export function TrendChart({ trend }: { trend: MetricsBucket[] }) {
   const box = useRef<HTMLDivElement>(null)
@@ -30,10 +40,7 @@ export function TrendChart({ trend }: { trend: MetricsBucket[] }) {
         // One tick per month, on the months themselves (uPlot's own time splits fall every few days and repeat
         // a month's name); on a narrow phone every second or third month, so the names never collide.
         {
-          splits: (u) => {
-            const step = Math.max(1, Math.ceil(x.length / Math.max(1, Math.floor((u.width - 60) / MIN_TICK_PX))))
-            return x.filter((_, i) => i % step === 0)
-          },
+          splits: (u) => monthSplits(x, u.width),
           values: (_u, splits) => splits.map(month),
         },
         { values: (_u, splits) => splits.map((s) => `${s}%`) },
