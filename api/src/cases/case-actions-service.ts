@@ -141,7 +141,7 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     }
     const now = clock.now()
     const device = body.occurredAt ? new Date(body.occurredAt) : now
-    const trusted = (d: Date) => (Math.abs(d.getTime() - now.getTime()) > MAX_CLOCK_SKEW_MS ? now : d)
+    const trusted = (d: Date) => (!(Math.abs(d.getTime() - now.getTime()) <= MAX_CLOCK_SKEW_MS) ? now : d)
     // A 回访 happened when the admin says the call was made (recorded after hanging up, or the next morning).
     const occurredAt = trusted(body.type === 'follow_up' ? new Date(body.calledAt) : body.occurredAt ? new Date(body.occurredAt) : now)
     // Only a new assignee or a reopened case starts its deadlines again; other actions skip those two reads.

@@ -57,7 +57,7 @@ export function createCasesRepo(db: Db) {
      * deadlines, short code for the number), the category and the chosen member as they relate to that station.
      */
     async intakeTargets(stationId: string, categoryId: string | null, memberId: string | null) {
-      const [s] = await db.select({ id: station.id, committee: { id: committee.id, path: committee.path, shortCode: committee.shortCode, settings: committee.settings } })
+      const [s] = await db.select({ id: station.id, committee: { id: committee.id, path: committee.path, shortCode: committee.shortCode, settings: committee.settings, defaultLocale: committee.defaultLocale } })
         .from(station).innerJoin(committee, eq(committee.id, station.committeeId)).where(eq(station.id, stationId))
       const [c] = categoryId ? await db.select().from(category).where(eq(category.id, categoryId)) : []
       const [m] = memberId

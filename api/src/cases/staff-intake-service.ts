@@ -1,4 +1,4 @@
-import { translator, type CaseSummary, type StaffIntakeBody, type StaffIntakeResult } from '@mashangjian/shared'
+import { isLocale, translator, type CaseSummary, type StaffIntakeBody, type StaffIntakeResult } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import { committeeInScope } from '../auth/scope'
 import type { Clock } from '../clock'
@@ -73,8 +73,10 @@ export function createStaffIntakeService({ cases, repo, submissions, clock }: St
 
       const now = clock.now()
       const told = body.occurredAt ? new Date(body.occurredAt) : now
-      const occurredAt = Math.abs(told.getTime() - now.getTime()) > MAX_CLOCK_SKEW_MS || told > now ? now : told
-      const locale = 'zh-CN' as const
+      // A call cannot have come in later than it is recorded; a time far off is a mistyped one.
+      const occurredAt = !(told <= now) || now.getTime() - told.getTime() > MAX_CLOCK_SKEW_MS ? now : told
+      // Nobody picked a language on a page: the resident hears from us in the committee's own.
+      const locale = isLocale(station.committee.defaultLocale) ? station.committee.defaultLocale : 'zh-CN'
       let summary: CaseSummary | undefined
       try {
         const created = await submissions.register({
