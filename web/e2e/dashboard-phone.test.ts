@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { browserMissing } from '../../api/test/support/browser'
+import { signInAsAdmin } from './support/admin-browser'
+import { withMemberApp } from './support/member-browser'
+
+// Polish users asked for (issue 12): the sign-in page is not members-only, and the dashboard reads at 360 px.
+describe.skipIf(browserMissing)('sign-in page and dashboard on a phone', () => {
+  const ctx = withMemberApp('e2e-dashboard')
+
+  it('the sign-in page does not call itself members-only', async () => {
+    const context = await ctx.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' })
+    const page = await context.newPage()
+    await page.goto(`${ctx.api.url}/app/`)
+    await page.waitForSelector('#username')
+    expect((await page.textContent('main h2'))?.trim()).toBe('登录')
+    expect(await page.textContent('main')).not.toContain('委员登录')
+    expect(await page.textContent('main')).toContain('工作站')
+    await context.close()
+  }, 60_000)
+
+  it('at 360 px: a compact 对比 select, a 月份 legend, ranking names on one line in their own card', async () => {
+    const { context, page } = await signInAsAdmin(ctx.browser, ctx.api.url, 'committee', { viewport: { width: 360, height: 740 }, locale: 'zh-CN' })
+    await page.waitForSelector('[data-testid=ranking] tbody tr')
+    await page.waitForSelector('.chart .u-legend')
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    // The select is as wide as its words, not the page.
+    const select = await page.locator('[data-testid=compare]').boundingBox()
+    expect(select!.width).toBeLessThan(250)
+    // uPlot's x series says 月份, not "Time".
+    expect((await page.locator('.chart .u-legend .u-series').first().textContent())).toContain('月份')
+    expect(await page.locator('.chart .u-legend').textContent()).not.toContain('Time')
+    // Each station's name stays on one line (the table squeezed it to one character a line).
+    const names = page.locator('[data-testid=ranking] td.name')
+    expect(await names.count()).toBeGreaterThanOrEqual(3)
+    for (const box of await names.evaluateAll((tds) => tds.map((td) => {
+      const r = td.getBoundingClientRect()
+      return { width: r.width, height: r.height, lineHeight: parseFloat(getComputedStyle(td).lineHeight) || 24 }
+    }))) {
+      expect(box.width).toBeGreaterThan(200)
+      expect(box.height).toBeLessThan(box.lineHeight * 2 + 12)
+    }
+    await context.close()
+  }, 120_000)
+})
