@@ -88,43 +88,47 @@ export function CasesDetail() {
         </div>
       )}
 
-      <section aria-labelledby="desk-desc">
-        <h3 id="desk-desc">{dt.description}</h3>
-        <p class="description" data-testid="desk-description">{c.description}</p>
-        {c.locationText && <p><strong>{dt.location}：</strong>{c.locationText}</p>}
-      </section>
-      <DeskPhotos attachments={c.attachments} />
-
-      <section aria-labelledby="desk-facts">
-        <h3 id="desk-facts">{dt.facts}</h3>
-        <dl class="facts">
-          <dt>{dt.resident}</dt>
-          <dd data-testid="desk-phone">{c.residentPhoneMasked ? <>{c.residentPhoneMasked} <span class="hint">{dt.phoneMasked}</span></> : dt.noPhone}</dd>
-          <dt>{dt.channel}</dt><dd>{dt.channels[c.channel]}</dd>
-          <dt>{dt.station}</dt><dd>{c.stationName ?? '—'}</dd>
-          <dt>{dt.member}</dt><dd data-testid="desk-member">{c.memberName ?? dt.unassigned}</dd>
-          <dt>{dt.category}</dt><dd>{category ?? '—'}</dd>
-          {routing && <><dt>{dt.routing}</dt><dd data-testid="desk-routing">{routing}</dd></>}
-          <dt>{dt.createdAt}</dt><dd>{fullDateTime(c.createdAt)}</dd>
-          {c.acceptDueAt && <><dt>{dt.acceptDue}</dt><dd>{fullDateTime(c.acceptDueAt)}</dd></>}
-          {c.resolveDueAt && <><dt>{dt.resolveDue}</dt><dd data-testid="desk-resolve-due">{fullDateTime(c.resolveDueAt)}</dd></>}
-          {c.extensionRequestedUntil && <><dt>{dt.extensionUntil}</dt><dd data-testid="desk-extension">{fullDateTime(c.extensionRequestedUntil)}</dd></>}
-          {c.rating && <><dt>{dt.rating}</dt><dd data-testid="desk-rating">{dt.ratings[c.rating]}{c.ratingSource ? `（${dt.ratingSources[c.ratingSource]}）` : ''}</dd></>}
-        </dl>
-      </section>
-
-      <section aria-labelledby="desk-timeline">
-        <h3 id="desk-timeline">{dt.timeline}</h3>
-        <ol class="timeline" data-testid="desk-timeline">
-          {[...c.events].reverse().map((e) => (
-            <li key={e.id} data-testid="desk-event" data-type={e.type} data-visibility={e.visibility}>
-              <span class="when">{fullDateTime(e.occurredAt)}{e.actorName ? ` · ${e.actorName}` : ''}</span>
-              <span class="what">{dt.events[e.type] ?? e.type}{e.body ? `：${e.body}` : ''}</span>
-              <span class={e.visibility === 'public' ? 'vis public' : 'vis'}>{e.visibility === 'public' ? dt.public : dt.internal}</span>
-            </li>
-          ))}
-        </ol>
-      </section>
+      <div class="desk-body">
+        <div class="desk-col">
+          <section aria-labelledby="desk-desc">
+            <h3 id="desk-desc">{dt.description}</h3>
+            <p class="description" data-testid="desk-description">{c.description}</p>
+            {c.locationText && <p><strong>{dt.location}：</strong>{c.locationText}</p>}
+          </section>
+          <DeskPhotos attachments={c.attachments} />
+          <section aria-labelledby="desk-facts">
+            <h3 id="desk-facts">{dt.facts}</h3>
+            <dl class="facts">
+              <dt>{dt.resident}</dt>
+              <dd data-testid="desk-phone">{c.residentPhoneMasked ? <>{c.residentPhoneMasked} <span class="hint">{dt.phoneMasked}</span></> : dt.noPhone}</dd>
+              <dt>{dt.channel}</dt><dd>{dt.channels[c.channel]}</dd>
+              <dt>{dt.station}</dt><dd>{c.stationName ?? '—'}</dd>
+              <dt>{dt.member}</dt><dd data-testid="desk-member">{c.memberName ?? dt.unassigned}</dd>
+              <dt>{dt.category}</dt><dd>{category ?? '—'}</dd>
+              {routing && <><dt>{dt.routing}</dt><dd data-testid="desk-routing">{routing}</dd></>}
+              <dt>{dt.createdAt}</dt><dd>{fullDateTime(c.createdAt)}</dd>
+              {c.acceptDueAt && <><dt>{dt.acceptDue}</dt><dd>{fullDateTime(c.acceptDueAt)}</dd></>}
+              {c.resolveDueAt && <><dt>{dt.resolveDue}</dt><dd data-testid="desk-resolve-due">{fullDateTime(c.resolveDueAt)}</dd></>}
+              {c.extensionRequestedUntil && <><dt>{dt.extensionUntil}</dt><dd data-testid="desk-extension">{fullDateTime(c.extensionRequestedUntil)}</dd></>}
+              {c.rating && <><dt>{dt.rating}</dt><dd data-testid="desk-rating">{dt.ratings[c.rating]}{c.ratingSource ? `（${dt.ratingSources[c.ratingSource]}）` : ''}</dd></>}
+            </dl>
+          </section>
+        </div>
+        <div class="desk-col">
+          <section aria-labelledby="desk-timeline">
+            <h3 id="desk-timeline">{dt.timeline}</h3>
+            <ol class="timeline" data-testid="desk-timeline">
+              {[...c.events].reverse().map((e) => (
+                <li key={e.id} data-testid="desk-event" data-type={e.type} data-visibility={e.visibility}>
+                  <span class="when">{fullDateTime(e.occurredAt)}{e.actorName ? ` · ${e.actorName}` : ''}</span>
+                  <span class="what">{dt.events[e.type] ?? e.type}{e.body ? `：${e.body}` : ''}</span>
+                  <span class={e.visibility === 'public' ? 'vis public' : 'vis'}>{e.visibility === 'public' ? dt.public : dt.internal}</span>
+                </li>
+              ))}
+            </ol>
+          </section>
+        </div>
+      </div>
 
       {sheet && (
         <DeskActionSheet action={sheet} c={c} onClose={() => setSheet(null)}

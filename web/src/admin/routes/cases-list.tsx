@@ -78,10 +78,11 @@ export function CasesList() {
         ))}
       </div>
 
-      <Search onNumber={(no) => { setPhoneResult(null); setPublicNo(no); setCursors([undefined]) }}
-        onPhone={(found) => { setPublicNo(''); setPhoneResult(found) }} />
-
-      {!searching && <FilterPanel filters={filters} onChange={changeFilters} />}
+      <div class="desk-tools">
+        <Search onNumber={(no) => { setPhoneResult(null); setPublicNo(no); setCursors([undefined]) }}
+          onPhone={(found) => { setPublicNo(''); setPhoneResult(found) }} />
+        {!searching && <FilterPanel filters={filters} onChange={changeFilters} />}
+      </div>
 
       {tab === 'queue' && !searching && <p class="hint">{dt.queueHint}</p>}
       {searching && (
