@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { browserMissing } from '../../api/test/support/browser'
 import { signInAsAdmin } from './support/admin-browser'
+import { expectNoSeriousAxeViolations } from './support/page-checks'
 import { withMemberApp } from './support/member-browser'
 
 // Polish users asked for (issue 12): the sign-in page is not members-only, and the dashboard reads at 360 px.
@@ -39,6 +40,7 @@ describe.skipIf(browserMissing)('sign-in page and dashboard on a phone', () => {
       expect(box.width).toBeGreaterThan(200)
       expect(box.height).toBeLessThan(box.lineHeight * 2 + 12)
     }
+    await expectNoSeriousAxeViolations(page, 'dashboard at 360 px', '[data-testid=dashboard]')
     await context.close()
   }, 120_000)
 })

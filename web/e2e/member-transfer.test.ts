@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { CaseListPage } from '@mashangjian/shared'
 import { browserMissing } from '../../api/test/support/browser'
 import { station } from '../../api/src/db/schema'
+import { expectNoSeriousAxeViolations } from './support/page-checks'
 import { act, newPhone, openCase, pendingCount, signInAsMember, waitUntilSynced, withMemberApp } from './support/member-browser'
 
 const DAY = 86_400_000
@@ -36,6 +37,7 @@ describe.skipIf(browserMissing)('member app: 转办 and correcting a refused act
     await page.click('[data-testid=sheet-submit]')
     await page.waitForSelector('[data-testid=field-error-target]')
     expect(await pendingCount(page)).toBe(0)
+    await expectNoSeriousAxeViolations(page, 'transfer sheet', '.sheet')
     await stationChoice.click()
     await page.click('[data-testid=sheet-submit]')
     await page.waitForSelector('[data-testid=sheet-transfer]', { state: 'detached' })
@@ -95,6 +97,7 @@ describe.skipIf(browserMissing)('member app: 转办 and correcting a refused act
     await page.click('[data-testid=action-accept]')
     const commitment = await page.textContent('[data-testid=accept-commitment]')
     expect(commitment).toContain('接单后须在')
+    await expectNoSeriousAxeViolations(page, 'accept sheet', '.sheet')
     expect(commitment).toContain(`${Number(cstDay(due.getTime()).slice(5, 7))}月${Number(cstDay(due.getTime()).slice(8, 10))}日`)
     await page.click('[data-testid=sheet-submit]')
     await page.waitForSelector('[data-testid=sheet-accept]', { state: 'detached' })
@@ -122,6 +125,7 @@ describe.skipIf(browserMissing)('member app: 转办 and correcting a refused act
     expect(await page.inputValue('#reason')).toBe('需要住建局和街道一起协调')
     expect(await page.inputValue('#until')).toBe(tooEarly)
     expect(await page.textContent('[data-testid=field-error-until]')).toContain('须晚于现在的办结时限')
+    await expectNoSeriousAxeViolations(page, 'revise sheet', '.sheet')
     const later = cstDay(due.getTime() + 3 * DAY)
     await page.fill('#until', later)
     await page.click('[data-testid=sheet-submit]')
