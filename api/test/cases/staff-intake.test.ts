@@ -185,4 +185,11 @@ describe('staff intake (电话受理 / 来访)', () => {
     expect((await intake(wang, {})).statusCode).toBe(403)
     expect((await ctx.t.app.inject({ method: 'POST', url: '/api/v1/cases/intake', payload: {} })).statusCode).toBe(401)
   })
+
+  it('is documented in OpenAPI, bearer-protected', async () => {
+    const doc = (await ctx.t.app.inject({ url: '/docs/json' })).json()
+    const op = doc.paths['/api/v1/cases/intake']?.post
+    expect(op?.security).toEqual([{ bearerAuth: [] }])
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '404', '409']))
+  })
 })
