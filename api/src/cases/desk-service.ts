@@ -50,7 +50,8 @@ export function createDeskService({ db, repo, desk, cases, audit, clock, residen
 
     /**
      * Who the caller can hand this case to, as assign/transfer accept it (case-actions-service.ts destinationOf):
-     * a station admin its stations and their active members; a committee or system admin the case committee's
+     * a station admin its stations' active members and every station of the committee (转办: a matter another
+     * station should handle goes to that station's queue, as destinationOf allows); a committee or system admin the case committee's
      * active members and the stations of their subtree; the assignee (转办) the committee's stations and its
      * other active members. A case the caller cannot see is not found.
      */
@@ -63,7 +64,7 @@ export function createDeskService({ db, repo, desk, cases, audit, clock, residen
         actor.role === 'member'
           ? [desk.members({ committeeId, exceptMemberId: actor.memberId, now }), desk.stations({ committeeId })]
           : actor.role === 'station_admin'
-            ? [desk.members({ committeeId, stationIds: actor.stationIds, now }), desk.stations({ committeeId, ids: actor.stationIds })]
+            ? [desk.members({ committeeId, stationIds: actor.stationIds, now }), desk.stations({ committeeId })]
             : [desk.members({ committeeId, now }), desk.stations({ scopeOf: actor })],
       )
       const stationsOf = await desk.stationsOfMembers(members.map((m) => m.id))
