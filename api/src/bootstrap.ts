@@ -9,6 +9,7 @@ import { createResidentPhoneLookup } from './privacy/phone-lookup'
 import { backfillResidentPhoneHashes } from './privacy/resident-phone-backfill'
 import { isEmpty, seedDemo } from './seed/seed-demo'
 import { formatDemoBanner, readDemoSummary } from './seed/demo-summary'
+import { publicUrlWarning } from './config/public-base-url'
 import { systemClock } from './clock'
 import { buildApp } from './app'
 import { startJobs } from './jobs/job-runner'
@@ -75,6 +76,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
   const lines = [`Mashangjian is running at http://localhost:${config.port} (member app: /app/, API docs: /docs) on ${where}`]
   const demo = config.seedDemo ? await readDemoSummary(database.db) : undefined
   if (demo) lines.push(formatDemoBanner(demo, config.publicBaseUrl))
+  const unreachable = publicUrlWarning(config.publicBaseUrl)
+  if (unreachable) lines.push(unreachable)
   try {
     await app.listen({ port: config.port, host: config.host })
   } catch (err) {

@@ -20,9 +20,9 @@ describe('server process', () => {
     await database?.close()
   })
 
-  async function startAndStop(check: (port: number) => Promise<void>) {
+  async function startAndStop(check: (port: number) => Promise<void>, extra: Record<string, string> = {}) {
     const port = await freePort()
-    const proc = spawnServer({ ...env, PORT: String(port) })
+    const proc = spawnServer({ ...env, ...extra, PORT: String(port) })
     await waitForHealth(port, proc)
     await check(port)
     proc.child.kill('SIGTERM')
@@ -47,12 +47,16 @@ describe('server process', () => {
     expect(proc.stdout()).toMatch(/committee_admin\s+committee \/ demo12345/)
     expect(scanUrlIn(proc.stdout())).toMatch(/\/q\/[0-9A-HJKMNP-TV-Z]{10}$/)
     firstScanCode = scanCodeIn(proc.stdout())
+    // The default PUBLIC_BASE_URL (http://localhost:PORT) cannot be reached by residents' phones: the banner says so.
+    expect(proc.stdout()).toMatch(/WARNING: PUBLIC_BASE_URL http:\/\/localhost:\d+ names this machine: residents' phones cannot open/)
   })
 
-  it('keeps the data on the second start (no reseed)', async () => {
-    const proc = await startAndStop(async () => {})
+  it('keeps the data on the second start (no reseed); no warning with a public PUBLIC_BASE_URL', async () => {
+    const proc = await startAndStop(async () => {}, { PUBLIC_BASE_URL: 'https://msj.example.gov.cn' })
     expect(firstScanCode).toBeDefined()
     expect(scanCodeIn(proc.stdout())).toBe(firstScanCode)
+    expect(scanUrlIn(proc.stdout())).toBe(`https://msj.example.gov.cn/q/${firstScanCode}`)
+    expect(proc.stdout()).not.toContain('WARNING: PUBLIC_BASE_URL')
   })
 
   it('refuses a second server on the same embedded database with one line', async () => {

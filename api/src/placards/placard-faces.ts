@@ -1,5 +1,5 @@
 import { DESIGNS, type Box, type PanelDesign } from './placard-layouts'
-import { shortUrl, type Placard, type PlacardTexts } from './placard-model'
+import { shortUrl, type Placard, type PlacardTexts, type StationFacts } from './placard-model'
 
 export const RED = '#a31515'
 export const INK = '#1a1a1a'
@@ -44,6 +44,7 @@ const line = (text: string, x: number, y: number, w: number, size: number, more:
  * `hasPhoto` moves the name beside the portrait; without one the text takes the portrait's place.
  */
 export function faceItems(design: PanelDesign, p: Placard, hasPhoto: boolean, t: PlacardTexts): FaceItem[] {
+  if (p.station) return stationFaceItems(design, p, p.station, t)
   const d = DESIGNS[design]
   const tx = hasPhoto ? d.text.xWithPhoto : d.text.x
   const tw = d.text.right - tx
@@ -92,6 +93,62 @@ export function faceItems(design: PanelDesign, p: Placard, hasPhoto: boolean, t:
         line(p.stationName ?? '', cx, 49, cw, 11, { lines: 2 }),
         line(t.scan, cx, 62, cw, 14, { lines: 2, color: RED, bold: true }),
         line(local, cx, 77, cw, 12, { lines: 2 }),
+        line(t.code(p.code), d.qr.x, 89, d.qr.w, 7.5, { minSize: 5, color: GREY, align: 'center' }),
+      ]
+  }
+}
+
+/**
+ * A station's own placard: the station's name where a member's would be, what kind of station it is, where and
+ * when it is open, what it handles (受理：…) and who receives residents there (接待委员：…); the symbol, the
+ * instructions and the code where a member's placard has them. Long lists are cut with an ellipsis by the
+ * drawing (`lines`). No portrait. A card (90 × 65 mm) leaves out the address.
+ */
+export function stationFaceItems(design: PanelDesign, p: Placard, s: StationFacts, t: PlacardTexts): FaceItem[] {
+  const d = DESIGNS[design]
+  const x = d.text.x
+  const w = d.text.right - d.text.x
+  const local = t.local?.text ?? ''
+  const qr: FaceItem = { kind: 'qr', box: d.qr, url: p.url }
+  switch (design) {
+    case 'poster':
+      return [
+        { kind: 'band', box: { x: 0, y: 0, w: 210, h: 26 }, color: RED },
+        line(p.committeeName, 10, 5, 190, 22, { minSize: 14, color: WHITE, bold: true, align: 'center' }),
+        line(t.tagline, 10, 16, 190, 11, { color: WHITE, align: 'center' }),
+        qr,
+        line(p.name, x, 31, w, 30, { minSize: 16, bold: true, align: 'center' }),
+        line(`${s.kindName}${s.place ? ` · ${s.place}` : ''}`, x, 44, w, 11, { lines: 2, color: GREY, align: 'center' }),
+        line(s.receivers, x, 56, w, 13, { lines: 3 }),
+        line(s.handles, x, 79, w, 11, { lines: 2, color: GREY }),
+        line(t.scan, 10, 227, 190, 26, { minSize: 16, color: RED, bold: true, align: 'center' }),
+        line(local, 15, 242, 180, 20, { lines: 2, align: 'center' }),
+        line(`${t.code(p.code)} · ${shortUrl(p.url)}`, 10, 268, 190, 10, { minSize: 7, color: GREY, align: 'center' }),
+        { kind: 'band', box: { x: 0, y: 287, w: 210, h: 10 }, color: RED },
+        line(t.appName, 10, 289, 190, 10, { color: WHITE, align: 'center' }),
+      ]
+    case 'card':
+      return [
+        qr,
+        line(p.name, x, 5, w, 11, { lines: 2, bold: true }),
+        line(s.receiverNames, x, 17, w, 6.5, { lines: 3 }),
+        line(s.handles, x, 28.5, w, 6, { lines: 2, color: GREY }),
+        line(t.scan, x, 37, w, 9, { lines: 2, color: RED, bold: true }),
+        line(local, x, 47, w, 8, { lines: 2 }),
+        line(t.code(p.code), d.qr.x, 49.5, d.qr.w, 6.5, { minSize: 5, color: GREY, align: 'center' }),
+        line(p.committeeName, d.qr.x, 54.5, d.qr.w, 7, { minSize: 5, color: GREY, align: 'center' }),
+      ]
+    case 'tent':
+      return [
+        { kind: 'band', box: { x: 0, y: 0, w: 148, h: 9 }, color: RED },
+        line(p.committeeName, 6, 1.8, 136, 11, { minSize: 8, color: WHITE, bold: true, align: 'center' }),
+        qr,
+        line(p.name, x, 12, w, 15, { lines: 2, bold: true }),
+        line(s.receivers, x, 25.5, w, 8.5, { lines: 3 }),
+        line(s.handles, x, 40, w, 7.5, { lines: 2, color: GREY }),
+        line(s.place, x, 48, w, 7.5, { lines: 2, color: GREY }),
+        line(t.scan, x, 62, w, 14, { lines: 2, color: RED, bold: true }),
+        line(local, x, 77, w, 12, { lines: 2 }),
         line(t.code(p.code), d.qr.x, 89, d.qr.w, 7.5, { minSize: 5, color: GREY, align: 'center' }),
       ]
   }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { PLACARD_LAYOUTS, PlacardsQuery, type PlacardLayout } from '@mashangjian/shared'
+import { PLACARD_LAYOUTS, PlacardsQuery, PublicUrlReach, type PlacardLayout } from '@mashangjian/shared'
 import { ADMINS } from '../auth/access-guard'
 import { headerOrQueryActor } from '../auth/query-token'
 import { problems } from '../errors/problem-responses'
@@ -12,7 +12,8 @@ import type { PlacardsService } from './placards-service'
 /** Header values stay well under proxies' limits: past this many, only the count of skipped members is sent. */
 const MAX_SKIPPED_IDS_IN_HEADER = 50
 
-const description = 'Give `stationId` (all its members) or `memberIds`. Members without an active QR code are skipped: '
+const description = 'Give `stationId` (all its members) or `memberIds`; `subject=station` with `stationId` prints the '
+  + 'station\'s own placard (its station code; 409 if it has none: issue one first). Members without an active QR code are skipped: '
   + 'the HTML lists them, the PDF answer counts them in `x-placards-skipped` (ids in `x-placards-skipped-ids`); if none '
   + 'is left, 409. Out-of-scope stations and members are 404. Send the token as a Bearer header, or as `?access_token=` '
   + 'when a browser tab opens the URL.'
@@ -35,6 +36,16 @@ function batchHeaders(batch: PlacardBatch): Record<string, string> {
 }
 
 export const placardsRoutes: FastifyPluginAsyncTypebox<{ placards: PlacardsService }> = async (app, { placards }) => {
+  app.get('/api/v1/placards/settings', {
+    config: { access: ADMINS },
+    schema: {
+      tags: ['placards'], summary: 'The URL placards encode (PUBLIC_BASE_URL) and whether residents\' phones can reach it',
+      description: 'Not reachable when it names this machine (localhost, 127.0.0.0/8, ::1) or a private network (10/8, 172.16/12, '
+        + '192.168/16, 169.254/16, fc00::/7, *.local): the console warns before placards are printed.',
+      response: { 200: PublicUrlReach, ...problems(401, 403) },
+    },
+  }, () => placards.settings())
+
   app.get('/api/v1/placards.pdf', {
     config: { access: 'public' }, // token checked by headerOrQueryActor(), see there
     schema: {

@@ -1,12 +1,13 @@
-import { DEFAULT_LOCALE, type PlacardsQuery } from '@mashangjian/shared'
+import { DEFAULT_LOCALE, type PlacardsQuery, type PublicUrlReach } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import { committeeInScope, stationInScope } from '../auth/scope'
 import type { AuditLog } from '../audit/audit-log'
 import type { Clock } from '../clock'
+import { publicUrlReach } from '../config/public-base-url'
 import type { Db } from '../db/database'
-import { AppError, notFound } from '../errors/app-error'
+import { AppError, notFound, validationFailed } from '../errors/app-error'
 import { scanUrl } from '../qr/qr-codes'
-import type { Placard, PlacardBatch } from './placard-model'
+import { placardUrl, STATION_KIND_NAMES, stationHandles, stationPlace, stationReceivers, type Placard, type PlacardBatch } from './placard-model'
 import { placardsPdf } from './placard-pdf'
 import type { PlacardPhotos } from './placard-photos'
 import { placardsPage, type PageLinks } from './pages/placards-page'
@@ -53,6 +54,38 @@ export function createPlacardsService({ db, repo, audit, photos, clock, publicBa
     return { subject: `${members.length}位委员`, stationId: null, members }
   }
 
+  /**
+   * A station's own placard: its newest active station code, what it handles and who receives there. Same scope as
+   * printing its members' placards. A station without an active code of its own is 409 with a message saying to
+   * issue one: a code is never issued as a side effect of printing.
+   */
+  async function stationPlacard(actor: Actor, query: PlacardsQuery, format: PlacardFormat, ip: string | null): Promise<PlacardBatch> {
+    if (!query.stationId) throw validationFailed([{ field: 'querystring.stationId', message: 'subject=station needs stationId (not memberIds)', keyword: 'required' }])
+    const st = await repo.station(query.stationId)
+    if (!st || !stationInScope(actor, { id: st.id, committeePath: st.committeePath })) throw notFound('station')
+    const code = await repo.stationCode(st.id)
+    if (!code) {
+      throw new AppError('CONFLICT', `${st.name} has no active QR code of its own; issue one on the station's page (Stations → QR codes) first.`)
+    }
+    const [categories, receivers] = await Promise.all([repo.categoryNames(st.committeeId), repo.receivers(st.id)])
+    const layout = query.layout ?? 'poster'
+    const locale = query.lang ?? DEFAULT_LOCALE
+    const placard: Placard = {
+      memberId: null, name: st.name, title: '', sectorName: null, stationName: null, committeeName: st.committeeName,
+      code, url: placardUrl(scanUrl(publicBaseUrl, code), locale), photoKey: null,
+      station: {
+        stationId: st.id, kindName: STATION_KIND_NAMES[st.kind], place: stationPlace(st.address, st.openHours),
+        handles: stationHandles(categories), receivers: stationReceivers(receivers),
+        receiverNames: stationReceivers(receivers, { sectors: false }),
+      },
+    }
+    await audit.recordMany(db, [{
+      actorUserId: actor.userId, actorIp: ip, action: 'placard.printed', targetKind: 'station', targetId: st.id,
+      detail: { format, layout, lang: locale, code, stationId: st.id, batchSize: 1 },
+    }])
+    return { kind: 'station', layout, locale, placards: [placard], skipped: [], subject: `${st.name}-本站二维码`, date: chinaDate(clock.now()) }
+  }
+
   return {
     /**
      * Checks and loads a print job and records it in the audit log (one row per placard, with the code printed,
@@ -60,6 +93,8 @@ export function createPlacardsService({ db, repo, audit, photos, clock, publicBa
      * an active code are skipped and listed; if that leaves nothing to print, the answer is 409.
      */
     async print(actor: Actor, query: PlacardsQuery, { format, ip = null }: { format: PlacardFormat; ip?: string | null }): Promise<PlacardBatch> {
+      if (query.subject === 'station') return stationPlacard(actor, query, format, ip)
+      const locale = query.lang ?? DEFAULT_LOCALE
       const { subject, stationId, members } = await chosenMembers(actor, query)
       const codes = await repo.activeCodes(members.map((m) => m.id))
       const placards: Placard[] = []
@@ -72,7 +107,7 @@ export function createPlacardsService({ db, repo, audit, photos, clock, publicBa
         }
         placards.push({
           memberId: m.id, name: m.name, title: m.title, sectorName: m.sectorName, stationName: m.stationName,
-          committeeName: m.committeeName, code, url: scanUrl(publicBaseUrl, code), photoKey: m.photoKey,
+          committeeName: m.committeeName, code, url: placardUrl(scanUrl(publicBaseUrl, code), locale), photoKey: m.photoKey,
         })
       }
       if (placards.length === 0) {
@@ -81,12 +116,16 @@ export function createPlacardsService({ db, repo, audit, photos, clock, publicBa
           : 'None of these members has an active QR code; issue codes first.')
       }
       const layout = query.layout ?? 'poster'
-      const locale = query.lang ?? DEFAULT_LOCALE
       await audit.recordMany(db, placards.map((p) => ({
-        actorUserId: actor.userId, actorIp: ip, action: 'placard.printed', targetKind: 'member', targetId: p.memberId,
+        actorUserId: actor.userId, actorIp: ip, action: 'placard.printed', targetKind: 'member', targetId: p.memberId!,
         detail: { format, layout, lang: locale, code: p.code, stationId, batchSize: placards.length },
       })))
-      return { layout, locale, placards, skipped, subject, date: chinaDate(clock.now()) }
+      return { kind: 'members', layout, locale, placards, skipped, subject, date: chinaDate(clock.now()) }
+    },
+
+    /** The URL placards encode and whether residents' phones can reach it (the console warns when not). */
+    settings(): PublicUrlReach {
+      return publicUrlReach(publicBaseUrl)
     },
 
     /** The batch as a PDF stream (see placard-pdf.ts). */

@@ -32,7 +32,7 @@ export const adminApi = {
   importStatus: (id: string) => data.request<MemberImportView>(`/api/v1/imports/${id}`),
   confirmImport: (id: string, mode: 'all' | 'valid_rows') => data.request<MemberImportView>(`/api/v1/imports/${id}/confirm`, { json: { mode } }),
 
-  placardUrl: (kind: 'pdf' | 'html', q: { stationId?: string; memberIds?: string; layout: PlacardLayout; lang: string }) =>
+  placardUrl: (kind: 'pdf' | 'html', q: { stationId?: string; memberIds?: string; subject?: 'members' | 'station'; layout: PlacardLayout; lang: string }) =>
     adminApi.tokenUrl(`/api/v1/placards.${kind}`, q),
 }
 

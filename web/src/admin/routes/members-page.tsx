@@ -6,6 +6,7 @@ import { at } from '../admin-text'
 import { ConfirmButton } from '../components/confirm-button'
 import { ChoiceGroup, Done, Field, useAction, useFocusOnMount, valueOf } from '../components/field'
 import { Pager } from '../components/pager'
+import { QrCodesPanel } from '../components/qr-codes-panel'
 import { ProblemText, fieldErrors, onlyFieldErrors } from '../components/problem-text'
 import { SearchBox } from '../components/search-box'
 import { useRemote } from '../use-remote'
@@ -250,6 +251,7 @@ function MemberEditor({ member, committeeId, committees, stations, canDelete, ow
         </div>
       </form>
       {member && <MemberPhoto member={member} onChanged={(m) => onSaved(m, at.photoSaved)} />}
+      {member && <QrCodesPanel holder={{ memberId: member.id }} />}
       {member && <MemberRemoval member={member} canDelete={canDelete} onSaved={onSaved} onClose={onClose} />}
     </div>
   )

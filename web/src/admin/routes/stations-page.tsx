@@ -6,6 +6,7 @@ import { at } from '../admin-text'
 import { ConfirmButton } from '../components/confirm-button'
 import { ChoiceGroup, Done, Field, useAction, useFocusOnMount, valueOf } from '../components/field'
 import { Pager } from '../components/pager'
+import { QrCodesPanel } from '../components/qr-codes-panel'
 import { ProblemText, fieldErrors, onlyFieldErrors } from '../components/problem-text'
 import { SearchBox } from '../components/search-box'
 import { useRemote } from '../use-remote'
@@ -69,7 +70,7 @@ export function StationsPage() {
             <div class="table-wrap">
               <table class="grid stack" data-testid="station-list">
                 <caption class="visually-hidden">{at.stationsTitle}</caption>
-                <thead><tr><th scope="col">{at.itemName}</th><th scope="col">{at.address}</th><th scope="col">{at.openHours}</th><th scope="col">{at.memberCount}</th><th scope="col">{at.status}</th>{canEdit && <th scope="col"><span class="visually-hidden">{at.actions}</span></th>}</tr></thead>
+                <thead><tr><th scope="col">{at.itemName}</th><th scope="col">{at.address}</th><th scope="col">{at.openHours}</th><th scope="col">{at.memberCount}</th><th scope="col">{at.status}</th><th scope="col"><span class="visually-hidden">{at.actions}</span></th></tr></thead>
                 <tbody>
                   {page.items.map((s) => (
                     <tr key={s.id} data-testid="station-row" class={editing !== 'new' && editing?.id === s.id ? 'selected' : undefined}>
@@ -78,7 +79,11 @@ export function StationsPage() {
                       <td data-label={at.openHours}>{s.openHours || '—'}</td>
                       <td data-label={at.memberCount}>{s.memberCount}</td>
                       <td data-label={at.status}><span class={s.active ? 'pill m-active' : 'pill m-inactive'}>{s.active ? at.open : at.closed}</span></td>
-                      {canEdit && <td class="actions"><div class="row-actions"><button type="button" class="button" aria-label={at.editWho(s.name)} onClick={() => { setToast(null); setEditing(s) }}>{at.edit}</button></div></td>}
+                      <td class="actions"><div class="row-actions">
+                        {canEdit
+                          ? <button type="button" class="button" aria-label={at.editWho(s.name)} onClick={() => { setToast(null); setEditing(s) }} data-testid="station-edit">{at.edit}</button>
+                          : <button type="button" class="button" aria-label={`${s.name} ${at.qrTitle}`} onClick={() => { setToast(null); setEditing(s) }} data-testid="station-qr">{at.qrTitle}</button>}
+                      </div></td>
                     </tr>
                   ))}
                 </tbody>
@@ -87,6 +92,16 @@ export function StationsPage() {
           )}
           {page && <Pager total={page.total} limit={LIMIT} offset={offset} onChange={setOffset} />}
         </div>
+        {editing && editing !== 'new' && !canEdit && (
+          // Station admins do not change their station's details, but do manage its QR codes and placard.
+          <aside class="detail" aria-label={`${editing.name} ${at.qrTitle}`}>
+            <div class="editor" data-testid="station-qr-editor">
+              <h3>{editing.name}</h3>
+              <QrCodesPanel key={editing.id} holder={{ stationId: editing.id }} />
+              <div class="buttons"><button type="button" class="button" onClick={() => closed()}>{at.close}</button></div>
+            </div>
+          </aside>
+        )}
         {editing && canEdit && (
           <aside class="detail" aria-label={editing === 'new' ? at.addStation : at.editStation}>
             <StationEditor key={editing === 'new' ? 'new' : `${editing.id}:${version}`} station={editing === 'new' ? null : editing}
@@ -180,6 +195,7 @@ function StationEditor({ station, committees, onSaved, onClose }: {
           <button type="submit" class="button primary" disabled={save.busy} data-testid="station-save">{save.busy ? at.saving : station ? at.save : at.add}</button>
         </div>
       </form>
+      {station && <QrCodesPanel holder={{ stationId: station.id }} />}
       {station && (
         <section class="sub-section danger-zone" aria-labelledby="station-remove-title">
           <h4 id="station-remove-title">{at.delete}</h4>
