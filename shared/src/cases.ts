@@ -26,6 +26,16 @@ export type Rating = (typeof RATINGS)[number]
 export const RATING_SOURCES = ['web', 'phone'] as const
 export type RatingSource = (typeof RATING_SOURCES)[number]
 
+/**
+ * Whether the case already has a rating for its latest 办结 (a rating older than the latest resolution is from an
+ * earlier round, before a 重办; a case still resolved waits for its rating): the API's rule for refusing a second rating by phone, and the desk's for offering one.
+ */
+export function ratedThisRound(c: { status: CaseStatus; ratedAt?: string | Date | null; resolvedAt: string | Date | null }): boolean {
+  // A case still waiting as resolved has not been rated for this resolution (a rating closes or reopens it).
+  if (c.status === 'resolved' || !c.ratedAt) return false
+  return !c.resolvedAt || new Date(c.ratedAt).getTime() >= new Date(c.resolvedAt).getTime()
+}
+
 /** What a 回访 call came to. */
 export const FOLLOW_UP_OUTCOMES = ['reached', 'unreachable', 'refused'] as const
 export type FollowUpOutcome = (typeof FOLLOW_UP_OUTCOMES)[number]

@@ -1,6 +1,5 @@
-import { ANNOTATIONS, decide, type CaseActionBody, type CaseActionResult, type CaseRole } from '@mashangjian/shared'
+import { ANNOTATIONS, decide, ratedThisRound, type CaseActionBody, type CaseActionResult, type CaseRole } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
-import { committeeInScope } from '../auth/scope'
 import type { Clock } from '../clock'
 import type { Db, DbOrTx } from '../db/database'
 import { isUniqueViolation } from '../db/pg-errors'
@@ -98,8 +97,9 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
       return { memberId, stationId: keep ? row.stationId : (reachable[0] ?? row.stationId) }
     }
     const s = await repo.stationTarget(stationId!)
-    // Members and station admins hand over inside their committee; committee admins within their subtree.
-    if (!s || (actor.role === 'committee_admin' || actor.role === 'system_admin' ? !committeeInScope(actor, s.committeePath) : s.committeeId !== row.committeeId)) throw notFound('station')
+    // Only to a station of the case's own committee: a case keeps its committee (its number, deadlines and
+    // figures), and a station of another committee could neither see it nor give it to one of its members.
+    if (!s || s.committeeId !== row.committeeId) throw notFound('station')
     return { memberId: null, stationId: s.id }
   }
 
@@ -127,7 +127,7 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     // case's rating is from an earlier round and its new resolution waits for one of its own (as on the tracking
     // page). A closed case was rated for its last resolution if the rating is not older than it (a case that
     // closed by itself after a 重办 round still lacks that round's rating).
-    const alreadyRated = row.status !== 'resolved' && !!row.ratedAt && (!row.resolvedAt || row.ratedAt >= row.resolvedAt)
+    const alreadyRated = ratedThisRound(row)
     const decision = decide({ status: row.status, action: body.type, role, rating, reopenCount: row.reopenCount, alreadyRated })
     if (!decision.ok && rating && alreadyRated && decide({ status: row.status, action: body.type, role }).ok) {
       throw conflict(row, 'INVALID_TRANSITION', 'This case was already rated; a follow-up call cannot rate it again (record the call without a rating).')
@@ -143,7 +143,10 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     const device = body.occurredAt ? new Date(body.occurredAt) : now
     const trusted = (d: Date) => (!(Math.abs(d.getTime() - now.getTime()) <= MAX_CLOCK_SKEW_MS) ? now : d)
     // A 回访 happened when the admin says the call was made (recorded after hanging up, or the next morning).
-    const occurredAt = trusted(body.type === 'follow_up' ? new Date(body.calledAt) : body.occurredAt ? new Date(body.occurredAt) : now)
+    // A call cannot have happened later than now (a mistyped hour would put it in the timeline's future).
+    const occurredAt = body.type === 'follow_up'
+      ? trusted(new Date(Math.min(new Date(body.calledAt).getTime(), now.getTime())))
+      : trusted(body.occurredAt ? new Date(body.occurredAt) : now)
     // Only a new assignee or a reopened case starts its deadlines again; other actions skip those two reads.
     const restarts = RESTARTS_DEADLINES.includes(body.type) || decision.to === 'reopened'
     const sla = restarts ? await cases.slaContext(row) : undefined

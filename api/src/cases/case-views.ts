@@ -62,7 +62,7 @@ export function toSummary(c: CaseRow & CaseNames, now: Date, queue?: QueueInfo):
     residentPhoneMasked: c.residentPhoneMasked, acceptDueAt: iso(c.acceptDueAt), resolveDueAt: iso(c.resolveDueAt),
     acceptedAt: iso(c.acceptedAt), resolvedAt: iso(c.resolvedAt), closedAt: iso(c.closedAt), escalatedAt: iso(c.escalatedAt),
     extensionRequestedUntil: iso(c.extensionRequestedUntil), overdue: isOverdue(c, now), reopenCount: c.reopenCount,
-    rating: c.rating, ratingSource: c.ratingSource, ...queueFields, mergedInto: c.mergedInto,
+    rating: c.rating, ratedAt: iso(c.ratedAt), ratingSource: c.ratingSource, ...queueFields, mergedInto: c.mergedInto,
     createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
   }
 }

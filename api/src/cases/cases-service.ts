@@ -83,7 +83,7 @@ export function createCasesService({ db, repo, audit, cipher, clock }: CasesServ
         }))
       }
       const [events, attachments, routingReason, merges] = await Promise.all([
-        repo.events(id), repo.attachments(id), repo.routingReason(id), repo.mergeLinks(row),
+        repo.events(id), repo.attachments(id), repo.routingReason(id), repo.mergeLinks(actor, row),
       ])
       // The timeline is at hand: the queue reason comes from it rather than from another query.
       let queue: QueueInfo | undefined

@@ -2,7 +2,6 @@ import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { queryRows, type Db } from '../db/database'
 import { caseFollower, cases, station } from '../db/schema'
 import type { Actor } from '../auth/actor'
-import { committeeIdInScope } from '../auth/scope'
 import { shiftCoversNow, OPEN_STATUSES } from '../routing/routing-repo'
 import { visibleCases } from './member-cases-repo'
 
@@ -22,7 +21,7 @@ export function createDeskRepo(db: Db) {
      * first. Only hashes are compared: nothing is decrypted.
      */
     async caseIdsByPhoneHash(actor: Actor, hash: string, limit: number): Promise<string[]> {
-      // A union of two index lookups (the scoped cases_committee_phone_hash_idx and case_follower_phone_hash_idx),
+      // A union of two index lookups (cases_phone_hash_idx and case_follower_phone_hash_idx),
       // joined back by primary key: an OR of the two would make PostgreSQL scan every case in scope.
       const own = db.select({ id: cases.id }).from(cases).where(and(visibleCases(actor), eq(cases.residentPhoneHash, hash)))
       const followed = db.select({ id: caseFollower.caseId }).from(caseFollower).where(eq(caseFollower.residentPhoneHash, hash))
@@ -64,13 +63,12 @@ export function createDeskRepo(db: Db) {
       return out
     },
 
-    /** Active stations of one committee, or of the caller's whole scope (committee admins' subtree), by name. */
-    stations(o: { committeeId?: string; scopeOf?: Actor; ids?: readonly string[] }) {
+    /** Active stations of one committee (optionally only some of them), by name. */
+    stations(o: { committeeId: string; ids?: readonly string[] }) {
       return db.select({ id: station.id, name: station.name }).from(station)
         .where(and(
           eq(station.active, true),
-          o.committeeId ? eq(station.committeeId, o.committeeId) : undefined,
-          o.scopeOf ? committeeIdInScope(o.scopeOf, station.committeeId) : undefined,
+          eq(station.committeeId, o.committeeId),
           o.ids ? (o.ids.length ? inArray(station.id, [...o.ids]) : sql`false`) : undefined,
         ))
         .orderBy(asc(station.name), asc(station.id))

@@ -65,7 +65,7 @@ export function createDeskService({ db, repo, desk, cases, audit, clock, residen
           ? [desk.members({ committeeId, exceptMemberId: actor.memberId, now }), desk.stations({ committeeId })]
           : actor.role === 'station_admin'
             ? [desk.members({ committeeId, stationIds: actor.stationIds, now }), desk.stations({ committeeId })]
-            : [desk.members({ committeeId, now }), desk.stations({ scopeOf: actor })],
+            : [desk.members({ committeeId, now }), desk.stations({ committeeId })],
       )
       const stationsOf = await desk.stationsOfMembers(members.map((m) => m.id))
       // On duty first, then the lightest load, then by name in Chinese order (the same on every database collation).

@@ -161,11 +161,16 @@ export function createMemberCasesRepo(db: Db) {
       return typeof reason === 'string' ? reason : null
     },
 
-    /** 并单 both ways: the public number of the case this one went into, and the cases merged into this one. */
-    async mergeLinks(c: { id: string; mergedInto: string | null }) {
+    /**
+     * 并单 both ways: the public number of the case this one went into, and the cases merged into this one, each
+     * only when the caller can see it (a case merged across stations shows no number to the other station's desk).
+     */
+    async mergeLinks(actor: Actor, c: { id: string; mergedInto: string | null }) {
       const [into, from] = await Promise.all([
-        c.mergedInto ? db.select({ publicNo: cases.publicNo }).from(cases).where(eq(cases.id, c.mergedInto)).then((r) => r[0]?.publicNo ?? null) : null,
-        db.select({ id: cases.id, publicNo: cases.publicNo }).from(cases).where(eq(cases.mergedInto, c.id)).orderBy(asc(cases.createdAt)),
+        c.mergedInto
+          ? db.select({ publicNo: cases.publicNo }).from(cases).where(and(eq(cases.id, c.mergedInto), visibleCases(actor))).then((r) => r[0]?.publicNo ?? null)
+          : null,
+        db.select({ id: cases.id, publicNo: cases.publicNo }).from(cases).where(and(eq(cases.mergedInto, c.id), visibleCases(actor))).orderBy(asc(cases.createdAt)),
       ])
       return { mergedIntoPublicNo: into, mergedFrom: from }
     },

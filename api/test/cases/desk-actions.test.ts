@@ -1,28 +1,17 @@
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { and, asc, eq } from 'drizzle-orm'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { CaseDetail, MetricsReport } from '@mashangjian/shared'
 import { caseEvent, caseFollower, cases, committee } from '../../src/db/schema'
 import { withDemoApp } from '../support/demo-app'
+import { startSmsGateway } from '../support/sms-gateway'
 import { rate, signIn, submitCase, uniqueText } from '../support/case-actions'
 import { postCase } from '../support/submit'
 import { aggregateAll } from '../support/metrics'
 
 // A stand-in SMS gateway on loopback: the webhook notifier posts `{to, text, caseId}` here.
-const received: { to: string; text: string; caseId: string }[] = []
-const gateway = createServer((req, res) => {
-  let body = ''
-  req.on('data', (d) => (body += d))
-  req.on('end', () => {
-    received.push(JSON.parse(body))
-    res.writeHead(204).end()
-  })
-})
-await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r))
-afterAll(() => new Promise<void>((r) => gateway.close(() => r())))
+const { url: smsUrl, received } = await startSmsGateway()
 
-const ctx = withDemoApp({ notifyWebhookUrl: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms` })
+const ctx = withDemoApp({ notifyWebhookUrl: smsUrl })
 const db = () => ctx.t.database.db
 const HOUR = 3_600_000
 
@@ -208,6 +197,10 @@ describe('回访 (follow_up)', () => {
     const refused = await station.act(c.id, call({ outcome: 'unreachable', rating: 'satisfied' }))
     expect(refused.statusCode).toBe(400)
     expect(refused.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'body.rating' }] })
+    // A call typed in for tomorrow is dated now: the timeline has no future.
+    const later = new Date(ctx.t.clock.now().getTime() + 26 * 3_600_000).toISOString()
+    const typo = await station.ok(c.id, call({ outcome: 'unreachable', calledAt: later }))
+    expect(Date.parse(typo.events[0]!.occurredAt)).toBeLessThanOrEqual(ctx.t.clock.now().getTime())
     // Members do not make 回访 calls.
     const wang = await signIn(ctx.t.app, 'wangjianguo')
     expect((await wang.act(c.id, call())).json().code).toBe('INVALID_TRANSITION')

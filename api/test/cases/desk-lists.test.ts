@@ -152,6 +152,17 @@ describe('detail', () => {
     const merged = await users.station.detail(dup.id)
     expect(merged).toMatchObject({ status: 'merged', mergedInto: into.id, mergedIntoPublicNo: into.publicNo, mergedFrom: [] })
 
+    // Merged across stations by the committee: the other station's number is not shown to this desk.
+    const away = await submitCase(ctx.t, ctx.refs.stationCode, uniqueText('东城北街路灯不亮，晚上走路害怕'))
+    const stationsRes = await users.committee.get(`/api/v1/cases/${away.id}/destinations`)
+    const otherStation = (stationsRes.json() as { stations: { id: string }[] }).stations.find((s) => s.id !== ctx.refs.stationId)!
+    await users.committee.ok(away.id, { type: 'transfer', toStationId: otherStation.id, reason: '南关工作室对口' })
+    const local = await submitCase(ctx.t, ctx.refs.stationCode, uniqueText('北街的路灯坏了一排，晚上看不见路'))
+    await users.committee.ok(local.id, { type: 'merge', intoCaseId: away.id, reason: '同一问题' })
+    expect(await users.station.detail(local.id)).toMatchObject({ status: 'merged', mergedIntoPublicNo: null })
+    expect((await users.committee.detail(local.id)).mergedIntoPublicNo).toBe(away.publicNo)
+    expect((await users.committee.detail(away.id)).mergedFrom).toEqual([{ id: local.id, publicNo: local.publicNo }])
+
     // A rating from the tracking page is a web rating; seeded ratings came from there too.
     const wang = users.wangjianguo
     const r = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('单元门的门禁坏了，谁都能进'))

@@ -1,23 +1,12 @@
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { withDemoApp } from '../support/demo-app'
+import { startSmsGateway } from '../support/sms-gateway'
 import { rate, signIn, submitCase, uniqueText } from '../support/case-actions'
 
 // A stand-in SMS gateway on loopback: the webhook notifier posts `{to, text, caseId}` here.
-const received: { to: string; text: string; caseId: string }[] = []
-const gateway = createServer((req, res) => {
-  let body = ''
-  req.on('data', (d) => (body += d))
-  req.on('end', () => {
-    received.push(JSON.parse(body))
-    res.writeHead(204).end()
-  })
-})
-await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r))
-afterAll(() => new Promise<void>((r) => gateway.close(() => r())))
+const { url: smsUrl, received } = await startSmsGateway()
 
-const ctx = withDemoApp({ notifyWebhookUrl: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms` })
+const ctx = withDemoApp({ notifyWebhookUrl: smsUrl })
 const messagesFor = async (caseId: string, n: number) => {
   const deadline = Date.now() + 5000
   while (received.filter((m) => m.caseId === caseId).length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))

@@ -1,28 +1,17 @@
 import { randomUUID } from 'node:crypto'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { and, asc, count, eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { StaffIntakeResult } from '@mashangjian/shared'
 import { auditLog, caseEvent, caseOp, cases, category, committee, member, station } from '../../src/db/schema'
 import { withDemoApp } from '../support/demo-app'
+import { startSmsGateway } from '../support/sms-gateway'
 import { signIn, uniqueText, type SignedIn } from '../support/case-actions'
 import { createOrg, type Org } from '../support/fixtures'
 
 // A stand-in SMS gateway on loopback: the webhook notifier posts `{to, text, caseId}` here.
-const received: { to: string; text: string; caseId: string }[] = []
-const gateway = createServer((req, res) => {
-  let body = ''
-  req.on('data', (d) => (body += d))
-  req.on('end', () => {
-    received.push(JSON.parse(body))
-    res.writeHead(204).end()
-  })
-})
-await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r))
-afterAll(() => new Promise<void>((r) => gateway.close(() => r())))
+const { url: smsUrl, received } = await startSmsGateway()
 
-const ctx = withDemoApp({ notifyWebhookUrl: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms` })
+const ctx = withDemoApp({ notifyWebhookUrl: smsUrl })
 const db = () => ctx.t.database.db
 
 const refs = {} as {

@@ -33,6 +33,8 @@ export const CaseSummary = Type.Object({
   reopenCount: Type.Integer(),
   rating: Nullable(Type.Enum([...RATINGS])),
   mergedInto: Nullable(Uuid),
+  /** When the case was last rated; a rating older than the latest 办结 belongs to an earlier round (before a 重办). */
+  ratedAt: Type.Optional(Nullable(Timestamp)),
   /** Where the rating came from: the tracking page (`web`) or a 回访 call (`phone`); null while unrated. */
   ratingSource: Type.Optional(Nullable(Type.Enum([...RATING_SOURCES]))),
   /**

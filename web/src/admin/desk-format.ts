@@ -21,7 +21,11 @@ export function nextDay(day: string): string {
 export function beijingLocalNow(now = Date.now()): string {
   return new Date(now + 8 * 3600_000).toISOString().slice(0, 16)
 }
-export const fromBeijingLocal = (value: string): string => new Date(`${value}:00+08:00`).toISOString()
+/** The ISO instant of a `datetime-local` value read as Beijing time; null when the browser gave something else. */
+export function fromBeijingLocal(value: string): string | null {
+  const t = new Date(`${value}:00+08:00`)
+  return Number.isNaN(t.getTime()) ? null : t.toISOString()
+}
 
 /** Lists and the console's badge listen for this after a desk action, so counts follow at once. */
 export const DESK_CHANGED = 'msj-desk-changed'

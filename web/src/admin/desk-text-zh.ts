@@ -132,6 +132,9 @@ export const deskZh = {
   conflictGone: '按现在的状态，这个操作已经不能做了。',
   atLeast2: '请至少写 2 个字。',
   pickOne: '请选择一项。',
+  badCallTime: '请填写回访时间（年-月-日 时:分）。',
+  callInFuture: '回访时间不能晚于现在。',
+  ratingNeedsReached: '只有联系上群众时才能记录电话评价。',
   // intake
   intakeTitle: '电话/来访受理',
   intakeHint: '把群众打来的电话或来工作站反映的问题记下来，提交后按工作站的派单规则派给委员，也可以直接指定委员。',

@@ -13,7 +13,13 @@ export function actionLine(e: OutboxEntry): string {
   return `${t.actions[a.type] ?? a.type}${via}${text ? `：${text}` : ''}`
 }
 
-const revisable = (e: OutboxEntry) => e.state === 'rejected' && (MEMBER_ACTIONS as readonly string[]).includes(e.action.type)
+/**
+ * Refusals the member can correct in the sheet: any 400, and a 转办 whose target the server would not take (a
+ * member chosen from the list kept offline went on leave meanwhile: 409 CONFLICT) — sending it again unchanged
+ * would only be refused again.
+ */
+const revisable = (e: OutboxEntry) => (MEMBER_ACTIONS as readonly string[]).includes(e.action.type)
+  && (e.state === 'rejected' || (e.state === 'conflict' && e.action.type === 'transfer' && e.problem?.code === 'CONFLICT'))
 
 /**
  * Actions the server refused, each with what the member did and what changed meanwhile; they decide to send
@@ -47,7 +53,7 @@ export function OutboxPanel({ caseId, c, onRevised }: { caseId?: string; c?: Cas
                 {revisable(e) && (
                   <button type="button" class="button primary" data-testid="revise" onClick={() => setRevising(e)}>{t.revise}</button>
                 )}
-                {e.state === 'conflict' && e.problem?.code !== 'NOT_FOUND' && (
+                {e.state === 'conflict' && e.problem?.code !== 'NOT_FOUND' && !revisable(e) && (
                   <button type="button" class="button" onClick={() => void data.reapply(e.seq!)}>{t.reapply}</button>
                 )}
                 <button type="button" class="button danger" onClick={() => { if (window.confirm(t.dropConfirm)) void data.drop(e.seq!) }}>{t.drop}</button>

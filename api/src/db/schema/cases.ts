@@ -118,7 +118,10 @@ export const cases = pgTable('cases', {
   oneOf('cases_rating_check', t.rating, RATINGS),
   oneOf('cases_rating_source_check', t.ratingSource, RATING_SOURCES),
   // Phone search at the desk: always within one committee (or a few), by the exact hash.
-  index('cases_committee_phone_hash_idx').on(t.committeeId, t.residentPhoneHash).where(sql`resident_phone_hash is not null`),
+  // Phone search (station desk): a hash is all but unique, so the hash alone finds a resident's cases for any scope.
+  index('cases_phone_hash_idx').on(t.residentPhoneHash).where(sql`resident_phone_hash is not null`),
+  // Phones stored before the hash existed, for the start-up backfill: empty once it ran, so each start reads nothing.
+  index('cases_phone_unhashed_idx').on(t.id).where(sql`resident_phone_enc is not null and resident_phone_hash is null`),
   // A case's detail lists the cases merged into it (并单); few cases are ever merged, so the index stays small.
   index('cases_merged_into_idx').on(t.mergedInto).where(sql`merged_into is not null`),
 ])
@@ -220,4 +223,5 @@ export const caseFollower = pgTable('case_follower', {
   uniqueIndex('case_follower_tracking_secret_hash_key').on(t.trackingSecretHash),
   index('case_follower_case_idx').on(t.caseId),
   index('case_follower_phone_hash_idx').on(t.residentPhoneHash).where(sql`resident_phone_hash is not null`),
+  index('case_follower_phone_unhashed_idx').on(t.id).where(sql`resident_phone_enc is not null and resident_phone_hash is null`),
 ])

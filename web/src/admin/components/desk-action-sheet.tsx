@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { CaseActionResult, CaseDestinations, CaseDetail, CaseListPage, CaseSummary } from '@mashangjian/shared'
+import { ratedThisRound } from '@mashangjian/shared'
 import { v7 as uuidv7 } from 'uuid'
 import { ApiError } from '../../data'
 import { useStatus } from '../../use-data'
@@ -86,7 +87,9 @@ export function DeskActionSheet({ action, c, onClose, onDone }: {
     setOpId(fresh)
     setBase(conflict.current)
     setConflict(null)
-    void send(pending, conflict.current, fresh)
+    // The resident rated meanwhile: the call is still recorded, without a second rating the API would refuse.
+    const payload = pending.type === 'follow_up' && ratedThisRound(conflict.current) ? { ...pending, rating: undefined } : pending
+    void send(payload, conflict.current, fresh)
   }
 
   const id = `desk-sheet-${action}`
@@ -148,9 +151,14 @@ function read(action: DeskAction, form: FormData, c: CaseDetail): Payload | stri
     case 'note': return text('body') ? { type: 'note', body: text('body'), visibility: text('visibility') === 'public' ? 'public' : 'internal' } : dt.atLeast2
     case 'follow_up': {
       if (!text('caller') || !text('calledAt') || !text('outcome')) return dt.pickOne
+      const calledAt = fromBeijingLocal(text('calledAt'))
+      if (!calledAt) return dt.badCallTime
+      if (Date.parse(calledAt) > Date.now() + 60_000) return dt.callInFuture
       const rating = text('rating')
+      // A rating comes only from a call that reached the resident (the API refuses it otherwise).
+      if (rating && text('outcome') !== 'reached') return dt.ratingNeedsReached
       return {
-        type: 'follow_up', caller: text('caller'), calledAt: fromBeijingLocal(text('calledAt')), outcome: text('outcome'),
+        type: 'follow_up', caller: text('caller'), calledAt, outcome: text('outcome'),
         ...(rating ? { rating } : {}), ...(text('body') ? { body: text('body') } : {}),
       }
     }
@@ -324,7 +332,7 @@ function FollowUpFields({ c }: { c: CaseDetail }) {
           ))}
         </div>
       </fieldset>
-      {c.rating
+      {ratedThisRound(c)
         ? <p class="hint">{dt.followUpRated}</p>
         : (
           <div class="field">

@@ -18,9 +18,14 @@ interface Draft { channel: 'phone' | 'visit'; stationId: string; memberId: strin
  */
 export function CasesIntake() {
   const stations = useRemote(() => adminApi.get<Paged<StationDetail>>('/api/v1/stations?limit=200&active=true'), [])
-  const categories = useRemote(() => adminApi.get<Paged<CategoryView>>('/api/v1/categories?limit=200'), [])
   const [draft, setDraft] = useState<Draft>({ channel: 'phone', stationId: '', memberId: '', categoryId: '', description: '', locationText: '', consent: false, residentPhone: '' })
   const stationId = draft.stationId || stations.value?.items[0]?.id || ''
+  // The station's committee's categories (a county admin may record a case at a town's station): the case
+  // belongs to that committee, and only its categories are accepted.
+  const stationCommitteeId = stations.value?.items.find((s) => s.id === stationId)?.committeeId ?? ''
+  const categories = useRemote(() => (stationCommitteeId
+    ? adminApi.get<Paged<CategoryView>>(withQuery('/api/v1/categories', { committeeId: stationCommitteeId, limit: 200 }))
+    : Promise.resolve(null)), [stationCommitteeId])
   const members = useRemote(() => (stationId
     ? adminApi.get<Paged<MemberView>>(withQuery('/api/v1/members', { stationId, status: 'active', limit: 200 }))
     : Promise.resolve(null)), [stationId])
@@ -80,7 +85,7 @@ export function CasesIntake() {
         </fieldset>
         <Field id="intake-station" label={dt.intakeStation} error={errors.stationId} required>
           {(p) => (
-            <select {...p} value={stationId} onChange={(e) => setDraft((d) => ({ ...d, stationId: valueOf(e), memberId: '' }))}>
+            <select {...p} value={stationId} onChange={(e) => setDraft((d) => ({ ...d, stationId: valueOf(e), memberId: '', categoryId: '' }))}>
               {(stations.value?.items ?? []).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
             </select>
           )}
