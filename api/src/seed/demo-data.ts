@@ -104,6 +104,8 @@ export const DEMO_CASES: DemoCase[] = [
   { station: 'dongcheng', member: 'li', category: 'health', outcome: 'assigned_overdue', daysAgo: 2, description: '药店医保卡不能刷门诊统筹，老人买药要自己垫钱。' },
   { station: 'nanguan', member: 'yang', category: 'environment', outcome: 'assigned_overdue', daysAgo: 1.5, description: '公厕无人打扫，卫生状况很差。', location: '南关菜市场公厕' },
   { station: 'nanguan', category: 'other', outcome: 'queue', daysAgo: 2.5, description: '想咨询一下残疾人补贴怎么申请，需要什么材料。', phone: '13679321234' },
+  // The demo station admin's desk opens on its queue: one case there that routing could not place.
+  { station: 'dongcheng', category: 'roads', outcome: 'queue', daysAgo: 0.8, description: '建设路井盖松动，车辆经过哐哐响，晚上吵得睡不着。', location: '建设路与人民路交叉口' },
   { station: 'shouyang', category: 'roads', outcome: 'queue', daysAgo: 1.2, description: '村口桥梁护栏损坏，晚上经过很危险。', location: '首阳镇大桥' },
   { station: 'dongcheng', member: 'chen', category: 'other', outcome: 'invalid', daysAgo: 15, description: '测试测试测试' },
 ]
