@@ -115,7 +115,8 @@ describe.skipIf(browserMissing)('member app, offline and back', () => {
     await admin.ok(c.id, { type: 'assign', memberId: (await ctx.api.codeOf('李秀兰')).memberId })
     await openCase(page, c.id)
     await act(page, 'accept')
-    expect(await pendingCount(page)).toBe(1)
+    // The page re-reads the device after the sheet closes: wait for it to show the action waiting.
+    await expect.poll(() => pendingCount(page), { timeout: 30_000 }).toBe(1)
 
     await context.setOffline(false)
     await page.click('[data-testid=sync-state]')

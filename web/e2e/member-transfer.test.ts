@@ -42,7 +42,7 @@ describe.skipIf(browserMissing)('member app: 转办 and correcting a refused act
     await page.click('[data-testid=sheet-submit]')
     await page.waitForSelector('[data-testid=sheet-transfer]', { state: 'detached' })
 
-    await waitUntilSynced(page)
+    await waitUntilSynced(page, 60_000, async () => (await ctx.api.opEvents(c.id)).some((e) => e.type === 'transferred'))
     expect(await page.locator('[data-testid=conflict]').count()).toBe(0)
     expect((await ctx.api.opEvents(c.id)).map((e) => e.type)).toEqual(['transferred'])
     const admin = await ctx.api.signIn('committee')
@@ -78,7 +78,7 @@ describe.skipIf(browserMissing)('member app: 转办 and correcting a refused act
     await expect.poll(() => pendingCount(page), { timeout: 30_000 }).toBe(1)
 
     await context.setOffline(false)
-    await waitUntilSynced(page)
+    await waitUntilSynced(page, 60_000, async () => (await ctx.api.opEvents(c.id)).some((e) => e.type === 'transferred'))
     expect((await ctx.api.opEvents(c.id)).map((e) => e.type)).toEqual(['transferred'])
     const detail = await (await ctx.api.signIn('committee')).detail(c.id)
     expect(detail).toMatchObject({ status: 'assigned', memberId: (await ctx.api.codeOf('李秀兰')).memberId })
@@ -101,7 +101,7 @@ describe.skipIf(browserMissing)('member app: 转办 and correcting a refused act
     expect(commitment).toContain(`${Number(cstDay(due.getTime()).slice(5, 7))}月${Number(cstDay(due.getTime()).slice(8, 10))}日`)
     await page.click('[data-testid=sheet-submit]')
     await page.waitForSelector('[data-testid=sheet-accept]', { state: 'detached' })
-    await waitUntilSynced(page)
+    await waitUntilSynced(page, 60_000, async () => (await ctx.api.opEvents(c.id)).some((e) => e.type === 'accepted'))
     // "已保存，待同步" goes once the action has landed.
     await expect.poll(() => page.locator('[data-testid=saved-toast]').count(), { timeout: 30_000 }).toBe(0)
     // Labels tell the two follow-ups apart.
@@ -131,7 +131,7 @@ describe.skipIf(browserMissing)('member app: 转办 and correcting a refused act
     await page.click('[data-testid=sheet-submit]')
     await sheet.waitFor({ state: 'detached' })
 
-    await waitUntilSynced(page)
+    await waitUntilSynced(page, 60_000, async () => (await ctx.api.opEvents(c.id)).some((e) => e.type === 'extension_requested'))
     await expect.poll(() => card.count(), { timeout: 30_000 }).toBe(0)
     const events = await ctx.api.opEvents(c.id)
     expect(events.map((e) => e.type)).toEqual(['accepted', 'extension_requested'])

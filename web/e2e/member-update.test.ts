@@ -31,7 +31,7 @@ describe.skipIf(browserMissing)('member app update', () => {
     await context.setOffline(true)
     await openCase(page, c.id)
     await act(page, 'accept')
-    expect(await pendingCount(page)).toBe(1)
+    await expect.poll(() => pendingCount(page), { timeout: 30_000 }).toBe(1)
 
     // With an action still pending the member is asked first; saying no keeps this version.
     await page.click('[data-testid=update-available]')

@@ -76,11 +76,15 @@ export async function act(page: Page, action: string, fill?: (page: Page) => Pro
 
 export const pendingCount = async (page: Page) => Number(await page.getAttribute('[data-testid=sync-state]', 'data-pending'))
 
-/** Waits until the outbox is empty, nudging a sync (the header chip) now and then as a member would. */
-export async function waitUntilSynced(page: Page, timeoutMs = 60_000): Promise<void> {
+/**
+ * Waits until the outbox is empty, nudging a sync (the header chip) now and then as a member would. Right after
+ * an action the page may not show it pending yet (it re-reads the device asynchronously), so an empty outbox
+ * alone can be read too early: pass `landed` (e.g. "the server has the event") to wait for that as well.
+ */
+export async function waitUntilSynced(page: Page, timeoutMs = 60_000, landed?: () => Promise<boolean>): Promise<void> {
   const until = Date.now() + timeoutMs
   for (;;) {
-    if (await pendingCount(page) === 0 && (await page.locator('[data-testid=attention-banner]').count()) === 0) return
+    if (await pendingCount(page) === 0 && (await page.locator('[data-testid=attention-banner]').count()) === 0 && (!landed || await landed())) return
     if (Date.now() > until) expect.fail(`still ${await pendingCount(page)} actions pending after ${timeoutMs} ms`)
     await page.click('[data-testid=sync-state]').catch(() => undefined)
     await page.waitForTimeout(500)
