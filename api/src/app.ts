@@ -48,6 +48,7 @@ import { stationsRoutes } from './stations/stations-routes'
 import { membersRoutes } from './members/members-routes'
 import { categoriesRoutes } from './categories/categories-routes'
 import { importsRoutes } from './imports/imports-routes'
+import { notificationsRoutes } from './notifications/notifications-routes'
 
 export interface AppDeps {
   config: Config
@@ -143,6 +144,9 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(membersRoutes, { members: services.members })
   await app.register(categoriesRoutes, { categories: services.categories })
   await app.register(importsRoutes, { imports: services.imports })
+  await app.register(notificationsRoutes, { channels: services.channels, notifications: services.notifications })
+  // A delivery run in flight finishes (and records its attempts) before the database closes.
+  app.addHook('onClose', () => services.notifications.idle())
   await app.register(qrRoutes, { qr: services.qr })
   await app.register(publicRoutes, {
     scan: services.scan, submissions: services.submissions, tracking: services.tracking,

@@ -6,7 +6,6 @@ import type { Clock } from './clock'
 import { createPiiCipher } from './privacy/pii-cipher'
 import { diskBlobStore } from './attachments/blob-store'
 import { createPhotoStore } from './attachments/photo-store'
-import { consoleNotifier, webhookNotifier } from './notify/resident-notifier'
 import { createOrgRepo } from './org/org-repo'
 import { createOrgService } from './org/org-service'
 import { createUsersRepo } from './users/users-repo'
@@ -26,11 +25,13 @@ import { createSyncRepo } from './sync/sync-repo'
 import { createSyncService } from './sync/sync-service'
 import { createMetricsService } from './metrics/metrics-service'
 import { createMetricsAggregator } from './metrics/metrics-aggregator'
-import { fanOut, logMemberNotifier, type MemberNotifier } from './notify/member-notifier'
 import { createDeadlinesRepo } from './deadlines/deadlines-repo'
 import { createDeadlineSweep } from './deadlines/deadline-sweep'
-import { residentUpdates } from './notify/resident-updates'
-import { memberUpdates, notifyAssigned } from './notify/member-updates'
+import { createNoticePlanner } from './notifications/notice-plan'
+import { createDelivery } from './notifications/delivery'
+import { createNotificationsRepo } from './notifications/notifications-repo'
+import { createNotificationsService } from './notifications/notifications-service'
+import { createChannelsService } from './notifications/channels-service'
 import { createPushRepo } from './push/push-repo'
 import { createPushService } from './push/push-service'
 import { createPushNotifier, vapidSubject } from './push/push-notifier'
@@ -72,18 +73,22 @@ export function createServices({ config, database, clock, log }: { config: Confi
   // Residents' phones: a keyed hash of their own (never comparable with members'), for the desk's phone search.
   const residentPhones = createResidentPhoneLookup(config.secrets.piiKey, cipher)
   const cases = createCasesService({ db, repo: memberCasesRepo, audit, cipher, clock })
-  // Members hear about deadlines and new cases through every channel here (the log now; Web Push when subscribed).
+  // Notifications: events write notices into the outbox in their own transaction (notices); after commit
+  // `notifications.kick()` delivers them here, and the job runner's minute tick retries and recovers.
   const pushRepo = createPushRepo(db)
   const { vapidPublicKey, vapidPrivateKey } = config.secrets
-  const memberChannels: MemberNotifier[] = [
-    logMemberNotifier(log),
-    createPushNotifier({ repo: pushRepo, log, clock, vapid: { subject: vapidSubject(config.publicBaseUrl), publicKey: vapidPublicKey, privateKey: vapidPrivateKey } }),
-  ]
-  const memberNotifier = fanOut(memberChannels, log)
-  const residentNotifier = config.notifyWebhookUrl ? webhookNotifier(config.notifyWebhookUrl, log) : consoleNotifier(log)
-  // Told about every applied action, after commit: residents by SMS, members by push.
+  const push = createPushNotifier({ repo: pushRepo, log, clock, vapid: { subject: vapidSubject(config.publicBaseUrl), publicKey: vapidPublicKey, privateKey: vapidPrivateKey } })
+  const notices = createNoticePlanner()
+  const notifications = createNotificationsService({
+    db, repo: createNotificationsRepo(db), audit, clock, residentPhones, log, deliverHere: config.notifyDelivery ?? true,
+    delivery: createDelivery({
+      db, clock, cipher, residentPhones, publicBaseUrl: config.publicBaseUrl, log, push,
+      smsGateway: config.notifyWebhookUrl ? { url: config.notifyWebhookUrl, secret: config.notifyWebhookSecret } : undefined,
+    }),
+  })
   const ledger = createLedgerService({ db, clock, audit, aggregator: metricsAggregator })
-  const caseListeners: CaseChangeListener[] = [residentUpdates({ cipher, notifier: residentNotifier, log }), memberUpdates(memberNotifier)]
+  // Told about every applied action after commit (its notices were written with it: deliver them now).
+  const caseListeners: CaseChangeListener[] = [() => notifications.kick()]
   // The organisation and roster (admin CRUD, imports): committee paths decide scope; members' phones are encrypted and keyed-hashed.
   const orgRepo = createOrgRepo(db)
   const membersRepo = createMembersRepo(db)
@@ -91,20 +96,19 @@ export function createServices({ config, database, clock, log }: { config: Confi
   // Where every case is born: the scan page's submissions and the desk's intake (staffIntake) write through it.
   const submissions = createPublicCasesService({
     db, cases: casesRepo, qr: qrRepo, cipher, residentPhones, blobs, clock, audit,
-    notifier: residentNotifier,
-    onAssigned: (a) => notifyAssigned(memberNotifier, a),
+    notices, onNotices: notifications.kick,
     publicBaseUrl: config.publicBaseUrl,
   })
   return {
     push: createPushService({ repo: pushRepo, publicKey: vapidPublicKey }),
-    memberChannels,
-    memberNotifier,
-    deadlines: createDeadlineSweep({ db, repo: createDeadlinesRepo(db), cases: casesRepo, audit, clock, notifier: memberNotifier }),
+    notifications,
+    channels: createChannelsService({ db, cipher, audit, clock }),
+    deadlines: createDeadlineSweep({ db, repo: createDeadlinesRepo(db), cases: casesRepo, audit, clock, notices, onNotices: notifications.kick }),
     audit,
     cases,
     caseListeners,
     caseActions: createCaseActionsService({
-      db, repo: memberCasesRepo, cases: casesRepo, audit, clock, photos: createPhotoStore({ blobs, clock }),
+      db, repo: memberCasesRepo, cases: casesRepo, audit, clock, photos: createPhotoStore({ blobs, clock }), notices,
       onChange: (change) => {
         for (const listener of caseListeners) {
           try {

@@ -5,6 +5,7 @@ import type { Db, DbOrTx } from '../db/database'
 import { isUniqueViolation } from '../db/pg-errors'
 import { AppError, notFound, validationFailed } from '../errors/app-error'
 import { MAX_IMAGES, reencodeEach, type ProcessedImage } from '../attachments/image-processing'
+import type { NoticePlanner } from '../notifications/notice-plan'
 import type { PhotoStore } from '../attachments/photo-store'
 import { caseRoleOf } from './case-access'
 import { effectsOf, type Destination } from './case-effects'
@@ -37,6 +38,8 @@ export interface CaseActionsDeps {
   cases: CasesRepo
   audit: AuditWriter
   clock: Clock
+  /** Writes the action's notices (member, queue, residents, integrators) in the action's transaction. */
+  notices?: NoticePlanner
   onChange?: CaseChangeListener
 }
 
@@ -69,7 +72,7 @@ function ratedAtOf(calledAt: Date, row: Pick<LoadedCase, 'resolvedAt'>, now: Dat
  * Member and admin actions on a case (DESIGN.md §4): idempotent by `opId`, optimistic on `baseVersion`, decided
  * by the state machine, written with their event, the first answer and an audit row in one transaction.
  */
-export function createCaseActionsService({ db, repo, cases, audit, clock, onChange, photos: photoStore }: CaseActionsDeps) {
+export function createCaseActionsService({ db, repo, cases, audit, clock, onChange, notices, photos: photoStore }: CaseActionsDeps) {
   async function replay(actor: Actor, caseId: string, opId: string, q: DbOrTx = db): Promise<CaseActionResult | undefined> {
     const op = await repo.findOp(opId, q)
     if (!op) return undefined
@@ -167,6 +170,10 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
       // 并单: X's followers follow Y from now on (their links open Y); X's own link shows where it went.
       const merged = mergeTarget && { intoPublicNo: mergeTarget.publicNo, followers: await cases.moveFollowers(tx, row.id, mergeTarget.id) }
       const after = await repo.load(row.id, tx)
+      await notices?.changed(tx, {
+        before: row, after: after!, action: body.type, opId: body.opId, actorMemberId: actor.memberId ?? null,
+        note: body.type === 'chase' ? body.body : undefined, merged,
+      }, now)
       const result: CaseActionResult = {
         case: toSummary(after!, now),
         events: (await repo.events(row.id, tx, inserted)).map(toEventView),

@@ -32,7 +32,8 @@ export function createCasesRepo(db: Db) {
     },
 
     async insertFollower(tx: DbOrTx, row: typeof caseFollower.$inferInsert) {
-      await tx.insert(caseFollower).values(row)
+      const [f] = await tx.insert(caseFollower).values(row).returning({ id: caseFollower.id, residentPhoneEnc: caseFollower.residentPhoneEnc })
+      return f!
     },
 
     /**
@@ -41,7 +42,7 @@ export function createCasesRepo(db: Db) {
      */
     moveFollowers(tx: DbOrTx, fromCaseId: string, toCaseId: string) {
       return tx.update(caseFollower).set({ caseId: toCaseId }).where(eq(caseFollower.caseId, fromCaseId))
-        .returning({ residentPhoneEnc: caseFollower.residentPhoneEnc, residentLocale: caseFollower.residentLocale })
+        .returning({ id: caseFollower.id, residentPhoneEnc: caseFollower.residentPhoneEnc, residentLocale: caseFollower.residentLocale })
     },
 
     /** Open cases at a station from the last `days` days, newest first, for the duplicate hint. */

@@ -96,7 +96,7 @@ export function createStaffIntakeService({ cases, repo, submissions, clock }: St
             await repo.insertOp(tx, { opId: body.opId, caseId: row.id, actorUserId: actor.userId, response: stored as unknown as Record<string, unknown> })
           },
         })
-        submissions.announce(created.row, created.trackingSecret, input.phone, locale)
+        submissions.announce()
         return { case: summary!, trackingUrl: created.trackingUrl, replayed: false }
       } catch (err) {
         // The same opId sent twice at once: the other request recorded its case first; answer with that one.

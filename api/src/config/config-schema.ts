@@ -35,6 +35,8 @@ export const EnvSchema = Type.Object({
   REFRESH_TOKEN_TTL_DAYS: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, description: 'must be 1–90 days' })),
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: 'must be 1–10000' })),
   NOTIFY_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://.+', description: 'must be an http(s) URL of the SMS gateway webhook' })),
+  NOTIFY_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16, description: 'must be at least 16 characters (it signs the SMS gateway requests)' })),
+  NOTIFY_DELIVERY: Type.Optional(Bool),
   SCAN_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'must be 1–10000000' })),
   SUBMIT_RATE_LIMIT_PER_IP_PER_HOUR: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, description: 'must be 1–100000' })),
   SUBMIT_RATE_LIMIT_PER_CODE_PER_HOUR: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, description: 'must be 1–100000' })),
@@ -65,8 +67,12 @@ export interface Config {
   refreshTokenTtlDays: number
   loginRateLimitPerMinute: number
   bodyLimitBytes: number
-  /** Resident notifications go to this webhook (an SMS gateway); unset → the log. */
+  /** SMS for committees without their own SMS account go to this gateway as signed JSON; unset → the log. */
   notifyWebhookUrl: string | undefined
+  /** Signs the gateway's requests (X-Mashangjian-Signature) when set. */
+  notifyWebhookSecret?: string | undefined
+  /** False: this process writes notices but leaves delivering them to other processes. */
+  notifyDelivery?: boolean
   scanRateLimitPerMinute: number
   /** How long a scan page's data is reused before it is read again. */
   scanCacheSeconds: number

@@ -57,6 +57,8 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimitPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE ?? 20,
     bodyLimitBytes: env.BODY_LIMIT_BYTES ?? 1024 * 1024,
     notifyWebhookUrl: env.NOTIFY_WEBHOOK_URL,
+    notifyWebhookSecret: env.NOTIFY_WEBHOOK_SECRET,
+    notifyDelivery: bool(env.NOTIFY_DELIVERY, true),
     // Residents behind one carrier NAT share an address: per-IP limits stay generous, per-code ones catch floods.
     scanRateLimitPerMinute: env.SCAN_RATE_LIMIT_PER_MINUTE ?? 120,
     scanCacheSeconds: env.SCAN_CACHE_SECONDS ?? 30,

@@ -10,7 +10,11 @@ const BATCH = 500
 
 /** The queries behind the deadline jobs; each reads one partial index on `cases`. */
 export function createDeadlinesRepo(db: Db) {
-  const pick = { id: cases.id, publicNo: cases.publicNo, memberId: cases.memberId, stationId: cases.stationId, version: cases.version, status: cases.status }
+  // What the sweep decides on, and what its notices need (committee, urgency).
+  const pick = {
+    id: cases.id, publicNo: cases.publicNo, memberId: cases.memberId, stationId: cases.stationId, version: cases.version, status: cases.status,
+    committeeId: cases.committeeId, priority: cases.priority, residentPhoneEnc: cases.residentPhoneEnc,
+  }
   return {
     acceptDueSoon: (now: Date, until: Date) => db.select(pick).from(cases).where(and(
       eq(cases.status, 'assigned'), isNotNull(cases.memberId), isNull(cases.acceptRemindedAt), gt(cases.acceptDueAt, now), lte(cases.acceptDueAt, until),
@@ -45,6 +49,15 @@ export function createDeadlinesRepo(db: Db) {
       working: sql<number>`count(*) filter (where ${cases.status} in ('accepted', 'in_progress'))::int`,
       overdue: sql<number>`count(*) filter (where ${filterCondition('overdue', now)})::int`,
     }).from(cases).where(and(isNotNull(cases.memberId), inArray(cases.status, ['assigned', 'accepted', 'in_progress', 'reopened']))).groupBy(cases.memberId),
+
+    /** Open cases per committee (its own cases, not its subtree's), for the committee's group robot. */
+    committeeDigest: (now: Date) => db.select({
+      committeeId: cases.committeeId,
+      waiting: sql<number>`count(*) filter (where ${cases.status} in ('assigned', 'reopened') and ${cases.memberId} is not null)::int`,
+      working: sql<number>`count(*) filter (where ${cases.status} in ('accepted', 'in_progress'))::int`,
+      overdue: sql<number>`count(*) filter (where ${filterCondition('overdue', now)})::int`,
+      queued: sql<number>`count(*) filter (where ${cases.memberId} is null)::int`,
+    }).from(cases).where(inArray(cases.status, ['assigned', 'accepted', 'in_progress', 'reopened'])).groupBy(cases.committeeId),
   }
 }
 export type DeadlinesRepo = ReturnType<typeof createDeadlinesRepo>

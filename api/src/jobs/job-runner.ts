@@ -5,8 +5,9 @@ import type { Database } from '../db/database'
 import type { DeadlineSweep } from '../deadlines/deadline-sweep'
 import type { AuditLog } from '../audit/audit-log'
 import type { MetricsAggregator } from '../metrics/metrics-aggregator'
+import type { NotificationsService } from '../notifications/notifications-service'
 
-export const JOBS = { sweep: 'deadline-sweep', digest: 'daily-digest', seal: 'audit-seal', metrics: 'metrics-aggregate' } as const
+export const JOBS = { sweep: 'deadline-sweep', digest: 'daily-digest', seal: 'audit-seal', metrics: 'metrics-aggregate', notify: 'notify-deliver' } as const
 
 /** pg-boss speaks to PGlite through this adapter; statements without parameters may be several at once. */
 function pgliteAdapter(pglite: PGlite) {
@@ -21,15 +22,19 @@ function pgliteAdapter(pglite: PGlite) {
 
 export interface JobDeps {
   database: Database; databaseUrl?: string | undefined; sweep: DeadlineSweep; audit: AuditLog; metrics: MetricsAggregator; log: FastifyBaseLogger
+  notifications: NotificationsService
+  /** False: this process leaves delivering notices to others (NOTIFY_DELIVERY=false). */
+  deliverNotices?: boolean
 }
 
 /**
  * Background jobs on pg-boss in the same database (no other service): the deadline sweep every minute, the
  * members' digest at 08:00 Beijing time, sealing the audit chain, and bringing the metrics aggregates up to
- * the case change log (every minute, and right after each sweep, whose escalations and overdue marks count).
+ * the case change log (every minute, and right after each sweep, whose escalations and overdue marks count),
+ * and the notification outbox's retries.
  * With several API processes, pg-boss hands each scheduled run to one of them.
  */
-export async function startJobs({ database, databaseUrl, sweep, audit, metrics, log }: JobDeps) {
+export async function startJobs({ database, databaseUrl, sweep, audit, metrics, log, notifications, deliverNotices = true }: JobDeps) {
   const boss = database.pglite
     ? new PgBoss({ db: pgliteAdapter(database.pglite), supervise: true, schedule: true })
     : new PgBoss({ connectionString: databaseUrl, max: 3 })
@@ -40,6 +45,7 @@ export async function startJobs({ database, databaseUrl, sweep, audit, metrics, 
   await boss.schedule(JOBS.digest, '0 8 * * *', undefined, { tz: 'Asia/Shanghai' })
   await boss.schedule(JOBS.seal, '* * * * *')
   await boss.schedule(JOBS.metrics, '* * * * *')
+  await boss.schedule(JOBS.notify, '* * * * *')
   await boss.work(JOBS.sweep, async () => {
     const report = await sweep.run()
     if (Object.values(report).some((n) => n > 0)) log.info({ report }, 'deadline sweep')
@@ -56,8 +62,18 @@ export async function startJobs({ database, databaseUrl, sweep, audit, metrics, 
     for (let n; (n = await metrics.catchUp()) > 0;) cases += n
     if (cases > 0) log.debug({ cases }, 'metrics aggregated')
   })
+  // Retries whose backoff has passed, quiet-hours notices whose morning came, and rows a killed process left
+  // (claimed rows come back when their lease runs out). Each process's own commits are delivered at once (kick).
+  if (deliverNotices) {
+    await boss.work(JOBS.notify, async () => {
+      const report = await notifications.deliverDue()
+      if (report.sent + report.failed + report.retry > 0) log.info({ report }, 'notifications delivered')
+    })
+  }
   // Once at start too: a new or just-migrated database is counted (rebuilt) now, not at the next full minute.
   await boss.send(JOBS.metrics, {})
+  // Whatever was written and not delivered before a restart goes out now, not at the next full minute.
+  notifications.kick()
   return {
     boss,
     /** Runs a job now (tests, and an admin's "run the sweep" button later). */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
-import { translator, type CaseChannel, type Locale, type SlaClass } from '@mashangjian/shared'
+import type { CaseChannel, Locale, SlaClass } from '@mashangjian/shared'
 import type { Clock } from '../clock'
 import type { Db, DbOrTx } from '../db/database'
 import type { CommitteeSettings } from '../db/schema'
@@ -12,8 +12,7 @@ import type { PhoneLookup } from '../privacy/phone-lookup'
 import type { BlobStore } from '../attachments/blob-store'
 import { createPhotoStore } from '../attachments/photo-store'
 import { MAX_IMAGES, reencodeEach, type ProcessedImage } from '../attachments/image-processing'
-import type { ResidentNotifier } from '../notify/resident-notifier'
-import type { Assignment } from '../notify/member-updates'
+import type { NoticePlanner } from '../notifications/notice-plan'
 import type { QrRepo, QrRow } from '../qr/qr-repo'
 import type { AuditWriter } from '../cases/case-actions-service'
 import { normalizeQrCode } from '../qr/qr-codes'
@@ -78,9 +77,10 @@ export interface PublicCasesDeps {
   residentPhones: PhoneLookup
   blobs: BlobStore
   clock: Clock
-  notifier: ResidentNotifier
-  /** After commit, when routing gave the case to a member (push to them). */
-  onAssigned?: (a: Assignment) => void
+  /** Writes the notices of a new case (its member or queue, the resident's receipt) in the case's transaction. */
+  notices: NoticePlanner
+  /** After commit: deliver what was just written (notifications/notifications-service.ts). */
+  onNotices: () => void
   audit: AuditWriter
   publicBaseUrl: string
 }
@@ -162,10 +162,14 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
         type: 'resident_added_info', actorKind: 'resident', visibility: 'internal', body: input.description,
         data: { location: input.location, joinedBy: 'qr', qrCodeId: q.id }, occurredAt: now, receivedAt: now,
       }], attachments)
-      await deps.cases.insertFollower(tx, { caseId: target.id, trackingSecretHash: hash, ...phoneFields(input.phone), residentLocale: locale })
+      const follower = await deps.cases.insertFollower(tx, {
+        caseId: target.id, trackingSecretHash: hash, trackingSecretEnc: deps.cipher.encrypt(secret), ...phoneFields(input.phone), residentLocale: locale,
+      })
       await tx.update(cases).set({ version: sql`${cases.version} + 1`, updatedAt: now }).where(eq(cases.id, target.id))
       await deps.audit.record(tx, { actorUserId: null, actorIp: ip, action: 'case.joined', targetKind: 'case', targetId: target.id, detail: { qrCodeId: q.id } })
+      await deps.notices.joined(tx, target, follower, now)
     }))
+    deps.onNotices()
     return { kind: 'joined', publicNo: target.publicNo, trackingSecret: secret, caseId: target.id }
   }
 
@@ -188,7 +192,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
         committeeId: committee.id, stationId: decision.stationId, memberId: decision.memberId, categoryId: input.category?.id ?? null,
         qrCodeId: input.qrCodeId, channel: input.channel, status: 'assigned', priority: slaClass === 'urgent' ? 'urgent' : 'normal',
         description: input.description, locationText: input.locationText, ...phoneFields(input.phone), residentLocale: input.locale,
-        trackingSecretHash: hash, ...deadlinesFor(slaClass, now, committee.settings), version: 2, createdAt: now, updatedAt: now,
+        trackingSecretHash: hash, trackingSecretEnc: deps.cipher.encrypt(secret), ...deadlinesFor(slaClass, now, committee.settings), version: 2, createdAt: now, updatedAt: now,
       }, [
         { type: 'submitted', actorKind: input.submittedBy.actorKind, actorUserId: input.submittedBy.actorUserId, visibility: 'public', toStatus: 'submitted', data: input.submittedBy.data, occurredAt: input.occurredAt, receivedAt: now },
         {
@@ -198,6 +202,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
       ], input.attachments)
       await deps.audit.record(tx, { ...input.audit, targetKind: 'case', targetId: row.id, detail: { ...input.audit.detail, to: 'assigned', routing: decision.reason } })
       const created = { ...row, publicNo: await assignPublicNo(tx, row.id, committee, yearInChina(now)) }
+      await deps.notices.created(tx, created, now, decision.reason)
       // Written after the number so the caller can record the answer; it only adds a row keyed by the new case.
       await input.beforeCommit?.(tx, created)
       return created
@@ -205,12 +210,9 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
     return { row, trackingSecret: secret, trackingUrl: trackingUrlOf(secret) }
   }
 
-  /** After commit: push to the member routing chose, and the resident's tracking link by SMS (the one time it exists in clear). */
-  function announce(row: Pick<CaseRow, 'id' | 'publicNo' | 'memberId'>, trackingSecret: string, phone: string | null, locale: Locale) {
-    if (row.memberId) deps.onAssigned?.({ memberId: row.memberId, caseId: row.id, publicNo: row.publicNo })
-    if (phone) {
-      void deps.notifier.send({ phone, caseId: row.id, text: translator(locale)('sms.received', { publicNo: row.publicNo, url: trackingUrlOf(trackingSecret) }) })
-    }
+  /** After commit: the notices written with the case (member or queue, the resident's receipt with their link) go out now. */
+  function announce() {
+    deps.onNotices()
   }
 
   async function create(q: QrRow, input: ValidSubmission, ctx: Awaited<ReturnType<typeof context>>, images: ProcessedImage[], locale: Locale, ip: string | null) {
@@ -228,7 +230,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
       submittedBy: { actorKind: 'resident', actorUserId: null, data: { channel: 'qr', qrCodeId: q.id } },
       audit: { actorUserId: null, actorIp: ip, action: 'case.submitted', detail: {} },
     }))
-    announce(created.row, created.trackingSecret, input.phone, locale)
+    announce()
     return { kind: 'created' as const, publicNo: created.row.publicNo, trackingSecret: created.trackingSecret, caseId: created.row.id }
   }
 

@@ -2,8 +2,20 @@ import webpush from 'web-push'
 import type { FastifyBaseLogger } from 'fastify'
 import type { PushPayload } from '@mashangjian/shared'
 import type { Clock } from '../clock'
-import type { MemberNotice, MemberNoticeKind, MemberNotifier } from '../notify/member-notifier'
+import type { DeliveryResult } from '../notifications/channels/channel'
 import type { PushRepo, PushTarget } from './push-repo'
+
+export type MemberNoticeKind = 'assigned' | 'accept_reminder' | 'resolve_reminder' | 'overdue' | 'escalated' | 'chased' | 'digest'
+
+/** A push to a member's browsers, or (memberId null, stationId set) to a station's admins. */
+export interface MemberNotice {
+  kind: MemberNoticeKind
+  memberId: string | null
+  stationId?: string | null
+  caseId?: string
+  publicNo?: string
+  text: string
+}
 
 export interface VapidDetails {
   /** Contact for push services: an https URL or mailto: (RFC 8292). */
@@ -54,8 +66,9 @@ export function pushPayload(notice: MemberNotice): PushPayload {
  * always uses https.request and has only an idle-socket timeout, while a notifier needs a hard deadline.
  * Never throws: a push is a courtesy, the inbox and sync feed are the record.
  */
-export function createPushNotifier({ repo, vapid, log, clock, timeoutMs = 10_000 }: PushNotifierDeps): MemberNotifier {
-  async function send(target: PushTarget, payload: string, urgency: 'normal' | 'high'): Promise<void> {
+export function createPushNotifier({ repo, vapid, log, clock, timeoutMs = 10_000 }: PushNotifierDeps) {
+  /** One browser: `ok`, or whether trying again later could help (a gone subscription never will). */
+  async function send(target: PushTarget, payload: string, urgency: 'normal' | 'high'): Promise<{ ok: boolean; retryable: boolean; status: number | null }> {
     const host = safeHost(target.endpoint)
     try {
       const details = webpush.generateRequestDetails(
@@ -73,25 +86,38 @@ export function createPushNotifier({ repo, vapid, log, clock, timeoutMs = 10_000
         // The browser unsubscribed or the subscription expired: it will never work again.
         await repo.removeGone(target.id)
         log.info({ host, status: res.status }, 'push subscription gone; removed')
+        return { ok: false, retryable: false, status: res.status }
       } else if (!res.ok) {
         log.warn({ host, status: res.status }, 'push service refused a notification')
-      } else {
-        await repo.markUsed(target.id, clock.now())
+        return { ok: false, retryable: res.status === 429 || res.status >= 500, status: res.status }
       }
+      await repo.markUsed(target.id, clock.now())
+      return { ok: true, retryable: false, status: res.status }
     } catch (err) {
       log.warn({ err, host }, 'push notification failed')
+      return { ok: false, retryable: true, status: null }
+    }
+  }
+
+  /** Every browser of the recipient; `null` when there is none (nothing to deliver to). */
+  async function deliver(notice: MemberNotice): Promise<DeliveryResult | null> {
+    const targets = notice.memberId ? await repo.ofMember(notice.memberId)
+      : notice.stationId ? await repo.ofStationAdmins(notice.stationId) : []
+    if (targets.length === 0) return null
+    const payload = JSON.stringify(pushPayload(notice))
+    const results = await Promise.all(targets.map((t) => send(t, payload, notice.kind === 'digest' ? 'normal' : 'high')))
+    const ok = results.filter((r) => r.ok).length
+    return {
+      ok: ok > 0, retryable: ok === 0 && results.some((r) => r.retryable), httpStatus: results.find((r) => r.ok)?.status ?? results[0]?.status ?? null,
+      providerCode: null, providerMessage: `${ok}/${targets.length} browsers`, providerMessageId: null,
     }
   }
 
   return {
-    async notify(notice) {
+    deliver,
+    async notify(notice: MemberNotice) {
       try {
-        const targets = notice.memberId ? await repo.ofMember(notice.memberId)
-          : notice.stationId ? await repo.ofStationAdmins(notice.stationId) : []
-        if (targets.length === 0) return
-        const payload = JSON.stringify(pushPayload(notice))
-        const urgency = notice.kind === 'digest' ? 'normal' : 'high'
-        await Promise.all(targets.map((t) => send(t, payload, urgency)))
+        await deliver(notice)
       } catch (err) {
         log.warn({ err, kind: notice.kind }, 'push notification failed')
       }

@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { caseEvent, cases, member } from '../../src/db/schema'
-import type { MemberNotice } from '../../src/notify/member-notifier'
+import type { TemplateKey } from '@mashangjian/shared'
+import { outboxOf, who } from '../support/outbox'
 import { startJobs } from '../../src/jobs/job-runner'
 import { withDemoApp } from '../support/demo-app'
 import { rate, signIn, submitCase, uniqueText } from '../support/case-actions'
@@ -13,31 +14,27 @@ const sweep = () => ctx.t.app.services.deadlines.run()
 const caseRow = async (id: string) => (await db().select().from(cases).where(eq(cases.id, id)))[0]!
 const eventTypes = async (id: string) => (await db().select({ type: caseEvent.type }).from(caseEvent).where(eq(caseEvent.caseId, id)).orderBy(caseEvent.id)).map((e) => e.type)
 
-/** Records what members would be told, next to the log (all kinds, or only these). */
-function recordNotices(kinds?: MemberNotice['kind'][]) {
-  const notices: MemberNotice[] = []
-  ctx.t.app.services.memberChannels.push({ notify: async (n) => void (!kinds || kinds.includes(n.kind) ? notices.push(n) : 0) })
-  return notices
-}
-const DEADLINE_NOTICES: MemberNotice['kind'][] = ['accept_reminder', 'resolve_reminder', 'overdue', 'escalated']
+const DEADLINE_NOTICES: TemplateKey[] = ['member.accept_reminder', 'member.resolve_reminder', 'member.overdue', 'station.escalated']
+/** Deadline notices written for the case: `[templateKey, recipientKind, recipientId]`, media collapsed. */
+const noticesOf = async (caseId: string, keys = DEADLINE_NOTICES) => who(await outboxOf(db(), { caseId, templateKeys: keys }))
 
 describe('deadlines and jobs (clock moved by hand)', () => {
   it('accept timeout: reminded an hour before, then escalated to the station queue (督办) once', async () => {
     await sweep() // whatever the demo data had due is handled first
-    const notices = recordNotices(DEADLINE_NOTICES)
     const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('村口的桥栏杆断了，孩子上学要过桥'))
+    const wangId = (await caseRow(c.id)).memberId!
     ctx.t.clock.advance(23.5 * HOUR)
     await sweep()
-    expect(notices.filter((n) => n.caseId === c.id).map((n) => n.kind)).toEqual(['accept_reminder'])
+    expect(await noticesOf(c.id)).toEqual([['member.accept_reminder', 'member', wangId]])
     await sweep()
-    expect(notices.filter((n) => n.caseId === c.id)).toHaveLength(1)
+    expect(await noticesOf(c.id)).toHaveLength(1)
 
     ctx.t.clock.advance(1 * HOUR)
     const report = await sweep()
     expect(report.escalated).toBeGreaterThanOrEqual(1)
     expect(await caseRow(c.id)).toMatchObject({ status: 'assigned', memberId: null, escalatedAt: ctx.t.clock.now() })
     expect(await eventTypes(c.id)).toEqual(['submitted', 'assigned', 'escalated'])
-    expect(notices.find((n) => n.caseId === c.id && n.kind === 'escalated')).toMatchObject({ memberId: null, stationId: ctx.refs.stationId })
+    expect((await noticesOf(c.id)).at(-1)).toEqual(['station.escalated', 'station', ctx.refs.stationId])
     const station = await signIn(ctx.t.app, 'station')
     const queue = (await station.get('/api/v1/me/cases?filter=queue')).json()
     expect(queue.items.map((i: { id: string }) => i.id)).toContain(c.id)
@@ -46,19 +43,18 @@ describe('deadlines and jobs (clock moved by hand)', () => {
   })
 
   it('an accepted case past its resolve deadline is marked overdue once and its member told', async () => {
-    const notices = recordNotices(DEADLINE_NOTICES)
     const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('老旧小区下水管道反味，夏天更严重'))
     const wang = await signIn(ctx.t.app, 'wangjianguo')
     await wang.ok(c.id, { type: 'accept' })
     ctx.t.clock.advance(6.5 * 24 * HOUR)
     await sweep()
-    expect(notices.filter((n) => n.caseId === c.id).map((n) => n.kind)).toEqual(['resolve_reminder'])
+    expect((await noticesOf(c.id)).map(([key]) => key)).toEqual(['member.resolve_reminder'])
     ctx.t.clock.advance(1 * 24 * HOUR)
     await sweep()
     await sweep()
     expect((await eventTypes(c.id)).filter((t) => t === 'overdue')).toHaveLength(1)
     expect(await caseRow(c.id)).toMatchObject({ status: 'accepted', overdueAt: expect.any(Date) })
-    expect(notices.filter((n) => n.caseId === c.id).map((n) => n.kind)).toEqual(['resolve_reminder', 'overdue'])
+    expect((await noticesOf(c.id)).map(([key]) => key)).toEqual(['member.resolve_reminder', 'member.overdue'])
     expect((await wang.detail(c.id)).overdue).toBe(true)
     const overdue = (await wang.get('/api/v1/me/cases?filter=overdue')).json()
     expect(overdue.items.map((i: { id: string }) => i.id)).toContain(c.id)
@@ -99,25 +95,27 @@ describe('deadlines and jobs (clock moved by hand)', () => {
   })
 
   it('a member is told of a new case: routed to them, or assigned to them by the station admin (not of their own actions)', async () => {
-    const notices = recordNotices(['assigned'])
     const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('小区门口修路，挖开后一直没填'))
-    const wangId = (await caseRow(c.id)).memberId
-    expect(notices.filter((n) => n.caseId === c.id)).toEqual([expect.objectContaining({ kind: 'assigned', memberId: wangId, publicNo: c.publicNo })])
+    const wangId = (await caseRow(c.id)).memberId!
+    expect(await noticesOf(c.id, ['member.assigned'])).toEqual([['member.assigned', 'member', wangId]])
     const wang = await signIn(ctx.t.app, 'wangjianguo')
     await wang.ok(c.id, { type: 'decline', reason: '请改派给熟悉市政的委员' })
     const station = await signIn(ctx.t.app, 'station')
     const [li] = await db().select().from(member).where(eq(member.name, '李秀兰'))
     await station.ok(c.id, { type: 'assign', memberId: li!.id })
-    await new Promise((r) => setTimeout(r, 50))
-    expect(notices.filter((n) => n.caseId === c.id).map((n) => [n.kind, n.memberId])).toEqual([['assigned', wangId], ['assigned', li!.id]])
+    // Both written at the same (test) clock time: compare as a set.
+    expect((await noticesOf(c.id, ['member.assigned'])).sort()).toEqual([['member.assigned', 'member', wangId], ['member.assigned', 'member', li!.id]].sort())
   })
 
   it('the daily digest tells each member with open cases their counts', async () => {
-    const notices = recordNotices()
     const members = await ctx.t.app.services.deadlines.digest()
     expect(members).toBeGreaterThan(0)
-    expect(notices.filter((n) => n.kind === 'digest')).toHaveLength(members)
-    expect(notices.find((n) => n.kind === 'digest')!.text).toMatch(/待接单 \d+ 件，办理中 \d+ 件，已超期 \d+ 件/)
+    const digests = await outboxOf(db(), { templateKeys: ['member.digest'] })
+    expect(who(digests)).toHaveLength(members)
+    expect(digests[0]!.params).toEqual({ waiting: expect.stringMatching(/^\d+$/), working: expect.stringMatching(/^\d+$/), overdue: expect.stringMatching(/^\d+$/) })
+    // Once a day: a second run (a restart, another process) writes nothing new.
+    await ctx.t.app.services.deadlines.digest()
+    expect(await outboxOf(db(), { templateKeys: ['member.digest'] })).toHaveLength(digests.length)
   })
 
   it('pg-boss runs the sweep on the same database', async () => {
@@ -125,7 +123,7 @@ describe('deadlines and jobs (clock moved by hand)', () => {
     ctx.t.clock.advance(25 * HOUR)
     const jobs = await startJobs({
       database: ctx.t.database, databaseUrl: ctx.t.database.url, sweep: ctx.t.app.services.deadlines, audit: ctx.t.app.services.audit,
-      metrics: ctx.t.app.services.metricsAggregator, log: ctx.t.app.log,
+      metrics: ctx.t.app.services.metricsAggregator, log: ctx.t.app.log, notifications: ctx.t.app.services.notifications,
     })
     try {
       await jobs.runNow('deadline-sweep')

@@ -66,6 +66,8 @@ export const cases = pgTable('cases', {
   residentLocale: text('resident_locale').notNull().default('zh-CN'),
   /** SHA-256 of the secret in the resident's tracking link. */
   trackingSecretHash: text('tracking_secret_hash').notNull(),
+  /** The tracking secret itself, encrypted like phones: every SMS to the resident carries their link. */
+  trackingSecretEnc: text('tracking_secret_enc'),
   acceptDueAt: timestamp('accept_due_at', { withTimezone: true }),
   resolveDueAt: timestamp('resolve_due_at', { withTimezone: true }),
   acceptedAt: timestamp('accepted_at', { withTimezone: true }),
@@ -213,6 +215,8 @@ export const caseFollower = pgTable('case_follower', {
   id: id(),
   caseId: uuid('case_id').notNull().references(() => cases.id),
   trackingSecretHash: text('tracking_secret_hash').notNull(),
+  /** The tracking secret itself, encrypted like phones: every SMS to the resident carries their link. */
+  trackingSecretEnc: text('tracking_secret_enc'),
   residentPhoneEnc: text('resident_phone_enc'),
   residentPhoneMasked: text('resident_phone_masked'),
   /** Same keyed hash as `cases.resident_phone_hash`: a phone search also finds the cases a resident follows. */

@@ -80,6 +80,9 @@ export const member = pgTable('member', {
   phoneHash: text('phone_hash'),
   /** Yearly target of 界别群众 contacts (e.g. Akesai asks ≥ 20). */
   contactTargetPerYear: integer('contact_target_per_year').notNull().default(10),
+  /** How the member wants new cases, reminders and 督办: SMS (needs a phone) and/or Web Push. */
+  notifySms: boolean('notify_sms').notNull().default(true),
+  notifyPush: boolean('notify_push').notNull().default(true),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [

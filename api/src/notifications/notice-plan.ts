@@ -1,0 +1,166 @@
+import { and, eq, isNotNull, isNull } from 'drizzle-orm'
+import type { CaseAction, TemplateKey } from '@mashangjian/shared'
+import type { DbOrTx } from '../db/database'
+import { caseFollower, member, notificationChannel } from '../db/schema'
+import type { CaseRow } from '../cases/cases-repo'
+import { OPEN_CASE_STATUSES } from '../cases/cases-repo'
+import { enqueue, type Notice } from './outbox'
+import { releaseAfterQuietHours } from './quiet-hours'
+
+/** What a notice needs to know of its case. */
+export type CaseFacts = Pick<CaseRow, 'id' | 'committeeId' | 'publicNo' | 'memberId' | 'stationId' | 'priority' | 'status' | 'residentPhoneEnc'> & { memberName?: string | null }
+
+const isOpen = (status: string) => (OPEN_CASE_STATUSES as readonly string[]).includes(status)
+
+/** A resident status change → the message residents get (every one carries their tracking link). */
+const RESIDENT_KEYS: Partial<Record<string, TemplateKey>> = {
+  accepted: 'resident.accepted', resolved: 'resident.resolved', invalid: 'resident.invalid',
+}
+
+/**
+ * Who gets what (issue 13): members by SMS (if they have a phone and want it) and push on a new case, reminders
+ * and 督办, SMS held through quiet hours unless urgent; stations' group robots and admins on queue arrivals,
+ * escalations and 督办; residents (the submitter and everyone who joined) by SMS on received, accepted, resolved,
+ * merge and invalid; integrators' webhooks on every case event. Runs inside the event's transaction.
+ */
+export function createNoticePlanner() {
+  /** `c` null: not about one case (the digest). */
+  async function toMember(tx: DbOrTx, c: CaseFacts | null, memberId: string, templateKey: TemplateKey, eventKey: string, now: Date, params: Record<string, string> = {}): Promise<Notice[]> {
+    const [m] = await tx.select({ committeeId: member.committeeId, sms: member.notifySms, push: member.notifyPush, hasPhone: isNotNull(member.phoneEnc) }).from(member).where(eq(member.id, memberId))
+    if (!m) return []
+    const urgent = c?.priority === 'urgent'
+    const base = {
+      committeeId: c?.committeeId ?? m.committeeId, caseId: c?.id ?? null, templateKey, recipientKind: 'member' as const, recipientId: memberId,
+      params: c ? { publicNo: c.publicNo, ...params } : params, urgent, eventKey,
+    }
+    const out: Notice[] = []
+    if (m.sms && m.hasPhone) out.push({ ...base, channel: 'sms', notBefore: urgent ? now : releaseAfterQuietHours(now) })
+    if (m.push) out.push({ ...base, channel: 'push' })
+    // Nothing chosen: the log keeps a trace (and is what development sees).
+    if (out.length === 0) out.push({ ...base, channel: 'log' })
+    return out
+  }
+
+  async function robots(tx: DbOrTx, committeeId: string, stationId: string | null) {
+    return tx.select({ id: notificationChannel.id, provider: notificationChannel.provider }).from(notificationChannel).where(and(
+      eq(notificationChannel.committeeId, committeeId), eq(notificationChannel.enabled, true),
+      stationId ? eq(notificationChannel.stationId, stationId) : isNull(notificationChannel.stationId),
+    ))
+  }
+
+  async function toStation(tx: DbOrTx, c: CaseFacts, stationId: string, templateKey: TemplateKey, eventKey: string, params: Record<string, string> = {}): Promise<Notice[]> {
+    const base = { committeeId: c.committeeId, caseId: c.id, templateKey, recipientKind: 'station' as const, recipientId: stationId, params: { publicNo: c.publicNo, ...params }, urgent: c.priority === 'urgent', eventKey }
+    const groups = (await robots(tx, c.committeeId, stationId)).filter((r) => r.provider === 'wecom_robot' || r.provider === 'dingtalk_robot')
+    return [...groups.map((g) => ({ ...base, channel: 'robot' as const, channelId: g.id })), { ...base, channel: 'push' as const }]
+  }
+
+  async function toResidents(tx: DbOrTx, c: CaseFacts, templateKey: TemplateKey, eventKey: string, params: Record<string, string>, followers?: { id: string; residentPhoneEnc: string | null }[]): Promise<Notice[]> {
+    const base = { committeeId: c.committeeId, caseId: c.id, templateKey, recipientKind: 'resident' as const, recipientId: c.id, channel: 'sms' as const, params: { publicNo: c.publicNo, ...params }, eventKey }
+    const others = followers ?? await tx.select({ id: caseFollower.id, residentPhoneEnc: caseFollower.residentPhoneEnc }).from(caseFollower).where(eq(caseFollower.caseId, c.id))
+    return [
+      ...(c.residentPhoneEnc ? [base] : []),
+      ...others.filter((f) => f.residentPhoneEnc).map((f) => ({ ...base, followerId: f.id })),
+    ]
+  }
+
+  async function toWebhooks(tx: DbOrTx, c: CaseFacts, event: string, eventKey: string): Promise<Notice[]> {
+    const hooks = (await robots(tx, c.committeeId, null)).filter((r) => r.provider === 'webhook')
+    return hooks.map((h) => ({
+      committeeId: c.committeeId, caseId: c.id, templateKey: 'case.event' as const, recipientKind: 'committee' as const, recipientId: c.committeeId,
+      channel: 'webhook' as const, channelId: h.id, params: { event, publicNo: c.publicNo, status: c.status }, eventKey,
+    }))
+  }
+
+  /** Where a case waits when nobody holds it: a new assignee, or the station's queue. */
+  async function arrival(tx: DbOrTx, c: CaseFacts, eventKey: string, now: Date, reason: string): Promise<Notice[]> {
+    if (c.memberId) return toMember(tx, c, c.memberId, 'member.assigned', eventKey, now)
+    if (c.stationId) return toStation(tx, c, c.stationId, 'station.queued', eventKey, { reason })
+    return []
+  }
+
+  return {
+    /** A new case (scan, desk intake): its assignee or queue, the resident's receipt with their link, integrators. */
+    async created(tx: DbOrTx, c: CaseFacts, now: Date, routingReason: string): Promise<void> {
+      const eventKey = `case:${c.id}:created`
+      await enqueue(tx, [
+        ...await arrival(tx, c, eventKey, now, routingReason),
+        ...await toResidents(tx, c, 'resident.received', eventKey, {}, []),
+        ...await toWebhooks(tx, c, 'submitted', eventKey),
+      ], now)
+    },
+
+    /** A resident joined an open case: their own receipt, with their own link. */
+    async joined(tx: DbOrTx, c: CaseFacts, follower: { id: string; residentPhoneEnc: string | null }, now: Date): Promise<void> {
+      const eventKey = `follower:${follower.id}:joined`
+      await enqueue(tx, [
+        ...await toResidents(tx, { ...c, residentPhoneEnc: null }, 'resident.received', eventKey, {}, [follower]),
+        ...await toWebhooks(tx, c, 'joined', eventKey),
+      ], now)
+    },
+
+    /** After an applied action, in its transaction: `before`/`after` are the case rows around it. */
+    async changed(tx: DbOrTx, change: {
+      before: CaseFacts; after: CaseFacts; action: CaseAction | string; opId: string; actorMemberId: string | null; note?: string | undefined
+      merged?: { intoPublicNo: string; followers: { id: string; residentPhoneEnc: string | null }[] } | null | undefined
+    }, now: Date): Promise<void> {
+      const { before, after, action, opId } = change
+      const eventKey = `op:${opId}`
+      const notices: Notice[] = []
+      if (action === 'chase') {
+        const params: Record<string, string> = change.note ? { note: change.note } : {}
+        if (after.memberId) notices.push(...await toMember(tx, after, after.memberId, 'member.chased', eventKey, now, params))
+        else if (after.stationId) notices.push(...await toStation(tx, after, after.stationId, 'station.chased', eventKey, params))
+      } else if (after.memberId && after.memberId !== before.memberId && after.memberId !== change.actorMemberId) {
+        notices.push(...await toMember(tx, after, after.memberId, 'member.assigned', eventKey, now))
+      } else if (!after.memberId && after.stationId && isOpen(after.status) && (before.memberId || before.stationId !== after.stationId)) {
+        // Declined, transferred to a station, unassigned: it now waits in that station's queue.
+        notices.push(...await toStation(tx, after, after.stationId, 'station.queued', eventKey, { reason: String(action) }))
+      }
+      if (change.merged && after.status === 'merged' && before.status !== 'merged') {
+        notices.push(...await toResidents(tx, before, 'resident.merged', eventKey, { intoPublicNo: change.merged.intoPublicNo }, change.merged.followers))
+      } else if (before.status !== after.status && RESIDENT_KEYS[after.status]) {
+        notices.push(...await toResidents(tx, after, RESIDENT_KEYS[after.status]!, eventKey, after.memberName ? { member: after.memberName } : {}))
+      }
+      notices.push(...await toWebhooks(tx, after, String(action), eventKey))
+      await enqueue(tx, dedupe(notices), now)
+    },
+
+    /** The deadline sweep: reminders, escalations into the queue, overdue marks. */
+    async deadline(tx: DbOrTx, c: CaseFacts, kind: 'accept_reminder' | 'resolve_reminder' | 'escalated' | 'overdue', eventKey: string, now: Date, fromMemberId?: string | null): Promise<void> {
+      const notices: Notice[] = []
+      if (kind === 'escalated') {
+        if (c.stationId) notices.push(...await toStation(tx, c, c.stationId, 'station.escalated', eventKey))
+        notices.push(...await toWebhooks(tx, c, 'escalated', eventKey))
+      } else {
+        const memberId = c.memberId ?? fromMemberId
+        if (memberId) notices.push(...await toMember(tx, c, memberId, `member.${kind}`, eventKey, now))
+        if (kind === 'overdue') notices.push(...await toWebhooks(tx, c, 'overdue', eventKey))
+      }
+      await enqueue(tx, notices, now)
+    },
+
+    /** 08:00 digest: a member's open work (SMS and push), held by nothing (08:00 is outside quiet hours). */
+    async memberDigest(tx: DbOrTx, d: { memberId: string; waiting: number; working: number; overdue: number }, day: string, now: Date): Promise<void> {
+      await enqueue(tx, await toMember(tx, null, d.memberId, 'member.digest', `digest:${day}`, now, { waiting: String(d.waiting), working: String(d.working), overdue: String(d.overdue) }), now)
+    },
+
+    /** 08:00 digest to a committee's own group robots. */
+    async committeeDigest(tx: DbOrTx, committeeId: string, params: Record<string, string>, day: string, now: Date): Promise<void> {
+      const groups = (await robots(tx, committeeId, null)).filter((r) => r.provider === 'wecom_robot' || r.provider === 'dingtalk_robot')
+      await enqueue(tx, groups.map((g) => ({
+        committeeId, caseId: null, templateKey: 'committee.digest' as const, recipientKind: 'committee' as const, recipientId: committeeId,
+        channel: 'robot' as const, channelId: g.id, params, eventKey: `digest:${day}`,
+      })), now)
+    },
+  }
+}
+export type NoticePlanner = ReturnType<typeof createNoticePlanner>
+
+/** A reassignment that is also a status change must not tell the same person twice by the same medium. */
+function dedupe(notices: Notice[]): Notice[] {
+  const seen = new Set<string>()
+  return notices.filter((n) => {
+    const k = [n.templateKey, n.recipientKind, n.followerId ?? n.recipientId, n.channel, n.channelId ?? ''].join(':')
+    return seen.has(k) ? false : (seen.add(k), true)
+  })
+}
