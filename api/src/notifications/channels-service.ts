@@ -12,6 +12,7 @@ import type { PiiCipher } from '../privacy/pii-cipher'
 import { normalizeMainlandMobile } from '../public/submission-rules'
 import { adapters } from './channels'
 import { render } from './render'
+import { wallClock } from './delivery'
 
 type ChannelRow = typeof notificationChannel.$inferSelect
 
@@ -127,7 +128,7 @@ export function createChannelsService({ db, cipher, audit, clock }: { db: Db; ci
       const words = render('test', params)
       const result = await adapters[row.provider].send({
         idempotencyKey: `test:${id}:${now.getTime()}`, templateKey: 'test', params, text: words.text, title: words.title, phone, occurredAt: now,
-      }, { settings: row.settings, credentials: secretsOf(row) }, now)
+      }, { settings: row.settings, credentials: secretsOf(row) }, wallClock())
       await db.transaction((tx) => audit.record(tx, {
         actorUserId: actor.userId, actorIp: ip, action: 'notification_channel.test', targetKind: 'notification_channel', targetId: id,
         detail: { ok: result.ok, providerCode: result.providerCode },

@@ -98,7 +98,7 @@ export function createDelivery(deps: DeliveryDeps) {
       const signName = String((sms.config.settings as { signName?: string }).signName ?? '')
       // The provider adds its own 【signature】; ours would be counted twice.
       const counted = smsSegments(message.text.replace(/^【[^】]*】/, ''), signName)
-      return { provider: sms.provider, result: await adapters[sms.provider].send(message, sms.config, clock.now()), segments: counted.segments }
+      return { provider: sms.provider, result: await adapters[sms.provider].send(message, sms.config, wallClock()), segments: counted.segments }
     }
     const segments = smsSegments(message.text).segments
     if (deps.smsGateway) return { provider: 'sms_gateway', result: await gateway(deps.smsGateway, { to: phone, text: message.text, caseId: row.caseId }), segments }
@@ -157,7 +157,7 @@ export function createDelivery(deps: DeliveryDeps) {
         const ch = await channelConfig(row.channelId)
         if (!ch) return { skip: 'channel deleted' }
         if (!ch.enabled) return { skip: 'channel disabled' }
-        return { provider: ch.provider, result: await adapters[ch.provider].send(message, ch.config, clock.now()) }
+        return { provider: ch.provider, result: await adapters[ch.provider].send(message, ch.config, wallClock()) }
       }
       case 'log':
         log.info({ templateKey: row.templateKey, recipient: row.recipientKind, caseId: row.caseId, text: words.text }, 'notification (log channel)')
@@ -213,6 +213,12 @@ export function createDelivery(deps: DeliveryDeps) {
   }
 }
 export type Delivery = ReturnType<typeof createDelivery>
+
+/**
+ * Providers check request timestamps against their own clocks (Alibaba 15 min, Tencent 5 min, DingTalk 1 h):
+ * signatures take the machine's real time, never the domain clock that tests move.
+ */
+export const wallClock = () => new Date()
 
 const okResult = (message: string): DeliveryResult => ({ ok: true, retryable: false, httpStatus: null, providerCode: null, providerMessage: message, providerMessageId: null })
 
