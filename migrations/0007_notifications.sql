@@ -21,7 +21,7 @@ CREATE TABLE "notification" (
 	"sent_at" timestamp with time zone,
 	"created_at" timestamp with time zone NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "notification_template_check" CHECK ("notification"."template_key" in ('member.assigned', 'member.accept_reminder', 'member.resolve_reminder', 'member.overdue', 'member.chased', 'member.digest', 'station.queued', 'station.escalated', 'station.chased', 'resident.received', 'resident.accepted', 'resident.resolved', 'resident.merged', 'resident.invalid', 'committee.digest', 'case.event', 'test')),
+	CONSTRAINT "notification_template_check" CHECK ("notification"."template_key" in ('member.assigned', 'member.accept_reminder', 'member.resolve_reminder', 'member.overdue', 'member.chased', 'member.reopened', 'member.digest', 'station.queued', 'station.escalated', 'station.chased', 'resident.received', 'resident.accepted', 'resident.resolved', 'resident.merged', 'resident.invalid', 'committee.digest', 'case.event', 'test')),
 	CONSTRAINT "notification_recipient_check" CHECK ("notification"."recipient_kind" in ('member', 'station', 'resident', 'committee')),
 	CONSTRAINT "notification_channel_check" CHECK ("notification"."channel" in ('sms', 'push', 'robot', 'webhook', 'log')),
 	CONSTRAINT "notification_status_check" CHECK ("notification"."status" in ('pending', 'sending', 'sent', 'failed', 'skipped'))

@@ -141,7 +141,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
     scan,
     submissions,
     staffIntake: createStaffIntakeService({ cases: casesRepo, repo: memberCasesRepo, submissions, clock }),
-    tracking: createTrackingService({ db, repo: casesRepo, clock, audit }),
+    tracking: createTrackingService({ db, repo: casesRepo, clock, audit, notices, onNotices: notifications.kick }),
     placards: createPlacardsService({ db, repo: createPlacardsRepo(db), audit, photos: createPlacardPhotos(blobs), clock, publicBaseUrl: config.publicBaseUrl }),
   }
 }

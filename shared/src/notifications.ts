@@ -7,7 +7,7 @@
 /** Every kind of notice; also the template key a committee maps to its SMS provider's approved template. */
 export const TEMPLATE_KEYS = [
   // to the member who holds the case
-  'member.assigned', 'member.accept_reminder', 'member.resolve_reminder', 'member.overdue', 'member.chased', 'member.digest',
+  'member.assigned', 'member.accept_reminder', 'member.resolve_reminder', 'member.overdue', 'member.chased', 'member.reopened', 'member.digest',
   // to a station's work group (robot) and its admins (push)
   'station.queued', 'station.escalated', 'station.chased',
   // to residents who left a phone (the submitter and everyone who joined the case)
@@ -23,7 +23,7 @@ export type TemplateKey = (typeof TEMPLATE_KEYS)[number]
 
 /** SMS template keys a committee maps to provider template codes (Alibaba `SMS_…`, Tencent numeric ids). */
 export const SMS_TEMPLATE_KEYS = [
-  'member.assigned', 'member.accept_reminder', 'member.resolve_reminder', 'member.overdue', 'member.chased', 'member.digest',
+  'member.assigned', 'member.accept_reminder', 'member.resolve_reminder', 'member.overdue', 'member.chased', 'member.reopened', 'member.digest',
   'resident.received', 'resident.accepted', 'resident.resolved', 'resident.merged', 'resident.invalid', 'test',
 ] as const satisfies readonly TemplateKey[]
 export type SmsTemplateKey = (typeof SMS_TEMPLATE_KEYS)[number]
@@ -39,6 +39,7 @@ export const SMS_TEMPLATE_PARAMS: Record<SmsTemplateKey, readonly string[]> = {
   'member.resolve_reminder': ['publicNo', 'url'],
   'member.overdue': ['publicNo', 'url'],
   'member.chased': ['publicNo', 'url'],
+  'member.reopened': ['publicNo', 'url'],
   'member.digest': ['waiting', 'working', 'overdue'],
   'resident.received': ['publicNo', 'url'],
   'resident.accepted': ['publicNo', 'member', 'url'],

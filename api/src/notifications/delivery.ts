@@ -44,7 +44,7 @@ type Outcome = { provider: string; result: DeliveryResult; segments?: number } |
 
 const PUSH_KINDS: Partial<Record<TemplateKey, MemberNoticeKind>> = {
   'member.assigned': 'assigned', 'member.accept_reminder': 'accept_reminder', 'member.resolve_reminder': 'resolve_reminder',
-  'member.overdue': 'overdue', 'member.chased': 'chased', 'member.digest': 'digest',
+  'member.overdue': 'overdue', 'member.chased': 'chased', 'member.reopened': 'reopened', 'member.digest': 'digest',
   'station.queued': 'escalated', 'station.escalated': 'escalated', 'station.chased': 'chased',
 }
 

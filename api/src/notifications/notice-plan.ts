@@ -112,6 +112,8 @@ export function createNoticePlanner() {
         else if (after.stationId) notices.push(...await toStation(tx, after, after.stationId, 'station.chased', eventKey, params))
       } else if (after.memberId && after.memberId !== before.memberId && after.memberId !== change.actorMemberId) {
         notices.push(...await toMember(tx, after, after.memberId, 'member.assigned', eventKey, now))
+      } else if (after.memberId && after.status === 'reopened' && before.status !== 'reopened' && after.memberId !== change.actorMemberId) {
+        notices.push(...await toMember(tx, after, after.memberId, 'member.reopened', eventKey, now))
       } else if (!after.memberId && after.stationId && isOpen(after.status) && (before.memberId || before.stationId !== after.stationId)) {
         // Declined, transferred to a station, unassigned: it now waits in that station's queue.
         notices.push(...await toStation(tx, after, after.stationId, 'station.queued', eventKey, { reason: String(action) }))
@@ -123,6 +125,14 @@ export function createNoticePlanner() {
       }
       notices.push(...await toWebhooks(tx, after, String(action), eventKey))
       await enqueue(tx, dedupe(notices), now)
+    },
+
+    /** The resident rated: unsatisfied the first time reopens the case for its member (重办). */
+    async rated(tx: DbOrTx, before: CaseFacts, after: CaseFacts, eventKey: string, now: Date): Promise<void> {
+      const notices: Notice[] = []
+      if (after.status === 'reopened' && after.memberId) notices.push(...await toMember(tx, after, after.memberId, 'member.reopened', eventKey, now))
+      notices.push(...await toWebhooks(tx, after, after.status === 'reopened' ? 'reopen' : 'rate', eventKey))
+      await enqueue(tx, notices, now)
     },
 
     /** The deadline sweep: reminders, escalations into the queue, overdue marks. */

@@ -23,6 +23,7 @@ const STAFF: Partial<Record<TemplateKey, (p: Record<string, string>) => Rendered
   'member.resolve_reminder': (p) => ({ title: `办结提醒 ${p.publicNo}`, text: `【码上见】${p.publicNo}将在24小时内到期，请及时办结：${p.url}` }),
   'member.overdue': (p) => ({ title: `诉求已超期 ${p.publicNo}`, text: `【码上见】${p.publicNo}已超期，请尽快办结或申请延期：${p.url}` }),
   'member.chased': (p) => ({ title: `督办提醒 ${p.publicNo}`, text: `【码上见】督办：请尽快办理${p.publicNo}${chaseNote(p)}：${p.url}` }),
+  'member.reopened': (p) => ({ title: `重办 ${p.publicNo}`, text: `【码上见】${p.publicNo}需要重办（群众不满意或工作站要求），请尽快处理：${p.url}` }),
   'member.digest': (p) => ({ title: '今日待办', text: `【码上见】今日待接单${p.waiting}件，办理中${p.working}件，已超期${p.overdue}件` }),
   'station.queued': (p) => ({ title: `待派单 ${p.publicNo}`, text: `${p.publicNo} 进入${p.stationName ?? '工作站'}待派单队列（${QUEUE_WORDS[p.reason ?? ''] ?? p.reason ?? ''}），请及时派单：${p.url}` }),
   'station.escalated': (p) => ({ title: `超时未接单 ${p.publicNo}`, text: `${p.publicNo} 超时未接单，已转入${p.stationName ?? '工作站'}待派单（督办）：${p.url}` }),

@@ -1,5 +1,6 @@
 import { decide, type CaseStatus, type Rating } from '@mashangjian/shared'
 import type { Clock } from '../clock'
+import type { NoticePlanner } from '../notifications/notice-plan'
 import type { Db } from '../db/database'
 import { sha256 } from '../auth/tokens'
 import { AppError } from '../errors/app-error'
@@ -32,7 +33,11 @@ const SECRET = /^[A-Za-z0-9_-]{20,64}$/
 const MAX_MERGE_HOPS = 10
 
 /** The resident's view of a case through the secret link: public progress only, and the rating. */
-export function createTrackingService({ db, repo, clock, audit }: { db: Db; repo: CasesRepo; clock: Clock; audit: AuditWriter }) {
+export function createTrackingService({ db, repo, clock, audit, notices, onNotices }: {
+  db: Db; repo: CasesRepo; clock: Clock; audit: AuditWriter
+  /** A rating that reopens the case tells its member (written with the rating); delivered after commit. */
+  notices: NoticePlanner; onNotices: () => void
+}) {
   async function find(secret: string) {
     const found = SECRET.test(secret) ? await repo.findByTrackingHash(sha256(secret)) : undefined
     if (!found) throw new AppError('NOT_FOUND', 'No request has this tracking link.')
@@ -102,7 +107,9 @@ export function createTrackingService({ db, repo, clock, audit }: { db: Db; repo
           audit: { actorUserId: null, actorIp: ip, action: 'case.rate', targetKind: 'case', targetId: row.id, detail: { from: row.status, to: outcome.status, rating } },
         })
         if (!written) throw new AppError('CONFLICT', 'This request changed meanwhile; reload the page.')
+        await notices.rated(tx, row, { ...row, status: outcome.status }, `case:${row.id}:rated:v${row.version}`, now)
       })
+      onNotices()
       return { status: outcome.status }
     },
   }

@@ -5,7 +5,7 @@ import type { Clock } from '../clock'
 import type { DeliveryResult } from '../notifications/channels/channel'
 import type { PushRepo, PushTarget } from './push-repo'
 
-export type MemberNoticeKind = 'assigned' | 'accept_reminder' | 'resolve_reminder' | 'overdue' | 'escalated' | 'chased' | 'digest'
+export type MemberNoticeKind = 'assigned' | 'accept_reminder' | 'resolve_reminder' | 'overdue' | 'escalated' | 'chased' | 'reopened' | 'digest'
 
 /** A push to a member's browsers, or (memberId null, stationId set) to a station's admins. */
 export interface MemberNotice {
@@ -40,6 +40,7 @@ const TITLES: Record<MemberNoticeKind, string> = {
   overdue: '诉求已超期',
   escalated: '超时未接单（督办）',
   chased: '督办提醒',
+  reopened: '诉求重办',
   digest: '今日待办',
 }
 /** A reminder is worthless after a day; push services drop it rather than deliver it late. */
