@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, isNull } from 'drizzle-orm'
 import type { CaseAction, TemplateKey } from '@mashangjian/shared'
 import type { DbOrTx } from '../db/database'
-import { caseFollower, member, notificationChannel } from '../db/schema'
+import { caseFollower, cases, member, notificationChannel } from '../db/schema'
 import type { CaseRow } from '../cases/cases-repo'
 import { OPEN_CASE_STATUSES } from '../cases/cases-repo'
 import { enqueue, type Notice } from './outbox'
@@ -57,9 +57,12 @@ export function createNoticePlanner() {
   async function toResidents(tx: DbOrTx, c: CaseFacts, templateKey: TemplateKey, eventKey: string, params: Record<string, string>, followers?: { id: string; residentPhoneEnc: string | null }[]): Promise<Notice[]> {
     const base = { committeeId: c.committeeId, caseId: c.id, templateKey, recipientKind: 'resident' as const, recipientId: c.id, channel: 'sms' as const, params: { publicNo: c.publicNo, ...params }, eventKey }
     const others = followers ?? await tx.select({ id: caseFollower.id, residentPhoneEnc: caseFollower.residentPhoneEnc }).from(caseFollower).where(eq(caseFollower.caseId, c.id))
+    // 并单: the submitters of cases merged into this one follow it too (their own links lead here).
+    const mergedIn = followers ? [] : await tx.select({ id: cases.id }).from(cases).where(and(eq(cases.mergedInto, c.id), isNotNull(cases.residentPhoneEnc)))
     return [
       ...(c.residentPhoneEnc ? [base] : []),
       ...others.filter((f) => f.residentPhoneEnc).map((f) => ({ ...base, followerId: f.id })),
+      ...mergedIn.map((m) => ({ ...base, recipientId: m.id })),
     ]
   }
 
