@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto'
-import { MAINLAND_MOBILE, SMS_TEMPLATE_PARAMS, type AliyunSmsSettings, type SmsTemplateKey } from '@mashangjian/shared'
+import type { AliyunSmsSettings } from '@mashangjian/shared'
 import { PROVIDER_TIMEOUT_MS, networkFailure, safeText, type ChannelAdapter, type DeliveryResult, type OutboundMessage } from './channel'
+import { smsPreflight } from './sms-preflight'
 
 /**
  * Alibaba Cloud SMS `SendSms` (dysmsapi, API version 2017-05-25), signed with the RPC-style signature
@@ -45,22 +46,12 @@ export function signRpc(method: 'GET' | 'POST', params: Record<string, string>, 
   return createHmac('sha1', `${accessKeySecret}&`).update(stringToSign, 'utf8').digest('base64')
 }
 
-const refuse = (providerCode: string, providerMessage: string): DeliveryResult =>
-  ({ ok: false, retryable: false, httpStatus: null, providerCode, providerMessage, providerMessageId: null })
-
 export const aliyunSms: ChannelAdapter<AliyunSmsSettings> = {
   provider: 'aliyun_sms',
   async send(message: OutboundMessage, { settings, credentials }, now: Date): Promise<DeliveryResult> {
-    // Checks that need no provider: nothing is sent (and nothing billed) for a message that cannot succeed.
-    if (!message.phone || !MAINLAND_MOBILE.test(message.phone)) return refuse('NOT_MAINLAND', 'not an 11-digit mainland mobile')
-    const key = message.templateKey as SmsTemplateKey
-    const templateCode = Object.hasOwn(SMS_TEMPLATE_PARAMS, key) ? settings.templates[key] : undefined
-    if (!templateCode) return refuse('NO_TEMPLATE', `no template code configured for ${message.templateKey}`)
-    const names = SMS_TEMPLATE_PARAMS[key]
-    const missing = names.filter((n) => message.params[n] === undefined)
-    if (missing.length) return refuse('MISSING_PARAM', `missing template parameter(s): ${missing.join(', ')}`)
-    const secret = credentials.accessKeySecret
-    if (!secret) return refuse('NO_CREDENTIALS', 'accessKeySecret is not set')
+    const checked = smsPreflight(message, settings.templates, 'accessKeySecret', credentials.accessKeySecret)
+    if ('refused' in checked) return checked.refused
+    const { template: templateCode, names, secret } = checked
 
     // Only the variables the key declares, so nothing else in `params` leaves for a provider's logs. Values pass
     // as they are: Alibaba's 20-character limit applies to some variable types only, and it reports a breach itself.
@@ -75,7 +66,7 @@ export const aliyunSms: ChannelAdapter<AliyunSmsSettings> = {
       SignatureVersion: '1.0',
       Timestamp: timestamp(now),
       Version: '2017-05-25',
-      PhoneNumbers: message.phone,
+      PhoneNumbers: checked.phone,
       SignName: settings.signName,
       TemplateCode: templateCode,
       TemplateParam: templateParam,

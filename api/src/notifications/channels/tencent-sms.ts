@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto'
-import { MAINLAND_MOBILE, SMS_TEMPLATE_PARAMS, type SmsTemplateKey, type TencentSmsSettings } from '@mashangjian/shared'
+import type { TencentSmsSettings } from '@mashangjian/shared'
 import { PROVIDER_TIMEOUT_MS, networkFailure, safeText, type ChannelAdapter, type DeliveryResult, type OutboundMessage } from './channel'
+import { smsPreflight } from './sms-preflight'
 
 /**
  * Tencent Cloud SMS `SendSms` (API 2021-01-11) signed with TC3-HMAC-SHA256 ("签名方法 v3"):
@@ -48,9 +49,6 @@ export function tc3Authorization(input: {
   return `TC3-HMAC-SHA256 Credential=${input.secretId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`
 }
 
-const refuse = (providerCode: string, providerMessage: string): DeliveryResult =>
-  ({ ok: false, retryable: false, httpStatus: null, providerCode, providerMessage, providerMessageId: null })
-
 interface TencentAnswer {
   Response?: {
     Error?: { Code?: string; Message?: string }
@@ -62,25 +60,19 @@ interface TencentAnswer {
 export const tencentSms: ChannelAdapter<TencentSmsSettings> = {
   provider: 'tencent_sms',
   async send(message: OutboundMessage, { settings, credentials }, now: Date): Promise<DeliveryResult> {
-    if (!message.phone || !MAINLAND_MOBILE.test(message.phone)) return refuse('NOT_MAINLAND', 'not an 11-digit mainland mobile')
-    const key = message.templateKey as SmsTemplateKey
-    const templateId = Object.hasOwn(SMS_TEMPLATE_PARAMS, key) ? settings.templates[key] : undefined
-    if (!templateId) return refuse('NO_TEMPLATE', `no template id configured for ${message.templateKey}`)
-    const names = SMS_TEMPLATE_PARAMS[key]
-    const missing = names.filter((n) => message.params[n] === undefined)
-    if (missing.length) return refuse('MISSING_PARAM', `missing template parameter(s): ${missing.join(', ')}`)
-    const secretKey = credentials.secretKey
-    if (!secretKey) return refuse('NO_CREDENTIALS', 'secretKey is not set')
+    const checked = smsPreflight(message, settings.templates, 'secretKey', credentials.secretKey)
+    if ('refused' in checked) return checked.refused
+    const { template: templateId, values, secret: secretKey } = checked
 
     // Tencent's CanonicalURI is always "/": post to the endpoint's root whatever path was configured.
     const url = new URL('/', settings.endpoint ?? DEFAULT_ENDPOINT)
     const payload = JSON.stringify({
-      PhoneNumberSet: [`+86${message.phone}`],
+      PhoneNumberSet: [`+86${checked.phone}`],
       SmsSdkAppId: settings.sdkAppId,
       SignName: settings.signName,
       TemplateId: templateId,
       // Positional: the template's {1}, {2}, … in SMS_TEMPLATE_PARAMS order.
-      TemplateParamSet: names.map((n) => message.params[n]!),
+      TemplateParamSet: values,
       // Echoed back in receipts (limit < 512 bytes); our row id is far shorter.
       SessionContext: message.idempotencyKey,
     })
