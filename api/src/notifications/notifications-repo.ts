@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import type { Actor } from '../auth/actor'
 import { committeeIdInScope } from '../auth/scope'
-import type { Db } from '../db/database'
+import type { Db, DbOrTx } from '../db/database'
 import { caseFollower, cases, member, notification, notificationAttempt, notificationChannel, station } from '../db/schema'
 import { visibleCases } from '../cases/member-cases-repo'
 
@@ -70,7 +70,7 @@ export function createNotificationsRepo(db: Db) {
     },
 
     /** Back to the queue, due now, with a fresh day before it gives up again; its attempts stay as history. */
-    requeue: (id: string, now: Date) => db.update(notification)
+    requeue: (id: string, now: Date, q: DbOrTx = db) => q.update(notification)
       .set({ status: 'pending', nextAttemptAt: now, leaseUntil: null, createdAt: now, statusReason: null, updatedAt: now })
       .where(and(eq(notification.id, id), inArray(notification.status, ['failed', 'skipped']))).returning({ id: notification.id }),
   }

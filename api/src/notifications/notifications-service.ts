@@ -93,11 +93,12 @@ export function createNotificationsService({ db, repo, delivery, audit, clock, r
         throw validationFailed([{ field: 'id', message: `only a failed or skipped notice can be retried (this one is ${row.status})` }])
       }
       await db.transaction(async (tx) => {
-        await repo.requeue(id, clock.now())
+        await repo.requeue(id, clock.now(), tx)
         await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'notification.retry', targetKind: 'notification', targetId: id })
       })
-      kick()
+      // Read before kicking: the answer is the requeued notice (pending), not whatever the run got to by then.
       const [view] = await views([(await repo.findInScope(actor, id))!])
+      kick()
       return view!
     },
 

@@ -1,4 +1,7 @@
-import type { MemberImportView, PlacardLayout } from '@mashangjian/shared'
+import type {
+  ChannelBody, ChannelList, ChannelTestBody, ChannelTestResult, ChannelView, MemberImportView, NotificationList, NotificationPage,
+  NotificationStatus, NotificationView, PlacardLayout,
+} from '@mashangjian/shared'
 import { data } from '../data'
 
 /** One page of an admin list (shared/src/schemas/common.ts Page). */
@@ -34,6 +37,19 @@ export const adminApi = {
 
   placardUrl: (kind: 'pdf' | 'html', q: { stationId?: string; memberIds?: string; subject?: 'members' | 'station'; layout: PlacardLayout; lang: string }) =>
     adminApi.tokenUrl(`/api/v1/placards.${kind}`, q),
+
+  /** Notification channels, failed notices and a case's delivery log (shared/src/schemas/notifications.ts). */
+  notify: {
+    channels: (committeeId?: string) => data.request<ChannelList>(withQuery('/api/v1/notification-channels', { committeeId })),
+    createChannel: (body: ChannelBody) => data.request<ChannelView>('/api/v1/notification-channels', { json: body }),
+    /** Credentials: only the names given are replaced; the others keep what was saved. */
+    updateChannel: (id: string, body: ChannelBody) => data.request<ChannelView>(`/api/v1/notification-channels/${id}`, { method: 'PUT', json: body }),
+    deleteChannel: (id: string) => data.request<void>(`/api/v1/notification-channels/${id}`, { method: 'DELETE' }),
+    testChannel: (id: string, body: ChannelTestBody) => data.request<ChannelTestResult>(`/api/v1/notification-channels/${id}/test`, { json: body }),
+    list: (q: { status?: NotificationStatus; committeeId?: string; limit: number; offset: number }) => data.request<NotificationPage>(withQuery('/api/v1/notifications', q)),
+    retry: (id: string) => data.request<NotificationView>(`/api/v1/notifications/${id}/retry`, { json: {} }),
+    ofCase: (caseId: string) => data.request<NotificationList>(`/api/v1/cases/${caseId}/notifications`),
+  },
 }
 
 /** `path?k=v&…` leaving out the empty values (list filters the admin left blank). */

@@ -26,6 +26,7 @@ const PlacardsPage = lazy(() => import('./routes/placards-page').then((m) => m.P
 const CommitteesPage = lazy(() => import('./routes/committees-page').then((m) => m.CommitteesPage))
 const CasesList = lazy(() => import('./routes/cases-list').then((m) => m.CasesList))
 const CasesDetail = lazy(() => import('./routes/cases-detail').then((m) => m.CasesDetail))
+const NotificationsPage = lazy(() => import('./routes/notifications-page').then((m) => m.NotificationsPage))
 const CasesIntake = lazy(() => import('./routes/cases-intake').then((m) => m.CasesIntake))
 
 /** The console's pages: [text key, path under /app/admin/, only for committee admins]. */
@@ -40,6 +41,7 @@ const PAGES = [
   ['committees', 'committees', true],
   ['org', 'org', true],
   ['settings', 'settings', true],
+  ['notifications', 'notifications', false],
   ['users', 'users', true],
   ['import', 'import', false],
   ['placards', 'placards', false],
@@ -87,6 +89,7 @@ export function AdminApp() {
           <Route path={`${ADMIN_BASE}committees`} component={CommitteesPage} />
           <Route path={`${ADMIN_BASE}org`} component={OrgPage} />
           <Route path={`${ADMIN_BASE}settings`} component={SettingsPage} />
+          <Route path={`${ADMIN_BASE}notifications`} component={NotificationsPage} />
           <Route path={`${ADMIN_BASE}users`} component={UsersPage} />
           <Route path={`${ADMIN_BASE}import`} component={ImportPage} />
           <Route path={`${ADMIN_BASE}placards`} component={PlacardsPage} />

@@ -1,4 +1,4 @@
-import type { CaseDestinations, CaseDetail, CaseSummary, MetricsReport } from '@mashangjian/shared'
+import type { CaseDestinations, CaseDetail, CaseSummary, MetricsReport, NotificationPreferences, NotificationPreferencesView } from '@mashangjian/shared'
 import { ApiError, OfflineError, SignedOutError, createApiClient } from './api-client'
 import { createCaseCache } from './case-cache'
 import { openAppDb, type OutboxEntry, type Session, type StoredPhoto } from './db'
@@ -31,6 +31,7 @@ export interface DataStoreOptions {
 }
 
 const STATS_KEY = 'stats'
+const NOTIFY_PREFS_KEY = 'notifyPrefs'
 
 /**
  * Everything the member app knows, behind intent-level functions: components never open IndexedDB or call
@@ -240,6 +241,43 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
       await client.request('/api/v1/push/subscriptions', { json: sub })
     },
     pushKey: () => client.request<{ publicKey: string }>('/api/v1/push/key'),
+
+    /**
+     * How new cases, reminders and 督办 reach the member (SMS, push) and the masked phone SMS would go to. Read
+     * fresh when the network allows (and kept for this member); offline, as last read on this device, or
+     * `view: null` if it never was. A refusal is thrown as an ApiError.
+     */
+    async notificationPreferences(): Promise<{ view: NotificationPreferencesView | null; fresh: boolean }> {
+      const id = await userId()
+      const kept = (await (await db).get('meta', NOTIFY_PREFS_KEY)) as { userId: string; view: NotificationPreferencesView } | undefined
+      if (typeof navigator === 'undefined' || navigator.onLine !== false) {
+        try {
+          const view = await client.request<NotificationPreferencesView>('/api/v1/me/notification-preferences')
+          await (await db).put('meta', { userId: id, view }, NOTIFY_PREFS_KEY)
+          return { view, fresh: true }
+        } catch (e) {
+          if (e instanceof ApiError && e.status < 500 && e.status !== 429) throw e
+          noteNetwork(e)
+        }
+      }
+      return { view: kept?.userId === id ? kept.view : null, fresh: false }
+    },
+    /**
+     * Saves the member's choice. Online only: a preference is not worth the outbox (the member sees at once whether
+     * it took); offline this throws an OfflineError and nothing changes.
+     */
+    async saveNotificationPreferences(prefs: NotificationPreferences): Promise<NotificationPreferencesView> {
+      const id = await userId()
+      if (typeof navigator !== 'undefined' && navigator.onLine === false) throw new OfflineError('offline')
+      try {
+        const view = await client.request<NotificationPreferencesView>('/api/v1/me/notification-preferences', { method: 'PUT', json: prefs })
+        await (await db).put('meta', { userId: id, view }, NOTIFY_PREFS_KEY)
+        return view
+      } catch (e) {
+        if (e instanceof OfflineError) status.online = false
+        throw e
+      }
+    },
 
     /** Starts the background work: replay + pull now, on `online`, every `pollMs`, and live updates. */
     start(): () => void {

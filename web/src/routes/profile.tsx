@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import { data } from '../data'
 import { LOCALES, currentLocale, setLocale, t, type Locale } from '../i18n'
+import { NotifyPreferences } from '../components/notify-preferences'
 import { subscribePush } from '../sw-bridge'
 import { useData, useStatus } from '../use-data'
 
@@ -44,6 +45,7 @@ export function Profile() {
           <div><dt>{t.statSatisfactionRate}</dt><dd>{pct(totals.rates.satisfactionRate)}</dd></div>
         </dl>
       )}
+      <NotifyPreferences />
       <h3>{t.pushTitle}</h3>
       <button type="button" class="button" onClick={() => void enablePush()}>{t.pushEnable}</button>
       {push && <p role="status">{push}</p>}

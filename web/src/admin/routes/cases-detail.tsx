@@ -7,6 +7,7 @@ import { adminApi } from '../admin-api'
 import { dt } from '../desk-text'
 import { announceDeskChange, categoryName, fullDateTime } from '../desk-format'
 import { DESK_ACTIONS, DeskActionSheet, deskActionLabel, type DeskAction } from '../components/desk-action-sheet'
+import { DeliveryLog } from '../components/delivery-log'
 import { DeskPhotos } from '../components/desk-photos'
 import { ProblemText } from '../components/problem-text'
 import { useRemote } from '../use-remote'
@@ -127,6 +128,7 @@ export function CasesDetail() {
               ))}
             </ol>
           </section>
+          <DeliveryLog caseId={c.id} version={c.version} />
         </div>
       </div>
 
