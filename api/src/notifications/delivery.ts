@@ -12,6 +12,7 @@ import type { MemberNotice, MemberNoticeKind } from '../push/push-notifier'
 import { adapters } from './channels'
 import { networkFailure, PROVIDER_TIMEOUT_MS, type ChannelConfig, type DeliveryResult, type OutboundMessage } from './channels/channel'
 import { render } from './render'
+import { releaseAfterQuietHours } from './quiet-hours'
 
 type Row = typeof notification.$inferSelect
 
@@ -25,6 +26,12 @@ const BATCH = 20
 
 export function nextRetryAt(attempts: number, now: Date): Date {
   return new Date(now.getTime() + Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1)))
+}
+
+/** A member's SMS retried after backoff still keeps the quiet hours (unless urgent), like its first try. */
+function retryAt(row: Pick<Row, 'attempts' | 'recipientKind' | 'channel' | 'urgent'>, now: Date): Date {
+  const next = nextRetryAt(row.attempts, now)
+  return row.recipientKind === 'member' && row.channel === 'sms' && !row.urgent ? releaseAfterQuietHours(next) : next
 }
 
 /** What delivery needs besides the database: push sender, the deployment-wide SMS gateway (NOTIFY_WEBHOOK_URL) and secrets. */
@@ -182,7 +189,7 @@ export function createDelivery(deps: DeliveryDeps) {
         ? { status: 'sent', sentAt: now, leaseUntil: null, provider: outcome.provider, segments: outcome.segments ?? null, statusReason: null, updatedAt: now }
         : giveUp
           ? { status: 'failed', leaseUntil: null, provider: outcome.provider, statusReason: `${result.providerCode ?? result.httpStatus ?? 'error'}: ${result.providerMessage ?? ''}`.slice(0, 300), updatedAt: now }
-          : { status: 'pending', leaseUntil: null, provider: outcome.provider, nextAttemptAt: nextRetryAt(row.attempts, now), statusReason: `${result.providerCode ?? result.httpStatus ?? 'error'}: ${result.providerMessage ?? ''}`.slice(0, 300), updatedAt: now })
+          : { status: 'pending', leaseUntil: null, provider: outcome.provider, nextAttemptAt: retryAt(row, now), statusReason: `${result.providerCode ?? result.httpStatus ?? 'error'}: ${result.providerMessage ?? ''}`.slice(0, 300), updatedAt: now })
         .where(eq(notification.id, row.id))
     })
     return result.ok ? 'sent' : giveUp ? 'failed' : 'retry'

@@ -6,7 +6,8 @@ import { PROVIDER_TIMEOUT_MS, networkFailure, safeText, type ChannelAdapter, typ
  * Our generic webhook for integrators. Each case notice is POSTed as JSON with:
  *   X-Mashangjian-Timestamp: unix seconds
  *   X-Mashangjian-Signature: sha256=hex(HMAC-SHA256(signingSecret, timestamp + "." + rawBody))
- *   X-Mashangjian-Delivery:  the outbox row id — the same on every retry, so a receiver can drop repeats
+ *   X-Mashangjian-Delivery:  the notice's idempotency key (also the body's `id`) — the same on every retry, so a
+ *                            receiver can drop repeats
  * The timestamp is inside the signed string so a captured request cannot be replayed later (receivers check it
  * is recent); the body is signed as raw bytes, so receivers must verify before parsing.
  */
