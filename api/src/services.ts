@@ -45,13 +45,15 @@ import { createReportsService } from './opinion-reports/reports-service'
 import { createPlacardsRepo } from './placards/placards-repo'
 import { createPlacardsService } from './placards/placards-service'
 import { createPlacardPhotos } from './placards/placard-photos'
-import { createPhoneLookup, createResidentPhoneLookup } from './privacy/phone-lookup'
+import { createDepartmentPhoneLookup, createPhoneLookup, createResidentPhoneLookup } from './privacy/phone-lookup'
 import { createDeskRepo } from './cases/desk-repo'
 import { createDeskService } from './cases/desk-service'
 import { createSectorsRepo } from './sectors/sectors-repo'
 import { createSectorsService } from './sectors/sectors-service'
 import { createStationsRepo } from './stations/stations-repo'
 import { createStationsService } from './stations/stations-service'
+import { createDepartmentsRepo } from './departments/departments-repo'
+import { createDepartmentsService } from './departments/departments-service'
 import { createMembersRepo } from './members/members-repo'
 import { createMembersService } from './members/members-service'
 import { createCategoriesRepo } from './categories/categories-repo'
@@ -134,6 +136,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
     users: createUsersService({ db, repo: createUsersRepo(db), audit, clock }),
     sectors: createSectorsService({ db, repo: createSectorsRepo(db), committees: orgRepo, audit }),
     stations: createStationsService({ db, repo: createStationsRepo(db), committees: orgRepo, audit }),
+    departments: createDepartmentsService({ db, repo: createDepartmentsRepo(db), committees: orgRepo, audit, phones: createDepartmentPhoneLookup(config.secrets.piiKey, cipher) }),
     members: createMembersService({ db, repo: membersRepo, committees: orgRepo, audit, phones, photos: createPhotoStore({ blobs, clock, prefix: 'members' }), blobs }),
     categories: createCategoriesService({ db, repo: createCategoriesRepo(db), committees: orgRepo, audit }),
     imports: createImportsService({ db, repo: createImportsRepo(db), members: membersRepo, committees: orgRepo, audit, phones, clock, log }),

@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-db'
 const DOMAIN_TABLES = [
   'committee', 'sector', 'station', 'member', 'member_station', 'duty_shift', 'contact', 'app_user', 'user_station',
   'refresh_token', 'push_subscription', 'qr_code', 'category', 'case_counter', 'cases', 'case_event', 'attachment',
-  'opinion_report', 'opinion_report_case', 'activity', 'audit_log',
+  'opinion_report', 'opinion_report_case', 'activity', 'audit_log', 'department',
 ]
 
 describe('migrate()', () => {

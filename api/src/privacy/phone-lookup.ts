@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync } from 'node:crypto'
+import { maskDepartmentPhone } from '@mashangjian/shared'
 import { maskPhone, type PiiCipher } from './pii-cipher'
 
 /**
@@ -32,5 +33,18 @@ export function createResidentPhoneLookup(base64PiiKey: string, cipher: PiiCiphe
   return {
     hash,
     protect: (phone) => ({ enc: cipher.encrypt(phone), hash: hash(phone), masked: maskPhone(phone) }),
+  }
+}
+
+/**
+ * Department contacts' phones (mobile or landline, as normalised by `normalizeDepartmentPhone`): encrypted and
+ * masked like members', with a keyed hash under their own HKDF info, never comparable with members' or residents'.
+ */
+export function createDepartmentPhoneLookup(base64PiiKey: string, cipher: PiiCipher): PhoneLookup {
+  const key = Buffer.from(hkdfSync('sha256', Buffer.from(base64PiiKey, 'base64'), Buffer.alloc(0), 'mashangjian department-phone lookup v1', 32))
+  const hash = (phone: string) => createHmac('sha256', key).update(phone).digest('base64url')
+  return {
+    hash,
+    protect: (phone) => ({ enc: cipher.encrypt(phone), hash: hash(phone), masked: maskDepartmentPhone(phone) }),
   }
 }

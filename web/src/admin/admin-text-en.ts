@@ -3,13 +3,14 @@ import type { AdminText } from './admin-text-zh'
 /** In English the API's words mostly do; the phone gets an example. */
 function enFieldMessage(field: string, message: string): string {
   if (field === 'phone' && !/another member/.test(message)) return 'Enter an 11-digit mainland mobile number (e.g. 13800001234).'
+  if (field === 'contactPhone') return 'Enter a mobile number or a landline with area code (e.g. 13800001234, 0931-1234567).'
   return message
 }
 
 /** The admin console's texts in English (for reviewers), key for key as admin-text-zh.ts. */
 export const en: AdminText = {
   title: 'Mashangjian · Admin',
-  nav: { inbox: 'Cases', committees: 'Committees', dashboard: 'Dashboard', members: 'Members', stations: 'Stations', import: 'Roster import', placards: 'QR placards', ledger: 'Member records', reports: 'Opinion reports', exports: 'Exports', org: 'Sectors & categories', settings: 'Committee settings', users: 'Accounts', notifications: 'Notifications', signOut: 'Sign out' },
+  nav: { inbox: 'Cases', committees: 'Committees', dashboard: 'Dashboard', members: 'Members', stations: 'Stations', departments: 'Departments', import: 'Roster import', placards: 'QR placards', ledger: 'Member records', reports: 'Opinion reports', exports: 'Exports', org: 'Sectors & categories', settings: 'Committee settings', users: 'Accounts', notifications: 'Notifications', signOut: 'Sign out' },
   loading: 'Loading…',
   retry: 'Retry',
   importTitle: 'Import the member roster',
@@ -152,6 +153,36 @@ export const en: AdminText = {
   open: 'Open', closed: 'Closed',
   stationOpen: 'Open (when closed, the scan page tells residents)',
   removeStationHint: 'Only a station without cases, QR codes or members can be deleted; otherwise untick “Open”.',
+  departments: {
+    title: 'Departments',
+    intro: 'Government departments members hand matters to (bureaus, street offices and townships, water/power/gas/heating). Contact phones are shown masked.',
+    readOnly: 'Departments are kept by committee admins; you choose from them when handing a matter over.',
+    add: 'Add department',
+    edit: 'Edit department',
+    none: 'No departments yet.',
+    kind: 'Kind',
+    kinds: { bureau: 'Bureau / commission / office', street_office: 'Street office / township', public_service: 'Public utility (water, power, gas, heating)', other: 'Other' },
+    allKinds: 'All kinds',
+    name: 'Department name',
+    contact: 'Contact',
+    contactName: 'Contact person',
+    contactPhone: 'Contact phone',
+    phoneHint: 'A mobile number or a landline with area code, e.g. 13800001234, 0931-1234567.',
+    phoneSaved: (masked: string) => `Saved: ${masked}. Leave empty to keep it.`,
+    removePhone: 'Remove the saved phone',
+    robot: 'Post hand-offs to',
+    robotHint: 'A WeCom or DingTalk group robot or a webhook of this committee (set up on the Notifications page).',
+    noRobot: '(none)',
+    robotOff: '(disabled)',
+    active: 'Active', inactive: 'Inactive',
+    activeChoice: 'Active (inactive departments are not offered for hand-offs)',
+    activate: 'Activate', deactivate: 'Deactivate',
+    activateWho: (name: string) => `Activate ${name}`,
+    deactivateWho: (name: string) => `Deactivate ${name}`,
+    activatedWho: (name: string) => `${name} activated.`,
+    deactivatedWho: (name: string) => `${name} deactivated.`,
+    removeHint: 'Only a department without hand-offs can be deleted; otherwise deactivate it.',
+  },
   orgTitle: 'Sectors and case categories',
   sectorsTitle: 'Sectors',
   sectorsHint: 'Members belong to a sector; a category may name the sector whose members get its cases first.',

@@ -16,6 +16,11 @@ function zhFieldMessage(field: string, message: string): string {
     'required for a member account': '请选择这个账号对应的委员。',
     'you cannot disable your own account': '不能停用自己的账号。',
     'no such case': '这条诉求不存在或不在您的管理范围内。',
+    'must be a mainland mobile or a landline with area code, like 0931-1234567': '请填写手机号码或带区号的固定电话（如 13800001234、0931-1234567）。',
+    'this committee already has a department of this name': '本委员会已有同名的职能部门。',
+    'no such channel in this committee': '请从列表中选择本委员会的群机器人或 Webhook。',
+    'must be a group robot (WeCom, DingTalk) or a webhook, not an SMS account': '只能选择企业微信、钉钉群机器人或 Webhook，不能选短信账号。',
+    'must not be blank': '必填。',
   }
   if (known[message]) return known[message]
   if (field === 'phone') return known['must be an 11-digit mainland mobile number']!
@@ -36,7 +41,7 @@ function zhFieldMessage(field: string, message: string): string {
 /** The admin console's texts in zh-CN, the working language of committee offices; admin-text-en.ts mirrors it. */
 export const zh = {
   title: '码上见 · 管理后台',
-  nav: { inbox: '诉求', committees: '委员会', dashboard: '数据看板', members: '委员', stations: '工作站', import: '名册导入', placards: '二维码台卡', ledger: '履职档案', reports: '社情民意', exports: '数据导出', org: '界别与类别', settings: '委员会设置', users: '账号', notifications: '通知', signOut: '退出' } as Record<string, string>,
+  nav: { inbox: '诉求', committees: '委员会', dashboard: '数据看板', members: '委员', stations: '工作站', departments: '职能部门', import: '名册导入', placards: '二维码台卡', ledger: '履职档案', reports: '社情民意', exports: '数据导出', org: '界别与类别', settings: '委员会设置', users: '账号', notifications: '通知', signOut: '退出' } as Record<string, string>,
   loading: '加载中…',
   retry: '重试',
   // import
@@ -185,6 +190,37 @@ export const zh = {
   open: '开放', closed: '已关闭',
   stationOpen: '开放中（关闭后扫码页会提示群众）',
   removeStationHint: '只有没有任何诉求、二维码和委员的工作站才能删除；其他请取消“开放中”。',
+  // departments (issue 14)
+  departments: {
+    title: '职能部门',
+    intro: '委员把群众诉求交办给这些部门（局委办、街道乡镇、水电气暖等单位）。联系电话只显示部分号码。',
+    readOnly: '职能部门由委员会管理员维护；交办时可以从这里选择。',
+    add: '新增职能部门',
+    edit: '编辑职能部门',
+    none: '还没有职能部门。',
+    kind: '类型',
+    kinds: { bureau: '局/委/办', street_office: '街道办/乡镇', public_service: '公用事业单位（水电气暖）', other: '其他' } as Record<string, string>,
+    allKinds: '全部类型',
+    name: '部门名称',
+    contact: '联系人',
+    contactName: '联系人姓名',
+    contactPhone: '联系电话',
+    phoneHint: '手机号码或带区号的固定电话，如 13800001234、0931-1234567。',
+    phoneSaved: (masked: string) => `已保存：${masked}。留空则不变。`,
+    removePhone: '删除已保存的联系电话',
+    robot: '交办通知发到',
+    robotHint: '本委员会的企业微信、钉钉群机器人或 Webhook（在“通知”页配置）。',
+    noRobot: '（不推送）',
+    robotOff: '（已停用）',
+    active: '在用', inactive: '已停用',
+    activeChoice: '在用（停用后交办时不再列出）',
+    activate: '启用', deactivate: '停用',
+    activateWho: (name: string) => `启用：${name}`,
+    deactivateWho: (name: string) => `停用：${name}`,
+    activatedWho: (name: string) => `已启用“${name}”。`,
+    deactivatedWho: (name: string) => `已停用“${name}”。`,
+    removeHint: '只有还没有交办记录的部门才能删除；其他请停用。',
+  },
   // sectors and categories
   orgTitle: '界别与诉求类别',
   sectorsTitle: '界别',
