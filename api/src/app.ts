@@ -16,6 +16,8 @@ import { claimsFromActor } from './auth/actor'
 import { createAuthRepo } from './auth/auth-repo'
 import { createAuthService } from './auth/auth-service'
 import { authRoutes } from './auth/auth-routes'
+import { createSessionCheck } from './auth/session-check'
+import { refreshSuccessorKey } from './auth/tokens'
 import fastifyCookie from '@fastify/cookie'
 import fastifyCompress from '@fastify/compress'
 import fastifyFormbody from '@fastify/formbody'
@@ -121,16 +123,18 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true })
   // Residents and members are on slow mobile networks: gzip what is worth it (brotli costs too much CPU here).
   await app.register(fastifyCompress, { global: true, encodings: ['gzip', 'deflate'], threshold: 1024 })
-  await app.register(accessGuard)
+  const authRepo = createAuthRepo(database.db)
+  await app.register(accessGuard, { sessions: createSessionCheck(authRepo) })
   await app.register(fastifyCookie)
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 })
   // Oversized photos are reported one by one (see submission-parser.ts), not as a failed request.
   await app.register(fastifyMultipart, { limits: MULTIPART_LIMITS, throwFileSizeLimit: false })
 
   const authService = createAuthService({
-    repo: createAuthRepo(database.db),
+    repo: authRepo,
     clock,
-    signAccessToken: (actor) => app.jwt.sign(claimsFromActor(actor)),
+    signAccessToken: (actor, session) => app.jwt.sign(claimsFromActor(actor, session)),
+    refreshSuccessorKey: refreshSuccessorKey(config.secrets.jwtSecret),
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     refreshTokenTtlDays: config.refreshTokenTtlDays,
   })

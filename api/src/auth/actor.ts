@@ -16,10 +16,20 @@ export interface AccessClaims {
   cid: string | null
   mid: string | null
   sids: string[]
+  /** Session: the refresh-token family the token was issued for; logging that session out ends the token. */
+  sid?: string
+  /** The user's session version when signed (app_user.session_version); raising it ends every token. */
+  sv?: number
 }
 
-export const claimsFromActor = (a: Actor): AccessClaims => ({
-  sub: a.userId, role: a.role, cid: a.committeeId, mid: a.memberId, sids: a.stationIds,
+/** Which sign-in an access token belongs to; the access guard checks both on every request (see session-check.ts). */
+export interface SessionRef {
+  sid: string
+  sv: number
+}
+
+export const claimsFromActor = (a: Actor, session?: SessionRef): AccessClaims => ({
+  sub: a.userId, role: a.role, cid: a.committeeId, mid: a.memberId, sids: a.stationIds, ...session,
 })
 
 export const actorFromClaims = (c: AccessClaims): Actor => ({

@@ -27,12 +27,23 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; loginPer
   app.post('/api/v1/auth/logout', {
     config: { access: 'public' },
     schema: {
-      tags: ['auth'], summary: 'End the session the refresh token belongs to',
+      tags: ['auth'], summary: 'End the session the refresh token belongs to; its access tokens stop working at once',
       body: RefreshBody,
       response: { 204: Type.Null({ description: 'Signed out' }), ...problems(400) },
     },
   }, async (request, reply) => {
     await auth.logout(request.body.refreshToken)
+    return reply.code(204).send(null)
+  })
+
+  app.post('/api/v1/auth/logout-all', {
+    config: { access: SIGNED_IN },
+    schema: {
+      tags: ['auth'], summary: 'End every session of the signed-in user, on every device; access tokens stop working at once',
+      response: { 204: Type.Null({ description: 'Signed out everywhere' }) },
+    },
+  }, async (request, reply) => {
+    await auth.logoutAll(actorOf(request))
     return reply.code(204).send(null)
   })
 

@@ -3,18 +3,25 @@ import type { LoginBody, Me, TokenPair } from '@mashangjian/shared'
 import { AppError } from '../errors/app-error'
 import type { Clock } from '../clock'
 import type { AuthRepo, UserRow } from './auth-repo'
-import type { Actor } from './actor'
+import type { Actor, SessionRef } from './actor'
 import { burnPasswordCheck, verifyPassword } from './passwords'
-import { newRefreshToken, sha256 } from './tokens'
+import { newRefreshToken, sha256, successorRefreshToken } from './tokens'
 
 export const MAX_FAILED_LOGINS = 5
 export const LOCK_MINUTES = 30
+/**
+ * A refresh whose answer was lost (timeout, dropped connection, the app killed) is sent again with the token it
+ * already spent. Within this window that is not reuse: the caller gets the same new refresh token back.
+ */
+export const REFRESH_GRACE_SECONDS = 30
 
 export interface AuthServiceDeps {
   repo: AuthRepo
   clock: Clock
-  /** Signs an access JWT for the actor; returns the token. */
-  signAccessToken: (actor: Actor) => string
+  /** Signs an access JWT for the actor and session; returns the token. */
+  signAccessToken: (actor: Actor, session: SessionRef) => string
+  /** Secret key that derives a refresh token's successor from it (see successorRefreshToken). */
+  refreshSuccessorKey: string
   accessTokenTtlSeconds: number
   refreshTokenTtlDays: number
 }
@@ -22,7 +29,7 @@ export interface AuthServiceDeps {
 const secondsUntil = (later: Date, now: Date) => Math.max(1, Math.ceil((later.getTime() - now.getTime()) / 1000))
 
 /** Sign-in rules: argon2id passwords, lockout after repeated failures, rotating refresh tokens with reuse detection. */
-export function createAuthService({ repo, clock, signAccessToken, accessTokenTtlSeconds, refreshTokenTtlDays }: AuthServiceDeps) {
+export function createAuthService({ repo, clock, signAccessToken, refreshSuccessorKey, accessTokenTtlSeconds, refreshTokenTtlDays }: AuthServiceDeps) {
   async function toMe(user: UserRow): Promise<Me> {
     return {
       id: user.id, username: user.username, displayName: user.displayName, role: user.role,
@@ -31,18 +38,38 @@ export function createAuthService({ repo, clock, signAccessToken, accessTokenTtl
     }
   }
 
-  async function issueTokens(user: UserRow, familyId: string, userAgent: string | undefined): Promise<TokenPair> {
-    const now = clock.now()
+  /** The pair for a refresh token that is stored already; the access token is signed now, for the same session. */
+  async function pairFor(user: UserRow, familyId: string, refreshToken: string, refreshExpiresAt: Date): Promise<TokenPair> {
     const me = await toMe(user)
-    const refreshToken = newRefreshToken()
-    const expiresAt = new Date(now.getTime() + refreshTokenTtlDays * 86_400_000)
-    await repo.insertRefreshToken({
-      userId: user.id, familyId, tokenHash: sha256(refreshToken), issuedAt: now, expiresAt, userAgent: userAgent?.slice(0, 300),
-    })
-    const accessToken = signAccessToken({
-      userId: me.id, role: me.role, committeeId: me.committeeId, memberId: me.memberId, stationIds: me.stationIds,
-    })
-    return { accessToken, expiresIn: accessTokenTtlSeconds, refreshToken, refreshExpiresAt: expiresAt.toISOString(), user: me }
+    const accessToken = signAccessToken(
+      { userId: me.id, role: me.role, committeeId: me.committeeId, memberId: me.memberId, stationIds: me.stationIds },
+      { sid: familyId, sv: user.sessionVersion },
+    )
+    return { accessToken, expiresIn: accessTokenTtlSeconds, refreshToken, refreshExpiresAt: refreshExpiresAt.toISOString(), user: me }
+  }
+
+  const newRow = (user: UserRow, familyId: string, token: string, now: Date, userAgent: string | undefined) => ({
+    userId: user.id, familyId, tokenHash: sha256(token), issuedAt: now,
+    expiresAt: new Date(now.getTime() + refreshTokenTtlDays * 86_400_000), userAgent: userAgent?.slice(0, 300),
+  })
+
+  /**
+   * The grace window: `token` was spent moments ago and its successor has not been used yet, so the caller most
+   * likely never received the answer. The successor is derived from the token (never stored in clear), so the
+   * same new refresh token is handed out again, with a freshly signed access token for the same session. Null
+   * when this is not such a retry; the caller then treats it as reuse.
+   */
+  async function replayWithinGrace(token: string, familyId: string, tokenHash: string, now: Date): Promise<TokenPair | null> {
+    const spent = await repo.findRefreshToken(tokenHash) // read again: a concurrent refresh may just have spent it
+    if (!spent?.usedAt || spent.revokedAt) return null
+    // Either sign: two simultaneous refreshes each read the clock before one of them spent the token.
+    if (Math.abs(now.getTime() - spent.usedAt.getTime()) > REFRESH_GRACE_SECONDS * 1000) return null
+    const successor = successorRefreshToken(refreshSuccessorKey, token)
+    const next = await repo.findRefreshToken(sha256(successor))
+    if (!next || next.familyId !== familyId || next.usedAt || next.revokedAt || next.expiresAt <= now) return null
+    const user = await repo.findUserById(next.userId)
+    if (!user || user.disabledAt) return null
+    return pairFor(user, familyId, successor, next.expiresAt)
   }
 
   function assertUsable(user: UserRow) {
@@ -74,18 +101,27 @@ export function createAuthService({ repo, clock, signAccessToken, accessTokenTtl
       }
       assertUsable(user)
       await repo.recordSuccessfulLogin(user.id, now)
-      return issueTokens(user, randomUUID(), userAgent)
+      const familyId = randomUUID()
+      const token = newRefreshToken()
+      const row = newRow(user, familyId, token, now, userAgent)
+      await repo.insertRefreshToken(row)
+      return pairFor(user, familyId, token, row.expiresAt)
     },
 
     async refresh(token: string, userAgent?: string): Promise<TokenPair> {
       const now = clock.now()
-      const row = await repo.findRefreshToken(sha256(token))
+      const tokenHash = sha256(token)
+      const row = await repo.findRefreshToken(tokenHash)
       if (!row || row.revokedAt) throw new AppError('REFRESH_TOKEN_INVALID', 'Sign in again.')
-      // A spent token presented again means a copy exists elsewhere: end every session of this family.
-      if (row.usedAt || !(await repo.spendRefreshToken(row.id, now))) {
+      // A spent token presented again means a copy exists elsewhere (end every session of this family), unless
+      // it is a retry of a refresh whose answer was lost, moments ago.
+      const reused = async () => {
+        const replay = await replayWithinGrace(token, row.familyId, tokenHash, now)
+        if (replay) return replay
         await repo.revokeFamily(row.familyId, now, 'reuse')
         throw new AppError('REFRESH_TOKEN_REUSED', 'This sign-in was ended for safety; sign in again.')
       }
+      if (row.usedAt) return reused()
       if (row.expiresAt <= now) throw new AppError('REFRESH_TOKEN_INVALID', 'The session has expired; sign in again.')
       const user = await repo.findUserById(row.userId)
       if (!user) throw new AppError('REFRESH_TOKEN_INVALID', 'Sign in again.')
@@ -93,13 +129,21 @@ export function createAuthService({ repo, clock, signAccessToken, accessTokenTtl
         await repo.revokeFamily(row.familyId, now, 'disabled')
         assertUsable(user)
       }
-      return issueTokens(user, row.familyId, userAgent)
+      const successor = successorRefreshToken(refreshSuccessorKey, token)
+      const next = newRow(user, row.familyId, successor, now, userAgent)
+      if (!(await repo.rotateRefreshToken(row.id, now, next))) return reused()
+      return pairFor(user, row.familyId, successor, next.expiresAt)
     },
 
     /** Ends the session the token belongs to. Unknown tokens are fine: logging out twice is not an error. */
     async logout(token: string): Promise<void> {
       const row = await repo.findRefreshToken(sha256(token))
       if (row) await repo.revokeFamily(row.familyId, clock.now(), 'logout')
+    },
+
+    /** Ends every session of the caller: all refresh families, and every access token through the session version. */
+    async logoutAll(actor: Actor): Promise<void> {
+      await repo.endAllSessions(actor.userId, clock.now(), 'logout_all')
     },
 
     async me(actor: Actor): Promise<Me> {

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { SIGNED_IN } from '../auth/access-guard'
-import { actorFromClaims, type AccessClaims, type Actor } from '../auth/actor'
+import { actorFromClaims, type Actor } from '../auth/actor'
 import { AppError } from '../errors/app-error'
 import { problems } from '../errors/problem-responses'
 import type { ChangeListener } from './change-listener'
@@ -23,11 +23,11 @@ const StreamQuery = Type.Object({
  * The access token comes as a Bearer header or `?access_token=` (EventSource cannot set headers). The access
  * guard cannot see the query token: it is an onRequest hook of the root instance, and root hooks run before any
  * hook this plugin adds, so the header would be copied too late. The route is therefore `public` to the guard
- * and verifies the token here, the same way the guard does (same JWT verifier, same claims → actor, same roles).
+ * and verifies the token here, the same way the guard does (same JWT verifier and session check, same claims → actor, same roles).
  */
 async function streamActor(request: FastifyRequest, queryToken: string | undefined): Promise<{ actor: Actor; expiresAt: number | null }> {
   if (!request.headers.authorization && queryToken) request.headers.authorization = `Bearer ${queryToken}`
-  const claims = await request.jwtVerify<AccessClaims & { exp?: number }>()
+  const claims = await request.server.verifyAccess(request)
   const actor = actorFromClaims(claims)
   if (!(SIGNED_IN as readonly string[]).includes(actor.role)) throw new AppError('FORBIDDEN')
   request.actor = actor

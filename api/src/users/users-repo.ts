@@ -78,7 +78,15 @@ export function createUsersRepo(db: Db) {
       if (stationIds.length > 0) await tx.insert(userStation).values(stationIds.map((stationId) => ({ userId, stationId })))
     },
 
-    /** Ends every session of the user: their refresh tokens stop working (access tokens expire within minutes). */
+    /**
+     * Every access token of the user fails the access guard from now on (its `sv` claim is older); refresh tokens
+     * still work unless revoked too, so a scope change costs the user's apps one refresh, not a sign-in.
+     */
+    async bumpSessionVersion(tx: DbOrTx, userId: string) {
+      await tx.update(appUser).set({ sessionVersion: sql`${appUser.sessionVersion} + 1` }).where(eq(appUser.id, userId))
+    },
+
+    /** Ends every session of the user: their refresh tokens stop working (with bumpSessionVersion, access tokens at once). */
     async revokeSessions(tx: DbOrTx, userId: string, now: Date, reason: string) {
       await tx.update(refreshToken).set({ revokedAt: now, revokeReason: reason })
         .where(and(eq(refreshToken.userId, userId), isNull(refreshToken.revokedAt)))

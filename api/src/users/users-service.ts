@@ -102,7 +102,7 @@ export function createUsersService({ db, repo, audit, clock }: { db: Db; repo: U
       return toView(user, (await repo.stationsOf([id])).get(id) ?? [])
     },
 
-    /** Display name, language, a station admin's stations, disabling, a new password. Disabling or a new password ends the sessions. */
+    /** Display name, language, a station admin's stations, disabling, a new password. Disabling or a new password ends the sessions; with new stations, the access tokens (which carry them) end. */
     async update(actor: Actor, id: string, body: UpdateUserBody, ip?: string): Promise<UserView> {
       const user = await load(actor, id)
       if (!GRANTABLE[actor.role].includes(user.role)) throw new AppError('FORBIDDEN', `A ${actor.role} may not change ${user.role} accounts.`)
@@ -115,6 +115,8 @@ export function createUsersService({ db, repo, audit, clock }: { db: Db; repo: U
       }
       if (errors.length > 0) throw validationFailed(errors)
       const now = clock.now()
+      const before = body.stationIds ? (await repo.stationsOf([id])).get(id) ?? [] : []
+      const stationsChanged = body.stationIds !== undefined && [...before].sort().join() !== [...body.stationIds].sort().join()
       const patch: Partial<UserRow> = {
         ...(body.displayName !== undefined && { displayName: body.displayName }),
         ...(body.locale !== undefined && { locale: body.locale }),
@@ -124,7 +126,10 @@ export function createUsersService({ db, repo, audit, clock }: { db: Db; repo: U
       const after = await db.transaction(async (tx) => {
         const row = Object.keys(patch).length > 0 ? await repo.update(tx, id, patch) : user
         if (body.stationIds) await repo.setStations(tx, id, body.stationIds)
-        if (body.disabled === true || body.password !== undefined) await repo.revokeSessions(tx, id, now, body.disabled ? 'disabled' : 'password_reset')
+        const endSessions = body.disabled === true || body.password !== undefined
+        if (endSessions) await repo.revokeSessions(tx, id, now, body.disabled ? 'disabled' : 'password_reset')
+        // Access tokens carry the stations: old ones must not keep a station that was taken away. (Roles never change.)
+        if (endSessions || stationsChanged) await repo.bumpSessionVersion(tx, id)
         await audit.record(tx, {
           actorUserId: actor.userId, actorIp: ip, action: 'user.updated', targetKind: 'user', targetId: id,
           detail: {

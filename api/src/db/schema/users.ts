@@ -1,6 +1,7 @@
 import {
   pgTable, text, uuid, integer, timestamp, index, uniqueIndex, primaryKey,
 } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
 import { ROLES } from '@mashangjian/shared'
 import { id, createdAt, updatedAt, oneOf } from './columns'
 import { committee, member, station } from './org'
@@ -21,6 +22,11 @@ export const appUser = pgTable('app_user', {
   disabledAt: timestamp('disabled_at', { withTimezone: true }),
   lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
   locale: text('locale').notNull().default('zh-CN'),
+  /**
+   * Every access token carries the version it was signed at (claim `sv`); raising it (logout everywhere, disabling,
+   * a new password, changed stations) makes all of them fail the access guard at once.
+   */
+  sessionVersion: integer('session_version').notNull().default(0),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [
@@ -55,6 +61,8 @@ export const refreshToken = pgTable('refresh_token', {
   uniqueIndex('refresh_token_hash_key').on(t.tokenHash),
   index('refresh_token_family_idx').on(t.familyId),
   index('refresh_token_user_idx').on(t.userId),
+  // The access guard asks on every request whether the token's family (claim `sid`) was revoked.
+  index('refresh_token_revoked_family_idx').on(t.familyId).where(sql`${t.revokedAt} is not null`),
 ])
 
 export const pushSubscription = pgTable('push_subscription', {
