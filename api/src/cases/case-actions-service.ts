@@ -14,6 +14,7 @@ import type { CasesRepo, NewAttachment } from './cases-repo'
 import type { LoadedCase, MemberCasesRepo } from './member-cases-repo'
 import { deadlinesFor } from './sla'
 import { writeTransition } from './case-transition'
+import { actionRequestHash } from './op-request-hash'
 import type { AuditEntry } from '../audit/audit-log'
 
 /** Writes audit rows inside the caller's transaction (see audit/audit-log.ts). */
@@ -73,11 +74,18 @@ function ratedAtOf(calledAt: Date, row: Pick<LoadedCase, 'resolvedAt'>, now: Dat
  * by the state machine, written with their event, the first answer and an audit row in one transaction.
  */
 export function createCaseActionsService({ db, repo, cases, audit, clock, onChange, notices, photos: photoStore }: CaseActionsDeps) {
-  async function replay(actor: Actor, caseId: string, opId: string, q: DbOrTx = db): Promise<CaseActionResult | undefined> {
-    const op = await repo.findOp(opId, q)
+  /**
+   * The first answer to this request, if its opId was used before. Only the same request gets it: the same user,
+   * case, type and body (the version aside, see op-request-hash.ts). Anything else with that opId is refused
+   * without saying what the opId was used for. Rows from before the fingerprint was kept replay as they did.
+   */
+  async function replay(actor: Actor, caseId: string, body: CaseActionBody, q: DbOrTx = db): Promise<CaseActionResult | undefined> {
+    const op = await repo.findOp(body.opId, q)
     if (!op) return undefined
     // An intake's opId (staff-intake-service.ts) names the case it created, not an action on it.
-    if (op.caseId !== caseId || op.actorUserId !== actor.userId || 'intake' in op.response) throw new AppError('CONFLICT', 'This opId was already used for another action.')
+    const same = op.caseId === caseId && op.actorUserId === actor.userId && !('intake' in op.response)
+      && (op.requestHash === null || op.requestHash === actionRequestHash(caseId, body))
+    if (!same) throw new AppError('OP_ID_REUSED', 'This opId was already used for a different request; a new action needs a new opId.')
     return { ...(op.response as unknown as CaseActionResult), replayed: true }
   }
 
@@ -179,14 +187,17 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
         events: (await repo.events(row.id, tx, inserted)).map(toEventView),
         rebased, replayed: false,
       }
-      await repo.insertOp(tx, { opId: body.opId, caseId: row.id, actorUserId: actor.userId, response: result as unknown as Record<string, unknown> })
+      await repo.insertOp(tx, {
+        opId: body.opId, caseId: row.id, actorUserId: actor.userId, response: result as unknown as Record<string, unknown>,
+        requestHash: actionRequestHash(caseId, body),
+      })
       return { result, before: row, merged }
     })
   }
 
   async function applyWithRetries(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null, attachments: NewAttachment[]): Promise<CaseActionResult> {
     for (let n = 0; n < MAX_ATTEMPTS; n++) {
-      const first = await replay(actor, caseId, body.opId)
+      const first = await replay(actor, caseId, body)
       if (first) return first
       try {
         const applied = await attempt(actor, caseId, body, ip, attachments)
@@ -199,14 +210,14 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
         // just after its commit and seen a "newer" version, or lost the race to insert the op); answer with that.
         if (isUniqueViolation(err)) continue
         if (err instanceof AppError && err.status === 409) {
-          const first = await replay(actor, caseId, body.opId)
+          const first = await replay(actor, caseId, body)
           if (first) return first
         }
         throw err
       }
       // Someone changed the case between our read and our write: decide again on the new version.
     }
-    const again = await replay(actor, caseId, body.opId)
+    const again = await replay(actor, caseId, body)
     if (again) return again
     throw new AppError('CONFLICT', 'The case is changing too fast; try again.')
   }
@@ -218,7 +229,7 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
      */
     async act(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null, photos: Buffer[] = []): Promise<CaseActionResult> {
       if (photos.length === 0) return applyWithRetries(actor, caseId, body, ip, [])
-      const first = await replay(actor, caseId, body.opId)
+      const first = await replay(actor, caseId, body)
       if (first) return first
       const images = await reencodeAll(photos)
       return photoStore.withPhotos(images, (attachments) => applyWithRetries(actor, caseId, body, ip, attachments), (result) => !result.replayed)
