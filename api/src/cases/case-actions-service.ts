@@ -89,8 +89,8 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     return { ...(op.response as unknown as CaseActionResult), replayed: true }
   }
 
-  const conflict = (row: LoadedCase, code: 'VERSION_CONFLICT' | 'INVALID_TRANSITION', detail: string) =>
-    new AppError(code, detail, { current: toSummary(row, clock.now()) })
+  const conflict = (row: LoadedCase, role: CaseRole, code: 'VERSION_CONFLICT' | 'INVALID_TRANSITION', detail: string) =>
+    new AppError(code, detail, { current: toSummary(row, clock.now(), role) })
 
   /** Where an assign or transfer sends the case; the target must be inside the actor's reach and active. */
   async function destinationOf(actor: Actor, row: LoadedCase, body: CaseActionBody): Promise<Destination | undefined> {
@@ -128,7 +128,7 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     if (!row || !role) throw notFound('case')
     const rebased = body.baseVersion !== row.version
     if (rebased && (body.baseVersion > row.version || !ANNOTATIONS.includes(body.type))) {
-      throw conflict(row, 'VERSION_CONFLICT', `The case is at version ${row.version}; this action was made on version ${body.baseVersion}.`)
+      throw conflict(row, role, 'VERSION_CONFLICT', `The case is at version ${row.version}; this action was made on version ${body.baseVersion}.`)
     }
     if (body.type === 'follow_up' && body.rating && body.outcome !== 'reached') {
       throw validationFailed([{ field: 'body.rating', message: 'a rating can only come from a call that reached the resident' }])
@@ -141,11 +141,11 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     const alreadyRated = ratedThisRound(row)
     const decision = decide({ status: row.status, action: body.type, role, rating, reopenCount: row.reopenCount, alreadyRated })
     if (!decision.ok && rating && alreadyRated && decide({ status: row.status, action: body.type, role }).ok) {
-      throw conflict(row, 'INVALID_TRANSITION', 'This case was already rated; a follow-up call cannot rate it again (record the call without a rating).')
+      throw conflict(row, role, 'INVALID_TRANSITION', 'This case was already rated; a follow-up call cannot rate it again (record the call without a rating).')
     }
-    if (!decision.ok) throw conflict(row, 'INVALID_TRANSITION', `A ${role.replace('_', ' ')} cannot ${body.type.replace('_', ' ')} a case that is ${row.status.replace('_', ' ')}.`)
+    if (!decision.ok) throw conflict(row, role, 'INVALID_TRANSITION', `A ${role.replace('_', ' ')} cannot ${body.type.replace('_', ' ')} a case that is ${row.status.replace('_', ' ')}.`)
     if ((body.type === 'approve_extension' || body.type === 'deny_extension') && !row.extensionRequestedUntil) {
-      throw conflict(row, 'INVALID_TRANSITION', 'There is no extension request to decide.')
+      throw conflict(row, role, 'INVALID_TRANSITION', 'There is no extension request to decide.')
     }
     if (body.type === 'request_extension' && row.resolveDueAt && new Date(body.until) <= row.resolveDueAt) {
       throw validationFailed([{ field: 'body.until', message: 'must be after the current deadline' }])
@@ -182,9 +182,11 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
         before: row, after: after!, action: body.type, opId: body.opId, actorMemberId: actor.memberId ?? null,
         note: body.type === 'chase' ? body.body : undefined, merged,
       }, now)
+      // The answer reads as the case now stands for the actor: a member who handed it on is no longer its assignee.
+      const reader = caseRoleOf(actor, after!)
       const result: CaseActionResult = {
-        case: toSummary(after!, now),
-        events: (await repo.events(row.id, tx, inserted)).map(toEventView),
+        case: toSummary(after!, now, reader),
+        events: (await repo.events(row.id, tx, inserted)).map((e) => toEventView(e, reader)),
         rebased, replayed: false,
       }
       await repo.insertOp(tx, {

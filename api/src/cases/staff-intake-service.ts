@@ -9,6 +9,7 @@ import { validateSubmission, type SubmissionIssue } from '../public/submission-r
 import { loadCandidates } from '../routing/routing-repo'
 import { routeCase } from '../routing/route-case'
 import type { CasesRepo } from './cases-repo'
+import { caseRoleOf } from './case-access'
 import { toSummary } from './case-views'
 import type { MemberCasesRepo } from './member-cases-repo'
 import { intakeRequestHash } from './op-request-hash'
@@ -95,7 +96,7 @@ export function createStaffIntakeService({ cases, repo, submissions, clock }: St
           audit: { actorUserId: actor.userId, actorIp: ip, action: 'case.intake', detail: { channel: body.channel, stationId: station.id, opId: body.opId } },
           beforeCommit: async (tx, row) => {
             const after = await repo.load(row.id, tx)
-            summary = toSummary(after!, now)
+            summary = toSummary(after!, now, caseRoleOf(actor, after!))
             const stored: StoredIntake = { intake: true, case: summary }
             await repo.insertOp(tx, {
               opId: body.opId, caseId: row.id, actorUserId: actor.userId, response: stored as unknown as Record<string, unknown>,
