@@ -20,6 +20,8 @@ export const ERRORS = {
   USERNAME_TAKEN: { status: 409, title: 'This username is already in use' },
   INVALID_TRANSITION: { status: 409, title: 'This action is not possible for this case in its current state' },
   VERSION_CONFLICT: { status: 409, title: 'The case changed since you last saw it' },
+  OP_ID_REUSED: { status: 409, title: 'This opId was already used for a different request' },
+  PUSH_ENDPOINT_TAKEN: { status: 409, title: 'This push endpoint is registered to another account' },
   IN_USE: { status: 409, title: 'Still in use; deactivate it instead of deleting it' },
   IMPORT_HAS_ERRORS: { status: 409, title: 'Some rows have errors; nothing was imported' },
   IMPORT_OUTDATED: { status: 409, title: 'The roster changed since the dry run; upload the file again' },

@@ -14,6 +14,7 @@ import type { CasesRepo, NewAttachment } from './cases-repo'
 import type { LoadedCase, MemberCasesRepo } from './member-cases-repo'
 import { deadlinesFor } from './sla'
 import { writeTransition } from './case-transition'
+import { actionRequestHash } from './op-request-hash'
 import type { AuditEntry } from '../audit/audit-log'
 
 /** Writes audit rows inside the caller's transaction (see audit/audit-log.ts). */
@@ -73,16 +74,23 @@ function ratedAtOf(calledAt: Date, row: Pick<LoadedCase, 'resolvedAt'>, now: Dat
  * by the state machine, written with their event, the first answer and an audit row in one transaction.
  */
 export function createCaseActionsService({ db, repo, cases, audit, clock, onChange, notices, photos: photoStore }: CaseActionsDeps) {
-  async function replay(actor: Actor, caseId: string, opId: string, q: DbOrTx = db): Promise<CaseActionResult | undefined> {
-    const op = await repo.findOp(opId, q)
+  /**
+   * The first answer to this request, if its opId was used before. Only the same request gets it: the same user,
+   * case, type and body (the version aside, see op-request-hash.ts). Anything else with that opId is refused
+   * without saying what the opId was used for. Rows from before the fingerprint was kept replay as they did.
+   */
+  async function replay(actor: Actor, caseId: string, body: CaseActionBody, q: DbOrTx = db): Promise<CaseActionResult | undefined> {
+    const op = await repo.findOp(body.opId, q)
     if (!op) return undefined
     // An intake's opId (staff-intake-service.ts) names the case it created, not an action on it.
-    if (op.caseId !== caseId || op.actorUserId !== actor.userId || 'intake' in op.response) throw new AppError('CONFLICT', 'This opId was already used for another action.')
+    const same = op.caseId === caseId && op.actorUserId === actor.userId && !('intake' in op.response)
+      && (op.requestHash === null || op.requestHash === actionRequestHash(caseId, body))
+    if (!same) throw new AppError('OP_ID_REUSED', 'This opId was already used for a different request; a new action needs a new opId.')
     return { ...(op.response as unknown as CaseActionResult), replayed: true }
   }
 
-  const conflict = (row: LoadedCase, code: 'VERSION_CONFLICT' | 'INVALID_TRANSITION', detail: string) =>
-    new AppError(code, detail, { current: toSummary(row, clock.now()) })
+  const conflict = (row: LoadedCase, role: CaseRole, code: 'VERSION_CONFLICT' | 'INVALID_TRANSITION', detail: string) =>
+    new AppError(code, detail, { current: toSummary(row, clock.now(), role) })
 
   /** Where an assign or transfer sends the case; the target must be inside the actor's reach and active. */
   async function destinationOf(actor: Actor, row: LoadedCase, body: CaseActionBody): Promise<Destination | undefined> {
@@ -120,7 +128,7 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     if (!row || !role) throw notFound('case')
     const rebased = body.baseVersion !== row.version
     if (rebased && (body.baseVersion > row.version || !ANNOTATIONS.includes(body.type))) {
-      throw conflict(row, 'VERSION_CONFLICT', `The case is at version ${row.version}; this action was made on version ${body.baseVersion}.`)
+      throw conflict(row, role, 'VERSION_CONFLICT', `The case is at version ${row.version}; this action was made on version ${body.baseVersion}.`)
     }
     if (body.type === 'follow_up' && body.rating && body.outcome !== 'reached') {
       throw validationFailed([{ field: 'body.rating', message: 'a rating can only come from a call that reached the resident' }])
@@ -133,11 +141,11 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     const alreadyRated = ratedThisRound(row)
     const decision = decide({ status: row.status, action: body.type, role, rating, reopenCount: row.reopenCount, alreadyRated })
     if (!decision.ok && rating && alreadyRated && decide({ status: row.status, action: body.type, role }).ok) {
-      throw conflict(row, 'INVALID_TRANSITION', 'This case was already rated; a follow-up call cannot rate it again (record the call without a rating).')
+      throw conflict(row, role, 'INVALID_TRANSITION', 'This case was already rated; a follow-up call cannot rate it again (record the call without a rating).')
     }
-    if (!decision.ok) throw conflict(row, 'INVALID_TRANSITION', `A ${role.replace('_', ' ')} cannot ${body.type.replace('_', ' ')} a case that is ${row.status.replace('_', ' ')}.`)
+    if (!decision.ok) throw conflict(row, role, 'INVALID_TRANSITION', `A ${role.replace('_', ' ')} cannot ${body.type.replace('_', ' ')} a case that is ${row.status.replace('_', ' ')}.`)
     if ((body.type === 'approve_extension' || body.type === 'deny_extension') && !row.extensionRequestedUntil) {
-      throw conflict(row, 'INVALID_TRANSITION', 'There is no extension request to decide.')
+      throw conflict(row, role, 'INVALID_TRANSITION', 'There is no extension request to decide.')
     }
     if (body.type === 'request_extension' && row.resolveDueAt && new Date(body.until) <= row.resolveDueAt) {
       throw validationFailed([{ field: 'body.until', message: 'must be after the current deadline' }])
@@ -174,19 +182,24 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
         before: row, after: after!, action: body.type, opId: body.opId, actorMemberId: actor.memberId ?? null,
         note: body.type === 'chase' ? body.body : undefined, merged,
       }, now)
+      // The answer reads as the case now stands for the actor: a member who handed it on is no longer its assignee.
+      const reader = caseRoleOf(actor, after!)
       const result: CaseActionResult = {
-        case: toSummary(after!, now),
-        events: (await repo.events(row.id, tx, inserted)).map(toEventView),
+        case: toSummary(after!, now, reader),
+        events: (await repo.events(row.id, tx, inserted)).map((e) => toEventView(e, reader)),
         rebased, replayed: false,
       }
-      await repo.insertOp(tx, { opId: body.opId, caseId: row.id, actorUserId: actor.userId, response: result as unknown as Record<string, unknown> })
+      await repo.insertOp(tx, {
+        opId: body.opId, caseId: row.id, actorUserId: actor.userId, response: result as unknown as Record<string, unknown>,
+        requestHash: actionRequestHash(caseId, body),
+      })
       return { result, before: row, merged }
     })
   }
 
   async function applyWithRetries(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null, attachments: NewAttachment[]): Promise<CaseActionResult> {
     for (let n = 0; n < MAX_ATTEMPTS; n++) {
-      const first = await replay(actor, caseId, body.opId)
+      const first = await replay(actor, caseId, body)
       if (first) return first
       try {
         const applied = await attempt(actor, caseId, body, ip, attachments)
@@ -199,14 +212,14 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
         // just after its commit and seen a "newer" version, or lost the race to insert the op); answer with that.
         if (isUniqueViolation(err)) continue
         if (err instanceof AppError && err.status === 409) {
-          const first = await replay(actor, caseId, body.opId)
+          const first = await replay(actor, caseId, body)
           if (first) return first
         }
         throw err
       }
       // Someone changed the case between our read and our write: decide again on the new version.
     }
-    const again = await replay(actor, caseId, body.opId)
+    const again = await replay(actor, caseId, body)
     if (again) return again
     throw new AppError('CONFLICT', 'The case is changing too fast; try again.')
   }
@@ -218,7 +231,7 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
      */
     async act(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null, photos: Buffer[] = []): Promise<CaseActionResult> {
       if (photos.length === 0) return applyWithRetries(actor, caseId, body, ip, [])
-      const first = await replay(actor, caseId, body.opId)
+      const first = await replay(actor, caseId, body)
       if (first) return first
       const images = await reencodeAll(photos)
       return photoStore.withPhotos(images, (attachments) => applyWithRetries(actor, caseId, body, ip, attachments), (result) => !result.replayed)

@@ -1,4 +1,5 @@
 import type { CaseEventView, CaseSummary, QueueReason } from '@mashangjian/shared'
+import { caseTextFor, type CaseTextReader } from '../privacy/mask-text'
 import type { CaseRow } from './cases-repo'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
@@ -50,15 +51,20 @@ export function queueReasonOf(e: HandoverEvent | undefined): QueueInfo {
 }
 
 /**
+ * `reader`: how the caller relates to the case (case-access.ts caseRoleOf): free text (description, location,
+ * queue note) is in full for the assignee and masked for everyone else (privacy/mask-text.ts).
  * `queue`: the queue reason read for this case (admin lists, details). Without it a queued case leaves the
  * fields out (unknown, e.g. in the sync feed) and any other case says null.
  */
-export function toSummary(c: CaseRow & CaseNames, now: Date, queue?: QueueInfo): CaseSummary {
-  const queueFields = queue ?? (isQueued(c) ? {} : { queueReason: null, queueNote: null })
+export function toSummary(c: CaseRow & CaseNames, now: Date, reader: CaseTextReader, queue?: QueueInfo): CaseSummary {
+  const text = caseTextFor(reader)
+  const queueFields = queue
+    ? { ...queue, queueNote: queue.queueNote === null ? null : text(queue.queueNote) }
+    : (isQueued(c) ? {} : { queueReason: null, queueNote: null })
   return {
     id: c.id, publicNo: c.publicNo, status: c.status, version: c.version, channel: c.channel, priority: c.priority,
     committeeId: c.committeeId, stationId: c.stationId, stationName: c.stationName, memberId: c.memberId, memberName: c.memberName,
-    categoryId: c.categoryId, categoryNames: c.categoryNames, description: c.description, locationText: c.locationText,
+    categoryId: c.categoryId, categoryNames: c.categoryNames, description: text(c.description), locationText: c.locationText === null ? null : text(c.locationText),
     residentPhoneMasked: c.residentPhoneMasked, acceptDueAt: iso(c.acceptDueAt), resolveDueAt: iso(c.resolveDueAt),
     acceptedAt: iso(c.acceptedAt), resolvedAt: iso(c.resolvedAt), closedAt: iso(c.closedAt), escalatedAt: iso(c.escalatedAt),
     extensionRequestedUntil: iso(c.extensionRequestedUntil), overdue: isOverdue(c, now), reopenCount: c.reopenCount,
@@ -73,6 +79,13 @@ export interface EventRow {
   fromStatus: CaseEventView['fromStatus']; toStatus: CaseEventView['toStatus']; opId: string | null; occurredAt: Date; receivedAt: Date
 }
 
-export const toEventView = (e: EventRow): CaseEventView => ({
-  ...e, occurredAt: e.occurredAt.toISOString(), receivedAt: e.receivedAt.toISOString(),
-})
+/** Free text kept in an event's data: a transfer's or merge's reason, the location a joining resident added. */
+const DATA_TEXT = ['reason', 'location'] as const
+
+/** A timeline entry for this reader: its body and free-text data in full for the assignee, masked for others. */
+export function toEventView(e: EventRow, reader: CaseTextReader): CaseEventView {
+  const text = caseTextFor(reader)
+  const data = { ...e.data }
+  for (const key of DATA_TEXT) if (typeof data[key] === 'string') data[key] = text(data[key])
+  return { ...e, body: text(e.body), data, occurredAt: e.occurredAt.toISOString(), receivedAt: e.receivedAt.toISOString() }
+}

@@ -28,7 +28,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; actio
     config: { access: SIGNED_IN },
     schema: {
       tags: ['cases'],
-      summary: 'Act on a case: accept, decline, note, resolve… The same opId twice answers the first result; a stale baseVersion answers 409 with the current case',
+      summary: 'Act on a case: accept, decline, note, resolve… The same opId twice answers the first result (409 OP_ID_REUSED if the second request differs); a stale baseVersion answers 409 with the current case',
       params: IdParams, body: CaseActionBody, response: { 200: CaseActionResult, ...problems(400, 404, 409) },
     },
   }, (request) => actions.act(actorOf(request), request.params.id, request.body, request.ip))

@@ -38,7 +38,7 @@ export function createCasesService({ db, repo, audit, cipher, clock }: CasesServ
     const queued = actor.role === 'member' ? [] : rows.filter(isQueued).map((r) => r.id)
     const handovers = new Map((await repo.lastHandovers(queued)).map((e) => [e.caseId, e]))
     const waiting = new Set(queued)
-    return rows.map((r) => toSummary(r, now, waiting.has(r.id) ? queueReasonOf(handovers.get(r.id)) : undefined))
+    return rows.map((r) => toSummary(r, now, caseRoleOf(actor, r), waiting.has(r.id) ? queueReasonOf(handovers.get(r.id)) : undefined))
   }
 
   return {
@@ -63,12 +63,12 @@ export function createCasesService({ db, repo, audit, cipher, clock }: CasesServ
       const rows = await repo.loadMany(ids)
       const visible = rows.filter((r) => caseRoleOf(actor, r))
       const seen = new Set(visible.map((r) => r.id))
-      return { visible: visible.map((r) => toSummary(r, now)), hidden: ids.filter((id) => !seen.has(id)) }
+      return { visible: visible.map((r) => toSummary(r, now, caseRoleOf(actor, r))), hidden: ids.filter((id) => !seen.has(id)) }
     },
 
     /**
-     * One case with its whole timeline. The assignee sees the resident's phone in full (they must call back);
-     * everyone else sees it masked. Every full view is written to the audit log in the same transaction.
+     * One case with its whole timeline. The assignee sees the resident's phone, and the phone or ID numbers typed
+     * into its free text, in full (they must call back); everyone else sees them masked. Every full view is written to the audit log in the same transaction.
      */
     async detail(actor: Actor, id: string, ip: string | null): Promise<CaseDetail> {
       const row = await repo.load(id)
@@ -92,10 +92,10 @@ export function createCasesService({ db, repo, audit, cipher, clock }: CasesServ
         queue = queueReasonOf(last && { caseId: id, type: last.type as HandoverEvent['type'], actorKind: last.actorKind, body: last.body, data: last.data })
       }
       return {
-        ...toSummary(row, now, queue),
+        ...toSummary(row, now, role, queue),
         routingReason, ...merges,
         residentPhone,
-        events: events.map(toEventView),
+        events: events.map((e) => toEventView(e, role)),
         attachments: attachments.map((a) => ({
           id: a.id, eventId: a.eventId, mime: a.mime, bytes: a.bytes, width: a.width, height: a.height, url: `/api/v1/attachments/${a.id}`,
         })),

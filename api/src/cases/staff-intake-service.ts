@@ -9,8 +9,10 @@ import { validateSubmission, type SubmissionIssue } from '../public/submission-r
 import { loadCandidates } from '../routing/routing-repo'
 import { routeCase } from '../routing/route-case'
 import type { CasesRepo } from './cases-repo'
+import { caseRoleOf } from './case-access'
 import { toSummary } from './case-views'
 import type { MemberCasesRepo } from './member-cases-repo'
+import { intakeRequestHash } from './op-request-hash'
 
 export interface StaffIntakeDeps {
   cases: CasesRepo
@@ -41,17 +43,20 @@ const fieldErrors = (issues: SubmissionIssue[]) =>
  * number and SMS), except that the admin may hand it to a member of the station directly. Idempotent by opId.
  */
 export function createStaffIntakeService({ cases, repo, submissions, clock }: StaffIntakeDeps) {
-  async function replay(actor: Actor, opId: string): Promise<StaffIntakeResult | undefined> {
-    const op = await repo.findOp(opId)
+  /** The first answer to the same intake (same admin, same form); anything else with its opId is refused. */
+  async function replay(actor: Actor, body: StaffIntakeBody): Promise<StaffIntakeResult | undefined> {
+    const op = await repo.findOp(body.opId)
     if (!op) return undefined
     const stored = op.response as unknown as Partial<StoredIntake>
-    if (op.actorUserId !== actor.userId || stored.intake !== true || !stored.case) throw new AppError('CONFLICT', 'This opId was already used for something else.')
+    const same = op.actorUserId === actor.userId && stored.intake === true && !!stored.case
+      && (op.requestHash === null || op.requestHash === intakeRequestHash(body))
+    if (!same || !stored.case) throw new AppError('OP_ID_REUSED', 'This opId was already used for a different request; a new intake needs a new opId.')
     return { case: stored.case, trackingUrl: null, replayed: true }
   }
 
   return {
     async intake(actor: Actor, body: StaffIntakeBody, ip: string | null): Promise<StaffIntakeResult> {
-      const first = await replay(actor, body.opId)
+      const first = await replay(actor, body)
       if (first) return first
 
       const checked = validateSubmission({
@@ -91,9 +96,12 @@ export function createStaffIntakeService({ cases, repo, submissions, clock }: St
           audit: { actorUserId: actor.userId, actorIp: ip, action: 'case.intake', detail: { channel: body.channel, stationId: station.id, opId: body.opId } },
           beforeCommit: async (tx, row) => {
             const after = await repo.load(row.id, tx)
-            summary = toSummary(after!, now)
+            summary = toSummary(after!, now, caseRoleOf(actor, after!))
             const stored: StoredIntake = { intake: true, case: summary }
-            await repo.insertOp(tx, { opId: body.opId, caseId: row.id, actorUserId: actor.userId, response: stored as unknown as Record<string, unknown> })
+            await repo.insertOp(tx, {
+              opId: body.opId, caseId: row.id, actorUserId: actor.userId, response: stored as unknown as Record<string, unknown>,
+              requestHash: intakeRequestHash(body),
+            })
           },
         })
         submissions.announce()
@@ -101,7 +109,7 @@ export function createStaffIntakeService({ cases, repo, submissions, clock }: St
       } catch (err) {
         // The same opId sent twice at once: the other request recorded its case first; answer with that one.
         if (isUniqueViolation(err)) {
-          const again = await replay(actor, body.opId)
+          const again = await replay(actor, body)
           if (again) return again
         }
         throw err

@@ -13,6 +13,7 @@ import type { MetricsAggregator } from '../metrics/metrics-aggregator'
 import { createMetricsRepo, type DayPeriod, type MonthSums } from '../metrics/metrics-repo'
 import { monthsOf, resolvePeriod, summary } from '../metrics/metrics-service'
 import { createMemberCasesRepo } from '../cases/member-cases-repo'
+import { caseRoleOf } from '../cases/case-access'
 import { toSummary } from '../cases/case-views'
 import { createDashboardRepo, type DashboardScope, type StationCaseRow } from './dashboard-repo'
 
@@ -202,7 +203,7 @@ export function createDashboardService({ db, clock, aggregator }: { db: Db; cloc
       const loaded = new Map((await casesRepo.loadMany(rows.map((r) => r.id))).map((c) => [c.id, c]))
       const items = rows.flatMap((r) => {
         const c = loaded.get(r.id)
-        return c ? [{ kind: r.kind, dueAt: r.dueAt.toISOString(), overdueMinutes: Math.max(0, Math.floor((now.getTime() - r.dueAt.getTime()) / 60_000)), case: toSummary(c, now) }] : []
+        return c ? [{ kind: r.kind, dueAt: r.dueAt.toISOString(), overdueMinutes: Math.max(0, Math.floor((now.getTime() - r.dueAt.getTime()) / 60_000)), case: toSummary(c, now, caseRoleOf(actor, c)) }] : []
       })
       const last = rows.at(-1)
       return { generatedAt: now.toISOString(), items, nextCursor: more && last ? encodeCursor(last) : null }

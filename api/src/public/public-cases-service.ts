@@ -23,6 +23,7 @@ import { assignPublicNo, pendingPublicNo, yearInChina } from '../cases/case-numb
 import { OPEN_CASE_STATUSES, type CaseRow, type CasesRepo, type NewAttachment } from '../cases/cases-repo'
 import { validateSubmission, type RawSubmission, type SubmissionIssue, type ValidSubmission } from './submission-rules'
 import { mostSimilar, similarity, SIMILAR_THRESHOLD } from './similarity'
+import { maskPiiInText } from '../privacy/mask-text'
 
 export interface SubmitInput {
   code: string
@@ -253,7 +254,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
         const since = new Date(clock.now().getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000)
         const similar = mostSimilar(input.description, await deps.cases.openCasesAtStation(ctx.stationId, since))
         if (similar) {
-          return { kind: 'duplicate', similar: { publicNo: similar.publicNo, categoryNames: similar.categoryNames, createdAt: similar.createdAt, excerpt: [...similar.description].slice(0, 30).join('') } }
+          return { kind: 'duplicate', similar: { publicNo: similar.publicNo, categoryNames: similar.categoryNames, createdAt: similar.createdAt, excerpt: [...maskPiiInText(similar.description)].slice(0, 30).join('') } }
         }
       }
       return create(q, input, ctx, images, locale, ip)

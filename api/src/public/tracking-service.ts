@@ -7,6 +7,7 @@ import { AppError } from '../errors/app-error'
 import type { CaseRow, CasesRepo } from '../cases/cases-repo'
 import type { AuditWriter } from '../cases/case-actions-service'
 import { deadlinesFor } from '../cases/sla'
+import { maskPiiInText } from '../privacy/mask-text'
 import { reopenPatch } from '../cases/case-effects'
 import { writeTransition } from '../cases/case-transition'
 
@@ -61,8 +62,9 @@ export function createTrackingService({ db, repo, clock, audit, notices, onNotic
       // Only the submitter rates, and only their own case: someone reading it through a merged case's link is not its submitter.
       canRate: role === 'owner' && !mergedFrom && row.status === 'resolved',
       rating: row.rating,
-      // System events carry no text of their own; what members wrote (notes, answers) is shown as written.
-      events: v.events.map((e) => ({ type: e.type, body: e.body, occurredAt: e.occurredAt })),
+      // System events carry no text of their own; what members wrote (answers) and residents' rating comments are
+      // shown with phone and ID numbers masked: whoever holds the link (a follower, a forwarded link) is not the assignee.
+      events: v.events.map((e) => ({ type: e.type, body: maskPiiInText(e.body), occurredAt: e.occurredAt })),
       mergedInto: survivor ? { publicNo: survivor.publicNo } : null,
       mergedFrom,
     }

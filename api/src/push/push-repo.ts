@@ -15,14 +15,20 @@ const target = { id: pushSubscription.id, endpoint: pushSubscription.endpoint, p
 export function createPushRepo(db: Db) {
   return {
     /**
-     * An endpoint identifies one browser profile, so it belongs to whoever subscribed from it last: signing in
-     * as someone else on a shared phone moves the subscription, and the previous user stops getting pushes there.
+     * An endpoint identifies one browser profile and belongs to the user who registered it until they remove it
+     * (sign-out) or the push service says it is gone: the same user subscribing again updates it, anyone else is
+     * refused (undefined), so no one can move another user's pushes to themselves. One statement, so two users
+     * registering the same new endpoint at once cannot both win.
      */
     async upsert(userId: string, s: { endpoint: string; p256dh: string; auth: string; userAgent: string | null }) {
       const [row] = await db.insert(pushSubscription).values({ userId, ...s })
-        .onConflictDoUpdate({ target: pushSubscription.endpoint, set: { userId, p256dh: s.p256dh, auth: s.auth, userAgent: s.userAgent } })
+        .onConflictDoUpdate({
+          target: pushSubscription.endpoint,
+          set: { p256dh: s.p256dh, auth: s.auth, userAgent: s.userAgent },
+          setWhere: eq(pushSubscription.userId, userId),
+        })
         .returning({ id: pushSubscription.id, endpoint: pushSubscription.endpoint, createdAt: pushSubscription.createdAt })
-      return row!
+      return row
     },
 
     /** Only the user's own subscription; true if one was removed. */

@@ -14,8 +14,10 @@ export const pushRoutes: FastifyPluginAsyncTypebox<{ push: PushService }> = asyn
   app.post('/api/v1/push/subscriptions', {
     config: { access: SIGNED_IN },
     schema: {
-      tags: ['push'], summary: "Register this browser's push subscription for me (again from the same browser: updated)",
-      body: PushSubscriptionBody, response: { 201: PushSubscriptionView, ...problems(400) },
+      tags: ['push'],
+      summary: "Register this browser's push subscription for me (again from the same browser: updated)",
+      description: 'An endpoint belongs to the user who registered it until they remove it (or the push service reports it gone); another user\'s registration of it is refused with 409 PUSH_ENDPOINT_TAKEN.',
+      body: PushSubscriptionBody, response: { 201: PushSubscriptionView, ...problems(400, 409) },
     },
   }, async (request, reply) => reply.code(201).send(await push.subscribe(actorOf(request), request.body, request.headers['user-agent'])))
 

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net'
 import type { PushKey, PushSubscriptionBody, PushSubscriptionView } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
-import { validationFailed } from '../errors/app-error'
+import { AppError, validationFailed } from '../errors/app-error'
 import type { PushRepo } from './push-repo'
 
 /**
@@ -21,7 +21,10 @@ export function createPushService({ repo, publicKey }: { repo: PushRepo; publicK
   return {
     key: (): PushKey => ({ publicKey }),
 
-    /** Stores the browser's subscription for the caller; subscribing again from the same browser updates it. */
+    /**
+     * Stores the browser's subscription for the caller; subscribing again from the same browser updates it. An
+     * endpoint another user registered stays theirs (409, without saying whose) until they remove it.
+     */
     async subscribe(actor: Actor, body: PushSubscriptionBody, userAgent: string | undefined): Promise<PushSubscriptionView> {
       const p256dh = canonical(body.keys.p256dh)
       const auth = canonical(body.keys.auth)
@@ -35,6 +38,7 @@ export function createPushService({ repo, publicKey }: { repo: PushRepo; publicK
       const row = await repo.upsert(actor.userId, {
         endpoint: body.endpoint, p256dh: p256dh.toString('base64url'), auth: auth.toString('base64url'), userAgent: userAgent?.slice(0, 300) ?? null,
       })
+      if (!row) throw new AppError('PUSH_ENDPOINT_TAKEN', 'This browser is registered for pushes by another account; that account must turn them off (or sign out) first.')
       return { id: row.id, endpoint: row.endpoint, createdAt: row.createdAt.toISOString() }
     },
 

@@ -38,7 +38,7 @@ describe('idempotency and conflicts', () => {
     expect((await post(wang.token, a.id, { opId, baseVersion: (await wang.detail(a.id)).version, type: 'accept' })).statusCode).toBe(200)
     const reused = await post(wang.token, b.id, { opId, baseVersion: (await wang.detail(b.id)).version, type: 'accept' })
     expect(reused.statusCode).toBe(409)
-    expect(reused.json().code).toBe('CONFLICT')
+    expect(reused.json().code).toBe('OP_ID_REUSED')
   })
 
   it('two actors on the same version: one wins, the other gets 409 VERSION_CONFLICT with the current case', async () => {

@@ -146,7 +146,7 @@ describe('staff intake (电话受理 / 来访)', () => {
     const committeeAdmin = await signIn(ctx.t.app, 'committee')
     expect((await intake(committeeAdmin, body)).statusCode).toBe(409)
     const asAction = await station.act(first.json().case.id, { opId, type: 'note', body: '同一个 opId 当作动作' })
-    expect(asAction.json().code).toBe('CONFLICT')
+    expect(asAction.json().code).toBe('OP_ID_REUSED')
   })
 
   it('answers the same opId sent twice at once with one case', async () => {

@@ -154,13 +154,16 @@ export const caseEvent = pgTable('case_event', {
 
 /**
  * The first answer to each member action, by the client's `op_id`: the same action sent again (a retry after a
- * lost response, a replayed outbox) gets this answer back and changes nothing.
+ * lost response, a replayed outbox) gets this answer back and changes nothing. `request_hash` fingerprints the
+ * request the answer belongs to (see op-request-hash.ts), so an opId reused for another action, body or case is
+ * refused rather than answered with this; rows written before it was kept have none and replay as they did.
  */
 export const caseOp = pgTable('case_op', {
   opId: uuid('op_id').primaryKey(),
   caseId: uuid('case_id').notNull().references(() => cases.id),
   actorUserId: uuid('actor_user_id').notNull().references(() => appUser.id),
   response: jsonb('response').$type<Record<string, unknown>>().notNull(),
+  requestHash: text('request_hash'),
   createdAt: createdAt(),
 })
 
