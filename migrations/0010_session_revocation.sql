@@ -1,0 +1,2 @@
+ALTER TABLE "app_user" ADD COLUMN "session_version" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+CREATE INDEX "refresh_token_revoked_family_idx" ON "refresh_token" USING btree ("family_id") WHERE "refresh_token"."revoked_at" is not null;
