@@ -9,7 +9,7 @@ import type { CaseEventType, CaseStatus } from './cases'
 export const CASE_ACTIONS = [
   'assign', 'accept', 'decline', 'transfer', 'note', 'contact_log', 'request_extension', 'approve_extension',
   'deny_extension', 'resolve', 'rate', 'reopen', 'merge', 'mark_invalid', 'auto_close', 'escalate', 'chase',
-  'mark_overdue', 'add_info', 'follow_up',
+  'mark_overdue', 'add_info', 'follow_up', 'handoff', 'withdraw_handoff',
 ] as const
 export type CaseAction = (typeof CASE_ACTIONS)[number]
 
@@ -73,12 +73,19 @@ export const CASE_RULES: readonly Rule[] = [
   { action: 'chase', from: OPEN, roles: ADMINS, to: 'same', events: ['chased'] },
   // 回访: an admin calls the resident back after 办结 and may record the rating they give by phone.
   { action: 'follow_up', from: ['resolved', 'closed'], roles: ADMINS, to: 'follow_up', events: ['followed_up'] },
+  // 交办: the member (the first follow-up moves an accepted case into 办理中, like a note) or the desk hands a
+  // question to a department; the case keeps its status while it waits (handoff-machine.ts has the hand-off's own).
+  { action: 'handoff', from: ['accepted'], roles: ['assignee'], to: 'in_progress', events: ['handed_off'] },
+  { action: 'handoff', from: ['in_progress'], roles: ['assignee'], to: 'same', events: ['handed_off'] },
+  { action: 'handoff', from: OPEN, roles: ADMINS, to: 'same', events: ['handed_off'] },
+  // The question taken back (wrong department, solved meanwhile): the department's link stops working.
+  { action: 'withdraw_handoff', from: OPEN, roles: ['assignee', ...ADMINS], to: 'same', events: ['handoff_withdrawn'] },
   // A resident adds details or photos to their open case.
   { action: 'add_info', from: ['submitted', ...OPEN], roles: ['resident'], to: 'same', events: ['resident_added_info'] },
 ]
 
 /** Actions that only add to the timeline: applied even when the case moved on since the client read it. */
-export const ANNOTATIONS: readonly CaseAction[] = ['note', 'contact_log', 'chase', 'add_info', 'mark_overdue']
+export const ANNOTATIONS: readonly CaseAction[] = ['note', 'contact_log', 'chase', 'add_info', 'mark_overdue', 'handoff', 'withdraw_handoff']
 
 /** How many times a resident's "unsatisfied" sends a case back (重办) before it closes anyway. */
 export const MAX_REOPENS = 1

@@ -74,6 +74,15 @@ export const CASE_EVENT_TYPES = [
   'resident_added_info',
   // 回访: a station or committee admin called the resident back after 办结 (who, when, outcome, a rating by phone).
   'followed_up',
+  // 交办 (issue 14, handoff-machine.ts): a question handed to a department and what became of it. Internal: the
+  // resident sees the answer when the member relays it (resolve), not the department's own words.
+  'handed_off',
+  'handoff_acknowledged',
+  'handoff_answered',
+  'handoff_returned',
+  'handoff_withdrawn',
+  'handoff_expired',
+  'handoff_overdue',
 ] as const
 export type CaseEventType = (typeof CASE_EVENT_TYPES)[number]
 
@@ -101,8 +110,9 @@ export const INBOX_DONE_STATUSES = ['resolved', 'closed', 'invalid', 'merged'] a
 export const RESOLVE_CLOCK_STATUSES = ['accepted', 'in_progress', 'reopened'] as const satisfies readonly CaseStatus[]
 
 /** Past the deadline that matters now: accepting (still assigned) or resolving. Same rule as the inbox SQL. */
-export function isOverdue(c: { status: CaseStatus; acceptDueAt: string | Date | null; resolveDueAt: string | Date | null }, now: Date): boolean {
+export function isOverdue(c: { status: CaseStatus; acceptDueAt: string | Date | null; resolveDueAt: string | Date | null; resolvePausedAt?: string | Date | null | undefined }, now: Date): boolean {
   const past = (d: string | Date | null) => d !== null && new Date(d).getTime() < now.getTime()
   if (c.status === 'assigned') return past(c.acceptDueAt)
-  return (RESOLVE_CLOCK_STATUSES as readonly CaseStatus[]).includes(c.status) && past(c.resolveDueAt)
+  // A resolve clock paused while a department has the case (交办) does not run out meanwhile.
+  return (RESOLVE_CLOCK_STATUSES as readonly CaseStatus[]).includes(c.status) && !c.resolvePausedAt && past(c.resolveDueAt)
 }

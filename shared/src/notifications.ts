@@ -8,6 +8,10 @@
 export const TEMPLATE_KEYS = [
   // to the member who holds the case
   'member.assigned', 'member.accept_reminder', 'member.resolve_reminder', 'member.overdue', 'member.chased', 'member.reopened', 'member.digest',
+  // 交办 came back: the department answered or returned it (to the member who holds the case)
+  'member.handoff_answered', 'member.handoff_returned',
+  // to a department (its group robot, or its contact's mobile): a hand-off with its reply link, a reminder, overdue
+  'department.handoff', 'department.reminder', 'department.overdue',
   // to a station's work group (robot) and its admins (push)
   'station.queued', 'station.escalated', 'station.chased',
   // to residents who left a phone (the submitter and everyone who joined the case)
@@ -25,6 +29,7 @@ export type TemplateKey = (typeof TEMPLATE_KEYS)[number]
 export const SMS_TEMPLATE_KEYS = [
   'member.assigned', 'member.accept_reminder', 'member.resolve_reminder', 'member.overdue', 'member.chased', 'member.reopened', 'member.digest',
   'resident.received', 'resident.accepted', 'resident.resolved', 'resident.merged', 'resident.invalid', 'test',
+  'member.handoff_answered', 'member.handoff_returned', 'department.handoff', 'department.reminder', 'department.overdue',
 ] as const satisfies readonly TemplateKey[]
 export type SmsTemplateKey = (typeof SMS_TEMPLATE_KEYS)[number]
 
@@ -47,10 +52,15 @@ export const SMS_TEMPLATE_PARAMS: Record<SmsTemplateKey, readonly string[]> = {
   'resident.merged': ['publicNo', 'intoPublicNo', 'url'],
   'resident.invalid': ['publicNo', 'url'],
   'test': ['code'],
+  'member.handoff_answered': ['publicNo', 'department', 'url'],
+  'member.handoff_returned': ['publicNo', 'department', 'url'],
+  'department.handoff': ['department', 'publicNo', 'due', 'url'],
+  'department.reminder': ['publicNo', 'due', 'url'],
+  'department.overdue': ['publicNo', 'url'],
 }
 
 /** Who a notice is for; the address (phone, group, URL) is looked up when it is delivered, never stored in the row. */
-export const RECIPIENT_KINDS = ['member', 'station', 'resident', 'committee'] as const
+export const RECIPIENT_KINDS = ['member', 'station', 'resident', 'committee', 'department'] as const
 export type RecipientKind = (typeof RECIPIENT_KINDS)[number]
 
 /** The medium of one outbox row; which provider carries it is the committee's configuration at delivery time. */

@@ -39,6 +39,12 @@ assigned mark_overdue system = | accepted mark_overdue system = | in_progress ma
 assigned chase station_admin = | accepted chase station_admin = | in_progress chase station_admin = | reopened chase station_admin =
 assigned chase committee_admin = | accepted chase committee_admin = | in_progress chase committee_admin = | reopened chase committee_admin =
 resolved follow_up station_admin closed | closed follow_up station_admin = | resolved follow_up committee_admin closed | closed follow_up committee_admin =
+accepted handoff assignee in_progress | in_progress handoff assignee =
+assigned handoff station_admin = | accepted handoff station_admin = | in_progress handoff station_admin = | reopened handoff station_admin =
+assigned handoff committee_admin = | accepted handoff committee_admin = | in_progress handoff committee_admin = | reopened handoff committee_admin =
+assigned withdraw_handoff assignee = | accepted withdraw_handoff assignee = | in_progress withdraw_handoff assignee = | reopened withdraw_handoff assignee =
+assigned withdraw_handoff station_admin = | accepted withdraw_handoff station_admin = | in_progress withdraw_handoff station_admin = | reopened withdraw_handoff station_admin =
+assigned withdraw_handoff committee_admin = | accepted withdraw_handoff committee_admin = | in_progress withdraw_handoff committee_admin = | reopened withdraw_handoff committee_admin =
 submitted add_info resident = | assigned add_info resident = | accepted add_info resident = | in_progress add_info resident = | reopened add_info resident =
 `
 const expected = new Map<string, string>()
@@ -102,6 +108,6 @@ describe('case state machine', () => {
   })
 
   it('lists what a member may do on a new assignment', () => {
-    expect(allowedActions('assigned', 'assignee')).toEqual(['accept', 'decline', 'transfer', 'note', 'merge'])
+    expect(allowedActions('assigned', 'assignee')).toEqual(['accept', 'decline', 'transfer', 'note', 'merge', 'withdraw_handoff'])
   })
 })

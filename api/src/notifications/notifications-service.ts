@@ -135,5 +135,6 @@ function labelOf(r: NotificationRow): string {
     case 'station': return r.channelName ? `${r.stationName ?? '工作站'} · ${r.channelName}` : (r.stationName ?? '工作站')
     case 'resident': return (r.followerId ? r.followerPhoneMasked : r.residentPhoneMasked) ?? '群众'
     case 'committee': return r.channelName ?? '委员会'
+    case 'department': return r.channelName ?? '职能部门'
   }
 }

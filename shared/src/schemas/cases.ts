@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox'
 import { CASE_CHANNELS, CASE_EVENT_TYPES, CASE_PRIORITIES, CASE_STATUSES, EVENT_VISIBILITIES, ACTOR_KINDS, RATINGS, RATING_SOURCES, QUEUE_REASONS, FOLLOW_UP_OUTCOMES, INTAKE_CHANNELS } from '../cases'
 import { CASE_ACTIONS } from '../case-machine'
 import { Nullable, Timestamp, Uuid } from './common'
+import { HandoffDepartment, HandoffView } from './handoffs'
 
 /** A case as lists and the sync feed show it. The phone is masked for everyone but the assignee (detail only). */
 export const CaseSummary = Type.Object({
@@ -44,6 +45,13 @@ export const CaseSummary = Type.Object({
   queueReason: Type.Optional(Nullable(Type.Enum([...QUEUE_REASONS]))),
   /** The words that came with it (the decline or transfer reason), when there were any. */
   queueNote: Type.Optional(Nullable(Type.String())),
+  /** A department has an open hand-off of this case (等待部门答复); lists and details carry it, the sync feed too. */
+  awaitingDepartment: Type.Optional(Type.Boolean()),
+  /**
+   * Set while the resolve deadline stands still because a department has the case (committee setting
+   * `handoff.pauseResolveClock`): the case is not overdue meanwhile, and the deadline moves on by the pause when it ends.
+   */
+  resolvePausedAt: Type.Optional(Nullable(Timestamp)),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 })
@@ -87,6 +95,8 @@ export const CaseDetail = Type.Intersect([CaseSummary, Type.Object({
   mergedFrom: Type.Optional(Type.Array(Type.Object({ id: Uuid, publicNo: Type.String() }))),
   /** How routing placed the case when it came in (route-case.ts reasons: member_code, on_duty, sector, least_loaded, chosen, queue…). */
   routingReason: Type.Optional(Nullable(Type.String())),
+  /** 交办: every hand-off of the case, newest first (issue 14). */
+  handoffs: Type.Optional(Type.Array(HandoffView)),
 })])
 export type CaseDetail = Static<typeof CaseDetail>
 
@@ -156,6 +166,9 @@ export const CaseActionBody = Type.Union([
   action('merge', { intoCaseId: Uuid, reason: Type.Optional(Reason) }),
   action('mark_invalid', { reason: Reason }),
   action('chase', { body: Type.Optional(Type.String({ maxLength: 500 })) }),
+  // 交办: the question for a department of the case's committee; the deadline defaults to the committee's reply days.
+  action('handoff', { departmentId: Uuid, question: Type.String({ minLength: 5, maxLength: 2000 }), dueAt: Type.Optional(Timestamp) }),
+  action('withdraw_handoff', { handoffId: Uuid, reason: Type.Optional(Reason) }),
   // 回访: who called, when, what came of it, and the rating the resident gave by phone (counted in 满意率).
   action('follow_up', {
     caller: Type.String({ minLength: 1, maxLength: 64 }),
@@ -240,5 +253,8 @@ export const CaseDestinations = Type.Object({
     onDutyNow: Type.Boolean(),
   })),
   stations: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
+  /** 交办: the active departments of the case's committee, and the default reply deadline if handed off now. */
+  departments: Type.Optional(Type.Array(HandoffDepartment)),
+  handoffDueAt: Type.Optional(Timestamp),
 })
 export type CaseDestinations = Static<typeof CaseDestinations>

@@ -80,6 +80,11 @@ export const cases = pgTable('cases', {
   resolveRemindedAt: timestamp('resolve_reminded_at', { withTimezone: true }),
   /** A member's pending request to move `resolve_due_at` (申请延期), waiting for a station admin. */
   extensionRequestedUntil: timestamp('extension_requested_until', { withTimezone: true }),
+  /**
+   * Set while the resolve deadline stands still because a department has the case (交办, committee setting
+   * `handoff.pauseResolveClock`); when the last open hand-off ends, `resolve_due_at` moves on by the pause.
+   */
+  resolvePausedAt: timestamp('resolve_paused_at', { withTimezone: true }),
   reopenCount: integer('reopen_count').notNull().default(0),
   /**
    * When the case was last declined (退单), transferred (转办) or escalated (督办): set in the same update as the
@@ -107,7 +112,7 @@ export const cases = pgTable('cases', {
   // Only what the sweep still has to act on: escalated cases (no member) and cases already marked overdue stay
   // out, so the sweep's minute-by-minute reads stay small however large the backlog grows.
   index('cases_accept_due_idx').on(t.acceptDueAt).where(sql`status = 'assigned' and member_id is not null`),
-  index('cases_resolve_due_idx').on(t.resolveDueAt).where(sql`status in ('accepted', 'in_progress', 'reopened') and overdue_at is null`),
+  index('cases_resolve_due_idx').on(t.resolveDueAt).where(sql`status in ('accepted', 'in_progress', 'reopened') and overdue_at is null and resolve_paused_at is null`),
   // A member's whole inbox, newest first (read backwards): the first page stops after 21 entries, no sort.
   index('cases_member_created_idx').on(t.memberId, t.createdAt, t.id),
   index('cases_resolved_at_idx').on(t.resolvedAt).where(sql`status = 'resolved'`),

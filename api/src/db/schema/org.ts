@@ -12,6 +12,8 @@ export type CommitteeSettings = {
   autoCloseDays?: number
   /** Yearly 履职 targets the members are measured against (a preset or a custom list); committees below inherit them. */
   ledger?: LedgerTargetSettings
+  /** 交办: default reply time in working days (5), and whether a case's resolve clock stops while a department has it (no). */
+  handoff?: { replyDays?: number; pauseResolveClock?: boolean }
 }
 
 /** 政协 committee tree: province → city → county. `path` lists ancestor ids and self, '/'-joined, for subtree checks. */
