@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox'
 import { COMMITTEE_LEVELS, STATION_KINDS } from '../roles'
 import { RoleSchema } from './auth'
 import { Page, PageQuery } from './common'
+import { HandoffSettings } from './handoffs'
 
 const Uuid = Type.String({ format: 'uuid' })
 
@@ -92,8 +93,10 @@ export const CommitteeSettingsView = Type.Object({
   overrides: Type.Object({
     slaHours: Type.Partial(SlaTable),
     autoCloseDays: Type.Union([Type.Integer(), Type.Null()]),
+    /** 交办 (issue 14): what the committee chose; a key left out takes the default. */
+    handoff: Type.Optional(Type.Partial(HandoffSettings)),
   }),
-  effective: Type.Object({ slaHours: SlaTable, autoCloseDays: Type.Integer() }),
+  effective: Type.Object({ slaHours: SlaTable, autoCloseDays: Type.Integer(), handoff: Type.Optional(HandoffSettings) }),
 })
 export type CommitteeSettingsView = Static<typeof CommitteeSettingsView>
 
@@ -101,6 +104,8 @@ export type CommitteeSettingsView = Static<typeof CommitteeSettingsView>
 export const CommitteeSettingsBody = Type.Object({
   slaHours: Type.Optional(Type.Partial(Type.Object({ urgent: SlaHours, general: SlaHours, complex: SlaHours }, { additionalProperties: false }))),
   autoCloseDays: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 90 }), Type.Null()])),
+  /** 交办: reply days and the resolve-clock pause; left out (or null) falls back to the defaults (5 working days, no pause). */
+  handoff: Type.Optional(Type.Union([Type.Partial(HandoffSettings, { additionalProperties: false }), Type.Null()])),
 }, { additionalProperties: false })
 export type CommitteeSettingsBody = Static<typeof CommitteeSettingsBody>
 
