@@ -52,6 +52,7 @@ import { membersRoutes } from './members/members-routes'
 import { categoriesRoutes } from './categories/categories-routes'
 import { importsRoutes } from './imports/imports-routes'
 import { notificationsRoutes } from './notifications/notifications-routes'
+import { departmentRoutes } from './handoffs/department-routes'
 
 export interface AppDeps {
   config: Config
@@ -158,6 +159,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     scan: services.scan, submissions: services.submissions, tracking: services.tracking,
     limits: { scanPerIpPerMinute: config.scanRateLimitPerMinute, submitPerIpPerHour: config.submitRateLimitPerIpPerHour, submitPerCodePerHour: config.submitRateLimitPerCodePerHour },
   })
+  // 交办: the department's page behind its secret link (/d/:secret), rate-limited like residents' tracking links.
+  await app.register(departmentRoutes, { links: services.departmentLinks, perIpPerMinute: config.scanRateLimitPerMinute })
   await app.register(casesRoutes, { cases: services.cases, actions: services.caseActions, blobs: services.blobs })
   await app.register(deskRoutes, { desk: services.desk })
   await app.register(intakeRoutes, { intake: services.staffIntake })

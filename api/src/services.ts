@@ -60,6 +60,8 @@ import { createCategoriesRepo } from './categories/categories-repo'
 import { createCategoriesService } from './categories/categories-service'
 import { createImportsRepo } from './imports/imports-repo'
 import { createImportsService } from './imports/imports-service'
+import { createDepartmentLinkRepo } from './handoffs/department-link-repo'
+import { createDepartmentLinkService } from './handoffs/department-link-service'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -145,6 +147,10 @@ export function createServices({ config, database, clock, log }: { config: Confi
     submissions,
     staffIntake: createStaffIntakeService({ cases: casesRepo, repo: memberCasesRepo, submissions, clock }),
     tracking: createTrackingService({ db, repo: casesRepo, clock, audit, notices, onNotices: notifications.kick }),
+    // 交办, the department's side: its secret link's page (签收 / 答复 / 退回); notices delivered after commit.
+    departmentLinks: createDepartmentLinkService({
+      db, repo: createDepartmentLinkRepo(db), cases: casesRepo, audit, clock, notices, onNotices: notifications.kick, photos: createPhotoStore({ blobs, clock }), blobs,
+    }),
     placards: createPlacardsService({ db, repo: createPlacardsRepo(db), audit, photos: createPlacardPhotos(blobs), clock, publicBaseUrl: config.publicBaseUrl }),
   }
 }
