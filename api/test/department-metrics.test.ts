@@ -137,6 +137,10 @@ describe('department figures on the dashboard', () => {
     expect(body.items[2]).toMatchObject({ counts: { answered: 1, answeredOnTime: 1, returned: 1, overdueUnanswered: 1 }, rates: { onTimeRate: 0.3333, returnedShare: 0.5 } })
     expect(body.totals.counts).toMatchObject({ handoffs: 6, withdrawn: 0, overdueUnanswered: 1 })
 
+    // A period without hand-offs: nothing listed, no rate (null, not 0 %).
+    const empty = (await figures('stationAdminA2', `scope=station&id=${t.org.stationA2.id}&from=2025-01-01&to=2026-01-01`)).json<DepartmentFigures>()
+    expect(empty).toMatchObject({ items: [], totals: { counts: zero, rates: { onTimeRate: null, returnedShare: null, answerRate: null }, medianAckMinutes: null } })
+
     problem(await figures('stationAdminA1', `scope=committee&id=${t.org.countyA.id}`), 403, 'FORBIDDEN')
     problem(await figures('stationAdminA1', `scope=station&id=${t.org.stationA2.id}`), 404, 'NOT_FOUND')
     problem(await figures('adminA', `scope=committee&id=${t.org.countyB.id}`), 404, 'NOT_FOUND')

@@ -23,6 +23,9 @@ describe.skipIf(browserMissing)('sign-in page and dashboard on a phone', () => {
     const { context, page } = await signInAsAdmin(ctx.browser, ctx.api.url, 'committee', { viewport: { width: 360, height: 740 }, locale: 'zh-CN' })
     await page.waitForSelector('[data-testid=ranking] tbody tr')
     await page.waitForSelector('.chart .u-legend')
+    // The 职能部门 section (issue 14) is there once its figures came (the demo has no departments: its empty note).
+    await page.waitForSelector('[data-testid=department-none], [data-testid=department-ranking] tbody tr')
+    expect((await page.textContent('#dept-figures-title'))?.trim()).toBe('职能部门')
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
     // The select is as wide as its words, not the page.
     const select = await page.locator('[data-testid=compare]').boundingBox()

@@ -132,7 +132,7 @@ function Departments({ q, year }: { q: string; year: number }) {
       <h3 id="dept-figures-title">{d.title}</h3>
       <p class="hint">{d.hint}</p>
       <ProblemText error={page.error} />
-      {page.value && items.length === 0 && <p class="hint">{d.none}</p>}
+      {page.value && items.length === 0 && <p class="hint" data-testid="department-none">{d.none}</p>}
       {items.length > 0 && (
         <div class="table-wrap">
           <table class="grid stack ranking" data-testid="department-ranking">
