@@ -40,6 +40,7 @@ import { streamRoutes } from './live/stream-routes'
 import { pushRoutes } from './push/push-routes'
 import { registerWebApp } from './web/web-app'
 import { dashboardRoutes } from './dashboard/dashboard-routes'
+import { departmentFiguresRoutes } from './dashboard/department-figures-routes'
 import { ledgerRoutes } from './ledger/ledger-routes'
 import { activitiesRoutes } from './activities/activities-routes'
 import { exportsRoutes } from './exports/exports-routes'
@@ -167,6 +168,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(syncRoutes, { sync: services.sync })
   await app.register(metricsRoutes, { metrics: services.metrics })
   await app.register(dashboardRoutes, { dashboard: services.dashboard })
+  await app.register(departmentFiguresRoutes, { departmentFigures: services.departmentFigures })
   await app.register(ledgerRoutes, { ledger: services.ledger })
   await app.register(activitiesRoutes, { activities: services.activities })
   await app.register(exportsRoutes, { exports: services.exports })

@@ -36,6 +36,7 @@ import { createPushRepo } from './push/push-repo'
 import { createPushService } from './push/push-service'
 import { createPushNotifier, vapidSubject } from './push/push-notifier'
 import { createDashboardService } from './dashboard/dashboard-service'
+import { createDepartmentFiguresService } from './dashboard/department-figures-service'
 import { createLedgerService } from './ledger/ledger-service'
 import { createActivitiesRepo } from './activities/activities-repo'
 import { createActivitiesService } from './activities/activities-service'
@@ -91,6 +92,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
     }),
   })
   const ledger = createLedgerService({ db, clock, audit, aggregator: metricsAggregator })
+  const departmentFigures = createDepartmentFiguresService({ db, clock })
   // Told about every applied action after commit (its notices were written with it: deliver them now).
   const caseListeners: CaseChangeListener[] = [() => notifications.kick()]
   // The organisation and roster (admin CRUD, imports): committee paths decide scope; members' phones are encrypted and keyed-hashed.
@@ -127,8 +129,9 @@ export function createServices({ config, database, clock, log }: { config: Confi
     desk: createDeskService({ db, repo: memberCasesRepo, desk: createDeskRepo(db), cases, audit, clock, residentPhones }),
     metrics: createMetricsService({ db, clock, aggregator: metricsAggregator }),
     dashboard: createDashboardService({ db, clock, aggregator: metricsAggregator }),
+    departmentFigures,
     ledger,
-    exports: createExportsService({ db, cases: memberCasesRepo, ledger, audit, clock }),
+    exports: createExportsService({ db, cases: memberCasesRepo, ledger, departmentFigures, audit, clock }),
     reports: createReportsService({ db, repo: createReportsRepo(db), cases: memberCasesRepo, audit, clock }),
     activities: createActivitiesService({ db, repo: createActivitiesRepo(db), audit }),
     /** Run by the job runner; tests call `catchUp()` before reading metrics. */
