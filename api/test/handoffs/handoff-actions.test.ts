@@ -121,6 +121,11 @@ describe('交办: handing a case to a department (case actions)', () => {
     const again = await c.wang.act(c.id, { type: 'withdraw_handoff', handoffId: h!.id })
     expect(again.statusCode).toBe(409)
     expect(again.json()).toMatchObject({ code: 'INVALID_TRANSITION' })
+    // A department with hand-offs is deactivated, not deleted.
+    const admin = await signIn(ctx.t.app, 'committee')
+    const del = await ctx.t.app.inject({ method: 'DELETE', url: `/api/v1/departments/${d.id}`, headers: admin.headers })
+    expect(del.statusCode).toBe(409)
+    expect(del.json()).toMatchObject({ code: 'IN_USE' })
   })
 
   it('a case that ends expires its open hand-offs in the same transaction (resolve by the member, invalid by the desk)', async () => {

@@ -26,6 +26,13 @@ async function setHandoffSettings(handoff: { pauseResolveClock?: boolean; replyD
 const caseNotices = async (caseId: string) =>
   (await outboxOf(f.db(), { caseId, templateKeys: ['member.resolve_reminder', 'member.overdue', 'department.reminder', 'department.overdue'] })).map((n) => n.templateKey)
 
+/** On the dashboard's live list of cases past their resolve deadline (the committee's, first 100). */
+async function onDashboardOverdue(caseId: string): Promise<boolean> {
+  const res = await (await signIn(ctx.t.app, 'committee')).get(`/api/v1/dashboard/overdue?scope=committee&id=${await f.committeeId()}&kind=resolve&limit=100`)
+  expect(res.statusCode, res.body).toBe(200)
+  return res.json<{ items: { case: { id: string } }[] }>().items.some((i) => i.case.id === caseId)
+}
+
 describe('交办 and the clocks (the deadline sweep run with a moved clock)', () => {
   it('committee settings carry the hand-off defaults; a PUT without `handoff` goes back to them', async () => {
     expect((await setHandoffSettings(undefined)).effective.handoff).toEqual({ replyDays: 5, pauseResolveClock: false })
@@ -59,6 +66,7 @@ describe('交办 and the clocks (the deadline sweep run with a moved clock)', ()
     expect((await c.wang.detail(c.id)).overdue).toBe(false)
     const overdueList = (await c.wang.get('/api/v1/me/cases?filter=overdue')).json()
     expect(overdueList.items.map((i: { id: string }) => i.id)).not.toContain(c.id)
+    expect(await onDashboardOverdue(c.id)).toBe(false)
 
     // The first withdrawal leaves one open: still paused. The last one restarts the clock, the deadline moved on.
     const [h1, h2] = await f.handoffsOf(c.id)
@@ -98,6 +106,7 @@ describe('交办 and the clocks (the deadline sweep run with a moved clock)', ()
     await sweep()
     expect(await f.eventsOf(c.id, 'overdue')).toHaveLength(1)
     expect((await c.wang.detail(c.id)).overdue).toBe(true)
+    expect(await onDashboardOverdue(c.id)).toBe(true)
   })
 
   it('the department is reminded 24 h before its deadline once, and marked overdue once after it (still open)', async () => {
