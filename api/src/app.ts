@@ -54,6 +54,7 @@ import { categoriesRoutes } from './categories/categories-routes'
 import { importsRoutes } from './imports/imports-routes'
 import { notificationsRoutes } from './notifications/notifications-routes'
 import { departmentRoutes } from './handoffs/department-routes'
+import { handoffsRoutes } from './handoffs/handoffs-routes'
 
 export interface AppDeps {
   config: Config
@@ -179,6 +180,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(streamRoutes, { changes })
   await app.register(pushRoutes, { push: services.push })
   await app.register(placardsRoutes, { placards: services.placards })
+  // 交办, the case side: the staff's link routes (hand-offs themselves are case actions).
+  await app.register(handoffsRoutes, { handoffs: services.handoffLinks })
   await registerWebApp(app, config.webDistDir)
   return app
 }

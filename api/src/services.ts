@@ -63,6 +63,10 @@ import { createImportsRepo } from './imports/imports-repo'
 import { createImportsService } from './imports/imports-service'
 import { createDepartmentLinkRepo } from './handoffs/department-link-repo'
 import { createDepartmentLinkService } from './handoffs/department-link-service'
+// 交办 (issue 14), the case side: hand-off actions, link routes, the deadline sweep's hand-off part.
+import { createHandoffsRepo } from './handoffs/handoffs-repo'
+import { createHandoffActions } from './handoffs/handoff-actions'
+import { createHandoffsService } from './handoffs/handoffs-service'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -77,7 +81,8 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const cipher = createPiiCipher(config.secrets.piiKey)
   // Residents' phones: a keyed hash of their own (never comparable with members'), for the desk's phone search.
   const residentPhones = createResidentPhoneLookup(config.secrets.piiKey, cipher)
-  const cases = createCasesService({ db, repo: memberCasesRepo, audit, cipher, clock })
+  const handoffsRepo = createHandoffsRepo(db)
+  const cases = createCasesService({ db, repo: memberCasesRepo, audit, cipher, clock, handoffs: handoffsRepo })
   // Notifications: events write notices into the outbox in their own transaction (notices); after commit
   // `notifications.kick()` delivers them here, and the job runner's minute tick retries and recovers.
   const pushRepo = createPushRepo(db)
@@ -109,12 +114,13 @@ export function createServices({ config, database, clock, log }: { config: Confi
     push: createPushService({ repo: pushRepo, publicKey: vapidPublicKey }),
     notifications,
     channels: createChannelsService({ db, cipher, audit, clock }),
-    deadlines: createDeadlineSweep({ db, repo: createDeadlinesRepo(db), cases: casesRepo, audit, clock, notices, onNotices: notifications.kick }),
+    deadlines: createDeadlineSweep({ db, repo: createDeadlinesRepo(db), cases: casesRepo, handoffs: handoffsRepo, audit, clock, notices, onNotices: notifications.kick }),
     audit,
     cases,
     caseListeners,
     caseActions: createCaseActionsService({
       db, repo: memberCasesRepo, cases: casesRepo, audit, clock, photos: createPhotoStore({ blobs, clock }), notices,
+      handoffs: createHandoffActions({ repo: handoffsRepo, cipher, notices }),
       onChange: (change) => {
         for (const listener of caseListeners) {
           try {
@@ -126,7 +132,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
       },
     }),
     sync: createSyncService({ repo: createSyncRepo(db), cases }),
-    desk: createDeskService({ db, repo: memberCasesRepo, desk: createDeskRepo(db), cases, audit, clock, residentPhones }),
+    desk: createDeskService({ db, repo: memberCasesRepo, desk: createDeskRepo(db), cases, audit, clock, residentPhones, handoffs: handoffsRepo }),
     metrics: createMetricsService({ db, clock, aggregator: metricsAggregator }),
     dashboard: createDashboardService({ db, clock, aggregator: metricsAggregator }),
     departmentFigures,
@@ -154,6 +160,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
     departmentLinks: createDepartmentLinkService({
       db, repo: createDepartmentLinkRepo(db), cases: casesRepo, audit, clock, notices, onNotices: notifications.kick, photos: createPhotoStore({ blobs, clock }), blobs,
     }),
+    handoffLinks: createHandoffsService({ db, repo: handoffsRepo, cases: memberCasesRepo, audit, cipher, clock, publicBaseUrl: config.publicBaseUrl }),
     placards: createPlacardsService({ db, repo: createPlacardsRepo(db), audit, photos: createPlacardPhotos(blobs), clock, publicBaseUrl: config.publicBaseUrl }),
   }
 }
