@@ -103,11 +103,13 @@ export function createOrgService({ db, repo, audit }: { db: Db; repo: OrgRepo; a
       const before = await inScope(actor, id)
       const parsed = settingsFromBody(body)
       if ('errors' in parsed) throw validationFailed(parsed.errors)
+      // The ledger targets are saved through their own endpoint (ledger-service.ts): this body never carries them.
+      const next = before.settings.ledger ? { ...parsed.settings, ledger: before.settings.ledger } : parsed.settings
       await db.transaction(async (tx) => {
-        await repo.setSettings(tx, id, parsed.settings)
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'committee.settings_changed', targetKind: 'committee', targetId: id, detail: { before: before.settings, after: parsed.settings } })
+        await repo.setSettings(tx, id, next)
+        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'committee.settings_changed', targetKind: 'committee', targetId: id, detail: { before: before.settings, after: next } })
       })
-      return settingsView(id, parsed.settings)
+      return settingsView(id, next)
     },
   }
 }

@@ -117,6 +117,10 @@ describe('the ledger', () => {
       ['proposals', true], ['opinionReports', true], ['research', true], ['receptionDays', true], ['visits', false], ['casesResolved', true],
     ])
     expect([ledger.targetsMet, ledger.targetsTotal]).toEqual([5, 6])
+    // The deadline settings are saved by their own endpoint; saving them keeps the chosen targets.
+    const sla = await (await t.as('adminA')).put(`/api/v1/committees/${org.countyA.id}/settings`, { autoCloseDays: 10 })
+    expect(sla.statusCode, sla.body).toBe(200)
+    expect((await ledgerOf('adminA', org.memberA.id)).json<MemberLedgerReport>().preset).toBe('akesai_six_ones')
 
     expect((await (await t.as('cityAdmin')).put(`/api/v1/committees/${org.city.id}/ledger-targets`, { preset: 'gulang_22111' })).statusCode).toBe(200)
     const b = (await (await t.as('adminB')).get(`/api/v1/committees/${org.countyB.id}/ledger-targets`)).json<LedgerTargetsView>()
