@@ -14,10 +14,10 @@ type Sector = (typeof DEMO_SECTORS)[number]
 
 /** 职能部门 the demo county hands matters to (交办, issue 14); contacts are left for the admin to fill in. */
 export const DEMO_DEPARTMENTS: { name: string; kind: DepartmentKind; contactName: string }[] = [
-  { name: '县住房和城乡建设局', kind: 'bureau', contactName: '办公室' },
-  { name: '县人力资源和社会保障局', kind: 'bureau', contactName: '办公室' },
+  { name: '县自然资源局', kind: 'bureau', contactName: '办公室' },
+  { name: '县医疗保障局', kind: 'bureau', contactName: '办公室' },
   { name: '东城街道办事处', kind: 'street_office', contactName: '党政办' },
-  { name: '县供电公司', kind: 'public_service', contactName: '客服中心' },
+  { name: '县自来水公司', kind: 'public_service', contactName: '客服中心' },
 ]
 
 export const DEMO_STATIONS: { key: string; kind: StationKind; name: string; address: string; openHours: string }[] = [
