@@ -152,7 +152,7 @@ describe('交办: handing a case to a department (case actions)', () => {
   })
 
   it('awaitingDepartment in the inbox list and the sync feed; photos of the answer on the hand-off', async () => {
-    const d = await f.addDepartment('县自然资源局')
+    const d = await f.addDepartment('县文化和旅游局')
     const c = await f.acceptedCase('山坡有落石风险')
     const start = (await c.wang.get('/api/v1/sync')).json().cursor as string
     await f.handOff(c.wang, c.id, d.id)
