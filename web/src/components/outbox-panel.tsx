@@ -7,8 +7,8 @@ import { ActionSheet, MEMBER_ACTIONS, type MemberAction } from './action-sheet'
 
 /** What the action said, in a line: "办结：已联系社区……", "联系群众（电话）：……". */
 export function actionLine(e: OutboxEntry): string {
-  const a = e.action as { type: string; reply?: string; body?: string; reason?: string; method?: string }
-  const text = a.reply ?? a.body ?? a.reason ?? ''
+  const a = e.action as { type: string; reply?: string; body?: string; reason?: string; method?: string; question?: string }
+  const text = a.reply ?? a.body ?? a.reason ?? a.question ?? ''
   const via = a.type === 'contact_log' && a.method ? t.contactVia(t.contactMethods[a.method] ?? a.method) : ''
   return `${t.actions[a.type] ?? a.type}${via}${text ? `：${text}` : ''}`
 }

@@ -8,6 +8,13 @@ const OWNER_KEY = 'cacheOwner'
 /** The first load reads at most this many cases (newest first); older closed ones are fetched when opened. */
 const FIRST_LOAD_PAGES = 20
 
+/** A URL the API gave (absolute or not) as the path the client asks its own server for. */
+export function apiPath(url: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(url)) return url
+  const u = new URL(url)
+  return `${u.pathname}${u.search}`
+}
+
 export interface SyncOptions {
   db: Promise<AppDb>
   client: ApiClient
@@ -64,10 +71,19 @@ export function createSync({ db, client, cache, now = Date.now, onChange }: Sync
       const bytes = await client.request<ArrayBuffer>(`/api/v1/attachments/${a.id}`)
       await cache.putPhoto(a.id, a.mime, bytes)
     }
+    // The photos departments sent with their answers (交办), so the member can relay them offline: best effort.
+    for (const p of (detail.handoffs ?? []).flatMap((h) => h.photos)) {
+      if (await cache.photo(p.id)) continue
+      try {
+        await cache.putPhoto(p.id, 'image/jpeg', await client.request<ArrayBuffer>(apiPath(p.url)))
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e
+      }
+    }
     await cache.putDetail(detail, now())
-    // Where the case may be handed on (转办), so the sheet can offer it offline: best effort, the sheet reads it
-    // again online; a failure here never fails the detail.
-    if (detail.allowedActions.includes('transfer')) {
+    // Where the case may be handed on (转办) or handed to (交办), so the sheet can offer it offline: best effort,
+    // the sheet reads it again online; a failure here never fails the detail.
+    if (detail.allowedActions.includes('transfer') || detail.allowedActions.includes('handoff')) {
       try {
         await cache.putDestinations(id, await client.request<CaseDestinations>(`/api/v1/cases/${id}/destinations`), now())
       } catch (e) {
