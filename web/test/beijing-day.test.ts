@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { handoffDueAt } from '@mashangjian/shared'
 import { beijingDay, firstHandoffDay, handoffDueAtOfDay } from '../src/beijing-day'
-import { apiPath } from '../src/data/sync'
+import { apiPath } from '../src/data/api-client'
 
 describe('Beijing days for the hand-off deadline', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { INBOX_DONE_STATUSES, type CaseDestinations, type CaseDetail, type CaseListPage, type CaseStatus, type SyncPage } from '@mashangjian/shared'
-import { ApiError, OfflineError, type ApiClient } from './api-client'
+import { ApiError, OfflineError, apiPath, type ApiClient } from './api-client'
 import type { CaseCache } from './case-cache'
 import type { AppDb } from './db'
 
@@ -7,13 +7,6 @@ const CURSOR_KEY = 'syncCursor'
 const OWNER_KEY = 'cacheOwner'
 /** The first load reads at most this many cases (newest first); older closed ones are fetched when opened. */
 const FIRST_LOAD_PAGES = 20
-
-/** A URL the API gave (absolute or not) as the path the client asks its own server for. */
-export function apiPath(url: string): string {
-  if (!/^[a-z][a-z0-9+.-]*:/i.test(url)) return url
-  const u = new URL(url)
-  return `${u.pathname}${u.search}`
-}
 
 export interface SyncOptions {
   db: Promise<AppDb>
