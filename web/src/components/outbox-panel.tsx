@@ -14,12 +14,12 @@ export function actionLine(e: OutboxEntry): string {
 }
 
 /**
- * Refusals the member can correct in the sheet: any 400, and a 转办 whose target the server would not take (a
- * member chosen from the list kept offline went on leave meanwhile: 409 CONFLICT) — sending it again unchanged
- * would only be refused again.
+ * Refusals the member can correct in the sheet: any 400, and a 转办 or 交办 whose target the server would not take
+ * (a member chosen from the list kept offline went on leave meanwhile, a department was deactivated: 409 CONFLICT)
+ * — sending it again unchanged would only be refused again.
  */
 const revisable = (e: OutboxEntry) => (MEMBER_ACTIONS as readonly string[]).includes(e.action.type)
-  && (e.state === 'rejected' || (e.state === 'conflict' && e.action.type === 'transfer' && e.problem?.code === 'CONFLICT'))
+  && (e.state === 'rejected' || (e.state === 'conflict' && (e.action.type === 'transfer' || e.action.type === 'handoff') && e.problem?.code === 'CONFLICT'))
 
 /**
  * Actions the server refused, each with what the member did and what changed meanwhile; they decide to send

@@ -40,6 +40,7 @@ export const en: Messages = {
   pendingBadge: 'Waiting to sync',
   conflictBadge: 'Conflict',
   awaitingDepartment: 'Awaiting department',
+  resolvePaused: 'paused while a department has it',
   status: {
     submitted: 'Submitted', assigned: 'To accept', accepted: 'Accepted', in_progress: 'In progress', resolved: 'Resolved',
     reopened: 'Reopened', closed: 'Closed', invalid: 'Invalid', merged: 'Merged',

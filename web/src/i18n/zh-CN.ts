@@ -40,6 +40,7 @@ export const zhCN = {
   pendingBadge: '待同步',
   conflictBadge: '有冲突',
   awaitingDepartment: '等待部门答复',
+  resolvePaused: '已暂停，等待部门答复',
   status: {
     submitted: '待分派', assigned: '待接单', accepted: '已接单', in_progress: '办理中', resolved: '已办结',
     reopened: '重办', closed: '已关闭', invalid: '无效', merged: '已合并',
