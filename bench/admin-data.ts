@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm'
 import { createMetricsAggregator } from '../api/src/metrics/metrics-aggregator'
 import { createDashboardService } from '../api/src/dashboard/dashboard-service'
 import { createLedgerService } from '../api/src/ledger/ledger-service'
+import { createDepartmentFiguresService } from '../api/src/dashboard/department-figures-service'
 import { createExportsService } from '../api/src/exports/exports-service'
 import { createMemberCasesRepo } from '../api/src/cases/member-cases-repo'
 import { sendTable, type TableExport } from '../api/src/exports/table-stream'
@@ -37,7 +38,9 @@ const noAudit = { record: async () => {} }
 const aggregator = createMetricsAggregator(db)
 const dashboard = createDashboardService({ db, clock: systemClock, aggregator })
 const ledger = createLedgerService({ db, clock: systemClock, audit: noAudit, aggregator })
-const exportsService = createExportsService({ db, cases: createMemberCasesRepo(db), ledger, audit: noAudit, clock: systemClock })
+const exportsService = createExportsService({
+  db, cases: createMemberCasesRepo(db), ledger, departmentFigures: createDepartmentFiguresService({ db, clock: systemClock }), audit: noAudit, clock: systemClock,
+})
 const year = { from: '2026-01-01', to: '2027-01-01' }
 
 async function time(label: string, call: () => Promise<unknown>, runs = RUNS): Promise<string> {

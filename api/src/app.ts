@@ -40,6 +40,7 @@ import { streamRoutes } from './live/stream-routes'
 import { pushRoutes } from './push/push-routes'
 import { registerWebApp } from './web/web-app'
 import { dashboardRoutes } from './dashboard/dashboard-routes'
+import { departmentFiguresRoutes } from './dashboard/department-figures-routes'
 import { ledgerRoutes } from './ledger/ledger-routes'
 import { activitiesRoutes } from './activities/activities-routes'
 import { exportsRoutes } from './exports/exports-routes'
@@ -52,6 +53,8 @@ import { membersRoutes } from './members/members-routes'
 import { categoriesRoutes } from './categories/categories-routes'
 import { importsRoutes } from './imports/imports-routes'
 import { notificationsRoutes } from './notifications/notifications-routes'
+import { departmentRoutes } from './handoffs/department-routes'
+import { handoffsRoutes } from './handoffs/handoffs-routes'
 
 export interface AppDeps {
   config: Config
@@ -158,12 +161,15 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     scan: services.scan, submissions: services.submissions, tracking: services.tracking,
     limits: { scanPerIpPerMinute: config.scanRateLimitPerMinute, submitPerIpPerHour: config.submitRateLimitPerIpPerHour, submitPerCodePerHour: config.submitRateLimitPerCodePerHour },
   })
+  // 交办: the department's page behind its secret link (/d/:secret), rate-limited like residents' tracking links.
+  await app.register(departmentRoutes, { links: services.departmentLinks, perIpPerMinute: config.scanRateLimitPerMinute })
   await app.register(casesRoutes, { cases: services.cases, actions: services.caseActions, blobs: services.blobs })
   await app.register(deskRoutes, { desk: services.desk })
   await app.register(intakeRoutes, { intake: services.staffIntake })
   await app.register(syncRoutes, { sync: services.sync })
   await app.register(metricsRoutes, { metrics: services.metrics })
   await app.register(dashboardRoutes, { dashboard: services.dashboard })
+  await app.register(departmentFiguresRoutes, { departmentFigures: services.departmentFigures })
   await app.register(ledgerRoutes, { ledger: services.ledger })
   await app.register(activitiesRoutes, { activities: services.activities })
   await app.register(exportsRoutes, { exports: services.exports })
@@ -174,6 +180,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(streamRoutes, { changes })
   await app.register(pushRoutes, { push: services.push })
   await app.register(placardsRoutes, { placards: services.placards })
+  // 交办, the case side: the staff's link routes (hand-offs themselves are case actions).
+  await app.register(handoffsRoutes, { handoffs: services.handoffLinks })
   await registerWebApp(app, config.webDistDir)
   return app
 }

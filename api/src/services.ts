@@ -36,6 +36,7 @@ import { createPushRepo } from './push/push-repo'
 import { createPushService } from './push/push-service'
 import { createPushNotifier, vapidSubject } from './push/push-notifier'
 import { createDashboardService } from './dashboard/dashboard-service'
+import { createDepartmentFiguresService } from './dashboard/department-figures-service'
 import { createLedgerService } from './ledger/ledger-service'
 import { createActivitiesRepo } from './activities/activities-repo'
 import { createActivitiesService } from './activities/activities-service'
@@ -60,6 +61,12 @@ import { createCategoriesRepo } from './categories/categories-repo'
 import { createCategoriesService } from './categories/categories-service'
 import { createImportsRepo } from './imports/imports-repo'
 import { createImportsService } from './imports/imports-service'
+import { createDepartmentLinkRepo } from './handoffs/department-link-repo'
+import { createDepartmentLinkService } from './handoffs/department-link-service'
+// 交办 (issue 14), the case side: hand-off actions, link routes, the deadline sweep's hand-off part.
+import { createHandoffsRepo } from './handoffs/handoffs-repo'
+import { createHandoffActions } from './handoffs/handoff-actions'
+import { createHandoffsService } from './handoffs/handoffs-service'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -74,7 +81,8 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const cipher = createPiiCipher(config.secrets.piiKey)
   // Residents' phones: a keyed hash of their own (never comparable with members'), for the desk's phone search.
   const residentPhones = createResidentPhoneLookup(config.secrets.piiKey, cipher)
-  const cases = createCasesService({ db, repo: memberCasesRepo, audit, cipher, clock })
+  const handoffsRepo = createHandoffsRepo(db)
+  const cases = createCasesService({ db, repo: memberCasesRepo, audit, cipher, clock, handoffs: handoffsRepo })
   // Notifications: events write notices into the outbox in their own transaction (notices); after commit
   // `notifications.kick()` delivers them here, and the job runner's minute tick retries and recovers.
   const pushRepo = createPushRepo(db)
@@ -89,6 +97,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
     }),
   })
   const ledger = createLedgerService({ db, clock, audit, aggregator: metricsAggregator })
+  const departmentFigures = createDepartmentFiguresService({ db, clock })
   // Told about every applied action after commit (its notices were written with it: deliver them now).
   const caseListeners: CaseChangeListener[] = [() => notifications.kick()]
   // The organisation and roster (admin CRUD, imports): committee paths decide scope; members' phones are encrypted and keyed-hashed.
@@ -105,12 +114,13 @@ export function createServices({ config, database, clock, log }: { config: Confi
     push: createPushService({ repo: pushRepo, publicKey: vapidPublicKey }),
     notifications,
     channels: createChannelsService({ db, cipher, audit, clock }),
-    deadlines: createDeadlineSweep({ db, repo: createDeadlinesRepo(db), cases: casesRepo, audit, clock, notices, onNotices: notifications.kick }),
+    deadlines: createDeadlineSweep({ db, repo: createDeadlinesRepo(db), cases: casesRepo, handoffs: handoffsRepo, audit, clock, notices, onNotices: notifications.kick }),
     audit,
     cases,
     caseListeners,
     caseActions: createCaseActionsService({
       db, repo: memberCasesRepo, cases: casesRepo, audit, clock, photos: createPhotoStore({ blobs, clock }), notices,
+      handoffs: createHandoffActions({ repo: handoffsRepo, cipher, notices }),
       onChange: (change) => {
         for (const listener of caseListeners) {
           try {
@@ -122,11 +132,12 @@ export function createServices({ config, database, clock, log }: { config: Confi
       },
     }),
     sync: createSyncService({ repo: createSyncRepo(db), cases }),
-    desk: createDeskService({ db, repo: memberCasesRepo, desk: createDeskRepo(db), cases, audit, clock, residentPhones }),
+    desk: createDeskService({ db, repo: memberCasesRepo, desk: createDeskRepo(db), cases, audit, clock, residentPhones, handoffs: handoffsRepo }),
     metrics: createMetricsService({ db, clock, aggregator: metricsAggregator }),
     dashboard: createDashboardService({ db, clock, aggregator: metricsAggregator }),
+    departmentFigures,
     ledger,
-    exports: createExportsService({ db, cases: memberCasesRepo, ledger, audit, clock }),
+    exports: createExportsService({ db, cases: memberCasesRepo, ledger, departmentFigures, audit, clock }),
     reports: createReportsService({ db, repo: createReportsRepo(db), cases: memberCasesRepo, audit, clock }),
     activities: createActivitiesService({ db, repo: createActivitiesRepo(db), audit }),
     /** Run by the job runner; tests call `catchUp()` before reading metrics. */
@@ -145,6 +156,11 @@ export function createServices({ config, database, clock, log }: { config: Confi
     submissions,
     staffIntake: createStaffIntakeService({ cases: casesRepo, repo: memberCasesRepo, submissions, clock }),
     tracking: createTrackingService({ db, repo: casesRepo, clock, audit, notices, onNotices: notifications.kick }),
+    // 交办, the department's side: its secret link's page (签收 / 答复 / 退回); notices delivered after commit.
+    departmentLinks: createDepartmentLinkService({
+      db, repo: createDepartmentLinkRepo(db), cases: casesRepo, audit, clock, notices, onNotices: notifications.kick, photos: createPhotoStore({ blobs, clock }), blobs,
+    }),
+    handoffLinks: createHandoffsService({ db, repo: handoffsRepo, cases: memberCasesRepo, audit, cipher, clock, publicBaseUrl: config.publicBaseUrl }),
     placards: createPlacardsService({ db, repo: createPlacardsRepo(db), audit, photos: createPlacardPhotos(blobs), clock, publicBaseUrl: config.publicBaseUrl }),
   }
 }

@@ -1,6 +1,7 @@
 import type { ActivityKind, ReportStatus } from './reports'
 import type { CaseChannel, CaseStatus, Rating } from './cases'
 import type { LedgerMeasure } from './schemas/ledger'
+import type { DepartmentKind } from './departments'
 
 /**
  * Short Chinese labels for what the API writes into documents for staff (exports, printable ledger, report
@@ -18,7 +19,10 @@ export const ACTIVITY_KIND_ZH: Record<ActivityKind, string> = {
 }
 export const REPORT_STATUS_ZH: Record<ReportStatus, string> = { draft: '草稿', submitted: '已报送', adopted: '已采用', rejected: '未采用' }
 export const LEDGER_MEASURE_ZH: Record<LedgerMeasure, string> = {
-  casesReceived: '收到诉求', casesAccepted: '接单', casesResolved: '办结', satisfiedRatings: '满意评价', contacts: '联系群众',
+  casesReceived: '收到诉求', casesAccepted: '接单', casesResolved: '办结', satisfiedRatings: '满意评价', contacts: '联系群众', handoffs: '交办部门',
   meetings: '会议', receptionDays: '接待日', visits: '走访', proposals: '提案', opinionReports: '社情民意', research: '视察调研',
   training: '学习培训', otherActivities: '其他活动',
+}
+export const DEPARTMENT_KIND_ZH: Record<DepartmentKind, string> = {
+  bureau: '局/委/办', street_office: '街道办/乡镇', public_service: '公用事业单位', other: '其他',
 }

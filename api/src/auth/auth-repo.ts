@@ -1,5 +1,5 @@
-import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm'
-import { appUser, refreshToken, userStation } from '../db/schema'
+import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
+import { appUser, loginThrottle, refreshToken, userStation } from '../db/schema'
 import type { Db } from '../db/database'
 
 export type UserRow = typeof appUser.$inferSelect
@@ -30,25 +30,48 @@ export function createAuthRepo(db: Db) {
       return rows.map((r) => r.id).sort()
     },
 
+    /** The throttle rows of these keys (auth/login-throttle.ts); a missing key has no failures. */
+    async throttleRows(keys: string[]) {
+      return db.select().from(loginThrottle).where(inArray(loginThrottle.key, keys))
+    },
+
     /**
-     * Counts a failure in one statement so parallel guesses cannot slip past the limit; the failure that
-     * reaches the limit locks the account and starts a fresh count for after the lock.
+     * Counts a failure in one statement, so parallel guesses are each counted; a counter whose window ran out
+     * starts again at 1. Answers the count, for the caller to decide on a block.
      */
-    async recordFailedLogin(userId: string, now: Date, maxFailures: number, lockUntil: Date) {
-      const [row] = await db
-        .update(appUser)
-        .set({
-          failedLogins: sql`case when ${appUser.failedLogins} + 1 >= ${maxFailures} then 0 else ${appUser.failedLogins} + 1 end`,
-          lockedUntil: sql`case when ${appUser.failedLogins} + 1 >= ${maxFailures} then ${lockUntil.toISOString()}::timestamptz else ${appUser.lockedUntil} end`,
-          updatedAt: now,
+    async countFailure(key: string, now: Date, windowMs: number): Promise<number> {
+      const expired = sql`${loginThrottle.windowStartedAt} < ${new Date(now.getTime() - windowMs).toISOString()}::timestamptz`
+      const [row] = await db.insert(loginThrottle).values({ key, failures: 1, windowStartedAt: now, updatedAt: now })
+        .onConflictDoUpdate({
+          target: loginThrottle.key,
+          set: {
+            failures: sql`case when ${expired} then 1 else ${loginThrottle.failures} + 1 end`,
+            windowStartedAt: sql`case when ${expired} then ${now.toISOString()}::timestamptz else ${loginThrottle.windowStartedAt} end`,
+            updatedAt: now,
+          },
         })
-        .where(eq(appUser.id, userId))
-        .returning({ lockedUntil: appUser.lockedUntil })
-      return row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null
+        .returning({ failures: loginThrottle.failures })
+      return row!.failures
+    },
+
+    /**
+     * Blocks a key until `until` (never shortening a longer block a parallel failure set). `restartCount`: the
+     * count starts again after the block (an account lock), so one typo after it ends does not lock it again.
+     */
+    async blockUntil(key: string, until: Date, restartCount = false) {
+      await db.update(loginThrottle).set({
+        blockedUntil: sql`greatest(coalesce(${loginThrottle.blockedUntil}, ${until.toISOString()}::timestamptz), ${until.toISOString()}::timestamptz)`,
+        ...(restartCount ? { failures: 0, windowStartedAt: until } : {}),
+      }).where(eq(loginThrottle.key, key))
+    },
+
+    /** Forgets the failures of these keys (a successful sign-in from that address). */
+    async clearThrottle(keys: string[]) {
+      await db.delete(loginThrottle).where(inArray(loginThrottle.key, keys))
     },
 
     async recordSuccessfulLogin(userId: string, now: Date) {
-      await db.update(appUser).set({ failedLogins: 0, lockedUntil: null, lastLoginAt: now, updatedAt: now })
+      await db.update(appUser).set({ lastLoginAt: now, updatedAt: now })
         .where(eq(appUser.id, userId))
     },
 

@@ -12,8 +12,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; loginPer
       tags: ['auth'], summary: 'Sign in with username (or mobile) and password',
       body: LoginBody,
       response: { 200: TokenPair, ...problems(400, 401, 403, 423, 429) },
+      description: 'Failed sign-ins slow down the address they come from (429 LOGIN_THROTTLED with Retry-After); many failures for one name from many addresses lock it (423 ACCOUNT_LOCKED) until it times out or an administrator unlocks it. Unknown and known usernames get the same answers.',
     },
-  }, (request) => auth.login(request.body, request.headers['user-agent']))
+  }, (request) => auth.login(request.body, request.headers['user-agent'], request.ip))
 
   app.post('/api/v1/auth/refresh', {
     config: { access: 'public', rateLimit: { max: loginPerMinute * 3, timeWindow: 60_000 } },

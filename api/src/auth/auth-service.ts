@@ -6,9 +6,8 @@ import type { AuthRepo, UserRow } from './auth-repo'
 import type { Actor, SessionRef } from './actor'
 import { burnPasswordCheck, verifyPassword } from './passwords'
 import { newRefreshToken, sha256, successorRefreshToken } from './tokens'
+import { accountKey, accountLocks, ACCOUNT_LOCK_MINUTES, pairDelaySeconds, pairKey, secondsUntil, WINDOW_MS } from './login-throttle'
 
-export const MAX_FAILED_LOGINS = 5
-export const LOCK_MINUTES = 30
 /**
  * A refresh whose answer was lost (timeout, dropped connection, the app killed) is sent again with the token it
  * already spent. Within this window that is not reuse: the caller gets the same new refresh token back.
@@ -26,7 +25,8 @@ export interface AuthServiceDeps {
   refreshTokenTtlDays: number
 }
 
-const secondsUntil = (later: Date, now: Date) => Math.max(1, Math.ceil((later.getTime() - now.getTime()) / 1000))
+const locked = (until: Date, now: Date) => new AppError('ACCOUNT_LOCKED', `Too many failed sign-ins for this account from many places; locked until ${until.toISOString()} (an administrator can unlock it).`, { retryAfterSeconds: secondsUntil(until, now) })
+const throttled = (until: Date, now: Date) => new AppError('LOGIN_THROTTLED', `Too many failed sign-ins from this address; try again in ${secondsUntil(until, now)} s.`, { retryAfterSeconds: secondsUntil(until, now) })
 
 /** Sign-in rules: argon2id passwords, lockout after repeated failures, rotating refresh tokens with reuse detection. */
 export function createAuthService({ repo, clock, signAccessToken, refreshSuccessorKey, accessTokenTtlSeconds, refreshTokenTtlDays }: AuthServiceDeps) {
@@ -77,29 +77,38 @@ export function createAuthService({ repo, clock, signAccessToken, refreshSuccess
   }
 
   return {
-    async login({ username, password }: LoginBody, userAgent?: string): Promise<TokenPair> {
-      const user = await repo.findUserByUsername(username)
-      if (!user) {
-        await burnPasswordCheck(password)
-        throw new AppError('INVALID_CREDENTIALS', `After ${MAX_FAILED_LOGINS} failed attempts the account is locked for ${LOCK_MINUTES} minutes.`)
-      }
+    /**
+     * Sign-in with the throttle of login-throttle.ts. Every step is the same whether or not the username exists
+     * (the same reads and writes, a password check of the same cost), so neither the answers nor their timing
+     * tell which names are real.
+     */
+    async login({ username, password }: LoginBody, userAgent?: string, ip = 'unknown'): Promise<TokenPair> {
       const now = clock.now()
-      // While locked, even the right password is refused, and the lock is not extended.
-      if (user.lockedUntil && user.lockedUntil > now) {
-        throw new AppError('ACCOUNT_LOCKED', `Locked until ${user.lockedUntil.toISOString()}.`, {
-          retryAfterSeconds: secondsUntil(user.lockedUntil, now),
-        })
-      }
-      if (!(await verifyPassword(user.passwordHash, password))) {
-        const lockedUntil = await repo.recordFailedLogin(user.id, now, MAX_FAILED_LOGINS, new Date(now.getTime() + LOCK_MINUTES * 60_000))
-        if (lockedUntil) {
-          throw new AppError('ACCOUNT_LOCKED', `Locked until ${lockedUntil.toISOString()}.`, {
-            retryAfterSeconds: secondsUntil(lockedUntil, now),
-          })
+      const pair = pairKey(username, ip)
+      const account = accountKey(username)
+      const rows = await repo.throttleRows([pair, account])
+      const blocked = (key: string) => rows.find((r) => r.key === key && r.blockedUntil && r.blockedUntil > now)?.blockedUntil
+      // While blocked, even the right password is refused, and the block is not extended.
+      const accountBlock = blocked(account)
+      if (accountBlock) throw locked(accountBlock, now)
+      const pairBlock = blocked(pair)
+      if (pairBlock) throw throttled(pairBlock, now)
+      const user = await repo.findUserByUsername(username)
+      const ok = user ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false)
+      if (!user || !ok) {
+        const [pairFailures, accountFailures] = await Promise.all([repo.countFailure(pair, now, WINDOW_MS), repo.countFailure(account, now, WINDOW_MS)])
+        if (accountLocks(accountFailures)) {
+          const until = new Date(now.getTime() + ACCOUNT_LOCK_MINUTES * 60_000)
+          await repo.blockUntil(account, until, true)
+          throw locked(until, now)
         }
-        throw new AppError('INVALID_CREDENTIALS', `After ${MAX_FAILED_LOGINS} failed attempts the account is locked for ${LOCK_MINUTES} minutes.`)
+        const delay = pairDelaySeconds(pairFailures)
+        if (delay > 0) await repo.blockUntil(pair, new Date(now.getTime() + delay * 1000))
+        throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password.')
       }
       assertUsable(user)
+      // This address knows the password: its own failures are forgotten (the name's total stays, see login-throttle.ts).
+      await repo.clearThrottle([pair])
       await repo.recordSuccessfulLogin(user.id, now)
       const familyId = randomUUID()
       const token = newRefreshToken()

@@ -16,6 +16,7 @@ import { deadlinesFor } from './sla'
 import { writeTransition } from './case-transition'
 import { actionRequestHash } from './op-request-hash'
 import type { AuditEntry } from '../audit/audit-log'
+import type { HandoffActions } from '../handoffs/handoff-actions'
 
 /** Writes audit rows inside the caller's transaction (see audit/audit-log.ts). */
 export interface AuditWriter { record(tx: DbOrTx, entry: AuditEntry): Promise<unknown> }
@@ -41,6 +42,8 @@ export interface CaseActionsDeps {
   clock: Clock
   /** Writes the action's notices (member, queue, residents, integrators) in the action's transaction. */
   notices?: NoticePlanner
+  /** 交办: checks and writes the hand-off of `handoff` / `withdraw_handoff` (handoffs/handoff-actions.ts). */
+  handoffs: HandoffActions
   onChange?: CaseChangeListener
 }
 
@@ -73,7 +76,7 @@ function ratedAtOf(calledAt: Date, row: Pick<LoadedCase, 'resolvedAt'>, now: Dat
  * Member and admin actions on a case (DESIGN.md §4): idempotent by `opId`, optimistic on `baseVersion`, decided
  * by the state machine, written with their event, the first answer and an audit row in one transaction.
  */
-export function createCaseActionsService({ db, repo, cases, audit, clock, onChange, notices, photos: photoStore }: CaseActionsDeps) {
+export function createCaseActionsService({ db, repo, cases, audit, clock, onChange, notices, handoffs, photos: photoStore }: CaseActionsDeps) {
   /**
    * The first answer to this request, if its opId was used before. Only the same request gets it: the same user,
    * case, type and body (the version aside, see op-request-hash.ts). Anything else with that opId is refused
@@ -162,19 +165,22 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     const restarts = RESTARTS_DEADLINES.includes(body.type) || decision.to === 'reopened'
     const sla = restarts ? await cases.slaContext(row) : undefined
     const mergeTarget = await mergeTargetOf(actor, row, body)
+    const handoff = await handoffs.plan(actor, row, role, body, decision.to, now)
     const { patch, events } = effectsOf({
       row, body, to: decision.to, eventTypes: decision.events, actorKind: actor.role === 'member' ? 'member' : 'admin', actorUserId: actor.userId,
       now, occurredAt, fresh: sla && deadlinesFor(sla.slaClass, now, sla.settings),
       destination: await destinationOf(actor, row, body), mergeTarget,
-      ratedAt: rating ? ratedAtOf(occurredAt, row, now) : undefined,
+      ratedAt: rating ? ratedAtOf(occurredAt, row, now) : undefined, handoff: handoff?.effect,
     })
     return db.transaction(async (tx) => {
       // Photos belong to the action's event (a note with a picture of the site, a resolution with the result).
       const inserted = await writeTransition(tx, { cases, audit }, {
         caseId: row.id, version: row.version, patch, events, attachments,
-        audit: { actorUserId: actor.userId, actorIp: ip, action: `case.${body.type}`, targetKind: 'case', targetId: row.id, detail: { from: row.status, to: decision.to, version: row.version + 1, opId: body.opId } },
+        audit: { actorUserId: actor.userId, actorIp: ip, action: `case.${body.type}`, targetKind: 'case', targetId: row.id, detail: { from: row.status, to: decision.to, version: row.version + 1, opId: body.opId, ...(handoff && { handoffId: handoff.effect.id }) } },
       })
       if (!inserted) return 'retry' as const
+      // The hand-off row changes with the action (before the case is read back: it shows awaitingDepartment).
+      await handoff?.write(tx, { ...row, status: decision.to })
       // 并单: X's followers follow Y from now on (their links open Y); X's own link shows where it went.
       const merged = mergeTarget && { intoPublicNo: mergeTarget.publicNo, followers: await cases.moveFollowers(tx, row.id, mergeTarget.id) }
       const after = await repo.load(row.id, tx)

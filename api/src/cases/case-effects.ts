@@ -1,5 +1,6 @@
 import type { CaseActionBody, CaseEventType, CaseStatus } from '@mashangjian/shared'
 import type { CaseRow, NewCase, NewEvent } from './cases-repo'
+import type { HandoffEffect } from '../handoffs/handoff-actions'
 
 /** Deadlines a case would get if (re)started now, from its category's SLA class and its committee's settings. */
 export interface FreshDeadlines { acceptDueAt: Date; resolveDueAt: Date }
@@ -22,6 +23,8 @@ export interface EffectInput {
   mergeTarget?: { id: string; publicNo: string }
   /** For a follow_up that brings a rating: when the resident gave it (the call's time, clamped by the service). */
   ratedAt?: Date
+  /** For handoff / withdraw_handoff: the hand-off checked by the service (handoffs/handoff-actions.ts). */
+  handoff?: HandoffEffect
 }
 
 type Patch = Partial<NewCase>
@@ -99,6 +102,15 @@ export function effectsOf(i: EffectInput): { patch: Patch & { updatedAt: Date };
       break
     case 'chase':
       text = { visibility: 'internal', body: body.body ?? '', data: {} }
+      break
+    // 交办 is the desk's and the member's business: internal (the resident hears the outcome when the case is answered).
+    case 'handoff':
+      patch = i.handoff!.patch
+      text = { visibility: 'internal', body: body.question, data: { handoffId: i.handoff!.id, departmentId: i.handoff!.departmentId, departmentName: i.handoff!.departmentName, dueAt: i.handoff!.dueAt!.toISOString() } }
+      break
+    case 'withdraw_handoff':
+      patch = i.handoff!.patch
+      text = { visibility: 'internal', body: body.reason ?? '', data: { handoffId: i.handoff!.id, departmentName: i.handoff!.departmentName } }
       break
     case 'follow_up':
       // The call itself is the desk's record (internal); a rating given on it is the resident's, counted in 满意率.

@@ -9,12 +9,17 @@ export interface CaseNames {
   stationName: string | null
   memberName: string | null
   categoryNames: Record<string, string> | null
+  /** An open hand-off (交办) of the case; read with it where summaries are built (member-cases-repo.ts). */
+  awaitingDepartment?: boolean
 }
 
-/** Past its accept deadline while waiting, or its resolve deadline while being worked on. */
-export function isOverdue(c: Pick<CaseRow, 'status' | 'acceptDueAt' | 'resolveDueAt'>, now: Date): boolean {
+/**
+ * Past its accept deadline while waiting, or its resolve deadline while being worked on and the resolve clock
+ * runs (paused while a department has the case: 交办). The inbox's SQL (filterCondition 'overdue') agrees.
+ */
+export function isOverdue(c: Pick<CaseRow, 'status' | 'acceptDueAt' | 'resolveDueAt' | 'resolvePausedAt'>, now: Date): boolean {
   if (c.status === 'assigned') return !!c.acceptDueAt && c.acceptDueAt < now
-  if (c.status === 'accepted' || c.status === 'in_progress' || c.status === 'reopened') return !!c.resolveDueAt && c.resolveDueAt < now
+  if (c.status === 'accepted' || c.status === 'in_progress' || c.status === 'reopened') return !c.resolvePausedAt && !!c.resolveDueAt && c.resolveDueAt < now
   return false
 }
 
@@ -69,6 +74,7 @@ export function toSummary(c: CaseRow & CaseNames, now: Date, reader: CaseTextRea
     acceptedAt: iso(c.acceptedAt), resolvedAt: iso(c.resolvedAt), closedAt: iso(c.closedAt), escalatedAt: iso(c.escalatedAt),
     extensionRequestedUntil: iso(c.extensionRequestedUntil), overdue: isOverdue(c, now), reopenCount: c.reopenCount,
     rating: c.rating, ratedAt: iso(c.ratedAt), ratingSource: c.ratingSource, ...queueFields, mergedInto: c.mergedInto,
+    ...(c.awaitingDepartment !== undefined && { awaitingDepartment: c.awaitingDepartment }), resolvePausedAt: iso(c.resolvePausedAt),
     createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
   }
 }

@@ -9,6 +9,8 @@ import { caseRoleOf } from './case-access'
 import { HANDOVER_EVENTS, isQueued, queueReasonOf, toEventView, toSummary, type HandoverEvent, type QueueInfo } from './case-views'
 import type { LoadedCase, MemberCasesRepo } from './member-cases-repo'
 import type { Db } from '../db/database'
+import type { HandoffsRepo } from '../handoffs/handoffs-repo'
+import { photosByHandoff, toHandoffView } from '../handoffs/handoff-views'
 
 export interface CasesServiceDeps {
   db: Db
@@ -16,6 +18,8 @@ export interface CasesServiceDeps {
   audit: AuditWriter
   cipher: PiiCipher
   clock: Clock
+  /** 交办: a case's hand-offs are part of its detail. */
+  handoffs: HandoffsRepo
 }
 
 export const encodeCursor = (c: { createdAt: Date; id: string }) => Buffer.from(`${c.createdAt.toISOString()}|${c.id}`).toString('base64url')
@@ -29,7 +33,7 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 }
 
 /** Inboxes and case details for members and admins; every read goes through the caller's scope. */
-export function createCasesService({ db, repo, audit, cipher, clock }: CasesServiceDeps) {
+export function createCasesService({ db, repo, audit, cipher, clock, handoffs }: CasesServiceDeps) {
   /**
    * Summaries for admins, with why each queued case waits (one small query for the queued ones only). A
    * member's cases are never queued (a queued case has no member), so their lists skip the query.
@@ -82,9 +86,12 @@ export function createCasesService({ db, repo, audit, cipher, clock }: CasesServ
           actorUserId: actor.userId, actorIp: ip, action: 'case.phone_viewed', targetKind: 'case', targetId: row.id, detail: { publicNo: row.publicNo },
         }))
       }
-      const [events, attachments, routingReason, merges] = await Promise.all([
-        repo.events(id), repo.attachments(id), repo.routingReason(id), repo.mergeLinks(actor, row),
+      const [events, attachments, routingReason, merges, handoffRows] = await Promise.all([
+        repo.events(id), repo.attachments(id), repo.routingReason(id), repo.mergeLinks(actor, row), handoffs.ofCase(id),
       ])
+      // The department's photos are the attachments of its answer events, both already at hand.
+      const answeredBy = new Map(events.filter((e) => e.type === 'handoff_answered').map((e) => [e.id, typeof e.data.handoffId === 'string' ? e.data.handoffId : null]))
+      const photos = photosByHandoff(attachments.flatMap((a) => (a.eventId !== null && answeredBy.has(a.eventId) ? [{ ...a, handoffId: answeredBy.get(a.eventId)! }] : [])))
       // The timeline is at hand: the queue reason comes from it rather than from another query.
       let queue: QueueInfo | undefined
       if (isQueued(row)) {
@@ -100,6 +107,7 @@ export function createCasesService({ db, repo, audit, cipher, clock }: CasesServ
           id: a.id, eventId: a.eventId, mime: a.mime, bytes: a.bytes, width: a.width, height: a.height, url: `/api/v1/attachments/${a.id}`,
         })),
         allowedActions: allowedActions(row.status, role),
+        handoffs: handoffRows.map((h) => toHandoffView(h, role, photos.get(h.id))),
       }
     },
 

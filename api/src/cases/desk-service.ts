@@ -1,4 +1,4 @@
-import type { CaseDestinations, CaseSearchResult } from '@mashangjian/shared'
+import { handoffDueAt, type CaseDestinations, type CaseSearchResult } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import type { Clock } from '../clock'
 import type { Db } from '../db/database'
@@ -11,6 +11,8 @@ import { caseRoleOf } from './case-access'
 import type { CasesService } from './cases-service'
 import type { DeskRepo } from './desk-repo'
 import type { MemberCasesRepo } from './member-cases-repo'
+import type { HandoffsRepo } from '../handoffs/handoffs-repo'
+import { handoffSettingsOf } from '../handoffs/handoff-rules'
 
 /** A caller's cases from one phone: enough for a desk to recognise a repeat caller, bounded for the page. */
 export const PHONE_SEARCH_LIMIT = 50
@@ -23,10 +25,12 @@ export interface DeskServiceDeps {
   audit: AuditWriter
   clock: Clock
   residentPhones: PhoneLookup
+  /** 交办: the departments a case can be handed to, and its default reply deadline. */
+  handoffs: HandoffsRepo
 }
 
 /** The station desk's reads: find a resident's cases by phone, and who a case can be handed to. */
-export function createDeskService({ db, repo, desk, cases, audit, clock, residentPhones }: DeskServiceDeps) {
+export function createDeskService({ db, repo, desk, cases, audit, clock, residentPhones, handoffs }: DeskServiceDeps) {
   return {
     /**
      * Cases (own or followed) of the resident with this phone that the caller can see, newest first. Matched by
@@ -53,20 +57,22 @@ export function createDeskService({ db, repo, desk, cases, audit, clock, residen
      * a station admin its stations' active members and every station of the committee (转办: a matter another
      * station should handle goes to that station's queue, as destinationOf allows); a committee or system admin the case committee's
      * active members and the stations of their subtree; the assignee (转办) the committee's stations and its
-     * other active members. A case the caller cannot see is not found.
+     * other active members. A case the caller cannot see is not found. With them, for 交办: the active departments
+     * of the case's committee and the reply deadline a hand-off made now would get.
      */
     async destinations(actor: Actor, caseId: string): Promise<CaseDestinations> {
       const row = await repo.load(caseId)
       if (!row || !caseRoleOf(actor, row)) throw notFound('case')
       const now = clock.now()
       const committeeId = row.committeeId
-      const [members, stations] = await Promise.all(
-        actor.role === 'member'
-          ? [desk.members({ committeeId, exceptMemberId: actor.memberId, now }), desk.stations({ committeeId })]
-          : actor.role === 'station_admin'
-            ? [desk.members({ committeeId, stationIds: actor.stationIds, now }), desk.stations({ committeeId })]
-            : [desk.members({ committeeId, now }), desk.stations({ committeeId })],
-      )
+      const members$ = actor.role === 'member'
+        ? desk.members({ committeeId, exceptMemberId: actor.memberId, now })
+        : actor.role === 'station_admin'
+          ? desk.members({ committeeId, stationIds: actor.stationIds, now })
+          : desk.members({ committeeId, now })
+      const [members, stations, departments, settings] = await Promise.all([
+        members$, desk.stations({ committeeId }), handoffs.activeDepartments(committeeId), handoffs.committeeSettings(committeeId),
+      ])
       const stationsOf = await desk.stationsOfMembers(members.map((m) => m.id))
       // On duty first, then the lightest load, then by name in Chinese order (the same on every database collation).
       const byName = new Intl.Collator('zh-CN')
@@ -74,6 +80,8 @@ export function createDeskService({ db, repo, desk, cases, audit, clock, residen
       return {
         members: ordered.map((m) => ({ ...m, stations: stationsOf.get(m.id) ?? [] })),
         stations,
+        departments,
+        handoffDueAt: handoffDueAt(now, handoffSettingsOf(settings).replyDays).toISOString(),
       }
     },
   }

@@ -11,7 +11,7 @@ import { HANDOVER_EVENTS, type CaseNames, type EventRow, type HandoverEvent } fr
 import type { CaseRow } from './cases-repo'
 
 export type InboxFilter = 'new' | 'open' | 'overdue' | 'closed' | 'queue' | 'all'
-export type LoadedCase = CaseRow & CaseNames & { committeePath: string }
+export type LoadedCase = CaseRow & CaseNames & { committeePath: string; awaitingDepartment: boolean }
 
 
 /** The SQL form of case-access.ts: the cases an actor can see. Every list query starts from it. */
@@ -39,7 +39,8 @@ export function filterCondition(filter: InboxFilter, now: Date): SQL | undefined
     case 'queue': return and(eq(cases.status, 'assigned'), isNull(cases.memberId))
     case 'overdue': return or(
       and(eq(cases.status, 'assigned'), lt(cases.acceptDueAt, now)),
-      and(inArray(cases.status, [...RESOLVE_CLOCK_STATUSES]), lt(cases.resolveDueAt, now)),
+      // A resolve clock paused while a department has the case (交办) does not run out (shared isOverdue agrees).
+      and(inArray(cases.status, [...RESOLVE_CLOCK_STATUSES]), isNull(cases.resolvePausedAt), lt(cases.resolveDueAt, now)),
     )
     case 'all': return undefined
   }
@@ -80,16 +81,18 @@ export function caseListCondition(actor: Actor, f: CaseListFilters, now: Date): 
 }
 
 const names = { stationName: station.name, memberName: member.name, categoryNames: category.names }
+/** 等待部门答复: an open hand-off of the case (one probe of handoff_case_idx per row read). */
+const awaitingDepartment = sql<boolean>`exists (select 1 from handoff h where h.case_id = ${cases.id} and h.status in ('sent', 'acknowledged'))`
 
 /** Reads for signed-in users: inboxes, one case with its timeline, and what actions need to look up. */
 export function createMemberCasesRepo(db: Db) {
-  const withNames = (q: DbOrTx) => q.select({ c: cases, ...names, committeePath: committee.path }).from(cases)
+  const withNames = (q: DbOrTx) => q.select({ c: cases, ...names, committeePath: committee.path, awaitingDepartment }).from(cases)
     .innerJoin(committee, eq(committee.id, cases.committeeId))
     .leftJoin(station, eq(station.id, cases.stationId))
     .leftJoin(member, eq(member.id, cases.memberId))
     .leftJoin(category, eq(category.id, cases.categoryId))
-  const flat = (r: { c: CaseRow; committeePath: string } & CaseNames): LoadedCase =>
-    ({ ...r.c, stationName: r.stationName, memberName: r.memberName, categoryNames: r.categoryNames, committeePath: r.committeePath })
+  const flat = (r: { c: CaseRow; committeePath: string; awaitingDepartment: boolean } & CaseNames): LoadedCase =>
+    ({ ...r.c, stationName: r.stationName, memberName: r.memberName, categoryNames: r.categoryNames, committeePath: r.committeePath, awaitingDepartment: r.awaitingDepartment })
 
   return {
     async load(id: string, q: DbOrTx = db): Promise<LoadedCase | undefined> {

@@ -3,10 +3,9 @@ import type {
   RankingPage, RankingQuery, RankingSort,
 } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
-import { committeeInScope } from '../auth/scope'
 import type { Clock } from '../clock'
 import type { Db } from '../db/database'
-import { AppError, notFound, validationFailed } from '../errors/app-error'
+import { validationFailed } from '../errors/app-error'
 import { caseFacts, MEASURES, type Measure } from '../metrics/case-facts'
 import { addInto, type Hist } from '../metrics/histogram'
 import type { MetricsAggregator } from '../metrics/metrics-aggregator'
@@ -16,6 +15,7 @@ import { createMemberCasesRepo } from '../cases/member-cases-repo'
 import { caseRoleOf } from '../cases/case-access'
 import { toSummary } from '../cases/case-views'
 import { createDashboardRepo, type DashboardScope, type StationCaseRow } from './dashboard-repo'
+import { dashboardScopeName } from './dashboard-scope'
 
 const DAY_MS = 86_400_000
 const utcDay = (day: string) => Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)))
@@ -115,16 +115,7 @@ export function createDashboardService({ db, clock, aggregator }: { db: Db; cloc
   const repo = createDashboardRepo(db)
   const casesRepo = createMemberCasesRepo(db)
 
-  /** Committee dashboards for committee admins (their subtree); station dashboards also for that station's admins. 404 for anything else. */
-  async function scopeName(actor: Actor, scope: DashboardScope): Promise<string> {
-    if (scope.kind === 'committee' && actor.role === 'station_admin') throw new AppError('FORBIDDEN', 'Station admins read their stations’ dashboards.')
-    const found = await metrics.findScope(scope)
-    const visible = found !== undefined && (
-      actor.role === 'station_admin' ? committeeInScope(actor, found.committeePath) && found.stationIds.some((id) => actor.stationIds.includes(id))
-        : committeeInScope(actor, found.committeePath))
-    if (!visible) throw notFound(scope.kind)
-    return found.name
-  }
+  const scopeName = (actor: Actor, scope: DashboardScope) => dashboardScopeName(metrics, actor, scope)
 
   return {
     async summary(actor: Actor, query: DashboardQuery): Promise<DashboardSummary> {

@@ -7,6 +7,8 @@ import type { NoticePlanner } from '../notifications/notice-plan'
 import { beijingDay } from '../notifications/quiet-hours'
 import { writeTransition } from '../cases/case-transition'
 import type { DeadlinesRepo } from './deadlines-repo'
+import type { HandoffsRepo } from '../handoffs/handoffs-repo'
+import { createHandoffSweep } from '../handoffs/handoff-sweep'
 
 const HOUR = 3_600_000
 /** Reminders go out this long before a deadline. */
@@ -15,10 +17,14 @@ export const RESOLVE_REMINDER_MS = 24 * HOUR
 
 type Picked = Awaited<ReturnType<DeadlinesRepo['acceptTimedOut']>>[number]
 
-export interface SweepReport { acceptReminders: number; escalated: number; resolveReminders: number; overdue: number; autoClosed: number }
+export interface SweepReport {
+  acceptReminders: number; escalated: number; resolveReminders: number; overdue: number; autoClosed: number
+  /** 交办: departments reminded before their reply deadline, and hand-offs newly marked overdue. */
+  handoffReminders: number; handoffOverdue: number
+}
 
 export interface DeadlineSweepDeps {
-  db: Db; repo: DeadlinesRepo; cases: CasesRepo; audit: AuditWriter; clock: Clock
+  db: Db; repo: DeadlinesRepo; cases: CasesRepo; handoffs: HandoffsRepo; audit: AuditWriter; clock: Clock
   /** Reminders, escalations and digests are notices written with the change that causes them. */
   notices: NoticePlanner
   /** After commit: deliver them. */
@@ -32,7 +38,8 @@ type Notified = 'accept_reminder' | 'resolve_reminder' | 'escalated' | 'overdue'
  * clock): reminders before due, escalation to the station admin's queue on accept timeout (督办), overdue
  * marking, auto-close of resolved cases nobody rated. Idempotent: running it twice changes nothing more.
  */
-export function createDeadlineSweep({ db, repo, cases, audit, clock, notices, onNotices }: DeadlineSweepDeps) {
+export function createDeadlineSweep({ db, repo, cases, handoffs, audit, clock, notices, onNotices }: DeadlineSweepDeps) {
+  const handoffSweep = createHandoffSweep({ db, repo: handoffs, cases, audit, notices })
   /** One system transition and its notice in their own transaction; skipped if the case changed since it was read. */
   async function transition(c: Picked, action: CaseAction, patch: Partial<NewCase>, event: Pick<NewEvent, 'visibility' | 'body' | 'data'>, notice?: Notified): Promise<boolean> {
     const d = decide({ status: c.status, action, role: 'system' })
@@ -77,8 +84,9 @@ export function createDeadlineSweep({ db, repo, cases, audit, clock, notices, on
         transition(c, 'mark_overdue', { overdueAt: now }, { visibility: 'internal', body: '', data: {} }, 'overdue'))
       const autoClosed = await each(await repo.unratedSince(now), (c) =>
         transition(c, 'auto_close', { closedAt: now, closeReason: 'no_rating' }, { visibility: 'public', body: '', data: { reason: 'no_rating' } }))
-      if (acceptReminders + escalated + resolveReminders + overdue > 0) onNotices()
-      return { acceptReminders, escalated, resolveReminders, overdue, autoClosed }
+      const { handoffReminders, handoffOverdue } = await handoffSweep.run(now)
+      if (acceptReminders + escalated + resolveReminders + overdue + handoffReminders + handoffOverdue > 0) onNotices()
+      return { acceptReminders, escalated, resolveReminders, overdue, autoClosed, handoffReminders, handoffOverdue }
     },
 
     /**

@@ -24,12 +24,13 @@ export function createDeadlinesRepo(db: Db) {
       eq(cases.status, 'assigned'), isNotNull(cases.memberId), lt(cases.acceptDueAt, now),
     )).limit(BATCH),
 
+    // A resolve clock paused while a department has the case (交办) neither reminds nor runs out.
     resolveDueSoon: (now: Date, until: Date) => db.select(pick).from(cases).where(and(
-      inArray(cases.status, [...RESOLVE_CLOCK_STATUSES]), isNull(cases.overdueAt), isNull(cases.resolveRemindedAt), gt(cases.resolveDueAt, now), lte(cases.resolveDueAt, until),
+      inArray(cases.status, [...RESOLVE_CLOCK_STATUSES]), isNull(cases.overdueAt), isNull(cases.resolvePausedAt), isNull(cases.resolveRemindedAt), gt(cases.resolveDueAt, now), lte(cases.resolveDueAt, until),
     )).limit(BATCH),
 
     newlyOverdue: (now: Date) => db.select(pick).from(cases).where(and(
-      inArray(cases.status, [...RESOLVE_CLOCK_STATUSES]), isNull(cases.overdueAt), lt(cases.resolveDueAt, now),
+      inArray(cases.status, [...RESOLVE_CLOCK_STATUSES]), isNull(cases.overdueAt), isNull(cases.resolvePausedAt), lt(cases.resolveDueAt, now),
     )).limit(BATCH),
 
     /** Resolved cases nobody rated within their committee's `autoCloseDays` (default 7). */

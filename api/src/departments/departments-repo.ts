@@ -1,5 +1,5 @@
 import { and, asc, count, eq, ilike, ne, or, sql } from 'drizzle-orm'
-import { committee, department, notificationChannel } from '../db/schema'
+import { committee, department, handoff, notificationChannel } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
 import { containsPattern } from '../db/like'
 import type { Actor } from '../auth/actor'
@@ -65,12 +65,10 @@ export function createDepartmentsRepo(db: Db) {
       await tx.delete(department).where(eq(department.id, id))
     },
 
-    /**
-     * What refers to a department, by kind: such a department is deactivated instead of deleted. Nothing does yet;
-     * the hand-off table adds its count here (`'hand-offs': n`).
-     */
-    async usage(_id: string): Promise<Record<string, number>> {
-      return {}
+    /** What refers to a department, by kind: such a department is deactivated instead of deleted. */
+    async usage(id: string): Promise<Record<string, number>> {
+      const [row] = await db.select({ n: count() }).from(handoff).where(eq(handoff.departmentId, id))
+      return row && row.n > 0 ? { 'hand-offs': row.n } : {}
     },
   }
 }

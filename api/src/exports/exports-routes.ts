@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { CaseExportQuery, LedgerExportQuery, type ExportFormat } from '@mashangjian/shared'
+import { CaseExportQuery, DepartmentExportQuery, LedgerExportQuery, type ExportFormat } from '@mashangjian/shared'
 import { ADMINS } from '../auth/access-guard'
 import { headerOrQueryActor } from '../auth/query-token'
 import { problems } from '../errors/problem-responses'
@@ -44,6 +44,19 @@ export const exportsRoutes: FastifyPluginAsyncTypebox<{ exports: ExportsService 
       const { access_token: token, ...filters } = request.query
       const actor = await headerOrQueryActor(request, token, ADMINS)
       return sendTable(reply, await exports.ledgers(actor, filters, format, request.ip))
+    })
+
+    app.get(`/api/v1/exports/departments.${format}`, {
+      config: { access: 'public' }, // token checked by headerOrQueryActor()
+      ...(format === 'xlsx' ? { compress: false as const } : {}),
+      schema: {
+        tags: ['exports'], summary: `The dashboard’s 职能部门 figures of a committee subtree or a station for a period as ${format.toUpperCase()}, ranked`,
+        querystring: DepartmentExportQuery, produces: [PRODUCES[format]], security: [{ bearerAuth: [] }], response: { 200: Type.Unknown(), ...problems(400, 401, 403, 404) },
+      },
+    }, async (request, reply) => {
+      const { access_token: token, ...filters } = request.query
+      const actor = await headerOrQueryActor(request, token, ADMINS)
+      return sendTable(reply, await exports.departments(actor, filters, format, request.ip))
     })
   }
 }

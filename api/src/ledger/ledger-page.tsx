@@ -73,7 +73,7 @@ function LedgerPage({ ledger, activities, reports, generatedAt }: LedgerPageInpu
             ))}
           </tbody>
         </table>
-        <p class="muted">收到诉求、接单按受理日期计；办结按办结日期计；联系群众为委员在所办诉求中记录的联系次数。</p>
+        <p class="muted">收到诉求、接单按受理日期计；办结按办结日期计；联系群众为委员在所办诉求中记录的联系次数；交办部门为委员将诉求交办职能部门的次数，按交办日期计。</p>
         <h2>{`履职活动（${activities.length}）`}</h2>
         {activities.length === 0 ? <p class="muted">本年度暂无记录。</p> : (
           <table>

@@ -76,12 +76,13 @@ export function createLedgerRepo(db: DbOrTx) {
     },
 
     /**
-     * What each member did in a year, in four reads over indexed paths: the member grain of metric_month (cases
+     * What each member did in a year, in five reads over indexed paths: the member grain of metric_month (cases
      * received, accepted — the accept histogram counts every accepted one —, resolved, satisfied ratings), the
-     * contact logs the member wrote on their cases, activities by kind, and reports submitted.
+     * contact logs the member wrote on their cases, the hand-offs (交办) they made, activities by kind, and
+     * reports submitted.
      */
     async counts(memberIds: string[], year: number): Promise<Map<string, RawLedgerCounts>> {
-      const out = new Map<string, RawLedgerCounts>(memberIds.map((id) => [id, { received: 0, accepted: 0, resolved: 0, satisfied: 0, contacts: 0, activities: {}, reportsSubmitted: 0 }]))
+      const out = new Map<string, RawLedgerCounts>(memberIds.map((id) => [id, { received: 0, accepted: 0, resolved: 0, satisfied: 0, contacts: 0, handoffs: 0, activities: {}, reportsSubmitted: 0 }]))
       if (memberIds.length === 0) return out
       const ids = uuids(memberIds)
       const y = yearBounds(year)
@@ -97,6 +98,12 @@ export function createLedgerRepo(db: DbOrTx) {
           join app_user u on u.id = e.actor_user_id and u.member_id = c.member_id
         where c.member_id = any(${ids}) and e.type = 'contact_logged' and e.occurred_at >= ${y.from} and e.occurred_at < ${y.to}
         group by c.member_id`)
+      // Every hand-off the member made in the year counts, whatever became of it (handoff_member_sent_idx): handing a
+      // question to the right department is the member's work; the department's answer is measured on the dashboard.
+      const handoffs = await queryRows<{ id: string; n: number }>(db, sql`
+        select h.created_by_member_id as id, count(*)::int as n from handoff h
+        where h.created_by_member_id = any(${ids}) and h.sent_at >= ${y.from} and h.sent_at < ${y.to}
+        group by h.created_by_member_id`)
       const activities = await queryRows<{ id: string; kind: ActivityKind; n: number }>(db, sql`
         select a.member_id as id, a.kind, count(*)::int as n from activity a
         where a.member_id = any(${ids}) and a.occurred_on >= ${y.fromDay}::date and a.occurred_on < ${y.toDay}::date group by a.member_id, a.kind`)
@@ -105,6 +112,7 @@ export function createLedgerRepo(db: DbOrTx) {
         where r.member_id = any(${ids}) and r.status <> 'draft' and r.submitted_at >= ${y.from} and r.submitted_at < ${y.to} group by r.member_id`)
       for (const r of cases) Object.assign(out.get(r.id)!, { received: r.received, accepted: r.accepted, resolved: r.resolved, satisfied: r.satisfied })
       for (const r of contacts) out.get(r.id)!.contacts = r.n
+      for (const r of handoffs) out.get(r.id)!.handoffs = r.n
       for (const r of activities) out.get(r.id)!.activities[r.kind] = r.n
       for (const r of reports) out.get(r.id)!.reportsSubmitted = r.n
       return out

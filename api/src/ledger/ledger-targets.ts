@@ -24,6 +24,8 @@ export interface RawLedgerCounts {
   resolved: number
   satisfied: number
   contacts: number
+  /** Hand-offs (交办) the member made, by the day sent. */
+  handoffs: number
   activities: Partial<Record<ActivityKind, number>>
   reportsSubmitted: number
 }
@@ -35,6 +37,7 @@ export function ledgerCounts(raw: RawLedgerCounts): LedgerCounts {
   counts.casesResolved = raw.resolved
   counts.satisfiedRatings = raw.satisfied
   counts.contacts = raw.contacts
+  counts.handoffs = raw.handoffs
   for (const [kind, n] of Object.entries(raw.activities) as [ActivityKind, number][]) counts[ACTIVITY_MEASURE[kind]] += n
   // Reports written elsewhere are recorded as activities; those drafted here count once submitted.
   counts.opinionReports += raw.reportsSubmitted

@@ -57,3 +57,65 @@ export function rankDepartments<T extends { name: string; counts: DepartmentCoun
   })
   return rated.map((r, i) => ({ ...r, rank: r.onTimeRate === null ? null : i + 1 }))
 }
+
+/** What the figures read of one hand-off (the handoff row's clocks). */
+export interface HandoffClocks {
+  status: 'sent' | 'acknowledged' | 'answered' | 'returned' | 'expired' | 'withdrawn'
+  sentAt: Date
+  dueAt: Date
+  acknowledgedAt: Date | null
+  answeredAt: Date | null
+  returnedAt: Date | null
+  /** Withdrawn or expired. */
+  closedAt: Date | null
+}
+
+export const ZERO_DEPARTMENT_COUNTS: DepartmentCounts = { handoffs: 0, withdrawn: 0, answered: 0, answeredOnTime: 0, returned: 0, overdueUnanswered: 0 }
+
+const minutesBetween = (from: Date, to: Date) => Math.max(0, (to.getTime() - from.getTime()) / 60_000)
+
+/**
+ * What one hand-off adds to its department's figures, as of `now` (the status says what became of it; the clocks
+ * say when):
+ * - answered on time: answered_at no later than due_at (a reply in the last minute of the deadline is on time);
+ * - overdue unanswered: still open (sent / acknowledged) with due_at passed at `now`, or expired after its
+ *   deadline (the case ended while the department was already late). Expired before the deadline: the
+ *   department was not late, so it is not due; withdrawn: never measured, whenever it happened;
+ * - 签收 minutes: to acknowledged_at, or to the answer / return when the department answered without a separate
+ *   签收 (handoff-machine.ts: "an answer without a separate 签收 counts as both"); withdrawn or expired
+ *   hand-offs the department had signed for count too: the 签收 happened;
+ * - reply minutes: to answered_at, answered hand-offs only (a return is not a reply).
+ * Durations never go below 0 (a clock set back must not make a negative median).
+ */
+export function handoffFacts(h: HandoffClocks, now: Date): { counts: DepartmentCounts; ackMinutes: number | null; replyMinutes: number | null } {
+  const counts = { ...ZERO_DEPARTMENT_COUNTS, handoffs: 1 }
+  const open = h.status === 'sent' || h.status === 'acknowledged'
+  if (h.status === 'withdrawn') counts.withdrawn = 1
+  if (h.status === 'answered') {
+    counts.answered = 1
+    if (h.answeredAt && h.answeredAt.getTime() <= h.dueAt.getTime()) counts.answeredOnTime = 1
+  }
+  if (h.status === 'returned') counts.returned = 1
+  if (open && h.dueAt.getTime() < now.getTime()) counts.overdueUnanswered = 1
+  if (h.status === 'expired' && (h.closedAt ?? now).getTime() > h.dueAt.getTime()) counts.overdueUnanswered = 1
+  const signed = h.acknowledgedAt ?? (h.status === 'answered' ? h.answeredAt : h.status === 'returned' ? h.returnedAt : null)
+  return {
+    counts,
+    ackMinutes: signed ? minutesBetween(h.sentAt, signed) : null,
+    replyMinutes: h.status === 'answered' && h.answeredAt ? minutesBetween(h.sentAt, h.answeredAt) : null,
+  }
+}
+
+/** A department's (or all departments') counts and medians from its hand-offs. */
+export function departmentFigures(handoffs: readonly HandoffClocks[], now: Date): { counts: DepartmentCounts; medianAckMinutes: number | null; medianReplyMinutes: number | null } {
+  const counts = { ...ZERO_DEPARTMENT_COUNTS }
+  const ack: number[] = []
+  const reply: number[] = []
+  for (const h of handoffs) {
+    const f = handoffFacts(h, now)
+    for (const k of Object.keys(counts) as (keyof DepartmentCounts)[]) counts[k] += f.counts[k]
+    if (f.ackMinutes !== null) ack.push(f.ackMinutes)
+    if (f.replyMinutes !== null) reply.push(f.replyMinutes)
+  }
+  return { counts, ...departmentDurations(ack, reply) }
+}

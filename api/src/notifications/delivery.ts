@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { MAINLAND_MOBILE, smsSegments, type ChannelProvider, type TemplateKey } from '@mashangjian/shared'
 import type { Clock } from '../clock'
 import type { Db } from '../db/database'
-import { caseFollower, cases, member, notification, notificationAttempt, notificationChannel, smsOptOut, station } from '../db/schema'
+import { caseFollower, cases, department, handoff, member, notification, notificationAttempt, notificationChannel, smsOptOut, station } from '../db/schema'
 import type { PiiCipher } from '../privacy/pii-cipher'
 import { maskPhone } from '../privacy/pii-cipher'
 import type { PhoneLookup } from '../privacy/phone-lookup'
@@ -52,6 +52,7 @@ type Outcome = { provider: string; result: DeliveryResult; segments?: number } |
 const PUSH_KINDS: Partial<Record<TemplateKey, MemberNoticeKind>> = {
   'member.assigned': 'assigned', 'member.accept_reminder': 'accept_reminder', 'member.resolve_reminder': 'resolve_reminder',
   'member.overdue': 'overdue', 'member.chased': 'chased', 'member.reopened': 'reopened', 'member.digest': 'digest',
+  'member.handoff_answered': 'handoff_answered', 'member.handoff_returned': 'handoff_returned',
   'station.queued': 'escalated', 'station.escalated': 'escalated', 'station.chased': 'chased',
 }
 
@@ -125,6 +126,15 @@ export function createDelivery(deps: DeliveryDeps) {
     }
     let locale: string | null = null
     let phone: string | null = null
+    if (row.recipientKind === 'department') {
+      // The link is the hand-off's own secret, read now: a closed hand-off or a revoked link sends nothing.
+      const [h] = await db.select({ status: handoff.status, secretEnc: handoff.secretEnc, revoked: handoff.linkRevokedAt, phoneEnc: department.contactPhoneEnc })
+        .from(handoff).innerJoin(department, eq(department.id, handoff.departmentId)).where(eq(handoff.id, row.recipientId))
+      if (!h || !['sent', 'acknowledged'].includes(h.status)) return { skip: 'hand-off closed' }
+      if (h.revoked) return { skip: 'link revoked' }
+      params.url = `${base}/d/${cipher.decrypt(h.secretEnc)}`
+      phone = h.phoneEnc ? cipher.decrypt(h.phoneEnc) : null
+    }
     if (row.recipientKind === 'resident') {
       const r = await resident(row)
       if (!r?.phoneEnc) return { skip: 'no phone' }

@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, isNull } from 'drizzle-orm'
 import type { CaseAction, TemplateKey } from '@mashangjian/shared'
 import type { DbOrTx } from '../db/database'
-import { caseFollower, cases, member, notificationChannel } from '../db/schema'
+import { caseFollower, cases, department, member, notificationChannel } from '../db/schema'
 import type { CaseRow } from '../cases/cases-repo'
 import { OPEN_CASE_STATUSES } from '../cases/cases-repo'
 import { enqueue, type Notice } from './outbox'
@@ -11,6 +11,15 @@ import { releaseAfterQuietHours } from './quiet-hours'
 export type CaseFacts = Pick<CaseRow, 'id' | 'committeeId' | 'publicNo' | 'memberId' | 'stationId' | 'priority' | 'status' | 'residentPhoneEnc'> & { memberName?: string | null }
 
 const isOpen = (status: string) => (OPEN_CASE_STATUSES as readonly string[]).includes(status)
+
+/** What a department notice needs to know of its hand-off. */
+export interface HandoffFacts { id: string; departmentId: string; departmentName: string; dueAt: Date }
+
+/** A deadline as departments read it: 12月9日18:00 (Beijing time). */
+function dueWords(d: Date): string {
+  const b = new Date(d.getTime() + 8 * 3_600_000)
+  return `${b.getUTCMonth() + 1}月${b.getUTCDate()}日${String(b.getUTCHours()).padStart(2, '0')}:${String(b.getUTCMinutes()).padStart(2, '0')}`
+}
 
 /** A resident status change → the message residents get (every one carries their tracking link). */
 const RESIDENT_KEYS: Partial<Record<string, TemplateKey>> = {
@@ -72,6 +81,23 @@ export function createNoticePlanner() {
       committeeId: c.committeeId, caseId: c.id, templateKey: 'case.event' as const, recipientKind: 'committee' as const, recipientId: c.committeeId,
       channel: 'webhook' as const, channelId: h.id, params: { event, publicNo: c.publicNo, status: c.status }, eventKey,
     }))
+  }
+
+  /**
+   * A department's notice about one hand-off (its link is added at delivery, from the hand-off's own secret):
+   * the department's group robot when it has one, else its contact's mobile by SMS, else the log.
+   */
+  async function toDepartment(tx: DbOrTx, c: CaseFacts, h: HandoffFacts, templateKey: TemplateKey, eventKey: string): Promise<Notice[]> {
+    const [d] = await tx.select({ robot: department.robotChannelId, phoneEnc: department.contactPhoneEnc, robotEnabled: notificationChannel.enabled })
+      .from(department).leftJoin(notificationChannel, eq(notificationChannel.id, department.robotChannelId)).where(eq(department.id, h.departmentId))
+    const base = {
+      committeeId: c.committeeId, caseId: c.id, templateKey, recipientKind: 'department' as const, recipientId: h.id,
+      params: { publicNo: c.publicNo, department: h.departmentName, due: dueWords(h.dueAt) }, urgent: c.priority === 'urgent', eventKey,
+    }
+    if (d?.robot && d.robotEnabled) return [{ ...base, channel: 'robot', channelId: d.robot }]
+    // Delivery checks that it is a mobile (a landline gets nothing by SMS: the log keeps the trace then).
+    if (d?.phoneEnc) return [{ ...base, channel: 'sms' }]
+    return [{ ...base, channel: 'log' }]
   }
 
   /** Where a case waits when nobody holds it: a new assignee, or the station's queue. */
@@ -149,6 +175,28 @@ export function createNoticePlanner() {
         if (memberId) notices.push(...await toMember(tx, c, memberId, `member.${kind}`, eventKey, now))
         if (kind === 'overdue') notices.push(...await toWebhooks(tx, c, 'overdue', eventKey))
       }
+      await enqueue(tx, notices, now)
+    },
+
+    /** 交办: the department gets the question's link; integrators hear of it. */
+    async handoffSent(tx: DbOrTx, c: CaseFacts, h: HandoffFacts, eventKey: string, now: Date): Promise<void> {
+      await enqueue(tx, [...await toDepartment(tx, c, h, 'department.handoff', eventKey), ...await toWebhooks(tx, c, 'handoff', eventKey)], now)
+    },
+
+    /** The department answered or returned it: the member who holds the case (or the station's desk when nobody does). */
+    async handoffReplied(tx: DbOrTx, c: CaseFacts, h: HandoffFacts, kind: 'answered' | 'returned', eventKey: string, now: Date): Promise<void> {
+      const key = kind === 'answered' ? 'member.handoff_answered' as const : 'member.handoff_returned' as const
+      const notices: Notice[] = []
+      if (c.memberId) notices.push(...await toMember(tx, c, c.memberId, key, eventKey, now, { department: h.departmentName }))
+      else if (c.stationId) notices.push({ committeeId: c.committeeId, caseId: c.id, templateKey: key, recipientKind: 'station', recipientId: c.stationId, channel: 'push', params: { publicNo: c.publicNo, department: h.departmentName }, eventKey })
+      notices.push(...await toWebhooks(tx, c, `handoff_${kind}`, eventKey))
+      await enqueue(tx, notices, now)
+    },
+
+    /** The hand-off deadline sweep: a reminder before the reply deadline, the overdue notice after it (to the department). */
+    async handoffDeadline(tx: DbOrTx, c: CaseFacts, h: HandoffFacts, kind: 'reminder' | 'overdue', eventKey: string, now: Date): Promise<void> {
+      const notices = await toDepartment(tx, c, h, kind === 'reminder' ? 'department.reminder' : 'department.overdue', eventKey)
+      if (kind === 'overdue') notices.push(...await toWebhooks(tx, c, 'handoff_overdue', eventKey))
       await enqueue(tx, notices, now)
     },
 

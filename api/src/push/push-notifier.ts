@@ -5,7 +5,7 @@ import type { Clock } from '../clock'
 import type { DeliveryResult } from '../notifications/channels/channel'
 import type { PushRepo, PushTarget } from './push-repo'
 
-export type MemberNoticeKind = 'assigned' | 'accept_reminder' | 'resolve_reminder' | 'overdue' | 'escalated' | 'chased' | 'reopened' | 'digest'
+export type MemberNoticeKind = 'assigned' | 'accept_reminder' | 'resolve_reminder' | 'overdue' | 'escalated' | 'chased' | 'reopened' | 'digest' | 'handoff_answered' | 'handoff_returned'
 
 /** A push to a member's browsers, or (memberId null, stationId set) to a station's admins. */
 export interface MemberNotice {
@@ -40,6 +40,8 @@ const TITLES: Record<MemberNoticeKind, string> = {
   overdue: '诉求已超期',
   escalated: '超时未接单（督办）',
   chased: '督办提醒',
+  handoff_answered: '部门已答复',
+  handoff_returned: '部门退回交办',
   reopened: '诉求重办',
   digest: '今日待办',
 }

@@ -1,4 +1,4 @@
-import type { CaseStatus, MemberStatus, SlaClass, StationKind } from '@mashangjian/shared'
+import type { CaseStatus, DepartmentKind, MemberStatus, SlaClass, StationKind } from '@mashangjian/shared'
 
 /**
  * The demo county: enough people, places and cases in every state to click through each screen.
@@ -11,6 +11,14 @@ export const DEMO_COUNTY = { name: '示范县政协', shortCode: 'DEMO' }
 
 export const DEMO_SECTORS = ['中国共产党', '经济界', '农业和农村界', '教育界', '医药卫生界'] as const
 type Sector = (typeof DEMO_SECTORS)[number]
+
+/** 职能部门 the demo county hands matters to (交办, issue 14); contacts are left for the admin to fill in. */
+export const DEMO_DEPARTMENTS: { name: string; kind: DepartmentKind; contactName: string }[] = [
+  { name: '县住房和城乡建设局', kind: 'bureau', contactName: '办公室' },
+  { name: '县人力资源和社会保障局', kind: 'bureau', contactName: '办公室' },
+  { name: '东城街道办事处', kind: 'street_office', contactName: '党政办' },
+  { name: '县供电公司', kind: 'public_service', contactName: '客服中心' },
+]
 
 export const DEMO_STATIONS: { key: string; kind: StationKind; name: string; address: string; openHours: string }[] = [
   { key: 'dongcheng', kind: 'workstation', name: '东城街道委员工作站', address: '示范县东城街道人民路12号', openHours: '周一至周五 9:00–17:00，每月第二、四周四为委员接待日' },

@@ -11,7 +11,7 @@ import { sha256 } from '../auth/tokens'
 import { newQrCode } from '../qr/qr-codes'
 import { deadlinesFor } from '../cases/sla'
 import { assignPublicNo, pendingPublicNo, yearInChina } from '../cases/case-numbers'
-import { DEMO_CASES, DEMO_CATEGORIES, DEMO_CITY, DEMO_COUNTY, DEMO_MEMBERS, DEMO_PASSWORD, DEMO_SECTORS, DEMO_STATIONS } from './demo-data'
+import { DEMO_CASES, DEMO_CATEGORIES, DEMO_CITY, DEMO_COUNTY, DEMO_DEPARTMENTS, DEMO_MEMBERS, DEMO_PASSWORD, DEMO_SECTORS, DEMO_STATIONS } from './demo-data'
 import { demoTimeline } from './demo-timeline'
 
 const { committee, sector, station, member, memberStation, appUser, userStation, qrCode, category, cases, caseEvent } = schema
@@ -49,6 +49,7 @@ export async function seedDemo(db: Db, { cipher, clock }: { cipher: PiiCipher; c
 
     const sectors = await tx.insert(sector).values(DEMO_SECTORS.map((name, i) => ({ committeeId, name, sortOrder: i }))).returning()
     const sectorId = new Map(sectors.map((s) => [s.name, s.id]))
+    await tx.insert(schema.department).values(DEMO_DEPARTMENTS.map((d) => ({ committeeId, ...d })))
     const stations = await tx.insert(station).values(DEMO_STATIONS.map(({ key: _key, ...s }) => ({ committeeId, ...s }))).returning()
     const stationByKey = new Map(DEMO_STATIONS.map((s, i) => [s.key, stations[i]!]))
 

@@ -1,10 +1,11 @@
-import { and, asc, count, eq, ilike, inArray, isNull, or, sql } from 'drizzle-orm'
+import { and, asc, count, eq, gt, ilike, inArray, isNull, like, or, sql } from 'drizzle-orm'
 import type { Role } from '@mashangjian/shared'
-import { appUser, committee, member, refreshToken, station, userStation } from '../db/schema'
+import { appUser, committee, loginThrottle, member, refreshToken, station, userStation } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
 import { containsPattern } from '../db/like'
 import type { Actor } from '../auth/actor'
 import { committeeIdInScope } from '../auth/scope'
+import { accountKey, keyPrefixOf } from '../auth/login-throttle'
 
 export type NewUser = typeof appUser.$inferInsert
 export type UserRow = typeof appUser.$inferSelect
@@ -53,6 +54,21 @@ export function createUsersRepo(db: Db) {
         db.select({ n: count() }).from(appUser).where(where),
       ])
       return { rows, total: total?.n ?? 0 }
+    },
+
+    /** When each of these usernames' sign-in lock ends, for those locked now (auth/login-throttle.ts keys). */
+    async locks(usernames: string[], now: Date): Promise<Map<string, Date>> {
+      if (usernames.length === 0) return new Map()
+      const keys = new Map(usernames.map((u) => [accountKey(u), u]))
+      const rows = await db.select({ key: loginThrottle.key, until: loginThrottle.blockedUntil }).from(loginThrottle)
+        .where(and(inArray(loginThrottle.key, [...keys.keys()]), gt(loginThrottle.blockedUntil, now)))
+      return new Map(rows.map((r) => [keys.get(r.key)!, r.until!]))
+    },
+
+    /** Forgets every failed sign-in counted against a username: the lock and every address's delay. */
+    async clearLoginFailures(tx: DbOrTx, username: string) {
+      const name = keyPrefixOf(username)
+      await tx.delete(loginThrottle).where(or(eq(loginThrottle.key, `account:${name}`), like(loginThrottle.key, `pair:${name}:%`)))
     },
 
     async find(id: string) {

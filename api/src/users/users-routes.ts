@@ -23,6 +23,11 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService }> = a
     },
   }, async (request, reply) => reply.code(201).send(await users.createUser(actorOf(request), request.body, request.ip)))
 
+  app.post('/api/v1/users/:id/unlock', {
+    config: { access: COMMITTEE_ADMINS },
+    schema: { tags: ['users'], summary: 'Lift a sign-in lock after failed sign-ins (and every address’s delay); audit-logged', params: IdParams, response: { 200: UserView, ...problems(400, 403, 404) } },
+  }, (request) => users.unlock(actorOf(request), request.params.id, request.ip))
+
   app.patch('/api/v1/users/:id', {
     config: { access: COMMITTEE_ADMINS },
     schema: {

@@ -22,8 +22,9 @@ const toMe = (u: UserRow, stationIds: string[]): Me => ({
   id: u.id, username: u.username, displayName: u.displayName, role: u.role, committeeId: u.committeeId,
   memberId: u.memberId, stationIds: [...stationIds].sort(), locale: u.locale,
 })
-const toView = (u: UserRow, stationIds: string[]): UserView => ({
-  ...toMe(u, stationIds), disabled: u.disabledAt !== null, lastLoginAt: u.lastLoginAt?.toISOString() ?? null, createdAt: u.createdAt.toISOString(),
+const toView = (u: UserRow, stationIds: string[], lockedUntil?: Date): UserView => ({
+  ...toMe(u, stationIds), disabled: u.disabledAt !== null, lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+  lockedUntil: lockedUntil?.toISOString() ?? null, createdAt: u.createdAt.toISOString(),
 })
 
 export function createUsersService({ db, repo, audit, clock }: { db: Db; repo: UsersRepo; audit: AuditLog; clock: Clock }) {
@@ -94,11 +95,24 @@ export function createUsersService({ db, repo, audit, clock }: { db: Db; repo: U
       const committeeId = query.committeeId ? (await committeeFor(actor, query.committeeId, repo, 'querystring.committeeId')).id : undefined
       const { rows, total } = await repo.list(actor, { ...query, committeeId }, limit, offset)
       const stations = await repo.stationsOf(rows.map((r) => r.id))
-      return { items: rows.map((u) => toView(u, stations.get(u.id) ?? [])), total, limit, offset }
+      const locks = await repo.locks(rows.map((u) => u.username), clock.now())
+      return { items: rows.map((u) => toView(u, stations.get(u.id) ?? [], locks.get(u.username))), total, limit, offset }
     },
 
     async get(actor: Actor, id: string): Promise<UserView> {
       const user = await load(actor, id)
+      const locks = await repo.locks([user.username], clock.now())
+      return toView(user, (await repo.stationsOf([id])).get(id) ?? [], locks.get(user.username))
+    },
+
+    /** Lifts a sign-in lock (and every address's delay) on an account the admin may change; audit-logged. */
+    async unlock(actor: Actor, id: string, ip?: string): Promise<UserView> {
+      const user = await load(actor, id)
+      if (!GRANTABLE[actor.role].includes(user.role)) throw new AppError('FORBIDDEN', `A ${actor.role} may not change ${user.role} accounts.`)
+      await db.transaction(async (tx) => {
+        await repo.clearLoginFailures(tx, user.username)
+        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'user.unlocked', targetKind: 'user', targetId: id, detail: {} })
+      })
       return toView(user, (await repo.stationsOf([id])).get(id) ?? [])
     },
 
@@ -121,11 +135,13 @@ export function createUsersService({ db, repo, audit, clock }: { db: Db; repo: U
         ...(body.displayName !== undefined && { displayName: body.displayName }),
         ...(body.locale !== undefined && { locale: body.locale }),
         ...(body.disabled !== undefined && { disabledAt: body.disabled ? (user.disabledAt ?? now) : null }),
-        ...(body.password !== undefined && { passwordHash: await hashPassword(body.password), failedLogins: 0, lockedUntil: null }),
+        ...(body.password !== undefined && { passwordHash: await hashPassword(body.password) }),
       }
       const after = await db.transaction(async (tx) => {
         const row = Object.keys(patch).length > 0 ? await repo.update(tx, id, patch) : user
         if (body.stationIds) await repo.setStations(tx, id, body.stationIds)
+        // A new password set by an admin is also the way back in after a lock.
+        if (body.password !== undefined) await repo.clearLoginFailures(tx, user.username)
         const endSessions = body.disabled === true || body.password !== undefined
         if (endSessions) await repo.revokeSessions(tx, id, now, body.disabled ? 'disabled' : 'password_reset')
         // Access tokens carry the stations: old ones must not keep a station that was taken away. (Roles never change.)

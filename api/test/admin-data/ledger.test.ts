@@ -95,7 +95,7 @@ describe('the ledger', () => {
     expect(res.statusCode, res.body).toBe(200)
     const ledger = res.json<MemberLedgerReport>()
     expect(ledger.counts).toEqual({
-      casesReceived: 3, casesAccepted: 2, casesResolved: 2, satisfiedRatings: 1, contacts: 2,
+      casesReceived: 3, casesAccepted: 2, casesResolved: 2, satisfiedRatings: 1, contacts: 2, handoffs: 0,
       meetings: 0, receptionDays: 1, visits: 0, proposals: 1, opinionReports: 2, research: 1, training: 0, otherActivities: 0,
     })
     expect(ledger.member).toMatchObject({ id: org.memberA.id, sectorName: org.economy.name, stations: [{ id: org.stationA1.id, name: 'A1' }] })

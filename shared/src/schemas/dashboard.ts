@@ -12,12 +12,16 @@ export const COMPARE_MODES = ['previous', 'year'] as const
 export type CompareMode = (typeof COMPARE_MODES)[number]
 
 const Day = (description: string) => Type.String({ format: 'date', description })
-const Period = {
+/** The dashboard's period parameters, shared by its other figures (department-metrics.ts). */
+export const DashboardPeriodProperties = {
   from: Type.Optional(Day('YYYY-MM-DD, China Standard Time: first day (inclusive); default 1 January of this year.')),
   to: Type.Optional(Day('YYYY-MM-DD, China Standard Time: the day after the last (exclusive); default 1 January of next year.')),
 }
-const Scope = { scope: Type.Enum(DASHBOARD_SCOPES), id: Uuid }
-const ScopeView = Type.Object({ kind: Type.Enum(DASHBOARD_SCOPES), id: Uuid, name: Type.String() })
+export const DashboardScopeProperties = { scope: Type.Enum(DASHBOARD_SCOPES), id: Uuid }
+const Period = DashboardPeriodProperties
+const Scope = DashboardScopeProperties
+export const DashboardScopeView = Type.Object({ kind: Type.Enum(DASHBOARD_SCOPES), id: Uuid, name: Type.String() })
+const ScopeView = DashboardScopeView
 const Count = Type.Integer({ minimum: 0 })
 /** Percentage points as a share: 0.05 = five points better than the comparison period; null when either side is null. */
 const RateChange = Nullable(Type.Number({ minimum: -1, maximum: 1 }))

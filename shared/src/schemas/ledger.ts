@@ -6,11 +6,12 @@ import { AccessTokenParam, Nullable, Timestamp, Uuid } from './common'
 /**
  * What a member's 履职 ledger counts in a year. Case figures come from the pre-aggregated metrics (cases the
  * member received in the year, of those the ones they accepted, cases they resolved in the year, ratings of
- * 满意/基本满意 given in the year); `contacts` are contact logs (联系群众) the member wrote on their cases; the
+ * 满意/基本满意 given in the year); `contacts` are contact logs (联系群众) the member wrote on their cases;
+ * `handoffs` are the questions the member handed to a 职能部门 (交办, issue 14) in the year, by the day sent; the
  * rest are activity records by kind, and `opinionReports` adds the 社情民意 reports submitted here.
  */
 export const LEDGER_MEASURES = [
-  'casesReceived', 'casesAccepted', 'casesResolved', 'satisfiedRatings', 'contacts',
+  'casesReceived', 'casesAccepted', 'casesResolved', 'satisfiedRatings', 'contacts', 'handoffs',
   'meetings', 'receptionDays', 'visits', 'proposals', 'opinionReports', 'research', 'training', 'otherActivities',
 ] as const
 export type LedgerMeasure = (typeof LEDGER_MEASURES)[number]

@@ -6,6 +6,8 @@ import { Nullable, Page, PageQuery, Uuid } from './common'
 export const UserView = Type.Intersect([Me, Type.Object({
   disabled: Type.Boolean(),
   lastLoginAt: Nullable(Type.String({ format: 'date-time' })),
+  /** Locked after failed sign-ins from many places (an attack on this name) until then; an admin can unlock it. */
+  lockedUntil: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
   createdAt: Type.String({ format: 'date-time' }),
 })])
 export type UserView = Static<typeof UserView>

@@ -24,7 +24,8 @@ export const en: Messages = {
   signOut: 'Sign out',
   signOutPending: (n) => `${n} action(s) are still waiting to be sent. They stay on this phone and are sent after you next sign in. Sign out?`,
   loginOfflineHint: 'Signing in needs the network. Once signed in, the app opens and works without signal.',
-  lockedUntil: (min) => `Too many wrong passwords: the account is locked. Try again in ${min} minutes.`,
+  lockedUntil: (min) => `Too many failed sign-ins for this account from many places: it is locked. Try again in ${min} minutes, or ask an administrator to unlock it.`,
+  throttled: (s) => `Too many wrong passwords from this device. Wait ${s} seconds and try again.`,
   tabs: { new: 'New', open: 'In progress', overdue: 'Overdue', closed: 'Done' },
   inboxTitle: 'My cases',
   emptyInbox: { new: 'No new cases. When a resident scans your code, it shows up here first.', open: 'Nothing in progress.', overdue: 'Nothing overdue. Keep it up!', closed: 'No finished cases yet.' },
@@ -182,7 +183,7 @@ export const en: Messages = {
   home: 'Home',
   nav: { inbox: 'Cases', me: 'Me' },
   errors: {
-    INVALID_CREDENTIALS: 'Wrong username or password. After 5 failures the account locks for 30 minutes.',
+    INVALID_CREDENTIALS: 'Wrong username or password.',
     ACCOUNT_DISABLED: 'This account is disabled; contact your station.',
     VERSION_CONFLICT: 'The case changed while you were offline.',
     INVALID_TRANSITION: 'This action is not possible in the case’s current state.',

@@ -23,7 +23,8 @@ export const zhCN = {
   signOut: '退出登录',
   signOutPending: (n: number) => `还有 ${n} 条操作待同步。它们会保留在本机，您下次登录后自动发送。确定退出吗？`,
   loginOfflineHint: '登录需要联网。登录一次后，没有信号也能打开和办理。',
-  lockedUntil: (min: number) => `密码错误次数过多，账号已锁定，请 ${min} 分钟后再试。`,
+  lockedUntil: (min: number) => `该账号在多处登录失败次数过多，已临时锁定。请 ${min} 分钟后再试，或请管理员解锁。`,
+  throttled: (s: number) => `本设备密码错误次数较多，请等待 ${s} 秒后再试。`,
   // inbox
   tabs: { new: '新派单', open: '办理中', overdue: '已超期', closed: '已办结' } as Record<string, string>,
   inboxTitle: '我的诉求',
@@ -200,7 +201,7 @@ export const zhCN = {
   home: '回到首页',
   nav: { inbox: '诉求', me: '我的' } as Record<string, string>,
   errors: {
-    INVALID_CREDENTIALS: '用户名或密码不对。连续错 5 次账号会锁定 30 分钟。',
+    INVALID_CREDENTIALS: '用户名或密码不对。',
     ACCOUNT_DISABLED: '账号已停用，请联系委员工作站。',
     VERSION_CONFLICT: '在您离线期间，这条诉求有了变化。',
     INVALID_TRANSITION: '诉求现在的状态下不能做这个操作。',

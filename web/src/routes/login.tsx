@@ -16,6 +16,8 @@ export function Login() {
     } catch (err) {
       if (err instanceof ApiError && err.code === 'ACCOUNT_LOCKED') {
         setError(t.lockedUntil(Math.max(1, Math.ceil((err.problem.retryAfterSeconds ?? 1800) / 60))))
+      } else if (err instanceof ApiError && err.code === 'LOGIN_THROTTLED') {
+        setError(t.throttled(Math.max(1, err.problem.retryAfterSeconds ?? 1)))
       } else if (err instanceof ApiError) setError(errorText(err.code, err.message))
       else if (err instanceof OfflineError) setError(`${errorText('OFFLINE')} ${t.loginOfflineHint}`)
       else setError(t.unknownError)

@@ -17,8 +17,6 @@ export const appUser = pgTable('app_user', {
   committeeId: uuid('committee_id').references(() => committee.id),
   memberId: uuid('member_id').references(() => member.id),
   passwordHash: text('password_hash').notNull(),
-  failedLogins: integer('failed_logins').notNull().default(0),
-  lockedUntil: timestamp('locked_until', { withTimezone: true }),
   disabledAt: timestamp('disabled_at', { withTimezone: true }),
   lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
   locale: text('locale').notNull().default('zh-CN'),
@@ -34,6 +32,19 @@ export const appUser = pgTable('app_user', {
   uniqueIndex('app_user_username_key').on(t.username),
   index('app_user_committee_idx').on(t.committeeId),
 ])
+
+/**
+ * Failed sign-ins (auth/login-throttle.ts), keyed by the username typed — whether or not such a user exists, so
+ * the answers never tell — per address (`pair:`) and for the name as a whole (`account:`). Rows hold counts
+ * only: the username is a hash, the address is in the key for the pair rows only.
+ */
+export const loginThrottle = pgTable('login_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+  blockedUntil: timestamp('blocked_until', { withTimezone: true }),
+  updatedAt: updatedAt(),
+})
 
 /** Stations a station admin manages. */
 export const userStation = pgTable('user_station', {

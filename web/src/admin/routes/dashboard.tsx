@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import type { DashboardSummary, OverduePage, RankingPage, ReportPage } from '@mashangjian/shared'
+import type { DashboardSummary, DepartmentFigures, OverduePage, RankingPage, ReportPage } from '@mashangjian/shared'
 import { v7 as uuidv7 } from 'uuid'
 import { dateTime } from '../../i18n'
 import { ADMIN_BASE } from '../../paths'
@@ -65,6 +65,7 @@ function DashboardFor({ scope, year, compare, setCompare }: { scope: Scope; year
         </>
       )}
       <Rankings q={q} />
+      <Departments q={q} year={year} />
       <Overdue scope={scope} total={s?.overdue.total} />
       <Reports />
     </section>
@@ -117,6 +118,46 @@ function Rankings({ q }: { q: string }) {
         </table>
       </div>
     </>
+  )
+}
+
+/** 职能部门 ranked like 12345's 承办单位: hand-offs sent this year, 签收 and reply medians, 按时答复率, 退回率. */
+function Departments({ q, year }: { q: string; year: number }) {
+  const page = useRemote(() => adminApi.get<DepartmentFigures>(`/api/v1/dashboard/departments?${q}`), [q])
+  const d = at.deptFigures
+  const items = page.value?.items ?? []
+  const minutes = (m: number | null) => (m === null ? '—' : d.duration(m))
+  return (
+    <section aria-labelledby="dept-figures-title">
+      <h3 id="dept-figures-title">{d.title}</h3>
+      <p class="hint">{d.hint}</p>
+      <ProblemText error={page.error} />
+      {page.value && items.length === 0 && <p class="hint" data-testid="department-none">{d.none}</p>}
+      {items.length > 0 && (
+        <div class="table-wrap">
+          <table class="grid stack ranking" data-testid="department-ranking">
+            <caption class="visually-hidden">{d.caption(year)}</caption>
+            <thead><tr>
+              <th scope="col">{at.rank}</th><th scope="col">{d.name}</th><th scope="col">{d.handoffs}</th><th scope="col">{d.medianAck}</th>
+              <th scope="col">{d.medianReply}</th><th scope="col">{d.onTimeRate}</th><th scope="col">{d.returnedShare}</th>
+            </tr></thead>
+            <tbody>
+              {items.map((r) => (
+                <tr key={r.departmentId} data-testid="department-row">
+                  <td class="rank" data-label={at.rank}>{r.rank ?? <><span aria-hidden="true">—</span><span class="visually-hidden">{d.unranked}</span></>}</td>
+                  <td class="name" data-label={d.name}>{r.name}</td>
+                  <td data-label={d.handoffs}>{r.counts.handoffs}</td>
+                  <td data-label={d.medianAck}>{minutes(r.medianAckMinutes)}</td>
+                  <td data-label={d.medianReply}>{minutes(r.medianReplyMinutes)}</td>
+                  <td data-label={d.onTimeRate}>{pct(r.rates.onTimeRate)}</td>
+                  <td data-label={d.returnedShare}>{pct(r.rates.returnedShare)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
   )
 }
 

@@ -6,6 +6,7 @@ import { at } from '../admin-text'
 import { Field, valueOf } from '../components/field'
 import { TokenLink } from '../components/token-link'
 import { useRemote } from '../use-remote'
+import { useScope } from '../use-scope'
 
 /** The inbox's filters (schemas/cases.ts INBOX_FILTERS), listed here so this chunk does not pull in the schemas. */
 const CASE_FILTERS = ['all', 'new', 'open', 'overdue', 'closed', 'queue'] as const
@@ -44,6 +45,9 @@ export function ExportsPage() {
   const [lastDay, setLastDay] = useState(() => dayBefore(initialTo))
   const badRange = !!(from && lastDay && lastDay < from)
   const query = { filter, from, to, stationId, categoryId }
+  // The department figures are the dashboard's: the admin's own scope (committee subtree or station), same period.
+  const scope = useScope()
+  const departmentQuery = scope ? { scope: scope.scope, id: scope.id, from, to } : null
 
   function period(key: string) {
     const [f, t] = PERIODS[key]!()
@@ -96,6 +100,20 @@ export function ExportsPage() {
             </>}
         </div>
       </form>
+      {departmentQuery && (
+        <section aria-labelledby="dept-export-title">
+          <h3 id="dept-export-title">{at.deptFigures.exportTitle}</h3>
+          <p class="hint">{at.deptFigures.exportHint}</p>
+          <div class="buttons" role="group" aria-labelledby="dept-export-title">
+            {badRange
+              ? <p class="error">{at.badRange}</p>
+              : <>
+                <TokenLink path="/api/v1/exports/departments.csv" query={departmentQuery} download testId="export-departments-csv">{at.downloadCsv}</TokenLink>
+                <TokenLink path="/api/v1/exports/departments.xlsx" query={departmentQuery} download testId="export-departments-xlsx">{at.downloadXlsx}</TokenLink>
+              </>}
+          </div>
+        </section>
+      )}
       <p class="hint">{at.ledgerExportPointer} <a href={`${ADMIN_BASE}ledger`}>{at.nav.ledger}</a></p>
     </section>
   )

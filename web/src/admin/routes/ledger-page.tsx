@@ -127,7 +127,7 @@ function LedgerFor({ scope, year, stations }: { scope: Scope; year: number; stat
                           ))}
                         </ul>
                       </td>
-                      <td data-label={at.caseWork}>{at.caseCounts(m.counts.casesReceived, m.counts.casesResolved, m.counts.contacts)}</td>
+                      <td data-label={at.caseWork}>{at.caseCounts(m.counts.casesReceived, m.counts.casesResolved, m.counts.contacts, m.counts.handoffs)}</td>
                       <td class="actions"><div class="row-actions">
                         <TokenLink path={`/api/v1/members/${m.member.id}/ledger.html`} query={{ year: String(year) }} testId="ledger-print">{at.printLedger}<span class="visually-hidden"> · {m.member.name}</span></TokenLink>
                         <button type="button" class="button" onClick={() => { setToast(null); setRecording(m) }} data-testid="record-activity">{at.recordActivity}<span class="visually-hidden"> · {m.member.name}</span></button>

@@ -79,7 +79,7 @@ export function UsersPage() {
                       <td data-label={at.role}>{at.roles[u.role]}</td>
                       <td data-label={at.scopeOf}>{u.role === 'station_admin' ? u.stationIds.map(stationName).join('、') : committeeName(u.committeeId) || '—'}</td>
                       <td data-label={at.lastLogin}>{u.lastLoginAt ? dateTime(u.lastLoginAt) : at.never}</td>
-                      <td data-label={at.status}><span class={u.disabled ? 'pill m-inactive' : 'pill m-active'}>{u.disabled ? at.disabled : at.enabled}</span></td>
+                      <td data-label={at.status}><span class={u.disabled ? 'pill m-inactive' : 'pill m-active'}>{u.disabled ? at.disabled : at.enabled}</span>{u.lockedUntil && <> <span class="pill m-inactive">{at.locked}</span></>}</td>
                       <td class="actions"><div class="row-actions">
                         {grantable.includes(u.role) && <button type="button" class="button" aria-label={at.editWho(u.displayName)} onClick={() => { setToast(null); setEditing(u) }}>{at.edit}</button>}
                       </div></td>
@@ -197,6 +197,7 @@ function EditUser({ account, self, stations, onSaved, onClose }: {
   const save = useAction()
   const reset = useAction()
   const toggle = useAction()
+  const unlock = useAction()
   const heading = useFocusOnMount<HTMLHeadingElement>()
   const errors = fieldErrors(save.error)
   const resetErrors = fieldErrors(reset.error)
@@ -215,6 +216,11 @@ function EditUser({ account, self, stations, onSaved, onClose }: {
   async function setDisabled(disabled: boolean) {
     const u = await toggle.run(() => patch({ disabled }))
     if (u) onSaved(disabled ? at.userDisabled(u.displayName) : at.userEnabled(u.displayName), u)
+  }
+
+  async function unlockAccount() {
+    const u = await unlock.run(() => adminApi.post<UserView>(`/api/v1/users/${account.id}/unlock`, {}))
+    if (u) onSaved(at.userUnlocked(u.displayName), u)
   }
 
   return (
@@ -239,6 +245,14 @@ function EditUser({ account, self, stations, onSaved, onClose }: {
           <button type="submit" class="button primary" disabled={save.busy}>{at.save}</button>
         </div>
       </form>
+      {account.lockedUntil && (
+        <section class="sub-section" aria-labelledby="unlock-title">
+          <h4 id="unlock-title">{at.unlockUser}</h4>
+          <p class="hint">{at.lockedHint(dateTime(account.lockedUntil))}</p>
+          <ProblemText error={unlock.error} />
+          <div class="buttons"><button type="button" class="button" onClick={() => void unlockAccount()} disabled={unlock.busy} data-testid="user-unlock">{at.unlockUser}</button></div>
+        </section>
+      )}
       <section class="sub-section" aria-labelledby="reset-title">
         <h4 id="reset-title">{at.resetPassword}</h4>
         <form ref={reset.form} onSubmit={(e) => void resetPassword(e)} noValidate>
