@@ -112,19 +112,19 @@ describe('transfer destinations', () => {
     const seen = await api.newCase('王建国')
     const store = await memberStore()
     // The sign-in pull brought both cases' details and, with them, where each may be handed on.
-    const online = await store.transferDestinations(seen.id)
+    const online = await store.destinations(seen.id)
     expect(online).toMatchObject({ fresh: true })
     expect(online.destinations!.stations.map((s) => s.name)).toContain('南关社区委员工作室')
     expect(online.destinations!.members.map((m) => m.name)).toContain('李秀兰')
     expect(online.destinations!.members.map((m) => m.name)).not.toContain('王建国')
 
     proxy.down()
-    const offline = await store.transferDestinations(seen.id)
+    const offline = await store.destinations(seen.id)
     expect(offline).toMatchObject({ fresh: false, destinations: online.destinations })
     expect(offline.fetchedAt).toEqual(expect.any(Number))
     // A phone that never read them, offline: nothing to offer (the sheet says the list needs a connection).
     const other = createDataStore({ baseUrl: proxy.url, dbName: `t-${randomUUID()}` })
     stores.push(other)
-    expect(await other.transferDestinations(seen.id)).toEqual({ destinations: null, fetchedAt: null, fresh: false })
+    expect(await other.destinations(seen.id)).toEqual({ destinations: null, fetchedAt: null, fresh: false })
   })
 })

@@ -48,4 +48,21 @@ describe('projection of pending actions', () => {
     expect(tabsOf(c, NOW)).toEqual(tabs)
     expect(runningDeadline(c)?.kind ?? null).toBe(running)
   })
+
+  it('a pending 交办 moves an accepted case into in_progress and shows it as awaiting a department', () => {
+    const accepted = { ...base, status: 'accepted', acceptedAt: '2026-11-23T08:30:00Z' } as CaseSummary
+    const v = project(accepted, [entry('handoff')])
+    expect(v.case.status).toBe('in_progress')
+    expect(v.case.awaitingDepartment).toBe(true)
+    expect(tabsOf(v.case, NOW)).toEqual(['open'])
+    // On a case not yet accepted the machine refuses it: nothing changes.
+    expect(project(base, [entry('handoff')]).case.awaitingDepartment).toBeUndefined()
+  })
+
+  it('a pending withdrawal leaves the server\'s mark: another hand-off may still be open', () => {
+    const waiting = { ...base, status: 'in_progress', awaitingDepartment: true } as CaseSummary
+    const v = project(waiting, [entry('withdraw_handoff')])
+    expect(v.case.status).toBe('in_progress')
+    expect(v.case.awaitingDepartment).toBe(true)
+  })
 })

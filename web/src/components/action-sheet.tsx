@@ -4,25 +4,25 @@ import { data, type OutboxEntry } from '../data'
 import type { ActionInput } from '../data/outbox'
 import { deadlineText, errorText, t } from '../i18n'
 import { quickReplies } from '../i18n/quick-replies'
+import { beijingDay, handoffDueAtOfDay } from '../beijing-day'
+import { HandoffFields } from './handoff-fields'
 import { TransferPicker } from './transfer-picker'
 
 /** The actions a member can take from the phone, in the order the sheet offers them. */
-export const MEMBER_ACTIONS = ['accept', 'note', 'contact_log', 'resolve', 'request_extension', 'transfer', 'decline'] as const
+export const MEMBER_ACTIONS = ['accept', 'note', 'contact_log', 'handoff', 'resolve', 'request_extension', 'transfer', 'decline'] as const
 export type MemberAction = (typeof MEMBER_ACTIONS)[number]
 const WITH_PHOTOS: readonly MemberAction[] = ['note', 'contact_log', 'resolve']
 const MAX_PHOTOS = 3
 
 /** The sheet's fields, which the server's field paths (`body.reason`…) are shown against. */
-type SheetField = 'reason' | 'until' | 'body' | 'method' | 'visibility' | 'reply' | 'target' | 'photos'
+type SheetField = 'reason' | 'until' | 'body' | 'method' | 'visibility' | 'reply' | 'target' | 'photos' | 'department' | 'question' | 'dueAt'
 function sheetField(path: string): SheetField | null {
   const name = path.replace(/^body\./, '')
   if (name === 'toMemberId' || name === 'toStationId') return 'target'
+  if (name === 'departmentId') return 'department'
   if (/^photo/.test(name)) return 'photos'
-  return (['reason', 'until', 'body', 'method', 'visibility', 'reply'] as const).find((f) => f === name) ?? null
+  return (['reason', 'until', 'body', 'method', 'visibility', 'reply', 'question', 'dueAt'] as const).find((f) => f === name) ?? null
 }
-
-/** A day (YYYY-MM-DD) in China Standard Time, for the date input. */
-const cstDay = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
 
 /**
  * One action's form, in a modal sheet. Submitting queues the action in the outbox (works offline) and closes;
@@ -30,16 +30,18 @@ const cstDay = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3_600_000
  * action the server refused, filled in as it was and with the server's messages by its fields; sending puts the
  * corrected action in the refused one's place.
  */
-export function ActionSheet({ action, caseId, c, revise, onClose }: {
+export function ActionSheet({ action, caseId, c, revise, prefill, onClose }: {
   action: MemberAction
   caseId: string
   /** The case as the member sees it (absent when revising an action on a case no longer on the device). */
   c?: CaseSummary
   revise?: OutboxEntry
+  /** Fields filled in to start with (转述答复并办结: the department's answer as the reply, to edit or send as is). */
+  prefill?: Partial<Record<SheetField, string>>
   onClose: (queued?: OutboxEntry) => void
 }) {
   const before = revise?.action as (Partial<Record<string, unknown>> & CaseActionBody) | undefined
-  const prev = (name: string): string | undefined => (typeof before?.[name] === 'string' ? before[name] as string : undefined)
+  const prev = (name: string): string | undefined => (typeof before?.[name] === 'string' ? before[name] as string : prefill?.[name as SheetField])
   const [photos, setPhotos] = useState<File[]>(() => (revise?.photos ?? []).map((p, i) => new File([p.bytes], `photo${i + 1}.jpg`, { type: p.type })))
   const [error, setError] = useState<string | null>(null)
   // The server's word on each field of the refused action; a field the member corrects loses its message.
@@ -91,6 +93,15 @@ export function ActionSheet({ action, caseId, c, revise, onClose }: {
         return { type: 'request_extension', reason: text('reason'), until: new Date(`${until}T23:59:00+08:00`).toISOString() }
       }
       case 'resolve': return text('reply').length < 5 ? bad('reply', t.replyHint) : { type: 'resolve', reply: text('reply') }
+      case 'handoff': {
+        if (!text('departmentId')) return bad('department', t.handoffPickHint)
+        if (text('question').length < 5) return bad('question', t.handoffQuestionHint)
+        if (!text('dueAt')) return { type: 'handoff', departmentId: text('departmentId'), question: text('question') }
+        // The date input gives a Beijing day; the department has until the end of office hours (18:00) on it.
+        const dueAt = handoffDueAtOfDay(text('dueAt'))
+        if (!dueAt || Date.parse(dueAt) <= Date.now()) return bad('dueAt', t.handoffDueFuture)
+        return { type: 'handoff', departmentId: text('departmentId'), question: text('question'), dueAt }
+      }
     }
   }
 
@@ -136,6 +147,10 @@ export function ActionSheet({ action, caseId, c, revise, onClose }: {
           <TransferPicker caseId={caseId} initial={before?.type === 'transfer' ? (before.toStationId ? `station:${before.toStationId}` : before.toMemberId ? `member:${before.toMemberId}` : undefined) : undefined}
             error={fieldErrors.target} onPick={edited('target')} />
         )}
+        {action === 'handoff' && (
+          <HandoffFields caseId={caseId} initial={{ departmentId: prev('departmentId'), question: prev('question'), dueAt: prev('dueAt') }}
+            errors={{ department: fieldErrors.department, question: fieldErrors.question, dueAt: fieldErrors.dueAt }} onEdit={(f) => edited(f)()} />
+        )}
         {(action === 'decline' || action === 'transfer' || action === 'request_extension') && (
           <>
             <label for="reason">{t.reason}</label>
@@ -146,7 +161,7 @@ export function ActionSheet({ action, caseId, c, revise, onClose }: {
         {action === 'request_extension' && (
           <>
             <label for="until">{t.extendUntil}</label>
-            <input id="until" name="until" type="date" required min={new Date().toISOString().slice(0, 10)} defaultValue={prev('until') && cstDay(prev('until')!)} onInput={edited('until')} {...invalid('until')} />
+            <input id="until" name="until" type="date" required min={new Date().toISOString().slice(0, 10)} defaultValue={prev('until') && beijingDay(prev('until')!)} onInput={edited('until')} {...invalid('until')} />
             {fieldError('until')}
           </>
         )}

@@ -3,13 +3,16 @@ import type { CaseDetail } from '@mashangjian/shared'
 import { data } from '../data'
 import { t } from '../i18n'
 
-/** The case's photos from the device (downloaded with the case, so they show offline too). */
-export function CasePhotos({ attachments }: { attachments: CaseDetail['attachments'] }) {
+/**
+ * Object URLs of photos kept on the device (downloaded with the case, so they show offline too), in the order of
+ * `ids`; null for one that is not on the device. Revoked when the photos change or the component goes.
+ */
+export function useKeptPhotos(ids: string[]): (string | null)[] {
   const [urls, setUrls] = useState<(string | null)[]>([])
   useEffect(() => {
     let made: (string | null)[] = []
     let live = true
-    void Promise.all(attachments.map((a) => data.photoUrl(a.id))).then((u) => {
+    void Promise.all(ids.map((id) => data.photoUrl(id))).then((u) => {
       made = u
       if (live) setUrls(u)
       else u.forEach((x) => x && URL.revokeObjectURL(x))
@@ -18,7 +21,13 @@ export function CasePhotos({ attachments }: { attachments: CaseDetail['attachmen
       live = false
       made.forEach((x) => x && URL.revokeObjectURL(x))
     }
-  }, [attachments.map((a) => a.id).join()])
+  }, [ids.join()])
+  return urls
+}
+
+/** The case's photos from the device. */
+export function CasePhotos({ attachments }: { attachments: CaseDetail['attachments'] }) {
+  const urls = useKeptPhotos(attachments.map((a) => a.id))
   if (attachments.length === 0) return null
   return (
     <section aria-label={t.photos}>

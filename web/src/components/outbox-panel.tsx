@@ -7,19 +7,19 @@ import { ActionSheet, MEMBER_ACTIONS, type MemberAction } from './action-sheet'
 
 /** What the action said, in a line: "办结：已联系社区……", "联系群众（电话）：……". */
 export function actionLine(e: OutboxEntry): string {
-  const a = e.action as { type: string; reply?: string; body?: string; reason?: string; method?: string }
-  const text = a.reply ?? a.body ?? a.reason ?? ''
+  const a = e.action as { type: string; reply?: string; body?: string; reason?: string; method?: string; question?: string }
+  const text = a.reply ?? a.body ?? a.reason ?? a.question ?? ''
   const via = a.type === 'contact_log' && a.method ? t.contactVia(t.contactMethods[a.method] ?? a.method) : ''
   return `${t.actions[a.type] ?? a.type}${via}${text ? `：${text}` : ''}`
 }
 
 /**
- * Refusals the member can correct in the sheet: any 400, and a 转办 whose target the server would not take (a
- * member chosen from the list kept offline went on leave meanwhile: 409 CONFLICT) — sending it again unchanged
- * would only be refused again.
+ * Refusals the member can correct in the sheet: any 400, and a 转办 or 交办 whose target the server would not take
+ * (a member chosen from the list kept offline went on leave meanwhile, a department was deactivated: 409 CONFLICT)
+ * — sending it again unchanged would only be refused again.
  */
 const revisable = (e: OutboxEntry) => (MEMBER_ACTIONS as readonly string[]).includes(e.action.type)
-  && (e.state === 'rejected' || (e.state === 'conflict' && e.action.type === 'transfer' && e.problem?.code === 'CONFLICT'))
+  && (e.state === 'rejected' || (e.state === 'conflict' && (e.action.type === 'transfer' || e.action.type === 'handoff') && e.problem?.code === 'CONFLICT'))
 
 /**
  * Actions the server refused, each with what the member did and what changed meanwhile; they decide to send

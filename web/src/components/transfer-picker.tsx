@@ -1,9 +1,7 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useState } from 'preact/hooks'
 import type { CaseDestinations } from '@mashangjian/shared'
-import { data } from '../data'
-import { dateTime, errorText, t } from '../i18n'
-
-type Loaded = Awaited<ReturnType<typeof data.transferDestinations>>
+import { t } from '../i18n'
+import { DestinationsState, useDestinations } from './destinations-loader'
 
 /** More members than this get a search box above their list. */
 const FILTER_FROM = 6
@@ -14,29 +12,19 @@ const FILTER_FROM = 6
  * device and offline: the member is told it needs a connection.
  */
 export function TransferPicker({ caseId, initial, error, onPick }: { caseId: string; initial?: string; error?: string; onPick: () => void }) {
-  const [state, setState] = useState<{ loaded?: Loaded; error?: unknown }>({})
+  const state = useDestinations(caseId)
   const [filter, setFilter] = useState('')
-  useEffect(() => {
-    let live = true
-    data.transferDestinations(caseId).then((loaded) => live && setState({ loaded }), (err: unknown) => live && setState({ error: err }))
-    return () => { live = false }
-  }, [caseId])
-
-  const { loaded } = state
-  const d: CaseDestinations | null | undefined = loaded?.destinations
   const q = filter.trim().toLowerCase()
   const matches = (m: CaseDestinations['members'][number]) =>
     !q || [m.name, m.sectorName ?? '', ...m.stations.map((s) => s.name)].some((x) => x.toLowerCase().includes(q))
   return (
-    <fieldset class="transfer-picker" data-testid="transfer-picker" aria-describedby={error ? 'err-target' : undefined} aria-busy={!loaded && !state.error}>
+    <fieldset class="transfer-picker" data-testid="transfer-picker" aria-describedby={error ? 'err-target' : undefined} aria-busy={!state.loaded && !state.error}>
       <legend>{t.transferTarget}</legend>
       {error && <p class="field-msg" id="err-target" data-testid="field-error-target">{error}</p>}
-      {state.error ? <p class="error" role="alert">{errorText((state.error as { code?: string }).code)}</p>
-        : !loaded ? <p class="hint">{t.transferLoading}</p>
-        : !d ? <p class="error" data-testid="transfer-needs-connection">{t.transferNeedsConnection}</p>
-        : (
+      <DestinationsState state={state} testIdPrefix="transfer"
+        texts={{ loading: t.transferLoading, needsConnection: t.transferNeedsConnection, offlineList: t.transferOfflineList }}>
+        {(d) => (
           <>
-            {!loaded.fresh && loaded.fetchedAt && <p class="hint" data-testid="transfer-offline">{t.transferOfflineList(dateTime(loaded.fetchedAt))}</p>}
             {d.stations.length === 0 && d.members.length === 0 && <p class="hint">{t.transferNoOne}</p>}
             {d.stations.length > 0 && (
               <div role="group" aria-labelledby="dest-stations">
@@ -72,6 +60,7 @@ export function TransferPicker({ caseId, initial, error, onPick }: { caseId: str
             )}
           </>
         )}
+      </DestinationsState>
     </fieldset>
   )
 }

@@ -156,3 +156,10 @@ export function createApiClient({ baseUrl, db, now = Date.now, onSignedOut }: Ap
     },
   }
 }
+
+/** A URL the API gave (absolute or not, e.g. a hand-off photo's) as the path the client asks its own server for. */
+export function apiPath(url: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(url)) return url
+  const u = new URL(url)
+  return `${u.pathname}${u.search}`
+}

@@ -5,4 +5,4 @@ export const data = createDataStore()
 export type { CaseView, DataStatus, InboxTab, OutboxEntry } from './member-data'
 export { INBOX_TABS } from './projection'
 export { runningDeadline } from './projection'
-export { ApiError, OfflineError } from './api-client'
+export { ApiError, OfflineError, apiPath } from './api-client'

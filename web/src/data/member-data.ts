@@ -180,11 +180,12 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
     },
 
     /**
-     * 转办: the stations and members the case may be handed to. Read fresh when the network allows (and kept with
-     * the case); offline, as last read on this device, or `destinations: null` if it never was (needs a connection).
-     * A refusal (e.g. the case is no longer the member's) is thrown as an ApiError.
+     * Where the case may go: the stations and members of 转办, the departments of 交办 (and the default reply
+     * deadline). Read fresh when the network allows (and kept with the case); offline, as last read on this device,
+     * or `destinations: null` if it never was (needs a connection). A refusal (e.g. the case is no longer the
+     * member's) is thrown as an ApiError.
      */
-    async transferDestinations(caseId: string): Promise<{ destinations: CaseDestinations | null; fetchedAt: number | null; fresh: boolean }> {
+    async destinations(caseId: string): Promise<{ destinations: CaseDestinations | null; fetchedAt: number | null; fresh: boolean }> {
       if (typeof navigator === 'undefined' || navigator.onLine !== false) {
         try {
           const fresh = await client.request<CaseDestinations>(`/api/v1/cases/${caseId}/destinations`)

@@ -30,6 +30,9 @@ export function project(server: CaseSummary, entries: OutboxEntry[]): CaseView {
     c = { ...c, status: d.to }
     if (e.action.type === 'accept') c = { ...c, acceptedAt: at }
     if (e.action.type === 'resolve') c = { ...c, resolvedAt: at }
+    // 交办: a department has it now (the server says so once it lands). A withdrawal leaves the mark as the server
+    // last said: another hand-off of the case may still be open.
+    if (e.action.type === 'handoff') c = { ...c, awaitingDepartment: true }
   }
   return { case: c, server, pending, attention: mine.filter((e) => e.state !== 'pending') }
 }

@@ -1,5 +1,5 @@
 import { INBOX_DONE_STATUSES, type CaseDestinations, type CaseDetail, type CaseListPage, type CaseStatus, type SyncPage } from '@mashangjian/shared'
-import { ApiError, OfflineError, type ApiClient } from './api-client'
+import { ApiError, OfflineError, apiPath, type ApiClient } from './api-client'
 import type { CaseCache } from './case-cache'
 import type { AppDb } from './db'
 
@@ -64,10 +64,19 @@ export function createSync({ db, client, cache, now = Date.now, onChange }: Sync
       const bytes = await client.request<ArrayBuffer>(`/api/v1/attachments/${a.id}`)
       await cache.putPhoto(a.id, a.mime, bytes)
     }
+    // The photos departments sent with their answers (交办), so the member can relay them offline: best effort.
+    for (const p of (detail.handoffs ?? []).flatMap((h) => h.photos)) {
+      if (await cache.photo(p.id)) continue
+      try {
+        await cache.putPhoto(p.id, 'image/jpeg', await client.request<ArrayBuffer>(apiPath(p.url)))
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e
+      }
+    }
     await cache.putDetail(detail, now())
-    // Where the case may be handed on (转办), so the sheet can offer it offline: best effort, the sheet reads it
-    // again online; a failure here never fails the detail.
-    if (detail.allowedActions.includes('transfer')) {
+    // Where the case may be handed on (转办) or handed to (交办), so the sheet can offer it offline: best effort,
+    // the sheet reads it again online; a failure here never fails the detail.
+    if (detail.allowedActions.includes('transfer') || detail.allowedActions.includes('handoff')) {
       try {
         await cache.putDestinations(id, await client.request<CaseDestinations>(`/api/v1/cases/${id}/destinations`), now())
       } catch (e) {

@@ -5,6 +5,7 @@ import { data } from '../data'
 import { ActionSheet, MEMBER_ACTIONS, type MemberAction } from '../components/action-sheet'
 import { CasePhotos } from '../components/case-photos'
 import { Deadline } from '../components/deadline'
+import { HandoffList } from '../components/handoff-list'
 import { OutboxPanel } from '../components/outbox-panel'
 import { Timeline } from '../components/timeline'
 import { t } from '../i18n'
@@ -15,7 +16,8 @@ export function CasePage() {
   const id = params.id!
   const status = useStatus()
   const { value, error } = useData(() => data.caseView(id), [id])
-  const [sheet, setSheet] = useState<MemberAction | null>(null)
+  // The sheet open now; 转述答复并办结 opens the resolve sheet with the department's answer filled in.
+  const [sheet, setSheet] = useState<{ action: MemberAction; reply?: string } | null>(null)
   // The action just made here: "已保存，待同步" shows while it waits in the outbox and goes when it lands.
   const [saved, setSaved] = useState<string | null>(null)
   const now = useTick(60_000)
@@ -51,6 +53,7 @@ export function CasePage() {
           <span class={`status s-${c.status}`} data-testid="case-status">{t.status[c.status]}</span>
           <span class="no">{c.publicNo}</span>
           {view.pending.length > 0 && <span class="badge pending">{t.pendingBadge}</span>}
+          {c.awaitingDepartment && <span class="badge awaiting" data-testid="awaiting-department">{t.awaitingDepartment}</span>}
         </p>
         <Deadline c={c} now={now} />
       </header>
@@ -74,14 +77,20 @@ export function CasePage() {
         <div class="action-bar" role="group" aria-label={t.actionsLabel}>
           {actions.map((a) => (
             <button key={a} type="button" class={a === 'accept' || a === 'resolve' ? 'button primary' : 'button'} data-testid={`action-${a}`}
-              onClick={() => { setSaved(null); setSheet(a) }}>
+              onClick={() => { setSaved(null); setSheet({ action: a }) }}>
               {t.actions[a]}
             </button>
           ))}
         </div>
       )}
+      <HandoffList caseId={c.id} handoffs={detail?.handoffs ?? []} pending={view.pending} now={now}
+        canResolve={possible.includes('resolve')} canWithdraw={possible.includes('withdraw_handoff')}
+        onRelay={(answer) => { setSaved(null); setSheet({ action: 'resolve', reply: answer }) }} onQueued={(e) => setSaved(e.opId)} />
       <Timeline events={detail?.events ?? []} pending={view.pending} />
-      {sheet && <ActionSheet action={sheet} caseId={c.id} c={c} onClose={(queued) => { setSheet(null); setSaved(queued?.opId ?? null) }} />}
+      {sheet && (
+        <ActionSheet action={sheet.action} caseId={c.id} c={c} prefill={sheet.reply !== undefined ? { reply: sheet.reply } : undefined}
+          onClose={(queued) => { setSheet(null); setSaved(queued?.opId ?? null) }} />
+      )}
     </article>
   )
 }

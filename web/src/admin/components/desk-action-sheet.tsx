@@ -8,10 +8,11 @@ import { adminApi, withQuery } from '../admin-api'
 import { dt } from '../desk-text'
 import { beijingLocalNow, fromBeijingLocal, fullDateTime } from '../desk-format'
 import { useRemote } from '../use-remote'
+import { HandoffFormFields, readHandoff } from './handoff-form'
 import { ProblemText } from './problem-text'
 
 /** The desk's actions, in the order the case page offers them. */
-export const DESK_ACTIONS = ['assign', 'approve_extension', 'deny_extension', 'transfer', 'chase', 'follow_up', 'reopen', 'merge', 'mark_invalid', 'note'] as const
+export const DESK_ACTIONS = ['assign', 'approve_extension', 'deny_extension', 'transfer', 'handoff', 'chase', 'follow_up', 'reopen', 'merge', 'mark_invalid', 'note'] as const
 export type DeskAction = (typeof DESK_ACTIONS)[number]
 
 /** The button's words: 派单 for a case nobody has, 改派 for one a member holds. */
@@ -149,6 +150,7 @@ function read(action: DeskAction, form: FormData, c: CaseDetail): Payload | stri
     case 'reopen': return text('reason').length < 2 ? dt.atLeast2 : { type: 'reopen', reason: text('reason') }
     case 'chase': return { type: 'chase', body: text('body') || dt.chaseDefault }
     case 'note': return text('body') ? { type: 'note', body: text('body'), visibility: text('visibility') === 'public' ? 'public' : 'internal' } : dt.atLeast2
+    case 'handoff': return readHandoff(form)
     case 'follow_up': {
       if (!text('caller') || !text('calledAt') || !text('outcome')) return dt.pickOne
       const calledAt = fromBeijingLocal(text('calledAt'))
@@ -203,6 +205,7 @@ function Fields({ action, c }: { action: DeskAction; c: CaseDetail }) {
         </>
       )
     case 'follow_up': return <FollowUpFields c={c} />
+    case 'handoff': return <HandoffFormFields c={c} />
   }
 }
 

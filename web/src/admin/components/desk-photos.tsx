@@ -4,25 +4,27 @@ import { adminApi } from '../admin-api'
 import { dt } from '../desk-text'
 
 /**
- * The case's photos. The attachment URL needs the bearer token, so each is fetched through the data client as
- * bytes and shown from an object URL (revoked when the case changes or the page closes).
+ * Photos whose URL needs the bearer token: each is fetched through the data client as bytes and shown from an
+ * object URL (revoked when the photos change or the page closes); null for one that failed, until all are tried.
  */
-export function DeskPhotos({ attachments }: { attachments: CaseDetail['attachments'] }) {
+export function useAuthedPhotos(photos: { id: string; path: string; mime?: string }[]): { urls: (string | null)[]; done: boolean } {
   const [urls, setUrls] = useState<(string | null)[]>([])
-  const ids = attachments.map((a) => a.id).join()
+  const [done, setDone] = useState(false)
+  const ids = photos.map((p) => p.id).join()
   useEffect(() => {
     let live = true
     let made: (string | null)[] = []
-    void Promise.all(attachments.map(async (a) => {
+    setDone(false)
+    void Promise.all(photos.map(async (p) => {
       try {
-        const bytes = await adminApi.get<ArrayBuffer>(`/api/v1/attachments/${a.id}`)
-        return URL.createObjectURL(new Blob([bytes], { type: a.mime }))
+        const bytes = await adminApi.get<ArrayBuffer>(p.path)
+        return URL.createObjectURL(new Blob([bytes], p.mime ? { type: p.mime } : {}))
       } catch {
         return null
       }
     })).then((u) => {
       made = u
-      if (live) setUrls(u)
+      if (live) { setUrls(u); setDone(true) }
       else u.forEach((x) => x && URL.revokeObjectURL(x))
     })
     return () => {
@@ -30,6 +32,12 @@ export function DeskPhotos({ attachments }: { attachments: CaseDetail['attachmen
       made.forEach((x) => x && URL.revokeObjectURL(x))
     }
   }, [ids])
+  return { urls, done }
+}
+
+/** The case's photos. */
+export function DeskPhotos({ attachments }: { attachments: CaseDetail['attachments'] }) {
+  const { urls, done } = useAuthedPhotos(attachments.map((a) => ({ id: a.id, path: `/api/v1/attachments/${a.id}`, mime: a.mime })))
   if (attachments.length === 0) return null
   return (
     <section aria-labelledby="desk-photos">
@@ -37,7 +45,7 @@ export function DeskPhotos({ attachments }: { attachments: CaseDetail['attachmen
       <div class="photos">
         {attachments.map((a, i) => urls[i]
           ? <img key={a.id} src={urls[i]!} alt={dt.photoAlt(i + 1)} width={a.width ?? undefined} height={a.height ?? undefined} loading="lazy" data-testid="desk-photo" />
-          : <span key={a.id} class="photo-missing">{urls.length ? dt.photoFailed : '…'}</span>)}
+          : <span key={a.id} class="photo-missing">{done ? dt.photoFailed : '…'}</span>)}
       </div>
     </section>
   )

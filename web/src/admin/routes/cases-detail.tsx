@@ -9,6 +9,7 @@ import { announceDeskChange, categoryName, fullDateTime } from '../desk-format'
 import { DESK_ACTIONS, DeskActionSheet, deskActionLabel, type DeskAction } from '../components/desk-action-sheet'
 import { DeliveryLog } from '../components/delivery-log'
 import { DeskPhotos } from '../components/desk-photos'
+import { HandoffPanel } from '../components/handoff-panel'
 import { ProblemText } from '../components/problem-text'
 import { useRemote } from '../use-remote'
 
@@ -57,6 +58,7 @@ export function CasesDetail() {
       <p class="row-top">
         <span class={`status s-${c.status}`} data-testid="desk-status">{dt.statuses[c.status]}</span>
         {c.overdue && <span class="deadline late">{dt.overdue}</span>}
+        {c.awaitingDepartment && <span class="badge awaiting" data-testid="desk-awaiting-department">{dt.awaitingDepartment}</span>}
         {category && <span class="cat">{category}</span>}
       </p>
       {done && <p class="toast" role="status" data-testid="toast">{done}</p>}
@@ -97,6 +99,7 @@ export function CasesDetail() {
             {c.locationText && <p><strong>{dt.location}：</strong>{c.locationText}</p>}
           </section>
           <DeskPhotos attachments={c.attachments} />
+          <HandoffPanel c={c} onChanged={(message) => { setDone(message); detail.reload(); announceDeskChange() }} />
           <section aria-labelledby="desk-facts">
             <h3 id="desk-facts">{dt.facts}</h3>
             <dl class="facts">

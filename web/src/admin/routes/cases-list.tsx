@@ -121,6 +121,7 @@ export function CaseLine({ c }: { c: CaseSummary }) {
           <span class={`status s-${c.status}`}>{dt.statuses[c.status]}</span>
           <span class="no">{c.publicNo}</span>
           {c.overdue && <span class="deadline late">{dt.overdue}</span>}
+          {c.awaitingDepartment && <span class="badge awaiting" data-testid="desk-row-awaiting">{dt.awaitingDepartment}</span>}
         </span>
         {c.queueReason && (
           <span class="queue-reason" data-testid="queue-reason" data-reason={c.queueReason}>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import {
-  LEDGER_MEASURE_ZH, type CommitteeSettingsView, type LedgerMeasure, type LedgerPresetId, type LedgerTarget, type LedgerTargetsView, type SlaClass,
+  DEFAULT_HANDOFF_REPLY_DAYS, LEDGER_MEASURE_ZH, type CommitteeSettingsBody, type CommitteeSettingsView, type LedgerMeasure, type LedgerPresetId, type LedgerTarget, type LedgerTargetsView, type SlaClass,
 } from '@mashangjian/shared'
 import { adminApi } from '../admin-api'
 import { at } from '../admin-text'
@@ -37,7 +37,7 @@ function Deadlines({ committeeId }: { committeeId: string }) {
       <ProblemText error={settings.error} />
       {!settings.value && !settings.error && <p class="skeleton-block" aria-busy="true">{at.loading}</p>}
       <Done message={toast} />
-      {settings.value && <DeadlinesForm key={JSON.stringify(settings.value.overrides)} committeeId={committeeId} view={settings.value} onSaved={(m) => { setToast(m); settings.reload() }} />}
+      {settings.value && <DeadlinesForm key={JSON.stringify([settings.value.overrides, settings.value.effective.handoff])} committeeId={committeeId} view={settings.value} onSaved={(m) => { setToast(m); settings.reload() }} />}
     </section>
   )
 }
@@ -54,6 +54,11 @@ function DeadlinesForm({ committeeId, view, onSaved }: { committeeId: string; vi
     return [c, { accept: o ? String(o.accept) : '', resolve: o ? String(o.resolve) : '' }]
   })) as HoursDraft)
   const [autoClose, setAutoClose] = useState(view.overrides.autoCloseDays?.toString() ?? '')
+  // 交办: blank reply days is the default; the pause is the committee's own once set (or once it differs from the default).
+  const handoffOwn = view.overrides.handoff ?? {}
+  const handoffNow = { replyDays: view.effective.handoff?.replyDays ?? DEFAULT_HANDOFF_REPLY_DAYS, pauseResolveClock: view.effective.handoff?.pauseResolveClock ?? false }
+  const [replyDays, setReplyDays] = useState(handoffOwn.replyDays?.toString() ?? '')
+  const [pause, setPause] = useState(handoffNow.pauseResolveClock)
   const save = useAction()
   const errors = fieldErrors(save.error)
   const num = (v: string) => Number(v)
@@ -64,7 +69,13 @@ function DeadlinesForm({ committeeId, view, onSaved }: { committeeId: string; vi
       accept: hours[c].accept.trim() ? num(hours[c].accept) : view.effective.slaHours[c].accept,
       resolve: hours[c].resolve.trim() ? num(hours[c].resolve) : view.effective.slaHours[c].resolve,
     }]))
-    const ok = await save.run(() => adminApi.put(`/api/v1/committees/${committeeId}/settings`, { slaHours, autoCloseDays: autoClose.trim() ? num(autoClose) : null }))
+    // The PUT replaces all the committee's settings: the hand-off ones go with the deadlines, or saving would reset them.
+    const handoff = {
+      ...(replyDays.trim() ? { replyDays: num(replyDays) } : {}),
+      ...(handoffOwn.pauseResolveClock !== undefined || pause ? { pauseResolveClock: pause } : {}),
+    }
+    const body: CommitteeSettingsBody = { slaHours, autoCloseDays: autoClose.trim() ? num(autoClose) : null, handoff: Object.keys(handoff).length ? handoff : null }
+    const ok = await save.run(() => adminApi.put(`/api/v1/committees/${committeeId}/settings`, body))
     if (ok) onSaved(at.settingsSaved)
   }
   async function reset() {
@@ -102,6 +113,18 @@ function DeadlinesForm({ committeeId, view, onSaved }: { committeeId: string; vi
       <Field id="auto-close" label={at.autoCloseDays} error={errors.autoCloseDays} hint={at.autoCloseHint(view.effective.autoCloseDays, view.overrides.autoCloseDays !== null)}>
         {(p) => <input {...p} type="number" inputMode="numeric" min={1} max={90} step={1} placeholder={view.overrides.autoCloseDays === null ? String(view.effective.autoCloseDays) : ''} value={autoClose} onInput={(e) => setAutoClose(valueOf(e))} />}
       </Field>
+      <fieldset class="field" data-testid="handoff-settings">
+        <legend>{at.handoffSettings}</legend>
+        <Field id="handoff-reply-days" label={at.handoffReplyDays} error={errors['handoff.replyDays'] ?? errors.handoff}
+          hint={at.handoffReplyDaysHint(handoffNow.replyDays, handoffOwn.replyDays !== undefined)}>
+          {(p) => <input {...p} type="number" inputMode="numeric" min={1} max={60} step={1} placeholder={handoffOwn.replyDays === undefined ? String(handoffNow.replyDays) : ''} value={replyDays} onInput={(e) => setReplyDays(valueOf(e))} />}
+        </Field>
+        <label class="choice">
+          <input type="checkbox" checked={pause} onChange={(e) => setPause((e.currentTarget as HTMLInputElement).checked)} aria-describedby="handoff-pause-hint" data-testid="handoff-pause" />
+          {' '}{at.handoffPause}
+        </label>
+        <p class="hint" id="handoff-pause-hint">{at.handoffPauseHint}</p>
+      </fieldset>
       {onlyFieldErrors(save.error) ? <p class="error" role="alert">{at.fixFields}</p> : <ProblemText error={save.error} />}
       <div class="buttons">
         <button type="button" class="button" onClick={() => void reset()} disabled={save.busy}>{at.resetDefaults}</button>
