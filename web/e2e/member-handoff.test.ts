@@ -113,7 +113,7 @@ describe.skipIf(browserMissing)('member app: 交办 to a department', { timeout:
     const wang = await ctx.api.signIn('wangjianguo')
     await wang.ok(c.id, { type: 'accept' })
     // One of the demo county's departments.
-    const dep = (await wang.get(`/api/v1/cases/${c.id}/destinations`)).json<CaseDestinations>().departments!.find((d) => d.name === '县供电公司')!
+    const dep = (await wang.get(`/api/v1/cases/${c.id}/destinations`)).json<CaseDestinations>().departments!.find((d) => d.name === '县自来水公司')!
     await wang.ok(c.id, { type: 'handoff', departmentId: dep.id, question: '请供电公司检查小区路灯线路并安排更换' })
     const handoffId = (await wang.detail(c.id)).handoffs![0]!.id
     // The case's member may issue the link (the old one stops working); the department answers on its page.
