@@ -39,19 +39,20 @@ describe.skipIf(browserMissing)('交办 end to end', { timeout: 240_000 }, () =>
     // The resident's description carries a phone and an ID number: the department must see neither in clear.
     const c = await ctx.api.newCase('王建国', '东关路下水井盖缺失，联系人张女士13500135000，身份证620102198805061234，请尽快处理')
 
-    // The member, offline: accepts and hands the question to the department; back online it syncs.
+    // The member accepts, then, offline, hands the question to the department; back online it syncs.
     const phone = await newPhone(ctx.browser)
     const page = await phone.newPage()
     await signInAsMember(page, ctx.api.url, 'wangjianguo')
     await page.waitForSelector(`[data-case-id="${c.id}"]`)
     await openCase(page, c.id)
+    await act(page, 'accept')
+    await waitUntilSynced(page, 60_000, async () => (await ctx.api.opEvents(c.id)).some((e) => e.type === 'accepted'))
     // Read the departments once online (kept with the case for offline use), then lose the network.
     await page.click('[data-testid=action-handoff]')
     await page.locator('[data-testid=dest-department]', { hasText: '县城市管理局' }).waitFor()
     await page.keyboard.press('Escape')
     await page.waitForSelector('[data-testid=sheet-handoff]', { state: 'detached' })
     await phone.setOffline(true)
-    await act(page, 'accept')
     await act(page, 'handoff', async (p) => {
       await p.locator('[data-testid=dest-department]', { hasText: '县城市管理局' }).click()
       await p.fill('#question', '请城管局核实东关路井盖缺失情况并尽快补装')
