@@ -3,7 +3,7 @@ import type {} from '@fastify/multipart'
 import { Compile } from 'typebox/compile'
 import { CaseActionBody } from '@mashangjian/shared'
 import { AppError, validationFailed } from '../errors/app-error'
-import { MULTIPART_LIMITS } from '../public/submission-parser'
+import { MULTIPART_LIMITS } from '../attachments/photo-form'
 
 const checkAction = Compile(CaseActionBody)
 

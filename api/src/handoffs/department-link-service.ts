@@ -12,7 +12,7 @@ import { maskPiiInText } from '../privacy/mask-text'
 import { handoffSecretHash } from './handoff-secret'
 import { resumePatch } from './resolve-pause'
 import type { DepartmentLinkRepo, DepartmentLinkRow, HandoffPatch } from './department-link-repo'
-import type { DepartmentForm } from './department-form'
+import type { PhotoForm } from '../attachments/photo-form'
 import { checkAnswer, checkReturn, photoIssue, type DepartmentIssue } from './department-input'
 
 /** What the department's page shows of an open hand-off. Every free text is masked (see view()). */
@@ -218,7 +218,7 @@ export function createDepartmentLinkService({ db, repo, cases, audit, clock, not
     },
 
     /** POST /d/:secret/{acknowledge,answer,return}. Photos are re-encoded (EXIF dropped) before anything is written. */
-    async act(secret: string, action: DepartmentAction, form: DepartmentForm, ip: string | null): Promise<ActOutcome> {
+    async act(secret: string, action: DepartmentAction, form: PhotoForm, ip: string | null): Promise<ActOutcome> {
       const row = await find(secret)
       if (!row) return { kind: 'unknown' }
       const issues: DepartmentIssue[] = []

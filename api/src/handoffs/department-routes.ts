@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { renderPage } from '../public/pages/layout'
 import type { DepartmentAction, DepartmentLinkService, DepartmentView } from './department-link-service'
-import { readDepartmentForm } from './department-form'
+import { readPhotoForm } from '../attachments/photo-form'
 import { DepartmentPage } from './pages/department-page'
 import { ClosedLinkPage, ConflictPage, SentPage, UnknownLinkPage } from './pages/department-messages'
 
@@ -48,12 +48,12 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ links: DepartmentLink
 
   for (const action of ['acknowledge', 'answer', 'return'] as const satisfies DepartmentAction[]) {
     app.post(`/d/:secret/${action}`, {
-      // Multipart (answer with photos) or urlencoded; read by readDepartmentForm, so no body schema here.
+      // Multipart (answer with photos) or urlencoded; read by readPhotoForm, so no body schema here.
       config: { access: 'public', html: 'always', rateLimit: { max: 20, timeWindow: 60_000 } },
       schema: { hide: true, params: SecretParams },
     }, async (request, reply) => {
       const { secret } = request.params
-      const form = await readDepartmentForm(request)
+      const form = await readPhotoForm(request)
       const outcome = await links.act(secret, action, form, request.ip)
       switch (outcome.kind) {
         case 'unknown': return sendPage(reply, UnknownLinkPage(), 404)
