@@ -1,7 +1,7 @@
 import type { Activity, ActivityBody, ActivityListQuery, ActivityPage, ActivityPatch } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import { memberInScope } from '../auth/scope'
-import type { AuditWriter } from '../cases/case-actions-service'
+import type { AuditWriter } from '../audit/audit-log'
 import type { Db } from '../db/database'
 import { notFound, validationFailed } from '../errors/app-error'
 import { createLedgerRepo, type LedgerMemberRow } from '../ledger/ledger-repo'

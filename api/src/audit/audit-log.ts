@@ -12,6 +12,12 @@ export interface AuditEntry {
   detail?: Record<string, unknown>
 }
 
+/**
+ * What every domain needs of the audit log: writing a row inside the caller's transaction, so the row commits
+ * or rolls back with the change it records. Services receive it through services.ts.
+ */
+export interface AuditWriter { record(tx: DbOrTx, entry: AuditEntry): Promise<unknown> }
+
 export interface AuditVerifyResult {
   ok: boolean
   sealed: number

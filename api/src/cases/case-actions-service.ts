@@ -15,11 +15,9 @@ import type { LoadedCase, MemberCasesRepo } from './member-cases-repo'
 import { deadlinesFor } from './sla'
 import { writeTransition } from './case-transition'
 import { actionRequestHash } from './op-request-hash'
-import type { AuditEntry } from '../audit/audit-log'
+import type { AuditWriter } from '../audit/audit-log'
 import type { HandoffActions } from '../handoffs/handoff-actions'
 
-/** Writes audit rows inside the caller's transaction (see audit/audit-log.ts). */
-export interface AuditWriter { record(tx: DbOrTx, entry: AuditEntry): Promise<unknown> }
 
 /** A resident who follows a case through a link of their own (joined it, or followed a case merged into it). */
 export interface MovedFollower { residentPhoneEnc: string | null; residentLocale: string }

@@ -2,7 +2,7 @@ import type { CaseStatus } from '@mashangjian/shared'
 import type { DbOrTx } from '../db/database'
 import type { AuditEntry } from '../audit/audit-log'
 import { expireOpenHandoffs } from '../handoffs/handoffs-repo'
-import type { AuditWriter } from './case-actions-service'
+import type { AuditWriter } from '../audit/audit-log'
 import type { CasesRepo, NewAttachment, NewCase, NewEvent } from './cases-repo'
 
 export interface Transition {

@@ -1,7 +1,7 @@
 import { decide, type CaseAction } from '@mashangjian/shared'
 import type { Clock } from '../clock'
 import type { Db } from '../db/database'
-import type { AuditWriter } from '../cases/case-actions-service'
+import type { AuditWriter } from '../audit/audit-log'
 import type { CasesRepo, NewCase, NewEvent } from '../cases/cases-repo'
 import type { NoticePlanner } from '../notifications/notice-plan'
 import { beijingDay } from '../notifications/quiet-hours'

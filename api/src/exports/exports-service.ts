@@ -1,6 +1,6 @@
 import type { CaseExportQuery, DepartmentExportQuery, ExportFormat, LedgerExportQuery } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
-import type { AuditWriter } from '../cases/case-actions-service'
+import type { AuditWriter } from '../audit/audit-log'
 import type { Clock } from '../clock'
 import type { Db } from '../db/database'
 import type { MemberCasesRepo } from '../cases/member-cases-repo'

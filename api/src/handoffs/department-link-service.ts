@@ -2,7 +2,7 @@ import { decideHandoff, isOpenHandoff, type HandoffStatus } from '@mashangjian/s
 import type { Clock } from '../clock'
 import type { Db } from '../db/database'
 import type { CasesRepo, NewAttachment, NewEvent } from '../cases/cases-repo'
-import type { AuditWriter } from '../cases/case-actions-service'
+import type { AuditWriter } from '../audit/audit-log'
 import type { NoticePlanner } from '../notifications/notice-plan'
 import type { BlobStore } from '../attachments/blob-store'
 import type { PhotoStore } from '../attachments/photo-store'

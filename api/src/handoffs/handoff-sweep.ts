@@ -1,4 +1,4 @@
-import type { AuditWriter } from '../cases/case-actions-service'
+import type { AuditWriter } from '../audit/audit-log'
 import type { CasesRepo } from '../cases/cases-repo'
 import { writeTransition } from '../cases/case-transition'
 import type { Db } from '../db/database'

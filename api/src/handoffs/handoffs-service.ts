@@ -1,6 +1,6 @@
 import { isOpenHandoff, type HandoffLinkResult } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
-import type { AuditWriter } from '../cases/case-actions-service'
+import type { AuditWriter } from '../audit/audit-log'
 import { caseRoleOf } from '../cases/case-access'
 import type { MemberCasesRepo } from '../cases/member-cases-repo'
 import type { Clock } from '../clock'

@@ -4,7 +4,7 @@ import {
 } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import { committeeInScope, memberInScope } from '../auth/scope'
-import type { AuditWriter } from '../cases/case-actions-service'
+import type { AuditWriter } from '../audit/audit-log'
 import type { Clock } from '../clock'
 import type { Db } from '../db/database'
 import { AppError, notFound, validationFailed } from '../errors/app-error'
