@@ -1,3 +1,4 @@
+import { drainRequest } from './drain-request'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ERRORS, problemType, type ErrorCode, type FieldError, type Problem } from '@mashangjian/shared'
 import { AppError } from './app-error'
@@ -112,7 +113,9 @@ export interface HtmlErrors {
  * Resident pages (see `html`) get the same problem rendered as a friendly page in their language.
  */
 export function registerErrorHandling(app: FastifyInstance, html?: HtmlErrors): void {
-  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+  app.setErrorHandler(async (err: FastifyError | AppError, request, reply) => {
+    // A body refused for its size: read the rest first, so the client gets to read the 413 (see drain-request.ts).
+    if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') await drainRequest(request.raw)
     const problem = toProblem(err, request)
     if (problem.status >= 500) request.log.error({ err }, 'request failed')
     else request.log.info({ code: problem.code, detail: problem.detail }, 'request rejected')
