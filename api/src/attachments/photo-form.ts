@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import type {} from '@fastify/multipart'
 import { MAX_IMAGE_BYTES, MAX_IMAGES } from './image-processing'
+import { AppError } from '../errors/app-error'
 
 /** Multipart limits: a few more files than allowed, so the 4th photo gets a clear message instead of a cut-off. */
 export const MULTIPART_LIMITS = { fileSize: MAX_IMAGE_BYTES, files: MAX_IMAGES + 1, fields: 30, fieldSize: 16 * 1024, parts: 40 }
@@ -29,19 +30,26 @@ export async function readPhotoForm(request: FastifyRequest): Promise<PhotoForm>
   const photos: PhotoForm['photos'] = []
   const oversized: number[] = []
   let position = 0
-  for await (const part of request.parts({ limits: MULTIPART_LIMITS })) {
-    if (part.type === 'field') {
-      if (typeof part.value === 'string' && !(part.fieldname in fields)) fields[part.fieldname] = part.value
-      continue
+  try {
+    for await (const part of request.parts({ limits: MULTIPART_LIMITS })) {
+      if (part.type === 'field') {
+        if (typeof part.value === 'string' && !(part.fieldname in fields)) fields[part.fieldname] = part.value
+        continue
+      }
+      const data = await part.toBuffer()
+      // Past the limit the stream was cut off (and the rest discarded): report that photo, keep the others.
+      if (part.file.truncated) {
+        oversized.push(++position)
+        continue
+      }
+      if (data.length === 0 && !part.filename) continue // an input left empty
+      photos.push({ index: ++position, data })
     }
-    const data = await part.toBuffer()
-    // Past the limit the stream was cut off (and the rest discarded): report that photo, keep the others.
-    if (part.file.truncated) {
-      oversized.push(++position)
-      continue
-    }
-    if (data.length === 0 && !part.filename) continue // an input left empty
-    photos.push({ index: ++position, data })
+  } catch (err) {
+    // Limits (too many files or fields) keep their own 413; a body that is not valid multipart (cut off, no
+    // boundary) is the client's error, never a 500.
+    if ((err as { statusCode?: number }).statusCode === 413) throw err
+    throw new AppError('MALFORMED_REQUEST', `The form data could not be read: ${(err as Error).message}`)
   }
   return { fields, photos, oversized }
 }

@@ -244,6 +244,8 @@ export function createDepartmentLinkService({ db, repo, cases, audit, clock, not
         images = ok
         issues.push(...rejected.map((r) => photoIssue(r.item.index, r.reason)))
       }
+      // A closed hand-off's page never shows the case again, not even beside a form error on a repeated post.
+      if (issues.length > 0 && closed) return closed === 'answered' || closed === 'returned' ? { kind: 'conflict', status: row.handoff.status } : { kind: 'closed', reason: closed }
       if (issues.length > 0) return { kind: 'invalid', issues, values: form.fields, model: await modelOf(row) }
       if (images.length === 0) return apply(row, secret, action, input, ip, [])
       // Stored before the transaction; dropped again unless an answer event now holds them.

@@ -49,7 +49,8 @@ export const departmentRoutes: FastifyPluginAsyncTypebox<{ links: DepartmentLink
   for (const action of ['acknowledge', 'answer', 'return'] as const satisfies DepartmentAction[]) {
     app.post(`/d/:secret/${action}`, {
       // Multipart (answer with photos) or urlencoded; read by readPhotoForm, so no body schema here.
-      config: { access: 'public', html: 'always', rateLimit: { max: 20, timeWindow: 60_000 } },
+      // The same per-address allowance as the page: a whole government office may share one address.
+      config: { access: 'public', html: 'always', rateLimit: { max: perIpPerMinute, timeWindow: 60_000 } },
       schema: { hide: true, params: SecretParams },
     }, async (request, reply) => {
       const { secret } = request.params

@@ -7,6 +7,7 @@ import type { Db } from '../db/database'
 import { caseFollower, cases, department, handoff, member, notification, notificationAttempt, notificationChannel, smsOptOut, station } from '../db/schema'
 import type { PiiCipher } from '../privacy/pii-cipher'
 import { maskPhone } from '../privacy/pii-cipher'
+import { redactSecretLinks } from '../privacy/redact-links'
 import type { PhoneLookup } from '../privacy/phone-lookup'
 import type { MemberNotice, MemberNoticeKind } from '../push/push-notifier'
 import { adapters } from './channels'
@@ -110,7 +111,7 @@ export function createDelivery(deps: DeliveryDeps) {
     }
     const segments = smsSegments(message.text).segments
     if (deps.smsGateway) return { provider: 'sms_gateway', result: await gateway(deps.smsGateway, { to: phone, text: message.text, caseId: row.caseId }), segments }
-    log.info({ to: maskPhone(phone), caseId: row.caseId, text: message.text }, 'sms (log channel: no SMS provider configured)')
+    log.info({ to: maskPhone(phone), caseId: row.caseId, text: redactSecretLinks(message.text) }, 'sms (log channel: no SMS provider configured)')
     return { provider: 'log', result: okResult('logged'), segments }
   }
 
@@ -177,7 +178,7 @@ export function createDelivery(deps: DeliveryDeps) {
         return { provider: ch.provider, result: await adapters[ch.provider].send(message, ch.config, wallClock()) }
       }
       case 'log':
-        log.info({ templateKey: row.templateKey, recipient: row.recipientKind, caseId: row.caseId, text: words.text }, 'notification (log channel)')
+        log.info({ templateKey: row.templateKey, recipient: row.recipientKind, caseId: row.caseId, text: redactSecretLinks(words.text) }, 'notification (log channel)')
         return { provider: 'log', result: okResult('logged') }
     }
   }

@@ -212,6 +212,31 @@ describe('the department link', () => {
     expect(await events(c.id, 'handoff_answered')).toHaveLength(1)
   })
 
+  it('a closed link repeated with a form error shows nothing of the case (review: the error page used to show it)', async () => {
+    const c = await acceptedCase(`东门水管漏水，联系${PHONE}`)
+    const h = await handOff(ctx.t, c.id, { question: '请水务局核实东门水管漏水' })
+    const fields = { answer: '已派人维修东门水管。' }
+    expect((await post(h.secret, 'answer', fields)).statusCode).toBe(303)
+    const again = await post(h.secret, 'answer', { ...fields, responderName: '名'.repeat(60) })
+    expect(again.statusCode).toBe(409)
+    expect(again.body).not.toContain('请水务局核实东门水管漏水')
+    expect(again.body).not.toContain('东门水管漏水，联系')
+  })
+
+  it('a multipart body that cannot be read (cut off, or without a boundary) is a 400, never a 500', async () => {
+    const c = await acceptedCase('小区门禁坏了')
+    const h = await handOff(ctx.t, c.id)
+    const url = `/d/${h.secret}/answer`
+    const cut = await app().inject({
+      method: 'POST', url, headers: { accept: BROWSER_ACCEPT, 'content-type': 'multipart/form-data; boundary=XyZ' },
+      payload: '--XyZ\r\nContent-Disposition: form-data; name="answer"\r\n\r\n已经处理好了门禁',
+    })
+    expect(cut.statusCode).toBe(400)
+    const noBoundary = await app().inject({ method: 'POST', url, headers: { accept: BROWSER_ACCEPT, 'content-type': 'multipart/form-data' }, payload: 'answer=x' })
+    expect(noBoundary.statusCode).toBe(400)
+    expect((await handoffRow(h.id)).status).toBe('sent')
+  })
+
   it.each([
     ['answer too short', 'answer', { answer: '好的', responderName: '张三' }, [], 'answer', '答复内容至少写5个字', ['>好的</textarea>', 'value="张三"']],
     ['answer too long', 'answer', { answer: '很'.repeat(2001) }, [], 'answer', '答复内容最多2000个字', [`>${'很'.repeat(2001)}</textarea>`]],
