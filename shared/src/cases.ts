@@ -113,6 +113,9 @@ export const RESOLVE_CLOCK_STATUSES = ['accepted', 'in_progress', 'reopened'] as
 export function isOverdue(c: { status: CaseStatus; acceptDueAt: string | Date | null; resolveDueAt: string | Date | null; resolvePausedAt?: string | Date | null | undefined }, now: Date): boolean {
   const past = (d: string | Date | null) => d !== null && new Date(d).getTime() < now.getTime()
   if (c.status === 'assigned') return past(c.acceptDueAt)
-  // A resolve clock paused while a department has the case (交办) does not run out meanwhile.
-  return (RESOLVE_CLOCK_STATUSES as readonly CaseStatus[]).includes(c.status) && !c.resolvePausedAt && past(c.resolveDueAt)
+  // A resolve clock paused while a department has the case (交办) does not run out meanwhile; a case already
+  // late when it was paused stays late.
+  if (!(RESOLVE_CLOCK_STATUSES as readonly CaseStatus[]).includes(c.status)) return false
+  if (!c.resolvePausedAt) return past(c.resolveDueAt)
+  return c.resolveDueAt !== null && new Date(c.resolveDueAt).getTime() < new Date(c.resolvePausedAt).getTime()
 }

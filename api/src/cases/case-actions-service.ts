@@ -2,7 +2,7 @@ import { ANNOTATIONS, decide, ratedThisRound, type CaseActionBody, type CaseActi
 import type { Actor } from '../auth/actor'
 import type { Clock } from '../clock'
 import type { Db, DbOrTx } from '../db/database'
-import { isUniqueViolation } from '../db/pg-errors'
+import { isRetryableConflict, isUniqueViolation } from '../db/pg-errors'
 import { AppError, notFound, validationFailed } from '../errors/app-error'
 import { MAX_IMAGES, reencodeEach, type ProcessedImage } from '../attachments/image-processing'
 import type { NoticePlanner } from '../notifications/notice-plan'
@@ -214,7 +214,7 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
       } catch (err) {
         // The same op sent concurrently: the other request stored its answer first (we may have read the case
         // just after its commit and seen a "newer" version, or lost the race to insert the op); answer with that.
-        if (isUniqueViolation(err)) continue
+        if (isUniqueViolation(err) || isRetryableConflict(err)) continue
         if (err instanceof AppError && err.status === 409) {
           const first = await replay(actor, caseId, body)
           if (first) return first

@@ -77,7 +77,11 @@ export function effectsOf(i: EffectInput): { patch: Patch & { updatedAt: Date };
       text = { visibility: 'internal', body: body.reason, data: { until: body.until, previousDue: row.resolveDueAt?.toISOString() ?? null } }
       break
     case 'approve_extension':
-      patch = { resolveDueAt: row.extensionRequestedUntil, extensionRequestedUntil: null, resolveRemindedAt: null, overdueAt: null }
+      patch = {
+        resolveDueAt: row.extensionRequestedUntil, extensionRequestedUntil: null, resolveRemindedAt: null, overdueAt: null,
+        // A new deadline chosen while a department has the case: the pause counts from now, not from before it.
+        ...(row.resolvePausedAt ? { resolvePausedAt: now } : {}),
+      }
       text = { visibility: 'public', body: '', data: { until: row.extensionRequestedUntil?.toISOString() ?? null } }
       break
     case 'deny_extension':

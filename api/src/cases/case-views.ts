@@ -19,7 +19,7 @@ export interface CaseNames {
  */
 export function isOverdue(c: Pick<CaseRow, 'status' | 'acceptDueAt' | 'resolveDueAt' | 'resolvePausedAt'>, now: Date): boolean {
   if (c.status === 'assigned') return !!c.acceptDueAt && c.acceptDueAt < now
-  if (c.status === 'accepted' || c.status === 'in_progress' || c.status === 'reopened') return !c.resolvePausedAt && !!c.resolveDueAt && c.resolveDueAt < now
+  if (c.status === 'accepted' || c.status === 'in_progress' || c.status === 'reopened') return !!c.resolveDueAt && c.resolveDueAt < (c.resolvePausedAt ?? now)
   return false
 }
 

@@ -110,6 +110,14 @@ export function createCasesRepo(db: Db) {
       return rows.length === 1
     },
 
+    /**
+     * Locks the case row for the rest of the transaction. Whoever changes a case and a hand-off of it together
+     * takes the case first (member actions do, by updating it first): one order, so two of them never deadlock.
+     */
+    async lockForUpdate(tx: DbOrTx, id: string): Promise<void> {
+      await tx.execute(sql`select id from cases where id = ${id} for update`)
+    },
+
     /** What a case's deadlines are computed from: its category's SLA class and its committee's settings. */
     async slaContext(row: CaseRow) {
       const [c] = row.categoryId ? await db.select({ slaClass: category.slaClass }).from(category).where(eq(category.id, row.categoryId)) : []

@@ -40,7 +40,8 @@ export function filterCondition(filter: InboxFilter, now: Date): SQL | undefined
     case 'overdue': return or(
       and(eq(cases.status, 'assigned'), lt(cases.acceptDueAt, now)),
       // A resolve clock paused while a department has the case (交办) does not run out (shared isOverdue agrees).
-      and(inArray(cases.status, [...RESOLVE_CLOCK_STATUSES]), isNull(cases.resolvePausedAt), lt(cases.resolveDueAt, now)),
+      // Paused (交办): late only if it already was when the clock stopped.
+      and(inArray(cases.status, [...RESOLVE_CLOCK_STATUSES]), lt(cases.resolveDueAt, now), or(isNull(cases.resolvePausedAt), sql`${cases.resolveDueAt} < ${cases.resolvePausedAt}`)),
     )
     case 'all': return undefined
   }

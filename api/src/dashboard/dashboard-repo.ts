@@ -109,7 +109,7 @@ export function createDashboardRepo(db: DbOrTx) {
       }
       const branches: SQL[] = []
       if (kind !== 'resolve') branches.push(branch('accept', sql`c.accept_due_at`, sql`c.status = 'assigned'`))
-      if (kind !== 'accept') branches.push(branch('resolve', sql`c.resolve_due_at`, sql`c.status in ('accepted', 'in_progress', 'reopened') and c.resolve_paused_at is null`))
+      if (kind !== 'accept') branches.push(branch('resolve', sql`c.resolve_due_at`, sql`c.status in ('accepted', 'in_progress', 'reopened') and (c.resolve_paused_at is null or c.resolve_due_at < c.resolve_paused_at)`))
       const rows = await queryRows<{ id: string; kind: 'accept' | 'resolve'; due_at: Date | string }>(db, sql`
         select o.id, o.kind, o.due_at from (${sql.join(branches, sql` union all `)}) o order by o.due_at, o.id limit ${limit + 1}`)
       return { rows: rows.slice(0, limit).map((r) => ({ id: r.id, kind: r.kind, dueAt: new Date(r.due_at) })), more: rows.length > limit }

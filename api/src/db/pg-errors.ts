@@ -17,3 +17,9 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
 export function isForeignKeyViolation(err: unknown): boolean {
   return pgError(err)?.code === '23503'
 }
+
+/** The database chose this transaction as a deadlock victim or could not serialise it: running it again is safe. */
+export function isRetryableConflict(err: unknown): boolean {
+  const code = pgError(err)?.code
+  return code === '40P01' || code === '40001'
+}

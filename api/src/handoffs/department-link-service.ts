@@ -1,3 +1,4 @@
+import { isRetryableConflict } from '../db/pg-errors'
 import { decideHandoff, isOpenHandoff, type HandoffStatus } from '@mashangjian/shared'
 import type { Clock } from '../clock'
 import type { Db } from '../db/database'
@@ -178,6 +179,7 @@ export function createDepartmentLinkService({ db, repo, cases, audit, clock, not
       const closing = action !== 'acknowledge'
       try {
         const moved = await db.transaction(async (tx) => {
+          await cases.lockForUpdate(tx, c.id)
           if (!(await repo.setStatusIf(tx, h.id, change.from, change.to, change.patch))) return true
           const pause = closing ? resumePatch(c, await repo.openCount(tx, c.id), now) : {}
           const written = await writeTransition(tx, { cases, audit }, {
@@ -195,7 +197,7 @@ export function createDepartmentLinkService({ db, repo, cases, audit, clock, not
         // The hand-off moved under us (a colleague's submit): re-read and say what happened.
         if (moved) continue
       } catch (err) {
-        if (err instanceof CaseMoved) continue
+        if (err instanceof CaseMoved || isRetryableConflict(err)) continue
         throw err
       }
       if (closing) onNotices()

@@ -36,6 +36,7 @@ export function createHandoffSweep({ db, repo, cases, audit, notices }: { db: Db
   async function markOverdue(p: Picked, now: Date): Promise<boolean> {
     try {
       return await db.transaction(async (tx) => {
+        await cases.lockForUpdate(tx, p.c.id)
         if (!(await repo.markOverdue(tx, p.h.id, now))) return false
         const written = await writeTransition(tx, { cases, audit }, {
           caseId: p.c.id, version: p.c.version, patch: { updatedAt: now },

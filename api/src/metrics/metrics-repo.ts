@@ -118,7 +118,7 @@ export function createMetricsRepo(db: DbOrTx) {
       const [row] = await queryRows<{ accept: number; resolve: number }>(db, sql`
         select (select count(*) from cases c where ${caseScope(scope)} and c.status = 'assigned' and c.accept_due_at < ${at})::int as accept,
           (select count(*) from cases c where ${caseScope(scope)} and c.status in ('accepted', 'in_progress', 'reopened')
-            and c.resolve_paused_at is null and c.resolve_due_at < ${at})::int as resolve`)
+            and c.resolve_due_at < ${at} and (c.resolve_paused_at is null or c.resolve_due_at < c.resolve_paused_at))::int as resolve`)
       return row ?? { accept: 0, resolve: 0 }
     },
 
