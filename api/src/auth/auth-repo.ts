@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
+import { and, count, eq, gt, inArray, isNotNull, isNull, like, sql, type SQL } from 'drizzle-orm'
 import { appUser, loginThrottle, refreshToken, userStation } from '../db/schema'
 import type { Db } from '../db/database'
 
@@ -30,28 +30,43 @@ export function createAuthRepo(db: Db) {
       return rows.map((r) => r.id).sort()
     },
 
-    /** The throttle rows of these keys (auth/login-throttle.ts); a missing key has no failures. */
-    async throttleRows(keys: string[]) {
-      return db.select().from(loginThrottle).where(inArray(loginThrottle.key, keys))
-    },
-
     /**
-     * Counts a failure in one statement, so parallel guesses are each counted; a counter whose window ran out
-     * starts again at 1. Answers the count, for the caller to decide on a block.
+     * Counts an attempt before its password is checked, in one statement, unless the key is blocked now: parallel
+     * guesses are each counted and none slips past a block another one just set. `delaySql` gives the block the
+     * new count starts (null for none). Answers the new count, or the block's end when blocked (nothing counted).
      */
-    async countFailure(key: string, now: Date, windowMs: number): Promise<number> {
+    async countAttempt(key: string, now: Date, windowMs: number, delaySeconds: (failures: SQL) => SQL): Promise<{ failures: number } | { blockedUntil: Date }> {
+      const at = sql`${now.toISOString()}::timestamptz`
       const expired = sql`${loginThrottle.windowStartedAt} < ${new Date(now.getTime() - windowMs).toISOString()}::timestamptz`
-      const [row] = await db.insert(loginThrottle).values({ key, failures: 1, windowStartedAt: now, updatedAt: now })
+      const next = sql`(case when ${expired} then 1 else ${loginThrottle.failures} + 1 end)`
+      const blockFor = (n: SQL) => sql`(case when ${delaySeconds(n)} is null then null else ${at} + make_interval(secs => ${delaySeconds(n)}) end)`
+      const [row] = await db.insert(loginThrottle).values({ key, failures: 1, windowStartedAt: now, blockedUntil: sql`${blockFor(sql`1`)}`, updatedAt: now })
         .onConflictDoUpdate({
           target: loginThrottle.key,
           set: {
-            failures: sql`case when ${expired} then 1 else ${loginThrottle.failures} + 1 end`,
-            windowStartedAt: sql`case when ${expired} then ${now.toISOString()}::timestamptz else ${loginThrottle.windowStartedAt} end`,
+            failures: next,
+            windowStartedAt: sql`case when ${expired} then ${at} else ${loginThrottle.windowStartedAt} end`,
+            blockedUntil: blockFor(next),
             updatedAt: now,
           },
+          setWhere: sql`${loginThrottle.blockedUntil} is null or ${loginThrottle.blockedUntil} <= ${at}`,
         })
         .returning({ failures: loginThrottle.failures })
-      return row!.failures
+      if (row) return { failures: row.failures }
+      const [blocked] = await db.select({ until: loginThrottle.blockedUntil }).from(loginThrottle).where(eq(loginThrottle.key, key))
+      return { blockedUntil: blocked?.until ?? now }
+    },
+
+    /** How many addresses tried this name within the window (an attack comes from many). */
+    async addressesTrying(pairPrefix: string, now: Date, windowMs: number): Promise<number> {
+      const [row] = await db.select({ n: count() }).from(loginThrottle)
+        .where(and(like(loginThrottle.key, `${pairPrefix}%`), gt(loginThrottle.windowStartedAt, new Date(now.getTime() - windowMs))))
+      return row?.n ?? 0
+    },
+
+    /** A successful sign-in was counted as an attempt beforehand: take it back from the name's total. */
+    async uncount(key: string) {
+      await db.update(loginThrottle).set({ failures: sql`greatest(${loginThrottle.failures} - 1, 0)` }).where(eq(loginThrottle.key, key))
     },
 
     /**

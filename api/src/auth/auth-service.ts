@@ -6,7 +6,8 @@ import type { AuthRepo, UserRow } from './auth-repo'
 import type { Actor, SessionRef } from './actor'
 import { burnPasswordCheck, verifyPassword } from './passwords'
 import { newRefreshToken, sha256, successorRefreshToken } from './tokens'
-import { accountKey, accountLocks, ACCOUNT_LOCK_MINUTES, pairDelaySeconds, pairKey, secondsUntil, WINDOW_MS } from './login-throttle'
+import { sql } from 'drizzle-orm'
+import { accountKey, accountLocks, ACCOUNT_LOCK_MINUTES, pairDelaySql, pairKey, pairPrefix, secondsUntil, WINDOW_MS } from './login-throttle'
 
 /**
  * A refresh whose answer was lost (timeout, dropped connection, the app killed) is sent again with the token it
@@ -86,29 +87,26 @@ export function createAuthService({ repo, clock, signAccessToken, refreshSuccess
       const now = clock.now()
       const pair = pairKey(username, ip)
       const account = accountKey(username)
-      const rows = await repo.throttleRows([pair, account])
-      const blocked = (key: string) => rows.find((r) => r.key === key && r.blockedUntil && r.blockedUntil > now)?.blockedUntil
-      // While blocked, even the right password is refused, and the block is not extended.
-      const accountBlock = blocked(account)
-      if (accountBlock) throw locked(accountBlock, now)
-      const pairBlock = blocked(pair)
-      if (pairBlock) throw throttled(pairBlock, now)
+      // Counted before the password is checked (and taken back on success): a block set by one guess stops the
+      // parallel ones too. While blocked, even the right password is refused, and the block is not extended.
+      const fromHere = await repo.countAttempt(pair, now, WINDOW_MS, pairDelaySql)
+      if ('blockedUntil' in fromHere) throw throttled(fromHere.blockedUntil, now)
+      const onName = await repo.countAttempt(account, now, WINDOW_MS, () => sql`null`)
+      if ('blockedUntil' in onName) throw locked(onName.blockedUntil, now)
       const user = await repo.findUserByUsername(username)
       const ok = user ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false)
       if (!user || !ok) {
-        const [pairFailures, accountFailures] = await Promise.all([repo.countFailure(pair, now, WINDOW_MS), repo.countFailure(account, now, WINDOW_MS)])
-        if (accountLocks(accountFailures)) {
+        if (accountLocks(onName.failures, await repo.addressesTrying(pairPrefix(username), now, WINDOW_MS))) {
           const until = new Date(now.getTime() + ACCOUNT_LOCK_MINUTES * 60_000)
           await repo.blockUntil(account, until, true)
           throw locked(until, now)
         }
-        const delay = pairDelaySeconds(pairFailures)
-        if (delay > 0) await repo.blockUntil(pair, new Date(now.getTime() + delay * 1000))
         throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password.')
       }
       assertUsable(user)
       // This address knows the password: its own failures are forgotten (the name's total stays, see login-throttle.ts).
       await repo.clearThrottle([pair])
+      await repo.uncount(account)
       await repo.recordSuccessfulLogin(user.id, now)
       const familyId = randomUUID()
       const token = newRefreshToken()

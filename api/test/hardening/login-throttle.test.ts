@@ -40,6 +40,15 @@ describe('sign-in throttling', () => {
     expect(owner.statusCode).toBe(200)
   })
 
+  it('twenty guesses at once from one address neither slip past its delays nor lock the owner out (review finding)', async () => {
+    const username = org.users.adminA.username
+    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => attempt(username, `burst-${i}`, '203.0.113.50')))
+    // Counted before the password check: the free tries and the one that starts the delay; the rest wait.
+    expect(burst.filter((r) => r.statusCode === 401)).toHaveLength(PAIR_FREE + 1)
+    expect(burst.filter((r) => r.statusCode === 429)).toHaveLength(20 - PAIR_FREE - 1)
+    expect((await attempt(username, PASSWORD, '198.51.100.21')).statusCode).toBe(200)
+  })
+
   it('slows the guessing address with growing delays, then lets it try again, and forgets after a success', async () => {
     const username = org.users.cityAdmin.username
     const ip = '192.0.2.44'
