@@ -54,6 +54,8 @@ export const cases = pgTable('cases', {
   locationText: text('location_text'),
   lat: doublePrecision('lat'),
   lng: doublePrecision('lng'),
+  /** Radius in metres the browser reported for `lat`/`lng` ("use my location", issue 16); null when typed or absent. */
+  locationAccuracy: doublePrecision('location_accuracy'),
   /** AES-GCM ciphertext of the resident's phone; readable only by the assignee and in exports. */
   residentPhoneEnc: text('resident_phone_enc'),
   /** `138****1234`, what everyone else sees. */
@@ -100,10 +102,21 @@ export const cases = pgTable('cases', {
   ratedAt: timestamp('rated_at', { withTimezone: true }),
   mergedInto: uuid('merged_into').references((): AnyPgColumn => cases.id),
   closeReason: text('close_reason'),
+  /**
+   * Staff allow this resolved matter on the committee's transparency page (/p/…, issue 16); default off. What is
+   * shown is `public_text` when staff wrote one (moderated), else the resolve reply — both masked when rendered.
+   */
+  publishable: boolean('publishable').notNull().default(false),
+  publicText: text('public_text'),
+  publishedAt: timestamp('published_at', { withTimezone: true }),
+  /** The Open311 client whose POST created the case (channel `open311`). */
+  open311ClientId: uuid('open311_client_id').references((): AnyPgColumn => open311Client.id),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [
   uniqueIndex('cases_public_no_key').on(t.publicNo),
+  // The transparency page: a committee's published matters, newest first.
+  index('cases_published_idx').on(t.committeeId, t.resolvedAt).where(sql`publishable`),
   uniqueIndex('cases_tracking_secret_hash_key').on(t.trackingSecretHash),
   index('cases_member_status_idx').on(t.memberId, t.status, t.createdAt),
   index('cases_station_status_idx').on(t.stationId, t.status, t.createdAt),
@@ -212,8 +225,64 @@ export const attachment = pgTable('attachment', {
   width: integer('width'),
   height: integer('height'),
   sha256: text('sha256').notNull(),
+  /**
+   * Shown on the resident's tracking page: residents' own photos always are; a member's only when marked public
+   * (issue 16). Internal notes' photos never.
+   */
+  public: boolean('public').notNull().default(false),
+  /** Text alternative for the tracking page (what the uploader said the photo shows). */
+  altText: text('alt_text'),
   createdAt: createdAt(),
 }, (t) => [index('attachment_case_idx').on(t.caseId)])
+
+/**
+ * Further tracking links to a case, besides the one made at submission: "找回我的诉求" (public number + phone) sends
+ * a new one by SMS while the old keeps working. Owner or follower as the phone matched; revocable.
+ */
+export const trackingLink = pgTable('tracking_link', {
+  id: id(),
+  caseId: uuid('case_id').notNull().references(() => cases.id),
+  /** Set when the phone matched a follower (并单 joiner) rather than the submitter: the link then reads as theirs. */
+  followerId: uuid('follower_id').references(() => caseFollower.id),
+  secretHash: text('secret_hash').notNull(),
+  secretEnc: text('secret_enc').notNull(),
+  reason: text('reason').notNull().default('recovery'),
+  createdAt: createdAt(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+}, (t) => [
+  uniqueIndex('tracking_link_secret_hash_key').on(t.secretHash),
+  index('tracking_link_case_idx').on(t.caseId),
+])
+
+/**
+ * Fixed-window counters for public actions limited per key across processes (recovery per IP, per number, per
+ * phone hash — issue 16), unlike @fastify/rate-limit's per-process memory.
+ */
+export const publicThrottle = pgTable('public_throttle', {
+  key: text('key').primaryKey(),
+  count: integer('count').notNull().default(0),
+  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+})
+
+/** A civic tool allowed to POST through Open311 GeoReport v2 (issue 16): one API key per client, issued in the console. */
+export const open311Client = pgTable('open311_client', {
+  id: id(),
+  committeeId: uuid('committee_id').notNull().references(() => committee.id),
+  name: text('name').notNull(),
+  /** SHA-256 of the API key; the key itself is shown once when issued. */
+  keyHash: text('key_hash').notNull(),
+  /** First characters of the key, so staff can tell keys apart in the list. */
+  keyPrefix: text('key_prefix').notNull(),
+  /** Where its requests go: this station's queue (like a scan of the station code); null = the committee's first station. */
+  stationId: uuid('station_id').references(() => station.id),
+  createdBy: uuid('created_by').references(() => appUser.id),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+}, (t) => [
+  uniqueIndex('open311_client_key_hash_key').on(t.keyHash),
+  index('open311_client_committee_idx').on(t.committeeId),
+])
 
 /**
  * A resident who reported the same problem as an open case and chose to join it instead of opening another:
