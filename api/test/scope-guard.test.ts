@@ -89,4 +89,25 @@ describe('scope guard', () => {
     expect(() => app.get('/api/v1/forgotten', async () => 'open')).toThrow(/must declare config.access/)
     await app.close()
   })
+
+  it('refuses a `public` route that takes a token (documents a Bearer or asks for ?access_token=): roles belong in access', async () => {
+    const app = Fastify()
+    await app.register(accessGuard)
+    await app.after()
+    expect(() => app.get('/api/v1/download', { config: { access: 'public', queryToken: true } }, async () => 'x')).toThrow(/must declare the roles/)
+    expect(() => app.get('/api/v1/print', { config: { access: 'public' }, schema: { security: [{ bearerAuth: [] }] } }, async () => 'x')).toThrow(/must declare the roles/)
+    await app.close()
+  })
+
+  it('takes ?access_token= only on routes that opt in, and checks its role like a header', async () => {
+    const placards = `/api/v1/placards.html?stationId=${org.stationA1.id}`
+    // Opted in (a browser tab opens it): the query token is verified and its role checked.
+    const admin = await t.app.inject({ url: `${placards}&access_token=${tokens.stationAdminA1}` })
+    expect([401, 403], admin.body).not.toContain(admin.statusCode)
+    expect((await t.app.inject({ url: `${placards}&access_token=${tokens.memberA}` })).statusCode).toBe(403)
+    expect((await t.app.inject({ url: `${placards}&access_token=not-a-token` })).statusCode).toBe(401)
+    expect((await t.app.inject({ url: placards })).statusCode).toBe(401)
+    // Not opted in: a query token is ignored, the request is anonymous.
+    expect((await t.app.inject({ url: `/api/v1/me?access_token=${tokens.memberA}` })).statusCode).toBe(401)
+  })
 })

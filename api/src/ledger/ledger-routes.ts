@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { IdParams, LedgerListQuery, LedgerPage, LedgerPageQuery, LedgerQuery, LedgerTargetsBody, LedgerTargetsView, MemberLedgerReport } from '@mashangjian/shared'
 import { actorOf, ADMINS, COMMITTEE_ADMINS, SIGNED_IN } from '../auth/access-guard'
-import { headerOrQueryActor } from '../auth/query-token'
 import { problems } from '../errors/problem-responses'
 import type { LedgerService } from './ledger-service'
 
@@ -17,14 +16,14 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox<{ ledger: LedgerService }> 
   }, (request) => ledger.memberLedger(actorOf(request), request.params.id, request.query.year))
 
   app.get('/api/v1/members/:id/ledger.html', {
-    config: { access: 'public' }, // token checked by headerOrQueryActor(): a Bearer header, or ?access_token= from a browser tab
+    config: { access: SIGNED_IN, queryToken: true }, // a Bearer header, or ?access_token= from a browser tab
     schema: {
       tags: ['ledger'], summary: 'The printable 履职档案 of a member for a year (HTML with print styles)',
       params: IdParams, querystring: LedgerPageQuery, produces: ['text/html'], security: [{ bearerAuth: [] }],
       response: { 200: Type.String(), ...problems(400, 401, 403, 404) },
     },
   }, async (request, reply) => {
-    const actor = await headerOrQueryActor(request, request.query.access_token, SIGNED_IN)
+    const actor = actorOf(request)
     const html = await ledger.page(actor, request.params.id, request.query.year)
     // Personal records: never kept by a shared cache.
     return reply.header('cache-control', 'private, no-store').type('text/html; charset=utf-8').send(html)

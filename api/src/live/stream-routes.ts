@@ -1,8 +1,6 @@
-import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { SIGNED_IN } from '../auth/access-guard'
-import { actorFromClaims, type Actor } from '../auth/actor'
+import { actorOf, SIGNED_IN } from '../auth/access-guard'
 import { AppError } from '../errors/app-error'
 import { problems } from '../errors/problem-responses'
 import type { ChangeListener } from './change-listener'
@@ -20,21 +18,6 @@ const StreamQuery = Type.Object({
 })
 
 /**
- * The access token comes as a Bearer header or `?access_token=` (EventSource cannot set headers). The access
- * guard cannot see the query token: it is an onRequest hook of the root instance, and root hooks run before any
- * hook this plugin adds, so the header would be copied too late. The route is therefore `public` to the guard
- * and verifies the token here, the same way the guard does (same JWT verifier and session check, same claims → actor, same roles).
- */
-async function streamActor(request: FastifyRequest, queryToken: string | undefined): Promise<{ actor: Actor; expiresAt: number | null }> {
-  if (!request.headers.authorization && queryToken) request.headers.authorization = `Bearer ${queryToken}`
-  const claims = await request.server.verifyAccess(request)
-  const actor = actorFromClaims(claims)
-  if (!(SIGNED_IN as readonly string[]).includes(actor.role)) throw new AppError('FORBIDDEN')
-  request.actor = actor
-  return { actor, expiresAt: claims.exp ? claims.exp * 1000 : null }
-}
-
-/**
  * GET /api/v1/stream: Server-Sent Events saying which cases changed (`event: change`, `{caseId, version}`); the
  * client then calls /api/v1/sync, which decides what it may read. `event: resync` means notifications may have
  * been lost (the database connection dropped); `event: expired` that the token ran out, so reconnect with a new one.
@@ -48,7 +31,8 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ changes: ChangeListener; 
   })
 
   app.get('/api/v1/stream', {
-    config: { access: 'public' }, // token checked by streamActor(), see there
+    // EventSource cannot send headers: the token may come as ?access_token= (config.queryToken, access-guard.ts).
+    config: { access: SIGNED_IN, queryToken: true },
     schema: {
       tags: ['sync'],
       summary: 'Live notice of changes to my cases (SSE); then fetch them from /api/v1/sync',
@@ -59,7 +43,8 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ changes: ChangeListener; 
       response: { 200: { description: 'An endless event stream', content: { 'text/event-stream': { schema: Type.String() } } }, ...problems(401, 403, 429) },
     },
   }, async (request, reply) => {
-    const { actor, expiresAt } = await streamActor(request, request.query.access_token)
+    const actor = actorOf(request)
+    const expiresAt = request.accessExpiresAt
     const mine = perUser.get(actor.userId) ?? 0
     if (mine >= MAX_STREAMS_PER_USER) {
       throw new AppError('RATE_LIMITED', `At most ${MAX_STREAMS_PER_USER} live streams per account; close another one.`, { retryAfterSeconds: 30 })

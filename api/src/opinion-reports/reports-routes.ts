@@ -3,7 +3,6 @@ import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { IdParams, ReportBody, ReportDetail, ReportDocumentQuery, ReportListQuery, ReportPage, ReportPatch, ReportTransitionBody } from '@mashangjian/shared'
 import { actorOf, SIGNED_IN } from '../auth/access-guard'
-import { headerOrQueryActor } from '../auth/query-token'
 import { problems } from '../errors/problem-responses'
 import type { ReportsService } from './reports-service'
 
@@ -52,27 +51,27 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService 
     },
   }, (request) => reports.transition(actorOf(request), request.params.id, request.body, request.ip))
 
-  // Documents are opened by a download link: the token may come as ?access_token= (see auth/query-token.ts).
+  // Documents are opened by a download link: the token may come as ?access_token= (config.queryToken).
   app.get('/api/v1/opinion-reports/:id/document.pdf', {
-    config: { access: 'public' }, // token checked by headerOrQueryActor()
+    config: { access: SIGNED_IN, queryToken: true },
     schema: {
       tags: ['reports'], summary: 'The report as an A4 PDF (embedded Chinese font)', params: IdParams, querystring: ReportDocumentQuery,
       produces: ['application/pdf'], security: [{ bearerAuth: [] }], response: { 200: Type.Unknown(), ...problems(400, 401, 403, 404) },
     },
   }, async (request, reply) => {
-    const actor = await headerOrQueryActor(request, request.query.access_token, SIGNED_IN)
+    const actor = actorOf(request)
     const { title, stream } = await reports.pdf(actor, request.params.id)
     return download(reply, title, 'pdf', 'application/pdf').send(stream)
   })
 
   app.get('/api/v1/opinion-reports/:id/document.docx', {
-    config: { access: 'public' }, // token checked by headerOrQueryActor()
+    config: { access: SIGNED_IN, queryToken: true },
     schema: {
       tags: ['reports'], summary: 'The report as a Word document', params: IdParams, querystring: ReportDocumentQuery, security: [{ bearerAuth: [] }],
       produces: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document'], response: { 200: Type.Unknown(), ...problems(400, 401, 403, 404) },
     },
   }, async (request, reply) => {
-    const actor = await headerOrQueryActor(request, request.query.access_token, SIGNED_IN)
+    const actor = actorOf(request)
     const { title, buffer } = await reports.docx(actor, request.params.id)
     return download(reply, title, 'docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document').send(buffer)
   })

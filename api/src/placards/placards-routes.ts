@@ -2,8 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { PLACARD_LAYOUTS, PlacardsQuery, PublicUrlReach, type PlacardLayout } from '@mashangjian/shared'
-import { ADMINS } from '../auth/access-guard'
-import { headerOrQueryActor } from '../auth/query-token'
+import { actorOf, ADMINS } from '../auth/access-guard'
 import { problems } from '../errors/problem-responses'
 import { contentDisposition, type PlacardBatch } from './placard-model'
 import { pageCount } from './placard-layouts'
@@ -47,28 +46,28 @@ export const placardsRoutes: FastifyPluginAsyncTypebox<{ placards: PlacardsServi
   }, () => placards.settings())
 
   app.get('/api/v1/placards.pdf', {
-    config: { access: 'public' }, // token checked by headerOrQueryActor(), see there
+    config: { access: ADMINS, queryToken: true },
     schema: {
       tags: ['placards'], summary: 'QR placards as a vector PDF: A4 posters, A4 sheets of 8 cards, or A5 table tents',
       description, querystring: PlacardsQuery, produces: ['application/pdf'], security: [{ bearerAuth: [] }],
       response: { 200: Type.Unknown({ description: 'The PDF, streamed page by page (no Content-Length)' }), ...problems(400, 401, 403, 404, 409) },
     },
   }, async (request, reply) => {
-    const actor = await headerOrQueryActor(request, request.query.access_token, ADMINS)
+    const actor = actorOf(request)
     const batch = await placards.print(actor, request.query, { format: 'pdf', ip: request.ip })
     return reply.headers(batchHeaders(batch)).header('content-disposition', contentDisposition(batch, 'pdf'))
       .type('application/pdf').send(placards.pdf(batch))
   })
 
   app.get('/api/v1/placards.html', {
-    config: { access: 'public' }, // token checked by headerOrQueryActor(), see there
+    config: { access: ADMINS, queryToken: true },
     schema: {
       tags: ['placards'], summary: 'The same placards as a printable HTML page, with the count and the PDF link',
       description, querystring: PlacardsQuery, produces: ['text/html'], security: [{ bearerAuth: [] }],
       response: { 200: Type.String({ description: 'The preview page' }), ...problems(400, 401, 403, 404, 409) },
     },
   }, async (request, reply) => {
-    const actor = await headerOrQueryActor(request, request.query.access_token, ADMINS)
+    const actor = actorOf(request)
     const batch = await placards.print(actor, request.query, { format: 'html', ip: request.ip })
     const layouts = Object.fromEntries(PLACARD_LAYOUTS.map((l) => [l, sibling(request, 'html', l)])) as Record<PlacardLayout, string>
     const html = await placards.html(batch, { pdf: sibling(request, 'pdf'), layouts })
