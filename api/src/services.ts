@@ -38,6 +38,9 @@ import { createPushNotifier, vapidSubject } from './push/push-notifier'
 import { createDashboardService } from './dashboard/dashboard-service'
 import { createDepartmentFiguresService } from './dashboard/department-figures-service'
 import { createLedgerService } from './ledger/ledger-service'
+import { createLedgerRepo } from './ledger/ledger-repo'
+import { createMetricsRepo } from './metrics/metrics-repo'
+import { createDepartmentFiguresRepo } from './dashboard/department-figures-repo'
 import { createActivitiesRepo } from './activities/activities-repo'
 import { createActivitiesService } from './activities/activities-service'
 import { createExportsService } from './exports/exports-service'
@@ -78,6 +81,10 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const scan = createScanService({ db, repo: qrRepo, clock, cacheSeconds: config.scanCacheSeconds })
   const audit = createAuditLog(db)
   const metricsAggregator = createMetricsAggregator(db)
+  // Repositories read by more than one domain are built once here and handed to each (never built inside another domain).
+  const metricsRepo = createMetricsRepo(db)
+  const ledgerRepo = createLedgerRepo(db)
+  const departmentFiguresRepo = createDepartmentFiguresRepo(db)
   const cipher = createPiiCipher(config.secrets.piiKey)
   // Residents' phones: a keyed hash of their own (never comparable with members'), for the desk's phone search.
   const residentPhones = createResidentPhoneLookup(config.secrets.piiKey, cipher)
@@ -96,8 +103,8 @@ export function createServices({ config, database, clock, log }: { config: Confi
       smsGateway: config.notifyWebhookUrl ? { url: config.notifyWebhookUrl, secret: config.notifyWebhookSecret } : undefined,
     }),
   })
-  const ledger = createLedgerService({ db, clock, audit, aggregator: metricsAggregator })
-  const departmentFigures = createDepartmentFiguresService({ db, clock })
+  const ledger = createLedgerService({ db, repo: ledgerRepo, scopes: metricsRepo, clock, audit, aggregator: metricsAggregator })
+  const departmentFigures = createDepartmentFiguresService({ repo: departmentFiguresRepo, metrics: metricsRepo, clock })
   // Told about every applied action after commit (its notices were written with it: deliver them now).
   const caseListeners: CaseChangeListener[] = [() => notifications.kick()]
   // The organisation and roster (admin CRUD, imports): committee paths decide scope; members' phones are encrypted and keyed-hashed.
@@ -134,12 +141,12 @@ export function createServices({ config, database, clock, log }: { config: Confi
     sync: createSyncService({ repo: createSyncRepo(db), cases }),
     desk: createDeskService({ db, repo: memberCasesRepo, desk: createDeskRepo(db), cases, audit, clock, residentPhones, handoffs: handoffsRepo }),
     metrics: createMetricsService({ db, clock, aggregator: metricsAggregator }),
-    dashboard: createDashboardService({ db, clock, aggregator: metricsAggregator }),
+    dashboard: createDashboardService({ db, metrics: metricsRepo, casesRepo: memberCasesRepo, clock, aggregator: metricsAggregator }),
     departmentFigures,
     ledger,
-    exports: createExportsService({ db, cases: memberCasesRepo, ledger, departmentFigures, audit, clock }),
-    reports: createReportsService({ db, repo: createReportsRepo(db), cases: memberCasesRepo, audit, clock }),
-    activities: createActivitiesService({ db, repo: createActivitiesRepo(db), audit }),
+    exports: createExportsService({ db, cases: memberCasesRepo, handoffs: departmentFiguresRepo, ledger, departmentFigures, audit, clock }),
+    reports: createReportsService({ db, repo: createReportsRepo(db), cases: memberCasesRepo, members: ledgerRepo, audit, clock }),
+    activities: createActivitiesService({ db, repo: createActivitiesRepo(db), members: ledgerRepo, audit }),
     /** Run by the job runner; tests call `catchUp()` before reading metrics. */
     metricsAggregator,
     blobs,

@@ -4,7 +4,7 @@ import { memberInScope } from '../auth/scope'
 import type { AuditWriter } from '../audit/audit-log'
 import type { Db } from '../db/database'
 import { notFound, validationFailed } from '../errors/app-error'
-import { createLedgerRepo, type LedgerMemberRow } from '../ledger/ledger-repo'
+import type { LedgerMemberRow, LedgerRepo } from '../ledger/ledger-repo'
 import type { ActivitiesRepo, ActivityRow } from './activities-repo'
 
 const toView = (a: ActivityRow): Activity => ({
@@ -25,8 +25,12 @@ function decodeCursor(cursor: string): { occurredOn: string; id: string } {
  * 履职 records (meetings, reception days, visits, proposals…) that the ledger counts besides cases. Members
  * keep their own; station admins those of their stations' members; committee admins their subtree's.
  */
-export function createActivitiesService({ db, repo, audit }: { db: Db; repo: ActivitiesRepo; audit: AuditWriter }) {
-  const members = createLedgerRepo(db)
+export function createActivitiesService({ db, repo, members, audit }: {
+  db: Db; repo: ActivitiesRepo
+  /** Whose activities a caller may record and read: the members the ledger knows, in scope. */
+  members: LedgerRepo
+  audit: AuditWriter
+}) {
 
   async function memberFor(actor: Actor, memberId: string): Promise<LedgerMemberRow> {
     const m = await members.member(memberId)

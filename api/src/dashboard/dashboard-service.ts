@@ -9,9 +9,9 @@ import { validationFailed } from '../errors/app-error'
 import { caseFacts, MEASURES, type Measure } from '../metrics/case-facts'
 import { addInto, type Hist } from '../metrics/histogram'
 import type { MetricsAggregator } from '../metrics/metrics-aggregator'
-import { createMetricsRepo, type DayPeriod, type MonthSums } from '../metrics/metrics-repo'
+import type { DayPeriod, MetricsRepo, MonthSums } from '../metrics/metrics-repo'
 import { monthsOf, resolvePeriod, summary } from '../metrics/metrics-service'
-import { createMemberCasesRepo } from '../cases/member-cases-repo'
+import type { MemberCasesRepo } from '../cases/member-cases-repo'
 import { caseRoleOf } from '../cases/case-access'
 import { toSummary } from '../cases/case-views'
 import { createDashboardRepo, type DashboardScope, type StationCaseRow } from './dashboard-repo'
@@ -110,10 +110,13 @@ function decodeCursor(cursor: string): { dueAt: Date; id: string } {
  * category heat, rankings by station / sector / member, and the overdue list. Everything but the overdue
  * figures is read from the pre-aggregated metrics, so a committee-year of 10^6 cases reads a few thousand rows.
  */
-export function createDashboardService({ db, clock, aggregator }: { db: Db; clock: Clock; aggregator: MetricsAggregator }) {
-  const metrics = createMetricsRepo(db)
+export function createDashboardService({ db, metrics, casesRepo, clock, aggregator }: {
+  db: Db; metrics: MetricsRepo
+  /** The overdue list's rows, read like the desk reads them. */
+  casesRepo: MemberCasesRepo
+  clock: Clock; aggregator: MetricsAggregator
+}) {
   const repo = createDashboardRepo(db)
-  const casesRepo = createMemberCasesRepo(db)
 
   const scopeName = (actor: Actor, scope: DashboardScope) => dashboardScopeName(metrics, actor, scope)
 

@@ -1,22 +1,19 @@
 import type { DepartmentFigure, DepartmentFigures, DepartmentFiguresQuery } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import type { Clock } from '../clock'
-import type { Db } from '../db/database'
 import { departmentFigures, departmentRates, rankDepartments, type HandoffClocks } from '../metrics/department-rates'
-import { createMetricsRepo } from '../metrics/metrics-repo'
+import type { MetricsRepo } from '../metrics/metrics-repo'
 import { resolvePeriod } from '../metrics/metrics-service'
 import type { DashboardScope } from './dashboard-repo'
 import { dashboardScopeName } from './dashboard-scope'
-import { createDepartmentFiguresRepo } from './department-figures-repo'
+import type { DepartmentFiguresRepo } from './department-figures-repo'
 
 /**
  * The dashboard's department figures (issue 14): hand-offs per 职能部门 in the caller's dashboard scope and
  * period, with 签收 / reply medians, 按时答复率, 退回率 and the ranking of department-rates.ts. The same
  * scope rules as the rest of the dashboard (dashboard-scope.ts); exports read the same figures.
  */
-export function createDepartmentFiguresService({ db, clock }: { db: Db; clock: Clock }) {
-  const metrics = createMetricsRepo(db)
-  const repo = createDepartmentFiguresRepo(db)
+export function createDepartmentFiguresService({ repo, metrics, clock }: { repo: DepartmentFiguresRepo; metrics: MetricsRepo; clock: Clock }) {
 
   return {
     async figures(actor: Actor, query: DepartmentFiguresQuery): Promise<DepartmentFigures> {

@@ -6,7 +6,7 @@ import type { Db } from '../db/database'
 import type { MemberCasesRepo } from '../cases/member-cases-repo'
 import type { LedgerService } from '../ledger/ledger-service'
 import type { DepartmentFiguresService } from '../dashboard/department-figures-service'
-import { createDepartmentFiguresRepo } from '../dashboard/department-figures-repo'
+import type { DepartmentFiguresRepo } from '../dashboard/department-figures-repo'
 import { caseColumns, departmentColumns, ledgerColumns, type CaseExportRow, type DepartmentRow, type LedgerRow } from './export-columns'
 import type { TableExport } from './table-stream'
 
@@ -18,10 +18,12 @@ const PAGE = 500
  * service hands the route a row source and an audit callback; table-stream.ts streams. Every export is
  * audit-logged when it ends: who, which filters, how many rows, whether the download completed.
  */
-export function createExportsService({ db, cases, ledger, departmentFigures, audit, clock }: {
-  db: Db; cases: MemberCasesRepo; ledger: LedgerService; departmentFigures: DepartmentFiguresService; audit: AuditWriter; clock: Clock
+export function createExportsService({ db, cases, handoffs, ledger, departmentFigures, audit, clock }: {
+  db: Db; cases: MemberCasesRepo
+  /** Hand-off counts per exported case (the dashboard's department figures). */
+  handoffs: DepartmentFiguresRepo
+  ledger: LedgerService; departmentFigures: DepartmentFiguresService; audit: AuditWriter; clock: Clock
 }) {
-  const handoffs = createDepartmentFiguresRepo(db)
   const recorder = (actor: Actor, ip: string | null, what: 'cases' | 'ledgers' | 'departments', format: ExportFormat, filters: Record<string, unknown>) =>
     async (rows: number, completed: boolean) => {
       await audit.record(db, { actorUserId: actor.userId, actorIp: ip, action: `export.${what}`, targetKind: 'export', targetId: what, detail: { format, filters, rows, completed } })

@@ -9,8 +9,8 @@ import type { Clock } from '../clock'
 import type { Db } from '../db/database'
 import { AppError, notFound, validationFailed } from '../errors/app-error'
 import type { MetricsAggregator } from '../metrics/metrics-aggregator'
-import { createMetricsRepo } from '../metrics/metrics-repo'
-import { createLedgerRepo, type LedgerMemberRow, type LedgerScope } from './ledger-repo'
+import type { MetricsRepo } from '../metrics/metrics-repo'
+import type { LedgerMemberRow, LedgerRepo, LedgerScope } from './ledger-repo'
 import { beijingYear, effectiveTargets, evaluateTargets, ledgerCounts, settingsFromBody } from './ledger-targets'
 import { renderLedgerPage } from './ledger-page'
 
@@ -32,9 +32,12 @@ const EXPORT_PAGE = 200
  * The 履职 ledger (DESIGN.md §9): per member and year, case work, contacts and activities against the yearly
  * targets their committee chose (committee.settings.ledger, inherited down the committee tree).
  */
-export function createLedgerService({ db, clock, audit, aggregator }: { db: Db; clock: Clock; audit: AuditWriter; aggregator: MetricsAggregator }) {
-  const repo = createLedgerRepo(db)
-  const scopes = createMetricsRepo(db)
+export function createLedgerService({ db, repo, scopes, clock, audit, aggregator }: {
+  db: Db; repo: LedgerRepo
+  /** The committee subtree and station scopes, resolved as the dashboard resolves them. */
+  scopes: MetricsRepo
+  clock: Clock; audit: AuditWriter; aggregator: MetricsAggregator
+}) {
 
   /** The year asked for, or this Beijing year. */
   const yearOf = (year: number | undefined) => year ?? beijingYear(clock.now())

@@ -10,7 +10,7 @@ import type { MemberCasesRepo } from '../cases/member-cases-repo'
 import type { Clock } from '../clock'
 import type { Db, DbOrTx } from '../db/database'
 import { AppError, notFound, validationFailed } from '../errors/app-error'
-import { createLedgerRepo } from '../ledger/ledger-repo'
+import type { LedgerRepo } from '../ledger/ledger-repo'
 import { maskPiiInText } from '../privacy/mask-text'
 import type { ReportRow, ReportsRepo } from './reports-repo'
 import { reportDocx, reportPdf, type ReportDocument } from './report-documents'
@@ -51,8 +51,12 @@ const DECISIONS: readonly ReportStatus[] = ['adopted', 'rejected']
  * then adopted or rejected by the committee, naming the body that decided. Transitions follow the table in
  * shared/src/reports.ts; anything else is 409 INVALID_REPORT_TRANSITION with the report's current state.
  */
-export function createReportsService({ db, repo, cases, audit, clock }: { db: Db; repo: ReportsRepo; cases: MemberCasesRepo; audit: AuditWriter; clock: Clock }) {
-  const members = createLedgerRepo(db)
+export function createReportsService({ db, repo, cases, members, audit, clock }: {
+  db: Db; repo: ReportsRepo; cases: MemberCasesRepo
+  /** Who may author and see a report: the members and scopes the ledger knows. */
+  members: LedgerRepo
+  audit: AuditWriter; clock: Clock
+}) {
 
   async function visibleReport(actor: Actor, id: string): Promise<ReportRow> {
     const r = await repo.load(id)
