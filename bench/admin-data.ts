@@ -12,6 +12,9 @@ import { createLedgerService } from '../api/src/ledger/ledger-service'
 import { createDepartmentFiguresService } from '../api/src/dashboard/department-figures-service'
 import { createExportsService } from '../api/src/exports/exports-service'
 import { createMemberCasesRepo } from '../api/src/cases/member-cases-repo'
+import { createMetricsRepo } from '../api/src/metrics/metrics-repo'
+import { createLedgerRepo } from '../api/src/ledger/ledger-repo'
+import { createDepartmentFiguresRepo } from '../api/src/dashboard/department-figures-repo'
 import { sendTable, type TableExport } from '../api/src/exports/table-stream'
 
 /**
@@ -36,10 +39,15 @@ const [station] = await queryRows<{ id: string }>(db, sql`
 const admin = (committeeId: string): Actor => ({ userId: '00000000-0000-4000-8000-000000000000', role: 'committee_admin', committeeId, memberId: null, stationIds: [] })
 const noAudit = { record: async () => {} }
 const aggregator = createMetricsAggregator(db)
-const dashboard = createDashboardService({ db, clock: systemClock, aggregator })
-const ledger = createLedgerService({ db, clock: systemClock, audit: noAudit, aggregator })
+// Wired as api/src/services.ts wires them.
+const metricsRepo = createMetricsRepo(db)
+const memberCases = createMemberCasesRepo(db)
+const figuresRepo = createDepartmentFiguresRepo(db)
+const dashboard = createDashboardService({ db, metrics: metricsRepo, casesRepo: memberCases, clock: systemClock, aggregator })
+const ledger = createLedgerService({ db, repo: createLedgerRepo(db), scopes: metricsRepo, clock: systemClock, audit: noAudit, aggregator })
 const exportsService = createExportsService({
-  db, cases: createMemberCasesRepo(db), ledger, departmentFigures: createDepartmentFiguresService({ db, clock: systemClock }), audit: noAudit, clock: systemClock,
+  db, cases: memberCases, handoffs: figuresRepo, ledger,
+  departmentFigures: createDepartmentFiguresService({ repo: figuresRepo, metrics: metricsRepo, clock: systemClock }), audit: noAudit, clock: systemClock,
 })
 const year = { from: '2026-01-01', to: '2027-01-01' }
 

@@ -17,7 +17,6 @@ import { createPlacardsService } from '../api/src/placards/placards-service'
 import { systemClock } from '../api/src/clock'
 import type { Actor } from '../api/src/auth/actor'
 import { writeSection } from './benchmarks-doc'
-import { ROOT } from './processes'
 
 /**
  * `npm run bench:placards`: 500 placards in the cards layout (63 A4 sheets), from the service call to the last
@@ -143,7 +142,7 @@ async function main() {
     '',
     '- The QR symbols are vector rectangles, one per horizontal run of dark modules, in whole-module coordinates under one scale per symbol; pdfkit deflates each page. A font is embedded once per file, cut down to the glyphs used (here only the CJK one: the Arabic-script font is embedded only when lang=ug or kk-Arab-CN).',
     '- The PDF streams: pdfkit writes a page\'s objects when the next page starts, so bytes leave while later sheets are still being drawn (the 10 % and 50 % columns); a browser\'s download bar shows that progress.',
-    `- Portraits: a stored portrait (up to 1600 px) is cut to 4:5 and shrunk for print once and kept beside the original; the first print of a batch pays for the resizing (here ${MEMBERS} × 1200 × 1500 px), later ones do not. The synthetic portrait is smooth and weighs ${perPortrait.toFixed(1)} KB a card; real faces at the card size (128 × 160 px, JPEG q80) should weigh a few KB each (an estimate, not measured here: no real portraits in the repository), so a 500-card batch with portraits lands at roughly 2–3.5 MB. (The HTML preview\'s gzip size hardly grows with them here only because the 500 synthetic portraits are identical.)`,
+    `- Portraits: a stored portrait (up to 1600 px) is cut to 4:5 and shrunk for print once and kept beside the original; the first print of a batch pays for the resizing (here ${MEMBERS} × 1200 × 1500 px), later ones do not. The synthetic portrait is smooth and weighs ${perPortrait.toFixed(1)} KB a card; real faces at the card size (128 × 160 px, JPEG q80) should weigh a few KB each (an estimate, not measured here: no real portraits in the repository), so a 500-card batch with portraits lands at roughly 2–3.5 MB. (The HTML preview's gzip size hardly grows with them here only because the 500 synthetic portraits are identical.)`,
   ].join('\n')
   writeSection('placards', section)
   console.log(section)

@@ -3,7 +3,7 @@ import { cpus, tmpdir } from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import autocannon from 'autocannon'
-import { freePort, ROOT, start, stop } from './processes'
+import { freePort, start, stop } from './processes'
 import pg from 'pg'
 import { BENCHMARKS_FILE, markedSections } from './benchmarks-doc'
 

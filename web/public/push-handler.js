@@ -1,7 +1,7 @@
 /* Loaded into the generated service worker (workbox importScripts). Shows a Web Push notice from the API
  * (api/src/push/push-notifier.ts: {title, body, url, tag}) and opens the case it links to. */
 self.addEventListener('push', (event) => {
-  let notice = {}
+  let notice
   try { notice = event.data ? event.data.json() : {} } catch { notice = { body: event.data && event.data.text() } }
   const title = notice.title || '码上见'
   event.waitUntil(self.registration.showNotification(title, {

@@ -21,6 +21,7 @@ function Root({ isAdmin, landing }: { isAdmin: boolean; landing: string }) {
   // Admins land on the console (station admins on the desk's queue, DESIGN.md §13); the inbox stays one link away (/app/?tab=…).
   useEffect(() => {
     if (isAdmin && path === trimSlash(BASE) && !query.tab) route(landing, true)
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- only a change of page may redirect; `route` and `query` are new objects on every render
   }, [isAdmin, path])
   if (inAdmin) return isAdmin ? <AdminApp /> : <NotFound />
   return (

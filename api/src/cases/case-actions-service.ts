@@ -152,7 +152,6 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
       throw validationFailed([{ field: 'body.until', message: 'must be after the current deadline' }])
     }
     const now = clock.now()
-    const device = body.occurredAt ? new Date(body.occurredAt) : now
     const trusted = (d: Date) => (!(Math.abs(d.getTime() - now.getTime()) <= MAX_CLOCK_SKEW_MS) ? now : d)
     // A 回访 happened when the admin says the call was made (recorded after hanging up, or the next morning).
     // A call cannot have happened later than now (a mistyped hour would put it in the timeline's future).

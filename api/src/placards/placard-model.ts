@@ -84,6 +84,8 @@ const LAYOUT_FILE_NAMES: Record<PlacardLayout, string> = { poster: '海报', car
  */
 export function contentDisposition(batch: PlacardBatch, ext: 'pdf' | 'html'): string {
   const ascii = `placards-${batch.layout}-${batch.date}.${ext}`
+  // Characters no file system takes, control characters included (a name pasted from a spreadsheet).
+  // eslint-disable-next-line no-control-regex
   const subject = batch.subject.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').slice(0, 60)
   const full = `码牌-${subject}-${LAYOUT_FILE_NAMES[batch.layout]}-${batch.date}.${ext}`
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(full)}`

@@ -6,7 +6,7 @@ import { appUser, cases, category, member, memberStation, sector, userStation } 
 import type { Db } from '../../src/db/database'
 import { hashPassword } from '../../src/auth/passwords'
 import { ManualClock } from '../support/manual-clock'
-import { bearer, createOrg, login, PASSWORD, type Org } from '../support/fixtures'
+import { bearer, createOrg, login, PASSWORD } from '../support/fixtures'
 import { createTestDatabase, type TestDatabase } from '../support/test-db'
 import { testConfig } from '../support/test-app'
 

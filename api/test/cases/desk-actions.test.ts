@@ -1,7 +1,7 @@
-import { and, asc, eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import type { CaseDetail, MetricsReport } from '@mashangjian/shared'
-import { caseEvent, caseFollower, cases, committee } from '../../src/db/schema'
+import { caseFollower, cases, committee } from '../../src/db/schema'
 import { withDemoApp } from '../support/demo-app'
 import { startSmsGateway } from '../support/sms-gateway'
 import { rate, signIn, submitCase, uniqueText } from '../support/case-actions'
@@ -22,8 +22,6 @@ async function smsMatching(match: (m: { to: string; text: string; caseId: string
   return received.filter(match)
 }
 
-const eventsOf = (caseId: string) =>
-  db().select().from(caseEvent).where(eq(caseEvent.caseId, caseId)).orderBy(asc(caseEvent.id))
 const trackingJson = async (secret: string) => {
   const res = await ctx.t.app.inject({ url: `/api/v1/public/tracking/${secret}` })
   expect(res.statusCode, res.body).toBe(200)

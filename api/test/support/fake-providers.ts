@@ -251,7 +251,7 @@ async function startAliyun(): Promise<{ server: Server; fake: FakeProviders['ali
       // Gateway throttling (Throttling.*) is an HTTP error; SendSms's own codes are HTTP 200.
       return json(res, code.startsWith('Throttling') ? 400 : 200, { RequestId: requestId(), Code: code, Message: message, ...(code.startsWith('Throttling') ? { HostId: host } : {}) })
     }
-    const bizId = `${900619746936498440 + ++serial}^0`
+    const bizId = `${900619746936498440n + BigInt(++serial)}^0`
     s.received.push({
       phone, signName: params.get('SignName')!, templateCode: params.get('TemplateCode')!, params: templateParams, outId, bizId,
       accessKeyId: params.get('AccessKeyId')!, regionId: params.get('RegionId') ?? null,

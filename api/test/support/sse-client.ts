@@ -47,8 +47,13 @@ export async function openStream(url: string, headers: Record<string, string> = 
           for (const line of block.split('\n')) {
             if (line.startsWith(':')) comments.push(line.slice(1).trim())
             else if (line.startsWith('retry: ')) retries.push(Number(line.slice(7)))
-            else if (line.startsWith('event: ')) (e.event = line.slice(7)), (isEvent = true)
-            else if (line.startsWith('data: ')) (e.data = line.slice(6)), (isEvent = true)
+            else if (line.startsWith('event: ')) {
+              e.event = line.slice(7)
+              isEvent = true
+            } else if (line.startsWith('data: ')) {
+              e.data = line.slice(6)
+              isEvent = true
+            }
           }
           if (isEvent) events.push(e)
         }

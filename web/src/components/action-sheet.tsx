@@ -59,11 +59,14 @@ export function ActionSheet({ action, caseId, c, revise, prefill, onClose }: {
   const sheet = useRef<HTMLDivElement>(null)
   const [busy, setBusy] = useState(false)
   // A modal sheet: focus moves into it, Escape closes it, and focus goes back to the button that opened it.
+  // The sheet opens once; Escape must call the latest onClose (a new function on each render of the parent).
+  const closeRef = useRef(onClose)
+  closeRef.current = onClose
   useEffect(() => {
     const opener = document.activeElement as HTMLElement | null
     const root = sheet.current
     ;(root?.querySelector<HTMLElement>('[aria-invalid=true]') ?? root?.querySelector<HTMLElement>('textarea, input, select, button[type=submit]'))?.focus()
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') onClose() }
+    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') closeRef.current() }
     document.addEventListener('keydown', onKey)
     return () => {
       document.removeEventListener('keydown', onKey)

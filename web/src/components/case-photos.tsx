@@ -21,6 +21,7 @@ export function useKeptPhotos(ids: string[]): (string | null)[] {
       live = false
       made.forEach((x) => x && URL.revokeObjectURL(x))
     }
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the ids name the photos; the array is new on every render
   }, [ids.join()])
   return urls
 }

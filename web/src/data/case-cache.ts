@@ -52,7 +52,7 @@ export function createCaseCache(db: Promise<AppDb>) {
     },
 
     /** What an action answered: the case as it is now and the events it wrote, added to the kept timeline. */
-    async applyResult(result: CaseActionResult, fetchedAt: number): Promise<void> {
+    async applyResult(result: CaseActionResult, _fetchedAt: number): Promise<void> {
       const tx = (await db).transaction(['cases', 'details'], 'readwrite')
       // Only a case still kept: a pull may have removed it meanwhile (declined, transferred), and must win.
       const summary = await tx.objectStore('cases').get(result.case.id)

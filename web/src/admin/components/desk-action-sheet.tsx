@@ -42,10 +42,13 @@ export function DeskActionSheet({ action, c, onClose, onDone }: {
   const sheet = useRef<HTMLDivElement>(null)
   const label = deskActionLabel(action, c)
 
+  // The sheet opens once; Escape must call the latest onClose (a new function on each render of the parent).
+  const closeRef = useRef(onClose)
+  closeRef.current = onClose
   useEffect(() => {
     const opener = document.activeElement as HTMLElement | null
     sheet.current?.querySelector<HTMLElement>('h3')?.focus()
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') onClose() }
+    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') closeRef.current() }
     document.addEventListener('keydown', onKey)
     return () => {
       document.removeEventListener('keydown', onKey)

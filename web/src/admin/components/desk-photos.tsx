@@ -31,6 +31,7 @@ export function useAuthedPhotos(photos: { id: string; path: string; mime?: strin
       live = false
       made.forEach((x) => x && URL.revokeObjectURL(x))
     }
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the ids name the photos; the photo objects are new on every render
   }, [ids])
   return { urls, done }
 }

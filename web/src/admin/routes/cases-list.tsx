@@ -46,6 +46,7 @@ export function CasesList() {
     const again = () => list.reload()
     window.addEventListener(DESK_CHANGED, again)
     return () => window.removeEventListener(DESK_CHANGED, again)
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- reload is the stable part of `list`; the rest changes on every load
   }, [list.reload])
 
   const setTab = (next: Tab) => {

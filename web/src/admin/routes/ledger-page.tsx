@@ -87,6 +87,7 @@ function LedgerFor({ scope, year, stations }: { scope: Scope; year: number; stat
       setLoading(false)
     }
   }
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- read once when the page opens; load is a new function on every render
   useEffect(() => { void load(null, true) }, [])
 
   const exportQuery = { scope: scope.scope, id: scope.id, year: String(year) }
@@ -164,6 +165,7 @@ function ActivityPanel({ item, year, stations, onSaved, onClose }: { item: Item;
   const set = <K extends keyof typeof draft>(key: K, value: string) => setDraft((d) => ({ ...d, [key]: value }))
 
   const loadRecords = () => adminApi.get<ActivityPage>(withQuery('/api/v1/activities', { memberId: member.id, year, limit: 50 })).then((p) => setRecords(p.items), setListError)
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- read once when the member's records open; loadRecords is a new function on every render
   useEffect(() => { void loadRecords() }, [])
 
   async function submit(e: Event) {

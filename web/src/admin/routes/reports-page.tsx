@@ -39,6 +39,7 @@ export function ReportsPage() {
       setLoading(false)
     }
   }
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- read again when the status filter changes; load is a new function on every render
   useEffect(() => { void load(null) }, [status])
   function changed(message: string, id: string | null) {
     setToast(message)
