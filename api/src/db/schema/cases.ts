@@ -306,3 +306,16 @@ export const caseFollower = pgTable('case_follower', {
   index('case_follower_phone_hash_idx').on(t.residentPhoneHash).where(sql`resident_phone_hash is not null`),
   index('case_follower_phone_unhashed_idx').on(t.id).where(sql`resident_phone_enc is not null and resident_phone_hash is null`),
 ])
+
+/**
+ * Idempotency of public submissions (issue 18): a retried form post or API call whose first answer was lost
+ * (a timeout, a crash after commit) finds the case its first try created instead of creating a second. The key
+ * is a hash of the browser's submission cookie or the client's Idempotency-Key, bound to what was submitted.
+ */
+export const submissionKey = pgTable('submission_key', {
+  keyHash: text('key_hash').primaryKey(),
+  caseId: uuid('case_id').notNull().references(() => cases.id),
+  /** Set when the submission joined an open case (并单 by the resident) rather than creating one. */
+  followerId: uuid('follower_id').references(() => caseFollower.id),
+  createdAt: createdAt(),
+}, (t) => [index('submission_key_created_idx').on(t.createdAt)])

@@ -1,0 +1,65 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { and, eq, lt } from 'drizzle-orm'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { DbOrTx } from '../db/database'
+import { submissionKey } from '../db/schema'
+
+/**
+ * Idempotent public submissions (issue 18). A browser's form post carries a random cookie set by the scan page
+ * (the page itself is cached per code, so it cannot hold a per-visit hidden field); a script sends an
+ * `Idempotency-Key` header. The key stored is a hash of that value AND of what was submitted: a re-sent post
+ * (the answer was lost to a timeout or a crash after commit) finds its case, while a different text from the
+ * same browser, or a cookie shared by accident (a misbehaving proxy), never maps to someone else's case.
+ */
+export const SUBMIT_COOKIE = 'msj_submit'
+/** A retry comes within minutes; a day covers a phone that lost signal overnight. Older keys are replaced. */
+export const SUBMISSION_KEY_TTL_MS = 24 * 3_600_000
+const VALUE = /^[A-Za-z0-9_-]{16,128}$/
+
+const cookieOptions = { path: '/', maxAge: 86_400, sameSite: 'lax' as const, httpOnly: true }
+
+/** The scan page: give this browser a submission cookie unless it has one (rotated after each stored submission). */
+export function ensureSubmitCookie(request: FastifyRequest, reply: FastifyReply): void {
+  if (!VALUE.test(request.cookies?.[SUBMIT_COOKIE] ?? '')) reply.setCookie(SUBMIT_COOKIE, randomBytes(16).toString('base64url'), cookieOptions)
+}
+
+/** After a submission was stored: the next one from this browser is a new submission, not a retry. */
+export function rotateSubmitCookie(reply: FastifyReply): void {
+  reply.setCookie(SUBMIT_COOKIE, randomBytes(16).toString('base64url'), cookieOptions)
+}
+
+/** The request's idempotency value (header first, then the cookie), or null when it has none usable. */
+export function idempotencyValue(request: FastifyRequest): string | null {
+  const header = request.headers['idempotency-key']
+  if (typeof header === 'string' && VALUE.test(header)) return `h:${header}`
+  const cookie = request.cookies?.[SUBMIT_COOKIE]
+  return cookie && VALUE.test(cookie) ? `c:${cookie}` : null
+}
+
+/** The stored key: the client's value bound to the code and the content of the submission. */
+export function submissionKeyHash(value: string, parts: { code: string; description: string; phone: string | null; joinCase: string | null }): string {
+  return createHash('sha256')
+    .update([value, parts.code.toUpperCase(), parts.description, parts.phone ?? '', parts.joinCase?.toUpperCase() ?? ''].join('\u0000'))
+    .digest('base64url')
+}
+
+export function createSubmissionKeysRepo(db: DbOrTx) {
+  return {
+    /** The case (and follower, for a join) a live key already produced. */
+    async find(keyHash: string, now: Date): Promise<{ caseId: string; followerId: string | null } | undefined> {
+      const [row] = await db.select({ caseId: submissionKey.caseId, followerId: submissionKey.followerId, createdAt: submissionKey.createdAt })
+        .from(submissionKey).where(eq(submissionKey.keyHash, keyHash))
+      return row && now.getTime() - row.createdAt.getTime() < SUBMISSION_KEY_TTL_MS ? row : undefined
+    },
+
+    /**
+     * Inside the submission's transaction: an expired row with the same hash makes way; a live one makes the
+     * insert fail with a unique violation, rolling the duplicate back (the caller then answers with the first).
+     */
+    async record(tx: DbOrTx, keyHash: string, target: { caseId: string; followerId?: string | null }, now: Date): Promise<void> {
+      await tx.delete(submissionKey).where(and(eq(submissionKey.keyHash, keyHash), lt(submissionKey.createdAt, new Date(now.getTime() - SUBMISSION_KEY_TTL_MS))))
+      await tx.insert(submissionKey).values({ keyHash, caseId: target.caseId, followerId: target.followerId ?? null, createdAt: now })
+    },
+  }
+}
+export type SubmissionKeysRepo = ReturnType<typeof createSubmissionKeysRepo>
