@@ -132,7 +132,7 @@ describe('audit log', () => {
     if (onPglite) await target.close()
     const run = await runCli({ DATA_DIR: dataDir, DATABASE_URL: database.url ?? '' })
     expect(run).toMatchObject({ code: 0, out: `audit log OK: ${n} rows chained, 0 waiting` })
-  })
+  }, 180_000)
 })
 
 describe.skipIf(onPglite)('tampering (PostgreSQL superuser with the trigger disabled)', () => {
@@ -160,5 +160,5 @@ describe.skipIf(onPglite)('tampering (PostgreSQL superuser with the trigger disa
     } finally {
       await database.close()
     }
-  })
+  }, 180_000)
 })

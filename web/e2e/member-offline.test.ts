@@ -125,9 +125,10 @@ describe.skipIf(browserMissing)('member app, offline and back', () => {
     expect(await card.textContent()).toContain('已不在您名下')
     expect(await card.textContent()).toContain('接单')
     expect(await ctx.api.opEvents(c.id)).toEqual([])
-    // Still there after more syncs, until the member decides.
+    // Still there after another complete sync (its time is shown on the chip), until the member decides.
+    const before = await page.getAttribute('[data-testid=sync-state]', 'data-last-synced')
     await page.click('[data-testid=sync-state]')
-    await page.waitForTimeout(1000)
+    await expect.poll(() => page.getAttribute('[data-testid=sync-state]', 'data-last-synced'), { timeout: 30_000 }).not.toBe(before)
     expect(await page.locator('[data-testid=conflict]').count()).toBe(1)
     await openInApp(page, '/app/')
     await page.waitForSelector('[data-testid=attention-banner]')

@@ -31,7 +31,8 @@ export function Shell({ children }: { children: ComponentChildren }) {
       <header class="top" data-offline-ready={String(sw.offlineReady)}>
         <h1>{t.appName}</h1>
         <button type="button" class="sync-chip" onClick={() => void data.syncNow()} disabled={status.syncing}
-          aria-label={`${t.syncNow}: ${syncLine}`} data-testid="sync-state" data-pending={status.pending} data-online={String(status.online)}>
+          aria-label={`${t.syncNow}: ${syncLine}`} data-testid="sync-state" data-pending={status.pending} data-online={String(status.online)}
+          data-last-synced={status.lastSyncedAt ?? ''}>
           {syncLine}
         </button>
       </header>
