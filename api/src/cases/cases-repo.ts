@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm'
 import { attachment, caseEvent, caseFollower, cases, category, committee, member, station } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
+import { caseOfRecoveryLink } from '../public/recovery-repo'
 
 export type CaseRow = typeof cases.$inferSelect
 export type NewCase = typeof cases.$inferInsert
@@ -82,7 +83,9 @@ export function createCasesRepo(db: Db) {
       if (own) return { row: own, role: 'owner' }
       const [joined] = await db.select({ c: cases }).from(caseFollower).innerJoin(cases, eq(cases.id, caseFollower.caseId))
         .where(eq(caseFollower.trackingSecretHash, hash))
-      return joined ? { row: joined.c, role: 'follower' } : undefined
+      if (joined) return { row: joined.c, role: 'follower' }
+      // issue 16: a link sent by "找回我的诉求" (tracking_link, unless revoked) opens the case as the original would.
+      return caseOfRecoveryLink(db, hash)
     },
 
     /** What the tracking page shows: names around the case and its public timeline only. */

@@ -1,0 +1,48 @@
+import { and, asc, eq, isNull } from 'drizzle-orm'
+import type { Db, DbOrTx } from '../db/database'
+import { caseFollower, cases, trackingLink } from '../db/schema'
+
+/** What "找回我的诉求" reads and writes: the case by public number, who gave which phone, and the new links. */
+export function createRecoveryRepo(db: Db) {
+  return {
+    /** The case with this public number, with only what recovery needs (never its phone). */
+    async caseByPublicNo(publicNo: string) {
+      const [row] = await db.select({
+        id: cases.id, committeeId: cases.committeeId, publicNo: cases.publicNo, memberId: cases.memberId, stationId: cases.stationId,
+        priority: cases.priority, status: cases.status, residentPhoneEnc: cases.residentPhoneEnc, residentPhoneHash: cases.residentPhoneHash,
+      }).from(cases).where(eq(cases.publicNo, publicNo))
+      return row
+    },
+
+    /** The first resident who joined this case (并单 follower) with this phone hash, if any. */
+    async followerWithPhone(caseId: string, phoneHash: string) {
+      const [f] = await db.select({ id: caseFollower.id }).from(caseFollower)
+        .where(and(eq(caseFollower.caseId, caseId), eq(caseFollower.residentPhoneHash, phoneHash)))
+        .orderBy(asc(caseFollower.createdAt)).limit(1)
+      return f
+    },
+
+    async insertLink(tx: DbOrTx, row: typeof trackingLink.$inferInsert) {
+      const [l] = await tx.insert(trackingLink).values(row).returning({ id: trackingLink.id })
+      return l!
+    },
+  }
+}
+export type RecoveryRepo = ReturnType<typeof createRecoveryRepo>
+
+/**
+ * A tracking_link secret (not revoked) → the case it opens and whose link it is. A follower's link opens the case
+ * the follower follows now (their row moves with a merge), the submitter's the case itself (a merged case leads on
+ * to the one it went into, as the original link does).
+ */
+export async function caseOfRecoveryLink(db: Db, secretHash: string) {
+  const [link] = await db.select({ caseId: trackingLink.caseId, followerId: trackingLink.followerId }).from(trackingLink)
+    .where(and(eq(trackingLink.secretHash, secretHash), isNull(trackingLink.revokedAt)))
+  if (!link) return undefined
+  if (link.followerId) {
+    const [f] = await db.select({ c: cases }).from(caseFollower).innerJoin(cases, eq(cases.id, caseFollower.caseId)).where(eq(caseFollower.id, link.followerId))
+    return f ? { row: f.c, role: 'follower' as const } : undefined
+  }
+  const [own] = await db.select().from(cases).where(eq(cases.id, link.caseId))
+  return own ? { row: own, role: 'owner' as const } : undefined
+}
