@@ -14,10 +14,14 @@ export function createRecoveryRepo(db: Db) {
       return row
     },
 
-    /** The first resident who joined this case (并单 follower) with this phone hash, if any. */
-    async followerWithPhone(caseId: string, phoneHash: string) {
-      const [f] = await db.select({ id: caseFollower.id }).from(caseFollower)
-        .where(and(eq(caseFollower.caseId, caseId), eq(caseFollower.residentPhoneHash, phoneHash)))
+    /**
+     * The first resident who joined the case with this public number (并单 follower) with this phone hash, if any.
+     * By number, not case id, so it runs whether or not the case exists: the answer's timing is the same.
+     */
+    async followerWithPhone(publicNo: string, phoneHash: string) {
+      const [f] = await db.select({ id: caseFollower.id, caseId: caseFollower.caseId }).from(caseFollower)
+        .innerJoin(cases, eq(cases.id, caseFollower.caseId))
+        .where(and(eq(cases.publicNo, publicNo), eq(caseFollower.residentPhoneHash, phoneHash)))
         .orderBy(asc(caseFollower.createdAt)).limit(1)
       return f
     },

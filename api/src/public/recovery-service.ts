@@ -80,8 +80,9 @@ export function createRecoveryService(deps: {
         return { kind: 'answered' }
       }
 
-      const c = await repo.caseByPublicNo(valid.publicNo)
-      const follower = c && c.residentPhoneHash !== phoneHash ? await repo.followerWithPhone(c.id, phoneHash) : undefined
+      // Both lookups always run (a miss costs what a hit does); the submitter's phone wins over a follower's.
+      const [c, joined] = await Promise.all([repo.caseByPublicNo(valid.publicNo), repo.followerWithPhone(valid.publicNo, phoneHash)])
+      const follower = c && c.residentPhoneHash !== phoneHash ? joined : undefined
       if (!c || (c.residentPhoneHash !== phoneHash && !follower)) {
         await attempt({ outcome: 'no_match' })
         return { kind: 'answered' }
