@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from 'drizzle-orm'
+import { and, asc, eq } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../db/database'
 import { caseFollower, cases, trackingLink } from '../db/schema'
 
@@ -33,20 +33,3 @@ export function createRecoveryRepo(db: Db) {
   }
 }
 export type RecoveryRepo = ReturnType<typeof createRecoveryRepo>
-
-/**
- * A tracking_link secret (not revoked) → the case it opens and whose link it is. A follower's link opens the case
- * the follower follows now (their row moves with a merge), the submitter's the case itself (a merged case leads on
- * to the one it went into, as the original link does).
- */
-export async function caseOfRecoveryLink(db: Db, secretHash: string) {
-  const [link] = await db.select({ caseId: trackingLink.caseId, followerId: trackingLink.followerId }).from(trackingLink)
-    .where(and(eq(trackingLink.secretHash, secretHash), isNull(trackingLink.revokedAt)))
-  if (!link) return undefined
-  if (link.followerId) {
-    const [f] = await db.select({ c: cases }).from(caseFollower).innerJoin(cases, eq(cases.id, caseFollower.caseId)).where(eq(caseFollower.id, link.followerId))
-    return f ? { row: f.c, role: 'follower' as const } : undefined
-  }
-  const [own] = await db.select().from(cases).where(eq(cases.id, link.caseId))
-  return own ? { row: own, role: 'owner' as const } : undefined
-}
