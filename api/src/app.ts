@@ -26,6 +26,8 @@ import { orgRoutes } from './org/org-routes'
 import { usersRoutes } from './users/users-routes'
 import { qrRoutes } from './qr/qr-routes'
 import { publicRoutes } from './public/public-routes'
+// issue 16: recover a case
+import { recoveryRoutes } from './public/recovery-routes'
 import { problemPage, wantsHtml } from './public/html-reply'
 import { MULTIPART_LIMITS } from './attachments/photo-form'
 import { createServices, type Services } from './services'
@@ -161,6 +163,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     scan: services.scan, submissions: services.submissions, tracking: services.tracking,
     limits: { scanPerIpPerMinute: config.scanRateLimitPerMinute, submitPerIpPerHour: config.submitRateLimitPerIpPerHour, submitPerCodePerHour: config.submitRateLimitPerCodePerHour },
   })
+  // issue 16: recover a case — /t (form), POST /t/recover, POST /api/v1/public/recovery.
+  await app.register(recoveryRoutes, { recovery: services.recovery, perIpPerMinute: config.scanRateLimitPerMinute })
   // 交办: the department's page behind its secret link (/d/:secret), rate-limited like residents' tracking links.
   await app.register(departmentRoutes, { links: services.departmentLinks, perIpPerMinute: config.scanRateLimitPerMinute })
   await app.register(casesRoutes, { cases: services.cases, actions: services.caseActions, blobs: services.blobs })

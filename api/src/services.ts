@@ -17,6 +17,10 @@ import { createScanService } from './public/scan-service'
 import { createPublicCasesService } from './public/public-cases-service'
 import { createStaffIntakeService } from './cases/staff-intake-service'
 import { createTrackingService } from './public/tracking-service'
+// issue 16: recover a case
+import { createRecoveryService } from './public/recovery-service'
+import { createRecoveryRepo } from './public/recovery-repo'
+import { createPublicThrottle } from './public/public-throttle'
 import { createAuditLog } from './audit/audit-log'
 import { createMemberCasesRepo } from './cases/member-cases-repo'
 import { createCasesService } from './cases/cases-service'
@@ -168,6 +172,10 @@ export function createServices({ config, database, clock, log }: { config: Confi
       db, repo: createDepartmentLinkRepo(db), cases: casesRepo, audit, clock, notices, onNotices: notifications.kick, photos: createPhotoStore({ blobs, clock }), blobs,
     }),
     handoffLinks: createHandoffsService({ db, repo: handoffsRepo, cases: memberCasesRepo, audit, cipher, clock, publicBaseUrl: config.publicBaseUrl }),
+    // issue 16: recover a case — 找回我的诉求 sends a new tracking link by SMS through the outbox; throttled in the database.
+    recovery: createRecoveryService({
+      db, repo: createRecoveryRepo(db), throttle: createPublicThrottle(db), clock, audit, cipher, residentPhones, notices, onNotices: notifications.kick,
+    }),
     placards: createPlacardsService({ db, repo: createPlacardsRepo(db), audit, photos: createPlacardPhotos(blobs), clock, publicBaseUrl: config.publicBaseUrl }),
   }
 }

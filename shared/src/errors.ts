@@ -31,6 +31,7 @@ export const ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   ACCOUNT_LOCKED: { status: 423, title: 'Too many failed sign-ins; the account is locked for a while' },
   LOGIN_THROTTLED: { status: 429, title: 'Too many failed sign-ins from here; wait a moment before trying again' },
+  RECOVERY_THROTTLED: { status: 429, title: 'Too many attempts to recover a tracking link from here; wait before trying again' },
   RATE_LIMITED: { status: 429, title: 'Too many requests; please wait and try again' },
   INTERNAL: { status: 500, title: 'Internal error' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is not ready' },

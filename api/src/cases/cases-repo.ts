@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm'
-import { attachment, caseEvent, caseFollower, cases, category, committee, member, station } from '../db/schema'
+import { and, asc, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm'
+import { attachment, caseEvent, caseFollower, cases, category, committee, member, station, trackingLink } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
 
 export type CaseRow = typeof cases.$inferSelect
@@ -19,6 +19,23 @@ export function createCasesRepo(db: Db) {
       await tx.insert(attachment).values(attachments.map((a) => ({ ...a, caseId, eventId: rows[0]!.id })))
     }
     return rows.map((r) => r.id)
+  }
+
+  /**
+   * issue 16: a tracking_link secret (not revoked) → the case it opens and whose link it is. A follower's link opens
+   * the case the follower follows now (their row moves with a merge), the submitter's the case itself (a merged
+   * case leads on to the one it went into, as the original link does).
+   */
+  async function findByRecoveryLinkHash(hash: string): Promise<{ row: CaseRow; role: 'owner' | 'follower' } | undefined> {
+    const [link] = await db.select({ caseId: trackingLink.caseId, followerId: trackingLink.followerId }).from(trackingLink)
+      .where(and(eq(trackingLink.secretHash, hash), isNull(trackingLink.revokedAt)))
+    if (!link) return undefined
+    if (link.followerId) {
+      const [f] = await db.select({ c: cases }).from(caseFollower).innerJoin(cases, eq(cases.id, caseFollower.caseId)).where(eq(caseFollower.id, link.followerId))
+      return f ? { row: f.c, role: 'follower' } : undefined
+    }
+    const [own] = await db.select().from(cases).where(eq(cases.id, link.caseId))
+    return own ? { row: own, role: 'owner' } : undefined
   }
 
   return {
@@ -82,7 +99,9 @@ export function createCasesRepo(db: Db) {
       if (own) return { row: own, role: 'owner' }
       const [joined] = await db.select({ c: cases }).from(caseFollower).innerJoin(cases, eq(cases.id, caseFollower.caseId))
         .where(eq(caseFollower.trackingSecretHash, hash))
-      return joined ? { row: joined.c, role: 'follower' } : undefined
+      if (joined) return { row: joined.c, role: 'follower' }
+      // issue 16: a link sent by "找回我的诉求" (tracking_link, unless revoked) opens the case as the original would.
+      return findByRecoveryLinkHash(hash)
     },
 
     /** What the tracking page shows: names around the case and its public timeline only. */

@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { MAINLAND_MOBILE, smsSegments, type ChannelProvider, type TemplateKey } from '@mashangjian/shared'
 import type { Clock } from '../clock'
 import type { Db } from '../db/database'
-import { caseFollower, cases, department, handoff, member, notification, notificationAttempt, notificationChannel, smsOptOut, station } from '../db/schema'
+import { caseFollower, cases, department, handoff, member, notification, notificationAttempt, notificationChannel, smsOptOut, station, trackingLink } from '../db/schema'
 import type { PiiCipher } from '../privacy/pii-cipher'
 import { maskPhone } from '../privacy/pii-cipher'
 import { redactSecretLinks } from '../privacy/redact-links'
@@ -144,8 +144,17 @@ export function createDelivery(deps: DeliveryDeps) {
       if (out) return { skip: 'opted out (回复TD)' }
       locale = r.locale
       params.url = r.secretEnc ? `${base}/t/${cipher.decrypt(r.secretEnc)}` : `${base}/`
+      if (params.trackingLinkId) {
+        // 找回我的诉求 (issue 16): the new link's own secret, read now; a revoked link sends nothing.
+        const [l] = await db.select({ secretEnc: trackingLink.secretEnc, revokedAt: trackingLink.revokedAt }).from(trackingLink).where(eq(trackingLink.id, params.trackingLinkId))
+        if (!l || l.revokedAt) return { skip: 'link revoked' }
+        params.url = `${base}/t/${cipher.decrypt(l.secretEnc)}`
+      }
     }
     const words = render(row.templateKey, params, locale)
+    // Markers for our own wording and link, not for providers or integrators.
+    delete params.trackingLinkId
+    delete params.notice
     const message: OutboundMessage = {
       idempotencyKey: row.idempotencyKey, templateKey: row.templateKey, params, text: words.text, title: words.title,
       url: params.url, caseId: row.caseId ?? undefined, publicNo: params.publicNo, occurredAt: row.createdAt,

@@ -6,6 +6,7 @@ import type { CaseRow } from '../cases/cases-repo'
 import { OPEN_CASE_STATUSES } from '../cases/cases-repo'
 import { enqueue, type Notice } from './outbox'
 import { releaseAfterQuietHours } from './quiet-hours'
+import { RECOVERY_NOTICE } from './render'
 
 /** What a notice needs to know of its case. */
 export type CaseFacts = Pick<CaseRow, 'id' | 'committeeId' | 'publicNo' | 'memberId' | 'stationId' | 'priority' | 'status' | 'residentPhoneEnc'> & { memberName?: string | null }
@@ -125,6 +126,17 @@ export function createNoticePlanner() {
         ...await toResidents(tx, { ...c, residentPhoneEnc: null }, 'resident.received', eventKey, {}, [follower]),
         ...await toWebhooks(tx, c, 'joined', eventKey),
       ], now)
+    },
+
+    /**
+     * 找回我的诉求 (issue 16): a new tracking link (tracking_link row, its secret read at delivery) by SMS to the phone
+     * that matched, the submitter's or a follower's; only through the outbox, so the answer never waits on a provider.
+     */
+    async recovered(tx: DbOrTx, c: CaseFacts, link: { id: string; followerId: string | null }, now: Date): Promise<void> {
+      await enqueue(tx, [{
+        committeeId: c.committeeId, caseId: c.id, templateKey: 'resident.received', recipientKind: 'resident', recipientId: c.id,
+        followerId: link.followerId, channel: 'sms', params: { publicNo: c.publicNo, notice: RECOVERY_NOTICE, trackingLinkId: link.id }, eventKey: `recovery:${link.id}`,
+      }], now)
     },
 
     /** After an applied action, in its transaction: `before`/`after` are the case rows around it. */

@@ -11,6 +11,12 @@ const RESIDENT_MESSAGES: Partial<Record<TemplateKey, MessageKey>> = {
   'resident.invalid': 'sms.closed', 'resident.merged': 'sms.merged',
 }
 
+/**
+ * 找回我的诉求 (issue 16): the new tracking link rides in the outbox as a `resident.received` notice marked with
+ * `params.notice = 'recovery'` (the template-key check constraint has no `resident.recovery` yet), worded as its own message.
+ */
+export const RECOVERY_NOTICE = 'recovery'
+
 /** Carriers require the opt-out wording on messages to the public; it is Chinese in every language. */
 export const OPT_OUT_SUFFIX = ' 回复TD退订'
 
@@ -45,7 +51,7 @@ const QUEUE_WORDS: Record<string, string> = {
 }
 
 export function render(templateKey: TemplateKey, params: Record<string, string>, locale?: string | null): Rendered {
-  const message = RESIDENT_MESSAGES[templateKey]
+  const message = params.notice === RECOVERY_NOTICE && RESIDENT_MESSAGES[templateKey] ? 'sms.recovery' : RESIDENT_MESSAGES[templateKey]
   if (message) {
     const text = translator(localeOf(locale))(message, { member: '', intoPublicNo: '', url: '', ...params })
     return { title: params.publicNo ?? '', text: text + OPT_OUT_SUFFIX }

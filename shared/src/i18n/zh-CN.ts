@@ -140,6 +140,23 @@ export const zhCN = {
   'placard.layout.poster': 'A4 海报',
   'placard.layout.cards': 'A4 卡片（每页 8 张）',
   'placard.layout.tent': 'A5 桌牌',
+  // issue 16: recover a case (找回我的诉求)
+  'recover.title': '找回我的诉求',
+  'recover.intro': '找不到查询链接了？填写诉求编号和提交时留的手机号，我们会把新的查询链接用短信发到这个手机号。原来的链接仍然可以用。',
+  'recover.number': '诉求编号',
+  'recover.numberHint': '例如 DEMO-2026-000012，在提交成功的页面或短信里',
+  'recover.phone': '手机号',
+  'recover.phoneHint': '提交诉求时填写的手机号',
+  'recover.submit': '发送查询链接',
+  'recover.sent.title': '请查看短信',
+  'recover.sent.body': '如果编号和手机号匹配，我们已把新的查询链接发送到这个手机号。几分钟内没有收到，请核对编号和手机号后再试。',
+  'recover.again': '重新填写',
+  'recover.throttled.title': '尝试次数太多',
+  'recover.throttled.body': '为保护群众信息，请{minutes}分钟后再试。',
+  'recover.scanLink': '已经提交过？找回我的诉求',
+  'error.recover.number': '请填写诉求编号，例如 DEMO-2026-000012',
+  'error.recover.phone': '请填写提交诉求时留的11位手机号',
+  'sms.recovery': '【码上见】您的诉求{publicNo}的查询链接：{url}（原链接仍然有效）',
 } as const
 
 export type MessageKey = keyof typeof zhCN

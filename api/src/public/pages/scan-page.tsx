@@ -123,6 +123,8 @@ export function ScanPage({ ctx, model, values = {}, issues = [], duplicate, phot
         <h2>{t('scan.next.title')}</h2>
         <p>{t('scan.next.body', { acceptHours: model.sla.acceptHours, resolveDays: model.sla.resolveDays })}</p>
       </div>
+      {/* issue 16: recover a case */}
+      <p><a href={`/t?lang=${ctx.locale}`} data-testid="recover-link">{t('recover.scanLink')}</a></p>
       <div class="box">
         <h2>{t('privacy.title')}</h2>
         <p>{t('privacy.body')}</p>
