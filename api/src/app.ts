@@ -26,6 +26,8 @@ import { orgRoutes } from './org/org-routes'
 import { usersRoutes } from './users/users-routes'
 import { qrRoutes } from './qr/qr-routes'
 import { publicRoutes } from './public/public-routes'
+import { faviconRoutes } from './public/favicon-route'
+import { SCAN_SCRIPT_HASH } from './public/pages/scan-script'
 import { problemPage, wantsHtml } from './public/html-reply'
 import { MULTIPART_LIMITS } from './attachments/photo-form'
 import { createServices, type Services } from './services'
@@ -99,6 +101,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
         // HTML pages inline their critical CSS (the scan page budget forbids an extra request).
         'style-src': ["'self'", "'unsafe-inline'"],
         'img-src': ["'self'", 'data:', 'blob:'],
+        // issue 16: scan page — its one inline script (counter, "use my location"), by hash; no other inline script.
+        'script-src': ["'self'", SCAN_SCRIPT_HASH],
         // A county may serve plain http on its intranet; upgrading would break every subresource there.
         'upgrade-insecure-requests': https ? [] : null,
       },
@@ -161,6 +165,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     scan: services.scan, submissions: services.submissions, tracking: services.tracking,
     limits: { scanPerIpPerMinute: config.scanRateLimitPerMinute, submitPerIpPerHour: config.submitRateLimitPerIpPerHour, submitPerCodePerHour: config.submitRateLimitPerCodePerHour },
   })
+  // issue 16: scan page — the icon every scan page asks for (a 404 on each scan before).
+  await app.register(faviconRoutes)
   // 交办: the department's page behind its secret link (/d/:secret), rate-limited like residents' tracking links.
   await app.register(departmentRoutes, { links: services.departmentLinks, perIpPerMinute: config.scanRateLimitPerMinute })
   await app.register(casesRoutes, { cases: services.cases, actions: services.caseActions, blobs: services.blobs })

@@ -142,4 +142,17 @@ export const kkArabCN: Catalogue = {
   'placard.layout.poster': 'A4 پلاكات',
   'placard.layout.cards': 'A4 كارتوچكا (ٴار بەتتە 8)',
   'placard.layout.tent': 'A5 ۇستەل تاقتاسى',
+  // issue 16: scan page
+  'error.geo.invalid': 'ورىن دەرەگى تانىلمادى، قايتا الىڭىز نەمەسە بوس قالدىرىڭىز',
+  'scan.separator': '، ',
+  'form.memberOption': '{name} ({sector})',
+  'form.photosKept': 'ٴسىز تاڭداعان {count} سۋرەت ساقتالدى، تاعى قوسۋعا بولادى',
+  'geo.button': 'ورنىمدى پايدالانۋ',
+  'geo.locating': 'ورىن انىقتالۋدا…',
+  'geo.done': 'ورنىڭىز جازىلدى (قاتەلىگى شامامەن {metres} مەتر)',
+  'geo.denied': 'ورىن رۇقساتى بەرىلمەدى، ورىندى جوعارىعا جازىڭىز',
+  'geo.unavailable': 'ورىندى قازىر انىقتاۋ مۇمكىن بولمادى، ورىندى جوعارىعا جازىڭىز',
+  'geo.kept': 'ورنىڭىز جازىلدى',
+  'duplicate.summary': '{category}، {date} جولدانعان: «{excerpt}»',
+  'duplicate.uncategorised': 'ٴتۇرى بەلگىلەنبەگەن',
 }

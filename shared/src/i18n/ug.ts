@@ -142,4 +142,17 @@ export const ug: Catalogue = {
   'placard.layout.poster': 'A4 ئېلان',
   'placard.layout.cards': 'A4 كارتا (ھەر بەتتە 8)',
   'placard.layout.tent': 'A5 ئۈستەل تاختىسى',
+  // issue 16: scan page
+  'error.geo.invalid': 'ئورۇن ئۇچۇرىنى تونۇغىلى بولمىدى، قايتا ئېلىڭ ياكى بوش قويۇڭ',
+  'scan.separator': '، ',
+  'form.memberOption': '{name} ({sector})',
+  'form.photosKept': 'سىز تاللىغان {count} پارچە رەسىم ساقلاندى، يەنە قوشسىڭىز بولىدۇ',
+  'geo.button': 'ئورنۇمنى ئىشلىتىش',
+  'geo.locating': 'ئورۇن ئېلىنىۋاتىدۇ…',
+  'geo.done': 'ئورنىڭىز خاتىرىلەندى (خاتالىقى تەخمىنەن {metres} مېتىر)',
+  'geo.denied': 'ئورۇن ئىجازىتى بېرىلمىدى، ئورۇننى يۇقىرىغا يېزىڭ',
+  'geo.unavailable': 'ئورۇننى ھازىر ئالغىلى بولمىدى، ئورۇننى يۇقىرىغا يېزىڭ',
+  'geo.kept': 'ئورنىڭىز خاتىرىلەندى',
+  'duplicate.summary': '{category}، {date} يوللانغان: «{excerpt}»',
+  'duplicate.uncategorised': 'تۈرى بېكىتىلمىگەن',
 }
