@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { attachment, cases, station } from '../../src/db/schema'
 import { SCAN_SCRIPT_HASH } from '../../src/public/pages/scan-script'
 import { withDemoApp } from '../support/demo-app'
+import { bearer, login } from '../support/fixtures'
+import { DEMO_PASSWORD } from '../../src/seed/demo-data'
 import { BROWSER_ACCEPT, footprint, postCase } from '../support/submit'
 import { jpegWithGps } from '../support/images'
 
@@ -159,9 +161,11 @@ describe('scan page defects (issue 16)', () => {
       expect(res.statusCode, res.body).toBe(201)
       const [row] = await db().select().from(cases).where(eq(cases.publicNo, res.json().publicNo))
       expect(row).toMatchObject({ lat: 43.825592, lng: 87.616848, locationAccuracy: 23.6 })
-      const { toSummary } = await import('../../src/cases/case-views')
-      const summary = toSummary({ ...row!, stationName: null, memberName: null, categoryNames: null }, new Date(), 'assignee')
-      expect(summary.coords).toEqual({ lat: 43.825592, lng: 87.616848, accuracy: 23.6 })
+      // The member it went to (王建国) reads it in the case detail his app shows.
+      const wang = await login(ctx.t.app, 'wangjianguo', DEMO_PASSWORD)
+      const detail = await ctx.t.app.inject({ url: `/api/v1/cases/${row!.id}`, headers: bearer(wang.accessToken) })
+      expect(detail.statusCode, detail.body).toBe(200)
+      expect(detail.json().coords).toEqual({ lat: 43.825592, lng: 87.616848, accuracy: 23.6 })
     })
   })
 
