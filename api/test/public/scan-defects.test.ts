@@ -123,6 +123,12 @@ describe('scan page defects (issue 16)', () => {
       expect(ref).toMatch(/^[0-9a-f]{40}$/)
       expect(prompt.body.match(/type="file"/g)).toHaveLength(2)
       expect(prompt.body).toContain(`name="seenDuplicate" value="${seed.json().publicNo}"`)
+      // Its language switch re-posts the form too, and the kept photo stays kept.
+      expect(prompt.body).toContain('name="relang" value="en"')
+      const switched = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: again, keptPhoto1: ref!, relang: 'en' }, [], { html: true, query: `?code=${ctx.refs.memberCode}&lang=en` })
+      expect(switched.statusCode).toBe(200)
+      expect(switched.body).toContain(`name="keptPhoto1" value="${ref}"`)
+      expect(switched.body).toContain('1 photo kept; you may add more')
       const waiting = await db().select().from(attachment).where(isNull(attachment.caseId))
       expect(waiting.some((a) => a.storageKey.includes(ref!))).toBe(true)
 
