@@ -28,6 +28,8 @@ import { qrRoutes } from './qr/qr-routes'
 import { publicRoutes } from './public/public-routes'
 // issue 16: recover a case
 import { recoveryRoutes } from './public/recovery-routes'
+import { faviconRoutes } from './public/favicon-route'
+import { SCAN_SCRIPT_HASH } from './public/pages/scan-script'
 import { problemPage, wantsHtml } from './public/html-reply'
 import { MULTIPART_LIMITS } from './attachments/photo-form'
 import { createServices, type Services } from './services'
@@ -101,6 +103,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
         // HTML pages inline their critical CSS (the scan page budget forbids an extra request).
         'style-src': ["'self'", "'unsafe-inline'"],
         'img-src': ["'self'", 'data:', 'blob:'],
+        // issue 16: scan page — its one inline script (counter, "use my location"), by hash; no other inline script.
+        'script-src': ["'self'", SCAN_SCRIPT_HASH],
         // A county may serve plain http on its intranet; upgrading would break every subresource there.
         'upgrade-insecure-requests': https ? [] : null,
       },
@@ -165,6 +169,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   })
   // issue 16: recover a case — /t (form), POST /t/recover, POST /api/v1/public/recovery.
   await app.register(recoveryRoutes, { recovery: services.recovery, perIpPerMinute: config.scanRateLimitPerMinute })
+  // issue 16: scan page — the icon every scan page asks for (a 404 on each scan before).
+  await app.register(faviconRoutes)
   // 交办: the department's page behind its secret link (/d/:secret), rate-limited like residents' tracking links.
   await app.register(departmentRoutes, { links: services.departmentLinks, perIpPerMinute: config.scanRateLimitPerMinute })
   await app.register(casesRoutes, { cases: services.cases, actions: services.caseActions, blobs: services.blobs })

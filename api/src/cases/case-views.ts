@@ -70,6 +70,7 @@ export function toSummary(c: CaseRow & CaseNames, now: Date, reader: CaseTextRea
     id: c.id, publicNo: c.publicNo, status: c.status, version: c.version, channel: c.channel, priority: c.priority,
     committeeId: c.committeeId, stationId: c.stationId, stationName: c.stationName, memberId: c.memberId, memberName: c.memberName,
     categoryId: c.categoryId, categoryNames: c.categoryNames, description: text(c.description), locationText: c.locationText === null ? null : text(c.locationText),
+    coords: c.lat !== null && c.lng !== null ? { lat: c.lat, lng: c.lng, accuracy: c.locationAccuracy } : null,
     residentPhoneMasked: c.residentPhoneMasked, acceptDueAt: iso(c.acceptDueAt), resolveDueAt: iso(c.resolveDueAt),
     acceptedAt: iso(c.acceptedAt), resolvedAt: iso(c.resolvedAt), closedAt: iso(c.closedAt), escalatedAt: iso(c.escalatedAt),
     extensionRequestedUntil: iso(c.extensionRequestedUntil), overdue: isOverdue(c, now), reopenCount: c.reopenCount,

@@ -21,7 +21,8 @@ import { loadCandidates } from '../routing/routing-repo'
 import { deadlinesFor } from '../cases/sla'
 import { assignPublicNo, pendingPublicNo, yearInChina } from '../cases/case-numbers'
 import { OPEN_CASE_STATUSES, type CaseRow, type CasesRepo, type NewAttachment } from '../cases/cases-repo'
-import { validateSubmission, type RawSubmission, type SubmissionIssue, type ValidSubmission } from './submission-rules'
+import { keptPhotoRefs, validateSubmission, type Coordinates, type RawSubmission, type SubmissionIssue, type ValidSubmission } from './submission-rules'
+import { createPendingPhotos } from './pending-photos'
 import { mostSimilar, similarity, SIMILAR_THRESHOLD } from './similarity'
 import { maskPiiInText } from '../privacy/mask-text'
 
@@ -40,8 +41,17 @@ interface Registered { publicNo: string; trackingSecret: string; caseId: string 
 export type SubmitOutcome =
   | (Registered & { kind: 'created' })
   | (Registered & { kind: 'joined' })
-  | { kind: 'duplicate'; similar: { publicNo: string; categoryNames: Record<string, string> | null; createdAt: Date; excerpt: string } }
-  | { kind: 'invalid'; issues: SubmissionIssue[] }
+  /** `keptPhotos`: references of the photos chosen so far, stored until the next post (pending-photos.ts). */
+  | { kind: 'duplicate'; similar: DuplicateHint; keptPhotos: string[] }
+  | { kind: 'invalid'; issues: SubmissionIssue[]; keptPhotos: string[] }
+
+/**
+ * What a stranger scanning the same placard may learn of a similar open case: its category, its date and the
+ * first 30 characters of its text with phones, ID numbers and names-with-titles masked (as exports are).
+ * The public number only travels as the value of the "join" button.
+ */
+export interface DuplicateHint { publicNo: string; categoryNames: Record<string, string> | null; createdAt: Date; excerpt: string }
+export const HINT_CHARS = 30
 
 const DUPLICATE_WINDOW_DAYS = 90
 
@@ -57,6 +67,8 @@ export interface NewCaseInput {
   category: { id: string; slaClass: SlaClass } | null
   description: string
   locationText: string | null
+  /** From "使用我的位置" on the scan page (issue 16); absent elsewhere. */
+  coords?: Coordinates | null
   /** Normalised, and only with the resident's consent. */
   phone: string | null
   locale: Locale
@@ -65,6 +77,8 @@ export interface NewCaseInput {
   route: (tx: DbOrTx) => Promise<{ memberId: string | null; stationId: string | null; reason: string; actorUserId?: string }>
   submittedBy: { actorKind: 'resident' | 'admin'; actorUserId: string | null; data: Record<string, unknown> }
   audit: { actorUserId: string | null; actorIp: string | null; action: string; detail: Record<string, unknown> }
+  /** Photos kept from a form shown again (pending-photos.ts): claimed for the 'submitted' event in the transaction. */
+  keptPhotos?: string[]
   /** Last writes of the same transaction, given the numbered case (the desk's idempotency record). */
   beforeCommit?: (tx: DbOrTx, created: CaseRow) => Promise<void>
 }
@@ -92,6 +106,7 @@ export interface PublicCasesDeps {
  */
 export function createPublicCasesService(deps: PublicCasesDeps) {
   const { db, clock } = deps
+  const pending = createPendingPhotos({ db, blobs: deps.blobs })
 
   async function activeCode(code: string): Promise<QrRow> {
     const q = await deps.qr.findByCode(normalizeQrCode(code))
@@ -99,8 +114,8 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
     return q
   }
 
-  async function processPhotos(photos: SubmitInput['photos'], issues: SubmissionIssue[]): Promise<ProcessedImage[]> {
-    if (photos.length > MAX_IMAGES) {
+  async function processPhotos(photos: SubmitInput['photos'], issues: SubmissionIssue[], kept = 0): Promise<ProcessedImage[]> {
+    if (photos.length + kept > MAX_IMAGES) {
       issues.push({ field: 'photos', key: 'error.photo.count' })
       return []
     }
@@ -159,10 +174,11 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
     const { secret, hash } = secretPair()
     const now = clock.now()
     await withPhotos(images, (attachments) => db.transaction(async (tx) => {
-      await deps.cases.insertEvents(tx, target.id, [{
+      const [eventId] = await deps.cases.insertEvents(tx, target.id, [{
         type: 'resident_added_info', actorKind: 'resident', visibility: 'internal', body: input.description,
         data: { location: input.location, joinedBy: 'qr', qrCodeId: q.id }, occurredAt: now, receivedAt: now,
       }], attachments)
+      await pending.claim(tx, input.keptPhotos, target.id, eventId)
       const follower = await deps.cases.insertFollower(tx, {
         caseId: target.id, trackingSecretHash: hash, trackingSecretEnc: deps.cipher.encrypt(secret), ...phoneFields(input.phone), residentLocale: locale,
       })
@@ -193,6 +209,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
         committeeId: committee.id, stationId: decision.stationId, memberId: decision.memberId, categoryId: input.category?.id ?? null,
         qrCodeId: input.qrCodeId, channel: input.channel, status: 'assigned', priority: slaClass === 'urgent' ? 'urgent' : 'normal',
         description: input.description, locationText: input.locationText, ...phoneFields(input.phone), residentLocale: input.locale,
+        lat: input.coords?.lat ?? null, lng: input.coords?.lng ?? null, locationAccuracy: input.coords?.accuracy ?? null,
         trackingSecretHash: hash, trackingSecretEnc: deps.cipher.encrypt(secret), ...deadlinesFor(slaClass, now, committee.settings), version: 2, createdAt: now, updatedAt: now,
       }, [
         { type: 'submitted', actorKind: input.submittedBy.actorKind, actorUserId: input.submittedBy.actorUserId, visibility: 'public', toStatus: 'submitted', data: input.submittedBy.data, occurredAt: input.occurredAt, receivedAt: now },
@@ -201,6 +218,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
           data: { memberId: decision.memberId, stationId: decision.stationId, reason: decision.reason }, occurredAt: now, receivedAt: now,
         },
       ], input.attachments)
+      if (input.keptPhotos?.length) await pending.claim(tx, input.keptPhotos, row.id)
       await deps.audit.record(tx, { ...input.audit, targetKind: 'case', targetId: row.id, detail: { ...input.audit.detail, to: 'assigned', routing: decision.reason } })
       const created = { ...row, publicNo: await assignPublicNo(tx, row.id, committee, yearInChina(now)) }
       await deps.notices.created(tx, created, now, decision.reason)
@@ -221,7 +239,8 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
     const { committee, memberStatus } = ctx
     const created = await withPhotos(images, (attachments) => register({
       committee, now, occurredAt: now, channel: 'qr', qrCodeId: q.id, category: ctx.category,
-      description: input.description, locationText: input.location, phone: input.phone, locale, attachments,
+      description: input.description, locationText: input.location, coords: input.coords, phone: input.phone, locale, attachments,
+      keptPhotos: input.keptPhotos,
       route: async (tx) => q.memberId
         ? routeCase({ kind: 'member', memberId: q.memberId, memberStatus: memberStatus!, homeStationId: ctx.stationId })
         : routeCase({
@@ -243,21 +262,39 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
       const q = await activeCode(code)
       const checked = validateSubmission(raw)
       const issues = [...parseIssues, ...('issues' in checked ? checked.issues : [])]
-      if ('issues' in checked && checked.issues.some((i) => i.field === 'form')) return { kind: 'invalid', issues: checked.issues }
+      if ('issues' in checked && checked.issues.some((i) => i.field === 'form')) return { kind: 'invalid', issues: checked.issues, keptPhotos: [] }
       const input = 'ok' in checked ? checked.ok : undefined
+      const kept = await pending.unclaimed(keptPhotoRefs(raw))
       const ctx = input ? await context(q, input, issues) : undefined
-      const images = await processPhotos(photos, issues)
-      if (!input || !ctx || issues.length > 0) return { kind: 'invalid', issues }
+      const images = await processPhotos(photos, issues, kept.length)
+      // The form comes back: the photos that were fine stay chosen (stored, referenced from hidden fields).
+      const keep = async () => [...kept, ...(await pending.stash(images))].slice(0, MAX_IMAGES)
+      if (!input || !ctx || issues.length > 0) return { kind: 'invalid', issues, keptPhotos: await keep() }
 
       if (input.joinCase) return join(q, input, ctx.stationId, images, locale, ip)
       if (!input.confirmNew && ctx.stationId) {
         const since = new Date(clock.now().getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000)
         const similar = mostSimilar(input.description, await deps.cases.openCasesAtStation(ctx.stationId, since))
-        if (similar) {
-          return { kind: 'duplicate', similar: { publicNo: similar.publicNo, categoryNames: similar.categoryNames, createdAt: similar.createdAt, excerpt: [...maskPiiInText(similar.description)].slice(0, 30).join('') } }
+        // Asked once: a plain submit after the prompt for this same case means "a different matter".
+        if (similar && similar.publicNo !== input.seenDuplicate) {
+          const excerpt = [...maskPiiInText(similar.description)].slice(0, HINT_CHARS).join('')
+          return { kind: 'duplicate', similar: { publicNo: similar.publicNo, categoryNames: similar.categoryNames, createdAt: similar.createdAt, excerpt }, keptPhotos: await keep() }
         }
       }
       return create(q, input, ctx, images, locale, ip)
+    },
+
+    /**
+     * A language switch on a form shown again (no JavaScript: the switch re-posts the form): nothing is
+     * validated or created; photos chosen meanwhile are kept like on any form shown again. Unreadable ones are
+     * left out silently (the resident will see fewer kept and may choose again).
+     */
+    async keepForRelang(code: string, raw: RawSubmission, photos: SubmitInput['photos']): Promise<string[]> {
+      await activeCode(code)
+      const kept = await pending.unclaimed(keptPhotoRefs(raw))
+      const room = Math.max(0, MAX_IMAGES - kept.length)
+      const { images } = await reencodeEach(photos.slice(0, room))
+      return [...kept, ...(await pending.stash(images))]
     },
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { RATINGS, translator, type Rating } from '@mashangjian/shared'
+import { RATINGS, isLocale, translator, type Rating } from '@mashangjian/shared'
+import { normalizeQrCode } from '../qr/qr-codes'
 import { problems } from '../errors/problem-responses'
 import { AppError, validationFailed } from '../errors/app-error'
 import type { PublicCasesService } from './public-cases-service'
@@ -64,6 +65,13 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
     return sendHtml(reply, html, status)
   })
 
+  /** The form of an active code, for a page that answers a post. */
+  async function formModel(code: string) {
+    const model = await scan.resolve(code)
+    if (model.kind !== 'member' && model.kind !== 'station') throw new AppError('NOT_FOUND')
+    return model
+  }
+
   const perCode = app.rateLimit({
     max: limits.submitPerCodePerHour, timeWindow: 3_600_000,
     keyGenerator: (request) => `code:${String((request.query as { code?: string }).code ?? (request.body as { code?: string } | undefined)?.code ?? '').toUpperCase()}`,
@@ -73,7 +81,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
     preHandler: perCode,
     schema: {
       tags: ['public'], summary: 'Submit a request from a scanned code (plain form post, multipart or JSON)',
-      description: 'Fields: code, description (5–2000), location, phone (+ consent), categoryId, memberId (station codes), photo1–3 (multipart), confirmNew, joinCase. Browsers posting the form get HTML (303 to the tracking page); scripts get JSON.',
+      description: 'Fields: code, description (5–2000), location, lat/lng/accuracy (optional: −90…90, −180…180, metres ≥ 0), phone (+ consent), categoryId, memberId (station codes), photo1–3 (multipart), keptPhoto1–3 (photos kept from a form shown again), confirmNew, joinCase, seenDuplicate (the public number of a duplicate hint already shown: a plain resend then creates). Browsers posting the form get HTML (303 to the tracking page); scripts get JSON.',
       querystring: Type.Object({ code: Type.Optional(Type.String({ maxLength: 40 })), lang: Type.Optional(Type.String({ maxLength: 16 })) }),
       response: { 201: PublicSubmissionResult, 200: PublicSubmissionResult, 303: Type.Null({ description: 'Form posts: to the tracking page' }), ...problems(400, 404, 409, 413, 415, 429) },
     },
@@ -82,6 +90,13 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
     const code = parsed.raw.code ?? request.query.code ?? ''
     const html = wantsHtml(request)
     const ctx = pageContext(request, reply)
+    // A language switch on a form shown again (it re-posts the form, see layout.tsx): the same form in the
+    // chosen language with everything kept; nothing validated, nothing created.
+    if (html && parsed.raw.relang) {
+      const keptPhotos = await submissions.keepForRelang(code, parsed.raw, parsed.photos)
+      const model = await formModel(code)
+      return sendHtml(reply, renderPage(ScanPage({ ctx, model, values: parsed.raw, keptPhotos, reposted: true })))
+    }
     const outcome = await submissions.submit({ code, raw: parsed.raw, photos: parsed.photos, parseIssues: parsed.issues, locale: ctx.locale, ip: request.ip })
 
     if (outcome.kind === 'created' || outcome.kind === 'joined') {
@@ -91,18 +106,31 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
     }
     if (!html) {
       if (outcome.kind === 'duplicate') {
-        return reply.code(200).send({ status: 'duplicate', publicNo: outcome.similar.publicNo, excerpt: outcome.similar.excerpt })
+        const { similar } = outcome
+        return reply.code(200).send({ status: 'duplicate', publicNo: similar.publicNo, excerpt: similar.excerpt, categoryNames: similar.categoryNames, createdAt: similar.createdAt.toISOString() })
       }
       const t = translator(ctx.locale)
       throw validationFailed(outcome.issues.map((i) => ({ field: `body.${i.field}`, message: t(i.key, i.values), keyword: i.key })))
     }
-    // The form again, with what the resident typed and each problem next to its field (photos must be re-chosen).
-    const model = await scan.resolve(code)
-    if (model.kind !== 'member' && model.kind !== 'station') throw new AppError('NOT_FOUND')
+    // The form again, with what the resident typed, each problem next to its field, and the photos kept.
+    const model = await formModel(code)
     const page = outcome.kind === 'duplicate'
-      ? ScanPage({ ctx, model, values: parsed.raw, duplicate: outcome.similar, photosDropped: parsed.photos.length > 0 })
-      : ScanPage({ ctx, model, values: parsed.raw, issues: outcome.issues, photosDropped: parsed.photos.length > 0 })
+      ? ScanPage({ ctx, model, values: parsed.raw, duplicate: outcome.similar, keptPhotos: outcome.keptPhotos, reposted: true })
+      : ScanPage({ ctx, model, values: parsed.raw, issues: outcome.issues, keptPhotos: outcome.keptPhotos, reposted: true })
     return sendHtml(reply, renderPage(page), outcome.kind === 'duplicate' ? 200 : 400)
+  })
+
+  // Browsers land here only by mistake (an old language link, a reload after a post): back to the code's scan
+  // page, keeping the language; without a known code, the friendly not-found page (HTML to browsers).
+  app.get('/api/v1/public/cases', {
+    config: { access: 'public', html: 'negotiate', rateLimit: { max: limits.scanPerIpPerMinute, timeWindow: 60_000 } },
+    schema: { hide: true, querystring: Type.Object({ code: Type.Optional(Type.String({ maxLength: 40 })), lang: Type.Optional(Type.String({ maxLength: 16 })) }) },
+  }, async (request, reply) => {
+    const { code, lang } = request.query
+    const model = code ? await scan.resolve(code) : undefined
+    if (!model || model.kind === 'unknown') throw new AppError('NOT_FOUND', 'Submissions are posted here; scan a code to open its form.')
+    const query = lang && isLocale(lang) ? `?lang=${lang}` : ''
+    return reply.code(303).header('location', `/q/${encodeURIComponent(normalizeQrCode(code!))}${query}`).send(null)
   })
 
   app.get('/t/:secret', {

@@ -8,6 +8,9 @@ export const PublicSubmissionResult = Type.Object({
   trackingSecret: Type.Optional(Type.String()),
   /** With `duplicate`: the opening of the similar open case; resend with confirmNew or joinCase. */
   excerpt: Type.Optional(Type.String()),
+  /** With `duplicate`: its category names and when it was sent — nothing else of a stranger's case. */
+  categoryNames: Type.Optional(Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()])),
+  createdAt: Type.Optional(Type.String()),
 })
 
 export const TrackingView = Type.Object({

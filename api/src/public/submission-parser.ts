@@ -8,13 +8,16 @@ export interface ParsedSubmission {
   issues: SubmissionIssue[]
 }
 
-const TEXT_FIELDS = ['code', 'description', 'location', 'phone', 'consent', 'categoryId', 'memberId', 'website', 'confirmNew', 'joinCase', 'lang'] as const
+const TEXT_FIELDS = ['code', 'description', 'location', 'phone', 'consent', 'categoryId', 'memberId', 'website', 'confirmNew', 'joinCase', 'lang',
+  'lat', 'lng', 'accuracy', 'keptPhoto1', 'keptPhoto2', 'keptPhoto3', 'seenDuplicate', 'relang'] as const
 
 function pickText(source: Record<string, unknown>): RawSubmission {
   const raw: Record<string, string | boolean> = {}
   for (const key of TEXT_FIELDS) {
     const v = source[key]
     if (typeof v === 'string' || typeof v === 'boolean') raw[key] = v
+    // JSON clients send coordinates as numbers.
+    else if (typeof v === 'number' && Number.isFinite(v)) raw[key] = String(v)
   }
   return raw as RawSubmission
 }

@@ -16,7 +16,21 @@ export interface RawSubmission {
   /** The resident saw the duplicate hint and adds their report to this case (public number). */
   joinCase?: string
   lang?: string
+  /** "使用我的位置" (JavaScript only): what the browser's geolocation gave, as text. */
+  lat?: string
+  lng?: string
+  accuracy?: string
+  /** Photos kept from a form shown again (pending-photos.ts references). */
+  keptPhoto1?: string
+  keptPhoto2?: string
+  keptPhoto3?: string
+  /** The public number of the similar case whose prompt the resident has seen: a plain submit then creates. */
+  seenDuplicate?: string
+  /** A language switch on a form shown again: render it in this language, validate and store nothing. */
+  relang?: string
 }
+
+export interface Coordinates { lat: number; lng: number; accuracy: number | null }
 
 export interface ValidSubmission {
   description: string
@@ -26,11 +40,14 @@ export interface ValidSubmission {
   memberId: string | null
   confirmNew: boolean
   joinCase: string | null
+  coords: Coordinates | null
+  keptPhotos: string[]
+  seenDuplicate: string | null
 }
 
 /** A field problem, as a message key so each page shows it in the resident's language. */
 export interface SubmissionIssue {
-  field: 'description' | 'location' | 'phone' | 'consent' | 'categoryId' | 'memberId' | 'photos' | `photo${number}` | 'form'
+  field: 'description' | 'location' | 'phone' | 'consent' | 'categoryId' | 'memberId' | 'photos' | `photo${number}` | 'form' | 'lat' | 'lng' | 'accuracy'
   key: MessageKey
   values?: Record<string, string | number>
 }
@@ -42,6 +59,32 @@ const truthy = (v: string | boolean | undefined) => v === true || v === 'on' || 
 export function normalizeMainlandMobile(input: string): string | null {
   const digits = input.replace(/[\s\-()]/g, '').replace(/^(\+86|0086|86)(?=1\d{10}$)/, '')
   return /^1[3-9]\d{9}$/.test(digits) ? digits : null
+}
+
+/** The references of photos kept from a form shown again, as sent (checked when claimed). */
+export const keptPhotoRefs = (raw: RawSubmission): string[] =>
+  [raw.keptPhoto1, raw.keptPhoto2, raw.keptPhoto3].map((r) => r?.trim() ?? '').filter((r) => r !== '')
+
+/** A number as a form sends it; blank is absent, anything else unreadable is NaN. */
+const numberOf = (v: string | undefined): number | undefined => {
+  const text = (v ?? '').trim()
+  return text === '' ? undefined : /^[-+]?\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN
+}
+
+/**
+ * Coordinates from "使用我的位置": latitude −90…90, longitude −180…180, accuracy in metres ≥ 0 (optional);
+ * both or neither of lat/lng.
+ */
+function checkCoords(raw: RawSubmission, issues: SubmissionIssue[]): Coordinates | null {
+  const lat = numberOf(raw.lat)
+  const lng = numberOf(raw.lng)
+  const accuracy = numberOf(raw.accuracy)
+  if (lat === undefined && lng === undefined) return null
+  const before = issues.length
+  if (lat === undefined || Number.isNaN(lat) || lat < -90 || lat > 90) issues.push({ field: 'lat', key: 'error.geo.invalid' })
+  if (lng === undefined || Number.isNaN(lng) || lng < -180 || lng > 180) issues.push({ field: 'lng', key: 'error.geo.invalid' })
+  if (accuracy !== undefined && (Number.isNaN(accuracy) || accuracy < 0 || accuracy > 1e7)) issues.push({ field: 'accuracy', key: 'error.geo.invalid' })
+  return issues.length > before ? null : { lat: lat!, lng: lng!, accuracy: accuracy ?? null }
 }
 
 /** Counts characters as people do (一 emoji = 1), not UTF-16 units. */
@@ -68,11 +111,15 @@ export function validateSubmission(raw: RawSubmission): { ok: ValidSubmission } 
   const memberId = raw.memberId?.trim() || null
   if (memberId && !UUID.test(memberId)) issues.push({ field: 'memberId', key: 'error.member.unknown' })
 
+  const coords = checkCoords(raw, issues)
+  const keptPhotos = keptPhotoRefs(raw)
+
   if (issues.length > 0) return { issues }
   return {
     ok: {
       description, location: location || null, phone, categoryId, memberId,
       confirmNew: truthy(raw.confirmNew), joinCase: raw.joinCase?.trim() || null,
+      coords, keptPhotos, seenDuplicate: raw.seenDuplicate?.trim().toUpperCase() || null,
     },
   }
 }

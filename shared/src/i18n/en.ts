@@ -155,4 +155,17 @@ export const en: Catalogue = {
   'error.recover.number': 'Please enter the reference number, e.g. DEMO-2026-000012',
   'error.recover.phone': 'Please enter the 11-digit mobile number you gave with the request',
   'sms.recovery': '[Mashangjian] Tracking link for your request {publicNo}: {url} (the old link still works)',
+  // issue 16: scan page
+  'error.geo.invalid': 'The location could not be read; get it again or leave it out',
+  'scan.separator': ', ',
+  'form.memberOption': '{name} ({sector})',
+  'form.photosKept': '{count, plural, one {# photo} other {# photos}} kept; you may add more',
+  'geo.button': 'Use my location',
+  'geo.locating': 'Finding your location…',
+  'geo.done': 'Your location is recorded (within about {metres} m)',
+  'geo.denied': 'Location permission was not given; please describe the place above',
+  'geo.unavailable': 'Your location is not available now; please describe the place above',
+  'geo.kept': 'Your location is recorded',
+  'duplicate.summary': '{category}, sent {date}: “{excerpt}”',
+  'duplicate.uncategorised': 'No category',
 }

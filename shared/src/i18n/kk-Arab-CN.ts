@@ -159,4 +159,17 @@ export const kkArabCN: Catalogue = {
   'error.recover.number': 'تەكسەرۋ ٴنومىرىن جازىڭىز، مىسالى DEMO-2026-000012',
   'error.recover.phone': 'ٴوتىنىش جولداعاندا قالدىرعان 11 تاڭبالى ۇيالى تەلەفون ٴنومىرىن جازىڭىز',
   'sms.recovery': '[ماشاڭجيەن] {publicNo} ٴنومىرلى ٴوتىنىشىڭىزدىڭ قاداعالاۋ سىلتەمەسى: {url} (بۇرىنعى سىلتەمە ىستەي بەرەدى)',
+  // issue 16: scan page
+  'error.geo.invalid': 'ورىن دەرەگى تانىلمادى، قايتا الىڭىز نەمەسە بوس قالدىرىڭىز',
+  'scan.separator': '، ',
+  'form.memberOption': '{name} ({sector})',
+  'form.photosKept': 'ٴسىز تاڭداعان {count} سۋرەت ساقتالدى، تاعى قوسۋعا بولادى',
+  'geo.button': 'ورنىمدى پايدالانۋ',
+  'geo.locating': 'ورىن انىقتالۋدا…',
+  'geo.done': 'ورنىڭىز جازىلدى (قاتەلىگى شامامەن {metres} مەتر)',
+  'geo.denied': 'ورىن رۇقساتى بەرىلمەدى، ورىندى جوعارىعا جازىڭىز',
+  'geo.unavailable': 'ورىندى قازىر انىقتاۋ مۇمكىن بولمادى، ورىندى جوعارىعا جازىڭىز',
+  'geo.kept': 'ورنىڭىز جازىلدى',
+  'duplicate.summary': '{category}، {date} جولدانعان: «{excerpt}»',
+  'duplicate.uncategorised': 'ٴتۇرى بەلگىلەنبەگەن',
 }

@@ -159,4 +159,17 @@ export const ug: Catalogue = {
   'error.recover.number': 'سۈرۈشتۈرۈش نومۇرىنى يېزىڭ، مەسىلەن DEMO-2026-000012',
   'error.recover.phone': 'ئىلتىماس يوللىغاندا قالدۇرغان 11 خانىلىق يانفون نومۇرىنى يېزىڭ',
   'sms.recovery': '[ماشاڭجيەن] {publicNo} نومۇرلۇق ئىلتىماسىڭىزنىڭ ئىز قوغلاش ئۇلىنىشى: {url} (ئەسلىدىكى ئۇلانما داۋاملىق ئىشلەيدۇ)',
+  // issue 16: scan page
+  'error.geo.invalid': 'ئورۇن ئۇچۇرىنى تونۇغىلى بولمىدى، قايتا ئېلىڭ ياكى بوش قويۇڭ',
+  'scan.separator': '، ',
+  'form.memberOption': '{name} ({sector})',
+  'form.photosKept': 'سىز تاللىغان {count} پارچە رەسىم ساقلاندى، يەنە قوشسىڭىز بولىدۇ',
+  'geo.button': 'ئورنۇمنى ئىشلىتىش',
+  'geo.locating': 'ئورۇن ئېلىنىۋاتىدۇ…',
+  'geo.done': 'ئورنىڭىز خاتىرىلەندى (خاتالىقى تەخمىنەن {metres} مېتىر)',
+  'geo.denied': 'ئورۇن ئىجازىتى بېرىلمىدى، ئورۇننى يۇقىرىغا يېزىڭ',
+  'geo.unavailable': 'ئورۇننى ھازىر ئالغىلى بولمىدى، ئورۇننى يۇقىرىغا يېزىڭ',
+  'geo.kept': 'ئورنىڭىز خاتىرىلەندى',
+  'duplicate.summary': '{category}، {date} يوللانغان: «{excerpt}»',
+  'duplicate.uncategorised': 'تۈرى بېكىتىلمىگەن',
 }

@@ -157,6 +157,19 @@ export const zhCN = {
   'error.recover.number': '请填写诉求编号，例如 DEMO-2026-000012',
   'error.recover.phone': '请填写提交诉求时留的11位手机号',
   'sms.recovery': '【码上见】您的诉求{publicNo}的查询链接：{url}（原链接仍然有效）',
+  // issue 16: scan page
+  'error.geo.invalid': '位置数据无法识别，请重新获取或不填',
+  'scan.separator': '、',
+  'form.memberOption': '{name}（{sector}）',
+  'form.photosKept': '已保留您选择的{count}张照片，还可以再添加',
+  'geo.button': '使用我的位置',
+  'geo.locating': '正在获取位置…',
+  'geo.done': '已记录您的位置（误差约{metres}米）',
+  'geo.denied': '没有获得定位权限，请在上面写明地点',
+  'geo.unavailable': '暂时无法获取位置，请在上面写明地点',
+  'geo.kept': '已记录您的位置',
+  'duplicate.summary': '{category}，{date}提交：“{excerpt}”',
+  'duplicate.uncategorised': '未分类',
 } as const
 
 export type MessageKey = keyof typeof zhCN

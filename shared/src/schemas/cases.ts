@@ -21,6 +21,8 @@ export const CaseSummary = Type.Object({
   categoryNames: Nullable(Type.Record(Type.String(), Type.String())),
   description: Type.String(),
   locationText: Nullable(Type.String()),
+  /** Where the resident was when they sent it ("使用我的位置" on the scan page, issue 16): WGS 84, accuracy in metres. */
+  coords: Type.Optional(Nullable(Type.Object({ lat: Type.Number(), lng: Type.Number(), accuracy: Nullable(Type.Number()) }))),
   residentPhoneMasked: Nullable(Type.String()),
   acceptDueAt: Nullable(Timestamp),
   resolveDueAt: Nullable(Timestamp),

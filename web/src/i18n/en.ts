@@ -50,6 +50,9 @@ export const en: Messages = {
   caseNotOnDevice: 'This case is not on this phone. Open it again when online.',
   description: 'What the resident says',
   location: 'Where',
+  // issue 16: coordinates from the scan page's "use my location"
+  coords: 'Position when sent',
+  openInMaps: 'Open in maps',
   photos: 'Photos',
   photoNotOnDevice: 'Photo not downloaded',
   resident: 'Resident',

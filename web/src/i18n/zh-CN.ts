@@ -51,6 +51,9 @@ export const zhCN = {
   caseNotOnDevice: '这条诉求不在本机上。联网后再打开。',
   description: '群众诉求',
   location: '地点',
+  // issue 16: coordinates from the scan page's "use my location"
+  coords: '扫码时的定位',
+  openInMaps: '在地图中打开',
   photos: '照片',
   photoNotOnDevice: '照片未下载',
   resident: '群众',

@@ -4,6 +4,7 @@ import { allowedActions } from '@mashangjian/shared'
 import { data } from '../data'
 import { ActionSheet, MEMBER_ACTIONS, type MemberAction } from '../components/action-sheet'
 import { CasePhotos } from '../components/case-photos'
+import { CaseCoords } from '../components/case-coords'
 import { Deadline } from '../components/deadline'
 import { HandoffList } from '../components/handoff-list'
 import { OutboxPanel } from '../components/outbox-panel'
@@ -63,6 +64,7 @@ export function CasePage() {
         <h3 id="desc-title">{t.description}{category ? ` · ${category}` : ''}</h3>
         <p class="description">{c.description}</p>
         {c.locationText && <p><strong>{t.location}：</strong>{c.locationText}</p>}
+        <CaseCoords coords={c.coords} />
       </section>
       {detail ? <CasePhotos attachments={detail.attachments} /> : <p class="hint">{t.detailLoading}</p>}
       {(phone || c.residentPhoneMasked) && (

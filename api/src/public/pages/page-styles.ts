@@ -8,7 +8,10 @@ html{-webkit-text-size-adjust:100%}
 body{margin:0;font:18px/1.6 system-ui,-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans","Noto Naskh Arabic",sans-serif;color:#1a1a1a;background:#fff}
 header{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5rem;padding:.5rem 1rem;background:#a31515;color:#fff}
 header b{font-size:1.1rem}
-header nav a{color:#fff;display:inline-block;min-height:44px;line-height:44px;padding:0 .4rem}
+header nav a,header nav button{color:#fff;display:inline-block;min-height:44px;line-height:44px;padding:0 .4rem}
+header nav button{width:auto;margin:0;border:0;background:none;font-weight:400;text-decoration:underline}
+[hidden]{display:none!important}
+.count{display:block;text-align:end;color:#555;font-size:1rem}
 main{max-width:36rem;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;line-height:1.3;margin:.5rem 0}
 h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
@@ -31,7 +34,7 @@ button.secondary{background:#fff;color:#a31515}
 .ok{border:2px solid #1e6b34;color:#1e6b34;border-radius:.5rem;padding:.75rem 1rem}
 .hp{position:absolute;inset-inline-start:-9999px;width:1px;height:1px;overflow:hidden}
 ol.timeline{list-style:none;padding:0;margin:0;border-inline-start:3px solid #e0c4c4}
-ol.timeline li{padding:0 0 1rem 1rem;margin-inline-start:-.5rem}
+ol.timeline li{padding:0 0 1rem;padding-inline-start:1rem;margin-inline-start:-.5rem}
 .no{font-size:1.4rem;font-weight:700;letter-spacing:.05em;direction:ltr;unicode-bidi:embed}
 a{color:#0b57d0}
 footer{max-width:36rem;margin:2rem auto;padding:0 1rem;color:#555;font-size:1rem}`

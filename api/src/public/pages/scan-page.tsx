@@ -2,12 +2,14 @@
 import type { Locale, Translate } from '@mashangjian/shared'
 import type { ScanModel } from '../scan-service'
 import type { RawSubmission, SubmissionIssue } from '../submission-rules'
-import type { SubmitOutcome } from '../public-cases-service'
+import type { DuplicateHint } from '../public-cases-service'
 import { Layout, type PageContext } from './layout'
 import { Field, FieldError, issueMap } from './form-fields'
+import { SCAN_SCRIPT } from './scan-script'
 
 type FormModel = Extract<ScanModel, { kind: 'member' | 'station' }>
-type Duplicate = Extract<SubmitOutcome, { kind: 'duplicate' }>['similar']
+const FORM_ID = 'scan-form'
+const MAX_PHOTOS = 3
 
 export const categoryName = (names: Record<string, string> | null | undefined, locale: Locale) =>
   names ? (names[locale] ?? names['zh-CN'] ?? Object.values(names)[0] ?? '') : ''
@@ -23,7 +25,7 @@ function Holder({ model, t }: { model: FormModel; t: Translate }) {
         <h1>{t('scan.stationHeading', { station: s.name })}</h1>
         <p class="muted">{s.address}</p>
         {s.openHours && <p>{t('scan.hours', { hours: s.openHours })}</p>}
-        {model.onDuty.length > 0 && <p class="box">{t('scan.dutyToday', { names: model.onDuty.join('、') })}</p>}
+        {model.onDuty.length > 0 && <p class="box">{t('scan.dutyToday', { names: model.onDuty.join(t('scan.separator')) })}</p>}
       </>
     )
   }
@@ -46,18 +48,26 @@ function Holder({ model, t }: { model: FormModel; t: Translate }) {
   )
 }
 
-export function ScanPage({ ctx, model, values = {}, issues = [], duplicate, photosDropped }: {
-  ctx: PageContext; model: FormModel; values?: RawSubmission; issues?: SubmissionIssue[]; duplicate?: Duplicate; photosDropped?: boolean
+/**
+ * The scan page's form. `reposted`: this page answers a post (a field error, the duplicate prompt, a language
+ * switch), so the language switch re-posts the form rather than linking away from what was typed.
+ * `keptPhotos`: references of photos already stored for this form (pending-photos.ts), sent back in hidden fields.
+ */
+export function ScanPage({ ctx, model, values = {}, issues = [], duplicate, keptPhotos = [], reposted = false }: {
+  ctx: PageContext; model: FormModel; values?: RawSubmission; issues?: SubmissionIssue[]; duplicate?: DuplicateHint; keptPhotos?: string[]; reposted?: boolean
 }) {
   const { t, locale } = ctx
   const byField = issueMap(issues)
   const photoIssue = (n: number) => byField.get(`photo${n}`)
   const title = model.kind === 'member' ? t('scan.memberHeading', { name: model.member.name }) : t('scan.stationHeading', { station: model.station.name })
-  const action = `/api/v1/public/cases?code=${encodeURIComponent(model.code)}&lang=${encodeURIComponent(locale)}`
+  const actionFor = (l: string) => `/api/v1/public/cases?code=${encodeURIComponent(model.code)}&lang=${encodeURIComponent(l)}`
+  const description = values.description ?? ''
+  const geoIssue = byField.get('lat') ?? byField.get('lng') ?? byField.get('accuracy')
+  const hasCoords = Boolean(values.lat && values.lng) && !geoIssue
   return (
-    <Layout ctx={ctx} title={title} footer={model.committeeName}>
+    <Layout ctx={ctx} title={title} footer={model.committeeName} script={SCAN_SCRIPT} repost={reposted ? { formId: FORM_ID, action: actionFor } : undefined}>
       <Holder model={model} t={t} />
-      <form method="post" action={action} enctype="multipart/form-data" accept-charset="utf-8" novalidate>
+      <form id={FORM_ID} method="post" action={actionFor(locale)} enctype="multipart/form-data" accept-charset="utf-8" novalidate>
         {issues.length > 0 && (
           <div class="alert" role="alert">
             <p>{t('form.errorSummary', { count: issues.length })}</p>
@@ -67,9 +77,11 @@ export function ScanPage({ ctx, model, values = {}, issues = [], duplicate, phot
         {duplicate && (
           <div class="alert" role="alert">
             <h2>{t('duplicate.title')}</h2>
-            <p>{t('duplicate.body', { publicNo: duplicate.publicNo, category: categoryName(duplicate.categoryNames, locale), date: formatDate(duplicate.createdAt, locale), excerpt: duplicate.excerpt })}</p>
+            <p>{t('duplicate.summary', { category: categoryName(duplicate.categoryNames, locale) || t('duplicate.uncategorised'), date: formatDate(duplicate.createdAt, locale), excerpt: duplicate.excerpt })}</p>
             <button type="submit" name="joinCase" value={duplicate.publicNo}>{t('duplicate.join')}</button>
             <button type="submit" name="confirmNew" value="1" class="secondary">{t('duplicate.new')}</button>
+            {/* The resident has seen the prompt for this case: the plain 提交 below now means "a different matter". */}
+            <input type="hidden" name="seenDuplicate" value={duplicate.publicNo} />
           </div>
         )}
         <input type="hidden" name="code" value={model.code} />
@@ -85,16 +97,25 @@ export function ScanPage({ ctx, model, values = {}, issues = [], duplicate, phot
           <Field id="memberId" label={t('form.member')} issue={byField.get('memberId')} t={t} render={(aria) => (
             <select name="memberId" {...aria}>
               <option value="">{t('form.memberAny')}</option>
-              {model.members.map((m) => <option value={m.id} selected={values.memberId === m.id}>{m.sectorName ? `${m.name}（${m.sectorName}）` : m.name}</option>)}
+              {model.members.map((m) => <option value={m.id} selected={values.memberId === m.id}>{m.sectorName ? t('form.memberOption', { name: m.name, sector: m.sectorName }) : m.name}</option>)}
             </select>
           )} />
         )}
+        {/* No maxLength: a browser would cut a pasted text silently; the server says when it is too long and keeps it. */}
         <Field id="description" label={t('form.description')} hint={t('form.descriptionHint')} issue={byField.get('description')} t={t} render={(aria) => (
-          <textarea name="description" required minLength={5} maxLength={2000} rows={6} {...aria}>{values.description ?? ''}</textarea>
+          <>
+            <textarea name="description" required minLength={5} rows={6} {...aria}>{description}</textarea>
+            <span id="description-count" class={[...description].length > 2000 ? 'count error' : 'count'} dir="ltr" hidden={!description}>{`${[...description].length}/2000`}</span>
+          </>
         )} />
-        <Field id="location" label={t('form.location')} issue={byField.get('location')} t={t} render={(aria) => (
-          <input name="location" maxLength={200} value={values.location ?? ''} {...aria} />
+        <Field id="location" label={t('form.location')} issue={byField.get('location') ?? geoIssue} t={t} render={(aria) => (
+          <input name="location" value={values.location ?? ''} {...aria} />
         )} />
+        <button type="button" id="geo" class="secondary" hidden data-wait={t('geo.locating')} data-ok={t('geo.done', { metres: '%m' })} data-denied={t('geo.denied')} data-fail={t('geo.unavailable')}>{t('geo.button')}</button>
+        <p id="geo-status" class="hint" role="status">{hasCoords ? t('geo.kept') : ''}</p>
+        <input type="hidden" name="lat" value={hasCoords ? values.lat : ''} />
+        <input type="hidden" name="lng" value={hasCoords ? values.lng : ''} />
+        <input type="hidden" name="accuracy" value={hasCoords ? values.accuracy ?? '' : ''} />
         <Field id="phone" label={t('form.phone')} issue={byField.get('phone')} t={t} render={(aria) => (
           <input name="phone" type="tel" inputMode="tel" autoComplete="tel" maxLength={20} value={values.phone ?? ''} dir="ltr" {...aria} />
         )} />
@@ -105,9 +126,10 @@ export function ScanPage({ ctx, model, values = {}, issues = [], duplicate, phot
         </label>
         <FieldError id="consent" issue={byField.get('consent')} t={t} />
         <h2>{t('form.photos')}</h2>
-        {photosDropped && <p class="hint">{t('form.photosAgain')}</p>}
+        {keptPhotos.length > 0 && <p class="ok">{t('form.photosKept', { count: keptPhotos.length })}</p>}
+        {keptPhotos.slice(0, MAX_PHOTOS).map((ref, i) => <input type="hidden" name={`keptPhoto${i + 1}`} value={ref} />)}
         <FieldError id="photos" issue={byField.get('photos')} t={t} />
-        {[1, 2, 3].map((n) => (
+        {Array.from({ length: Math.max(0, MAX_PHOTOS - keptPhotos.length) }, (_, i) => i + 1 + keptPhotos.length).map((n) => (
           <Field id={`photo${n}`} label={t('form.photoN', { n })} issue={photoIssue(n)} t={t} render={(aria) => (
             // One file per input, no `multiple`: WeChat's Android browser mishandles multi-select.
             <input type="file" name={`photo${n}`} accept="image/*" {...aria} />
