@@ -26,6 +26,7 @@ import { orgRoutes } from './org/org-routes'
 import { usersRoutes } from './users/users-routes'
 import { qrRoutes } from './qr/qr-routes'
 import { publicRoutes } from './public/public-routes'
+import { trackingRoutes } from './public/tracking-routes'
 import { problemPage, wantsHtml } from './public/html-reply'
 import { MULTIPART_LIMITS } from './attachments/photo-form'
 import { createServices, type Services } from './services'
@@ -158,8 +159,13 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   app.addHook('onClose', () => services.notifications.idle())
   await app.register(qrRoutes, { qr: services.qr })
   await app.register(publicRoutes, {
-    scan: services.scan, submissions: services.submissions, tracking: services.tracking,
+    scan: services.scan, submissions: services.submissions,
     limits: { scanPerIpPerMinute: config.scanRateLimitPerMinute, submitPerIpPerHour: config.submitRateLimitPerIpPerHour, submitPerCodePerHour: config.submitRateLimitPerCodePerHour },
+  })
+  // issue 16: tracking page — the page behind the resident's link, rating, follow-up with photos, photos.
+  await app.register(trackingRoutes, {
+    tracking: services.tracking, followUp: services.trackingFollowUp, photos: services.trackingPhotos,
+    publicBaseUrl: config.publicBaseUrl, perIpPerMinute: config.scanRateLimitPerMinute, followUpsPerHour: 10,
   })
   // 交办: the department's page behind its secret link (/d/:secret), rate-limited like residents' tracking links.
   await app.register(departmentRoutes, { links: services.departmentLinks, perIpPerMinute: config.scanRateLimitPerMinute })

@@ -17,6 +17,8 @@ import { createScanService } from './public/scan-service'
 import { createPublicCasesService } from './public/public-cases-service'
 import { createStaffIntakeService } from './cases/staff-intake-service'
 import { createTrackingService } from './public/tracking-service'
+import { createTrackingFollowUp } from './public/tracking-followup-service'
+import { createTrackingPhotos } from './public/tracking-photos'
 import { createAuditLog } from './audit/audit-log'
 import { createMemberCasesRepo } from './cases/member-cases-repo'
 import { createCasesService } from './cases/cases-service'
@@ -110,6 +112,11 @@ export function createServices({ config, database, clock, log }: { config: Confi
     notices, onNotices: notifications.kick,
     publicBaseUrl: config.publicBaseUrl,
   })
+  // issue 16: tracking page — the resident's link (view, rating), its follow-up with photos, the photos it shows.
+  const tracking = createTrackingService({ db, repo: casesRepo, clock, audit, notices, onNotices: notifications.kick })
+  const trackingFollowUp = createTrackingFollowUp({ db, repo: casesRepo, tracking, clock, audit, notices, onNotices: notifications.kick, photos: createPhotoStore({ blobs, clock }) })
+  const trackingPhotos = createTrackingPhotos({ db, blobs })
+
   return {
     push: createPushService({ repo: pushRepo, publicKey: vapidPublicKey }),
     notifications,
@@ -155,7 +162,9 @@ export function createServices({ config, database, clock, log }: { config: Confi
     scan,
     submissions,
     staffIntake: createStaffIntakeService({ cases: casesRepo, repo: memberCasesRepo, submissions, clock }),
-    tracking: createTrackingService({ db, repo: casesRepo, clock, audit, notices, onNotices: notifications.kick }),
+    tracking,
+    trackingFollowUp,
+    trackingPhotos,
     // 交办, the department's side: its secret link's page (签收 / 答复 / 退回); notices delivered after commit.
     departmentLinks: createDepartmentLinkService({
       db, repo: createDepartmentLinkRepo(db), cases: casesRepo, audit, clock, notices, onNotices: notifications.kick, photos: createPhotoStore({ blobs, clock }), blobs,
