@@ -165,7 +165,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   // issue 16: tracking page — the page behind the resident's link, rating, follow-up with photos, photos.
   await app.register(trackingRoutes, {
     tracking: services.tracking, followUp: services.trackingFollowUp, photos: services.trackingPhotos,
-    publicBaseUrl: config.publicBaseUrl, perIpPerMinute: config.scanRateLimitPerMinute, followUpsPerHour: 10,
+    publicBaseUrl: config.publicBaseUrl, perIpPerMinute: config.scanRateLimitPerMinute, followUps: { perIpPerHour: config.submitRateLimitPerIpPerHour, perLinkPerHour: 10 },
   })
   // 交办: the department's page behind its secret link (/d/:secret), rate-limited like residents' tracking links.
   await app.register(departmentRoutes, { links: services.departmentLinks, perIpPerMinute: config.scanRateLimitPerMinute })

@@ -21,8 +21,8 @@ export interface TrackingRouteOptions {
   publicBaseUrl: string
   /** Page views per address per minute (the scan page's allowance). */
   perIpPerMinute: number
-  /** Follow-ups per address, and per link, per hour. */
-  followUpsPerHour: number
+  /** Follow-ups per hour: per address (as many as submissions), and per link (one link cannot flood its member). */
+  followUps: { perIpPerHour: number; perLinkPerHour: number }
 }
 
 const SecretParams = Type.Object({ secret: Type.String({ maxLength: 100 }) })
@@ -47,7 +47,7 @@ const langSuffix = (lang: string | undefined) => (lang ? `&lang=${encodeURICompo
  * JavaScript; the same actions answer JSON under /api/v1/public/tracking/*.
  */
 export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRouteOptions> = async (app, opts) => {
-  const { tracking, followUp, photos, publicBaseUrl, perIpPerMinute, followUpsPerHour } = opts
+  const { tracking, followUp, photos, publicBaseUrl, perIpPerMinute, followUps } = opts
   const pageLimit = { max: perIpPerMinute, timeWindow: 60_000 }
 
   /** A link that opens nothing gets the tracking page's own "not found" (with the way to recover), not the scan page's. */
@@ -110,9 +110,14 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRouteOptions> = a
     return reply.code(303).header('location', `/t/${request.params.secret}?rated=1${lang}`).send()
   }))
 
-  // Follow-ups are counted per address and per link: one link cannot flood its member from many addresses.
-  const perLink = app.rateLimit({ max: followUpsPerHour, timeWindow: 3_600_000, keyGenerator: (request) => `followup:${(request.params as { secret?: string }).secret ?? ''}` })
-  const followUpLimit = { max: followUpsPerHour, timeWindow: 3_600_000 }
+  // Follow-ups are counted per address (the route's limit) and per link: one link cannot flood its member from
+  // many addresses. createRateLimit, not rateLimit(): the plugin runs only the first limiter of a request.
+  const linkCounter = app.createRateLimit({ max: followUps.perLinkPerHour, timeWindow: 3_600_000, keyGenerator: (request) => `followup:${(request.params as { secret?: string }).secret ?? ''}` })
+  const perLink = async (request: FastifyRequest) => {
+    const r = await linkCounter(request)
+    if (!r.isAllowed && r.isExceeded) throw new AppError('RATE_LIMITED', 'Too many follow-ups on this request; try again later.', { retryAfterSeconds: Math.max(1, r.ttlInSeconds) })
+  }
+  const followUpLimit = { max: followUps.perIpPerHour, timeWindow: 3_600_000 }
 
   app.post('/t/:secret/info', {
     // Multipart (with photos) or urlencoded; read by readPhotoForm, so no body schema here.
