@@ -71,6 +71,14 @@ describe('the tracking page: follow-up, photos, confirmation', () => {
     }
   })
 
+  it('tells the station\'s desk when nobody holds the case', async () => {
+    const c = await submit()
+    await db().update(cases).set({ memberId: null }).where(eq(cases.id, c.id))
+    expect((await addInfo(c.secret, '补充：物业说没有备用灯泡')).statusCode).toBe(201)
+    const notices = await outboxOf(db(), { caseId: c.id, templateKeys: ['member.resident_added_info'] })
+    expect(notices.map((n) => [n.recipientKind, n.channel])).toEqual([['station', 'push']])
+  })
+
   it('answers a browser 303 back to the page, which says the information was added', async () => {
     const c = await submit()
     const res = await addInfo(c.secret, '补充：晚上九点以后完全是黑的', [], { html: true, lang: 'zh-CN' })
