@@ -30,6 +30,7 @@ import { publicRoutes } from './public/public-routes'
 import { recoveryRoutes } from './public/recovery-routes'
 import { faviconRoutes } from './public/favicon-route'
 import { SCAN_SCRIPT_HASH } from './public/pages/scan-script'
+import { trackingRoutes } from './public/tracking-routes'
 import { problemPage, wantsHtml } from './public/html-reply'
 import { MULTIPART_LIMITS } from './attachments/photo-form'
 import { createServices, type Services } from './services'
@@ -164,13 +165,18 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   app.addHook('onClose', () => services.notifications.idle())
   await app.register(qrRoutes, { qr: services.qr })
   await app.register(publicRoutes, {
-    scan: services.scan, submissions: services.submissions, tracking: services.tracking,
+    scan: services.scan, submissions: services.submissions,
     limits: { scanPerIpPerMinute: config.scanRateLimitPerMinute, submitPerIpPerHour: config.submitRateLimitPerIpPerHour, submitPerCodePerHour: config.submitRateLimitPerCodePerHour },
   })
   // issue 16: recover a case — /t (form), POST /t/recover, POST /api/v1/public/recovery.
   await app.register(recoveryRoutes, { recovery: services.recovery, perIpPerMinute: config.scanRateLimitPerMinute })
   // issue 16: scan page — the icon every scan page asks for (a 404 on each scan before).
   await app.register(faviconRoutes)
+  // issue 16: tracking page — the page behind the resident's link, rating, follow-up with photos, photos.
+  await app.register(trackingRoutes, {
+    tracking: services.tracking, followUp: services.trackingFollowUp, photos: services.trackingPhotos,
+    publicBaseUrl: config.publicBaseUrl, perIpPerMinute: config.scanRateLimitPerMinute, followUps: { perIpPerHour: config.submitRateLimitPerIpPerHour, perLinkPerHour: 10 },
+  })
   // 交办: the department's page behind its secret link (/d/:secret), rate-limited like residents' tracking links.
   await app.register(departmentRoutes, { links: services.departmentLinks, perIpPerMinute: config.scanRateLimitPerMinute })
   await app.register(casesRoutes, { cases: services.cases, actions: services.caseActions, blobs: services.blobs })

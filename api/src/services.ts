@@ -21,6 +21,8 @@ import { createTrackingService } from './public/tracking-service'
 import { createRecoveryService } from './public/recovery-service'
 import { createRecoveryRepo } from './public/recovery-repo'
 import { createPublicThrottle } from './public/public-throttle'
+import { createTrackingFollowUp } from './public/tracking-followup-service'
+import { createTrackingPhotos } from './public/tracking-photos'
 import { createAuditLog } from './audit/audit-log'
 import { createMemberCasesRepo } from './cases/member-cases-repo'
 import { createCasesService } from './cases/cases-service'
@@ -121,6 +123,11 @@ export function createServices({ config, database, clock, log }: { config: Confi
     notices, onNotices: notifications.kick,
     publicBaseUrl: config.publicBaseUrl,
   })
+  // issue 16: tracking page — the resident's link (view, rating), its follow-up with photos, the photos it shows.
+  const tracking = createTrackingService({ db, repo: casesRepo, clock, audit, notices, onNotices: notifications.kick })
+  const trackingFollowUp = createTrackingFollowUp({ db, repo: casesRepo, tracking, clock, audit, notices, onNotices: notifications.kick, photos: createPhotoStore({ blobs, clock }) })
+  const trackingPhotos = createTrackingPhotos({ db, blobs })
+
   return {
     push: createPushService({ repo: pushRepo, publicKey: vapidPublicKey }),
     notifications,
@@ -166,7 +173,9 @@ export function createServices({ config, database, clock, log }: { config: Confi
     scan,
     submissions,
     staffIntake: createStaffIntakeService({ cases: casesRepo, repo: memberCasesRepo, submissions, clock }),
-    tracking: createTrackingService({ db, repo: casesRepo, clock, audit, notices, onNotices: notifications.kick }),
+    tracking,
+    trackingFollowUp,
+    trackingPhotos,
     // 交办, the department's side: its secret link's page (签收 / 答复 / 退回); notices delivered after commit.
     departmentLinks: createDepartmentLinkService({
       db, repo: createDepartmentLinkRepo(db), cases: casesRepo, audit, clock, notices, onNotices: notifications.kick, photos: createPhotoStore({ blobs, clock }), blobs,

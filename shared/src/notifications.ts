@@ -10,6 +10,8 @@ export const TEMPLATE_KEYS = [
   'member.assigned', 'member.accept_reminder', 'member.resolve_reminder', 'member.overdue', 'member.chased', 'member.reopened', 'member.digest',
   // 交办 came back: the department answered or returned it (to the member who holds the case)
   'member.handoff_answered', 'member.handoff_returned',
+  // issue 16: the resident added information or photos to their open case (push only: no SMS template)
+  'member.resident_added_info',
   // to a department (its group robot, or its contact's mobile): a hand-off with its reply link, a reminder, overdue
   'department.handoff', 'department.reminder', 'department.overdue',
   // to a station's work group (robot) and its admins (push)

@@ -24,6 +24,10 @@ afterAll(async () => {
 })
 
 let clock = Date.now()
+let jpegWithGpsSync: Buffer
+beforeAll(async () => {
+  jpegWithGpsSync = await jpegWithGps(400, 300)
+})
 async function memberStore(username = 'wangjianguo'): Promise<DataStore> {
   proxy.up()
   const store = createDataStore({ baseUrl: proxy.url, dbName: `t-${randomUUID()}`, now: () => clock })
@@ -74,6 +78,22 @@ describe('outbox', () => {
     expect(await outboxOf(store)).toEqual([])
     const view = await store.caseView(c.id)
     expect(view?.view.server.status).toBe('resolved')
+  })
+
+  it('sends the answer\'s photos marked for the resident\'s tracking page only when the member ticked it (issue 16)', async () => {
+    const c = await api.newCase('王建国')
+    const store = await memberStore()
+    const photo = () => new Blob([new Uint8Array(jpegWithGpsSync)], { type: 'image/jpeg' })
+    await store.act(c.id, { type: 'accept' })
+    await store.act(c.id, { type: 'note', body: '现场照片，内部留存' }, [photo()])
+    await store.act(c.id, { type: 'resolve', reply: '路灯已经修好，请查看照片' }, [photo()], true)
+    // act() starts a send itself; this one waits for it and sends whatever is left.
+    expect(await store.syncNow()).toMatchObject({ pending: 0, needsAttention: 0 })
+    expect(await outboxOf(store)).toEqual([])
+    const events = await api.opEvents(c.id)
+    expect(events.map((e) => e.type)).toEqual(['accepted', 'note', 'resolved'])
+    expect(await api.photosOf(events[1]!.id)).toEqual([expect.objectContaining({ public: false })])
+    expect(await api.photosOf(events[2]!.id)).toEqual([expect.objectContaining({ public: true })])
   })
 
   it('sends an action again after a lost answer and the server keeps it once', async () => {

@@ -232,12 +232,13 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
      * Applies an action once. Photos (taken offline, sent with their action) are re-encoded and stored first,
      * and kept only if this request is the one that recorded the action; a replay keeps the first photos.
      */
-    async act(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null, photos: Buffer[] = []): Promise<CaseActionResult> {
+    async act(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null, photos: Buffer[] = [], { photosPublic = false } = {}): Promise<CaseActionResult> {
       if (photos.length === 0) return applyWithRetries(actor, caseId, body, ip, [])
       const first = await replay(actor, caseId, body)
       if (first) return first
       const images = await reencodeAll(photos)
-      return photoStore.withPhotos(images, (attachments) => applyWithRetries(actor, caseId, body, ip, attachments), (result) => !result.replayed)
+      // issue 16: photos the member marked for the resident's tracking page (shown only if their event is public).
+      return photoStore.withPhotos(images, (attachments) => applyWithRetries(actor, caseId, body, ip, attachments.map((a) => ({ ...a, public: photosPublic }))), (result) => !result.replayed)
     },
   }
 }

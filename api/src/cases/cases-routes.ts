@@ -37,12 +37,12 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; actio
     config: { access: SIGNED_IN },
     schema: {
       tags: ['cases'],
-      summary: 'The same actions with up to 3 photos: multipart/form-data with `action` (the JSON body of /actions) and image files',
+      summary: 'The same actions with up to 3 photos: multipart/form-data with `action` (the JSON body of /actions), image files, and optionally `public=true` to show them on the resident\'s tracking page',
       params: IdParams, consumes: ['multipart/form-data'], response: { 200: CaseActionResult, ...problems(400, 404, 409, 413, 415) },
     },
   }, async (request) => {
-    const { action, photos } = await readActionUpload(request)
-    return actions.act(actorOf(request), request.params.id, action, request.ip, photos)
+    const { action, photos, photosPublic } = await readActionUpload(request)
+    return actions.act(actorOf(request), request.params.id, action, request.ip, photos, { photosPublic })
   })
 
   app.get('/api/v1/attachments/:id', {

@@ -54,6 +54,7 @@ const PUSH_KINDS: Partial<Record<TemplateKey, MemberNoticeKind>> = {
   'member.assigned': 'assigned', 'member.accept_reminder': 'accept_reminder', 'member.resolve_reminder': 'resolve_reminder',
   'member.overdue': 'overdue', 'member.chased': 'chased', 'member.reopened': 'reopened', 'member.digest': 'digest',
   'member.handoff_answered': 'handoff_answered', 'member.handoff_returned': 'handoff_returned',
+  'member.resident_added_info': 'resident_added_info',
   'station.queued': 'escalated', 'station.escalated': 'escalated', 'station.chased': 'chased',
 }
 

@@ -205,6 +205,24 @@ export function createNoticePlanner() {
       await enqueue(tx, notices, now)
     },
 
+    /**
+     * issue 16: the resident added information or photos to their open case. Its holder hears of it (push, or the
+     * log when they have none; no SMS: a resident may add several times a day), else the station's desk.
+     */
+    async residentAddedInfo(tx: DbOrTx, c: CaseFacts, photos: number, eventKey: string, now: Date): Promise<void> {
+      const params = { photos: String(photos) }
+      const notices: Notice[] = []
+      if (c.memberId) {
+        const all = await toMember(tx, c, c.memberId, 'member.resident_added_info', eventKey, now, params)
+        const kept = all.filter((n) => n.channel !== 'sms')
+        // SMS only chosen: the log keeps the trace, as for a member who chose nothing.
+        notices.push(...(kept.length > 0 || all.length === 0 ? kept : [{ ...withoutDelay(all[0]!), channel: 'log' as const }]))
+      }
+      else if (c.stationId) notices.push({ committeeId: c.committeeId, caseId: c.id, templateKey: 'member.resident_added_info', recipientKind: 'station', recipientId: c.stationId, channel: 'push', params: { publicNo: c.publicNo, ...params }, eventKey })
+      notices.push(...await toWebhooks(tx, c, 'resident_added_info', eventKey))
+      await enqueue(tx, notices, now)
+    },
+
     /** The hand-off deadline sweep: a reminder before the reply deadline, the overdue notice after it (to the department). */
     async handoffDeadline(tx: DbOrTx, c: CaseFacts, h: HandoffFacts, kind: 'reminder' | 'overdue', eventKey: string, now: Date): Promise<void> {
       const notices = await toDepartment(tx, c, h, kind === 'reminder' ? 'department.reminder' : 'department.overdue', eventKey)
@@ -230,6 +248,11 @@ export function createNoticePlanner() {
 export type NoticePlanner = ReturnType<typeof createNoticePlanner>
 
 /** A reassignment that is also a status change must not tell the same person twice by the same medium. */
+/** A log row is written at once (quiet hours concern SMS only). */
+function withoutDelay({ notBefore: _held, ...n }: Notice): Notice {
+  return n
+}
+
 function dedupe(notices: Notice[]): Notice[] {
   const seen = new Set<string>()
   return notices.filter((n) => {

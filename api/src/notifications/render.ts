@@ -33,6 +33,7 @@ const STAFF: Partial<Record<TemplateKey, (p: Record<string, string>) => Rendered
   'member.digest': (p) => ({ title: '今日待办', text: `【码上见】今日待接单${p.waiting}件，办理中${p.working}件，已超期${p.overdue}件` }),
   'member.handoff_answered': (p) => ({ title: `部门已答复 ${p.publicNo}`, text: `【码上见】${p.department}已答复${p.publicNo}的交办事项，请审阅后答复群众并办结：${p.url}` }),
   'member.handoff_returned': (p) => ({ title: `部门退回 ${p.publicNo}`, text: `【码上见】${p.department}退回了${p.publicNo}的交办事项，请查看原因：${p.url}` }),
+  'member.resident_added_info': (p) => ({ title: `群众补充 ${p.publicNo}`, text: `【码上见】群众为${p.publicNo}补充了情况${p.photos && p.photos !== '0' ? `和${p.photos}张照片` : ''}，请查看：${p.url}` }),
   'department.handoff': (p) => ({ title: `交办事项 ${p.publicNo}`, text: `【码上见】${p.department}：政协委员交办群众诉求${p.publicNo}，请于${p.due}前答复：${p.url}` }),
   'department.reminder': (p) => ({ title: `答复提醒 ${p.publicNo}`, text: `【码上见】交办事项${p.publicNo}将于${p.due}到期，请及时答复：${p.url}` }),
   'department.overdue': (p) => ({ title: `答复已超期 ${p.publicNo}`, text: `【码上见】交办事项${p.publicNo}已超过答复期限，请尽快答复：${p.url}` }),

@@ -1,18 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { RATINGS, isLocale, translator, type Rating } from '@mashangjian/shared'
+import { isLocale, translator } from '@mashangjian/shared'
 import { normalizeQrCode } from '../qr/qr-codes'
 import { problems } from '../errors/problem-responses'
 import { AppError, validationFailed } from '../errors/app-error'
 import type { PublicCasesService } from './public-cases-service'
 import type { ScanModel, ScanService } from './scan-service'
-import type { TrackingModel, TrackingService } from './tracking-service'
 import { parseSubmission } from './submission-parser'
 import { acceptsGzip, pageContext, sendHtml, wantsHtml } from './html-reply'
 import { MessagePage, renderPage, type PageContext } from './pages/layout'
 import { ScanPage } from './pages/scan-page'
-import { TrackingPage, type TrackingNotice } from './pages/tracking-page'
-import { PublicSubmissionResult, TrackingView } from './public-schemas'
+import { PublicSubmissionResult } from './public-schemas'
 
 export interface PublicLimits {
   scanPerIpPerMinute: number
@@ -40,19 +38,13 @@ function renderScanModel(ctx: PageContext, model: ScanModel): string {
   }
 }
 
-const trackingJson = (m: TrackingModel) => ({
-  ...m, expectedBy: m.expectedBy?.toISOString() ?? null, events: m.events.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })),
-  mergedIntoPublicNo: m.mergedInto?.publicNo ?? null,
-})
-
 const Lang = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 16 })) })
-const SecretParams = Type.Object({ secret: Type.String({ maxLength: 100 }) })
 
 /**
- * The resident's side (DESIGN.md §7): scan page, submission, tracking and rating. Pages are server-rendered and
+ * The resident's side (DESIGN.md §7): scan page and submission (tracking and rating: tracking-routes.ts). Pages are server-rendered and
  * work without JavaScript; the same endpoints answer JSON to scripts.
  */
-export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submissions: PublicCasesService; tracking: TrackingService; limits: PublicLimits }> = async (app, { scan, submissions, tracking, limits }) => {
+export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submissions: PublicCasesService; limits: PublicLimits }> = async (app, { scan, submissions, limits }) => {
   app.get('/q/:code', {
     config: { access: 'public', html: 'always', rateLimit: { max: limits.scanPerIpPerMinute, timeWindow: 60_000 } },
     schema: { hide: true, params: Type.Object({ code: Type.String({ maxLength: 40 }) }), querystring: Lang },
@@ -133,62 +125,6 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
     return reply.code(303).header('location', `/q/${encodeURIComponent(normalizeQrCode(code!))}${query}`).send(null)
   })
 
-  app.get('/t/:secret', {
-    config: { access: 'public', html: 'always', rateLimit: { max: limits.scanPerIpPerMinute, timeWindow: 60_000 } },
-    schema: { hide: true, params: SecretParams, querystring: Type.Object({ lang: Type.Optional(Type.String()), new: Type.Optional(Type.String()), joined: Type.Optional(Type.String()), rated: Type.Optional(Type.String()), missing: Type.Optional(Type.String()) }) },
-  }, async (request, reply) => {
-    const ctx = pageContext(request, reply)
-    const q = request.query
-    const notice: TrackingNotice | undefined = q.new ? 'created' : q.joined ? 'joined' : q.rated ? 'rated' : q.missing ? 'rate-missing' : undefined
-    const model = await tracking.view(request.params.secret)
-    // The secret is in the URL: keep it out of Referer headers and shared caches.
-    reply.header('referrer-policy', 'no-referrer').header('x-robots-tag', 'noindex')
-    return sendHtml(reply, renderPage(TrackingPage({ ctx, model, secret: request.params.secret, notice })))
-  })
-
-  // 并单: a merged request's own link leads on to the progress of the request it went into.
-  app.get('/t/:secret/merged', {
-    config: { access: 'public', html: 'always', rateLimit: { max: limits.scanPerIpPerMinute, timeWindow: 60_000 } },
-    schema: { hide: true, params: SecretParams, querystring: Lang },
-  }, async (request, reply) => {
-    const ctx = pageContext(request, reply)
-    const model = await tracking.viewMerged(request.params.secret)
-    reply.header('referrer-policy', 'no-referrer').header('x-robots-tag', 'noindex')
-    return sendHtml(reply, renderPage(TrackingPage({ ctx, model, secret: request.params.secret })))
-  })
-
-  app.post('/t/:secret/rating', {
-    config: { access: 'public', html: 'always', rateLimit: { max: 20, timeWindow: 60_000 } },
-    schema: {
-      hide: true, params: SecretParams, querystring: Lang,
-      body: Type.Object({ rating: Type.Optional(Type.String()), comment: Type.Optional(Type.String({ maxLength: 500 })) }),
-    },
-  }, async (request, reply) => {
-    const lang = request.query.lang ? `&lang=${encodeURIComponent(request.query.lang)}` : ''
-    const rating = request.body.rating
-    if (!RATINGS.includes(rating as Rating)) return reply.code(303).header('location', `/t/${request.params.secret}?missing=1${lang}`).send()
-    await tracking.rate(request.params.secret, rating as Rating, request.body.comment?.trim() || null, request.ip)
-    return reply.code(303).header('location', `/t/${request.params.secret}?rated=1${lang}`).send()
-  })
-
-  app.get('/api/v1/public/tracking/:secret', {
-    config: { access: 'public', rateLimit: { max: limits.scanPerIpPerMinute, timeWindow: 60_000 } },
-    schema: { tags: ['public'], summary: 'A request seen through its tracking secret (public timeline only)', params: SecretParams, response: { 200: TrackingView, ...problems(404, 429) } },
-  }, async (request) => trackingJson(await tracking.view(request.params.secret)))
-
-  app.get('/api/v1/public/tracking/:secret/merged', {
-    config: { access: 'public', rateLimit: { max: limits.scanPerIpPerMinute, timeWindow: 60_000 } },
-    schema: { tags: ['public'], summary: 'A merged request seen through its own tracking secret: the progress of the request it went into', params: SecretParams, response: { 200: TrackingView, ...problems(404, 429) } },
-  }, async (request) => trackingJson(await tracking.viewMerged(request.params.secret)))
-
-  app.post('/api/v1/public/tracking/:secret/rating', {
-    config: { access: 'public', rateLimit: { max: 20, timeWindow: 60_000 } },
-    schema: {
-      tags: ['public'], summary: 'Rate a resolved request; "unsatisfied" reopens it once',
-      params: SecretParams,
-      body: Type.Object({ rating: Type.Enum(RATINGS), comment: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ status: Type.String() }), ...problems(400, 404, 409, 429) },
-    },
-  }, (request) => tracking.rate(request.params.secret, request.body.rating, request.body.comment?.trim() || null, request.ip))
+  // The tracking page and its actions (/t/*, /api/v1/public/tracking/*): tracking-routes.ts.
 }
 

@@ -10,6 +10,7 @@ import { deadlinesFor } from '../cases/sla'
 import { maskPiiInText } from '../privacy/mask-text'
 import { reopenPatch } from '../cases/case-effects'
 import { writeTransition } from '../cases/case-transition'
+import { visiblePhotos, type TrackingPhoto } from './tracking-photos'
 
 export interface TrackingModel {
   publicNo: string
@@ -27,7 +28,14 @@ export interface TrackingModel {
   mergedInto: { publicNo: string } | null
   /** Set when this page shows the survivor through the link of a case merged into it: that case's number. */
   mergedFrom: string | null
+  /** issue 16: the submitter may add information and photos while the case is open (followers only read). */
+  canAddInfo: boolean
+  /** issue 16: photos this link may show (tracking-photos.ts), served downscaled under the secret; none through a merged case's link. */
+  photos: TrackingPhoto[]
 }
+
+/** Statuses in which the case has ended: no rating round, no follow-up. */
+const ENDED = ['resolved', 'closed', 'invalid', 'merged']
 
 const SECRET = /^[A-Za-z0-9_-]{20,64}$/
 /** A merge chain longer than this is not followed (each merge ends a case, so real chains are short). */
@@ -53,8 +61,9 @@ export function createTrackingService({ db, repo, clock, audit, notices, onNotic
   }
 
   async function modelOf(row: CaseRow, role: TrackingModel['role'], mergedFrom: string | null): Promise<TrackingModel> {
-    const [v, survivor] = await Promise.all([repo.publicView(row), row.status === 'merged' ? survivorOf(row) : undefined])
-    const open = !['resolved', 'closed', 'invalid', 'merged'].includes(row.status)
+    const own = role === 'owner' && !mergedFrom
+    const [v, survivor, photos] = await Promise.all([repo.publicView(row), row.status === 'merged' ? survivorOf(row) : undefined, mergedFrom ? [] : visiblePhotos(db, row.id, own)])
+    const open = !ENDED.includes(row.status)
     return {
       publicNo: row.publicNo, status: row.status, role, committeeName: v.committeeName, stationName: v.stationName,
       memberName: v.memberName, categoryNames: v.categoryNames,
@@ -67,10 +76,15 @@ export function createTrackingService({ db, repo, clock, audit, notices, onNotic
       events: v.events.map((e) => ({ type: e.type, body: maskPiiInText(e.body), occurredAt: e.occurredAt })),
       mergedInto: survivor ? { publicNo: survivor.publicNo } : null,
       mergedFrom,
+      canAddInfo: own && open,
+      photos,
     }
   }
 
   return {
+    /** The case behind a link and the holder's role (the follow-up and the photo routes start here). */
+    find,
+
     async view(secret: string): Promise<TrackingModel> {
       const { row, role } = await find(secret)
       return modelOf(row, role, null)

@@ -5,7 +5,7 @@ import type { Clock } from '../clock'
 import type { DeliveryResult } from '../notifications/channels/channel'
 import type { PushRepo, PushTarget } from './push-repo'
 
-export type MemberNoticeKind = 'assigned' | 'accept_reminder' | 'resolve_reminder' | 'overdue' | 'escalated' | 'chased' | 'reopened' | 'digest' | 'handoff_answered' | 'handoff_returned'
+export type MemberNoticeKind = 'assigned' | 'accept_reminder' | 'resolve_reminder' | 'overdue' | 'escalated' | 'chased' | 'reopened' | 'digest' | 'handoff_answered' | 'handoff_returned' | 'resident_added_info'
 
 /** A push to a member's browsers, or (memberId null, stationId set) to a station's admins. */
 export interface MemberNotice {
@@ -44,6 +44,7 @@ const TITLES: Record<MemberNoticeKind, string> = {
   handoff_returned: '部门退回交办',
   reopened: '诉求重办',
   digest: '今日待办',
+  resident_added_info: '群众补充了情况',
 }
 /** A reminder is worthless after a day; push services drop it rather than deliver it late. */
 const TTL_SECONDS = 24 * 3600

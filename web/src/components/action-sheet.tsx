@@ -12,6 +12,8 @@ import { TransferPicker } from './transfer-picker'
 export const MEMBER_ACTIONS = ['accept', 'note', 'contact_log', 'handoff', 'resolve', 'request_extension', 'transfer', 'decline'] as const
 export type MemberAction = (typeof MEMBER_ACTIONS)[number]
 const WITH_PHOTOS: readonly MemberAction[] = ['note', 'contact_log', 'resolve']
+/** Only the answer is public: notes and contact logs stay with staff, so their photos are never offered to residents. */
+const PUBLIC_PHOTOS_ACTION: MemberAction = 'resolve'
 const MAX_PHOTOS = 3
 
 /** The sheet's fields, which the server's field paths (`body.reason`…) are shown against. */
@@ -43,6 +45,8 @@ export function ActionSheet({ action, caseId, c, revise, prefill, onClose }: {
   const before = revise?.action as (Partial<Record<string, unknown>> & CaseActionBody) | undefined
   const prev = (name: string): string | undefined => (typeof before?.[name] === 'string' ? before[name] as string : prefill?.[name as SheetField])
   const [photos, setPhotos] = useState<File[]>(() => (revise?.photos ?? []).map((p, i) => new File([p.bytes], `photo${i + 1}.jpg`, { type: p.type })))
+  // issue 16: the answer's photos may be shown to the resident on their tracking page; off unless ticked.
+  const [photosPublic, setPhotosPublic] = useState(revise?.photosPublic ?? false)
   const [error, setError] = useState<string | null>(null)
   // The server's word on each field of the refused action; a field the member corrects loses its message.
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<SheetField, string>>>(() => {
@@ -119,7 +123,8 @@ export function ActionSheet({ action, caseId, c, revise, prefill, onClose }: {
     setBusy(true)
     try {
       const files = WITH_PHOTOS.includes(action) ? photos : []
-      const entry = revise ? await data.revise(revise.seq!, result, files) : await data.act(caseId, result, files)
+      const shown = action === PUBLIC_PHOTOS_ACTION && files.length > 0 && photosPublic
+      const entry = revise ? await data.revise(revise.seq!, result, files, shown) : await data.act(caseId, result, files, shown)
       onClose(entry)
     } catch {
       setError(t.unknownError)
@@ -227,6 +232,12 @@ export function ActionSheet({ action, caseId, c, revise, prefill, onClose }: {
               </label>
             )}
             {fieldError('photos')}
+            {action === PUBLIC_PHOTOS_ACTION && photos.length > 0 && (
+              <label class="photos-public" style={{ display: 'flex', gap: '.5rem', alignItems: 'center', minHeight: '44px' }}>
+                <input type="checkbox" data-testid="photos-public" checked={photosPublic} onChange={(e) => setPhotosPublic((e.currentTarget as HTMLInputElement).checked)} />
+                {t.photosPublic}
+              </label>
+            )}
           </div>
         )}
         {error && <p class="error" role="alert">{error}</p>}

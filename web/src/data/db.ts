@@ -22,6 +22,8 @@ export interface OutboxEntry {
   caseLabel: string
   action: CaseActionBody
   photos: StoredPhoto[]
+  /** issue 16: the member chose to show these photos on the resident's tracking page (absent: no). */
+  photosPublic?: boolean
   state: OutboxState
   attempts: number
   /** Epoch ms before which the periodic retry leaves it alone (backoff after network errors). */

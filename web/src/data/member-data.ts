@@ -170,11 +170,12 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
     },
 
     /** The member acts on a case: queued on the device at once, sent when the network allows. */
-    async act(caseId: string, input: ActionInput, files: Blob[] = []): Promise<OutboxEntry> {
+    /** `photosPublic`: show the photos on the resident's tracking page (issue 16). */
+    async act(caseId: string, input: ActionInput, files: Blob[] = [], photosPublic = false): Promise<OutboxEntry> {
       const base = await cache.get(caseId)
       if (!base) throw new Error(`case ${caseId} is not on this device`)
       const photos: StoredPhoto[] = await Promise.all(files.map(async (f) => ({ type: f.type || 'image/jpeg', bytes: await f.arrayBuffer() })))
-      const entry = await outbox.queue(await userId(), base, input, photos)
+      const entry = await outbox.queue(await userId(), base, input, photos, photosPublic)
       void syncNow()
       return entry
     },
@@ -206,9 +207,9 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
      * 修改后重发: the corrected action replaces the refused one in the outbox (its place in line, a new opId, the
      * case's current version) and is sent when the network allows. `files` replace the entry's photos.
      */
-    async revise(seq: number, input: ActionInput, files?: Blob[]): Promise<OutboxEntry | undefined> {
+    async revise(seq: number, input: ActionInput, files?: Blob[], photosPublic?: boolean): Promise<OutboxEntry | undefined> {
       const photos = files && await Promise.all(files.map(async (f): Promise<StoredPhoto> => ({ type: f.type || 'image/jpeg', bytes: await f.arrayBuffer() })))
-      const entry = await outbox.revise(seq, input, photos)
+      const entry = await outbox.revise(seq, input, photos, photosPublic)
       void syncNow()
       return entry
     },

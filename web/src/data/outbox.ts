@@ -51,10 +51,10 @@ export function createOutbox({ db, client, cache, now = Date.now, random = Math.
     return all.filter((e) => e.userId === userId).sort((a, b) => a.seq! - b.seq!)
   }
 
-  async function queue(userId: string, base: CaseSummary, input: ActionInput, photos: StoredPhoto[] = []): Promise<OutboxEntry> {
+  async function queue(userId: string, base: CaseSummary, input: ActionInput, photos: StoredPhoto[] = [], photosPublic = false): Promise<OutboxEntry> {
     const action = { ...input, opId: uuidv7(), baseVersion: base.version, occurredAt: new Date(now()).toISOString() } as CaseActionBody
     const entry: OutboxEntry = {
-      opId: action.opId, userId, caseId: base.id, caseLabel: base.publicNo, action, photos,
+      opId: action.opId, userId, caseId: base.id, caseLabel: base.publicNo, action, photos, ...(photosPublic ? { photosPublic } : {}),
       state: 'pending', attempts: 0, nextAttemptAt: 0, createdAt: now(),
     }
     entry.seq = await (await db).add('outbox', entry)
@@ -67,6 +67,7 @@ export function createOutbox({ db, client, cache, now = Date.now, random = Math.
     if (entry.photos.length === 0) return client.request<CaseActionResult>(path, { json: entry.action })
     const form = new FormData()
     form.append('action', JSON.stringify(entry.action))
+    if (entry.photosPublic) form.append('public', 'true')
     entry.photos.forEach((p, i) => form.append(`photo${i + 1}`, new Blob([p.bytes], { type: p.type }), `photo${i + 1}.jpg`))
     return client.request<CaseActionResult>(`${path}/with-photos`, { form })
   }
@@ -135,7 +136,7 @@ export function createOutbox({ db, client, cache, now = Date.now, random = Math.
   }
 
   /** Puts a refused entry back in line, in its place: re-applied as it was, or corrected (`change`). */
-  async function resend(seq: number, change?: { input: ActionInput; photos?: StoredPhoto[] }): Promise<OutboxEntry | undefined> {
+  async function resend(seq: number, change?: { input: ActionInput; photos?: StoredPhoto[]; photosPublic?: boolean }): Promise<OutboxEntry | undefined> {
     // Read what we know of the case first: an IndexedDB transaction must not wait on anything else.
     const before = await (await db).get('outbox', seq)
     if (!before) return undefined
@@ -152,7 +153,7 @@ export function createOutbox({ db, client, cache, now = Date.now, random = Math.
       ? { ...change.input, opId, baseVersion: version, occurredAt: new Date(now()).toISOString() }
       : { ...entry.action, opId, baseVersion: version }) as CaseActionBody
     const next: OutboxEntry = {
-      ...entry, opId, action, photos: change?.photos ?? entry.photos,
+      ...entry, opId, action, photos: change?.photos ?? entry.photos, photosPublic: change?.photosPublic ?? entry.photosPublic,
       state: 'pending', attempts: 0, nextAttemptAt: 0, problem: undefined,
     }
     await tx.store.put(next)
@@ -210,7 +211,7 @@ export function createOutbox({ db, client, cache, now = Date.now, random = Math.
      * entry's place in the queue (same `seq`, so it is still sent before the member's later actions on the case),
      * with a new opId and the current version, as a re-apply. Photos are replaced by `photos` when given.
      */
-    revise: (seq: number, input: ActionInput, photos?: StoredPhoto[]): Promise<OutboxEntry | undefined> => resend(seq, { input, photos }),
+    revise: (seq: number, input: ActionInput, photos?: StoredPhoto[], photosPublic?: boolean): Promise<OutboxEntry | undefined> => resend(seq, { input, photos, photosPublic }),
 
     /** The member chose to give this action up. */
     async drop(seq: number): Promise<void> {

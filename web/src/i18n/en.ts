@@ -140,6 +140,7 @@ export const en: Messages = {
   quickReplies: 'Quick replies',
   addPhoto: 'Add photo',
   removePhoto: 'Remove photo',
+  photosPublic: 'Show on the resident\'s tracking page',
   submit: 'OK',
   cancel: 'Cancel',
   outboxTitle: 'Actions that need you',

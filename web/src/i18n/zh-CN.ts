@@ -143,6 +143,7 @@ export const zhCN = {
   quickReplies: '常用答复',
   addPhoto: '添加照片',
   removePhoto: '删除照片',
+  photosPublic: '在群众的查询页面显示',
   submit: '确定',
   cancel: '取消',
   // outbox

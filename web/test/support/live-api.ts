@@ -41,7 +41,7 @@ export async function startLiveApi(overrides: Partial<Config> = {}) {
     /** The events members made on a case through the API (those with an opId), in the order the server wrote them. */
     opEvents: (caseId: string) => db.select({ id: caseEvent.id, type: caseEvent.type, body: caseEvent.body, opId: caseEvent.opId })
       .from(caseEvent).where(and(eq(caseEvent.caseId, caseId), isNotNull(caseEvent.opId), eq(caseEvent.actorKind, 'member'))).orderBy(asc(caseEvent.id)),
-    photosOf: (eventId: number) => db.select({ id: attachment.id }).from(attachment).where(eq(attachment.eventId, eventId)),
+    photosOf: (eventId: number) => db.select({ id: attachment.id, public: attachment.public }).from(attachment).where(eq(attachment.eventId, eventId)),
     close: async () => {
       await closeServer(app)
       await database.close()
