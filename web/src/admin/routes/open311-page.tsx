@@ -69,7 +69,7 @@ export function Open311Page() {
   }
 
   return (
-    <section class="admin-page" data-testid="open311-page" aria-labelledby="open311-title">
+    <section class="admin-page open311-page" data-testid="open311-page" aria-labelledby="open311-title">
       <h2 id="open311-title">{ot.title}</h2>
       <p class="hint">{ot.intro}</p>
       <p class="hint">{ot.endpoint}：<code data-testid="open311-endpoint">{`${location.origin}/open311/v2/discovery.json`}</code></p>
