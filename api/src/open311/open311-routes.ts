@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import { isLocale, type Locale } from '@mashangjian/shared'
 import { sha256 } from '../auth/tokens'
 import { AppError } from '../errors/app-error'
+import { drainRequest } from '../errors/drain-request'
 import { localeFromAcceptLanguage } from '../public/locale'
 import { formatOf, Open311Error, sendOpen311, sendOpen311Errors, splitFile, type Open311Format } from './open311-format'
 import type { Open311Service, PostRequestInput, RequestsQuery } from './open311-service'
@@ -63,6 +64,8 @@ const apiKeyOf = (request: FastifyRequest) =>
  */
 export const open311Routes: FastifyPluginAsyncTypebox<{ open311: Open311Service; limits: Open311Limits }> = async (app, { open311, limits }) => {
   app.setErrorHandler(async (err: FastifyError | AppError | Open311Error, request, reply) => {
+    // A body refused for its size: read the rest first, so the client gets to read the 413 (as the house handler does).
+    if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') await drainRequest(request.raw)
     const format = formatOfUrl(request)
     if (err instanceof Open311Error) return sendOpen311Errors(reply, format, [{ code: err.status, description: err.description }], err.status)
     if (err instanceof AppError) {
