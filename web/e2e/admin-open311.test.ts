@@ -53,6 +53,12 @@ describe.skipIf(browserMissing)('admin console: Open311 keys', { timeout: 120_00
     expect(refused.statusCode).toBe(403)
     expect(refused.json()).toEqual([{ code: 403, description: expect.stringContaining('api_key') }])
     await context.close()
+
+    // Keys are the committee's business: a station admin is not offered the page.
+    const desk = await signInAsAdmin(ctx.browser, ctx.api.url, 'station', LAPTOP)
+    await desk.page.locator('.admin-nav a').first().waitFor()
+    expect(await desk.page.locator('.admin-nav a').allTextContents()).not.toContain('Open311 接口')
+    await desk.context.close()
   })
 
   it('fits 320 px with no serious axe violation, with a key shown', async () => {
