@@ -9,6 +9,7 @@
 export type XmlValue = string | number | boolean | null | undefined | XmlValue[] | { [name: string]: XmlValue }
 
 /** Characters XML 1.0 forbids even escaped (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF): dropped. */
+// eslint-disable-next-line no-control-regex -- matching the control characters XML forbids is the point
 const INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
 
