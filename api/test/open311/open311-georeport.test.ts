@@ -66,6 +66,9 @@ describe('Open311 GeoReport v2 (/open311/v2)', () => {
 
   it('lists the committee\'s active categories as services, in JSON and XML, in the asked language', async () => {
     await t.database.db.insert(category).values({ committeeId: org.countyA.id, names: { 'zh-CN': '停用的类别' }, active: false })
+    // Services come in the categories' own order (the console's sort order).
+    await t.database.db.update(category).set({ sortOrder: 1 }).where(eq(category.id, org.noise.id))
+    await t.database.db.update(category).set({ sortOrder: 2 }).where(eq(category.id, org.roads.id))
     const res = await get(`services.json?jurisdiction_id=${jurisdiction}`)
     expect(res.statusCode, res.body).toBe(200)
     const services = res.json<Record<string, unknown>[]>()
