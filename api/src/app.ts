@@ -60,6 +60,9 @@ import { importsRoutes } from './imports/imports-routes'
 import { notificationsRoutes } from './notifications/notifications-routes'
 import { departmentRoutes } from './handoffs/department-routes'
 import { handoffsRoutes } from './handoffs/handoffs-routes'
+// issue 16: open311
+import { OPEN311_POSTS_PER_KEY_PER_HOUR, OPEN311_PREFIX, open311Routes } from './open311/open311-routes'
+import { open311ClientsRoutes } from './open311/open311-clients-routes'
 
 export interface AppDeps {
   config: Config
@@ -198,6 +201,12 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(placardsRoutes, { placards: services.placards })
   // 交办, the case side: the staff's link routes (hand-offs themselves are case actions).
   await app.register(handoffsRoutes, { handoffs: services.handoffLinks })
+  // issue 16: open311 — GeoReport v2 (its own error format) and the console's API keys.
+  await app.register(open311Routes, {
+    prefix: OPEN311_PREFIX, open311: services.open311,
+    limits: { readsPerIpPerMinute: config.scanRateLimitPerMinute, postsPerIpPerHour: config.submitRateLimitPerIpPerHour, postsPerKeyPerHour: OPEN311_POSTS_PER_KEY_PER_HOUR },
+  })
+  await app.register(open311ClientsRoutes, { clients: services.open311Clients })
   await registerWebApp(app, config.webDistDir)
   return app
 }

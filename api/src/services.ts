@@ -76,6 +76,10 @@ import { createDepartmentLinkService } from './handoffs/department-link-service'
 import { createHandoffsRepo } from './handoffs/handoffs-repo'
 import { createHandoffActions } from './handoffs/handoff-actions'
 import { createHandoffsService } from './handoffs/handoffs-service'
+// issue 16: open311
+import { createOpen311Repo } from './open311/open311-repo'
+import { createOpen311Service } from './open311/open311-service'
+import { createOpen311ClientsService } from './open311/open311-clients-service'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -185,6 +189,14 @@ export function createServices({ config, database, clock, log }: { config: Confi
     recovery: createRecoveryService({
       db, repo: createRecoveryRepo(db), throttle: createPublicThrottle(db), clock, audit, cipher, residentPhones, notices, onNotices: notifications.kick,
     }),
+    // issue 16: open311 — GeoReport v2 writes through the public submission service; the console issues its keys.
+    ...(() => {
+      const open311Repo = createOpen311Repo(db)
+      return {
+        open311: createOpen311Service({ repo: open311Repo, submissions, clock, publicBaseUrl: config.publicBaseUrl }),
+        open311Clients: createOpen311ClientsService({ db, repo: open311Repo, committees: orgRepo, audit, clock }),
+      }
+    })(),
     placards: createPlacardsService({ db, repo: createPlacardsRepo(db), audit, photos: createPlacardPhotos(blobs), clock, publicBaseUrl: config.publicBaseUrl }),
   }
 }

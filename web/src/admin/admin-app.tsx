@@ -29,6 +29,8 @@ const CasesList = lazy(() => import('./routes/cases-list').then((m) => m.CasesLi
 const CasesDetail = lazy(() => import('./routes/cases-detail').then((m) => m.CasesDetail))
 const NotificationsPage = lazy(() => import('./routes/notifications-page').then((m) => m.NotificationsPage))
 const CasesIntake = lazy(() => import('./routes/cases-intake').then((m) => m.CasesIntake))
+// issue 16: open311
+const Open311Page = lazy(() => import('./routes/open311-page').then((m) => m.Open311Page))
 
 /** The console's pages: [text key, path under /app/admin/, only for committee admins]. */
 const PAGES = [
@@ -47,6 +49,7 @@ const PAGES = [
   ['users', 'users', true],
   ['import', 'import', false],
   ['placards', 'placards', false],
+  ['open311', 'open311', true],
 ] as const
 
 /** The admin console: station and committee admins land here (DESIGN.md §9). */
@@ -96,6 +99,7 @@ export function AdminApp() {
           <Route path={`${ADMIN_BASE}users`} component={UsersPage} />
           <Route path={`${ADMIN_BASE}import`} component={ImportPage} />
           <Route path={`${ADMIN_BASE}placards`} component={PlacardsPage} />
+          <Route path={`${ADMIN_BASE}open311`} component={Open311Page} />
         </Router>
       </main>
     </div>

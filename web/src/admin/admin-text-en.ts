@@ -10,7 +10,7 @@ function enFieldMessage(field: string, message: string): string {
 /** The admin console's texts in English (for reviewers), key for key as admin-text-zh.ts. */
 export const en: AdminText = {
   title: 'Mashangjian · Admin',
-  nav: { inbox: 'Cases', committees: 'Committees', dashboard: 'Dashboard', members: 'Members', stations: 'Stations', departments: 'Departments', import: 'Roster import', placards: 'QR placards', ledger: 'Member records', reports: 'Opinion reports', exports: 'Exports', org: 'Sectors & categories', settings: 'Committee settings', users: 'Accounts', notifications: 'Notifications', signOut: 'Sign out' },
+  nav: { inbox: 'Cases', committees: 'Committees', dashboard: 'Dashboard', members: 'Members', stations: 'Stations', departments: 'Departments', import: 'Roster import', placards: 'QR placards', ledger: 'Member records', reports: 'Opinion reports', exports: 'Exports', org: 'Sectors & categories', settings: 'Committee settings', users: 'Accounts', notifications: 'Notifications', open311: 'Open311 API', signOut: 'Sign out' },
   loading: 'Loading…',
   retry: 'Retry',
   importTitle: 'Import the member roster',

@@ -41,7 +41,7 @@ function zhFieldMessage(field: string, message: string): string {
 /** The admin console's texts in zh-CN, the working language of committee offices; admin-text-en.ts mirrors it. */
 export const zh = {
   title: '码上见 · 管理后台',
-  nav: { inbox: '诉求', committees: '委员会', dashboard: '数据看板', members: '委员', stations: '工作站', departments: '职能部门', import: '名册导入', placards: '二维码台卡', ledger: '履职档案', reports: '社情民意', exports: '数据导出', org: '界别与类别', settings: '委员会设置', users: '账号', notifications: '通知', signOut: '退出' } as Record<string, string>,
+  nav: { inbox: '诉求', committees: '委员会', dashboard: '数据看板', members: '委员', stations: '工作站', departments: '职能部门', import: '名册导入', placards: '二维码台卡', ledger: '履职档案', reports: '社情民意', exports: '数据导出', org: '界别与类别', settings: '委员会设置', users: '账号', notifications: '通知', open311: 'Open311 接口', signOut: '退出' } as Record<string, string>,
   loading: '加载中…',
   retry: '重试',
   // import
