@@ -14,6 +14,7 @@ import { createQrRepo } from './qr/qr-repo'
 import { createQrService } from './qr/qr-service'
 import { createCasesRepo } from './cases/cases-repo'
 import { createScanService } from './public/scan-service'
+import { createSubmissionKeysRepo } from './public/submission-keys'
 import { createPublicCasesService } from './public/public-cases-service'
 import { createStaffIntakeService } from './cases/staff-intake-service'
 import { createTrackingService } from './public/tracking-service'
@@ -125,7 +126,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const submissions = createPublicCasesService({
     db, cases: casesRepo, qr: qrRepo, cipher, residentPhones, blobs, clock, audit,
     notices, onNotices: notifications.kick,
-    publicBaseUrl: config.publicBaseUrl,
+    publicBaseUrl: config.publicBaseUrl, submissionKeys: createSubmissionKeysRepo(db),
   })
   // issue 16: tracking page — the resident's link (view, rating), its follow-up with photos, the photos it shows.
   const tracking = createTrackingService({ db, repo: casesRepo, clock, audit, notices, onNotices: notifications.kick })

@@ -25,6 +25,8 @@ import { keptPhotoRefs, validateSubmission, type Coordinates, type RawSubmission
 import { createPendingPhotos } from './pending-photos'
 import { mostSimilar, similarity, SIMILAR_THRESHOLD } from './similarity'
 import { maskPiiInText } from '../privacy/mask-text'
+import { isUniqueViolation } from '../db/pg-errors'
+import { submissionKeyHash, type SubmissionKeysRepo } from './submission-keys'
 
 export interface SubmitInput {
   code: string
@@ -35,6 +37,8 @@ export interface SubmitInput {
   locale: Locale
   /** For the audit log. */
   ip?: string | null
+  /** The browser's submission cookie or the script's Idempotency-Key (submission-keys.ts): a retry finds its case. */
+  idempotency?: string | null
 }
 
 interface Registered { publicNo: string; trackingSecret: string; caseId: string }
@@ -98,6 +102,8 @@ export interface PublicCasesDeps {
   onNotices: () => void
   audit: AuditWriter
   publicBaseUrl: string
+  /** Which case a submission's idempotency key already produced (issue 18). */
+  submissionKeys: SubmissionKeysRepo
 }
 
 /**
@@ -164,7 +170,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
     return { residentPhoneEnc: p.enc, residentPhoneMasked: p.masked, residentPhoneHash: p.hash }
   }
 
-  async function join(q: QrRow, input: ValidSubmission, stationId: string | null, images: ProcessedImage[], locale: Locale, ip: string | null): Promise<SubmitOutcome> {
+  async function join(q: QrRow, input: ValidSubmission, stationId: string | null, images: ProcessedImage[], locale: Locale, ip: string | null, keyHash: string | null): Promise<SubmitOutcome> {
     const target = await deps.cases.findByPublicNo(input.joinCase!.toUpperCase())
     // Only a genuinely similar open case at the same station can be joined: a public number alone opens nothing.
     if (!target || target.committeeId !== q.committeeId || target.stationId !== stationId
@@ -185,6 +191,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
       await tx.update(cases).set({ version: sql`${cases.version} + 1`, updatedAt: now }).where(eq(cases.id, target.id))
       await deps.audit.record(tx, { actorUserId: null, actorIp: ip, action: 'case.joined', targetKind: 'case', targetId: target.id, detail: { qrCodeId: q.id } })
       await deps.notices.joined(tx, target, follower, now)
+      if (keyHash) await deps.submissionKeys.record(tx, keyHash, { caseId: target.id, followerId: follower.id }, now)
     }))
     deps.onNotices()
     return { kind: 'joined', publicNo: target.publicNo, trackingSecret: secret, caseId: target.id }
@@ -234,7 +241,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
     deps.onNotices()
   }
 
-  async function create(q: QrRow, input: ValidSubmission, ctx: Awaited<ReturnType<typeof context>>, images: ProcessedImage[], locale: Locale, ip: string | null) {
+  async function create(q: QrRow, input: ValidSubmission, ctx: Awaited<ReturnType<typeof context>>, images: ProcessedImage[], locale: Locale, ip: string | null, keyHash: string | null) {
     const now = clock.now()
     const { committee, memberStatus } = ctx
     const created = await withPhotos(images, (attachments) => register({
@@ -249,21 +256,48 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
         }),
       submittedBy: { actorKind: 'resident', actorUserId: null, data: { channel: 'qr', qrCodeId: q.id } },
       audit: { actorUserId: null, actorIp: ip, action: 'case.submitted', detail: {} },
+      beforeCommit: keyHash ? (tx, row) => deps.submissionKeys.record(tx, keyHash, { caseId: row.id }, now) : undefined,
     }))
     announce()
     return { kind: 'created' as const, publicNo: created.row.publicNo, trackingSecret: created.trackingSecret, caseId: created.row.id }
+  }
+
+  /** The answer a stored submission got, for a retry with the same key. */
+  async function replay(keyHash: string): Promise<SubmitOutcome | undefined> {
+    const stored = await deps.submissionKeys.find(keyHash, clock.now())
+    if (!stored) return undefined
+    const registered = { publicNo: stored.publicNo, trackingSecret: deps.cipher.decrypt(stored.secretEnc), caseId: stored.caseId }
+    return stored.followerId ? { kind: 'joined', ...registered } : { kind: 'created', ...registered }
+  }
+
+  /** Concurrent retries: the one whose key row loses the race rolls back (photos too) and answers with the winner's case. */
+  async function once(keyHash: string | null, store: () => Promise<SubmitOutcome>): Promise<SubmitOutcome> {
+    try {
+      return await store()
+    } catch (err) {
+      const winner = keyHash && isUniqueViolation(err, 'submission_key_pkey') ? await replay(keyHash) : undefined
+      if (winner) return winner
+      throw err
+    }
   }
 
   return {
     register,
     announce,
 
-    async submit({ code, raw, photos, parseIssues, locale, ip = null }: SubmitInput): Promise<SubmitOutcome> {
+    async submit({ code, raw, photos, parseIssues, locale, ip = null, idempotency = null }: SubmitInput): Promise<SubmitOutcome> {
       const q = await activeCode(code)
       const checked = validateSubmission(raw)
       const issues = [...parseIssues, ...('issues' in checked ? checked.issues : [])]
       if ('issues' in checked && checked.issues.some((i) => i.field === 'form')) return { kind: 'invalid', issues: checked.issues, keptPhotos: [] }
       const input = 'ok' in checked ? checked.ok : undefined
+      // A retry of a stored submission (its answer was lost) gets that answer again, before anything else: its
+      // own first try would otherwise look like a similar open case.
+      const keyHash = input && idempotency
+        ? submissionKeyHash(idempotency, { code: q.code, description: input.description, phone: input.phone, joinCase: input.joinCase ?? null })
+        : null
+      const earlier = keyHash ? await replay(keyHash) : undefined
+      if (earlier) return earlier
       const kept = await pending.unclaimed(keptPhotoRefs(raw))
       const ctx = input ? await context(q, input, issues) : undefined
       const images = await processPhotos(photos, issues, kept.length)
@@ -271,7 +305,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
       const keep = async () => [...kept, ...(await pending.stash(images))].slice(0, MAX_IMAGES)
       if (!input || !ctx || issues.length > 0) return { kind: 'invalid', issues, keptPhotos: await keep() }
 
-      if (input.joinCase) return join(q, input, ctx.stationId, images, locale, ip)
+      if (input.joinCase) return once(keyHash, () => join(q, input, ctx.stationId, images, locale, ip, keyHash))
       if (!input.confirmNew && ctx.stationId) {
         const since = new Date(clock.now().getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000)
         const similar = mostSimilar(input.description, await deps.cases.openCasesAtStation(ctx.stationId, since))
@@ -281,7 +315,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
           return { kind: 'duplicate', similar: { publicNo: similar.publicNo, categoryNames: similar.categoryNames, createdAt: similar.createdAt, excerpt }, keptPhotos: await keep() }
         }
       }
-      return create(q, input, ctx, images, locale, ip)
+      return once(keyHash, () => create(q, input, ctx, images, locale, ip, keyHash))
     },
 
     /**

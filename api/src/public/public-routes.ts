@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { isLocale, translator } from '@mashangjian/shared'
@@ -11,6 +12,7 @@ import { acceptsGzip, pageContext, sendHtml, wantsHtml } from './html-reply'
 import { MessagePage, renderPage, type PageContext } from './pages/layout'
 import { ScanPage } from './pages/scan-page'
 import { PublicSubmissionResult } from './public-schemas'
+import { ensureSubmitCookie, idempotencyValue, rotateSubmitCookie } from './submission-keys'
 
 export interface PublicLimits {
   scanPerIpPerMinute: number
@@ -50,6 +52,8 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
     schema: { hide: true, params: Type.Object({ code: Type.String({ maxLength: 40 }) }), querystring: Lang },
   }, async (request, reply) => {
     const ctx = pageContext(request, reply)
+    // The page is cached per code and cannot carry a per-visit field: the idempotency value rides in a cookie.
+    ensureSubmitCookie(request, reply)
     const { model, html, gzip } = await scan.page(request.params.code, ctx.locale, (m) => renderScanModel(ctx, m))
     const status = model.kind === 'unknown' ? 404 : model.kind === 'revoked' ? 410 : 200
     // Compressed once with the cached page, not per request (the compress plugin skips encoded bodies).
@@ -64,10 +68,16 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
     return model
   }
 
-  const perCode = app.rateLimit({
+  // createRateLimit, not rateLimit(): the plugin runs only the first limiter of a request (the per-IP one above),
+  // so a second rateLimit() preHandler never counted.
+  const codeCounter = app.createRateLimit({
     max: limits.submitPerCodePerHour, timeWindow: 3_600_000,
     keyGenerator: (request) => `code:${String((request.query as { code?: string }).code ?? (request.body as { code?: string } | undefined)?.code ?? '').toUpperCase()}`,
   })
+  const perCode = async (request: FastifyRequest) => {
+    const r = await codeCounter(request)
+    if (!r.isAllowed && r.isExceeded) throw new AppError('RATE_LIMITED', 'Too many submissions for this code; try again later.', { retryAfterSeconds: Math.max(1, r.ttlInSeconds) })
+  }
   app.post('/api/v1/public/cases', {
     config: { access: 'public', html: 'negotiate', rateLimit: { max: limits.submitPerIpPerHour, timeWindow: 3_600_000 } },
     preHandler: perCode,
@@ -89,9 +99,13 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
       const model = await formModel(code)
       return sendHtml(reply, renderPage(ScanPage({ ctx, model, values: parsed.raw, keptPhotos, reposted: true })))
     }
-    const outcome = await submissions.submit({ code, raw: parsed.raw, photos: parsed.photos, parseIssues: parsed.issues, locale: ctx.locale, ip: request.ip })
+    const outcome = await submissions.submit({
+      code, raw: parsed.raw, photos: parsed.photos, parseIssues: parsed.issues, locale: ctx.locale, ip: request.ip, idempotency: idempotencyValue(request),
+    })
 
     if (outcome.kind === 'created' || outcome.kind === 'joined') {
+      // Stored: this browser's next submission is a new one, not a retry of this.
+      rotateSubmitCookie(reply)
       const trackingUrl = `/t/${outcome.trackingSecret}`
       if (html) return reply.code(303).header('location', `${trackingUrl}?${outcome.kind === 'created' ? 'new' : 'joined'}=1`).send(null)
       return reply.code(201).send({ status: outcome.kind, publicNo: outcome.publicNo, trackingUrl, trackingSecret: outcome.trackingSecret })

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { and, eq, lt } from 'drizzle-orm'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { DbOrTx } from '../db/database'
-import { submissionKey } from '../db/schema'
+import { caseFollower, cases, submissionKey } from '../db/schema'
 
 /**
  * Idempotent public submissions (issue 18). A browser's form post carries a random cookie set by the scan page
@@ -43,13 +43,25 @@ export function submissionKeyHash(value: string, parts: { code: string; descript
     .digest('base64url')
 }
 
+export interface StoredSubmission { caseId: string; followerId: string | null; publicNo: string; secretEnc: string }
+
 export function createSubmissionKeysRepo(db: DbOrTx) {
   return {
-    /** The case (and follower, for a join) a live key already produced. */
-    async find(keyHash: string, now: Date): Promise<{ caseId: string; followerId: string | null } | undefined> {
-      const [row] = await db.select({ caseId: submissionKey.caseId, followerId: submissionKey.followerId, createdAt: submissionKey.createdAt })
-        .from(submissionKey).where(eq(submissionKey.keyHash, keyHash))
-      return row && now.getTime() - row.createdAt.getTime() < SUBMISSION_KEY_TTL_MS ? row : undefined
+    /**
+     * What a live key already produced: the case, the follower for a join, and the tracking secret (encrypted)
+     * the first answer carried — a replay must hand back the same link.
+     */
+    async find(keyHash: string, now: Date): Promise<StoredSubmission | undefined> {
+      const [row] = await db.select({
+        caseId: submissionKey.caseId, followerId: submissionKey.followerId, createdAt: submissionKey.createdAt, publicNo: cases.publicNo,
+        caseSecretEnc: cases.trackingSecretEnc, followerSecretEnc: caseFollower.trackingSecretEnc,
+      }).from(submissionKey)
+        .innerJoin(cases, eq(cases.id, submissionKey.caseId))
+        .leftJoin(caseFollower, eq(caseFollower.id, submissionKey.followerId))
+        .where(eq(submissionKey.keyHash, keyHash))
+      if (!row || now.getTime() - row.createdAt.getTime() >= SUBMISSION_KEY_TTL_MS) return undefined
+      const secretEnc = row.followerId ? row.followerSecretEnc : row.caseSecretEnc
+      return secretEnc ? { caseId: row.caseId, followerId: row.followerId, publicNo: row.publicNo, secretEnc } : undefined
     },
 
     /**
