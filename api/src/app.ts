@@ -55,6 +55,8 @@ import { importsRoutes } from './imports/imports-routes'
 import { notificationsRoutes } from './notifications/notifications-routes'
 import { departmentRoutes } from './handoffs/department-routes'
 import { handoffsRoutes } from './handoffs/handoffs-routes'
+// issue 16: transparency page
+import { transparencyRoutes } from './transparency/transparency-routes'
 
 export interface AppDeps {
   config: Config
@@ -182,6 +184,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(placardsRoutes, { placards: services.placards })
   // 交办, the case side: the staff's link routes (hand-offs themselves are case actions).
   await app.register(handoffsRoutes, { handoffs: services.handoffLinks })
+  // issue 16: transparency page (/p/{committee}[/{station}]) and the staff's publication switch.
+  await app.register(transparencyRoutes, { transparency: services.transparency, publicBaseUrl: config.publicBaseUrl, perIpPerMinute: config.scanRateLimitPerMinute })
   await registerWebApp(app, config.webDistDir)
   return app
 }

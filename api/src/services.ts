@@ -67,6 +67,9 @@ import { createDepartmentLinkService } from './handoffs/department-link-service'
 import { createHandoffsRepo } from './handoffs/handoffs-repo'
 import { createHandoffActions } from './handoffs/handoff-actions'
 import { createHandoffsService } from './handoffs/handoffs-service'
+// issue 16: transparency page
+import { createTransparencyRepo } from './transparency/transparency-repo'
+import { createTransparencyService } from './transparency/transparency-service'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -161,6 +164,8 @@ export function createServices({ config, database, clock, log }: { config: Confi
       db, repo: createDepartmentLinkRepo(db), cases: casesRepo, audit, clock, notices, onNotices: notifications.kick, photos: createPhotoStore({ blobs, clock }), blobs,
     }),
     handoffLinks: createHandoffsService({ db, repo: handoffsRepo, cases: memberCasesRepo, audit, cipher, clock, publicBaseUrl: config.publicBaseUrl }),
+    // issue 16: transparency page — public /p/… pages and the staff's per-case publication switch.
+    transparency: createTransparencyService({ db, repo: createTransparencyRepo(db), audit, clock }),
     placards: createPlacardsService({ db, repo: createPlacardsRepo(db), audit, photos: createPlacardPhotos(blobs), clock, publicBaseUrl: config.publicBaseUrl }),
   }
 }
