@@ -10,6 +10,7 @@ const EXTRA_CSS = `table{width:100%;border-collapse:collapse;margin:.25rem 0 1re
 caption{text-align:start;font-weight:700;padding:.25rem 0}
 th,td{padding:.3rem .4rem;border-bottom:1px solid #ddd;text-align:start;font-weight:400}
 thead th{color:#555;font-size:1rem}
+thead th+th{text-align:end}
 td{text-align:end;font-variant-numeric:tabular-nums}
 ul.matters{list-style:none;padding:0;margin:0}
 ul.matters li{border-bottom:1px solid #ddd;padding:.75rem 0}
