@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { committee, station } from '../db/schema'
+import { committeeSubtreeIds } from '../auth/scope'
 import { queryRows, type DbOrTx } from '../db/database'
 
 export interface PublicCommittee { id: string; name: string; shortCode: string }
@@ -48,7 +49,8 @@ export function createTransparencyRepo(db: DbOrTx) {
     },
 
     /**
-     * Resolved or closed matters staff marked publishable, newest 办结 first; `limit + 1` rows are asked for so the
+     * Resolved or closed matters staff marked publishable in the committee's subtree (a city's page lists its
+     * counties' matters, as its figures count them), newest 办结 first; `limit + 1` rows are asked for so the
      * caller knows whether there is a next page. The member's answer is the last public 'resolved' event's text.
      */
     async published(committeeId: string, stationId: string | null, limit: number, offset: number): Promise<PublishedRow[]> {
@@ -56,7 +58,7 @@ export function createTransparencyRepo(db: DbOrTx) {
         select c.id, cat.names, c.resolved_at, c.public_text,
           (select e.body from case_event e where e.case_id = c.id and e.type = 'resolved' and e.visibility = 'public' order by e.id desc limit 1) as reply
         from cases c left join category cat on cat.id = c.category_id
-        where c.committee_id = ${committeeId} and c.publishable and c.resolved_at is not null
+        where c.committee_id in ${committeeSubtreeIds(committeeId)} and c.publishable and c.resolved_at is not null
           and c.status in ('resolved', 'closed') ${stationId ? sql`and c.station_id = ${stationId}` : sql``}
         order by c.resolved_at desc, c.id desc
         limit ${limit} offset ${offset}`)

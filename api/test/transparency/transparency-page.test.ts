@@ -191,6 +191,17 @@ describe('GET /p/{committee}', () => {
     expect(matterCount(a1.body)).toBe(20)
   })
 
+  it('a city\'s page lists its counties\' matters; a sister county\'s page does not', async () => {
+    const city = await get(`/p/${org.city.shortCode}`)
+    expect(city.statusCode).toBe(200)
+    expect(city.body).toContain('MASKED-PUBLIC')
+    expect(city.body).not.toContain('UNPUBLISHED')
+    const countyB = await get(`/p/${org.countyB.shortCode}`)
+    expect(countyB.statusCode).toBe(200)
+    expect(matterCount(countyB.body)).toBe(0)
+    expect(rateRows(countyB.body, '>B1<')[1]).toEqual(['解决率', '暂无', '暂无'])
+  })
+
   it('answers an unknown committee, station or page with a 404 page', async () => {
     for (const url of ['/p/NOPE', `/p/${org.countyA.shortCode}/${org.stationB1.id}`, `/p/${org.countyA.shortCode}/not-a-uuid`, `/p/${org.countyA.shortCode}?page=0`, `/p/${org.countyA.shortCode}?page=x`, `/p/${org.countyA.shortCode}?page=999`]) {
       const res = await get(url)
