@@ -165,7 +165,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
     }),
     handoffLinks: createHandoffsService({ db, repo: handoffsRepo, cases: memberCasesRepo, audit, cipher, clock, publicBaseUrl: config.publicBaseUrl }),
     // issue 16: transparency page — public /p/… pages and the staff's per-case publication switch.
-    transparency: createTransparencyService({ db, repo: createTransparencyRepo(db), audit, clock }),
+    transparency: createTransparencyService({ db, repo: createTransparencyRepo(db), audit, clock, cacheSeconds: config.scanCacheSeconds }),
     placards: createPlacardsService({ db, repo: createPlacardsRepo(db), audit, photos: createPlacardPhotos(blobs), clock, publicBaseUrl: config.publicBaseUrl }),
   }
 }

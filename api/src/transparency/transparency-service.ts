@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import type { Locale, MetricRates } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import type { AuditWriter } from '../audit/audit-log'
@@ -71,8 +72,14 @@ export function categoryName(names: Record<string, string> | null, locale: Local
  * metrics (the dashboard's numbers), and the resolved matters staff chose to publish — the moderated public text
  * or the member's answer, always through the one masking function. Staff switch publication per case.
  */
-export function createTransparencyService({ db, repo, audit, clock }: { db: Db; repo: TransparencyRepo; audit: AuditWriter; clock: Clock }) {
+export function createTransparencyService({ db, repo, audit, clock, cacheSeconds = 0 }: { db: Db; repo: TransparencyRepo; audit: AuditWriter; clock: Clock; cacheSeconds?: number }) {
   const metrics = createMetricsRepo(db)
+  /**
+   * A page shared in a WeChat group is opened by many at once: its model (one metrics read per station) is kept
+   * for `cacheSeconds` (0 = off), like the scan page's. A publication switched here clears it at once; other API
+   * processes show it within `cacheSeconds`. Unknown pages are not kept, so probing cannot fill it.
+   */
+  const cache = cacheSeconds > 0 ? new LRUCache<string, TransparencyModel>({ max: 2_000, ttl: cacheSeconds * 1000 }) : undefined
 
   async function ratesOf(scope: MetricsScope, months: ReturnType<typeof twoMonths>) {
     const { months: sums } = await metrics.summaries(scope, { from: months.from, to: months.to })
@@ -101,25 +108,12 @@ export function createTransparencyService({ db, repo, audit, clock }: { db: Db; 
   return {
     /** The page's model, or undefined for an unknown committee, station or page. */
     async page(code: string, stationId: string | null, page: number, locale: Locale): Promise<TransparencyModel | undefined> {
-      const committee = await repo.committeeByCode(code)
-      if (!committee || page < 1 || page > MAX_PAGE) return undefined
-      const stations = await repo.stations(committee.id)
-      const station = stationId ? stations.find((s) => s.id === stationId) : null
-      if (station === undefined) return undefined
-      const months = twoMonths(clock.now())
-      const [total, perStation, rows] = await Promise.all([
-        ratesOf(station ? { kind: 'station', id: station.id } : { kind: 'committee', id: committee.id }, months),
-        station ? Promise.resolve([]) : Promise.all(stations.map(async (s) => ({ station: s, ...(await ratesOf({ kind: 'station', id: s.id }, months)) }))),
-        repo.published(committee.id, station?.id ?? null, MATTERS_PER_PAGE + 1, (page - 1) * MATTERS_PER_PAGE),
-      ])
-      const matters = rows.slice(0, MATTERS_PER_PAGE).flatMap((r) => {
-        const text = publicTextOf(r)
-        return text ? [{ category: categoryName(r.names, locale), month: beijingDay(r.resolvedAt).slice(0, 7), text: shorten(text) }] : []
-      })
-      return {
-        committee, station, total: { station: station ?? { id: committee.id, name: committee.name }, ...total },
-        stations: perStation, matters, page, hasMore: rows.length > MATTERS_PER_PAGE,
-      }
+      const key = `${code.toUpperCase()}|${stationId ?? ''}|${page}|${locale}`
+      const cached = cache?.get(key)
+      if (cached) return cached
+      const model = await build(code, stationId, page, locale)
+      if (model) cache?.set(key, model)
+      return model
     },
 
     async publication(actor: Actor, caseId: string): Promise<PublicationView> {
@@ -132,7 +126,7 @@ export function createTransparencyService({ db, repo, audit, clock }: { db: Db; 
      * case, in one transaction. Not a state change: the case's version stays as it is.
      */
     async setPublication(actor: Actor, caseId: string, input: { publishable: boolean; publicText?: string | null }, ip: string | null): Promise<PublicationView> {
-      return db.transaction(async (tx) => {
+      const result = await db.transaction(async (tx) => {
         const row = await checkedCase(actor, caseId, tx, true)
         if (input.publishable && row.status !== 'resolved' && row.status !== 'closed') {
           throw new AppError('CASE_NOT_RESOLVED', `Case ${row.publicNo} is ${row.status}; only a resolved or closed case can be published.`)
@@ -146,7 +140,32 @@ export function createTransparencyService({ db, repo, audit, clock }: { db: Db; 
         })
         return view({ ...row, publishable: input.publishable, publicText, publishedAt })
       })
+      cache?.clear()
+      return result
     },
+  }
+
+  /** The page's model from the database: the figures of every station side by side with one page of matters. */
+  async function build(code: string, stationId: string | null, page: number, locale: Locale): Promise<TransparencyModel | undefined> {
+    const committee = await repo.committeeByCode(code)
+    if (!committee || page < 1 || page > MAX_PAGE) return undefined
+    const stations = await repo.stations(committee.id)
+    const station = stationId ? stations.find((s) => s.id === stationId) : null
+    if (station === undefined) return undefined
+    const months = twoMonths(clock.now())
+    const [total, perStation, rows] = await Promise.all([
+      ratesOf(station ? { kind: 'station', id: station.id } : { kind: 'committee', id: committee.id }, months),
+      station ? Promise.resolve([]) : Promise.all(stations.map(async (s) => ({ station: s, ...(await ratesOf({ kind: 'station', id: s.id }, months)) }))),
+      repo.published(committee.id, station?.id ?? null, MATTERS_PER_PAGE + 1, (page - 1) * MATTERS_PER_PAGE),
+    ])
+    const matters = rows.slice(0, MATTERS_PER_PAGE).flatMap((r) => {
+      const text = publicTextOf(r)
+      return text ? [{ category: categoryName(r.names, locale), month: beijingDay(r.resolvedAt).slice(0, 7), text: shorten(text) }] : []
+    })
+    return {
+      committee, station, total: { station: station ?? { id: committee.id, name: committee.name }, ...total },
+      stations: perStation, matters, page, hasMore: rows.length > MATTERS_PER_PAGE,
+    }
   }
 }
 export type TransparencyService = ReturnType<typeof createTransparencyService>

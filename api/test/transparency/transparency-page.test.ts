@@ -9,6 +9,8 @@ import { bearer, createOrg, login, type Org } from '../support/fixtures'
 import { createTestDatabase, type TestDatabase } from '../support/test-db'
 import { testConfig } from '../support/test-app'
 import { aggregateAll } from '../support/metrics'
+import { createTransparencyRepo } from '../../src/transparency/transparency-repo'
+import { createTransparencyService } from '../../src/transparency/transparency-service'
 import { categoryFor, ID_NUMBER, insertCase, PHONE, variedText } from './transparency-fixture'
 
 /**
@@ -276,6 +278,18 @@ describe('PUT /api/v1/cases/:id/publication', () => {
     // The committee admin of its county may.
     expect((await put('adminA', ids.stationA2Resolved!, { publishable: true })).statusCode).toBe(200)
     expect((await put('adminA', ids.stationA2Resolved!, { publishable: false })).statusCode).toBe(200)
+  })
+
+  it('a kept page model is dropped when a publication changes here', async () => {
+    const service = createTransparencyService({ db: database.db, repo: createTransparencyRepo(database.db), audit: app.services.audit, clock: new ManualClock('2026-11-23T02:00:00Z'), cacheSeconds: 60 })
+    const first = await service.page(org.countyA.shortCode, null, 1, 'zh-CN')
+    expect(await service.page(org.countyA.shortCode.toLowerCase(), null, 1, 'zh-CN')).toBe(first)
+    expect(first!.matters.some((m) => m.text.startsWith('UNPUBLISHED'))).toBe(false)
+    const actor = { userId: org.users.adminA.id, role: 'committee_admin' as const, committeeId: org.countyA.id, memberId: null, stationIds: [] }
+    await service.setPublication(actor, ids.unpublished!, { publishable: true }, null)
+    const after = await service.page(org.countyA.shortCode, null, 1, 'zh-CN')
+    expect(after!.matters.some((m) => m.text.startsWith('UNPUBLISHED'))).toBe(true)
+    await service.setPublication(actor, ids.unpublished!, { publishable: false }, null)
   })
 
   it('validates the body and needs a sign-in', async () => {
