@@ -63,6 +63,8 @@ import { handoffsRoutes } from './handoffs/handoffs-routes'
 // issue 16: open311
 import { OPEN311_POSTS_PER_KEY_PER_HOUR, OPEN311_PREFIX, open311Routes } from './open311/open311-routes'
 import { open311ClientsRoutes } from './open311/open311-clients-routes'
+// issue 16: transparency page
+import { transparencyRoutes } from './transparency/transparency-routes'
 
 export interface AppDeps {
   config: Config
@@ -207,6 +209,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     limits: { readsPerIpPerMinute: config.scanRateLimitPerMinute, postsPerIpPerHour: config.submitRateLimitPerIpPerHour, postsPerKeyPerHour: OPEN311_POSTS_PER_KEY_PER_HOUR },
   })
   await app.register(open311ClientsRoutes, { clients: services.open311Clients })
+  // issue 16: transparency page (/p/{committee}[/{station}]) and the staff's publication switch.
+  await app.register(transparencyRoutes, { transparency: services.transparency, publicBaseUrl: config.publicBaseUrl, perIpPerMinute: config.scanRateLimitPerMinute })
   await registerWebApp(app, config.webDistDir)
   return app
 }

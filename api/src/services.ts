@@ -81,6 +81,9 @@ import { createHandoffsService } from './handoffs/handoffs-service'
 import { createOpen311Repo } from './open311/open311-repo'
 import { createOpen311Service } from './open311/open311-service'
 import { createOpen311ClientsService } from './open311/open311-clients-service'
+// issue 16: transparency page
+import { createTransparencyRepo } from './transparency/transparency-repo'
+import { createTransparencyService } from './transparency/transparency-service'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -198,6 +201,8 @@ export function createServices({ config, database, clock, log }: { config: Confi
         open311Clients: createOpen311ClientsService({ db, repo: open311Repo, committees: orgRepo, audit, clock }),
       }
     })(),
+    // issue 16: transparency page — public /p/… pages and the staff's per-case publication switch.
+    transparency: createTransparencyService({ db, repo: createTransparencyRepo(db), audit, clock, cacheSeconds: config.scanCacheSeconds }),
     placards: createPlacardsService({ db, repo: createPlacardsRepo(db), audit, photos: createPlacardPhotos(blobs), clock, publicBaseUrl: config.publicBaseUrl }),
   }
 }

@@ -27,6 +27,8 @@ export const ERRORS = {
   IMPORT_OUTDATED: { status: 409, title: 'The roster changed since the dry run; upload the file again' },
   IMPORT_NOT_PENDING: { status: 409, title: 'This import is not waiting for confirmation' },
   INVALID_REPORT_TRANSITION: { status: 409, title: 'This report cannot move to that state from the state it is in' },
+  // issue 16: transparency — publication is for resolved or closed cases only.
+  CASE_NOT_RESOLVED: { status: 409, title: 'Only a resolved or closed case can be published' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   ACCOUNT_LOCKED: { status: 423, title: 'Too many failed sign-ins; the account is locked for a while' },

@@ -9,6 +9,7 @@ import { Deadline } from '../components/deadline'
 import { HandoffList } from '../components/handoff-list'
 import { OutboxPanel } from '../components/outbox-panel'
 import { Timeline } from '../components/timeline'
+import { PublicationControl } from '../components/publication-control'
 import { t } from '../i18n'
 import { useData, useStatus, useTick } from '../use-data'
 
@@ -88,6 +89,8 @@ export function CasePage() {
       <HandoffList caseId={c.id} handoffs={detail?.handoffs ?? []} pending={view.pending} now={now}
         canResolve={possible.includes('resolve')} canWithdraw={possible.includes('withdraw_handoff')}
         onRelay={(answer) => { setSaved(null); setSheet({ action: 'resolve', reply: answer }) }} onQueued={(e) => setSaved(e.opId)} />
+      {/* issue 16: transparency page — once the server has the case resolved, the member may let it be published. */}
+      {(c.status === 'resolved' || c.status === 'closed') && view.pending.length === 0 && <PublicationControl key={c.id} caseId={c.id} idPrefix="case-pub" />}
       <Timeline events={detail?.events ?? []} pending={view.pending} />
       {sheet && (
         <ActionSheet action={sheet.action} caseId={c.id} c={c} prefill={sheet.reply !== undefined ? { reply: sheet.reply } : undefined}

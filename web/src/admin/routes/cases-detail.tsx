@@ -10,6 +10,8 @@ import { DESK_ACTIONS, DeskActionSheet, deskActionLabel, type DeskAction } from 
 import { DeliveryLog } from '../components/delivery-log'
 import { DeskPhotos } from '../components/desk-photos'
 import { HandoffPanel } from '../components/handoff-panel'
+// issue 16: transparency page — the per-case publication switch.
+import { PublicationControl } from '../../components/publication-control'
 import { ProblemText } from '../components/problem-text'
 import { useRemote } from '../use-remote'
 
@@ -100,6 +102,7 @@ export function CasesDetail() {
           </section>
           <DeskPhotos attachments={c.attachments} />
           <HandoffPanel c={c} onChanged={(message) => { setDone(message); detail.reload(); announceDeskChange() }} />
+          {(c.status === 'resolved' || c.status === 'closed') && <PublicationControl key={c.id} caseId={c.id} idPrefix="desk-pub" />}
           <section aria-labelledby="desk-facts">
             <h3 id="desk-facts">{dt.facts}</h3>
             <dl class="facts">

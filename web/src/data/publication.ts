@@ -1,0 +1,23 @@
+import { data } from './index'
+
+/** GET/PUT /api/v1/cases/:id/publication (api/src/transparency/transparency-routes.ts). */
+export interface PublicationView {
+  publishable: boolean
+  publicText: string | null
+  publishedAt: string | null
+  /** The case is resolved or closed, so it may be switched on. */
+  allowed: boolean
+  /** What the public page shows for the case, masked. */
+  preview: string | null
+}
+
+/**
+ * Whether a resolved case is shown on the committee's public transparency page (issue 16). Online only, like the
+ * member's notification preferences: it is no step of the case (its version does not change), so it is not worth
+ * the outbox, and the person switching it sees at once whether it took. Offline this throws an OfflineError.
+ */
+export const publicationApi = {
+  read: (caseId: string) => data.request<PublicationView>(`/api/v1/cases/${caseId}/publication`),
+  save: (caseId: string, body: { publishable: boolean; publicText: string | null }) =>
+    data.request<PublicationView>(`/api/v1/cases/${caseId}/publication`, { method: 'PUT', json: body }),
+}
