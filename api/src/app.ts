@@ -206,7 +206,12 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   // issue 16: open311 — GeoReport v2 (its own error format) and the console's API keys.
   await app.register(open311Routes, {
     prefix: OPEN311_PREFIX, open311: services.open311,
-    limits: { readsPerIpPerMinute: config.scanRateLimitPerMinute, postsPerIpPerHour: config.submitRateLimitPerIpPerHour, postsPerKeyPerHour: OPEN311_POSTS_PER_KEY_PER_HOUR },
+    // A civic app relays all its residents from one server address: the per-key limit is what binds; the
+    // per-address one only stops a flood (keys are 128-bit secrets, not guessable).
+    limits: {
+      readsPerIpPerMinute: config.scanRateLimitPerMinute, postsPerKeyPerHour: OPEN311_POSTS_PER_KEY_PER_HOUR,
+      postsPerIpPerHour: Math.max(config.submitRateLimitPerIpPerHour, 10 * OPEN311_POSTS_PER_KEY_PER_HOUR),
+    },
   })
   await app.register(open311ClientsRoutes, { clients: services.open311Clients })
   // issue 16: transparency page (/p/{committee}[/{station}]) and the staff's publication switch.

@@ -45,7 +45,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
   try {
     jobs = await startJobs({
       database, databaseUrl: config.databaseUrl, sweep: app.services.deadlines, audit: app.services.audit,
-      metrics: app.services.metricsAggregator, log: app.log, notifications: app.services.notifications, deliverNotices: config.notifyDelivery ?? true,
+      metrics: app.services.metricsAggregator, log: app.log, notifications: app.services.notifications, publicCleanup: app.services.publicCleanup, deliverNotices: config.notifyDelivery ?? true,
     })
   } catch (err) {
     await app.close().catch(() => {})

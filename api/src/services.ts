@@ -15,6 +15,7 @@ import { createQrService } from './qr/qr-service'
 import { createCasesRepo } from './cases/cases-repo'
 import { createScanService } from './public/scan-service'
 import { createSubmissionKeysRepo } from './public/submission-keys'
+import { createPublicCleanup } from './public/public-cleanup'
 import { createPublicCasesService } from './public/public-cases-service'
 import { createStaffIntakeService } from './cases/staff-intake-service'
 import { createTrackingService } from './public/tracking-service'
@@ -131,12 +132,15 @@ export function createServices({ config, database, clock, log }: { config: Confi
     notices, onNotices: notifications.kick,
     publicBaseUrl: config.publicBaseUrl, submissionKeys: createSubmissionKeysRepo(db),
   })
+  // Hourly (job-runner.ts): what the resident pages leave behind.
+  const publicCleanup = createPublicCleanup({ db, blobs, clock })
   // issue 16: tracking page — the resident's link (view, rating), its follow-up with photos, the photos it shows.
   const tracking = createTrackingService({ db, repo: casesRepo, clock, audit, notices, onNotices: notifications.kick })
   const trackingFollowUp = createTrackingFollowUp({ db, repo: casesRepo, tracking, clock, audit, notices, onNotices: notifications.kick, photos: createPhotoStore({ blobs, clock }) })
   const trackingPhotos = createTrackingPhotos({ db, blobs })
 
   return {
+    publicCleanup,
     push: createPushService({ repo: pushRepo, publicKey: vapidPublicKey }),
     notifications,
     channels: createChannelsService({ db, cipher, audit, clock }),

@@ -123,3 +123,9 @@ it('request logs mask the query token (with logSafeRequest as the req serializer
   expect(lines.join('')).not.toContain('SECRET-TOKEN')
   expect(lines.join('')).toContain('/api/v1/stream?x=1&access_token=***')
 })
+
+it('request logs mask an Open311 api_key in the query too', () => {
+  const req = { method: 'POST', url: '/open311/v2/requests.json?jurisdiction_id=lx&api_key=msj311_SECRET-KEY&x=1', headers: {}, host: 'h', ip: '127.0.0.1', socket: { remotePort: 1 } }
+  const logged = logSafeRequest(req as unknown as Parameters<typeof logSafeRequest>[0])
+  expect(logged.url).toBe('/open311/v2/requests.json?jurisdiction_id=lx&api_key=***&x=1')
+})

@@ -128,7 +128,7 @@ describe('metrics aggregator', () => {
     const before = (await db().select().from(metricCursor))[0]!
     const jobs = await startJobs({
       database: ctx.t.database, databaseUrl: ctx.t.database.url, sweep: ctx.t.app.services.deadlines, audit: ctx.t.app.services.audit,
-      metrics: aggregator(), log: ctx.t.app.log, notifications: ctx.t.app.services.notifications,
+      metrics: aggregator(), log: ctx.t.app.log, notifications: ctx.t.app.services.notifications, publicCleanup: ctx.t.app.services.publicCleanup,
     })
     try {
       await jobs.runNow('metrics-aggregate')

@@ -6,8 +6,9 @@ import type { DeadlineSweep } from '../deadlines/deadline-sweep'
 import type { AuditLog } from '../audit/audit-log'
 import type { MetricsAggregator } from '../metrics/metrics-aggregator'
 import type { NotificationsService } from '../notifications/notifications-service'
+import type { PublicCleanup } from '../public/public-cleanup'
 
-export const JOBS = { sweep: 'deadline-sweep', digest: 'daily-digest', seal: 'audit-seal', metrics: 'metrics-aggregate', notify: 'notify-deliver' } as const
+export const JOBS = { sweep: 'deadline-sweep', digest: 'daily-digest', seal: 'audit-seal', metrics: 'metrics-aggregate', notify: 'notify-deliver', publicCleanup: 'public-cleanup' } as const
 
 /** pg-boss speaks to PGlite through this adapter; statements without parameters may be several at once. */
 function pgliteAdapter(pglite: PGlite) {
@@ -23,6 +24,8 @@ function pgliteAdapter(pglite: PGlite) {
 export interface JobDeps {
   database: Database; databaseUrl?: string | undefined; sweep: DeadlineSweep; audit: AuditLog; metrics: MetricsAggregator; log: FastifyBaseLogger
   notifications: NotificationsService
+  /** Hourly: kept photos no case claimed, spent throttle counters and idempotency keys. */
+  publicCleanup: PublicCleanup
   /** False: this process leaves delivering notices to others (NOTIFY_DELIVERY=false). */
   deliverNotices?: boolean
 }
@@ -34,7 +37,7 @@ export interface JobDeps {
  * and the notification outbox's retries.
  * With several API processes, pg-boss hands each scheduled run to one of them.
  */
-export async function startJobs({ database, databaseUrl, sweep, audit, metrics, log, notifications, deliverNotices = true }: JobDeps) {
+export async function startJobs({ database, databaseUrl, sweep, audit, metrics, log, notifications, publicCleanup, deliverNotices = true }: JobDeps) {
   const boss = database.pglite
     ? new PgBoss({ db: pgliteAdapter(database.pglite), supervise: true, schedule: true })
     : new PgBoss({ connectionString: databaseUrl, max: 3 })
@@ -46,6 +49,7 @@ export async function startJobs({ database, databaseUrl, sweep, audit, metrics, 
   await boss.schedule(JOBS.seal, '* * * * *')
   await boss.schedule(JOBS.metrics, '* * * * *')
   await boss.schedule(JOBS.notify, '* * * * *')
+  await boss.schedule(JOBS.publicCleanup, '17 * * * *')
   await boss.work(JOBS.sweep, async () => {
     const report = await sweep.run()
     if (Object.values(report).some((n) => n > 0)) log.info({ report }, 'deadline sweep')
@@ -53,6 +57,10 @@ export async function startJobs({ database, databaseUrl, sweep, audit, metrics, 
   })
   await boss.work(JOBS.digest, async () => {
     log.info({ members: await sweep.digest() }, 'daily digest sent')
+  })
+  await boss.work(JOBS.publicCleanup, async () => {
+    const report = await publicCleanup.run()
+    if (Object.values(report).some((n) => n > 0)) log.info({ report }, 'public leftovers removed')
   })
   await boss.work(JOBS.seal, async () => {
     await audit.sealAll()

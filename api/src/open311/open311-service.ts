@@ -86,6 +86,8 @@ export function createOpen311Service({ repo, submissions, clock, publicBaseUrl }
 
   const nameIn = (names: Record<string, string> | null | undefined, locale: Locale) => (names ? names[locale] ?? names['zh-CN'] ?? Object.values(names)[0] ?? '' : undefined)
 
+  const mapPoint = (row: Open311CaseRow) => row.publishable && row.channel === 'open311' && row.lat !== null && row.lng !== null
+
   function publicRequest(row: Open311CaseRow, locale: Locale) {
     const open = open311Status(row.status) === 'open'
     return {
@@ -95,14 +97,15 @@ export function createOpen311Service({ repo, submissions, clock, publicBaseUrl }
       status_notes: row.publishable && row.publicText ? maskPiiInText(row.publicText) : undefined,
       service_name: nameIn(row.categoryNames, locale),
       service_code: row.categoryId ?? undefined,
-      description: row.publishable ? maskPiiInText(row.description) : undefined,
+      // Never the resident's own words: staff publish an answer (类别、月份和答复), not the description, which
+      // may name the resident or their address in ways no mask recognises.
       agency_responsible: row.stationName ?? undefined,
       requested_datetime: w3cBeijing(row.createdAt),
       updated_datetime: w3cBeijing(row.updatedAt),
       expected_datetime: open && row.resolveDueAt ? w3cBeijing(row.resolveDueAt) : undefined,
-      // About a hundred metres: enough to map the matter, not to point at a door.
-      lat: row.lat === null ? undefined : round3(row.lat),
-      long: row.lng === null ? undefined : round3(row.lng),
+      // Only where a civic client sent the point for a matter staff then published, and to about a hundred metres:
+      // a resident's own "use my location" was shared with their member, not with the world.
+      ...(mapPoint(row) && { lat: round3(row.lat!), long: round3(row.lng!) }),
     }
   }
 

@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, isNull } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../db/database'
 import { attachment, caseEvent } from '../db/schema'
 import type { BlobStore } from '../attachments/blob-store'
+import type { Clock } from '../clock'
 import type { ProcessedImage } from '../attachments/image-processing'
 
 /** 160 random bits, hex (blob keys are lower-case): the only handle on a photo kept across a re-shown form. */
@@ -14,16 +15,23 @@ const keyOf = (ref: string) => `cases/pending/${ref}.jpg`
  * field error): re-encoded and stored at once as attachments without a case, so the next post carries only
  * their unguessable references in hidden fields instead of asking for the files again. The post that creates
  * or joins a case claims them in its transaction; a reference already claimed (or unknown) gives nothing.
- * Unclaimed rows and files are left for the orphan cleanup (issue 17).
+ * Unclaimed rows and their files are removed a day later (public-cleanup.ts).
  */
-export function createPendingPhotos({ db, blobs }: { db: Db; blobs: BlobStore }) {
+export function createPendingPhotos({ db, blobs, clock }: { db: Db; blobs: BlobStore; clock: Clock }) {
   return {
     async stash(images: ProcessedImage[]): Promise<string[]> {
       const refs: string[] = []
       for (const img of images) {
         const ref = randomBytes(20).toString('hex')
-        await blobs.put(keyOf(ref), img.buffer)
-        await db.insert(attachment).values({ storageKey: keyOf(ref), mime: img.mime, bytes: img.buffer.length, width: img.width, height: img.height, sha256: img.sha256 })
+        // The row first: the hourly cleanup (public-cleanup.ts) finds what it must remove through rows only.
+        const [row] = await db.insert(attachment).values({ storageKey: keyOf(ref), mime: img.mime, bytes: img.buffer.length, width: img.width, height: img.height, sha256: img.sha256, createdAt: clock.now() })
+          .returning({ id: attachment.id })
+        try {
+          await blobs.put(keyOf(ref), img.buffer)
+        } catch (err) {
+          await db.delete(attachment).where(eq(attachment.id, row!.id))
+          throw err
+        }
         refs.push(ref)
       }
       return refs

@@ -112,7 +112,7 @@ export interface PublicCasesDeps {
  */
 export function createPublicCasesService(deps: PublicCasesDeps) {
   const { db, clock } = deps
-  const pending = createPendingPhotos({ db, blobs: deps.blobs })
+  const pending = createPendingPhotos({ db, blobs: deps.blobs, clock })
 
   async function activeCode(code: string): Promise<QrRow> {
     const q = await deps.qr.findByCode(normalizeQrCode(code))
@@ -302,7 +302,7 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
       const ctx = input ? await context(q, input, issues) : undefined
       const images = await processPhotos(photos, issues, kept.length)
       // The form comes back: the photos that were fine stay chosen (stored, referenced from hidden fields).
-      const keep = async () => [...kept, ...(await pending.stash(images))].slice(0, MAX_IMAGES)
+      const keep = async () => [...kept, ...(await pending.stash(images.slice(0, Math.max(0, MAX_IMAGES - kept.length))))]
       if (!input || !ctx || issues.length > 0) return { kind: 'invalid', issues, keptPhotos: await keep() }
 
       if (input.joinCase) return once(keyHash, () => join(q, input, ctx.stationId, images, locale, ip, keyHash))

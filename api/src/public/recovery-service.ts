@@ -11,10 +11,15 @@ import type { PublicThrottle } from './public-throttle'
 import type { RecoveryRepo } from './recovery-repo'
 import { normalizeMainlandMobile, type SubmissionIssue } from './submission-rules'
 
-/** Per address 10 an hour; per public number and per phone 5 a day (DESIGN.md §7, issue 16). */
+/**
+ * Per address 10 an hour; per number-and-phone pair and per phone 5 a day (DESIGN.md §7, issue 16). The pair, not
+ * the number alone: public numbers are public (the similar-case prompt, Open311), and a stranger's wrong guesses
+ * must not use up the real resident's tries. Guessing gains nothing anyway: every answer is the same, and an SMS
+ * only ever goes to the phone given with the case.
+ */
 export const RECOVERY_LIMITS = {
   perIp: { max: 10, windowMs: 3_600_000 },
-  perNumber: { max: 5, windowMs: 86_400_000 },
+  perPair: { max: 5, windowMs: 86_400_000 },
   perPhone: { max: 5, windowMs: 86_400_000 },
 }
 export type RecoveryLimits = typeof RECOVERY_LIMITS
@@ -70,7 +75,7 @@ export function createRecoveryService(deps: {
       }
       const phoneHash = deps.residentPhones.hash(valid.phone)
       const [byNumber, byPhone] = await Promise.all([
-        throttle.hit(`recovery:no:${valid.publicNo}`, limits.perNumber.max, limits.perNumber.windowMs, now),
+        throttle.hit(`recovery:pair:${valid.publicNo}:${phoneHash}`, limits.perPair.max, limits.perPair.windowMs, now),
         throttle.hit(`recovery:phone:${phoneHash}`, limits.perPhone.max, limits.perPhone.windowMs, now),
       ])
       const attempt = (detail: Record<string, unknown>) =>

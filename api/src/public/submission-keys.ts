@@ -15,6 +15,8 @@ export const SUBMIT_COOKIE = 'msj_submit'
 /** A retry comes within minutes; a day covers a phone that lost signal overnight. Older keys are replaced. */
 export const SUBMISSION_KEY_TTL_MS = 24 * 3_600_000
 const VALUE = /^[A-Za-z0-9_-]{16,128}$/
+/** A client's own key: at least 128 bits' worth of characters (a UUID qualifies). */
+const HEADER_VALUE = /^[A-Za-z0-9_-]{22,128}$/
 
 const cookieOptions = { path: '/', maxAge: 86_400, sameSite: 'lax' as const, httpOnly: true }
 
@@ -31,7 +33,9 @@ export function rotateSubmitCookie(reply: FastifyReply): void {
 /** The request's idempotency value (header first, then the cookie), or null when it has none usable. */
 export function idempotencyValue(request: FastifyRequest): string | null {
   const header = request.headers['idempotency-key']
-  if (typeof header === 'string' && VALUE.test(header)) return `h:${header}`
+  // Bound to the caller's address too: an app that reuses one key for two residents typing the same words must
+  // not hand the second one the first one's tracking link.
+  if (typeof header === 'string' && HEADER_VALUE.test(header)) return `h:${request.ip}:${header}`
   const cookie = request.cookies?.[SUBMIT_COOKIE]
   return cookie && VALUE.test(cookie) ? `c:${cookie}` : null
 }

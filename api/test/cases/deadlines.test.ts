@@ -123,7 +123,7 @@ describe('deadlines and jobs (clock moved by hand)', () => {
     ctx.t.clock.advance(25 * HOUR)
     const jobs = await startJobs({
       database: ctx.t.database, databaseUrl: ctx.t.database.url, sweep: ctx.t.app.services.deadlines, audit: ctx.t.app.services.audit,
-      metrics: ctx.t.app.services.metricsAggregator, log: ctx.t.app.log, notifications: ctx.t.app.services.notifications,
+      metrics: ctx.t.app.services.metricsAggregator, log: ctx.t.app.log, notifications: ctx.t.app.services.notifications, publicCleanup: ctx.t.app.services.publicCleanup,
     })
     try {
       await jobs.runNow('deadline-sweep')

@@ -27,7 +27,7 @@ describe('Open311 on a one-committee deployment, with small per-address allowanc
   })
   afterAll(() => t.close())
 
-  it('needs no jurisdiction_id, routes a keyed client without a station to the first station, and limits posts per address', async () => {
+  it('needs no jurisdiction_id, routes a keyed client without a station to the first station, and is not held to the scan page\'s per-address limit', async () => {
     const services = await t.app.inject({ method: 'GET', url: '/open311/v2/services.json' })
     expect(services.json<{ service_code: string }[]>().map((s) => s.service_code)).toEqual([serviceCode])
 
@@ -38,8 +38,10 @@ describe('Open311 on a one-committee deployment, with small per-address allowanc
     const [row] = await t.database.db.select().from(cases).where(eq(cases.publicNo, 'LX-2026-000001'))
     // Nobody works at the station yet: the case waits in its admin's queue.
     expect(row).toMatchObject({ channel: 'open311', stationId, memberId: null, status: 'assigned', residentPhoneEnc: null })
+    // A civic app relays many residents from one address: the scan page's per-address allowance (2 an hour in this
+    // app) does not bind keyed posts; the per-key limit does (open311-georeport.test.ts).
     expect((await post()).statusCode).toBe(201)
-    xmlError(await post(), 429)
+    expect((await post()).statusCode).toBe(201)
   })
 
   it('limits reads per address, in the format asked', async () => {

@@ -145,13 +145,13 @@ describe('Open311 GeoReport v2 (/open311/v2)', () => {
     expect(one).toEqual({
       service_request_id: created.service_request_id, status: 'open', service_name: '噪音扰民', service_code: org.noise.id, agency_responsible: 'A2',
       requested_datetime: '2026-11-23T10:00:00+08:00', updated_datetime: '2026-11-23T10:00:00+08:00', expected_datetime: expect.stringMatching(/\+08:00$/),
-      lat: 36.061, long: 103.834,
     })
     const xml = await get(`requests/${created.service_request_id.toLowerCase()}.xml?jurisdiction_id=${jurisdiction}`)
     expect(xml.statusCode).toBe(200)
     expect(xml.body).toMatch(new RegExp(`^<\\?xml version="1\\.0" encoding="UTF-8"\\?>\\n<service_requests><request><service_request_id>${created.service_request_id}</service_request_id><status>open</status>`))
     expect(xmlTexts(xml.body, 'agency_responsible')).toEqual(['A2'])
-    expect(xmlTexts(xml.body, 'lat')).toEqual(['36.061'])
+    // Not published: no point on a map either.
+    expect(xmlTexts(xml.body, 'lat')).toEqual([])
     for (const body of [res.body, xml.body]) {
       for (const secret of [PHONE, '138****8000', PHONE_IN_TEXT, FIRST, LAST, EMAIL, ADDRESS, '施工', 'tracking', '/t/']) expect(body).not.toContain(secret)
     }
@@ -198,15 +198,18 @@ describe('Open311 GeoReport v2 (/open311/v2)', () => {
     expect(xmlError(await get(`requests.xml?jurisdiction_id=${jurisdiction}&status=pending`), 400)).toMatch(/status/)
   })
 
-  it('shows the description and notes only of published cases, masked; resolved reads closed', async () => {
+  it('shows the answer (masked) and the client\'s point only of published cases, never the resident\'s description; resolved reads closed', async () => {
     await t.database.db.update(cases).set({ publishable: true, status: 'resolved', publicText: `已协调停工，如有问题请拨打${PHONE_IN_TEXT}` }).where(eq(cases.id, created.token))
     const res = await get(`requests/${created.service_request_id}.json?jurisdiction_id=${jurisdiction}`)
     const [one] = res.json<PublicRequest[]>()
-    expect(one).toMatchObject({ status: 'closed', description: '夜里两点工地还在施工，噪音很大，联系我135****5000', status_notes: '已协调停工，如有问题请拨打135****5000' })
+    expect(one).toMatchObject({ status: 'closed', status_notes: '已协调停工，如有问题请拨打135****5000', lat: 36.061, long: 103.834 })
+    expect(one!.description).toBeUndefined()
     expect(one!.expected_datetime).toBeUndefined()
     expect(res.body).not.toContain(PHONE_IN_TEXT)
     const xml = await get(`requests/${created.service_request_id}.xml?jurisdiction_id=${jurisdiction}`)
-    expect(xmlTexts(xml.body, 'description')).toEqual(['夜里两点工地还在施工，噪音很大，联系我135****5000'])
+    expect(xmlTexts(xml.body, 'description')).toEqual([])
+    expect(xmlTexts(xml.body, 'lat')).toEqual(['36.061'])
+    for (const body of [res.body, xml.body]) expect(body).not.toContain('施工')
     expect(xml.body).not.toContain(PHONE_IN_TEXT)
   })
 
