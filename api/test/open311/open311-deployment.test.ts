@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sha256 } from '../../src/auth/tokens'
 import { cases, category, committee, open311Client, station } from '../../src/db/schema'
 import { createTestApp, type TestApp } from '../support/test-app'
-import { form, jsonError, xmlError } from './open311-support'
+import { form, jsonError } from './open311-support'
 
 // A deployment with one committee (a county on its own): jurisdiction_id may be left out. And the per-address
 // allowances of the scan page apply to Open311 too, answered in the spec's error shape.
