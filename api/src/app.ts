@@ -28,6 +28,7 @@ import { qrRoutes } from './qr/qr-routes'
 import { publicRoutes } from './public/public-routes'
 // issue 16: recover a case
 import { recoveryRoutes } from './public/recovery-routes'
+import { trackingLinksRoutes } from './public/tracking-links-routes'
 import { faviconRoutes } from './public/favicon-route'
 import { SCAN_SCRIPT_HASH } from './public/pages/scan-script'
 import { trackingRoutes } from './public/tracking-routes'
@@ -175,6 +176,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   })
   // issue 16: recover a case — /t (form), POST /t/recover, POST /api/v1/public/recovery.
   await app.register(recoveryRoutes, { recovery: services.recovery, perIpPerMinute: config.scanRateLimitPerMinute })
+  await app.register(trackingLinksRoutes, { revocation: services.trackingLinks })
   // issue 16: scan page — the icon every scan page asks for (a 404 on each scan before).
   await app.register(faviconRoutes)
   // issue 16: tracking page — the page behind the resident's link, rating, follow-up with photos, photos.

@@ -16,6 +16,7 @@ import { createCasesRepo } from './cases/cases-repo'
 import { createScanService } from './public/scan-service'
 import { createSubmissionKeysRepo } from './public/submission-keys'
 import { createPublicCleanup } from './public/public-cleanup'
+import { createTrackingLinkRevocation } from './public/tracking-link-revocation'
 import { createPublicCasesService } from './public/public-cases-service'
 import { createStaffIntakeService } from './cases/staff-intake-service'
 import { createTrackingService } from './public/tracking-service'
@@ -134,6 +135,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
   })
   // Hourly (job-runner.ts): what the resident pages leave behind.
   const publicCleanup = createPublicCleanup({ db, blobs, clock })
+  const recoveryRepo = createRecoveryRepo(db)
   // issue 16: tracking page — the resident's link (view, rating), its follow-up with photos, the photos it shows.
   const tracking = createTrackingService({ db, repo: casesRepo, clock, audit, notices, onNotices: notifications.kick })
   const trackingFollowUp = createTrackingFollowUp({ db, repo: casesRepo, tracking, clock, audit, notices, onNotices: notifications.kick, photos: createPhotoStore({ blobs, clock }) })
@@ -195,8 +197,9 @@ export function createServices({ config, database, clock, log }: { config: Confi
     handoffLinks: createHandoffsService({ db, repo: handoffsRepo, cases: memberCasesRepo, audit, cipher, clock, publicBaseUrl: config.publicBaseUrl }),
     // issue 16: recover a case — 找回我的诉求 sends a new tracking link by SMS through the outbox; throttled in the database.
     recovery: createRecoveryService({
-      db, repo: createRecoveryRepo(db), throttle: createPublicThrottle(db), clock, audit, cipher, residentPhones, notices, onNotices: notifications.kick,
+      db, repo: recoveryRepo, throttle: createPublicThrottle(db), clock, audit, cipher, residentPhones, notices, onNotices: notifications.kick,
     }),
+    trackingLinks: createTrackingLinkRevocation({ db, repo: recoveryRepo, audit, clock }),
     // issue 16: open311 — GeoReport v2 writes through the public submission service; the console issues its keys.
     ...(() => {
       const open311Repo = createOpen311Repo(db)
@@ -206,7 +209,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
       }
     })(),
     // issue 16: transparency page — public /p/… pages and the staff's per-case publication switch.
-    transparency: createTransparencyService({ db, repo: createTransparencyRepo(db), audit, clock, cacheSeconds: config.scanCacheSeconds }),
+    transparency: createTransparencyService({ db, repo: createTransparencyRepo(db), metrics: metricsRepo, audit, clock, cacheSeconds: config.scanCacheSeconds }),
     placards: createPlacardsService({ db, repo: createPlacardsRepo(db), audit, photos: createPlacardPhotos(blobs), clock, publicBaseUrl: config.publicBaseUrl }),
   }
 }

@@ -147,11 +147,28 @@ describe('recovering a case by public number and phone', () => {
     const sent = await smsTo(phone, from)
     const secret = secretOf(sent[0]!.params.url!)
     expect((await ctx.t.app.inject({ url: `/t/${secret}` })).statusCode).toBe(200)
-    // No console for revoking yet: staff (or a script) set revoked_at.
-    await db().update(trackingLink).set({ revokedAt: ctx.t.clock.now() }).where(eq(trackingLink.caseId, await caseId(c.publicNo)))
+    const id = await caseId(c.publicNo)
+    const revoke = (who: { headers: Record<string, string> }, original = false) =>
+      ctx.t.app.inject({ method: 'POST', url: `/api/v1/cases/${id}/tracking-links/revoke`, headers: who.headers, payload: { original } })
+    // Members cannot; staff can, within their scope.
+    expect((await revoke(await signIn(ctx.t.app, 'wangjianguo'))).statusCode).toBe(403)
+    const station = await signIn(ctx.t.app, 'station')
+    const first = await revoke(station)
+    expect(first.statusCode, first.body).toBe(200)
+    expect(first.json()).toEqual({ recoveryLinks: 1, original: false })
     expect((await ctx.t.app.inject({ url: `/t/${secret}` })).statusCode).toBe(404)
     expect((await ctx.t.app.inject({ url: `/api/v1/public/tracking/${secret}` })).statusCode).toBe(404)
     expect((await ctx.t.app.inject({ url: `/t/${c.trackingSecret}` })).statusCode).toBe(200)
+    // The original link as well: it opens nothing now; the resident recovers a fresh one with number and phone.
+    expect((await revoke(station, true)).json()).toEqual({ recoveryLinks: 0, original: true })
+    expect((await ctx.t.app.inject({ url: `/t/${c.trackingSecret}` })).statusCode).toBe(404)
+    const again = fakes.aliyun.received.length
+    await recoverJson(c.publicNo, phone)
+    const [fresh] = await smsTo(phone, again)
+    expect((await ctx.t.app.inject({ url: `/t/${secretOf(fresh!.params.url!)}` })).statusCode).toBe(200)
+    const audits = await db().select().from(auditLog).where(eq(auditLog.action, 'case.tracking_links_revoked'))
+    expect(audits.filter((a) => a.targetId === id).map((a) => a.detail)).toEqual([{ recoveryLinks: 1, original: false }, { recoveryLinks: 0, original: true }])
+    expect((await ctx.t.app.inject({ method: 'POST', url: `/api/v1/cases/00000000-0000-4000-8000-000000000000/tracking-links/revoke`, headers: station.headers, payload: {} })).statusCode).toBe(404)
   })
 
   it('stops sending after 5 tries a day for one number and phone, with the same answer; a new day sends again; strangers\' wrong guesses use up nothing', async () => {

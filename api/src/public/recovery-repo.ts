@@ -1,6 +1,6 @@
-import { and, asc, eq } from 'drizzle-orm'
+import { and, asc, eq, isNull } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../db/database'
-import { caseFollower, cases, trackingLink } from '../db/schema'
+import { caseFollower, cases, committee, trackingLink } from '../db/schema'
 
 /** What "找回我的诉求" reads and writes: the case by public number, who gave which phone, and the new links. */
 export function createRecoveryRepo(db: Db) {
@@ -24,6 +24,28 @@ export function createRecoveryRepo(db: Db) {
         .where(and(eq(cases.publicNo, publicNo), eq(caseFollower.residentPhoneHash, phoneHash)))
         .orderBy(asc(caseFollower.createdAt)).limit(1)
       return f
+    },
+
+    /** Who may act on the case (case-access.ts), for staff revoking its links. */
+    async caseScope(caseId: string) {
+      const [row] = await db.select({ id: cases.id, publicNo: cases.publicNo, memberId: cases.memberId, stationId: cases.stationId, committeePath: committee.path })
+        .from(cases).innerJoin(committee, eq(committee.id, cases.committeeId)).where(eq(cases.id, caseId))
+      return row
+    },
+
+    /** Ends every recovery link of the case still open; how many. */
+    async revokeLinks(tx: DbOrTx, caseId: string, now: Date): Promise<number> {
+      const rows = await tx.update(trackingLink).set({ revokedAt: now })
+        .where(and(eq(trackingLink.caseId, caseId), isNull(trackingLink.revokedAt))).returning({ id: trackingLink.id })
+      return rows.length
+    },
+
+    /**
+     * Ends the submitter's original link: its hash is replaced by one of a secret nobody holds, and the stored
+     * copy (used for SMS) is dropped. The resident gets a working link again through 找回我的诉求.
+     */
+    async replaceOriginal(tx: DbOrTx, caseId: string, unusableHash: string): Promise<void> {
+      await tx.update(cases).set({ trackingSecretHash: unusableHash, trackingSecretEnc: null }).where(eq(cases.id, caseId))
     },
 
     async insertLink(tx: DbOrTx, row: typeof trackingLink.$inferInsert) {

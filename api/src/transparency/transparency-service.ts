@@ -7,7 +7,7 @@ import type { Db } from '../db/database'
 import { AppError, notFound } from '../errors/app-error'
 import { caseRoleOf } from '../cases/case-access'
 import { beijingDay } from '../metrics/case-facts'
-import { createMetricsRepo, type MetricsScope } from '../metrics/metrics-repo'
+import type { MetricsRepo, MetricsScope } from '../metrics/metrics-repo'
 import { summary } from '../metrics/metrics-service'
 import { maskPiiInText } from '../privacy/mask-text'
 import type { PublicCommittee, PublicStation, TransparencyRepo } from './transparency-repo'
@@ -72,8 +72,12 @@ export function categoryName(names: Record<string, string> | null, locale: Local
  * metrics (the dashboard's numbers), and the resolved matters staff chose to publish — the moderated public text
  * or the member's answer, always through the one masking function. Staff switch publication per case.
  */
-export function createTransparencyService({ db, repo, audit, clock, cacheSeconds = 0 }: { db: Db; repo: TransparencyRepo; audit: AuditWriter; clock: Clock; cacheSeconds?: number }) {
-  const metrics = createMetricsRepo(db)
+export function createTransparencyService({ db, repo, metrics, audit, clock, cacheSeconds = 0 }: {
+  db: Db; repo: TransparencyRepo
+  /** The dashboard's monthly figures: the page publishes the same 三率. */
+  metrics: MetricsRepo
+  audit: AuditWriter; clock: Clock; cacheSeconds?: number
+}) {
   /**
    * A page shared in a WeChat group is opened by many at once: its model (one metrics read per station) is kept
    * for `cacheSeconds` (0 = off), like the scan page's. A publication switched here clears it at once; other API

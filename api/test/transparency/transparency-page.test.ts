@@ -11,6 +11,7 @@ import { testConfig } from '../support/test-app'
 import { aggregateAll } from '../support/metrics'
 import { createTransparencyRepo } from '../../src/transparency/transparency-repo'
 import { createTransparencyService } from '../../src/transparency/transparency-service'
+import { createMetricsRepo } from '../../src/metrics/metrics-repo'
 import { categoryFor, ID_NUMBER, insertCase, PHONE, variedText } from './transparency-fixture'
 
 /**
@@ -281,7 +282,7 @@ describe('PUT /api/v1/cases/:id/publication', () => {
   })
 
   it('a kept page model is dropped when a publication changes here', async () => {
-    const service = createTransparencyService({ db: database.db, repo: createTransparencyRepo(database.db), audit: app.services.audit, clock: new ManualClock('2026-11-23T02:00:00Z'), cacheSeconds: 60 })
+    const service = createTransparencyService({ db: database.db, repo: createTransparencyRepo(database.db), metrics: createMetricsRepo(database.db), audit: app.services.audit, clock: new ManualClock('2026-11-23T02:00:00Z'), cacheSeconds: 60 })
     const first = await service.page(org.countyA.shortCode, null, 1, 'zh-CN')
     expect(await service.page(org.countyA.shortCode.toLowerCase(), null, 1, 'zh-CN')).toBe(first)
     expect(first!.matters.some((m) => m.text.startsWith('UNPUBLISHED'))).toBe(false)

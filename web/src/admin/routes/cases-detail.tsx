@@ -12,6 +12,7 @@ import { DeskPhotos } from '../components/desk-photos'
 import { HandoffPanel } from '../components/handoff-panel'
 // issue 16: transparency page — the per-case publication switch.
 import { PublicationControl } from '../../components/publication-control'
+import { TrackingLinksControl } from '../components/tracking-links-control'
 import { ProblemText } from '../components/problem-text'
 import { useRemote } from '../use-remote'
 
@@ -103,6 +104,7 @@ export function CasesDetail() {
           <DeskPhotos attachments={c.attachments} />
           <HandoffPanel c={c} onChanged={(message) => { setDone(message); detail.reload(); announceDeskChange() }} />
           {(c.status === 'resolved' || c.status === 'closed') && <PublicationControl key={c.id} caseId={c.id} idPrefix="desk-pub" />}
+          <TrackingLinksControl key={`links-${c.id}`} caseId={c.id} />
           <section aria-labelledby="desk-facts">
             <h3 id="desk-facts">{dt.facts}</h3>
             <dl class="facts">
