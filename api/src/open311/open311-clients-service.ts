@@ -1,3 +1,4 @@
+import type { Open311ClientView } from '@mashangjian/shared'
 import { randomBytes } from 'node:crypto'
 import type { Actor } from '../auth/actor'
 import type { AuditLog } from '../audit/audit-log'
@@ -8,17 +9,6 @@ import { validationFailed } from '../errors/app-error'
 import { assertInScope, committeeFor, type CommitteePaths } from '../org/committee-target'
 import type { Open311ClientRow, Open311Repo } from './open311-repo'
 
-export interface Open311ClientView {
-  id: string
-  committeeId: string
-  name: string
-  keyPrefix: string
-  stationId: string | null
-  stationName: string | null
-  createdAt: string
-  lastUsedAt: string | null
-  revokedAt: string | null
-}
 
 /** Keys look like `msj311_…`: 192 random bits; the list shows the first 12 characters so staff can tell keys apart. */
 const KEY_PREFIX = 'msj311_'

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
-import { IdParams } from '@mashangjian/shared'
+import { IdParams, TrackingLinksRevokeBody, TrackingLinksRevoked } from '@mashangjian/shared'
 import { actorOf, ADMINS } from '../auth/access-guard'
 import { problems } from '../errors/problem-responses'
 import type { TrackingLinkRevocation } from './tracking-link-revocation'
@@ -13,8 +12,8 @@ export const trackingLinksRoutes: FastifyPluginAsyncTypebox<{ revocation: Tracki
       tags: ['cases'], summary: 'End the case’s recovery links (找回我的诉求), and with `original` the submitter’s first link too',
       description: 'The resident can ask for a new link with the public number and their phone; it is sent only to that phone. Audit-logged.',
       params: IdParams,
-      body: Type.Object({ original: Type.Optional(Type.Boolean({ default: false, description: 'Also end the link given at submission' })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ recoveryLinks: Type.Integer({ description: 'How many recovery links were ended' }), original: Type.Boolean() }), ...problems(400, 404) },
+      body: TrackingLinksRevokeBody,
+      response: { 200: TrackingLinksRevoked, ...problems(400, 404) },
     },
   }, (request) => revocation.revoke(actorOf(request), request.params.id, { original: request.body.original ?? false }, request.ip))
 }

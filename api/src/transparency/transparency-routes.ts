@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { IdParams } from '@mashangjian/shared'
+import { IdParams, PublicationBody, PublicationView } from '@mashangjian/shared'
 import { actorOf, SIGNED_IN } from '../auth/access-guard'
 import { problems } from '../errors/problem-responses'
 import { pageContext, sendHtml } from '../public/html-reply'
@@ -14,17 +14,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** Figures move with every case; five minutes in WeChat's and proxies' caches is fresh enough and spares the database. */
 const PAGE_MAX_AGE = 300
 
-const PublicationView = Type.Object({
-  publishable: Type.Boolean(),
-  publicText: Type.Union([Type.String(), Type.Null()]),
-  publishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  allowed: Type.Boolean({ description: 'Whether the case is resolved or closed, so it may be switched on' }),
-  preview: Type.Union([Type.String(), Type.Null()], { description: 'The text the public page shows for it, masked' }),
-})
-const PublicationBody = Type.Object({
-  publishable: Type.Boolean(),
-  publicText: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()], { description: 'Moderated text; null or blank shows the member\'s answer; absent keeps what is set' })),
-}, { additionalProperties: false })
 
 /**
  * The transparency page of a committee or one of its stations (issue 16), its share card, and the staff's

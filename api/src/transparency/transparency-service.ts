@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache'
-import type { Locale, MetricRates } from '@mashangjian/shared'
+import type { Locale, MetricRates, PublicationView } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import type { AuditWriter } from '../audit/audit-log'
 import type { Clock } from '../clock'
@@ -39,15 +39,6 @@ export interface TransparencyModel {
   matters: PublishedMatter[]
   page: number
   hasMore: boolean
-}
-export interface PublicationView {
-  publishable: boolean
-  publicText: string | null
-  publishedAt: string | null
-  /** May the switch be turned on now (the case is resolved or closed)? */
-  allowed: boolean
-  /** What the page shows for this case, masked as it will be published. */
-  preview: string | null
 }
 
 /** 'YYYY-MM' of this Beijing month and the one before, and the days [from, to) covering both. */

@@ -6,7 +6,7 @@ import { sha256 } from '../../src/auth/tokens'
 import { createAdminOrg, type AdminOrg } from '../admin-data/admin-fixtures'
 import { createTestApp, type TestApp } from '../support/test-app'
 import { bearer, login } from '../support/fixtures'
-import type { Open311ClientView } from '../../src/open311/open311-clients-service'
+import type { Open311ClientView } from '@mashangjian/shared'
 
 const URL = '/api/v1/open311/clients'
 

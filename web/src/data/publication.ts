@@ -1,15 +1,8 @@
+import type { PublicationView } from '@mashangjian/shared'
 import { data } from './index'
 
-/** GET/PUT /api/v1/cases/:id/publication (api/src/transparency/transparency-routes.ts). */
-export interface PublicationView {
-  publishable: boolean
-  publicText: string | null
-  publishedAt: string | null
-  /** The case is resolved or closed, so it may be switched on. */
-  allowed: boolean
-  /** What the public page shows for the case, masked. */
-  preview: string | null
-}
+/** GET/PUT /api/v1/cases/:id/publication (api/src/transparency/transparency-routes.ts), schemas in shared. */
+export type { PublicationView }
 
 /**
  * Whether a resolved case is shown on the committee's public transparency page (issue 16). Online only, like the

@@ -18,10 +18,16 @@ export interface PageContext {
  */
 export interface LangRepost { formId: string; action: (l: Locale) => string }
 
-export function Layout({ ctx, title, footer, children, repost, script }: {
+export function Layout({ ctx, title, footer, children, repost, script, fullTitle, head, css }: {
   ctx: PageContext; title: string; footer?: string; children: ComponentChildren; repost?: LangRepost
   /** One inline script, allowed by its hash in the CSP (see pages/scan-script.ts); pages work without it. */
   script?: string
+  /** The whole <title> as given (a share card's), instead of "title · 码上见". */
+  fullTitle?: boolean
+  /** Further <head> elements (the transparency page's og: tags). */
+  head?: ComponentChildren
+  /** Rules this page adds to the shared stylesheet. */
+  css?: string
 }) {
   const { locale, t, path } = ctx
   return (
@@ -30,9 +36,10 @@ export function Layout({ ctx, title, footer, children, repost, script }: {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
-        <title>{`${title} · ${t('app.name')}`}</title>
+        <title>{fullTitle ? title : `${title} · ${t('app.name')}`}</title>
         <link rel="icon" href="/favicon.ico" sizes="32x32" />
-        <style dangerouslySetInnerHTML={{ __html: PAGE_CSS }} />
+        {head}
+        <style dangerouslySetInnerHTML={{ __html: css ? `${PAGE_CSS}\n${css}` : PAGE_CSS }} />
       </head>
       <body>
         <header>

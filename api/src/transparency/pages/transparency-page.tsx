@@ -1,8 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource preact */
-import { LOCALES, LOCALE_INFO, type Locale } from '@mashangjian/shared'
+import { LOCALE_INFO, type Locale } from '@mashangjian/shared'
 import type { ComponentChildren } from 'preact'
-import type { PageContext } from '../../public/pages/layout'
-import { PAGE_CSS } from '../../public/pages/page-styles'
+import { Layout, type PageContext } from '../../public/pages/layout'
 import type { MonthRates, StationRates, TransparencyModel } from '../transparency-service'
 
 /** Only what this page adds to the resident pages' stylesheet: the rate tables and the list of matters. */
@@ -42,41 +41,22 @@ export function shareTexts(ctx: PageContext, model: TransparencyModel): { title:
 }
 
 function Shell({ ctx, title, description, head, children }: { ctx: PageContext; title: string; description?: string; head?: TransparencyHead; children: ComponentChildren }) {
-  const { locale, t, path } = ctx
-  return (
-    <html lang={locale} dir={LOCALE_INFO[locale].dir}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width,initial-scale=1" />
-        <title>{title}</title>
-        {description && <meta name="description" content={description} />}
-        {head && <>
-          <meta property="og:type" content="website" />
-          <meta property="og:site_name" content={t('app.name')} />
-          <meta property="og:title" content={title} />
-          {description && <meta property="og:description" content={description} />}
-          <meta property="og:url" content={head.url} />
-          <meta property="og:image" content={head.image} />
-          <meta property="og:image:width" content="300" />
-          <meta property="og:image:height" content="300" />
-          <link rel="canonical" href={head.url} />
-        </>}
-        <style dangerouslySetInnerHTML={{ __html: `${PAGE_CSS}\n${EXTRA_CSS}` }} />
-      </head>
-      <body>
-        <header>
-          <b>{t('app.name')}</b>
-          <nav aria-label={t('lang.label')}>
-            {LOCALES.filter((l) => l !== locale).map((l) => (
-              <a href={`${path}?lang=${l}`} lang={l} hreflang={l} dir={LOCALE_INFO[l].dir}>{LOCALE_INFO[l].name}</a>
-            ))}
-          </nav>
-        </header>
-        <main>{children}</main>
-        <footer>{t('app.tagline')}</footer>
-      </body>
-    </html>
-  )
+  const { t } = ctx
+  const meta = <>
+    {description && <meta name="description" content={description} />}
+    {head && <>
+      <meta property="og:type" content="website" />
+      <meta property="og:site_name" content={t('app.name')} />
+      <meta property="og:title" content={title} />
+      {description && <meta property="og:description" content={description} />}
+      <meta property="og:url" content={head.url} />
+      <meta property="og:image" content={head.image} />
+      <meta property="og:image:width" content="300" />
+      <meta property="og:image:height" content="300" />
+      <link rel="canonical" href={head.url} />
+    </>}
+  </>
+  return <Layout ctx={ctx} title={title} fullTitle head={meta} css={EXTRA_CSS}>{children}</Layout>
 }
 
 function RatesTable({ ctx, caption, rates }: { ctx: PageContext; caption: ComponentChildren; rates: { thisMonth: MonthRates; lastMonth: MonthRates } }) {

@@ -1,3 +1,4 @@
+import type { TrackingLinksRevoked } from '@mashangjian/shared'
 import { useState } from 'preact/hooks'
 import { currentLocale } from '../../i18n'
 import { adminApi } from '../admin-api'
@@ -34,7 +35,7 @@ export function TrackingLinksControl({ caseId }: { caseId: string }) {
     setError(null)
     setDone(null)
     try {
-      const r = await adminApi.post<{ recoveryLinks: number; original: boolean }>(`/api/v1/cases/${caseId}/tracking-links/revoke`, { original })
+      const r = await adminApi.post<TrackingLinksRevoked>(`/api/v1/cases/${caseId}/tracking-links/revoke`, { original })
       setDone(x.done(r.recoveryLinks, r.original))
     } catch (err) {
       setError(err)

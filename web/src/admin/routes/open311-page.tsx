@@ -1,3 +1,4 @@
+import type { Open311ClientView } from '@mashangjian/shared'
 import { useState } from 'preact/hooks'
 import type { StationDetail } from '@mashangjian/shared'
 import { adminApi, withQuery } from '../admin-api'
@@ -10,18 +11,7 @@ import { ProblemText, fieldErrors } from '../components/problem-text'
 import { useRemote } from '../use-remote'
 import { useCommitteeChoice } from '../use-scope'
 
-/** api/src/open311/open311-clients-service.ts Open311ClientView. */
-interface Open311Client {
-  id: string
-  committeeId: string
-  name: string
-  keyPrefix: string
-  stationId: string | null
-  stationName: string | null
-  createdAt: string
-  lastUsedAt: string | null
-  revokedAt: string | null
-}
+type Open311Client = Open311ClientView
 
 const when = (iso: string) => new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso))
 
