@@ -32,11 +32,23 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 10)
 const database = await openPostgres(URL_)
 const db = database.db
 const [province] = await queryRows<{ id: string }>(db, sql`select id from committee where level = 'province' limit 1`)
-const [county] = await queryRows<{ id: string; name: string }>(db, sql`
-  select k.id, k.name from committee k where k.level = 'county' order by (select count(*) from cases c where c.committee_id = k.id) desc limit 1`)
-const [station] = await queryRows<{ id: string }>(db, sql`
-  select s.id from station s where s.committee_id = ${county!.id} order by (select count(*) from cases c where c.station_id = s.id) desc limit 1`)
-const admin = (committeeId: string): Actor => ({ userId: '00000000-0000-4000-8000-000000000000', role: 'committee_admin', committeeId, memberId: null, stationIds: [] })
+const [county] = await queryRows<{ id: string; name: string }>(
+  db,
+  sql`
+  select k.id, k.name from committee k where k.level = 'county' order by (select count(*) from cases c where c.committee_id = k.id) desc limit 1`,
+)
+const [station] = await queryRows<{ id: string }>(
+  db,
+  sql`
+  select s.id from station s where s.committee_id = ${county!.id} order by (select count(*) from cases c where c.station_id = s.id) desc limit 1`,
+)
+const admin = (committeeId: string): Actor => ({
+  userId: '00000000-0000-4000-8000-000000000000',
+  role: 'committee_admin',
+  committeeId,
+  memberId: null,
+  stationIds: [],
+})
 const noAudit = { record: async () => {} }
 const aggregator = createMetricsAggregator(db)
 // Wired as api/src/services.ts wires them.
@@ -46,8 +58,13 @@ const figuresRepo = createDepartmentFiguresRepo(db)
 const dashboard = createDashboardService({ db, metrics: metricsRepo, casesRepo: memberCases, clock: systemClock, aggregator })
 const ledger = createLedgerService({ db, repo: createLedgerRepo(db), scopes: metricsRepo, clock: systemClock, audit: noAudit, aggregator })
 const exportsService = createExportsService({
-  db, cases: memberCases, handoffs: figuresRepo, ledger,
-  departmentFigures: createDepartmentFiguresService({ repo: figuresRepo, metrics: metricsRepo, clock: systemClock }), audit: noAudit, clock: systemClock,
+  db,
+  cases: memberCases,
+  handoffs: figuresRepo,
+  ledger,
+  departmentFigures: createDepartmentFiguresService({ repo: figuresRepo, metrics: metricsRepo, clock: systemClock }),
+  audit: noAudit,
+  clock: systemClock,
 })
 const year = { from: '2026-01-01', to: '2027-01-01' }
 
@@ -71,34 +88,69 @@ async function streamed<T>(t: TableExport<T>) {
   let rows = 0
   const rss0 = process.memoryUsage().rss
   let peak = rss0
-  const sink = new Writable({ write(chunk, _enc, done) { bytes += chunk.length; peak = Math.max(peak, process.memoryUsage().rss); done() } })
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      bytes += chunk.length
+      peak = Math.max(peak, process.memoryUsage().rss)
+      done()
+    },
+  })
   const started = performance.now()
   const reply = {
-    log: console, header() { return reply },
-    send(stream: NodeJS.ReadableStream) { stream.pipe(sink); return reply },
+    log: console,
+    header() {
+      return reply
+    },
+    send(stream: NodeJS.ReadableStream) {
+      stream.pipe(sink)
+      return reply
+    },
   } as unknown as FastifyReply
-  const recorded = new Promise<void>((resolve) => sendTable(reply, { ...t, onDone: async (n) => { rows = n; resolve() } }))
+  const recorded = new Promise<void>((resolve) =>
+    sendTable(reply, {
+      ...t,
+      onDone: async (n) => {
+        rows = n
+        resolve()
+      },
+    }),
+  )
   await once(sink, 'finish')
   await recorded
   return { rows, bytes, ms: performance.now() - started, rssMb: (peak - rss0) / 1_048_576 }
 }
 
 const lines = [
-  '| call | first | p50 | max |', '|---|---|---|---|',
-  await time('dashboard summary, province-year vs previous year', () => dashboard.summary(admin(province!.id), { scope: 'committee', id: province!.id, ...year })),
+  '| call | first | p50 | max |',
+  '|---|---|---|---|',
+  await time('dashboard summary, province-year vs previous year', () =>
+    dashboard.summary(admin(province!.id), { scope: 'committee', id: province!.id, ...year }),
+  ),
   await time(`dashboard summary, ${county!.name}-year`, () => dashboard.summary(admin(county!.id), { scope: 'committee', id: county!.id, ...year })),
-  await time('rankings by station, province-year', () => dashboard.rankings(admin(province!.id), { scope: 'committee', id: province!.id, dimension: 'station', ...year })),
-  await time('rankings by sector, province-year', () => dashboard.rankings(admin(province!.id), { scope: 'committee', id: province!.id, dimension: 'sector', ...year })),
-  await time('rankings by member, province-year', () => dashboard.rankings(admin(province!.id), { scope: 'committee', id: province!.id, dimension: 'member', ...year })),
-  await time('rankings by member, busiest station (live from its cases)', () => dashboard.rankings(admin(county!.id), { scope: 'station', id: station!.id, dimension: 'member', ...year })),
+  await time('rankings by station, province-year', () =>
+    dashboard.rankings(admin(province!.id), { scope: 'committee', id: province!.id, dimension: 'station', ...year }),
+  ),
+  await time('rankings by sector, province-year', () =>
+    dashboard.rankings(admin(province!.id), { scope: 'committee', id: province!.id, dimension: 'sector', ...year }),
+  ),
+  await time('rankings by member, province-year', () =>
+    dashboard.rankings(admin(province!.id), { scope: 'committee', id: province!.id, dimension: 'member', ...year }),
+  ),
+  await time('rankings by member, busiest station (live from its cases)', () =>
+    dashboard.rankings(admin(county!.id), { scope: 'station', id: station!.id, dimension: 'member', ...year }),
+  ),
   await time('overdue list, province, first page of 20', () => dashboard.overdue(admin(province!.id), { scope: 'committee', id: province!.id })),
   await time('ledgers, county, first page of 50', () => ledger.list(admin(county!.id), { scope: 'committee', id: county!.id, year: 2026 })),
 ]
 console.log(lines.join('\n'))
 const ledgerExport = await streamed(await exportsService.ledgers(admin(province!.id), { scope: 'committee', id: province!.id, year: 2026 }, 'csv', null))
-console.log(`\nledger CSV, province (every member): ${ledgerExport.rows} rows, ${(ledgerExport.bytes / 1e6).toFixed(1)} MB in ${(ledgerExport.ms / 1000).toFixed(1)} s, RSS +${ledgerExport.rssMb.toFixed(0)} MB`)
+console.log(
+  `\nledger CSV, province (every member): ${ledgerExport.rows} rows, ${(ledgerExport.bytes / 1e6).toFixed(1)} MB in ${(ledgerExport.ms / 1000).toFixed(1)} s, RSS +${ledgerExport.rssMb.toFixed(0)} MB`,
+)
 for (const format of ['csv', 'xlsx'] as const) {
   const r = await streamed(exportsService.cases(admin(county!.id), { from: '2026-01-01', to: '2027-01-01' }, format, null))
-  console.log(`cases ${format.toUpperCase()}, ${county!.name}-year: ${r.rows} rows, ${(r.bytes / 1e6).toFixed(1)} MB in ${(r.ms / 1000).toFixed(1)} s (${Math.round(r.rows / (r.ms / 1000))} rows/s), RSS +${r.rssMb.toFixed(0)} MB`)
+  console.log(
+    `cases ${format.toUpperCase()}, ${county!.name}-year: ${r.rows} rows, ${(r.bytes / 1e6).toFixed(1)} MB in ${(r.ms / 1000).toFixed(1)} s (${Math.round(r.rows / (r.ms / 1000))} rows/s), RSS +${r.rssMb.toFixed(0)} MB`,
+  )
 }
 await database.close()

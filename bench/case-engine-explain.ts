@@ -3,8 +3,17 @@ import type pg from 'pg'
 import * as schema from '../api/src/db/schema'
 import type { Db } from '../api/src/db/database'
 
-export interface RecordedQuery { label: string; query: string; params: unknown[] }
-export interface Plan { label: string; text: string; executionMs: number | null; jitMs: number | null }
+export interface RecordedQuery {
+  label: string
+  query: string
+  params: unknown[]
+}
+export interface Plan {
+  label: string
+  text: string
+  executionMs: number | null
+  jitMs: number | null
+}
 
 /**
  * A drizzle instance like the app's (same schema, same casing) whose logger keeps every SQL statement it runs,
@@ -12,7 +21,15 @@ export interface Plan { label: string; text: string; executionMs: number | null;
  */
 export function recordingDb(pool: pg.Pool) {
   let recorded: { query: string; params: unknown[] }[] = []
-  const db = drizzle(pool, { schema, casing: 'snake_case', logger: { logQuery: (query, params) => { recorded.push({ query, params }) } } }) as unknown as Db
+  const db = drizzle(pool, {
+    schema,
+    casing: 'snake_case',
+    logger: {
+      logQuery: (query, params) => {
+        recorded.push({ query, params })
+      },
+    },
+  }) as unknown as Db
   return {
     db,
     /** Runs `fn` and answers the statements it sent, labelled by `label(sql)`; statements labelled null are dropped. */

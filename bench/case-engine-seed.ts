@@ -16,19 +16,50 @@ export const MEMBERS_PER_COUNTY = 100
 const SECTORS = ['中共界', '经济界', '农业界', '教育界', '科学技术界', '医药卫生界', '社会福利和社会保障界', '少数民族界']
 /** [zh-CN, en, SLA class, accept hours, resolve hours]: DEFAULT_SLA_HOURS of shared/src/cases.ts. */
 const CATEGORIES: [string, string, 'urgent' | 'general' | 'complex', number, number][] = [
-  ['路灯照明', 'Street lights', 'general', 24, 168], ['噪音扰民', 'Noise', 'general', 24, 168],
-  ['供暖供水', 'Heating and water', 'urgent', 2, 24], ['道路井盖', 'Roads and manholes', 'urgent', 2, 24],
-  ['垃圾清运', 'Rubbish collection', 'general', 24, 168], ['停车管理', 'Parking', 'general', 24, 168],
-  ['物业纠纷', 'Property management', 'complex', 24, 360], ['占道经营', 'Street vending', 'general', 24, 168],
-  ['老旧小区改造', 'Old estate renovation', 'complex', 24, 360], ['绿化环境', 'Green spaces', 'general', 24, 168],
+  ['路灯照明', 'Street lights', 'general', 24, 168],
+  ['噪音扰民', 'Noise', 'general', 24, 168],
+  ['供暖供水', 'Heating and water', 'urgent', 2, 24],
+  ['道路井盖', 'Roads and manholes', 'urgent', 2, 24],
+  ['垃圾清运', 'Rubbish collection', 'general', 24, 168],
+  ['停车管理', 'Parking', 'general', 24, 168],
+  ['物业纠纷', 'Property management', 'complex', 24, 360],
+  ['占道经营', 'Street vending', 'general', 24, 168],
+  ['老旧小区改造', 'Old estate renovation', 'complex', 24, 360],
+  ['绿化环境', 'Green spaces', 'general', 24, 168],
 ]
-const COUNTY_NAMES = ['城关', '东川', '西岭', '南塬', '北山', '河口', '石桥', '柳湾', '黄羊', '红水',
-  '龙泉', '金川', '白银', '清水', '永安', '古城', '新堡', '双湾', '三岔', '平川']
+const COUNTY_NAMES = [
+  '城关',
+  '东川',
+  '西岭',
+  '南塬',
+  '北山',
+  '河口',
+  '石桥',
+  '柳湾',
+  '黄羊',
+  '红水',
+  '龙泉',
+  '金川',
+  '白银',
+  '清水',
+  '永安',
+  '古城',
+  '新堡',
+  '双湾',
+  '三岔',
+  '平川',
+]
 
 /** Share of each final status (the mix the issue asks for); the SQL below turns it into cumulative bounds. */
 export const STATUS_MIX: [string, number][] = [
-  ['closed', 0.55], ['resolved', 0.10], ['in_progress', 0.10], ['accepted', 0.08], ['assigned', 0.10],
-  ['reopened', 0.02], ['invalid', 0.03], ['merged', 0.02],
+  ['closed', 0.55],
+  ['resolved', 0.1],
+  ['in_progress', 0.1],
+  ['accepted', 0.08],
+  ['assigned', 0.1],
+  ['reopened', 0.02],
+  ['invalid', 0.03],
+  ['merged', 0.02],
 ]
 
 export interface SeedOptions {
@@ -60,14 +91,26 @@ export async function seedOrg(client: pg.Client): Promise<{ provinceId: string; 
   const settings = JSON.stringify({ autoCloseDays: 366 })
   await client.query('begin')
   try {
-    await client.query(`insert into committee (id, level, name, short_code, path, settings) values ($1::uuid, 'province', '基准省政协', 'BP', $1::uuid::text, $2)`, [provinceId, settings])
-    await client.query(`create table bench_seed_county as
+    await client.query(
+      `insert into committee (id, level, name, short_code, path, settings) values ($1::uuid, 'province', '基准省政协', 'BP', $1::uuid::text, $2)`,
+      [provinceId, settings],
+    )
+    await client.query(
+      `create table bench_seed_county as
       select i - 1 as county_idx, gen_random_uuid() as id, 'K' || lpad(i::text, 2, '0') as short_code, $1::text[] as names
-      from generate_series(1, ${COUNTIES}) i`, [COUNTY_NAMES])
-    await client.query(`insert into committee (id, parent_id, level, name, short_code, path, settings)
-      select id, $1::uuid, 'county', names[county_idx + 1] || '县政协', short_code, $1::uuid::text || '/' || id, $2 from bench_seed_county`, [provinceId, settings])
-    await client.query(`insert into sector (committee_id, name, sort_order)
-      select c.id, s.name, s.ord - 1 from committee c cross join unnest($1::text[]) with ordinality s(name, ord)`, [SECTORS])
+      from generate_series(1, ${COUNTIES}) i`,
+      [COUNTY_NAMES],
+    )
+    await client.query(
+      `insert into committee (id, parent_id, level, name, short_code, path, settings)
+      select id, $1::uuid, 'county', names[county_idx + 1] || '县政协', short_code, $1::uuid::text || '/' || id, $2 from bench_seed_county`,
+      [provinceId, settings],
+    )
+    await client.query(
+      `insert into sector (committee_id, name, sort_order)
+      select c.id, s.name, s.ord - 1 from committee c cross join unnest($1::text[]) with ordinality s(name, ord)`,
+      [SECTORS],
+    )
 
     await client.query(`create table bench_seed_station as
       select c.county_idx, j, gen_random_uuid() as station_id from bench_seed_county c cross join generate_series(0, ${STATIONS_PER_COUNTY - 1}) j`)
@@ -91,10 +134,12 @@ export async function seedOrg(client: pg.Client): Promise<{ provinceId: string; 
       join sector sec on sec.committee_id = c.id and sec.sort_order = m.k % ${SECTORS.length}`)
     await client.query(`insert into member_station (member_id, station_id) select member_id, station_id from bench_seed_member`)
 
-    await client.query(`create table bench_seed_category as
+    await client.query(
+      `create table bench_seed_category as
       select c.county_idx, (t.ord - 1)::int as k, gen_random_uuid() as category_id, t.zh, t.en, t.sla, t.accept_h, t.resolve_h
       from bench_seed_county c cross join unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[]) with ordinality t(zh, en, sla, accept_h, resolve_h, ord)`,
-    [CATEGORIES.map((c) => c[0]), CATEGORIES.map((c) => c[1]), CATEGORIES.map((c) => c[2]), CATEGORIES.map((c) => c[3]), CATEGORIES.map((c) => c[4])])
+      [CATEGORIES.map((c) => c[0]), CATEGORIES.map((c) => c[1]), CATEGORIES.map((c) => c[2]), CATEGORIES.map((c) => c[3]), CATEGORIES.map((c) => c[4])],
+    )
     await client.query(`alter table bench_seed_category add primary key (county_idx, k)`)
     await client.query(`insert into category (id, committee_id, names, sector_id, sla_class, sort_order)
       select k.category_id, c.id, jsonb_build_object('zh-CN', k.zh, 'en', k.en), sec.id, k.sla, k.k
@@ -263,12 +308,18 @@ export async function seed(client: pg.Client, opts: SeedOptions): Promise<SeedRe
   await client.query('checkpoint')
   const vacuumMs = performance.now() - t
 
-  const { rows: [counts] } = await client.query<{ cases: string; case_event: string; case_change: string }>(
-    'select (select count(*) from cases) as cases, (select count(*) from case_event) as case_event, (select count(*) from case_change) as case_change')
+  const {
+    rows: [counts],
+  } = await client.query<{ cases: string; case_event: string; case_change: string }>(
+    'select (select count(*) from cases) as cases, (select count(*) from case_event) as case_event, (select count(*) from case_change) as case_change',
+  )
   const { rows: sizeRows } = await client.query<{ rel: string; size: string }>(`select rel, pg_size_pretty(pg_total_relation_size(rel::regclass)) as size
     from unnest(array['cases', 'case_event', 'case_change']) rel`)
   return {
-    ...org, orgMs, casesMs, vacuumMs,
+    ...org,
+    orgMs,
+    casesMs,
+    vacuumMs,
     rows: { cases: Number(counts!.cases), caseEvents: Number(counts!.case_event), caseChanges: Number(counts!.case_change) },
     sizes: Object.fromEntries(sizeRows.map((r) => [r.rel, r.size])),
   }

@@ -46,7 +46,6 @@ const YEAR_TO = new Date('2027-01-01T00:00:00+08:00')
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`)
 
-
 // ---- measuring ----
 
 /** autocannon's histogram has 1 ms steps; percentiles come from the per-response times instead (sub-ms). */
@@ -58,15 +57,25 @@ function percentile(sorted: number[], p: number): number {
 async function load(url: string, token: string, connections: number, seconds: number): Promise<LatencyRun> {
   const times: number[] = []
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration: seconds, headers: { authorization: `Bearer ${token}` } },
-      (err, r) => (err ? reject(err) : resolve(r)))
-    instance.on('response', (_client, status, _bytes, ms) => { if (status === 200) times.push(ms) })
+    const instance = autocannon({ url, connections, duration: seconds, headers: { authorization: `Bearer ${token}` } }, (err, r) =>
+      err ? reject(err) : resolve(r),
+    )
+    instance.on('response', (_client, status, _bytes, ms) => {
+      if (status === 200) times.push(ms)
+    })
   })
   times.sort((a, b) => a - b)
   return {
-    connections, seconds, requests: times.length, rps: result.requests.average,
-    p50: percentile(times, 50), p99: percentile(times, 99), max: times.at(-1) ?? NaN,
-    non2xx: result.non2xx, errors: result.errors + result.timeouts, load: loadavg()[0]!,
+    connections,
+    seconds,
+    requests: times.length,
+    rps: result.requests.average,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    max: times.at(-1) ?? NaN,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    load: loadavg()[0]!,
   }
 }
 
@@ -84,14 +93,20 @@ async function sequential(url: string, token: string): Promise<SequentialRun> {
   while (times.length < METRICS_REQUESTS && performance.now() - started < METRICS_BUDGET_MS) times.push((await get()).ms)
   const sorted = [...times].sort((a, b) => a - b)
   return {
-    firstMs: first.ms, requests: times.length, p50: percentile(sorted, 50), max: sorted.at(-1) ?? NaN, load: loadavg()[0]!,
+    firstMs: first.ms,
+    requests: times.length,
+    p50: percentile(sorted, 50),
+    max: sorted.at(-1) ?? NaN,
+    load: loadavg()[0]!,
     report: JSON.parse(first.body) as MetricsReport,
   }
 }
 
 async function login(base: string, username: string): Promise<string> {
   const res = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
   })
   if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`)
   return ((await res.json()) as { accessToken: string }).accessToken
@@ -162,20 +177,32 @@ async function main() {
   const typical = perMember[Math.floor(perMember.length / 2)]!
   const county = seeded.counties.find((c) => c.id === typical.committee_id)!
   const passwordHash = await hashPassword(PASSWORD)
-  const { rows: users } = await pool.query<{ id: string; username: string }>(`insert into app_user (username, display_name, role, committee_id, member_id, password_hash)
+  const { rows: users } = await pool.query<{ id: string; username: string }>(
+    `insert into app_user (username, display_name, role, committee_id, member_id, password_hash)
     values ('bench-member', '基准委员', 'member', $1, $2, $4), ('bench-province', '省政协办公室', 'committee_admin', $3, null, $4),
       ('bench-county', '县政协办公室', 'committee_admin', $1, null, $4)
-    returning id, username`, [typical.committee_id, typical.member_id, seeded.provinceId, passwordHash])
+    returning id, username`,
+    [typical.committee_id, typical.member_id, seeded.provinceId, passwordHash],
+  )
   const userId = (u: string) => users.find((r) => r.username === u)!.id
 
   // ---- over HTTP ----
   const dataDir = mkdtempSync(path.join(tmpdir(), 'msj-bench-cases-'))
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }))
   log('starting the API')
-  const server = await start(['api/src/server.ts'], {
-    PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: dbUrl, LOG_LEVEL: 'error', SEED_DEMO: 'false',
-    ACCESS_TOKEN_TTL_SECONDS: '3600',
-  }, /running at http:\/\/localhost:(\d+)/)
+  const server = await start(
+    ['api/src/server.ts'],
+    {
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DATABASE_URL: dbUrl,
+      LOG_LEVEL: 'error',
+      SEED_DEMO: 'false',
+      ACCESS_TOKEN_TTL_SECONDS: '3600',
+    },
+    /running at http:\/\/localhost:(\d+)/,
+  )
   cleanups.push(() => stop(server.child))
   const base = `http://127.0.0.1:${server.match[1]}`
   const memberToken = await login(base, 'bench-member')
@@ -183,11 +210,19 @@ async function main() {
   const countyToken = await login(base, 'bench-county')
 
   const inboxUrl = (filter: string) => `${base}/api/v1/me/cases?filter=${filter}&limit=20`
-  const firstPage = (await (await fetch(inboxUrl('all'), { headers: { authorization: `Bearer ${memberToken}` } })).json()) as { items: unknown[]; counts: Record<string, number> }
-  if (firstPage.items.length === 0 || firstPage.items.length !== Math.min(20, firstPage.counts.all ?? 0)) throw new Error(`inbox answered ${firstPage.items.length} items: ${JSON.stringify(firstPage).slice(0, 300)}`)
+  const firstPage = (await (await fetch(inboxUrl('all'), { headers: { authorization: `Bearer ${memberToken}` } })).json()) as {
+    items: unknown[]
+    counts: Record<string, number>
+  }
+  if (firstPage.items.length === 0 || firstPage.items.length !== Math.min(20, firstPage.counts.all ?? 0))
+    throw new Error(`inbox answered ${firstPage.items.length} items: ${JSON.stringify(firstPage).slice(0, 300)}`)
 
   const http: Record<string, LatencyRun> = {}
-  for (const [key, url] of [['me', `${base}/api/v1/me`], ['open', inboxUrl('open')], ['all', inboxUrl('all')]] as const) {
+  for (const [key, url] of [
+    ['me', `${base}/api/v1/me`],
+    ['open', inboxUrl('open')],
+    ['all', inboxUrl('all')],
+  ] as const) {
     log(`load: ${url}`)
     await load(url, memberToken, 1, 2) // warm-up: JIT, connection pool, plan and buffer caches
     http[`${key}:1`] = await load(url, memberToken, 1, SECONDS)
@@ -207,16 +242,37 @@ async function main() {
   const adminOf = (user: string, committeeId: string): Actor => ({ userId: userId(user), role: 'committee_admin', committeeId, memberId: null, stationIds: [] })
   const inboxRepo = createMemberCasesRepo(rec.db)
   const metrics = createMetricsService({ db: rec.db, clock: systemClock, aggregator: createMetricsAggregator(rec.db) })
-  const metricsLabel = (sql: string) => sql.includes('from metric_month') ? 'summaries (pre-aggregated months and edge days)'
-    : sql.includes('c.accept_due_at <') ? 'overdue (live, on cases)' : null
+  const metricsLabel = (sql: string) =>
+    sql.includes('from metric_month')
+      ? 'summaries (pre-aggregated months and edge days)'
+      : sql.includes('c.accept_due_at <')
+        ? 'overdue (live, on cases)'
+        : null
   const queries = [
-    ...await rec.capture(() => inboxRepo.list(member, { filter: 'open' }, new Date(), 20), () => "inbox list, filter=open (member's first page)"),
-    ...await rec.capture(() => inboxRepo.list(member, { filter: 'all' }, new Date(), 20), () => "inbox list, filter=all (member's first page)"),
-    ...await rec.capture(() => inboxRepo.counts(member, new Date()), () => 'inbox counts (same request)'),
-    ...(await rec.capture(() => metrics.report(adminOf('bench-province', seeded.provinceId), { scope: 'committee', id: seeded.provinceId, from: '2026-01-01', to: '2027-01-01' }), metricsLabel))
-      .map((q) => ({ ...q, label: `metrics, province-year: ${q.label}` })),
-    ...(await rec.capture(() => metrics.report(adminOf('bench-county', county.id), { scope: 'committee', id: county.id, from: '2026-01-01', to: '2027-01-01' }), metricsLabel))
-      .map((q) => ({ ...q, label: `metrics, county-year: ${q.label}` })),
+    ...(await rec.capture(
+      () => inboxRepo.list(member, { filter: 'open' }, new Date(), 20),
+      () => "inbox list, filter=open (member's first page)",
+    )),
+    ...(await rec.capture(
+      () => inboxRepo.list(member, { filter: 'all' }, new Date(), 20),
+      () => "inbox list, filter=all (member's first page)",
+    )),
+    ...(await rec.capture(
+      () => inboxRepo.counts(member, new Date()),
+      () => 'inbox counts (same request)',
+    )),
+    ...(
+      await rec.capture(
+        () => metrics.report(adminOf('bench-province', seeded.provinceId), { scope: 'committee', id: seeded.provinceId, from: '2026-01-01', to: '2027-01-01' }),
+        metricsLabel,
+      )
+    ).map((q) => ({ ...q, label: `metrics, province-year: ${q.label}` })),
+    ...(
+      await rec.capture(
+        () => metrics.report(adminOf('bench-county', county.id), { scope: 'committee', id: county.id, from: '2026-01-01', to: '2027-01-01' }),
+        metricsLabel,
+      )
+    ).map((q) => ({ ...q, label: `metrics, county-year: ${q.label}` })),
   ]
   const plans: Plan[] = []
   for (const q of queries) plans.push(await explain(pool, q))
@@ -234,7 +290,10 @@ async function main() {
   for (const [name, call] of sweepCalls) {
     await call(new Date()) // warm, like a sweep that ran a minute ago
     const t = performance.now()
-    const [q] = await rec.capture(() => call(new Date()), () => `deadline sweep: ${name}`)
+    const [q] = await rec.capture(
+      () => call(new Date()),
+      () => `deadline sweep: ${name}`,
+    )
     sweep.push({ name, ms: performance.now() - t })
     plans.push(await explain(pool, q!))
   }
@@ -258,18 +317,36 @@ async function main() {
 
   const aggregates = await measureCatchUp()
 
-  const { rows: [mix] } = await pool.query<{ mix: Record<string, number> }>(`select jsonb_object_agg(status, n) as mix from (select status, count(*)::int n from cases group by status) s`)
-  const { rows: [pgInfo] } = await pool.query<{ version: string; buffers: string }>(
-    "select current_setting('server_version') as version, current_setting('shared_buffers') as buffers")
+  const {
+    rows: [mix],
+  } = await pool.query<{ mix: Record<string, number> }>(
+    `select jsonb_object_agg(status, n) as mix from (select status, count(*)::int n from cases group by status) s`,
+  )
+  const {
+    rows: [pgInfo],
+  } = await pool.query<{ version: string; buffers: string }>(
+    "select current_setting('server_version') as version, current_setting('shared_buffers') as buffers",
+  )
   const counts = perMember.map((r) => r.n)
   const section = renderReport({
     date: now.toISOString().slice(0, 10),
     machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}, PostgreSQL ${pgInfo!.version} (local, shared_buffers ${pgInfo!.buffers})`,
-    seconds: SECONDS, events: EVENTS, batch: BATCH, seeded, spanTo: to,
+    seconds: SECONDS,
+    events: EVENTS,
+    batch: BATCH,
+    seeded,
+    spanTo: to,
     statusMix: mix!.mix,
     members: { count: counts.length, min: counts[0]!, median: typical.n, max: counts.at(-1)!, chosenOpen: typical.open },
     inboxCounts: firstPage.counts,
-    http, inProcess, countyMetrics, provinceMetrics, countyCode: county.shortCode, plans, sweep, aggregates,
+    http,
+    inProcess,
+    countyMetrics,
+    provinceMetrics,
+    countyCode: county.shortCode,
+    plans,
+    sweep,
+    aggregates,
     totalMs: performance.now() - started,
   })
   console.log(section)

@@ -29,7 +29,12 @@ const RUNS = 3
 const DIST = path.join(ROOT, 'web', 'dist')
 const BUDGET_KB = 40
 
-interface ManifestChunk { file: string; imports?: string[]; css?: string[]; isEntry?: boolean }
+interface ManifestChunk {
+  file: string
+  imports?: string[]
+  css?: string[]
+  isEntry?: boolean
+}
 
 function initialJs(): { files: { file: string; gzip: number; raw: number }[]; css: number } {
   const manifest = JSON.parse(readFileSync(path.join(DIST, '.vite', 'manifest.json'), 'utf8')) as Record<string, ManifestChunk>
@@ -53,15 +58,31 @@ async function lighthouseRun(url: string, userDataDir: string) {
   const chrome = await chromeLauncher.launch({ chromePath: CHROME, chromeFlags: FLAGS, userDataDir })
   try {
     const result = await lighthouse(url, {
-      port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices'],
+      port: chrome.port,
+      output: 'json',
+      logLevel: 'error',
+      onlyCategories: ['performance', 'accessibility', 'best-practices'],
       // The signed-in run needs the session the profile holds in IndexedDB.
       disableStorageReset: true,
     })
     const lhr = result!.lhr
     const score = (k: string) => Math.round((lhr.categories[k]?.score ?? 0) * 100)
     const metric = (k: string) => lhr.audits[k]?.numericValue ?? NaN
-    const failedA11y = Object.values(lhr.audits).filter((a) => a.score === 0 && lhr.categories.accessibility?.auditRefs.some((r) => r.id === a.id)).map((a) => a.id)
-    return { error: lhr.runtimeError?.code ?? null, performance: score('performance'), accessibility: score('accessibility'), bestPractices: score('best-practices'), fcp: metric('first-contentful-paint'), lcp: metric('largest-contentful-paint'), tbt: metric('total-blocking-time'), cls: metric('cumulative-layout-shift'), failedA11y, finalUrl: lhr.finalDisplayedUrl }
+    const failedA11y = Object.values(lhr.audits)
+      .filter((a) => a.score === 0 && lhr.categories.accessibility?.auditRefs.some((r) => r.id === a.id))
+      .map((a) => a.id)
+    return {
+      error: lhr.runtimeError?.code ?? null,
+      performance: score('performance'),
+      accessibility: score('accessibility'),
+      bestPractices: score('best-practices'),
+      fcp: metric('first-contentful-paint'),
+      lcp: metric('largest-contentful-paint'),
+      tbt: metric('total-blocking-time'),
+      cls: metric('cumulative-layout-shift'),
+      failedA11y,
+      finalUrl: lhr.finalDisplayedUrl,
+    }
   } finally {
     chrome.kill()
   }
@@ -123,21 +144,30 @@ async function main() {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`
   const ms = (n: number) => `${Math.round(n)} ms`
   const lines = [
-    '## Member app (issue 6): `npm run bench:web`', '',
-    `Last run: ${new Date().toISOString().slice(0, 10)}, Lighthouse 12 (mobile emulation, simulated slow 4G, 4× CPU slowdown) with Debian chromium, ${RUNS} runs per page, medians.`, '',
-    `### Initial JS of the inbox route: **${kb(jsGzip)} gzip** (budget ${BUDGET_KB} KB)`, '',
-    'The inbox and login are in the entry chunk; the case page, profile and action sheets load on first use (and are precached by the service worker).', '',
-    '| chunk | raw | gzip |', '|---|---|---|',
+    '## Member app (issue 6): `npm run bench:web`',
+    '',
+    `Last run: ${new Date().toISOString().slice(0, 10)}, Lighthouse 12 (mobile emulation, simulated slow 4G, 4× CPU slowdown) with Debian chromium, ${RUNS} runs per page, medians.`,
+    '',
+    `### Initial JS of the inbox route: **${kb(jsGzip)} gzip** (budget ${BUDGET_KB} KB)`,
+    '',
+    'The inbox and login are in the entry chunk; the case page, profile and action sheets load on first use (and are precached by the service worker).',
+    '',
+    '| chunk | raw | gzip |',
+    '|---|---|---|',
     ...js.files.map((f) => `| ${f.file} | ${kb(f.raw)} | ${kb(f.gzip)} |`),
-    `| CSS (entry) | | ${kb(js.css)} |`, '',
-    '### Lighthouse', '',
-    '| page | performance | accessibility | best practices | FCP | LCP | TBT | CLS | runs (perf / a11y) |', '|---|---|---|---|---|---|---|---|---|',
+    `| CSS (entry) | | ${kb(js.css)} |`,
+    '',
+    '### Lighthouse',
+    '',
+    '| page | performance | accessibility | best practices | FCP | LCP | TBT | CLS | runs (perf / a11y) |',
+    '|---|---|---|---|---|---|---|---|---|',
     // A run Lighthouse itself could not finish (runtimeError, e.g. NO_FCP on a busy machine) is listed, not counted.
     ...runs.map(({ page, runs: all }) => {
       const r = all.filter((x) => !x.error)
       return `| ${page} | **${median(r.map((x) => x.performance))}** | **${median(r.map((x) => x.accessibility))}** | ${median(r.map((x) => x.bestPractices))} | ${ms(median(r.map((x) => x.fcp)))} | ${ms(median(r.map((x) => x.lcp)))} | ${ms(median(r.map((x) => x.tbt)))} | ${median(r.map((x) => x.cls)).toFixed(3)} | ${all.map((x) => (x.error ? `error ${x.error}` : `${x.performance}/${x.accessibility}`)).join(', ')} |`
     }),
-    '', 'Goals: performance ≥ 90, accessibility ≥ 95.',
+    '',
+    'Goals: performance ≥ 90, accessibility ≥ 95.',
     ...runs.flatMap(({ page, runs: r }) => {
       const failed = [...new Set(r.flatMap((x) => x.failedA11y))]
       return failed.length ? [`- ${page}: failed accessibility audits: ${failed.join(', ')}`] : []

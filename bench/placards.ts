@@ -30,19 +30,31 @@ const RUNS = 5
 const GOAL_MS = 3000
 const GOAL_BYTES = 5 * 1024 * 1024
 
-const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文'
+const SURNAMES =
+  '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文'
 const GIVEN = '建国秀兰志强桂芳明丽娟永福海燕文斌晓梅德玉珍红军伟华芳敏静磊洋艳勇杰涛超霞平刚桂英'
 
 async function seed(database: Database, blobs: BlobStore, withPhotos: boolean) {
   const db = database.db
   const [county] = await db.insert(committee).values({ level: 'county', name: '基准县政协', shortCode: 'BENCH', path: 'pending' }).returning()
-  await db.update(committee).set({ path: county!.id }).where(sql`${committee.id} = ${county!.id}`)
+  await db
+    .update(committee)
+    .set({ path: county!.id })
+    .where(sql`${committee.id} = ${county!.id}`)
   const committeeId = county!.id
-  const sectors = await db.insert(sector).values(['经济界', '教育界', '医药卫生界', '农业和农村界'].map((name, i) => ({ committeeId, name, sortOrder: i }))).returning()
+  const sectors = await db
+    .insert(sector)
+    .values(['经济界', '教育界', '医药卫生界', '农业和农村界'].map((name, i) => ({ committeeId, name, sortOrder: i })))
+    .returning()
   const [st] = await db.insert(station).values({ committeeId, kind: 'workstation', name: '基准街道委员工作站' }).returning()
-  const [user] = await db.insert(appUser).values({ username: 'bench-admin', displayName: '基准', role: 'committee_admin', committeeId, passwordHash: 'x' }).returning()
+  const [user] = await db
+    .insert(appUser)
+    .values({ username: 'bench-admin', displayName: '基准', role: 'committee_admin', committeeId, passwordHash: 'x' })
+    .returning()
   const rows = Array.from({ length: MEMBERS }, (_, i) => ({
-    committeeId, level: 'county' as const, sectorId: sectors[i % sectors.length]!.id,
+    committeeId,
+    level: 'county' as const,
+    sectorId: sectors[i % sectors.length]!.id,
     name: SURNAMES[i % SURNAMES.length]! + GIVEN[(i * 7) % GIVEN.length]! + (i % 3 ? GIVEN[(i * 13) % GIVEN.length]! : ''),
     title: i % 2 ? '县工商联副主席' : '社区卫生服务中心主任',
     photoKey: withPhotos ? `members/bench/${i}.jpg` : null,
@@ -56,14 +68,24 @@ async function seed(database: Database, blobs: BlobStore, withPhotos: boolean) {
     const h = 1500
     const noise = Buffer.alloc(w * h * 3)
     for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24
-    const photo = await sharp(noise, { raw: { width: w, height: h, channels: 3 } }).blur(12).jpeg({ quality: 80 }).toBuffer()
+    const photo = await sharp(noise, { raw: { width: w, height: h, channels: 3 } })
+      .blur(12)
+      .jpeg({ quality: 80 })
+      .toBuffer()
     for (let i = 0; i < MEMBERS; i++) await blobs.put(`members/bench/${i}.jpg`, photo)
   }
   const actor: Actor = { userId: user!.id, role: 'committee_admin', committeeId, memberId: null, stationIds: [] }
   return { actor, stationId: st!.id }
 }
 
-interface Run { ms: number; tenthMs: number; halfMs: number; bytes: number; pages: number; load: number }
+interface Run {
+  ms: number
+  tenthMs: number
+  halfMs: number
+  bytes: number
+  pages: number
+  load: number
+}
 
 async function printOnce(service: ReturnType<typeof createPlacardsService>, actor: Actor, stationId: string): Promise<Run> {
   const started = performance.now()
@@ -93,8 +115,12 @@ async function scenario(withPhotos: boolean, runCount: number) {
     const blobs = diskBlobStore(dir)
     const { actor, stationId } = await seed(database, blobs, withPhotos)
     const service = createPlacardsService({
-      db: database.db, repo: createPlacardsRepo(database.db), audit: createAuditLog(database.db),
-      photos: createPlacardPhotos(blobs), clock: systemClock, publicBaseUrl: 'https://msj.example.cn',
+      db: database.db,
+      repo: createPlacardsRepo(database.db),
+      audit: createAuditLog(database.db),
+      photos: createPlacardPhotos(blobs),
+      clock: systemClock,
+      publicBaseUrl: 'https://msj.example.cn',
     })
     const runs: Run[] = []
     for (let i = 0; i < runCount; i++) runs.push(await printOnce(service, actor, stationId))
@@ -141,7 +167,7 @@ async function main() {
     `HTML preview of the same ${MEMBERS} cards (GET /api/v1/placards.html, service call to string): ${ms(html.ms)}, ${mb(html.bytes)} (${mb(html.gzip)} gzip); with portraits (inlined as data: URLs) ${ms(htmlWithPhotos.ms)}, ${mb(htmlWithPhotos.bytes)} (${mb(htmlWithPhotos.gzip)} gzip).`,
     '',
     '- The QR symbols are vector rectangles, one per horizontal run of dark modules, in whole-module coordinates under one scale per symbol; pdfkit deflates each page. A font is embedded once per file, cut down to the glyphs used (here only the CJK one: the Arabic-script font is embedded only when lang=ug or kk-Arab-CN).',
-    '- The PDF streams: pdfkit writes a page\'s objects when the next page starts, so bytes leave while later sheets are still being drawn (the 10 % and 50 % columns); a browser\'s download bar shows that progress.',
+    "- The PDF streams: pdfkit writes a page's objects when the next page starts, so bytes leave while later sheets are still being drawn (the 10 % and 50 % columns); a browser's download bar shows that progress.",
     `- Portraits: a stored portrait (up to 1600 px) is cut to 4:5 and shrunk for print once and kept beside the original; the first print of a batch pays for the resizing (here ${MEMBERS} × 1200 × 1500 px), later ones do not. The synthetic portrait is smooth and weighs ${perPortrait.toFixed(1)} KB a card; real faces at the card size (128 × 160 px, JPEG q80) should weigh a few KB each (an estimate, not measured here: no real portraits in the repository), so a 500-card batch with portraits lands at roughly 2–3.5 MB. (The HTML preview's gzip size hardly grows with them here only because the 500 synthetic portraits are identical.)`,
   ].join('\n')
   writeSection('placards', section)

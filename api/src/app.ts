@@ -132,7 +132,11 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   })
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Mashangjian 码上见 API', version: VERSION, description: 'Residents reach CPPCC members by scanning a QR code; members handle the request until it is closed and rated.' },
+      info: {
+        title: 'Mashangjian 码上见 API',
+        version: VERSION,
+        description: 'Residents reach CPPCC members by scanning a QR code; members handle the request until it is closed and rated.',
+      },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
   })
@@ -171,8 +175,13 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   app.addHook('onClose', () => services.notifications.idle())
   await app.register(qrRoutes, { qr: services.qr })
   await app.register(publicRoutes, {
-    scan: services.scan, submissions: services.submissions,
-    limits: { scanPerIpPerMinute: config.scanRateLimitPerMinute, submitPerIpPerHour: config.submitRateLimitPerIpPerHour, submitPerCodePerHour: config.submitRateLimitPerCodePerHour },
+    scan: services.scan,
+    submissions: services.submissions,
+    limits: {
+      scanPerIpPerMinute: config.scanRateLimitPerMinute,
+      submitPerIpPerHour: config.submitRateLimitPerIpPerHour,
+      submitPerCodePerHour: config.submitRateLimitPerCodePerHour,
+    },
   })
   // issue 16: recover a case — /t (form), POST /t/recover, POST /api/v1/public/recovery.
   await app.register(recoveryRoutes, { recovery: services.recovery, perIpPerMinute: config.scanRateLimitPerMinute })
@@ -181,8 +190,12 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(faviconRoutes)
   // issue 16: tracking page — the page behind the resident's link, rating, follow-up with photos, photos.
   await app.register(trackingRoutes, {
-    tracking: services.tracking, followUp: services.trackingFollowUp, photos: services.trackingPhotos,
-    publicBaseUrl: config.publicBaseUrl, perIpPerMinute: config.scanRateLimitPerMinute, followUps: { perIpPerHour: config.submitRateLimitPerIpPerHour, perLinkPerHour: 10 },
+    tracking: services.tracking,
+    followUp: services.trackingFollowUp,
+    photos: services.trackingPhotos,
+    publicBaseUrl: config.publicBaseUrl,
+    perIpPerMinute: config.scanRateLimitPerMinute,
+    followUps: { perIpPerHour: config.submitRateLimitPerIpPerHour, perLinkPerHour: 10 },
   })
   // 交办: the department's page behind its secret link (/d/:secret), rate-limited like residents' tracking links.
   await app.register(departmentRoutes, { links: services.departmentLinks, perIpPerMinute: config.scanRateLimitPerMinute })
@@ -207,17 +220,23 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(handoffsRoutes, { handoffs: services.handoffLinks })
   // issue 16: open311 — GeoReport v2 (its own error format) and the console's API keys.
   await app.register(open311Routes, {
-    prefix: OPEN311_PREFIX, open311: services.open311,
+    prefix: OPEN311_PREFIX,
+    open311: services.open311,
     // A civic app relays all its residents from one server address: the per-key limit is what binds; the
     // per-address one only stops a flood (keys are 128-bit secrets, not guessable).
     limits: {
-      readsPerIpPerMinute: config.scanRateLimitPerMinute, postsPerKeyPerHour: OPEN311_POSTS_PER_KEY_PER_HOUR,
+      readsPerIpPerMinute: config.scanRateLimitPerMinute,
+      postsPerKeyPerHour: OPEN311_POSTS_PER_KEY_PER_HOUR,
       postsPerIpPerHour: Math.max(config.submitRateLimitPerIpPerHour, 10 * OPEN311_POSTS_PER_KEY_PER_HOUR),
     },
   })
   await app.register(open311ClientsRoutes, { clients: services.open311Clients })
   // issue 16: transparency page (/p/{committee}[/{station}]) and the staff's publication switch.
-  await app.register(transparencyRoutes, { transparency: services.transparency, publicBaseUrl: config.publicBaseUrl, perIpPerMinute: config.scanRateLimitPerMinute })
+  await app.register(transparencyRoutes, {
+    transparency: services.transparency,
+    publicBaseUrl: config.publicBaseUrl,
+    perIpPerMinute: config.scanRateLimitPerMinute,
+  })
   await registerWebApp(app, config.webDistDir)
   return app
 }

@@ -44,8 +44,15 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
   let jobs: Awaited<ReturnType<typeof startJobs>>
   try {
     jobs = await startJobs({
-      database, databaseUrl: config.databaseUrl, sweep: app.services.deadlines, audit: app.services.audit,
-      metrics: app.services.metricsAggregator, log: app.log, notifications: app.services.notifications, publicCleanup: app.services.publicCleanup, deliverNotices: config.notifyDelivery ?? true,
+      database,
+      databaseUrl: config.databaseUrl,
+      sweep: app.services.deadlines,
+      audit: app.services.audit,
+      metrics: app.services.metricsAggregator,
+      log: app.log,
+      notifications: app.services.notifications,
+      publicCleanup: app.services.publicCleanup,
+      deliverNotices: config.notifyDelivery ?? true,
     })
   } catch (err) {
     await app.close().catch(() => {})
@@ -85,7 +92,11 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
     await app.close().catch(() => {})
     await database.close().catch(() => {})
     const code = (err as NodeJS.ErrnoException).code
-    throw new StartupError(code === 'EADDRINUSE' ? `Port ${config.port} is already in use; stop the other server or set PORT` : `Cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`)
+    throw new StartupError(
+      code === 'EADDRINUSE'
+        ? `Port ${config.port} is already in use; stop the other server or set PORT`
+        : `Cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`,
+    )
   }
   app.log.info({ database: where }, 'started')
   // Plain text, not a log record: what a person running `npm start` reads first. Printed in the same tick as

@@ -110,12 +110,29 @@ export function createServices({ config, database, clock, log }: { config: Confi
   // `notifications.kick()` delivers them here, and the job runner's minute tick retries and recovers.
   const pushRepo = createPushRepo(db)
   const { vapidPublicKey, vapidPrivateKey } = config.secrets
-  const push = createPushNotifier({ repo: pushRepo, log, clock, vapid: { subject: vapidSubject(config.publicBaseUrl), publicKey: vapidPublicKey, privateKey: vapidPrivateKey } })
+  const push = createPushNotifier({
+    repo: pushRepo,
+    log,
+    clock,
+    vapid: { subject: vapidSubject(config.publicBaseUrl), publicKey: vapidPublicKey, privateKey: vapidPrivateKey },
+  })
   const notices = createNoticePlanner()
   const notifications = createNotificationsService({
-    db, repo: createNotificationsRepo(db), audit, clock, residentPhones, log, deliverHere: config.notifyDelivery ?? true,
+    db,
+    repo: createNotificationsRepo(db),
+    audit,
+    clock,
+    residentPhones,
+    log,
+    deliverHere: config.notifyDelivery ?? true,
     delivery: createDelivery({
-      db, clock, cipher, residentPhones, publicBaseUrl: config.publicBaseUrl, log, push,
+      db,
+      clock,
+      cipher,
+      residentPhones,
+      publicBaseUrl: config.publicBaseUrl,
+      log,
+      push,
       smsGateway: config.notifyWebhookUrl ? { url: config.notifyWebhookUrl, secret: config.notifyWebhookSecret } : undefined,
     }),
   })
@@ -129,16 +146,34 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const phones = createPhoneLookup(config.secrets.piiKey, cipher)
   // Where every case is born: the scan page's submissions and the desk's intake (staffIntake) write through it.
   const submissions = createPublicCasesService({
-    db, cases: casesRepo, qr: qrRepo, cipher, residentPhones, blobs, clock, audit,
-    notices, onNotices: notifications.kick,
-    publicBaseUrl: config.publicBaseUrl, submissionKeys: createSubmissionKeysRepo(db),
+    db,
+    cases: casesRepo,
+    qr: qrRepo,
+    cipher,
+    residentPhones,
+    blobs,
+    clock,
+    audit,
+    notices,
+    onNotices: notifications.kick,
+    publicBaseUrl: config.publicBaseUrl,
+    submissionKeys: createSubmissionKeysRepo(db),
   })
   // Hourly (job-runner.ts): what the resident pages leave behind.
   const publicCleanup = createPublicCleanup({ db, blobs, clock })
   const recoveryRepo = createRecoveryRepo(db)
   // issue 16: tracking page — the resident's link (view, rating), its follow-up with photos, the photos it shows.
   const tracking = createTrackingService({ db, repo: casesRepo, clock, audit, notices, onNotices: notifications.kick })
-  const trackingFollowUp = createTrackingFollowUp({ db, repo: casesRepo, tracking, clock, audit, notices, onNotices: notifications.kick, photos: createPhotoStore({ blobs, clock }) })
+  const trackingFollowUp = createTrackingFollowUp({
+    db,
+    repo: casesRepo,
+    tracking,
+    clock,
+    audit,
+    notices,
+    onNotices: notifications.kick,
+    photos: createPhotoStore({ blobs, clock }),
+  })
   const trackingPhotos = createTrackingPhotos({ db, blobs })
 
   return {
@@ -146,12 +181,27 @@ export function createServices({ config, database, clock, log }: { config: Confi
     push: createPushService({ repo: pushRepo, publicKey: vapidPublicKey }),
     notifications,
     channels: createChannelsService({ db, cipher, audit, clock }),
-    deadlines: createDeadlineSweep({ db, repo: createDeadlinesRepo(db), cases: casesRepo, handoffs: handoffsRepo, audit, clock, notices, onNotices: notifications.kick }),
+    deadlines: createDeadlineSweep({
+      db,
+      repo: createDeadlinesRepo(db),
+      cases: casesRepo,
+      handoffs: handoffsRepo,
+      audit,
+      clock,
+      notices,
+      onNotices: notifications.kick,
+    }),
     audit,
     cases,
     caseListeners,
     caseActions: createCaseActionsService({
-      db, repo: memberCasesRepo, cases: casesRepo, audit, clock, photos: createPhotoStore({ blobs, clock }), notices,
+      db,
+      repo: memberCasesRepo,
+      cases: casesRepo,
+      audit,
+      clock,
+      photos: createPhotoStore({ blobs, clock }),
+      notices,
       handoffs: createHandoffActions({ repo: handoffsRepo, cipher, notices }),
       onChange: (change) => {
         for (const listener of caseListeners) {
@@ -179,8 +229,22 @@ export function createServices({ config, database, clock, log }: { config: Confi
     users: createUsersService({ db, repo: createUsersRepo(db), audit, clock }),
     sectors: createSectorsService({ db, repo: createSectorsRepo(db), committees: orgRepo, audit }),
     stations: createStationsService({ db, repo: createStationsRepo(db), committees: orgRepo, audit }),
-    departments: createDepartmentsService({ db, repo: createDepartmentsRepo(db), committees: orgRepo, audit, phones: createDepartmentPhoneLookup(config.secrets.piiKey, cipher) }),
-    members: createMembersService({ db, repo: membersRepo, committees: orgRepo, audit, phones, photos: createPhotoStore({ blobs, clock, prefix: 'members' }), blobs }),
+    departments: createDepartmentsService({
+      db,
+      repo: createDepartmentsRepo(db),
+      committees: orgRepo,
+      audit,
+      phones: createDepartmentPhoneLookup(config.secrets.piiKey, cipher),
+    }),
+    members: createMembersService({
+      db,
+      repo: membersRepo,
+      committees: orgRepo,
+      audit,
+      phones,
+      photos: createPhotoStore({ blobs, clock, prefix: 'members' }),
+      blobs,
+    }),
     categories: createCategoriesService({ db, repo: createCategoriesRepo(db), committees: orgRepo, audit }),
     imports: createImportsService({ db, repo: createImportsRepo(db), members: membersRepo, committees: orgRepo, audit, phones, clock, log }),
     qr: createQrService({ repo: qrRepo, clock, publicBaseUrl: config.publicBaseUrl, onChange: (code) => scan.forget(code) }),
@@ -192,12 +256,28 @@ export function createServices({ config, database, clock, log }: { config: Confi
     trackingPhotos,
     // 交办, the department's side: its secret link's page (签收 / 答复 / 退回); notices delivered after commit.
     departmentLinks: createDepartmentLinkService({
-      db, repo: createDepartmentLinkRepo(db), cases: casesRepo, audit, clock, notices, onNotices: notifications.kick, photos: createPhotoStore({ blobs, clock }), blobs,
+      db,
+      repo: createDepartmentLinkRepo(db),
+      cases: casesRepo,
+      audit,
+      clock,
+      notices,
+      onNotices: notifications.kick,
+      photos: createPhotoStore({ blobs, clock }),
+      blobs,
     }),
     handoffLinks: createHandoffsService({ db, repo: handoffsRepo, cases: memberCasesRepo, audit, cipher, clock, publicBaseUrl: config.publicBaseUrl }),
     // issue 16: recover a case — 找回我的诉求 sends a new tracking link by SMS through the outbox; throttled in the database.
     recovery: createRecoveryService({
-      db, repo: recoveryRepo, throttle: createPublicThrottle(db), clock, audit, cipher, residentPhones, notices, onNotices: notifications.kick,
+      db,
+      repo: recoveryRepo,
+      throttle: createPublicThrottle(db),
+      clock,
+      audit,
+      cipher,
+      residentPhones,
+      notices,
+      onNotices: notifications.kick,
     }),
     trackingLinks: createTrackingLinkRevocation({ db, repo: recoveryRepo, audit, clock }),
     // issue 16: open311 — GeoReport v2 writes through the public submission service; the console issues its keys.
@@ -209,8 +289,22 @@ export function createServices({ config, database, clock, log }: { config: Confi
       }
     })(),
     // issue 16: transparency page — public /p/… pages and the staff's per-case publication switch.
-    transparency: createTransparencyService({ db, repo: createTransparencyRepo(db), metrics: metricsRepo, audit, clock, cacheSeconds: config.scanCacheSeconds }),
-    placards: createPlacardsService({ db, repo: createPlacardsRepo(db), audit, photos: createPlacardPhotos(blobs), clock, publicBaseUrl: config.publicBaseUrl }),
+    transparency: createTransparencyService({
+      db,
+      repo: createTransparencyRepo(db),
+      metrics: metricsRepo,
+      audit,
+      clock,
+      cacheSeconds: config.scanCacheSeconds,
+    }),
+    placards: createPlacardsService({
+      db,
+      repo: createPlacardsRepo(db),
+      audit,
+      photos: createPlacardPhotos(blobs),
+      clock,
+      publicBaseUrl: config.publicBaseUrl,
+    }),
   }
 }
 export type Services = ReturnType<typeof createServices>

@@ -13,8 +13,7 @@ describe('POST /api/v1/auth/login', () => {
   })
   afterAll(() => t.close())
 
-  const attempt = (username: string, password: string) =>
-    t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } })
+  const attempt = (username: string, password: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } })
 
   it('signs in with the right password and returns a token pair that opens /me', async () => {
     const pair = await login(t.app, org.users.adminA.username)

@@ -103,10 +103,7 @@ describe('access tokens', () => {
   })
 
   it('answers TOKEN_EXPIRED once the access token has expired', async () => {
-    const expired = t.app.jwt.sign(
-      { sub: org.users.adminA.id, role: 'committee_admin', cid: org.countyA.id, mid: null, sids: [] },
-      { expiresIn: 1 },
-    )
+    const expired = t.app.jwt.sign({ sub: org.users.adminA.id, role: 'committee_admin', cid: org.countyA.id, mid: null, sids: [] }, { expiresIn: 1 })
     await new Promise((r) => setTimeout(r, 2100))
     const res = await t.app.inject({ url: '/api/v1/me', headers: bearer(expired) })
     expect(res.statusCode).toBe(401)

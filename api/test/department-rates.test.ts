@@ -1,7 +1,23 @@
 import { describe, expect, it } from 'vitest'
-import { departmentDurations, departmentFigures, departmentRates, handoffFacts, rankDepartments, type DepartmentCounts, type HandoffClocks } from '../src/metrics/department-rates'
+import {
+  departmentDurations,
+  departmentFigures,
+  departmentRates,
+  handoffFacts,
+  rankDepartments,
+  type DepartmentCounts,
+  type HandoffClocks,
+} from '../src/metrics/department-rates'
 
-const counts = (c: Partial<DepartmentCounts>): DepartmentCounts => ({ handoffs: 0, withdrawn: 0, answered: 0, answeredOnTime: 0, returned: 0, overdueUnanswered: 0, ...c })
+const counts = (c: Partial<DepartmentCounts>): DepartmentCounts => ({
+  handoffs: 0,
+  withdrawn: 0,
+  answered: 0,
+  answeredOnTime: 0,
+  returned: 0,
+  overdueUnanswered: 0,
+  ...c,
+})
 
 /** Worked by hand: counts → on-time rate, returned share, answer rate (null where the denominator is 0). */
 const TABLE: [string, Partial<DepartmentCounts>, number | null, number | null, number | null][] = [
@@ -34,7 +50,13 @@ describe('department figures (按时答复率, 退回率, 答复率)', () => {
       { name: '民政局', counts: counts({ handoffs: 1 }) },
       { name: '城管局', counts: counts({ handoffs: 4, answered: 3, answeredOnTime: 3, returned: 1 }) },
     ])
-    expect(ranked.map((r) => [r.name, r.rank])).toEqual([['人社局', 1], ['水务局', 2], ['住建局', 3], ['城管局', 4], ['民政局', null]])
+    expect(ranked.map((r) => [r.name, r.rank])).toEqual([
+      ['人社局', 1],
+      ['水务局', 2],
+      ['住建局', 3],
+      ['城管局', 4],
+      ['民政局', null],
+    ])
   })
 })
 
@@ -43,7 +65,16 @@ const SENT = new Date('2026-11-02T02:00:00Z')
 const DUE = new Date('2026-11-09T10:00:00Z')
 const NOW = new Date('2026-11-10T02:00:00Z')
 const min = (m: number) => new Date(SENT.getTime() + m * 60_000)
-const clocks = (h: Partial<HandoffClocks>): HandoffClocks => ({ status: 'sent', sentAt: SENT, dueAt: DUE, acknowledgedAt: null, answeredAt: null, returnedAt: null, closedAt: null, ...h })
+const clocks = (h: Partial<HandoffClocks>): HandoffClocks => ({
+  status: 'sent',
+  sentAt: SENT,
+  dueAt: DUE,
+  acknowledgedAt: null,
+  answeredAt: null,
+  returnedAt: null,
+  closedAt: null,
+  ...h,
+})
 const AFTER_DUE = (DUE.getTime() - SENT.getTime()) / 60_000 + 1
 
 /** Worked by hand: what one hand-off adds (besides handoffs: 1), its 签收 minutes and its reply minutes. */
@@ -70,16 +101,20 @@ describe('what one hand-off counts for (handoffFacts)', () => {
   })
 
   it('sums a department’s hand-offs and takes medians over those that got there', () => {
-    const f = departmentFigures([
-      clocks({ status: 'answered', acknowledgedAt: min(10), answeredAt: min(100) }),
-      clocks({ status: 'answered', answeredAt: min(AFTER_DUE) }),
-      clocks({ status: 'returned', acknowledgedAt: min(30), returnedAt: min(40) }),
-      clocks({}),
-      clocks({ status: 'withdrawn', closedAt: min(5) }),
-    ], NOW)
+    const f = departmentFigures(
+      [
+        clocks({ status: 'answered', acknowledgedAt: min(10), answeredAt: min(100) }),
+        clocks({ status: 'answered', answeredAt: min(AFTER_DUE) }),
+        clocks({ status: 'returned', acknowledgedAt: min(30), returnedAt: min(40) }),
+        clocks({}),
+        clocks({ status: 'withdrawn', closedAt: min(5) }),
+      ],
+      NOW,
+    )
     expect(f).toEqual({
       counts: { handoffs: 5, withdrawn: 1, answered: 2, answeredOnTime: 1, returned: 1, overdueUnanswered: 1 },
-      medianAckMinutes: 30, medianReplyMinutes: (100 + AFTER_DUE) / 2,
+      medianAckMinutes: 30,
+      medianReplyMinutes: (100 + AFTER_DUE) / 2,
     })
     expect(departmentFigures([], NOW)).toEqual({ counts: counts({}), medianAckMinutes: null, medianReplyMinutes: null })
   })

@@ -11,11 +11,27 @@ import { logSafeRequest } from '../src/live/log-safe'
 import { streamRoutes } from '../src/live/stream-routes'
 import { closeServer, openStream } from './support/sse-client'
 
-const ids = { m1: 'a0000000-0000-4000-8000-000000000001', m2: 'a0000000-0000-4000-8000-000000000002', s1: 'b0000000-0000-4000-8000-000000000001', s2: 'b0000000-0000-4000-8000-000000000002', city: 'c0000000-0000-4000-8000-000000000001', county: 'c0000000-0000-4000-8000-000000000002', other: 'c0000000-0000-4000-8000-000000000003' }
+const ids = {
+  m1: 'a0000000-0000-4000-8000-000000000001',
+  m2: 'a0000000-0000-4000-8000-000000000002',
+  s1: 'b0000000-0000-4000-8000-000000000001',
+  s2: 'b0000000-0000-4000-8000-000000000002',
+  city: 'c0000000-0000-4000-8000-000000000001',
+  county: 'c0000000-0000-4000-8000-000000000002',
+  other: 'c0000000-0000-4000-8000-000000000003',
+}
 const actor = (a: Partial<Actor> & Pick<Actor, 'role'>): Actor => ({ userId: 'u', committeeId: ids.county, memberId: null, stationIds: [], ...a })
 const change = (c: Partial<CaseChange> = {}): CaseChange => ({
-  caseId: 'd0000000-0000-4000-8000-000000000001', version: 2, status: 'accepted', committeeId: ids.county, stationId: ids.s1, memberId: ids.m1,
-  prevStationId: null, prevMemberId: null, committeePath: `${ids.city}/${ids.county}`, ...c,
+  caseId: 'd0000000-0000-4000-8000-000000000001',
+  version: 2,
+  status: 'accepted',
+  committeeId: ids.county,
+  stationId: ids.s1,
+  memberId: ids.m1,
+  prevStationId: null,
+  prevMemberId: null,
+  committeePath: `${ids.city}/${ids.county}`,
+  ...c,
 })
 
 describe('changeConcerns (the sync feed rules, in memory)', () => {
@@ -125,7 +141,14 @@ it('request logs mask the query token (with logSafeRequest as the req serializer
 })
 
 it('request logs mask an Open311 api_key in the query too', () => {
-  const req = { method: 'POST', url: '/open311/v2/requests.json?jurisdiction_id=lx&api_key=msj311_SECRET-KEY&x=1', headers: {}, host: 'h', ip: '127.0.0.1', socket: { remotePort: 1 } }
+  const req = {
+    method: 'POST',
+    url: '/open311/v2/requests.json?jurisdiction_id=lx&api_key=msj311_SECRET-KEY&x=1',
+    headers: {},
+    host: 'h',
+    ip: '127.0.0.1',
+    socket: { remotePort: 1 },
+  }
   const logged = logSafeRequest(req as unknown as Parameters<typeof logSafeRequest>[0])
   expect(logged.url).toBe('/open311/v2/requests.json?jurisdiction_id=lx&api_key=***&x=1')
 })

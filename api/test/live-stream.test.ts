@@ -13,9 +13,10 @@ let base = ''
 const streams: TestStream[] = []
 const stream = async (username: string, how: 'query' | 'header' = 'query') => {
   const { token } = await signIn(ctx.t.app, username)
-  const s = how === 'query'
-    ? await openStream(`${base}/api/v1/stream?access_token=${encodeURIComponent(token)}`)
-    : await openStream(`${base}/api/v1/stream`, { authorization: `Bearer ${token}` })
+  const s =
+    how === 'query'
+      ? await openStream(`${base}/api/v1/stream?access_token=${encodeURIComponent(token)}`)
+      : await openStream(`${base}/api/v1/stream`, { authorization: `Bearer ${token}` })
   streams.push(s)
   return s
 }
@@ -111,7 +112,11 @@ describe.runIf(process.env.TEST_DATABASE_URL || process.env.DATABASE_URL)('on Po
       const accepted = await (await signIn(ctx.t.app, 'wangjianguo')).ok(c.id, { type: 'accept' })
       await wang.waitFor(() => wang.changes().some((e) => e.caseId === c.id && e.version === accepted.case.version), 'the app stream')
       await wang.waitFor(() => heard.find((h) => h.caseId === c.id && h.version === accepted.case.version), 'the other listener')
-      expect(heard.find((h) => h.version === accepted.case.version)).toMatchObject({ status: 'accepted', memberId: ctx.refs.wangMemberId, committeePath: expect.any(String) })
+      expect(heard.find((h) => h.version === accepted.case.version)).toMatchObject({
+        status: 'accepted',
+        memberId: ctx.refs.wangMemberId,
+        committeePath: expect.any(String),
+      })
     } finally {
       await listener.close()
       await other.close()
@@ -123,7 +128,10 @@ describe.runIf(process.env.TEST_DATABASE_URL || process.env.DATABASE_URL)('on Po
     const listener = await createChangeListener({ database: other, log: ctx.t.app.log, backoffMs: [50] })
     let resyncs = 0
     const heard: CaseChange[] = []
-    listener.subscribe((change) => heard.push(change), () => resyncs++)
+    listener.subscribe(
+      (change) => heard.push(change),
+      () => resyncs++,
+    )
     const wang = await stream('wangjianguo')
     try {
       // Both this listener and the app's own are dropped, as on a database restart.

@@ -16,10 +16,13 @@ const HOUR = 3_600_000
 
 /** One member's figures on one Beijing day, straight from metric_day. */
 async function memberDay(memberId: string, day: string) {
-  const [row] = await queryRows<Record<'assigned' | 'on_time' | 'returned' | 'resolved' | 'reopened', number>>(db(), sql`
+  const [row] = await queryRows<Record<'assigned' | 'on_time' | 'returned' | 'resolved' | 'reopened', number>>(
+    db(),
+    sql`
     select coalesce(sum(assigned), 0)::int as assigned, coalesce(sum(accepted_on_time), 0)::int as on_time,
       coalesce(sum(returned), 0)::int as returned, coalesce(sum(resolved), 0)::int as resolved, coalesce(sum(reopened), 0)::int as reopened
-    from metric_day where grain = 'member' and scope_id = ${memberId} and day = ${day}::date`)
+    from metric_day where grain = 'member' and scope_id = ${memberId} and day = ${day}::date`,
+  )
   return row!
 }
 
@@ -40,7 +43,14 @@ describe('metrics aggregator', () => {
     await aggregateAll(db(), aggregator())
     expect(await aggregator().asOf()).toBeInstanceOf(Date)
     const counted = await queryRows<{ n: number }>(db(), sql`select count(*)::int as n from case_metric_state`)
-    const valid = seeded.length - (await db().select().from(cases).where(sql`status in ('invalid', 'merged')`)).length
+    const valid =
+      seeded.length -
+      (
+        await db()
+          .select()
+          .from(cases)
+          .where(sql`status in ('invalid', 'merged')`)
+      ).length
     expect(counted[0]!.n).toBe(valid)
   })
 
@@ -98,8 +108,11 @@ describe('metrics aggregator', () => {
     await expectLogEqualsRebuild()
     // The case left the member (declined): it counts at the station and committee now, returned.
     expect((await memberDay(memberId!, beijingDay(createdAt))).returned).toBe(before)
-    const [station] = await queryRows<{ returned: number }>(db(), sql`select sum(returned)::int as returned from metric_day
-      where grain = 'station' and scope_id = ${stationId} and day = ${beijingDay(createdAt)}::date`)
+    const [station] = await queryRows<{ returned: number }>(
+      db(),
+      sql`select sum(returned)::int as returned from metric_day
+      where grain = 'station' and scope_id = ${stationId} and day = ${beijingDay(createdAt)}::date`,
+    )
     expect(station!.returned).toBeGreaterThanOrEqual(1)
   })
 
@@ -127,8 +140,14 @@ describe('metrics aggregator', () => {
     await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('垃圾桶满了没人清'))
     const before = (await db().select().from(metricCursor))[0]!
     const jobs = await startJobs({
-      database: ctx.t.database, databaseUrl: ctx.t.database.url, sweep: ctx.t.app.services.deadlines, audit: ctx.t.app.services.audit,
-      metrics: aggregator(), log: ctx.t.app.log, notifications: ctx.t.app.services.notifications, publicCleanup: ctx.t.app.services.publicCleanup,
+      database: ctx.t.database,
+      databaseUrl: ctx.t.database.url,
+      sweep: ctx.t.app.services.deadlines,
+      audit: ctx.t.app.services.audit,
+      metrics: aggregator(),
+      log: ctx.t.app.log,
+      notifications: ctx.t.app.services.notifications,
+      publicCleanup: ctx.t.app.services.publicCleanup,
     })
     try {
       await jobs.runNow('metrics-aggregate')
@@ -154,8 +173,14 @@ describe('metrics aggregator', () => {
     const resolve = `update cases set status = 'resolved', accepted_at = created_at + interval '1 hour',
       resolved_at = created_at + interval '2 days', version = version + 1 where id = $1`
     // Whether the case is counted as resolved on some day.
-    const counted = async (id: string) => (await queryRows<{ f: DayFact[] }>(db(), sql`
-      select facts as f from case_metric_state where case_id = ${id}`))[0]!.f.some(([, mask]) => (mask & bit('resolved')) !== 0)
+    const counted = async (id: string) =>
+      (
+        await queryRows<{ f: DayFact[] }>(
+          db(),
+          sql`
+      select facts as f from case_metric_state where case_id = ${id}`,
+        )
+      )[0]!.f.some(([, mask]) => (mask & bit('resolved')) !== 0)
     try {
       expect([await counted(early.id), await counted(late.id)]).toEqual([false, false])
       await a.query('begin')
@@ -163,7 +188,9 @@ describe('metrics aggregator', () => {
       await b.query('begin')
       await b.query(resolve, [late.id])
       await b.query('commit')
-      while ((await aggregator().catchUp()) > 0) { /* as far as the watermark allows */ }
+      while ((await aggregator().catchUp()) > 0) {
+        /* as far as the watermark allows */
+      }
       // The late one is committed but waits behind the early one's open transaction; nothing is skipped.
       expect([await counted(early.id), await counted(late.id)]).toEqual([false, false])
       await a.query('commit')

@@ -5,30 +5,87 @@ const counts = (c: Partial<MetricCounts>): MetricCounts => ({ ...ZERO_COUNTS, ..
 
 describe('metric rates', () => {
   it.each([
-    ['nothing at all: every rate null, never NaN', {}, {
-      responseRate: null, resolutionRate: null, satisfactionRate: null, returnRate: null, reopenRate: null,
-    }],
-    ['numerators without denominators stay null', { acceptedOnTime: 3, resolvedOfDue: 2, satisfied: 1, returned: 1, reopened: 1 }, {
-      responseRate: null, resolutionRate: null, satisfactionRate: null, returnRate: null, reopenRate: null,
-    }],
-    ['all satisfied, all on time, nothing returned or reopened', {
-      assigned: 10, acceptedOnTime: 10, dueInPeriod: 8, resolvedOfDue: 8, rated: 5, satisfied: 5, resolved: 7,
-    }, { responseRate: 1, resolutionRate: 1, satisfactionRate: 1, returnRate: 0, reopenRate: 0 }],
+    [
+      'nothing at all: every rate null, never NaN',
+      {},
+      {
+        responseRate: null,
+        resolutionRate: null,
+        satisfactionRate: null,
+        returnRate: null,
+        reopenRate: null,
+      },
+    ],
+    [
+      'numerators without denominators stay null',
+      { acceptedOnTime: 3, resolvedOfDue: 2, satisfied: 1, returned: 1, reopened: 1 },
+      {
+        responseRate: null,
+        resolutionRate: null,
+        satisfactionRate: null,
+        returnRate: null,
+        reopenRate: null,
+      },
+    ],
+    [
+      'all satisfied, all on time, nothing returned or reopened',
+      {
+        assigned: 10,
+        acceptedOnTime: 10,
+        dueInPeriod: 8,
+        resolvedOfDue: 8,
+        rated: 5,
+        satisfied: 5,
+        resolved: 7,
+      },
+      { responseRate: 1, resolutionRate: 1, satisfactionRate: 1, returnRate: 0, reopenRate: 0 },
+    ],
     ['basically satisfied counts as satisfied', { rated: 4, basicallySatisfied: 4 }, { satisfactionRate: 1 }],
     ['unsatisfied only', { rated: 3 }, { satisfactionRate: 0 }],
-    ['mixed', {
-      assigned: 6, acceptedOnTime: 3, returned: 3, dueInPeriod: 7, resolvedOfDue: 4,
-      rated: 3, satisfied: 1, basicallySatisfied: 1, resolved: 4, reopened: 1,
-    }, { responseRate: 0.5, resolutionRate: 0.5714, satisfactionRate: 0.6667, returnRate: 0.5, reopenRate: 0.25 }],
-    ['rounding to 4 places: 1/3, 2/3, 1/7', {
-      assigned: 3, acceptedOnTime: 1, returned: 2, dueInPeriod: 7, resolvedOfDue: 1,
-    }, { responseRate: 0.3333, returnRate: 0.6667, resolutionRate: 0.1429 }],
-    ['rounding: 99 999 of 100 000 shows as 1, 1 of 100 000 as 0', {
-      assigned: 100_000, acceptedOnTime: 99_999, returned: 1,
-    }, { responseRate: 1, returnRate: 0 }],
-    ['rounding half up at the 5th place', { assigned: 20_000, acceptedOnTime: 1, dueInPeriod: 8, resolvedOfDue: 1 }, {
-      responseRate: 0.0001, resolutionRate: 0.125,
-    }],
+    [
+      'mixed',
+      {
+        assigned: 6,
+        acceptedOnTime: 3,
+        returned: 3,
+        dueInPeriod: 7,
+        resolvedOfDue: 4,
+        rated: 3,
+        satisfied: 1,
+        basicallySatisfied: 1,
+        resolved: 4,
+        reopened: 1,
+      },
+      { responseRate: 0.5, resolutionRate: 0.5714, satisfactionRate: 0.6667, returnRate: 0.5, reopenRate: 0.25 },
+    ],
+    [
+      'rounding to 4 places: 1/3, 2/3, 1/7',
+      {
+        assigned: 3,
+        acceptedOnTime: 1,
+        returned: 2,
+        dueInPeriod: 7,
+        resolvedOfDue: 1,
+      },
+      { responseRate: 0.3333, returnRate: 0.6667, resolutionRate: 0.1429 },
+    ],
+    [
+      'rounding: 99 999 of 100 000 shows as 1, 1 of 100 000 as 0',
+      {
+        assigned: 100_000,
+        acceptedOnTime: 99_999,
+        returned: 1,
+      },
+      { responseRate: 1, returnRate: 0 },
+    ],
+    [
+      'rounding half up at the 5th place',
+      { assigned: 20_000, acceptedOnTime: 1, dueInPeriod: 8, resolvedOfDue: 1 },
+      {
+        responseRate: 0.0001,
+        resolutionRate: 0.125,
+      },
+    ],
   ] as const)('%s', (_name, input, expected) => {
     const rates = computeRates(counts(input))
     expect(rates).toMatchObject(expected)

@@ -29,9 +29,19 @@ const closeTo = (approx: number | null, values: number[]) => {
 const RETURNS: readonly CaseEventType[] = ['declined', 'transferred', 'escalated']
 
 type Spec = {
-  at?: 'A1' | 'A2' | 'B1'; member?: boolean; cat?: 'noise' | 'roads'; status: typeof cases.$inferInsert.status; created: string
-  acceptDue?: string; accepted?: string; resolveDue?: string; resolved?: string; rated?: string
-  rating?: 'satisfied' | 'basically_satisfied' | 'unsatisfied'; reopens?: number; events?: CaseEventType[]
+  at?: 'A1' | 'A2' | 'B1'
+  member?: boolean
+  cat?: 'noise' | 'roads'
+  status: typeof cases.$inferInsert.status
+  created: string
+  acceptDue?: string
+  accepted?: string
+  resolveDue?: string
+  resolved?: string
+  rated?: string
+  rating?: 'satisfied' | 'basically_satisfied' | 'unsatisfied'
+  reopens?: number
+  events?: CaseEventType[]
 }
 /**
  * The hand-computed world. Period [2026-01-01, 2026-04-01) Beijing time; the clock says 2026-11-23, so every
@@ -39,23 +49,106 @@ type Spec = {
  * 1 January Beijing (still 31 December in UTC), c4 at 07:00 on 1 February (31 January in UTC).
  */
 const CASES: Record<string, Spec> = {
-  c1: { cat: 'noise', status: 'closed', created: '2026-01-01T00:30', acceptDue: '2026-01-02T00:30', accepted: '2026-01-01T01:30', resolveDue: '2026-01-08T00:30', resolved: '2026-01-05T00:30', rated: '2026-01-06T10:00', rating: 'satisfied', events: ['note', 'chased'] },
-  c2: { cat: 'noise', status: 'closed', created: '2026-01-10T10:00', acceptDue: '2026-01-11T10:00', accepted: '2026-01-12T10:00', resolveDue: '2026-02-10T10:00', resolved: '2026-02-20T10:00', rated: '2026-02-21T10:00', rating: 'basically_satisfied', reopens: 1, events: ['declined', 'reopened'] },
-  c3: { cat: 'roads', status: 'in_progress', created: '2026-01-20T10:00', acceptDue: '2026-01-21T10:00', accepted: '2026-01-20T12:00', resolveDue: '2026-01-27T10:00' },
-  c4: { cat: 'noise', status: 'resolved', created: '2026-02-01T07:00', acceptDue: '2026-02-02T07:00', accepted: '2026-02-01T07:30', resolveDue: '2026-02-25T10:00', resolved: '2026-03-03T10:00', events: ['transferred'] },
+  c1: {
+    cat: 'noise',
+    status: 'closed',
+    created: '2026-01-01T00:30',
+    acceptDue: '2026-01-02T00:30',
+    accepted: '2026-01-01T01:30',
+    resolveDue: '2026-01-08T00:30',
+    resolved: '2026-01-05T00:30',
+    rated: '2026-01-06T10:00',
+    rating: 'satisfied',
+    events: ['note', 'chased'],
+  },
+  c2: {
+    cat: 'noise',
+    status: 'closed',
+    created: '2026-01-10T10:00',
+    acceptDue: '2026-01-11T10:00',
+    accepted: '2026-01-12T10:00',
+    resolveDue: '2026-02-10T10:00',
+    resolved: '2026-02-20T10:00',
+    rated: '2026-02-21T10:00',
+    rating: 'basically_satisfied',
+    reopens: 1,
+    events: ['declined', 'reopened'],
+  },
+  c3: {
+    cat: 'roads',
+    status: 'in_progress',
+    created: '2026-01-20T10:00',
+    acceptDue: '2026-01-21T10:00',
+    accepted: '2026-01-20T12:00',
+    resolveDue: '2026-01-27T10:00',
+  },
+  c4: {
+    cat: 'noise',
+    status: 'resolved',
+    created: '2026-02-01T07:00',
+    acceptDue: '2026-02-02T07:00',
+    accepted: '2026-02-01T07:30',
+    resolveDue: '2026-02-25T10:00',
+    resolved: '2026-03-03T10:00',
+    events: ['transferred'],
+  },
   c5: { at: 'A2', status: 'assigned', created: '2026-03-01T09:00', acceptDue: '2026-03-02T09:00', resolveDue: '2026-03-08T09:00', events: ['escalated'] },
-  c6: { cat: 'noise', status: 'invalid', created: '2026-03-10T10:00', acceptDue: '2026-03-11T10:00', accepted: '2026-03-10T11:00', resolveDue: '2026-03-12T10:00', resolved: '2026-03-11T10:00', rated: '2026-03-11T12:00', rating: 'satisfied' },
+  c6: {
+    cat: 'noise',
+    status: 'invalid',
+    created: '2026-03-10T10:00',
+    acceptDue: '2026-03-11T10:00',
+    accepted: '2026-03-10T11:00',
+    resolveDue: '2026-03-12T10:00',
+    resolved: '2026-03-11T10:00',
+    rated: '2026-03-11T12:00',
+    rating: 'satisfied',
+  },
   c7: { cat: 'noise', status: 'merged', created: '2026-03-15T10:00', acceptDue: '2026-03-16T10:00', resolveDue: '2026-03-20T10:00', events: ['declined'] },
-  c8: { cat: 'roads', status: 'closed', created: '2025-12-20T10:00', acceptDue: '2025-12-21T10:00', accepted: '2025-12-20T11:00', resolveDue: '2026-01-03T10:00', resolved: '2026-01-02T10:00', rated: '2026-01-04T10:00', rating: 'unsatisfied' },
+  c8: {
+    cat: 'roads',
+    status: 'closed',
+    created: '2025-12-20T10:00',
+    acceptDue: '2025-12-21T10:00',
+    accepted: '2025-12-20T11:00',
+    resolveDue: '2026-01-03T10:00',
+    resolved: '2026-01-02T10:00',
+    rated: '2026-01-04T10:00',
+    rating: 'unsatisfied',
+  },
   c9: { member: false, status: 'assigned', created: '2026-02-10T10:00', acceptDue: '2026-02-11T10:00', resolveDue: '2026-02-17T10:00', events: ['declined'] },
-  c10: { at: 'B1', member: false, status: 'accepted', created: '2026-01-15T10:00', acceptDue: '2026-01-16T10:00', accepted: '2026-01-15T11:00', resolveDue: '2026-05-01T10:00' },
-  c11: { cat: 'noise', status: 'accepted', created: '2026-04-01T00:00', acceptDue: '2026-04-02T00:00', accepted: '2026-04-01T01:00', resolveDue: '2026-04-08T00:00' },
+  c10: {
+    at: 'B1',
+    member: false,
+    status: 'accepted',
+    created: '2026-01-15T10:00',
+    acceptDue: '2026-01-16T10:00',
+    accepted: '2026-01-15T11:00',
+    resolveDue: '2026-05-01T10:00',
+  },
+  c11: {
+    cat: 'noise',
+    status: 'accepted',
+    created: '2026-04-01T00:00',
+    acceptDue: '2026-04-02T00:00',
+    accepted: '2026-04-01T01:00',
+    resolveDue: '2026-04-08T00:00',
+  },
   c12: { cat: 'noise', member: false, status: 'submitted', created: '2026-02-15T10:00' },
 }
 
-const c = (assigned: number, acceptedOnTime: number, returned: number, dueInPeriod: number, resolvedOfDue: number,
-  rated: number, satisfied: number, basicallySatisfied: number, resolved: number, reopened: number): MetricCounts =>
-  ({ assigned, acceptedOnTime, returned, dueInPeriod, resolvedOfDue, rated, satisfied, basicallySatisfied, resolved, reopened })
+const c = (
+  assigned: number,
+  acceptedOnTime: number,
+  returned: number,
+  dueInPeriod: number,
+  resolvedOfDue: number,
+  rated: number,
+  satisfied: number,
+  basicallySatisfied: number,
+  resolved: number,
+  reopened: number,
+): MetricCounts => ({ assigned, acceptedOnTime, returned, dueInPeriod, resolvedOfDue, rated, satisfied, basicallySatisfied, resolved, reopened })
 
 describe('metrics on hand-computed cases', () => {
   let database: TestDatabase
@@ -70,23 +163,41 @@ describe('metrics on hand-computed cases', () => {
     const aggregator = createMetricsAggregator(db)
     expect(await aggregator.catchUp()).toBe(0)
     const [economy] = await db.insert(sector).values({ committeeId: org.countyA.id, name: '经济界' }).returning()
-    const [noise, roads] = await db.insert(category).values([
-      { committeeId: org.countyA.id, names: { 'zh-CN': '噪音扰民' }, sectorId: economy!.id },
-      { committeeId: org.countyA.id, names: { 'zh-CN': '道路' } },
-    ]).returning()
+    const [noise, roads] = await db
+      .insert(category)
+      .values([
+        { committeeId: org.countyA.id, names: { 'zh-CN': '噪音扰民' }, sectorId: economy!.id },
+        { committeeId: org.countyA.id, names: { 'zh-CN': '道路' } },
+      ])
+      .returning()
     const stations = { A1: org.stationA1, A2: org.stationA2, B1: org.stationB1 }
     const d = (s?: string) => (s ? bj(s) : null)
     for (const [no, s] of Object.entries(CASES)) {
       const st = stations[s.at ?? 'A1']
-      const [row] = await db.insert(cases).values({
-        publicNo: `M-${no}-${randomBytes(3).toString('hex')}`, trackingSecretHash: randomBytes(16).toString('hex'),
-        committeeId: st.committeeId, stationId: st.id, memberId: s.member === false ? null : org.memberA.id,
-        categoryId: s.cat === 'noise' ? noise!.id : s.cat === 'roads' ? roads!.id : null, channel: 'qr', status: s.status,
-        description: no, createdAt: bj(s.created), acceptDueAt: d(s.acceptDue), acceptedAt: d(s.accepted),
-        resolveDueAt: d(s.resolveDue), resolvedAt: d(s.resolved), ratedAt: d(s.rated), rating: s.rating ?? null, reopenCount: s.reopens ?? 0,
-        // The actions set returned_at with the transition (case-effects.ts, deadline-sweep.ts); here by hand.
-        returnedAt: s.events?.some((t) => RETURNS.includes(t)) ? bj(s.created) : null,
-      }).returning()
+      const [row] = await db
+        .insert(cases)
+        .values({
+          publicNo: `M-${no}-${randomBytes(3).toString('hex')}`,
+          trackingSecretHash: randomBytes(16).toString('hex'),
+          committeeId: st.committeeId,
+          stationId: st.id,
+          memberId: s.member === false ? null : org.memberA.id,
+          categoryId: s.cat === 'noise' ? noise!.id : s.cat === 'roads' ? roads!.id : null,
+          channel: 'qr',
+          status: s.status,
+          description: no,
+          createdAt: bj(s.created),
+          acceptDueAt: d(s.acceptDue),
+          acceptedAt: d(s.accepted),
+          resolveDueAt: d(s.resolveDue),
+          resolvedAt: d(s.resolved),
+          ratedAt: d(s.rated),
+          rating: s.rating ?? null,
+          reopenCount: s.reopens ?? 0,
+          // The actions set returned_at with the transition (case-effects.ts, deadline-sweep.ts); here by hand.
+          returnedAt: s.events?.some((t) => RETURNS.includes(t)) ? bj(s.created) : null,
+        })
+        .returning()
       for (const type of s.events ?? []) {
         await db.insert(caseEvent).values({ caseId: row!.id, type, actorKind: 'member', visibility: 'internal', occurredAt: bj(s.created) })
       }
@@ -146,7 +257,11 @@ describe('metrics on hand-computed cases', () => {
 
   it('gives a one-month period the same figures as that month’s bucket', async () => {
     const year = await report('committee', org.countyA.id)
-    for (const [from, to, i] of [['2026-01-01', '2026-02-01', 0], ['2026-02-01', '2026-03-01', 1], ['2026-03-01', '2026-04-01', 2]] as const) {
+    for (const [from, to, i] of [
+      ['2026-01-01', '2026-02-01', 0],
+      ['2026-02-01', '2026-03-01', 1],
+      ['2026-03-01', '2026-04-01', 2],
+    ] as const) {
       const month = await report('committee', org.countyA.id, from, to)
       const { month: _m, ...bucket } = year.buckets[i]!
       expect(month.totals).toEqual(bucket)
@@ -155,8 +270,15 @@ describe('metrics on hand-computed cases', () => {
 
   it('counts cases by category and by sector, leaving out invalid and merged ones', async () => {
     const r = await report('committee', org.countyA.id)
-    expect(r.byCategory.map((x) => [x.names?.['zh-CN'] ?? null, x.cases])).toEqual([['噪音扰民', 4], [null, 2], ['道路', 1]])
-    expect(r.bySector.map((x) => [x.name, x.cases])).toEqual([['经济界', 4], [null, 3]])
+    expect(r.byCategory.map((x) => [x.names?.['zh-CN'] ?? null, x.cases])).toEqual([
+      ['噪音扰民', 4],
+      [null, 2],
+      ['道路', 1],
+    ])
+    expect(r.bySector.map((x) => [x.name, x.cases])).toEqual([
+      ['经济界', 4],
+      [null, 3],
+    ])
   })
 
   it('fills months without cases with zeros and null rates, and skips buckets unless asked', async () => {

@@ -20,11 +20,23 @@ describe('GET /api/v1/metrics', () => {
     app = await buildApp({ config: testConfig(), database, clock: new ManualClock('2026-11-23T02:00:00Z') })
     await app.ready()
     org = await createOrg(database.db)
-    const [noise] = await database.db.insert(category).values({ committeeId: org.countyA.id, names: { 'zh-CN': '噪音扰民', en: 'Noise' } }).returning()
+    const [noise] = await database.db
+      .insert(category)
+      .values({ committeeId: org.countyA.id, names: { 'zh-CN': '噪音扰民', en: 'Noise' } })
+      .returning()
     await database.db.insert(cases).values({
-      publicNo: `R-${randomBytes(4).toString('hex')}`, trackingSecretHash: randomBytes(16).toString('hex'), committeeId: org.countyA.id,
-      stationId: org.stationA1.id, memberId: org.memberA.id, categoryId: noise!.id, channel: 'qr', status: 'accepted', description: 'x',
-      createdAt: new Date('2026-02-03T02:00:00Z'), acceptDueAt: new Date('2026-02-04T02:00:00Z'), acceptedAt: new Date('2026-02-03T03:00:00Z'),
+      publicNo: `R-${randomBytes(4).toString('hex')}`,
+      trackingSecretHash: randomBytes(16).toString('hex'),
+      committeeId: org.countyA.id,
+      stationId: org.stationA1.id,
+      memberId: org.memberA.id,
+      categoryId: noise!.id,
+      channel: 'qr',
+      status: 'accepted',
+      description: 'x',
+      createdAt: new Date('2026-02-03T02:00:00Z'),
+      acceptDueAt: new Date('2026-02-04T02:00:00Z'),
+      acceptedAt: new Date('2026-02-03T03:00:00Z'),
       resolveDueAt: new Date('2026-02-10T02:00:00Z'),
     })
     await aggregateAll(database.db, app.services.metricsAggregator)
@@ -35,16 +47,19 @@ describe('GET /api/v1/metrics', () => {
     await database.close()
   })
 
-  const get = (query: string, who?: string) =>
-    app.inject({ url: `/api/v1/metrics?${query}`, headers: who ? bearer(tokens[who]!) : {} })
+  const get = (query: string, who?: string) => app.inject({ url: `/api/v1/metrics?${query}`, headers: who ? bearer(tokens[who]!) : {} })
 
   it('answers a committee admin with totals, months, overdue and breakdowns', async () => {
     const res = await get(`scope=committee&id=${org.countyA.id}&from=2026-01-01&to=2026-04-01&groupBy=month`, 'adminA')
     expect(res.statusCode, res.body).toBe(200)
     const body = res.json<MetricsReport>()
     expect(body).toMatchObject({
-      scope: { kind: 'committee', id: org.countyA.id, name: org.countyA.name }, from: '2026-01-01', to: '2026-04-01', groupBy: 'month',
-      generatedAt: '2026-11-23T02:00:00.000Z', asOf: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      scope: { kind: 'committee', id: org.countyA.id, name: org.countyA.name },
+      from: '2026-01-01',
+      to: '2026-04-01',
+      groupBy: 'month',
+      generatedAt: '2026-11-23T02:00:00.000Z',
+      asOf: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       totals: {
         counts: { assigned: 1, acceptedOnTime: 1, dueInPeriod: 1, resolvedOfDue: 0 },
         rates: { responseRate: 1, resolutionRate: 0, satisfactionRate: null, returnRate: 0, reopenRate: null },
@@ -55,7 +70,11 @@ describe('GET /api/v1/metrics', () => {
       byCategory: [{ names: { 'zh-CN': '噪音扰民', en: 'Noise' }, cases: 1 }],
       bySector: [{ sectorId: null, name: null, cases: 1 }],
     })
-    expect(body.buckets.map((b) => [b.month, b.counts.assigned])).toEqual([['2026-01', 0], ['2026-02', 1], ['2026-03', 0]])
+    expect(body.buckets.map((b) => [b.month, b.counts.assigned])).toEqual([
+      ['2026-01', 0],
+      ['2026-02', 1],
+      ['2026-03', 0],
+    ])
   })
 
   it('lets a member read their own figures', async () => {

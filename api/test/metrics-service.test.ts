@@ -28,13 +28,23 @@ describe('metrics scope and period rules', () => {
   const actor = (who: keyof Org['users']): Actor => {
     const u = org.users[who]
     return {
-      userId: u.id, role: u.role, committeeId: u.committeeId, memberId: u.memberId,
+      userId: u.id,
+      role: u.role,
+      committeeId: u.committeeId,
+      memberId: u.memberId,
       stationIds: who === 'stationAdminA1' ? [org.stationA1.id] : [],
     }
   }
   const ids = () => ({
-    countyA: org.countyA.id, countyB: org.countyB.id, city: org.city.id, stationA1: org.stationA1.id, stationA2: org.stationA2.id,
-    stationB1: org.stationB1.id, memberA: org.memberA.id, memberB, missing: '00000000-0000-4000-8000-000000000000',
+    countyA: org.countyA.id,
+    countyB: org.countyB.id,
+    city: org.city.id,
+    stationA1: org.stationA1.id,
+    stationA2: org.stationA2.id,
+    stationB1: org.stationB1.id,
+    memberA: org.memberA.id,
+    memberB,
+    missing: '00000000-0000-4000-8000-000000000000',
   })
   const outcome = async (who: keyof Org['users'], scope: MetricsScopeKind, target: keyof ReturnType<typeof ids>) => {
     try {
@@ -81,8 +91,14 @@ describe('metrics scope and period rules', () => {
     [{}, { from: '2026-01-01', to: '2027-01-01' }],
     [{ from: '2026-03-01' }, { from: '2026-03-01', to: '2027-01-01' }],
     [{ to: '2026-02-01' }, { from: '2026-01-01', to: '2026-02-01' }],
-    [{ from: '2021-01-01', to: '2026-01-01' }, { from: '2021-01-01', to: '2026-01-01' }],
-    [{ from: '2024-02-29', to: '2029-03-01' }, { from: '2024-02-29', to: '2029-03-01' }],
+    [
+      { from: '2021-01-01', to: '2026-01-01' },
+      { from: '2021-01-01', to: '2026-01-01' },
+    ],
+    [
+      { from: '2024-02-29', to: '2029-03-01' },
+      { from: '2024-02-29', to: '2029-03-01' },
+    ],
   ])('period %j → %j', (query, expected) => {
     expect(resolvePeriod(query, now)).toEqual(expected)
   })

@@ -20,19 +20,51 @@ describe('problem+json errors', () => {
   afterAll(() => t.close())
 
   const cases: [string, number, ErrorCode, () => InjectOptions][] = [
-    ['invalid field', 400, 'VALIDATION_FAILED', () => ({ method: 'POST', url: '/api/v1/users', headers: bearer(adminToken), payload: { username: 'x', role: 'pope' } })],
-    ['malformed JSON', 400, 'MALFORMED_REQUEST', () => ({ method: 'POST', url: '/api/v1/auth/refresh', headers: { 'content-type': 'application/json' }, payload: '{"refreshToken": ' })],
+    [
+      'invalid field',
+      400,
+      'VALIDATION_FAILED',
+      () => ({ method: 'POST', url: '/api/v1/users', headers: bearer(adminToken), payload: { username: 'x', role: 'pope' } }),
+    ],
+    [
+      'malformed JSON',
+      400,
+      'MALFORMED_REQUEST',
+      () => ({ method: 'POST', url: '/api/v1/auth/refresh', headers: { 'content-type': 'application/json' }, payload: '{"refreshToken": ' }),
+    ],
     ['bad uuid in path', 400, 'VALIDATION_FAILED', () => ({ url: '/api/v1/committees/not-a-uuid', headers: bearer(adminToken) })],
     ['no token', 401, 'UNAUTHENTICATED', () => ({ url: '/api/v1/me' })],
     ['wrong role', 403, 'FORBIDDEN', () => ({ url: `/api/v1/committees/${org.countyA.id}`, headers: bearer(memberToken) })],
     ['unknown route', 404, 'ROUTE_NOT_FOUND', () => ({ url: '/api/v1/nothing-here' })],
     ['unknown resource', 404, 'NOT_FOUND', () => ({ url: '/api/v1/committees/00000000-0000-4000-8000-000000000000', headers: bearer(adminToken) })],
-    ['duplicate username', 409, 'USERNAME_TAKEN', () => ({
-      method: 'POST', url: '/api/v1/users', headers: bearer(adminToken),
-      payload: { username: org.users.adminB.username, displayName: 'dup', password: PASSWORD, role: 'committee_admin' },
-    })],
-    ['body too large', 413, 'PAYLOAD_TOO_LARGE', () => ({ method: 'POST', url: '/api/v1/auth/refresh', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ refreshToken: 'x'.repeat(10_000) }) })],
-    ['unsupported content type', 415, 'UNSUPPORTED_MEDIA_TYPE', () => ({ method: 'POST', url: '/api/v1/auth/refresh', headers: { 'content-type': 'application/xml' }, payload: '<refreshToken/>' })],
+    [
+      'duplicate username',
+      409,
+      'USERNAME_TAKEN',
+      () => ({
+        method: 'POST',
+        url: '/api/v1/users',
+        headers: bearer(adminToken),
+        payload: { username: org.users.adminB.username, displayName: 'dup', password: PASSWORD, role: 'committee_admin' },
+      }),
+    ],
+    [
+      'body too large',
+      413,
+      'PAYLOAD_TOO_LARGE',
+      () => ({
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ refreshToken: 'x'.repeat(10_000) }),
+      }),
+    ],
+    [
+      'unsupported content type',
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      () => ({ method: 'POST', url: '/api/v1/auth/refresh', headers: { 'content-type': 'application/xml' }, payload: '<refreshToken/>' }),
+    ],
   ]
 
   it.each(cases)('%s → %i %s', async (_name, status, code, request) => {
@@ -66,7 +98,6 @@ describe('problem+json errors', () => {
     expect(limited.json()).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) })
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0)
   })
-
 })
 
 describe('server-side failures', () => {

@@ -19,11 +19,16 @@ describe('recovering a case by public number and phone', () => {
   const db = () => ctx.t.database.db
   let ipSeq = 0
   /** Each test its own address, so the per-address limit is tested where meant. */
-  const freshIp = () => `10.20.${Math.floor(++ipSeq / 250)}.${ipSeq % 250 + 1}`
+  const freshIp = () => `10.20.${Math.floor(++ipSeq / 250)}.${(ipSeq % 250) + 1}`
 
   beforeAll(async () => {
     const admin = await signIn(ctx.t.app, 'committee')
-    const channel = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/notification-channels', headers: admin.headers, payload: { name: '阿里云短信', settings: fakes.aliyun.settings, credentials: fakes.aliyun.credentials } })
+    const channel = await ctx.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/notification-channels',
+      headers: admin.headers,
+      payload: { name: '阿里云短信', settings: fakes.aliyun.settings, credentials: fakes.aliyun.credentials },
+    })
     expect(channel.statusCode, channel.body).toBe(201)
   })
 
@@ -38,7 +43,12 @@ describe('recovering a case by public number and phone', () => {
     ctx.t.app.inject({ method: 'POST', url: '/t/recover', remoteAddress: ip, headers: FORM, payload: new URLSearchParams({ publicNo, phone }).toString() })
   const caseId = async (publicNo: string) => (await db().select({ id: cases.id }).from(cases).where(eq(cases.publicNo, publicNo)))[0]!.id
   const recoveryNotices = async (publicNo: string) =>
-    (await db().select().from(notification).where(eq(notification.caseId, await caseId(publicNo)))).filter((n) => n.params.notice === 'recovery')
+    (
+      await db()
+        .select()
+        .from(notification)
+        .where(eq(notification.caseId, await caseId(publicNo)))
+    ).filter((n) => n.params.notice === 'recovery')
   /**
    * Delivers the outbox now and answers the recovery SMS the fake Alibaba Cloud received for this phone since
    * `from` (told apart from receipts by their idempotency key, which Alibaba gets as OutId).
@@ -56,7 +66,10 @@ describe('recovering a case by public number and phone', () => {
     const from = fakes.aliyun.received.length
     const res = await recoverJson(` ${c.publicNo.toLowerCase()} `, '137 0000 0001')
     expect(res.statusCode, res.body).toBe(202)
-    expect(res.json()).toEqual({ status: 'accepted', message: '如果编号和手机号匹配，我们已把新的查询链接发送到这个手机号。几分钟内没有收到，请核对编号和手机号后再试。' })
+    expect(res.json()).toEqual({
+      status: 'accepted',
+      message: '如果编号和手机号匹配，我们已把新的查询链接发送到这个手机号。几分钟内没有收到，请核对编号和手机号后再试。',
+    })
 
     const recovered = await smsTo(phone, from)
     expect(recovered).toHaveLength(1)
@@ -64,7 +77,10 @@ describe('recovering a case by public number and phone', () => {
     const secret = secretOf(recovered[0]!.params.url!)
     expect(secret).not.toBe(c.trackingSecret)
 
-    const [link] = await db().select().from(trackingLink).where(eq(trackingLink.caseId, await caseId(c.publicNo)))
+    const [link] = await db()
+      .select()
+      .from(trackingLink)
+      .where(eq(trackingLink.caseId, await caseId(c.publicNo)))
     expect(link).toMatchObject({ followerId: null, reason: 'recovery', revokedAt: null })
     expect(link!.secretHash).toMatch(/^[0-9a-f]{64}$/)
     expect(link!.secretEnc).not.toContain(secret)
@@ -79,7 +95,9 @@ describe('recovering a case by public number and phone', () => {
 
   it('words the SMS as a recovery in the resident’s language, with the opt-out (gateway and log channels)', () => {
     const params = { publicNo: 'DEMO-2026-000012', url: 'https://msj.example.gov.cn/t/abc', notice: 'recovery' }
-    expect(render('resident.received', params, 'zh-CN').text).toBe('【码上见】您的诉求DEMO-2026-000012的查询链接：https://msj.example.gov.cn/t/abc（原链接仍然有效） 回复TD退订')
+    expect(render('resident.received', params, 'zh-CN').text).toBe(
+      '【码上见】您的诉求DEMO-2026-000012的查询链接：https://msj.example.gov.cn/t/abc（原链接仍然有效） 回复TD退订',
+    )
     expect(render('resident.received', params, 'en').text).toContain('Tracking link for your request DEMO-2026-000012')
     expect(render('resident.received', params, 'ug').text).toContain('ئىز قوغلاش ئۇلىنىشى')
   })
@@ -87,13 +105,21 @@ describe('recovering a case by public number and phone', () => {
   it('gives a wrong pair exactly the same answer and sends nothing', async () => {
     const phone = '13700000002'
     const c = await submit('楼道里堆满了杂物，消防通道被堵死了', phone)
-    const [right, wrongPhone, noCase] = [await recoverJson(c.publicNo, phone), await recoverJson(c.publicNo, '13799999999'), await recoverJson('DEMO-2099-999999', phone)]
+    const [right, wrongPhone, noCase] = [
+      await recoverJson(c.publicNo, phone),
+      await recoverJson(c.publicNo, '13799999999'),
+      await recoverJson('DEMO-2099-999999', phone),
+    ]
     for (const r of [wrongPhone, noCase]) {
       expect(r.statusCode).toBe(right.statusCode)
       expect(r.headers['content-type']).toBe(right.headers['content-type'])
       expect(r.body).toBe(right.body)
     }
-    const [rightPage, wrongPage, noCasePage] = [await recoverForm(c.publicNo, phone), await recoverForm(c.publicNo, '13799999999'), await recoverForm('DEMO-2099-999999', phone)]
+    const [rightPage, wrongPage, noCasePage] = [
+      await recoverForm(c.publicNo, phone),
+      await recoverForm(c.publicNo, '13799999999'),
+      await recoverForm('DEMO-2099-999999', phone),
+    ]
     expect(rightPage.statusCode).toBe(200)
     expect(rightPage.body).toContain('如果编号和手机号匹配，我们已把新的查询链接发送到这个手机号')
     for (const r of [wrongPage, noCasePage]) {
@@ -103,17 +129,34 @@ describe('recovering a case by public number and phone', () => {
     }
     // Two matches (JSON and form), nothing for the wrong pairs.
     expect(await recoveryNotices(c.publicNo)).toHaveLength(2)
-    expect(await db().select().from(trackingLink).where(eq(trackingLink.caseId, await caseId(c.publicNo)))).toHaveLength(2)
+    expect(
+      await db()
+        .select()
+        .from(trackingLink)
+        .where(eq(trackingLink.caseId, await caseId(c.publicNo))),
+    ).toHaveLength(2)
   })
 
   it('texts a follower’s own new link when the phone is one who joined the case', async () => {
     const first = await submit('东城小区五号楼后面的路灯已经坏了半个月，晚上一片漆黑', '13700000003')
-    const joined = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: '东城小区五号楼后面的路灯坏了半个月了，晚上一片漆黑', joinCase: first.publicNo, phone: '13700000004', consent: 'on' })
+    const joined = await postCase(ctx.t.app, {
+      code: ctx.refs.memberCode,
+      description: '东城小区五号楼后面的路灯坏了半个月了，晚上一片漆黑',
+      joinCase: first.publicNo,
+      phone: '13700000004',
+      consent: 'on',
+    })
     expect(joined.json().status).toBe('joined')
     const from = fakes.aliyun.received.length
     expect((await recoverJson(first.publicNo, '13700000004')).statusCode).toBe(202)
-    const [f] = await db().select({ id: caseFollower.id }).from(caseFollower).where(eq(caseFollower.caseId, await caseId(first.publicNo)))
-    const [link] = await db().select().from(trackingLink).where(eq(trackingLink.caseId, await caseId(first.publicNo)))
+    const [f] = await db()
+      .select({ id: caseFollower.id })
+      .from(caseFollower)
+      .where(eq(caseFollower.caseId, await caseId(first.publicNo)))
+    const [link] = await db()
+      .select()
+      .from(trackingLink)
+      .where(eq(trackingLink.caseId, await caseId(first.publicNo)))
     expect(link!.followerId).toBe(f!.id)
     const sms = await smsTo('13700000004', from)
     expect(sms).toHaveLength(1)
@@ -127,10 +170,13 @@ describe('recovering a case by public number and phone', () => {
     const phone = '13700000005'
     const merged = await submit('公园的健身器材螺丝松了，老人用着很危险', phone)
     const survivor = await submit('公园健身区的器材有几个坏了需要维修', '13700000006')
-    await db().update(cases).set({ status: 'merged', mergedInto: await caseId(survivor.publicNo) }).where(eq(cases.publicNo, merged.publicNo))
+    await db()
+      .update(cases)
+      .set({ status: 'merged', mergedInto: await caseId(survivor.publicNo) })
+      .where(eq(cases.publicNo, merged.publicNo))
     const from = fakes.aliyun.received.length
     await recoverJson(merged.publicNo, phone)
-    const [sms] = (await smsTo(phone, from))
+    const [sms] = await smsTo(phone, from)
     const secret = secretOf(sms!.params.url!)
     const old = (await ctx.t.app.inject({ url: `/api/v1/public/tracking/${merged.trackingSecret}` })).json()
     const fresh = (await ctx.t.app.inject({ url: `/api/v1/public/tracking/${secret}` })).json()
@@ -167,11 +213,23 @@ describe('recovering a case by public number and phone', () => {
     const [fresh] = await smsTo(phone, again)
     expect((await ctx.t.app.inject({ url: `/t/${secretOf(fresh!.params.url!)}` })).statusCode).toBe(200)
     const audits = await db().select().from(auditLog).where(eq(auditLog.action, 'case.tracking_links_revoked'))
-    expect(audits.filter((a) => a.targetId === id).map((a) => a.detail)).toEqual([{ recoveryLinks: 1, original: false }, { recoveryLinks: 0, original: true }])
-    expect((await ctx.t.app.inject({ method: 'POST', url: `/api/v1/cases/00000000-0000-4000-8000-000000000000/tracking-links/revoke`, headers: station.headers, payload: {} })).statusCode).toBe(404)
+    expect(audits.filter((a) => a.targetId === id).map((a) => a.detail)).toEqual([
+      { recoveryLinks: 1, original: false },
+      { recoveryLinks: 0, original: true },
+    ])
+    expect(
+      (
+        await ctx.t.app.inject({
+          method: 'POST',
+          url: `/api/v1/cases/00000000-0000-4000-8000-000000000000/tracking-links/revoke`,
+          headers: station.headers,
+          payload: {},
+        })
+      ).statusCode,
+    ).toBe(404)
   })
 
-  it('stops sending after 5 tries a day for one number and phone, with the same answer; a new day sends again; strangers\' wrong guesses use up nothing', async () => {
+  it("stops sending after 5 tries a day for one number and phone, with the same answer; a new day sends again; strangers' wrong guesses use up nothing", async () => {
     const phone = '13700000008'
     const c = await submit('十字路口的红绿灯时间太短，老人过不去马路', phone)
     const answers: string[] = []
@@ -226,7 +284,12 @@ describe('recovering a case by public number and phone', () => {
     const other = await createTestApp({ publicBaseUrl: 'https://msj.example.gov.cn' }, ctx.t.database)
     try {
       other.clock.advance(ctx.t.clock.now().getTime() - other.clock.now().getTime())
-      const res = await other.app.inject({ method: 'POST', url: '/api/v1/public/recovery', remoteAddress: ip, payload: { publicNo: 'DEMO-2096-000010', phone: '13500000010' } })
+      const res = await other.app.inject({
+        method: 'POST',
+        url: '/api/v1/public/recovery',
+        remoteAddress: ip,
+        payload: { publicNo: 'DEMO-2096-000010', phone: '13500000010' },
+      })
       expect(res.statusCode).toBe(429)
     } finally {
       await other.app.close()
@@ -245,17 +308,30 @@ describe('recovering a case by public number and phone', () => {
     expect(page.body).toContain('href="/t?lang=ug"')
     expect(page.body).not.toContain('/t/recover?lang=ug"')
 
-    const json = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/public/recovery?lang=en', remoteAddress: freshIp(), payload: { publicNo: 'x'.repeat(500), phone: '12345' } })
+    const json = await ctx.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/public/recovery?lang=en',
+      remoteAddress: freshIp(),
+      payload: { publicNo: 'x'.repeat(500), phone: '12345' },
+    })
     expect(json.statusCode).toBe(400)
     expect(json.headers['content-type']).toMatch(/^application\/problem\+json/)
-    expect(json.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [
-      { field: 'body.publicNo', message: 'Please enter the reference number, e.g. DEMO-2026-000012' },
-      { field: 'body.phone', message: 'Please enter an 11-digit mobile number, e.g. 13812345678' },
-    ] })
+    expect(json.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [
+        { field: 'body.publicNo', message: 'Please enter the reference number, e.g. DEMO-2026-000012' },
+        { field: 'body.phone', message: 'Please enter an 11-digit mobile number, e.g. 13812345678' },
+      ],
+    })
     const missing = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/public/recovery', remoteAddress: freshIp(), payload: {} })
     expect(missing.statusCode).toBe(400)
     expect(missing.json().errors.map((e: { field: string }) => e.field)).toEqual(['body.publicNo', 'body.phone'])
-    const huge = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/public/recovery', remoteAddress: freshIp(), payload: { publicNo: 'x'.repeat(3000), phone: '1' } })
+    const huge = await ctx.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/public/recovery',
+      remoteAddress: freshIp(),
+      payload: { publicNo: 'x'.repeat(3000), phone: '1' },
+    })
     expect(huge.statusCode).toBe(400)
   })
 
@@ -266,18 +342,30 @@ describe('recovering a case by public number and phone', () => {
     await recoverJson(c.publicNo, phone, ip)
     await recoverJson(c.publicNo, '13711111111', ip)
     const rows = await db().select().from(auditLog).where(eq(auditLog.actorIp, ip))
-    expect(rows.map((r) => [r.action, r.detail.outcome ?? r.detail.reason])).toEqual(expect.arrayContaining([
-      ['case.recovery_attempt', 'matched'], ['tracking_link.issued', 'recovery'], ['case.recovery_attempt', 'no_match'],
-    ]))
+    expect(rows.map((r) => [r.action, r.detail.outcome ?? r.detail.reason])).toEqual(
+      expect.arrayContaining([
+        ['case.recovery_attempt', 'matched'],
+        ['tracking_link.issued', 'recovery'],
+        ['case.recovery_attempt', 'no_match'],
+      ]),
+    )
     expect(rows).toHaveLength(3)
-    const [link] = await db().select().from(trackingLink).where(eq(trackingLink.caseId, await caseId(c.publicNo)))
+    const [link] = await db()
+      .select()
+      .from(trackingLink)
+      .where(eq(trackingLink.caseId, await caseId(c.publicNo)))
     const secret = (await import('../src/privacy/pii-cipher')).createPiiCipher(ctx.t.config.secrets.piiKey).decrypt(link!.secretEnc)
     const text = JSON.stringify(rows)
     for (const forbidden of [phone, '13711111111', secret, link!.secretHash]) expect(text).not.toContain(forbidden)
   })
 
   it('serves the form at /t in all four languages, linked from the scan page', async () => {
-    for (const [lang, heading] of [['zh-CN', '找回我的诉求'], ['en', 'Find my request'], ['ug', 'ئىلتىماسىمنى تېپىش'], ['kk-Arab-CN', 'ٴوتىنىشىمدى تابۋ']] as const) {
+    for (const [lang, heading] of [
+      ['zh-CN', '找回我的诉求'],
+      ['en', 'Find my request'],
+      ['ug', 'ئىلتىماسىمنى تېپىش'],
+      ['kk-Arab-CN', 'ٴوتىنىشىمدى تابۋ'],
+    ] as const) {
       const res = await ctx.t.app.inject({ url: `/t?lang=${lang}` })
       expect(res.statusCode).toBe(200)
       expect(res.body).toContain(`<h1>${heading}</h1>`)

@@ -4,13 +4,24 @@ import { normalizeMainlandMobile, validateSubmission } from '../src/public/submi
 import { localeFromAcceptLanguage } from '../src/public/locale'
 import { similarity } from '../src/public/similarity'
 
-const c = (memberId: string, over: Partial<Candidate> = {}): Candidate =>
-  ({ memberId, status: 'active', sectorId: null, openCases: 0, lastAssignedAt: null, onDutyNow: false, ...over })
+const c = (memberId: string, over: Partial<Candidate> = {}): Candidate => ({
+  memberId,
+  status: 'active',
+  sectorId: null,
+  openCases: 0,
+  lastAssignedAt: null,
+  onDutyNow: false,
+  ...over,
+})
 const at = (iso: string) => new Date(iso)
 
 describe('routeCase (DESIGN.md §5)', () => {
-  const station = (candidates: Candidate[], extra: Partial<Extract<RoutingInput, { kind: 'station' }>> = {}): RoutingInput =>
-    ({ kind: 'station', stationId: 'S', candidates, ...extra })
+  const station = (candidates: Candidate[], extra: Partial<Extract<RoutingInput, { kind: 'station' }>> = {}): RoutingInput => ({
+    kind: 'station',
+    stationId: 'S',
+    candidates,
+    ...extra,
+  })
   it.each<[string, RoutingInput, string | null, string]>([
     ['member code, active', { kind: 'member', memberId: 'M', memberStatus: 'active', homeStationId: 'S' }, 'M', 'member_code'],
     ['member code, on leave', { kind: 'member', memberId: 'M', memberStatus: 'on_leave', homeStationId: 'S' }, null, 'member_unavailable'],
@@ -26,7 +37,12 @@ describe('routeCase (DESIGN.md §5)', () => {
     ['sector with nobody falls back to all', station([c('a', { openCases: 2 }), c('b', { openCases: 1 })], { categorySectorId: 'edu' }), 'b', 'least_load'],
     ['least load', station([c('a', { openCases: 3 }), c('b', { openCases: 1 }), c('c', { openCases: 2 })]), 'b', 'least_load'],
     ['tie: never assigned first', station([c('a', { lastAssignedAt: at('2026-11-01') }), c('b')]), 'b', 'least_load'],
-    ['tie: longest wait first (round robin)', station([c('a', { lastAssignedAt: at('2026-11-02') }), c('b', { lastAssignedAt: at('2026-11-01') })]), 'b', 'least_load'],
+    [
+      'tie: longest wait first (round robin)',
+      station([c('a', { lastAssignedAt: at('2026-11-02') }), c('b', { lastAssignedAt: at('2026-11-01') })]),
+      'b',
+      'least_load',
+    ],
     ['tie on everything: by id, deterministic', station([c('b'), c('a')]), 'a', 'least_load'],
   ])('%s', (_name, input, memberId, reason) => {
     expect(routeCase(input)).toMatchObject({ memberId, reason })
@@ -83,8 +99,15 @@ describe('submission rules', () => {
 
 describe('Accept-Language', () => {
   it.each([
-    ['zh-CN,zh;q=0.9', 'zh-CN'], ['zh-TW', 'zh-CN'], ['ug-CN', 'ug'], ['ug', 'ug'], ['kk-KZ', 'kk-Arab-CN'],
-    ['kk-Arab-CN', 'kk-Arab-CN'], ['en-US,en;q=0.9', 'en'], ['fr-FR,de;q=0.5', undefined], [undefined, undefined],
+    ['zh-CN,zh;q=0.9', 'zh-CN'],
+    ['zh-TW', 'zh-CN'],
+    ['ug-CN', 'ug'],
+    ['ug', 'ug'],
+    ['kk-KZ', 'kk-Arab-CN'],
+    ['kk-Arab-CN', 'kk-Arab-CN'],
+    ['en-US,en;q=0.9', 'en'],
+    ['fr-FR,de;q=0.5', undefined],
+    [undefined, undefined],
     ['fr;q=1, ug;q=0.5', 'ug'],
   ])('%s → %s', (header, locale) => expect(localeFromAcceptLanguage(header)).toBe(locale))
 })

@@ -150,9 +150,17 @@ describe('scan page and QR codes', () => {
 
   it('keeps QR administration inside the admin’s scope', async () => {
     const member = await login(ctx.t.app, 'wangjianguo', DEMO_PASSWORD)
-    expect((await ctx.t.app.inject({ method: 'POST', url: '/api/v1/qr-codes', headers: bearer(member.accessToken), payload: { stationId: ctx.refs.stationId } })).statusCode).toBe(403)
+    expect(
+      (await ctx.t.app.inject({ method: 'POST', url: '/api/v1/qr-codes', headers: bearer(member.accessToken), payload: { stationId: ctx.refs.stationId } }))
+        .statusCode,
+    ).toBe(403)
     const station = await login(ctx.t.app, 'station', DEMO_PASSWORD)
-    const own = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/qr-codes', headers: bearer(station.accessToken), payload: { stationId: ctx.refs.stationId } })
+    const own = await ctx.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/qr-codes',
+      headers: bearer(station.accessToken),
+      payload: { stationId: ctx.refs.stationId },
+    })
     expect(own.statusCode, own.body).toBe(201)
     expect(own.json()).toMatchObject({ status: 'active', targetKind: 'station', url: expect.stringMatching(/\/q\/[0-9A-Z]{10}$/) })
     const [nanguan] = await ctx.t.database.db.select().from(stationTable).where(eq(stationTable.name, '南关社区委员工作室'))
@@ -161,6 +169,9 @@ describe('scan page and QR codes', () => {
       expect(other.statusCode).toBe(404)
     }
     const committee = await login(ctx.t.app, 'committee', DEMO_PASSWORD)
-    expect((await ctx.t.app.inject({ method: 'POST', url: '/api/v1/qr-codes', headers: bearer(committee.accessToken), payload: { stationId: nanguan!.id } })).statusCode).toBe(201)
+    expect(
+      (await ctx.t.app.inject({ method: 'POST', url: '/api/v1/qr-codes', headers: bearer(committee.accessToken), payload: { stationId: nanguan!.id } }))
+        .statusCode,
+    ).toBe(201)
   })
 })

@@ -26,7 +26,10 @@ describe('POST /api/v1/public/cases', () => {
     expect(row).toMatchObject({ status: 'assigned', channel: 'qr', description, residentPhoneMasked: '138****2345' })
     expect(createPiiCipher(ctx.t.config.secrets.piiKey).decrypt(row!.residentPhoneEnc!)).toBe('13809312345')
     const events = await db().select().from(caseEvent).where(eq(caseEvent.caseId, row!.id)).orderBy(asc(caseEvent.id))
-    expect(events.map((e) => [e.type, e.toStatus])).toEqual([['submitted', 'submitted'], ['assigned', 'assigned']])
+    expect(events.map((e) => [e.type, e.toStatus])).toEqual([
+      ['submitted', 'submitted'],
+      ['assigned', 'assigned'],
+    ])
     expect(events[1]!.data).toMatchObject({ reason: 'member_code' })
   })
 
@@ -74,21 +77,60 @@ describe('POST /api/v1/public/cases', () => {
 
   describe('refuses bad input with a clear message and leaves nothing behind', () => {
     const text = () => unique('小区门口的路灯坏了一个月了，晚上很黑')
-    const cases_: [string, () => Promise<{ fields: Record<string, string>; files?: { name: string; data: Buffer; filename?: string }[] }>, number, string, string][] = [
+    const cases_: [
+      string,
+      () => Promise<{ fields: Record<string, string>; files?: { name: string; data: Buffer; filename?: string }[] }>,
+      number,
+      string,
+      string,
+    ][] = [
       ['empty description', async () => ({ fields: { description: '' } }), 400, 'description', '请至少写5个字'],
       ['too short description', async () => ({ fields: { description: '路灯坏' } }), 400, 'description', '请至少写5个字'],
       ['over-long description', async () => ({ fields: { description: '很'.repeat(2001) } }), 400, 'description', '请不要超过2000字'],
       ['malformed phone', async () => ({ fields: { description: text(), phone: '12345', consent: 'on' } }), 400, 'phone', '请填写11位手机号'],
       ['phone without consent', async () => ({ fields: { description: text(), phone: '13812345678' } }), 400, 'consent', '请勾选同意'],
-      ['an .exe renamed .jpg', async () => ({ fields: { description: text() }, files: [{ name: 'photo1', data: Buffer.concat([Buffer.from('MZ'), notAnImage(50_000)]), filename: 'cat.jpg' }] }), 400, 'photo1', '第1张不是能识别的图片'],
-      ['a 20 MB image', async () => ({ fields: { description: text() }, files: [{ name: 'photo1', data: notAnImage(20 * 1024 * 1024) }] }), 400, 'photo1', '第1张照片超过8MB'],
-      ['a real photo over 8 MB', async () => ({ fields: { description: text() }, files: [{ name: 'photo1', data: await hugeJpeg() }] }), 400, 'photo1', '超过8MB'],
-      ['4 images', async () => {
-        const p = await jpegWithGps(400, 300)
-        return { fields: { description: text() }, files: [1, 2, 3, 4].map((i) => ({ name: `photo${i}`, data: p })) }
-      }, 400, 'photos', '最多上传3张照片'],
+      [
+        'an .exe renamed .jpg',
+        async () => ({
+          fields: { description: text() },
+          files: [{ name: 'photo1', data: Buffer.concat([Buffer.from('MZ'), notAnImage(50_000)]), filename: 'cat.jpg' }],
+        }),
+        400,
+        'photo1',
+        '第1张不是能识别的图片',
+      ],
+      [
+        'a 20 MB image',
+        async () => ({ fields: { description: text() }, files: [{ name: 'photo1', data: notAnImage(20 * 1024 * 1024) }] }),
+        400,
+        'photo1',
+        '第1张照片超过8MB',
+      ],
+      [
+        'a real photo over 8 MB',
+        async () => ({ fields: { description: text() }, files: [{ name: 'photo1', data: await hugeJpeg() }] }),
+        400,
+        'photo1',
+        '超过8MB',
+      ],
+      [
+        '4 images',
+        async () => {
+          const p = await jpegWithGps(400, 300)
+          return { fields: { description: text() }, files: [1, 2, 3, 4].map((i) => ({ name: `photo${i}`, data: p })) }
+        },
+        400,
+        'photos',
+        '最多上传3张照片',
+      ],
       ['honeypot filled', async () => ({ fields: { description: text(), website: 'http://spam.example' } }), 400, 'form', '提交未成功'],
-      ['unknown category', async () => ({ fields: { description: text(), categoryId: '00000000-0000-4000-8000-000000000000' } }), 400, 'categoryId', '请从列表中选择问题类型'],
+      [
+        'unknown category',
+        async () => ({ fields: { description: text(), categoryId: '00000000-0000-4000-8000-000000000000' } }),
+        400,
+        'categoryId',
+        '请从列表中选择问题类型',
+      ],
     ]
 
     it.each(cases_)('%s (HTML form)', async (_name, build, status, field, message) => {
@@ -142,7 +184,12 @@ describe('POST /api/v1/public/cases', () => {
     it('answers more files than a form can hold with a friendly 413 page and creates nothing', async () => {
       const before = await footprint(db(), ctx.t.config.dataDir)
       const p = await jpegWithGps(200, 150)
-      const res = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: text() }, [1, 2, 3, 4, 5, 6].map((i) => ({ name: `photo${i}`, data: p })), { html: true })
+      const res = await postCase(
+        ctx.t.app,
+        { code: ctx.refs.memberCode, description: text() },
+        [1, 2, 3, 4, 5, 6].map((i) => ({ name: `photo${i}`, data: p })),
+        { html: true },
+      )
       expect(res.statusCode).toBe(413)
       expect(res.headers['content-type']).toMatch(/^text\/html/)
       expect(res.body).toContain('最多3张照片，每张不超过8MB')
@@ -151,7 +198,11 @@ describe('POST /api/v1/public/cases', () => {
 
     it('answers an oversized JSON body with 413 and creates nothing', async () => {
       const before = await footprint(db(), ctx.t.config.dataDir)
-      const res = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/public/cases', payload: { code: ctx.refs.memberCode, description: 'x'.repeat(2 * 1024 * 1024) } })
+      const res = await ctx.t.app.inject({
+        method: 'POST',
+        url: '/api/v1/public/cases',
+        payload: { code: ctx.refs.memberCode, description: 'x'.repeat(2 * 1024 * 1024) },
+      })
       expect(res.statusCode).toBe(413)
       expect(await footprint(db(), ctx.t.config.dataDir)).toEqual(before)
     })

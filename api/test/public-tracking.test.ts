@@ -13,15 +13,21 @@ describe('tracking, rating and the duplicate hint', () => {
     expect(res.statusCode, res.body).toBe(201)
     return res.json() as { publicNo: string; trackingUrl: string; trackingSecret: string }
   }
-  const resolve = (publicNo: string) =>
-    db().update(cases).set({ status: 'resolved', resolvedAt: ctx.t.clock.now() }).where(eq(cases.publicNo, publicNo))
+  const resolve = (publicNo: string) => db().update(cases).set({ status: 'resolved', resolvedAt: ctx.t.clock.now() }).where(eq(cases.publicNo, publicNo))
   const rate = (secret: string, rating: string) =>
-    ctx.t.app.inject({ method: 'POST', url: `/t/${secret}/rating`, payload: `rating=${rating}&comment=${encodeURIComponent('谢谢')}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    ctx.t.app.inject({
+      method: 'POST',
+      url: `/t/${secret}/rating`,
+      payload: `rating=${rating}&comment=${encodeURIComponent('谢谢')}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
 
   it('shows only the public timeline', async () => {
     const c = await submit('二号楼电梯经常困人，物业一直拖着不修')
     const [row] = await db().select().from(cases).where(eq(cases.publicNo, c.publicNo))
-    await db().insert(caseEvent).values({ caseId: row!.id, type: 'note', actorKind: 'member', visibility: 'internal', body: '内部备注：物业经理电话', occurredAt: ctx.t.clock.now() })
+    await db()
+      .insert(caseEvent)
+      .values({ caseId: row!.id, type: 'note', actorKind: 'member', visibility: 'internal', body: '内部备注：物业经理电话', occurredAt: ctx.t.clock.now() })
     const page = await ctx.t.app.inject({ url: c.trackingUrl })
     expect(page.body).toContain('提交诉求')
     expect(page.body).not.toContain('内部备注')
@@ -30,7 +36,10 @@ describe('tracking, rating and the duplicate hint', () => {
     expect(json.json()).toMatchObject({ publicNo: c.publicNo, status: 'assigned', memberName: '王建国', canRate: false })
   })
 
-  it.each([['satisfied', 'closed'], ['basically_satisfied', 'closed']])('rating %s closes a resolved case', async (rating, status) => {
+  it.each([
+    ['satisfied', 'closed'],
+    ['basically_satisfied', 'closed'],
+  ])('rating %s closes a resolved case', async (rating, status) => {
     const c = await submit(`小区的消防通道被私家车堵住了（${rating}）`)
     expect((await rate(c.trackingSecret, rating)).statusCode).toBe(409) // not resolved yet
     await resolve(c.publicNo)
@@ -74,7 +83,12 @@ describe('tracking, rating and the duplicate hint', () => {
     const json = await postCase(ctx.t.app, { code: ctx.refs.stationCode, description: similar })
     expect(json.json()).toMatchObject({ status: 'duplicate', publicNo: first.publicNo })
 
-    const joined = await postCase(ctx.t.app, { code: ctx.refs.stationCode, description: similar, joinCase: first.publicNo, phone: '13900001111', consent: 'on' }, [], { html: true })
+    const joined = await postCase(
+      ctx.t.app,
+      { code: ctx.refs.stationCode, description: similar, joinCase: first.publicNo, phone: '13900001111', consent: 'on' },
+      [],
+      { html: true },
+    )
     expect(joined.statusCode).toBe(303)
     expect(joined.headers.location).toMatch(/\?joined=1$/)
     const page = await ctx.t.app.inject({ url: joined.headers.location as string })
@@ -102,7 +116,11 @@ describe('tracking, rating and the duplicate hint', () => {
     expect(a!.memberId).toBe(liId)
 
     const healthId = page.match(/<option value="([0-9a-f-]{36})">医疗卫生/)![1]!
-    const byCategory = await postCase(ctx.t.app, { code: ctx.refs.stationCode, description: '社区医院的儿科晚上不开门，孩子发烧只能去县城', categoryId: healthId })
+    const byCategory = await postCase(ctx.t.app, {
+      code: ctx.refs.stationCode,
+      description: '社区医院的儿科晚上不开门，孩子发烧只能去县城',
+      categoryId: healthId,
+    })
     const [b] = await db().select().from(cases).where(eq(cases.publicNo, byCategory.json().publicNo))
     const events = await db().select().from(caseEvent).where(eq(caseEvent.caseId, b!.id))
     expect(events.find((e) => e.type === 'assigned')!.data).toMatchObject({ reason: 'sector_affinity' })

@@ -69,7 +69,13 @@ describe('validation field errors', () => {
   it.each([
     [[{ instancePath: '/username', keyword: 'minLength', message: 'too short' }], ['body.username']],
     [[{ instancePath: '', keyword: 'required', message: 'required', params: { requiredProperties: ['a', 'b'] } }], ['body.a', 'body.b']],
-    [[{ instancePath: '/x', keyword: 'boolean', message: 'schema is false' }, { instancePath: '', keyword: 'additionalProperties', message: 'extra', params: { additionalProperties: ['x'] } }], ['body.x']],
+    [
+      [
+        { instancePath: '/x', keyword: 'boolean', message: 'schema is false' },
+        { instancePath: '', keyword: 'additionalProperties', message: 'extra', params: { additionalProperties: ['x'] } },
+      ],
+      ['body.x'],
+    ],
     [[{ instancePath: '/items/2/id', keyword: 'format', message: 'bad' }], ['body.items.2.id']],
   ])('maps %j to %j', (issues, fields) => {
     expect(fieldErrors('body', issues).map((e) => e.field)).toEqual(fields)
@@ -77,7 +83,13 @@ describe('validation field errors', () => {
 })
 
 describe('scope rules', () => {
-  const actor = (role: Actor['role'], committeeId: string | null, stationIds: string[] = []): Actor => ({ userId: 'u', role, committeeId, memberId: null, stationIds })
+  const actor = (role: Actor['role'], committeeId: string | null, stationIds: string[] = []): Actor => ({
+    userId: 'u',
+    role,
+    committeeId,
+    memberId: null,
+    stationIds,
+  })
   it.each([
     [actor('system_admin', null), 'p/c/k', true],
     [actor('committee_admin', 'c'), 'p/c/k', true],

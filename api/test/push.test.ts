@@ -55,12 +55,13 @@ describe('push subscription API', () => {
     }
   })
 
-  it("lets a user remove only their own subscription", async () => {
+  it('lets a user remove only their own subscription', async () => {
     const wang = await signIn(ctx.t.app, 'wangjianguo')
     const li = await signIn(ctx.t.app, 'lixiulan')
     const url = endpoint('mine')
     await ctx.t.app.inject({ method: 'POST', url: '/api/v1/push/subscriptions', headers: wang.headers, payload: { endpoint: url, keys: browserKeys().keys } })
-    const del = (who: typeof wang) => ctx.t.app.inject({ method: 'DELETE', url: '/api/v1/push/subscriptions', headers: who.headers, payload: { endpoint: url } })
+    const del = (who: typeof wang) =>
+      ctx.t.app.inject({ method: 'DELETE', url: '/api/v1/push/subscriptions', headers: who.headers, payload: { endpoint: url } })
     expect((await del(li)).statusCode).toBe(204)
     expect(await rowsAt(url)).toHaveLength(1)
     expect((await del(wang)).statusCode).toBe(204)
@@ -75,10 +76,18 @@ describe('the Web Push member notifier, against a local push service', () => {
     push = await startFakePushService()
   })
   afterAll(() => push?.close())
-  const notifier = (timeoutMs?: number) => createPushNotifier({
-    repo: createPushRepo(db()), log: ctx.t.app.log, clock: ctx.t.clock, timeoutMs,
-    vapid: { subject: vapidSubject(ctx.t.config.publicBaseUrl), publicKey: ctx.t.config.secrets.vapidPublicKey, privateKey: ctx.t.config.secrets.vapidPrivateKey },
-  })
+  const notifier = (timeoutMs?: number) =>
+    createPushNotifier({
+      repo: createPushRepo(db()),
+      log: ctx.t.app.log,
+      clock: ctx.t.clock,
+      timeoutMs,
+      vapid: {
+        subject: vapidSubject(ctx.t.config.publicBaseUrl),
+        publicKey: ctx.t.config.secrets.vapidPublicKey,
+        privateKey: ctx.t.config.secrets.vapidPrivateKey,
+      },
+    })
   // Stored through the repo: the API takes only https endpoints, this push service speaks plain http.
   const subscribe = async (username: string, path: string) => {
     const browser = browserKeys()
@@ -88,7 +97,11 @@ describe('the Web Push member notifier, against a local push service', () => {
   }
 
   it("sends one encrypted, VAPID-signed POST per subscription of the member's account; a 410 removes that one", async () => {
-    const [a, b, gone] = [await subscribe('wangjianguo', '/ok/wang-a'), await subscribe('wangjianguo', '/ok/wang-b'), await subscribe('wangjianguo', '/gone/wang-c')]
+    const [a, b, gone] = [
+      await subscribe('wangjianguo', '/ok/wang-a'),
+      await subscribe('wangjianguo', '/ok/wang-b'),
+      await subscribe('wangjianguo', '/gone/wang-c'),
+    ]
     await subscribe('lixiulan', '/ok/li')
     push.received.length = 0
     const caseId = '0191b7e4-0000-7000-8000-000000000001'
@@ -102,7 +115,10 @@ describe('the Web Push member notifier, against a local push service', () => {
     }
     const sent = push.received.find((r) => r.path === a.path)!
     expect(JSON.parse(decryptPush(sent.body, a.ecdh, a.auth))).toEqual({
-      title: '新的群众诉求 DEMO-2026-000123', body: '新诉求：楼道灯坏了', url: `/app/cases/${caseId}`, kind: 'assigned',
+      title: '新的群众诉求 DEMO-2026-000123',
+      body: '新诉求：楼道灯坏了',
+      url: `/app/cases/${caseId}`,
+      kind: 'assigned',
     })
     expect(await rowsAt(gone.url)).toHaveLength(0)
     expect((await rowsAt(a.url))[0]!.lastUsedAt).toEqual(ctx.t.clock.now())
@@ -118,7 +134,9 @@ describe('the Web Push member notifier, against a local push service', () => {
   })
 
   it('never throws: a hanging service times out, a 500 is logged, a 404 removes the subscription', async () => {
-    await db().delete(pushSubscription).where(inArray(pushSubscription.userId, [await userId('lixiulan')]))
+    await db()
+      .delete(pushSubscription)
+      .where(inArray(pushSubscription.userId, [await userId('lixiulan')]))
     const [hang, fail, missing] = [await subscribe('lixiulan', '/hang/li'), await subscribe('lixiulan', '/fail/li'), await subscribe('lixiulan', '/missing/li')]
     const [li] = await db().select({ memberId: appUser.memberId }).from(appUser).where(eq(appUser.username, 'lixiulan'))
     const started = Date.now()

@@ -37,7 +37,12 @@ describe('scope guard', () => {
 
   it('lists a committee’s children and counts for an admin above it', async () => {
     const res = await get(`/api/v1/committees/${org.city.id}`, 'cityAdmin')
-    expect(res.json().children.map((c: { id: string }) => c.id).sort()).toEqual([org.countyA.id, org.countyB.id].sort())
+    expect(
+      res
+        .json()
+        .children.map((c: { id: string }) => c.id)
+        .sort(),
+    ).toEqual([org.countyA.id, org.countyB.id].sort())
     const county = await get(`/api/v1/committees/${org.countyA.id}`, 'adminA')
     expect(county.json()).toMatchObject({ stationCount: 2, memberCount: 1 })
   })
@@ -56,7 +61,9 @@ describe('scope guard', () => {
 
   it('does not let an admin create accounts in another committee', async () => {
     const res = await t.app.inject({
-      method: 'POST', url: '/api/v1/users', headers: bearer(tokens.adminA!),
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: bearer(tokens.adminA!),
       payload: { username: 'intruder', displayName: 'x', password: PASSWORD, role: 'committee_admin', committeeId: org.countyB.id },
     })
     expect(res.statusCode).toBe(400)
@@ -65,7 +72,9 @@ describe('scope guard', () => {
 
   it('does not let a committee admin create a system admin', async () => {
     const res = await t.app.inject({
-      method: 'POST', url: '/api/v1/users', headers: bearer(tokens.cityAdmin!),
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: bearer(tokens.cityAdmin!),
       payload: { username: 'root2', displayName: 'x', password: PASSWORD, role: 'system_admin' },
     })
     expect(res.statusCode).toBe(403)
@@ -73,8 +82,16 @@ describe('scope guard', () => {
 
   it('lets a committee admin create a station admin for a station of their committee, who can then sign in', async () => {
     const res = await t.app.inject({
-      method: 'POST', url: '/api/v1/users', headers: bearer(tokens.adminA!),
-      payload: { username: `New.Admin-${org.countyA.shortCode}`, displayName: '新管理员', password: PASSWORD, role: 'station_admin', stationIds: [org.stationA2.id] },
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: bearer(tokens.adminA!),
+      payload: {
+        username: `New.Admin-${org.countyA.shortCode}`,
+        displayName: '新管理员',
+        password: PASSWORD,
+        role: 'station_admin',
+        stationIds: [org.stationA2.id],
+      },
     })
     expect(res.statusCode, res.body).toBe(201)
     expect(res.json()).toMatchObject({ role: 'station_admin', committeeId: org.countyA.id, stationIds: [org.stationA2.id] })
@@ -95,7 +112,9 @@ describe('scope guard', () => {
     await app.register(accessGuard)
     await app.after()
     expect(() => app.get('/api/v1/download', { config: { access: 'public', queryToken: true } }, async () => 'x')).toThrow(/must declare the roles/)
-    expect(() => app.get('/api/v1/print', { config: { access: 'public' }, schema: { security: [{ bearerAuth: [] }] } }, async () => 'x')).toThrow(/must declare the roles/)
+    expect(() => app.get('/api/v1/print', { config: { access: 'public' }, schema: { security: [{ bearerAuth: [] }] } }, async () => 'x')).toThrow(
+      /must declare the roles/,
+    )
     await app.close()
   })
 

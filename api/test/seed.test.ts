@@ -45,7 +45,10 @@ describe('demo seed', () => {
   })
 
   it('stores resident phones encrypted and masked, never in clear', async () => {
-    const withPhone = await db().select().from(cases).where(sql`${cases.residentPhoneEnc} is not null`)
+    const withPhone = await db()
+      .select()
+      .from(cases)
+      .where(sql`${cases.residentPhoneEnc} is not null`)
     expect(withPhone.length).toBeGreaterThan(0)
     const cipher = createPiiCipher(t.config.secrets.piiKey)
     for (const c of withPhone) {

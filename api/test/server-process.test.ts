@@ -41,10 +41,12 @@ describe('server process', { timeout: 240_000 }, () => {
   it('starts on an empty database, seeds the demo county, serves /healthz and /docs, stops on SIGTERM', async () => {
     const proc = await startAndStop(async (port) => {
       expect((await fetch(`http://127.0.0.1:${port}/docs`)).status).toBe(200)
-      const spec = await (await fetch(`http://127.0.0.1:${port}/docs/json`)).json() as { paths: Record<string, unknown> }
+      const spec = (await (await fetch(`http://127.0.0.1:${port}/docs/json`)).json()) as { paths: Record<string, unknown> }
       expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/me']))
       const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'committee', password: 'demo12345' }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'committee', password: 'demo12345' }),
       })
       expect(login.status).toBe(200)
     })
@@ -77,7 +79,11 @@ describe('server process', { timeout: 240_000 }, () => {
 
   it.each([
     ['PORT=abc', { PORT: 'abc' }, /^mashangjian: Invalid configuration: PORT must be a port number between 1 and 65535 \(got "abc"\)$/],
-    ['unreachable DATABASE_URL', { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere' }, /^mashangjian: Cannot reach PostgreSQL at 127\.0\.0\.1:1\/nowhere: .+$/],
+    [
+      'unreachable DATABASE_URL',
+      { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere' },
+      /^mashangjian: Cannot reach PostgreSQL at 127\.0\.0\.1:1\/nowhere: .+$/,
+    ],
   ])('exits 1 with a one-line explanation for %s', async (_name, bad, message) => {
     const proc = spawnServer({ ...env, PORT: String(await freePort()), ...bad })
     expect(await proc.exited).toBe(1)

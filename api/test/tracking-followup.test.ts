@@ -32,11 +32,19 @@ describe('the tracking page: follow-up, photos, confirmation', () => {
     const url = html ? `/t/${secret}/info${lang ? `?lang=${lang}` : ''}` : `/api/v1/public/tracking/${secret}/info`
     return app().inject({ method: 'POST', url, payload: form, headers: { accept: html ? BROWSER_ACCEPT : 'application/json' } })
   }
-  const view = (secret: string) => app().inject({ url: `/api/v1/public/tracking/${secret}` }).then((r) => r.json<{
-    events: { type: string; body: string }[]; photos: { id: string; by: string; alt: string; url: string }[]; canAddInfo: boolean
-  }>())
+  const view = (secret: string) =>
+    app()
+      .inject({ url: `/api/v1/public/tracking/${secret}` })
+      .then((r) =>
+        r.json<{
+          events: { type: string; body: string }[]
+          photos: { id: string; by: string; alt: string; url: string }[]
+          canAddInfo: boolean
+        }>(),
+      )
   const eventsOf = (caseId: string) => db().select().from(caseEvent).where(eq(caseEvent.caseId, caseId))
-  const state = () => footprint(db(), ctx.t.config.dataDir).then(async (f) => ({ ...f, events: (await db().select({ id: caseEvent.id }).from(caseEvent)).length }))
+  const state = () =>
+    footprint(db(), ctx.t.config.dataDir).then(async (f) => ({ ...f, events: (await db().select({ id: caseEvent.id }).from(caseEvent)).length }))
 
   it('adds text and a photo to an open case: a public event, the photo stored, the member told, the text masked on the page', async () => {
     const c = await submit()
@@ -62,7 +70,11 @@ describe('the tracking page: follow-up, photos, confirmation', () => {
     // The page shows it downscaled, privately cacheable, with its alt text.
     const page = await app().inject({ url: `/t/${c.secret}` })
     expect(page.body).toContain('alt="群众上传的照片 1"')
-    for (const [w, expected] of [[320, 320], [640, 640], [2000, 640]] as const) {
+    for (const [w, expected] of [
+      [320, 320],
+      [640, 640],
+      [2000, 640],
+    ] as const) {
       const img = await app().inject({ url: `/t/${c.secret}/photos/${photo!.id}?w=${w}` })
       expect(img.statusCode).toBe(200)
       expect(img.headers['content-type']).toBe('image/jpeg')
@@ -71,7 +83,7 @@ describe('the tracking page: follow-up, photos, confirmation', () => {
     }
   })
 
-  it('tells the station\'s desk when nobody holds the case', async () => {
+  it("tells the station's desk when nobody holds the case", async () => {
     const c = await submit()
     await db().update(cases).set({ memberId: null }).where(eq(cases.id, c.id))
     expect((await addInfo(c.secret, '补充：物业说没有备用灯泡')).statusCode).toBe(201)
@@ -144,7 +156,7 @@ describe('the tracking page: follow-up, photos, confirmation', () => {
     expect((await view(follower)).canAddInfo).toBe(false)
   })
 
-  it('serves only this case\'s visible photos under a secret: a foreign, unknown or malformed id and another case\'s secret get 404', async () => {
+  it("serves only this case's visible photos under a secret: a foreign, unknown or malformed id and another case's secret get 404", async () => {
     const a = await submit(uniqueText('甲：垃圾站满了'), [{ name: 'photo1', data: await jpegWithGps(500, 400) }])
     const b = await submit(uniqueText('乙：下水道堵了'), [{ name: 'photo1', data: await jpegWithGps(500, 400) }])
     const [photoA] = await db().select().from(attachment).where(eq(attachment.caseId, a.id))
@@ -167,7 +179,7 @@ describe('the tracking page: follow-up, photos, confirmation', () => {
     expect((await eventsOf(b.id)).some((e) => e.body === '这是乙的补充')).toBe(true)
   })
 
-  it('shows the member\'s photos marked public (from public events only) to owner and follower; unmarked and internal ones never', async () => {
+  it("shows the member's photos marked public (from public events only) to owner and follower; unmarked and internal ones never", async () => {
     const c = await submit('东城小区七号楼前的路面塌了一个坑，骑车的人摔了好几个')
     const joined = await postCase(app(), { code: ctx.refs.memberCode, description: '东城小区七号楼前路面塌了一个坑，骑车的人摔了好几个', joinCase: c.publicNo })
     expect(joined.statusCode, joined.body).toBe(201)
@@ -184,7 +196,10 @@ describe('the tracking page: follow-up, photos, confirmation', () => {
     }
     await withPhotos({ type: 'note', body: '现场照片（内部）' }, true) // internal event: never shown, even marked
     await withPhotos({ type: 'resolve', reply: '坑已经填平，请查看照片' }, true)
-    const memberPhotos = await db().select().from(attachment).where(and(eq(attachment.caseId, c.id), eq(attachment.public, true)))
+    const memberPhotos = await db()
+      .select()
+      .from(attachment)
+      .where(and(eq(attachment.caseId, c.id), eq(attachment.public, true)))
     expect(memberPhotos).toHaveLength(2)
     const resolvePhoto = memberPhotos.find((p) => p.altText === null && p.eventId === Math.max(...memberPhotos.map((m) => m.eventId!)))!
 
@@ -198,9 +213,13 @@ describe('the tracking page: follow-up, photos, confirmation', () => {
     expect((await app().inject({ url: `/t/${c.secret}/photos/${internal.id}` })).statusCode).toBe(404)
   })
 
-  it('a follower does not see the submitter\'s own photos', async () => {
+  it("a follower does not see the submitter's own photos", async () => {
     const c = await submit('东城小区九号楼的外墙瓷砖掉下来了，差点砸到人，很危险', [{ name: 'photo1', data: await jpegWithGps(500, 400) }])
-    const joined = await postCase(app(), { code: ctx.refs.memberCode, description: '东城小区九号楼的外墙瓷砖掉下来了，差点砸到人，太危险', joinCase: c.publicNo })
+    const joined = await postCase(app(), {
+      code: ctx.refs.memberCode,
+      description: '东城小区九号楼的外墙瓷砖掉下来了，差点砸到人，太危险',
+      joinCase: c.publicNo,
+    })
     const follower = joined.json<{ trackingSecret: string }>().trackingSecret
     const [own] = await db().select().from(attachment).where(eq(attachment.caseId, c.id))
     expect((await view(c.secret)).photos.map((p) => p.id)).toEqual([own!.id])
@@ -256,7 +275,7 @@ describe('the tracking page: follow-up, photos, confirmation', () => {
     if (lang === 'en') expect(text).toContain('Status: ')
   })
 
-  it('shows the member\'s answer before the rating form, and the chosen rating after rating, every time', async () => {
+  it("shows the member's answer before the rating form, and the chosen rating after rating, every time", async () => {
     const c = await submit()
     const wang = await signIn(app(), 'wangjianguo')
     await wang.ok(c.id, { type: 'accept' })
@@ -264,7 +283,12 @@ describe('the tracking page: follow-up, photos, confirmation', () => {
     const page = (await app().inject({ url: `/t/${c.secret}` })).body
     expect(page.indexOf('路灯已经更换')).toBeGreaterThan(0)
     expect(page.indexOf('data-testid="rating-form"')).toBeGreaterThan(page.indexOf('路灯已经更换'))
-    const rated = await app().inject({ method: 'POST', url: `/t/${c.secret}/rating?lang=en`, payload: 'rating=basically_satisfied', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    const rated = await app().inject({
+      method: 'POST',
+      url: `/t/${c.secret}/rating?lang=en`,
+      payload: 'rating=basically_satisfied',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
     expect(rated.headers.location).toBe(`/t/${c.secret}?rated=1&lang=en`)
     expect((await app().inject({ url: rated.headers.location as string })).body).toContain('Your rating: Mostly satisfied')
     const later = (await app().inject({ url: `/t/${c.secret}?lang=zh-CN` })).body

@@ -7,9 +7,28 @@ import type { CaseEventType, CaseStatus } from './cases'
  */
 
 export const CASE_ACTIONS = [
-  'assign', 'accept', 'decline', 'transfer', 'note', 'contact_log', 'request_extension', 'approve_extension',
-  'deny_extension', 'resolve', 'rate', 'reopen', 'merge', 'mark_invalid', 'auto_close', 'escalate', 'chase',
-  'mark_overdue', 'add_info', 'follow_up', 'handoff', 'withdraw_handoff',
+  'assign',
+  'accept',
+  'decline',
+  'transfer',
+  'note',
+  'contact_log',
+  'request_extension',
+  'approve_extension',
+  'deny_extension',
+  'resolve',
+  'rate',
+  'reopen',
+  'merge',
+  'mark_invalid',
+  'auto_close',
+  'escalate',
+  'chase',
+  'mark_overdue',
+  'add_info',
+  'follow_up',
+  'handoff',
+  'withdraw_handoff',
 ] as const
 export type CaseAction = (typeof CASE_ACTIONS)[number]
 
@@ -90,9 +109,7 @@ export const ANNOTATIONS: readonly CaseAction[] = ['note', 'contact_log', 'chase
 /** How many times a resident's "unsatisfied" sends a case back (重办) before it closes anyway. */
 export const MAX_REOPENS = 1
 
-export type Decision =
-  | { ok: true; to: CaseStatus; events: CaseEventType[] }
-  | { ok: false; code: 'INVALID_TRANSITION' }
+export type Decision = { ok: true; to: CaseStatus; events: CaseEventType[] } | { ok: false; code: 'INVALID_TRANSITION' }
 
 export interface DecideInput {
   status: CaseStatus

@@ -1,15 +1,5 @@
 /** Case vocabulary shared by API, web and the state machine (DESIGN.md §4). */
-export const CASE_STATUSES = [
-  'submitted',
-  'assigned',
-  'accepted',
-  'in_progress',
-  'resolved',
-  'reopened',
-  'closed',
-  'invalid',
-  'merged',
-] as const
+export const CASE_STATUSES = ['submitted', 'assigned', 'accepted', 'in_progress', 'resolved', 'reopened', 'closed', 'invalid', 'merged'] as const
 export type CaseStatus = (typeof CASE_STATUSES)[number]
 
 export const CASE_CHANNELS = ['qr', 'web', 'phone', 'visit', 'open311'] as const
@@ -110,7 +100,10 @@ export const INBOX_DONE_STATUSES = ['resolved', 'closed', 'invalid', 'merged'] a
 export const RESOLVE_CLOCK_STATUSES = ['accepted', 'in_progress', 'reopened'] as const satisfies readonly CaseStatus[]
 
 /** Past the deadline that matters now: accepting (still assigned) or resolving. Same rule as the inbox SQL. */
-export function isOverdue(c: { status: CaseStatus; acceptDueAt: string | Date | null; resolveDueAt: string | Date | null; resolvePausedAt?: string | Date | null | undefined }, now: Date): boolean {
+export function isOverdue(
+  c: { status: CaseStatus; acceptDueAt: string | Date | null; resolveDueAt: string | Date | null; resolvePausedAt?: string | Date | null | undefined },
+  now: Date,
+): boolean {
   const past = (d: string | Date | null) => d !== null && new Date(d).getTime() < now.getTime()
   if (c.status === 'assigned') return past(c.acceptDueAt)
   // A resolve clock paused while a department has the case (交办) does not run out meanwhile; a case already

@@ -16,7 +16,10 @@ export const DEPARTMENT_CHANNEL_PROVIDERS = ['wecom_robot', 'dingtalk_robot', 'w
  * numbers (95598, 12345) are not a contact person's line. Answers the normalised form, or null.
  */
 export function normalizeDepartmentPhone(input: string): string | null {
-  const compact = input.trim().replace(/[\s()（）]/g, '').replace(/^(\+86|0086)-?/, '')
+  const compact = input
+    .trim()
+    .replace(/[\s()（）]/g, '')
+    .replace(/^(\+86|0086)-?/, '')
   const mobile = compact.replace(/-/g, '').replace(/^86(?=1\d{10}$)/, '')
   if (/^1[3-9]\d{9}$/.test(mobile)) return mobile
   const m = compact.match(/^(0\d{2,3})-?(\d{7,8})(?:(?:-|转|#|ext\.?)(\d{1,6}))?$/i)

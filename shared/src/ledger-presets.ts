@@ -12,7 +12,8 @@ export const LEDGER_PRESETS: Record<Exclude<LedgerPresetId, 'custom'>, LedgerPre
   akesai_six_ones: {
     id: 'akesai_six_ones',
     name: '阿克塞“六个一”',
-    description: '阿克塞哈萨克族自治县政协委员每年“六个一”履职要求：提一件提案、报一条社情民意、参加一次视察调研、参加一次委员接待日、走访一次界别群众、办好一件实事。',
+    description:
+      '阿克塞哈萨克族自治县政协委员每年“六个一”履职要求：提一件提案、报一条社情民意、参加一次视察调研、参加一次委员接待日、走访一次界别群众、办好一件实事。',
     targets: [
       target('proposals', 1, '每年至少提交1件提案'),
       target('opinionReports', 1, '每年至少反映1条社情民意信息'),

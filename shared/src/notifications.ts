@@ -7,17 +7,32 @@
 /** Every kind of notice; also the template key a committee maps to its SMS provider's approved template. */
 export const TEMPLATE_KEYS = [
   // to the member who holds the case
-  'member.assigned', 'member.accept_reminder', 'member.resolve_reminder', 'member.overdue', 'member.chased', 'member.reopened', 'member.digest',
+  'member.assigned',
+  'member.accept_reminder',
+  'member.resolve_reminder',
+  'member.overdue',
+  'member.chased',
+  'member.reopened',
+  'member.digest',
   // 交办 came back: the department answered or returned it (to the member who holds the case)
-  'member.handoff_answered', 'member.handoff_returned',
+  'member.handoff_answered',
+  'member.handoff_returned',
   // issue 16: the resident added information or photos to their open case (push only: no SMS template)
   'member.resident_added_info',
   // to a department (its group robot, or its contact's mobile): a hand-off with its reply link, a reminder, overdue
-  'department.handoff', 'department.reminder', 'department.overdue',
+  'department.handoff',
+  'department.reminder',
+  'department.overdue',
   // to a station's work group (robot) and its admins (push)
-  'station.queued', 'station.escalated', 'station.chased',
+  'station.queued',
+  'station.escalated',
+  'station.chased',
   // to residents who left a phone (the submitter and everyone who joined the case)
-  'resident.received', 'resident.accepted', 'resident.resolved', 'resident.merged', 'resident.invalid',
+  'resident.received',
+  'resident.accepted',
+  'resident.resolved',
+  'resident.merged',
+  'resident.invalid',
   // to a committee's work group: the morning summary
   'committee.digest',
   // to integrators (generic webhook): every case notice as an event
@@ -29,9 +44,24 @@ export type TemplateKey = (typeof TEMPLATE_KEYS)[number]
 
 /** SMS template keys a committee maps to provider template codes (Alibaba `SMS_…`, Tencent numeric ids). */
 export const SMS_TEMPLATE_KEYS = [
-  'member.assigned', 'member.accept_reminder', 'member.resolve_reminder', 'member.overdue', 'member.chased', 'member.reopened', 'member.digest',
-  'resident.received', 'resident.accepted', 'resident.resolved', 'resident.merged', 'resident.invalid', 'test',
-  'member.handoff_answered', 'member.handoff_returned', 'department.handoff', 'department.reminder', 'department.overdue',
+  'member.assigned',
+  'member.accept_reminder',
+  'member.resolve_reminder',
+  'member.overdue',
+  'member.chased',
+  'member.reopened',
+  'member.digest',
+  'resident.received',
+  'resident.accepted',
+  'resident.resolved',
+  'resident.merged',
+  'resident.invalid',
+  'test',
+  'member.handoff_answered',
+  'member.handoff_returned',
+  'department.handoff',
+  'department.reminder',
+  'department.overdue',
 ] as const satisfies readonly TemplateKey[]
 export type SmsTemplateKey = (typeof SMS_TEMPLATE_KEYS)[number]
 
@@ -53,7 +83,7 @@ export const SMS_TEMPLATE_PARAMS: Record<SmsTemplateKey, readonly string[]> = {
   'resident.resolved': ['publicNo', 'url'],
   'resident.merged': ['publicNo', 'intoPublicNo', 'url'],
   'resident.invalid': ['publicNo', 'url'],
-  'test': ['code'],
+  test: ['code'],
   'member.handoff_answered': ['publicNo', 'department', 'url'],
   'member.handoff_returned': ['publicNo', 'department', 'url'],
   'department.handoff': ['department', 'publicNo', 'due', 'url'],
@@ -79,7 +109,11 @@ export type ChannelProvider = (typeof CHANNEL_PROVIDERS)[number]
 
 /** The medium each provider serves. */
 export const PROVIDER_MEDIUM: Record<ChannelProvider, NotifyMedium> = {
-  aliyun_sms: 'sms', tencent_sms: 'sms', wecom_robot: 'robot', dingtalk_robot: 'robot', webhook: 'webhook',
+  aliyun_sms: 'sms',
+  tencent_sms: 'sms',
+  wecom_robot: 'robot',
+  dingtalk_robot: 'robot',
+  webhook: 'webhook',
 }
 
 /** Secret fields per provider: written once, stored encrypted, never returned by the API. */
@@ -102,6 +136,6 @@ export const MAINLAND_MOBILE = /^1[3-9]\d{9}$/
  * (Chinese or Latin) counts as one; up to 70 is one message, longer ones are split into 67-character parts.
  */
 export function smsSegments(text: string, signName = ''): { length: number; segments: number } {
-  const length = [...(signName ? `【${signName}】` : '') + text].length
+  const length = [...((signName ? `【${signName}】` : '') + text)].length
   return { length, segments: length <= 70 ? 1 : Math.ceil(length / 67) }
 }

@@ -5,9 +5,7 @@ export const REPORT_STATUSES = ['draft', 'submitted', 'adopted', 'rejected'] as 
 export type ReportStatus = (typeof REPORT_STATUSES)[number]
 
 /** 履职 records beyond cases: what the ledger counts besides case work. */
-export const ACTIVITY_KINDS = [
-  'meeting', 'reception_day', 'visit', 'proposal', 'opinion_report', 'research', 'training', 'other',
-] as const
+export const ACTIVITY_KINDS = ['meeting', 'reception_day', 'visit', 'proposal', 'opinion_report', 'research', 'training', 'other'] as const
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number]
 
 /** Who may move a report: its writers submit it; the committee's office records the decision. */
@@ -24,9 +22,7 @@ export const REPORT_TRANSITIONS: readonly { from: ReportStatus; to: ReportStatus
   { from: 'submitted', to: 'rejected', roles: DECIDERS },
 ]
 
-export type ReportDecision =
-  | { ok: true }
-  | { ok: false; reason: 'transition' | 'role' }
+export type ReportDecision = { ok: true } | { ok: false; reason: 'transition' | 'role' }
 
 /** Whether `role` may move a report from `from` to `to`: `transition` when no row allows it at all, `role` when only others may. */
 export function decideReport(from: ReportStatus, to: ReportStatus, role: Role): ReportDecision {

@@ -15,7 +15,13 @@ export type RosterColumnKey = (typeof ROSTER_COLUMNS)[number]['key']
 
 /** An example row for the template (13800138000 is the well-known sample number, no one's phone). */
 export const ROSTER_EXAMPLE: Record<RosterColumnKey, string> = {
-  name: '张三', phone: '13800138000', level: '县', sector: '经济界', stations: '东城街道委员工作站', title: '县工商联副主席', status: '在职',
+  name: '张三',
+  phone: '13800138000',
+  level: '县',
+  sector: '经济界',
+  stations: '东城街道委员工作站',
+  title: '县工商联副主席',
+  status: '在职',
 }
 
 /** Several stations go in one cell, separated by any of these. */
@@ -23,15 +29,39 @@ export const ROSTER_STATION_SEPARATORS = /[、，,;；|\n]+/
 
 /** Words for a member's level (省/市/县 政协委员); 区 and 州/盟 committees rank as county and city. */
 export const ROSTER_LEVEL_WORDS: Record<string, 'province' | 'city' | 'county'> = {
-  省: 'province', 省级: 'province', 自治区: 'province', province: 'province',
-  市: 'city', 市级: 'city', 州: 'city', 盟: 'city', 地区: 'city', city: 'city',
-  县: 'county', 县级: 'county', 区: 'county', 区级: 'county', 旗: 'county', 县区: 'county', 'county': 'county',
+  省: 'province',
+  省级: 'province',
+  自治区: 'province',
+  province: 'province',
+  市: 'city',
+  市级: 'city',
+  州: 'city',
+  盟: 'city',
+  地区: 'city',
+  city: 'city',
+  县: 'county',
+  县级: 'county',
+  区: 'county',
+  区级: 'county',
+  旗: 'county',
+  县区: 'county',
+  county: 'county',
 }
 
 export const ROSTER_STATUS_WORDS: Record<string, 'active' | 'on_leave' | 'inactive'> = {
-  在职: 'active', 正常: 'active', 履职: 'active', active: 'active',
-  请假: 'on_leave', 暂停: 'on_leave', 暂停履职: 'on_leave', on_leave: 'on_leave', 'on leave': 'on_leave',
-  停用: 'inactive', 离任: 'inactive', 退出: 'inactive', inactive: 'inactive',
+  在职: 'active',
+  正常: 'active',
+  履职: 'active',
+  active: 'active',
+  请假: 'on_leave',
+  暂停: 'on_leave',
+  暂停履职: 'on_leave',
+  on_leave: 'on_leave',
+  'on leave': 'on_leave',
+  停用: 'inactive',
+  离任: 'inactive',
+  退出: 'inactive',
+  inactive: 'inactive',
 }
 
 /** Why a row cannot be imported. Clients switch on these codes; `message` is English for logs and tools. */

@@ -48,7 +48,9 @@ assigned withdraw_handoff committee_admin = | accepted withdraw_handoff committe
 submitted add_info resident = | assigned add_info resident = | accepted add_info resident = | in_progress add_info resident = | reopened add_info resident =
 `
 const expected = new Map<string, string>()
-for (const entry of ALLOWED.split(/[|\n]/).map((s) => s.trim()).filter(Boolean)) {
+for (const entry of ALLOWED.split(/[|\n]/)
+  .map((s) => s.trim())
+  .filter(Boolean)) {
   const [status, action, role, to] = entry.split(/\s+/)
   expected.set(`${status} ${action} ${role}`, to === '=' ? status! : to!)
 }
@@ -83,12 +85,20 @@ describe('case state machine', () => {
 
   it('a 回访 keeps the status without a rating, rates like the resident with one, and never replaces a rating', () => {
     expect(decide({ status: 'resolved', action: 'follow_up', role: 'station_admin' })).toEqual({ ok: true, to: 'resolved', events: ['followed_up'] })
-    expect(decide({ status: 'resolved', action: 'follow_up', role: 'station_admin', rating: 'unsatisfied', reopenCount: 0 }))
-      .toEqual({ ok: true, to: 'reopened', events: ['followed_up', 'rated', 'reopened'] })
-    expect(decide({ status: 'closed', action: 'follow_up', role: 'committee_admin', rating: 'satisfied' }))
-      .toEqual({ ok: true, to: 'closed', events: ['followed_up', 'rated'] })
-    expect(decide({ status: 'closed', action: 'follow_up', role: 'station_admin', rating: 'satisfied', alreadyRated: true }))
-      .toEqual({ ok: false, code: 'INVALID_TRANSITION' })
+    expect(decide({ status: 'resolved', action: 'follow_up', role: 'station_admin', rating: 'unsatisfied', reopenCount: 0 })).toEqual({
+      ok: true,
+      to: 'reopened',
+      events: ['followed_up', 'rated', 'reopened'],
+    })
+    expect(decide({ status: 'closed', action: 'follow_up', role: 'committee_admin', rating: 'satisfied' })).toEqual({
+      ok: true,
+      to: 'closed',
+      events: ['followed_up', 'rated'],
+    })
+    expect(decide({ status: 'closed', action: 'follow_up', role: 'station_admin', rating: 'satisfied', alreadyRated: true })).toEqual({
+      ok: false,
+      code: 'INVALID_TRANSITION',
+    })
   })
 
   it.each([

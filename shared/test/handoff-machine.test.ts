@@ -14,10 +14,15 @@ sent expire system expired | acknowledged expire system expired
 sent remind system = | acknowledged remind system =
 sent mark_overdue system = | acknowledged mark_overdue system =
 `
-const expected = new Map(ALLOWED.split(/[|\n]/).map((s) => s.trim()).filter(Boolean).map((line) => {
-  const [status, action, role, to] = line.split(/\s+/)
-  return [`${status} ${action} ${role}`, to === '=' ? status! : to!] as const
-}))
+const expected = new Map(
+  ALLOWED.split(/[|\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [status, action, role, to] = line.split(/\s+/)
+      return [`${status} ${action} ${role}`, to === '=' ? status! : to!] as const
+    }),
+)
 
 describe('hand-off machine (交办)', () => {
   it('allows exactly the table above and refuses every other status × action × role', () => {

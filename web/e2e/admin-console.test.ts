@@ -41,7 +41,8 @@ describe.skipIf(browserMissing || popplerMissing)('admin console', () => {
     // Roster: two new members for 东城街道委员工作站, checked first, then imported.
     await page.click('text=名册导入')
     await page.waitForSelector('[data-testid=import-page]')
-    const roster = csvFile([HEADER,
+    const roster = csvFile([
+      HEADER,
       ['赵文博', '13911110001', '县', '经济界', '东城街道委员工作站', '县商会会长', '在职'],
       ['钱丽华', '13911110002', '县', '医药卫生界', '东城街道委员工作站', '社区医生', '在职'],
     ])
@@ -52,14 +53,19 @@ describe.skipIf(browserMissing || popplerMissing)('admin console', () => {
     expect(await page.textContent('[data-testid=count-error]')).toBe('0')
     await page.click('[data-testid=import-confirm]')
     await page.waitForSelector('[data-testid=import-done]')
-    const added = await ctx.api.db.select({ id: member.id }).from(member).innerJoin(qrCode, and(eq(qrCode.memberId, member.id), eq(qrCode.status, 'active')))
+    const added = await ctx.api.db
+      .select({ id: member.id })
+      .from(member)
+      .innerJoin(qrCode, and(eq(qrCode.memberId, member.id), eq(qrCode.status, 'active')))
       .where(eq(member.name, '赵文博'))
     expect(added).toHaveLength(1)
 
     // Placards for the station, downloaded as a PDF: the imported members are on it with the others.
     await page.click('text=二维码台卡')
     await page.waitForSelector('[data-testid=placards-page]')
-    await page.selectOption('[data-testid=placard-station]', { label: (await page.locator('[data-testid=placard-station] option', { hasText: '东城街道委员工作站' }).textContent())! })
+    await page.selectOption('[data-testid=placard-station]', {
+      label: (await page.locator('[data-testid=placard-station] option', { hasText: '东城街道委员工作站' }).textContent())!,
+    })
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=placard-pdf]')])
     const pdf = await readFile((await download.path())!)
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-')

@@ -289,17 +289,27 @@ describe.skipIf(browserMissing)('admin console: roster, ledger, reports, exports
 
   it('every console page fits a 320 px phone, with one heading per page and labelled form controls', async () => {
     const { context, page } = await signInAsAdmin(ctx.browser, ctx.api.url, 'committee', { ...PHONE, viewport: { width: 320, height: 640 } })
-    const pages = [['members', 'members-page'], ['stations', 'stations-page'], ['ledger', 'ledger-page'], ['reports', 'reports-page'], ['exports', 'exports-page'],
-      ['org', 'org-page'], ['settings', 'settings-page'], ['users', 'users-page']] as const
+    const pages = [
+      ['members', 'members-page'],
+      ['stations', 'stations-page'],
+      ['ledger', 'ledger-page'],
+      ['reports', 'reports-page'],
+      ['exports', 'exports-page'],
+      ['org', 'org-page'],
+      ['settings', 'settings-page'],
+      ['users', 'users-page'],
+    ] as const
     for (const [sub, testId] of pages) {
       await openAdminPage(page, sub, testId)
       await page.waitForSelector('.skeleton-block', { state: 'detached' })
       expect(await page.evaluate(() => document.documentElement.scrollWidth), sub).toBeLessThanOrEqual(320)
       expect(await page.locator('main h2').count(), sub).toBe(1)
       // Every visible input, select and textarea has a label (its own <label for>, or aria-label).
-      const unlabelled = await page.$$eval('main input:not([type=hidden]), main select, main textarea', (els) => els
-        .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label') && !el.closest('label'))
-        .map((el) => el.outerHTML.slice(0, 80)))
+      const unlabelled = await page.$$eval('main input:not([type=hidden]), main select, main textarea', (els) =>
+        els
+          .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label') && !el.closest('label'))
+          .map((el) => el.outerHTML.slice(0, 80)),
+      )
       expect(unlabelled, sub).toEqual([])
     }
     await context.close()

@@ -20,7 +20,11 @@ describe.skipIf(browserMissing)('admin console: departments', { timeout: 120_000
       expect(res.statusCode, res.body).toBe(201)
       return res.json<ChannelView>()
     }
-    await add({ name: '县政协短信', settings: { provider: 'aliyun_sms', accessKeyId: 'LTAI-departments-e2e', signName: '码上见', templates: {} }, credentials: { accessKeySecret: 'sms-secret-4711' } })
+    await add({
+      name: '县政协短信',
+      settings: { provider: 'aliyun_sms', accessKeyId: 'LTAI-departments-e2e', signName: '码上见', templates: {} },
+      credentials: { accessKeySecret: 'sms-secret-4711' },
+    })
     const robot = await add({ name: '住建局工作群', settings: { provider: 'wecom_robot' }, credentials: { key: 'robot-key-4711' } })
     return { committee, robot }
   }
@@ -58,7 +62,13 @@ describe.skipIf(browserMissing)('admin console: departments', { timeout: 120_000
     expect(answer.status()).toBe(201)
     expect(await answer.text()).not.toContain('8765432')
     const department = JSON.parse(await answer.text()) as DepartmentView
-    expect(department).toMatchObject({ name: '县住建局', kind: 'bureau', contactName: '王科长', contactPhoneMasked: '0931-****5432', robotChannel: { id: robot.id } })
+    expect(department).toMatchObject({
+      name: '县住建局',
+      kind: 'bureau',
+      contactName: '王科长',
+      contactPhoneMasked: '0931-****5432',
+      robotChannel: { id: robot.id },
+    })
     await page.waitForSelector('[data-testid=toast]')
     const row = page.locator(`[data-testid=department-row][data-department-id="${department.id}"]`)
     await row.waitFor()
@@ -84,13 +94,24 @@ describe.skipIf(browserMissing)('admin console: departments', { timeout: 120_000
     await row.locator('[data-testid=department-toggle]').click()
     await expect.poll(() => row.locator('[data-testid=department-state]').textContent()).toBe('已停用')
     const stored = (await committee.get(`/api/v1/departments/${department.id}`)).json<DepartmentView>()
-    expect(stored).toMatchObject({ name: '县住房和城乡建设局', kind: 'other', active: false, contactPhoneMasked: '0931-****5432', robotChannel: { id: robot.id } })
+    expect(stored).toMatchObject({
+      name: '县住房和城乡建设局',
+      kind: 'other',
+      active: false,
+      contactPhoneMasked: '0931-****5432',
+      robotChannel: { id: robot.id },
+    })
     await context.close()
   })
 
   it('deletes a department after confirming; a station admin reads the list without edit controls', async () => {
     const committee = await ctx.api.signIn('committee')
-    const res = await ctx.api.app.inject({ method: 'POST', url: '/api/v1/departments', headers: committee.headers, payload: { name: '误加的部门', kind: 'other' } })
+    const res = await ctx.api.app.inject({
+      method: 'POST',
+      url: '/api/v1/departments',
+      headers: committee.headers,
+      payload: { name: '误加的部门', kind: 'other' },
+    })
     expect(res.statusCode, res.body).toBe(201)
     const spare = res.json<DepartmentView>()
     const { context, page } = await signInAsAdmin(ctx.browser, ctx.api.url, 'committee', LAPTOP)

@@ -30,9 +30,17 @@ describe.skipIf(browserMissing)('station desk', { timeout: 180_000 }, () => {
     await page.waitForSelector(`[data-testid=desk-sheet-${action}]`, { state: 'detached' })
     await page.waitForSelector('[data-testid=toast]')
   }
-  const fmt = (iso: string) => new Intl.DateTimeFormat('zh-CN', { year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' }).format(new Date(iso))
+  const fmt = (iso: string) =>
+    new Intl.DateTimeFormat('zh-CN', {
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: 'Asia/Shanghai',
+    }).format(new Date(iso))
 
-  it('a case a member declined waits in the queue with its reason, is assigned from the desk and reaches that member\'s inbox', async () => {
+  it("a case a member declined waits in the queue with its reason, is assigned from the desk and reaches that member's inbox", async () => {
     const wang = await ctx.api.signIn('wangjianguo')
     const c = await ctx.api.newCase('王建国', '小区门口的井盖松动，车压过去响声很大')
     await wang.ok(c.id, { type: 'decline', reason: '这件事不在我的界别，请改派' })
@@ -120,7 +128,7 @@ describe.skipIf(browserMissing)('station desk', { timeout: 180_000 }, () => {
     await context.close()
   })
 
-  it('an extension asked for in the member app is approved on the desk and the member\'s case shows the new deadline', async () => {
+  it("an extension asked for in the member app is approved on the desk and the member's case shows the new deadline", async () => {
     const wang = await ctx.api.signIn('wangjianguo')
     const c = await ctx.api.newCase('王建国', '楼道里的声控灯坏了，老人晚上下楼看不见')
     await wang.ok(c.id, { type: 'accept' })
@@ -150,15 +158,20 @@ describe.skipIf(browserMissing)('station desk', { timeout: 180_000 }, () => {
     await context.close()
 
     // The member's case now runs to the new deadline (some 20 days, not the 7 of a general case).
-    await expect.poll(async () => {
-      await mp.click('[data-testid=sync-state]').catch(() => undefined)
-      const text = (await mp.textContent('[data-testid=case-page] .deadline')) ?? ''
-      return Number(text.match(/剩余 (\d+) 天/)?.[1] ?? 0)
-    }, { timeout: 60_000 }).toBeGreaterThanOrEqual(15)
+    await expect
+      .poll(
+        async () => {
+          await mp.click('[data-testid=sync-state]').catch(() => undefined)
+          const text = (await mp.textContent('[data-testid=case-page] .deadline')) ?? ''
+          return Number(text.match(/剩余 (\d+) 天/)?.[1] ?? 0)
+        },
+        { timeout: 60_000 },
+      )
+      .toBeGreaterThanOrEqual(15)
     await phone.close()
   })
 
-  it('two similar cases are merged on the desk; both link to each other and the resident\'s tracking page links to the survivor', async () => {
+  it("two similar cases are merged on the desk; both link to each other and the resident's tracking page links to the survivor", async () => {
     const merged = await ctx.api.newCase('王建国', '东风路菜市场门口污水外溢，气味很大')
     const survivor = await ctx.api.newCase('王建国', '东风路菜市场门口下水道冒污水，很臭')
     const { context, page } = await deskAdmin()
@@ -229,7 +242,9 @@ describe.skipIf(browserMissing)('station desk', { timeout: 180_000 }, () => {
     const stationId = (await station.get('/api/v1/me')).json<{ stationIds: string[] }>().stationIds[0]!
     for (let i = 0; i < 21; i++) {
       const res = await ctx.api.app.inject({
-        method: 'POST', url: '/api/v1/cases/intake', headers: station.headers,
+        method: 'POST',
+        url: '/api/v1/cases/intake',
+        headers: station.headers,
         payload: { opId: crypto.randomUUID(), channel: 'visit', stationId, description: `来访登记第 ${i + 1} 件：小区垃圾清运不及时`, consent: false },
       })
       expect(res.statusCode, res.body).toBe(201)
@@ -244,7 +259,12 @@ describe.skipIf(browserMissing)('station desk', { timeout: 180_000 }, () => {
     await page.click('[data-testid=desk-next]')
     await expect.poll(() => page.textContent('.pager')).toContain('第 2 页')
     // The next page follows the cursor: none of the first page's cases again (the old rows show until it loads).
-    await expect.poll(async () => { const shown = await ids(); return shown.length > 0 && !shown.some((id) => first.includes(id)) }).toBe(true)
+    await expect
+      .poll(async () => {
+        const shown = await ids()
+        return shown.length > 0 && !shown.some((id) => first.includes(id))
+      })
+      .toBe(true)
     for (const text of await page.locator('[data-testid=desk-row] .cat').allTextContents()) if (text.includes('·')) expect(text).toContain('来访')
     await page.click('[data-testid=desk-prev]')
     await expect.poll(ids).toEqual(first)
@@ -261,13 +281,23 @@ describe.skipIf(browserMissing)('station desk', { timeout: 180_000 }, () => {
     await expect.poll(() => page.locator('[data-testid=desk-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-public-no')))).toEqual([c.publicNo])
     expect(await page.textContent('#desk-phone-hint')).toContain('审计日志')
     const withPhone = await ctx.api.app.inject({
-      method: 'POST', url: '/api/v1/cases/intake', headers: station.headers,
-      payload: { opId: crypto.randomUUID(), channel: 'phone', stationId, description: '来电：楼顶水箱漏水，顶楼住户家里渗水', residentPhone: '13900139456', consent: true },
+      method: 'POST',
+      url: '/api/v1/cases/intake',
+      headers: station.headers,
+      payload: {
+        opId: crypto.randomUUID(),
+        channel: 'phone',
+        stationId,
+        description: '来电：楼顶水箱漏水，顶楼住户家里渗水',
+        residentPhone: '13900139456',
+        consent: true,
+      },
     })
     expect(withPhone.statusCode, withPhone.body).toBe(201)
     await page.fill('#desk-phone', '13900139456')
     await page.click('[data-testid=search-phone]')
-    await expect.poll(() => page.locator('[data-testid=desk-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-case-id'))))
+    await expect
+      .poll(() => page.locator('[data-testid=desk-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-case-id'))))
       .toEqual([withPhone.json<{ case: { id: string } }>().case.id])
     await page.click('[data-testid=search-clear]')
     await page.waitForSelector('[data-testid=desk-tab-all][aria-pressed=true]')
@@ -308,9 +338,13 @@ describe.skipIf(browserMissing)('station desk', { timeout: 180_000 }, () => {
     expect(await page.locator('[data-testid=desk-event][data-type=followed_up]').count()).toBe(1)
     await context.close()
 
-    const after = await expect.poll(async () => (await figures()).counts.rated, { timeout: 60_000 }).toBe(before.counts.rated + 1).then(figures)
+    const after = await expect
+      .poll(async () => (await figures()).counts.rated, { timeout: 60_000 })
+      .toBe(before.counts.rated + 1)
+      .then(figures)
     expect(after.counts.satisfied).toBe(before.counts.satisfied + 1)
-    if (before.rates.satisfactionRate !== null && before.rates.satisfactionRate < 1) expect(after.rates.satisfactionRate!).toBeGreaterThan(before.rates.satisfactionRate)
+    if (before.rates.satisfactionRate !== null && before.rates.satisfactionRate < 1)
+      expect(after.rates.satisfactionRate!).toBeGreaterThan(before.rates.satisfactionRate)
     expect((await chen.detail(c.id)).ratingSource).toBe('phone')
   })
 
@@ -320,7 +354,10 @@ describe.skipIf(browserMissing)('station desk', { timeout: 180_000 }, () => {
     await wang.ok(c.id, { type: 'decline', reason: '请派给负责市政的委员' })
     const { context, page } = await deskAdmin(320)
     // One row of links, scrolling sideways inside itself, with the current page marked.
-    const nav = await page.$eval('.admin-nav', (el) => ({ height: el.getBoundingClientRect().height, first: (el.firstElementChild as HTMLElement).getBoundingClientRect().height }))
+    const nav = await page.$eval('.admin-nav', (el) => ({
+      height: el.getBoundingClientRect().height,
+      first: (el.firstElementChild as HTMLElement).getBoundingClientRect().height,
+    }))
     expect(nav.height).toBeLessThan(nav.first * 2)
     expect(await page.getAttribute('[data-testid=nav-cases]', 'aria-current')).toBe('page')
 
@@ -355,7 +392,7 @@ describe.skipIf(browserMissing)('station desk', { timeout: 180_000 }, () => {
     await context.close()
   })
 
-  it('a station admin opening another station\'s case sees not-found (the API answers 404)', async () => {
+  it("a station admin opening another station's case sees not-found (the API answers 404)", async () => {
     const other = await ctx.api.newCase('张志强', '南关小学门口早上堵车严重')
     const station = await ctx.api.signIn('station')
     expect((await station.get(`/api/v1/cases/${other.id}`)).statusCode).toBe(404)

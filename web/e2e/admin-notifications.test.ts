@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { SMS_TEMPLATE_KEYS, type ChannelList, type ChannelView, type NotificationList, type NotificationPreferencesView, type NotificationView } from '@mashangjian/shared'
+import {
+  SMS_TEMPLATE_KEYS,
+  type ChannelList,
+  type ChannelView,
+  type NotificationList,
+  type NotificationPreferencesView,
+  type NotificationView,
+} from '@mashangjian/shared'
 import { browserMissing } from '../../api/test/support/browser'
 import { startFakeProviders, type FakeProviders } from '../../api/test/support/fake-providers'
 import { LAPTOP, openAdminPage, signInAsAdmin } from './support/admin-browser'
@@ -14,7 +21,9 @@ import { expectNoSeriousAxeViolations, expectPhoneFriendly } from './support/pag
 describe.skipIf(browserMissing)('notifications', { timeout: 180_000 }, () => {
   const ctx = withMemberApp('notify-e2e')
   let providers: FakeProviders
-  beforeAll(async () => { providers = await startFakeProviders({ autoClose: false }) })
+  beforeAll(async () => {
+    providers = await startFakeProviders({ autoClose: false })
+  })
   afterAll(() => providers?.close())
 
   async function committeeAdmin(width?: number) {
@@ -26,9 +35,10 @@ describe.skipIf(browserMissing)('notifications', { timeout: 180_000 }, () => {
   }
   const channelRow = (page: Page, id: string) => page.locator(`[data-testid=channel-row][data-channel-id="${id}"]`)
   /** The page's HTML and every form control's value: where a secret must not appear. */
-  const everythingShown = async (page: Page) => `${await page.content()}\n${(await page.$$eval('input, textarea', (els) => els.map((e) => (e as HTMLInputElement).value))).join('\n')}`
+  const everythingShown = async (page: Page) =>
+    `${await page.content()}\n${(await page.$$eval('input, textarea', (els) => els.map((e) => (e as HTMLInputElement).value))).join('\n')}`
 
-  it('a committee admin adds an 阿里云短信 channel; the secret is never shown back; 发送测试 shows the provider\'s answer', async () => {
+  it("a committee admin adds an 阿里云短信 channel; the secret is never shown back; 发送测试 shows the provider's answer", async () => {
     const aliyun = providers.aliyun
     aliyun.reset()
     const secret = aliyun.credentials.accessKeySecret!
@@ -113,7 +123,9 @@ describe.skipIf(browserMissing)('notifications', { timeout: 180_000 }, () => {
     await expect.poll(() => row.locator('[data-testid=channel-state]').textContent()).toBe('已停用')
     await row.locator('[data-testid=channel-toggle]').click()
     await expect.poll(() => row.locator('[data-testid=channel-state]').textContent()).toBe('启用中')
-    expect((await committee.get('/api/v1/notification-channels')).json<ChannelList>().items.find((c) => c.id === channel.id)?.credentialsSet).toEqual(['accessKeySecret'])
+    expect((await committee.get('/api/v1/notification-channels')).json<ChannelList>().items.find((c) => c.id === channel.id)?.credentialsSet).toEqual([
+      'accessKeySecret',
+    ])
     await context.close()
   })
 
@@ -124,14 +136,16 @@ describe.skipIf(browserMissing)('notifications', { timeout: 180_000 }, () => {
     // An integrator's endpoint that answers 404: not worth retrying, so the notice fails at once.
     const gone = hook.endpoint.replace('/hooks/mashangjian', '/hooks/gone')
     const res = await ctx.api.app.inject({
-      method: 'POST', url: '/api/v1/notification-channels', headers: committee.headers,
+      method: 'POST',
+      url: '/api/v1/notification-channels',
+      headers: committee.headers,
       payload: { name: '数据平台', settings: { provider: 'webhook', url: gone }, credentials: hook.credentials },
     })
     expect(res.statusCode, res.body).toBe(201)
     const channel = res.json<ChannelView>()
     const c = await ctx.api.newCase('王建国', '小区东门的路灯不亮了')
-    const failedOf = async () => (await committee.get(`/api/v1/cases/${c.id}/notifications`)).json<NotificationList>().items
-      .find((n) => n.channel === 'webhook' && n.status === 'failed')
+    const failedOf = async () =>
+      (await committee.get(`/api/v1/cases/${c.id}/notifications`)).json<NotificationList>().items.find((n) => n.channel === 'webhook' && n.status === 'failed')
     await expect.poll(failedOf, { timeout: 60_000 }).toBeTruthy()
     const notice = (await failedOf())!
 
@@ -163,7 +177,9 @@ describe.skipIf(browserMissing)('notifications', { timeout: 180_000 }, () => {
 
     // The integrator fixes their endpoint; 重试 puts the notice back in the queue and it is delivered.
     const fixed = await ctx.api.app.inject({
-      method: 'PUT', url: `/api/v1/notification-channels/${channel.id}`, headers: committee.headers,
+      method: 'PUT',
+      url: `/api/v1/notification-channels/${channel.id}`,
+      headers: committee.headers,
       payload: { name: channel.name, settings: { provider: 'webhook', url: hook.endpoint } },
     })
     expect(fixed.statusCode, fixed.body).toBe(200)
@@ -174,13 +190,16 @@ describe.skipIf(browserMissing)('notifications', { timeout: 180_000 }, () => {
     const again = await retried
     expect(again.status()).toBe(200)
     // Back in the queue: the answer is read just after the API nudged delivery, so it may already be on its way.
-    expect(['pending', 'sending', 'sent']).toContain((await again.json() as NotificationView).status)
+    expect(['pending', 'sending', 'sent']).toContain(((await again.json()) as NotificationView).status)
     await page.waitForSelector('[data-testid=failed-toast]')
     await row.waitFor({ state: 'detached' })
     const [event] = await hook.waitForReceived(1, 60_000)
     expect(event!.event).toMatchObject({ id: event!.delivery })
-    await expect.poll(async () => (await committee.get(`/api/v1/cases/${c.id}/notifications`)).json<NotificationList>().items
-      .find((n) => n.id === notice.id)?.status, { timeout: 60_000 }).toBe('sent')
+    await expect
+      .poll(async () => (await committee.get(`/api/v1/cases/${c.id}/notifications`)).json<NotificationList>().items.find((n) => n.id === notice.id)?.status, {
+        timeout: 60_000,
+      })
+      .toBe('sent')
     // The case page's log follows: sent, after two tries, no 重试 any more.
     await openAdminPage(page, `cases/${c.id}`, 'desk-case')
     await expect.poll(() => logged.getAttribute('data-status')).toBe('sent')
@@ -192,7 +211,12 @@ describe.skipIf(browserMissing)('notifications', { timeout: 180_000 }, () => {
   it('a member turns SMS off in the app and it stays off after a reload; without a phone the switch says why', async () => {
     const committee = await ctx.api.signIn('committee')
     const { memberId } = await ctx.api.codeOf('王建国')
-    const withPhone = await ctx.api.app.inject({ method: 'PATCH', url: `/api/v1/members/${memberId}`, headers: committee.headers, payload: { phone: '13800138001' } })
+    const withPhone = await ctx.api.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/members/${memberId}`,
+      headers: committee.headers,
+      payload: { phone: '13800138001' },
+    })
     expect(withPhone.statusCode, withPhone.body).toBe(200)
 
     const phone = await newPhone(ctx.browser)

@@ -10,10 +10,13 @@ import { expectNoSeriousAxeViolations, expectPhoneFriendly } from './support/pag
 describe.skipIf(browserMissing)('admin console: Open311 keys', { timeout: 120_000 }, () => {
   const ctx = withMemberApp('open311-e2e')
 
-  const postWith = async (apiKey: string, serviceCode: string) => ctx.api.app.inject({
-    method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ api_key: apiKey, service_code: serviceCode, description: '小区门口路灯坏了一个多星期' }).toString(),
-  })
+  const postWith = async (apiKey: string, serviceCode: string) =>
+    ctx.api.app.inject({
+      method: 'POST',
+      url: '/open311/v2/requests.json',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ api_key: apiKey, service_code: serviceCode, description: '小区门口路灯坏了一个多星期' }).toString(),
+    })
 
   it('a committee admin issues a key (shown once), the key posts a request, and revoking ends it', async () => {
     const committee = await ctx.api.signIn('committee')

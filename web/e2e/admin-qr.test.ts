@@ -32,7 +32,7 @@ const statusOf = (page: Page, code: string) => row(page, code).getAttribute('dat
 describe.skipIf(browserMissing || popplerMissing)('admin console: QR codes and the station placard', () => {
   const ctx = withMemberApp('admin-qr')
 
-  it('a committee admin issues, rotates and revokes a member\'s code; the revoked code\'s scan page says so', async () => {
+  it("a committee admin issues, rotates and revokes a member's code; the revoked code's scan page says so", async () => {
     const { context, page } = await signInAsAdmin(ctx.browser, ctx.api.url, 'committee')
     await openAdminPage(page, 'members', 'members-page')
     await page.click('[data-testid=member-row]:has([data-testid=member-name]:text-is("王建国")) [data-testid=member-edit]')
@@ -41,7 +41,13 @@ describe.skipIf(browserMissing || popplerMissing)('admin console: QR codes and t
     expect(await statusOf(page, original)).toBe('active')
     // The image is the code's own SVG; the scan URL is shown; the address warning is there too.
     expect(await row(page, original).locator('img').getAttribute('src')).toBe(`/api/v1/qr/${original}.svg`)
-    await expect.poll(() => row(page, original).locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true)
+    await expect
+      .poll(() =>
+        row(page, original)
+          .locator('img')
+          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+      )
+      .toBe(true)
     expect(await row(page, original).textContent()).toContain(`/q/${original}`)
     await page.waitForSelector('[data-testid=qr-panel] [data-testid=public-url-warning][data-reason=loopback]')
     await page.waitForSelector('[data-testid=qr-print]')
@@ -81,10 +87,13 @@ describe.skipIf(browserMissing || popplerMissing)('admin console: QR codes and t
     await context.close()
   }, 180_000)
 
-  it('the station page shows the station\'s code; the placards page warns about the address and prints the station placard', async () => {
+  it("the station page shows the station's code; the placards page warns about the address and prints the station placard", async () => {
     const { context, page } = await signInAsAdmin(ctx.browser, ctx.api.url, 'committee', { ...LAPTOP, acceptDownloads: true })
     const [dongcheng] = await ctx.api.db.select({ id: station.id }).from(station).where(eq(station.name, '东城街道委员工作站'))
-    const [stationCode] = await ctx.api.db.select({ code: qrCode.code }).from(qrCode).where(and(eq(qrCode.stationId, dongcheng!.id), eq(qrCode.status, 'active')))
+    const [stationCode] = await ctx.api.db
+      .select({ code: qrCode.code })
+      .from(qrCode)
+      .where(and(eq(qrCode.stationId, dongcheng!.id), eq(qrCode.status, 'active')))
 
     await openAdminPage(page, 'stations', 'stations-page')
     await page.click('[data-testid=station-row]:has-text("东城街道委员工作站") [data-testid=station-edit]')
@@ -111,7 +120,7 @@ describe.skipIf(browserMissing || popplerMissing)('admin console: QR codes and t
     await context.close()
   }, 180_000)
 
-  it('a station admin manages their own station\'s code; without one the placards page says to issue it first', async () => {
+  it("a station admin manages their own station's code; without one the placards page says to issue it first", async () => {
     const { context, page } = await signInAsAdmin(ctx.browser, ctx.api.url, 'station')
     await openAdminPage(page, 'stations', 'stations-page')
     await page.click('[data-testid=station-row]:has-text("东城街道委员工作站") [data-testid=station-qr]')

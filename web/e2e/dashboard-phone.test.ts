@@ -34,15 +34,17 @@ describe.skipIf(browserMissing)('sign-in page and dashboard on a phone', () => {
     const select = await page.locator('[data-testid=compare]').boundingBox()
     expect(select!.width).toBeLessThan(250)
     // uPlot's x series says 月份, not "Time".
-    expect((await page.locator('.chart .u-legend .u-series').first().textContent())).toContain('月份')
+    expect(await page.locator('.chart .u-legend .u-series').first().textContent()).toContain('月份')
     expect(await page.locator('.chart .u-legend').textContent()).not.toContain('Time')
     // Each station's name stays on one line (the table squeezed it to one character a line).
     const names = page.locator('[data-testid=ranking] td.name')
     expect(await names.count()).toBeGreaterThanOrEqual(3)
-    for (const box of await names.evaluateAll((tds) => tds.map((td) => {
-      const r = td.getBoundingClientRect()
-      return { width: r.width, height: r.height, lineHeight: parseFloat(getComputedStyle(td).lineHeight) || 24 }
-    }))) {
+    for (const box of await names.evaluateAll((tds) =>
+      tds.map((td) => {
+        const r = td.getBoundingClientRect()
+        return { width: r.width, height: r.height, lineHeight: parseFloat(getComputedStyle(td).lineHeight) || 24 }
+      }),
+    )) {
       expect(box.width).toBeGreaterThan(200)
       expect(box.height).toBeLessThan(box.lineHeight * 2 + 12)
     }
@@ -58,15 +60,31 @@ describe.skipIf(browserMissing)('sign-in page and dashboard on a phone', () => {
     const [dept] = await db.insert(department).values({ committeeId: admin!.committeeId!, name: '县住房和城乡建设局', kind: 'bureau' }).returning()
     const now = Date.now()
     await db.insert(handoff).values({
-      caseId: someCase!.id, committeeId: admin!.committeeId!, departmentId: dept!.id, question: '请核实', status: 'answered', opId: randomUUID(),
-      sentAt: new Date(now - 3_600_000), dueAt: new Date(now + 86_400_000), answeredAt: new Date(now - 1_800_000),
-      secretHash: randomBytes(16).toString('hex'), secretEnc: 'unused',
+      caseId: someCase!.id,
+      committeeId: admin!.committeeId!,
+      departmentId: dept!.id,
+      question: '请核实',
+      status: 'answered',
+      opId: randomUUID(),
+      sentAt: new Date(now - 3_600_000),
+      dueAt: new Date(now + 86_400_000),
+      answeredAt: new Date(now - 1_800_000),
+      secretHash: randomBytes(16).toString('hex'),
+      secretEnc: 'unused',
     })
     const { context, page } = await signInAsAdmin(ctx.browser, ctx.api.url, 'committee', { viewport: { width: 320, height: 700 }, locale: 'zh-CN' })
     const row = page.locator('[data-testid=department-row]', { hasText: '县住房和城乡建设局' })
     await row.waitFor()
     expect(await row.textContent()).toContain('100.0%')
-    expect(await page.locator('[data-testid=department-ranking] thead th').allTextContents()).toEqual(['名次', '职能部门', '交办数', '签收用时中位数', '答复用时中位数', '按时答复率', '退回率'])
+    expect(await page.locator('[data-testid=department-ranking] thead th').allTextContents()).toEqual([
+      '名次',
+      '职能部门',
+      '交办数',
+      '签收用时中位数',
+      '答复用时中位数',
+      '按时答复率',
+      '退回率',
+    ])
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
     await expectNoSeriousAxeViolations(page, 'department ranking at 320 px', '[data-testid=dashboard]')
     await context.close()

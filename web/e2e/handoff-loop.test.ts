@@ -25,12 +25,16 @@ describe.skipIf(browserMissing)('交办 end to end', { timeout: 240_000 }, () =>
     // The committee's admin sets the department up with its work group's robot (the fake 企业微信 robot on loopback).
     const admin = await ctx.api.signIn('committee')
     const robot = await ctx.api.app.inject({
-      method: 'POST', url: '/api/v1/notification-channels', headers: admin.headers,
+      method: 'POST',
+      url: '/api/v1/notification-channels',
+      headers: admin.headers,
       payload: { name: '住建局工作群', settings: fakes.wecom.settings, credentials: fakes.wecom.credentials },
     })
     expect(robot.statusCode, robot.body).toBe(201)
     const dep = await ctx.api.app.inject({
-      method: 'POST', url: '/api/v1/departments', headers: admin.headers,
+      method: 'POST',
+      url: '/api/v1/departments',
+      headers: admin.headers,
       payload: { name: '县城市管理局', kind: 'bureau', contactName: '李科长', robotChannelId: robot.json<ChannelView>().id },
     })
     expect(dep.statusCode, dep.body).toBe(201)
@@ -89,10 +93,15 @@ describe.skipIf(browserMissing)('交办 end to end', { timeout: 240_000 }, () =>
 
     // The member sees the answer on the case, relays it as the public reply (edited a little) and resolves.
     const card = page.locator('[data-testid=handoff][data-status=answered]')
-    await expect.poll(async () => {
-      if ((await card.count()) === 0) await page.click('[data-testid=sync-state]').catch(() => undefined)
-      return card.count()
-    }, { timeout: 60_000, interval: 1_000 }).toBe(1)
+    await expect
+      .poll(
+        async () => {
+          if ((await card.count()) === 0) await page.click('[data-testid=sync-state]').catch(() => undefined)
+          return card.count()
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toBe(1)
     expect(await card.locator('[data-testid=handoff-answer]').textContent()).toBe(answer)
     await expect.poll(() => card.locator('[data-testid=handoff-photo]').count(), { timeout: 30_000 }).toBe(1)
     await card.locator('[data-testid=handoff-relay]').click()
@@ -117,7 +126,11 @@ describe.skipIf(browserMissing)('交办 end to end', { timeout: 240_000 }, () =>
     const { committeeId } = (await admin.get('/api/v1/me')).json<{ committeeId: string }>()
     const figures = (await admin.get(`/api/v1/dashboard/departments?scope=committee&id=${committeeId}`)).json<DepartmentFigures>()
     const row = figures.items.find((d) => d.departmentId === department.id)
-    expect(row, JSON.stringify(figures.items)).toMatchObject({ counts: { handoffs: 1, answered: 1, answeredOnTime: 1, returned: 0 }, rates: { onTimeRate: 1 }, rank: 1 })
+    expect(row, JSON.stringify(figures.items)).toMatchObject({
+      counts: { handoffs: 1, answered: 1, answeredOnTime: 1, returned: 0 },
+      rates: { onTimeRate: 1 },
+      rank: 1,
+    })
     expect(row!.medianAckMinutes).not.toBeNull()
     const { context, page: dashboard } = await signInAsAdmin(ctx.browser, ctx.api.url, 'committee')
     const ranked = dashboard.locator('[data-testid=department-row]', { hasText: '县城市管理局' })

@@ -82,7 +82,10 @@ describe.skipIf(browserMissing)('member app: 交办 to a department', { timeout:
     expect(server.awaitingDepartment).toBe(true)
     expect(server.handoffs).toHaveLength(1)
     expect(server.handoffs![0]).toMatchObject({
-      departmentId: dep.id, departmentName: '县住建局', status: 'sent', question: '请住建局核实该小区二次供水水箱的清洗记录，并告知清洗安排',
+      departmentId: dep.id,
+      departmentName: '县住建局',
+      status: 'sent',
+      question: '请住建局核实该小区二次供水水箱的清洗记录，并告知清洗安排',
       dueAt: new Date(`${day}T18:00:00+08:00`).toISOString(),
     })
 
@@ -121,7 +124,9 @@ describe.skipIf(browserMissing)('member app: 交办 to a department', { timeout:
     expect(link.statusCode, link.body).toBe(200)
     const path = new URL(link.json<HandoffLinkResult>().url).pathname
     const answered = await ctx.api.app.inject({
-      method: 'POST', url: `${path}/answer`, headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      url: `${path}/answer`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ answer: '已安排施工队本周五更换老化线路，预计停电两小时', responderName: '李工' }).toString(),
     })
     expect(answered.statusCode, answered.body).toBe(303)
@@ -176,5 +181,3 @@ describe.skipIf(browserMissing)('member app: 交办 to a department', { timeout:
     await context.close()
   })
 })
-
-

@@ -7,10 +7,16 @@ import sharp from 'sharp'
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'public', 'icons')
 const svg = await readFile(path.join(dir, 'icon.svg'))
-for (const size of [192, 512]) await sharp(svg).resize(size, size).png().toFile(path.join(dir, `icon-${size}.png`))
+for (const size of [192, 512])
+  await sharp(svg)
+    .resize(size, size)
+    .png()
+    .toFile(path.join(dir, `icon-${size}.png`))
 // Maskable: the artwork within the central 80 % safe zone, on a full-bleed background.
 const inner = await sharp(svg).resize(384, 384).png().toBuffer()
 await sharp({ create: { width: 512, height: 512, channels: 4, background: '#b71c1c' } })
-  .composite([{ input: inner, gravity: 'center' }]).png().toFile(path.join(dir, 'maskable-512.png'))
+  .composite([{ input: inner, gravity: 'center' }])
+  .png()
+  .toFile(path.join(dir, 'maskable-512.png'))
 await sharp(svg).resize(180, 180).flatten({ background: '#b71c1c' }).png().toFile(path.join(dir, 'apple-touch-icon.png'))
 console.log('icons written to', dir)

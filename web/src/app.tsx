@@ -13,7 +13,6 @@ const Profile = lazy(() => import('./routes/profile').then((m) => m.Profile))
 const NotFound = lazy(() => import('./routes/not-found').then((m) => m.NotFound))
 const AdminApp = lazy(() => import('./admin/admin-app').then((m) => m.AdminApp))
 
-
 function Root({ isAdmin, landing }: { isAdmin: boolean; landing: string }) {
   const { path, query, route } = useLocation()
   // preact-iso's `path` has no trailing slash: /app/ is '/app', /app/admin/ is '/app/admin'.
@@ -21,7 +20,7 @@ function Root({ isAdmin, landing }: { isAdmin: boolean; landing: string }) {
   // Admins land on the console (station admins on the desk's queue, DESIGN.md §13); the inbox stays one link away (/app/?tab=…).
   useEffect(() => {
     if (isAdmin && path === trimSlash(BASE) && !query.tab) route(landing, true)
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- only a change of page may redirect; `route` and `query` are new objects on every render
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a change of page may redirect; `route` and `query` are new objects on every render
   }, [isAdmin, path])
   if (inAdmin) return isAdmin ? <AdminApp /> : <NotFound />
   return (
@@ -38,7 +37,12 @@ function Root({ isAdmin, landing }: { isAdmin: boolean; landing: string }) {
 
 export function App() {
   const status = useStatus()
-  if (!status.ready) return <div class="splash" role="status">{t.loading}</div>
+  if (!status.ready)
+    return (
+      <div class="splash" role="status">
+        {t.loading}
+      </div>
+    )
   if (!status.signedIn) return <Login />
   return (
     <LocationProvider scope={BASE}>

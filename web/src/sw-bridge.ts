@@ -34,7 +34,9 @@ export function startServiceWorker(openUrl: (url: string) => void): void {
   // A new version installed and waits for us (also when it was already waiting at page load).
   wb.addEventListener('waiting', () => set({ updateAvailable: true }))
   // The first worker finished precaching the shell: from now on the app opens without network.
-  wb.addEventListener('activated', (e) => { if (!e.isUpdate) set({ offlineReady: true }) })
+  wb.addEventListener('activated', (e) => {
+    if (!e.isUpdate) set({ offlineReady: true })
+  })
   wb.addEventListener('controlling', () => {
     if (reloadOnControl) window.location.reload()
   })
@@ -45,8 +47,12 @@ export function startServiceWorker(openUrl: (url: string) => void): void {
   void wb.register().then((reg) => {
     if (reg?.active && navigator.serviceWorker.controller) set({ offlineReady: true })
   })
-  const check = () => { void wb?.update().catch(() => undefined) }
-  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') check() })
+  const check = () => {
+    void wb?.update().catch(() => undefined)
+  }
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') check()
+  })
   setInterval(check, 60 * 60_000)
 }
 

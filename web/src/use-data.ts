@@ -6,7 +6,11 @@ export function useData<T>(load: () => Promise<T>, deps: unknown[]): { value: T 
   const [state, setState] = useState<{ value: T | undefined; error: unknown }>({ value: undefined, error: undefined })
   useEffect(() => {
     let live = true
-    const run = () => load().then((value) => live && setState({ value, error: undefined }), (error: unknown) => live && setState((s) => ({ ...s, error })))
+    const run = () =>
+      load().then(
+        (value) => live && setState({ value, error: undefined }),
+        (error: unknown) => live && setState((s) => ({ ...s, error })),
+      )
     run()
     const off = data.subscribe(run)
     return () => {

@@ -27,11 +27,13 @@ describe('admin field messages', () => {
   })
 
   it('keys messages by the body field; an item of a list is shown on the list too', () => {
-    const errors = fieldErrors(problem([
-      { field: 'body.phone', message: 'must be an 11-digit mainland mobile number' },
-      { field: 'body.stationIds.1', message: 'no such station among yours in this committee' },
-      { field: 'body.names.zh-CN', message: 'must not have fewer than 1 characters' },
-    ]))
+    const errors = fieldErrors(
+      problem([
+        { field: 'body.phone', message: 'must be an 11-digit mainland mobile number' },
+        { field: 'body.stationIds.1', message: 'no such station among yours in this committee' },
+        { field: 'body.names.zh-CN', message: 'must not have fewer than 1 characters' },
+      ]),
+    )
     expect(errors).toEqual({
       phone: '请填写 11 位手机号码（如 13800001234）。',
       'stationIds.1': '这个工作站不在您的管理范围内。',

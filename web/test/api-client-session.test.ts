@@ -15,13 +15,21 @@ import { startLiveApi, type LiveApi } from './support/live-api'
  */
 describe('member app sessions (src/data/api-client over real HTTP)', () => {
   let api: LiveApi
-  beforeAll(async () => { api = await startLiveApi() }, 90_000)
+  beforeAll(async () => {
+    api = await startLiveApi()
+  }, 90_000)
   afterAll(() => api?.close())
 
   async function client() {
     const db = openAppDb(`session-${randomUUID()}`)
     let signedOut = 0
-    const c = createApiClient({ baseUrl: api.url, db, onSignedOut: () => { signedOut++ } })
+    const c = createApiClient({
+      baseUrl: api.url,
+      db,
+      onSignedOut: () => {
+        signedOut++
+      },
+    })
     await c.signIn('wangjianguo', DEMO_PASSWORD)
     const session = async () => (await c.session())!
     const expireAccessToken = async () => (await db).put('meta', { ...(await session()), accessExpiresAt: 0 } satisfies Session, 'session')
@@ -43,7 +51,11 @@ describe('member app sessions (src/data/api-client over real HTTP)', () => {
     const m = await client()
     const spent = (await m.session()).refreshToken
     // The app sent this refresh, the server rotated, the answer never arrived.
-    const lost = await fetch(`${api.url}/api/v1/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: spent }) })
+    const lost = await fetch(`${api.url}/api/v1/auth/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken: spent }),
+    })
     expect(lost.status).toBe(200)
     const lostPair = (await lost.json()) as TokenPair
     await m.expireAccessToken()
@@ -58,7 +70,10 @@ describe('member app sessions (src/data/api-client over real HTTP)', () => {
   it('access tokens made stale on the server (session version raised): one 401, one refresh, the request succeeds', async () => {
     const m = await client()
     const before = await m.session()
-    await api.db.update(appUser).set({ sessionVersion: sql`${appUser.sessionVersion} + 1` }).where(eq(appUser.id, before.user.id))
+    await api.db
+      .update(appUser)
+      .set({ sessionVersion: sql`${appUser.sessionVersion} + 1` })
+      .where(eq(appUser.id, before.user.id))
     const stale = await fetch(`${api.url}/api/v1/me/cases`, { headers: { authorization: `Bearer ${before.accessToken}` } })
     expect(stale.status).toBe(401)
     await myCases(m.c)

@@ -42,7 +42,7 @@ describe('Beijing days for the hand-off deadline', () => {
 })
 
 describe('photo URLs the API gives', () => {
-  it('are asked of the app\'s own server by path', () => {
+  it("are asked of the app's own server by path", () => {
     expect(apiPath('/api/v1/handoffs/h1/photos/p1')).toBe('/api/v1/handoffs/h1/photos/p1')
     expect(apiPath('https://msj.example.cn/api/v1/attachments/p1?x=1')).toBe('/api/v1/attachments/p1?x=1')
   })

@@ -50,7 +50,12 @@ describe('revising a refused action', () => {
     expect(await store.syncNow()).toMatchObject({ needsAttention: 1, pending: 1 })
     expect((await api.opEvents(other.id)).map((e) => e.type)).toEqual(['accepted'])
     const [refused, later] = await store.outbox()
-    expect(refused).toMatchObject({ caseId: c.id, state: 'rejected', action: { type: 'request_extension' }, problem: { status: 400, code: 'VALIDATION_FAILED' } })
+    expect(refused).toMatchObject({
+      caseId: c.id,
+      state: 'rejected',
+      action: { type: 'request_extension' },
+      problem: { status: 400, code: 'VALIDATION_FAILED' },
+    })
     expect(refused!.problem!.errors).toEqual([expect.objectContaining({ field: 'body.until' })])
     expect(later).toMatchObject({ caseId: c.id, state: 'pending', action: { type: 'note' } })
     // Refused stays refused: another sync sends neither it nor the note behind it.

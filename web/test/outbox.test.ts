@@ -80,7 +80,7 @@ describe('outbox', () => {
     expect(view?.view.server.status).toBe('resolved')
   })
 
-  it('sends the answer\'s photos marked for the resident\'s tracking page only when the member ticked it (issue 16)', async () => {
+  it("sends the answer's photos marked for the resident's tracking page only when the member ticked it (issue 16)", async () => {
     const c = await api.newCase('王建国')
     const store = await memberStore()
     const photo = () => new Blob([new Uint8Array(jpegWithGpsSync)], { type: 'image/jpeg' })
@@ -103,7 +103,8 @@ describe('outbox', () => {
     const entry = await store.act(c.id, { type: 'accept' })
     // The request reached the server but the phone never heard back: the server has it, the outbox too.
     const direct = await fetch(`${api.url}/api/v1/cases/${c.id}/actions`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${(await store.session())!.accessToken}` },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${(await store.session())!.accessToken}` },
       body: JSON.stringify(entry.action),
     })
     expect(direct.status).toBe(200)

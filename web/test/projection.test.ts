@@ -5,12 +5,29 @@ import { project, runningDeadline, tabsOf } from '../src/data/projection'
 
 const NOW = new Date('2026-11-23T10:00:00Z')
 const base = {
-  id: 'c1', publicNo: 'LX-2026-000001', status: 'assigned', version: 3, acceptDueAt: '2026-11-24T00:00:00Z', resolveDueAt: '2026-11-30T00:00:00Z',
-  acceptedAt: null, resolvedAt: null, extensionRequestedUntil: null, createdAt: '2026-11-23T08:00:00Z',
+  id: 'c1',
+  publicNo: 'LX-2026-000001',
+  status: 'assigned',
+  version: 3,
+  acceptDueAt: '2026-11-24T00:00:00Z',
+  resolveDueAt: '2026-11-30T00:00:00Z',
+  acceptedAt: null,
+  resolvedAt: null,
+  extensionRequestedUntil: null,
+  createdAt: '2026-11-23T08:00:00Z',
 } as unknown as CaseSummary
 let seq = 0
 const entry = (type: string, state: OutboxEntry['state'] = 'pending'): OutboxEntry => ({
-  seq: ++seq, opId: `op${seq}`, userId: 'u', caseId: 'c1', caseLabel: 'x', photos: [], state, attempts: 0, nextAttemptAt: 0, createdAt: 0,
+  seq: ++seq,
+  opId: `op${seq}`,
+  userId: 'u',
+  caseId: 'c1',
+  caseLabel: 'x',
+  photos: [],
+  state,
+  attempts: 0,
+  nextAttemptAt: 0,
+  createdAt: 0,
   action: { type, opId: `op${seq}`, baseVersion: 3, occurredAt: '2026-11-23T09:00:00Z' } as OutboxEntry['action'],
 })
 
@@ -24,7 +41,10 @@ describe('projection of pending actions', () => {
     // The machine refuses resolving an unaccepted case: the projection leaves that step out, as the server would refuse it.
     [['resolve'], 'assigned', ['new']],
   ])('%j on an assigned case shows it as %s in %j', (types, status, tabs) => {
-    const v = project(base, (types as string[]).map((t) => entry(t)))
+    const v = project(
+      base,
+      (types as string[]).map((t) => entry(t)),
+    )
     expect(v.case.status).toBe(status)
     expect(tabsOf(v.case, NOW)).toEqual(tabs)
     expect(v.server).toBe(base)
@@ -59,7 +79,7 @@ describe('projection of pending actions', () => {
     expect(project(base, [entry('handoff')]).case.awaitingDepartment).toBeUndefined()
   })
 
-  it('a pending withdrawal leaves the server\'s mark: another hand-off may still be open', () => {
+  it("a pending withdrawal leaves the server's mark: another hand-off may still be open", () => {
     const waiting = { ...base, status: 'in_progress', awaitingDepartment: true } as CaseSummary
     const v = project(waiting, [entry('withdraw_handoff')])
     expect(v.case.status).toBe('in_progress')

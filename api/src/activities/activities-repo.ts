@@ -25,9 +25,17 @@ function visibleActivities(actor: Actor): SQL {
 }
 
 export function createActivitiesRepo(db: Db) {
-  const select = (q: DbOrTx) => q.select({ a: activity, memberName: member.name, stationName: station.name }).from(activity)
-    .innerJoin(member, eq(member.id, activity.memberId)).leftJoin(station, eq(station.id, activity.stationId))
-  const flat = (r: { a: typeof activity.$inferSelect; memberName: string; stationName: string | null }): ActivityRow => ({ ...r.a, memberName: r.memberName, stationName: r.stationName })
+  const select = (q: DbOrTx) =>
+    q
+      .select({ a: activity, memberName: member.name, stationName: station.name })
+      .from(activity)
+      .innerJoin(member, eq(member.id, activity.memberId))
+      .leftJoin(station, eq(station.id, activity.stationId))
+  const flat = (r: { a: typeof activity.$inferSelect; memberName: string; stationName: string | null }): ActivityRow => ({
+    ...r.a,
+    memberName: r.memberName,
+    stationName: r.stationName,
+  })
 
   return {
     async load(id: string, q: DbOrTx = db): Promise<ActivityRow | undefined> {
@@ -37,14 +45,19 @@ export function createActivitiesRepo(db: Db) {
 
     /** Newest first, keyset on (occurred_on, id); member lists use activity_member_day_idx. */
     async list(actor: Actor, f: Omit<ActivityListQuery, 'cursor' | 'limit'>, limit: number, after?: { occurredOn: string; id: string }) {
-      const rows = await select(db).where(and(
-        visibleActivities(actor),
-        f.memberId ? eq(activity.memberId, f.memberId) : undefined,
-        f.stationId ? eq(activity.stationId, f.stationId) : undefined,
-        f.kind ? eq(activity.kind, f.kind) : undefined,
-        f.year ? sql`${activity.occurredOn} >= ${`${f.year}-01-01`}::date and ${activity.occurredOn} < ${`${f.year + 1}-01-01`}::date` : undefined,
-        after ? sql`(${activity.occurredOn}, ${activity.id}) < (${after.occurredOn}::date, ${after.id}::uuid)` : undefined,
-      )).orderBy(desc(activity.occurredOn), desc(activity.id)).limit(limit + 1)
+      const rows = await select(db)
+        .where(
+          and(
+            visibleActivities(actor),
+            f.memberId ? eq(activity.memberId, f.memberId) : undefined,
+            f.stationId ? eq(activity.stationId, f.stationId) : undefined,
+            f.kind ? eq(activity.kind, f.kind) : undefined,
+            f.year ? sql`${activity.occurredOn} >= ${`${f.year}-01-01`}::date and ${activity.occurredOn} < ${`${f.year + 1}-01-01`}::date` : undefined,
+            after ? sql`(${activity.occurredOn}, ${activity.id}) < (${after.occurredOn}::date, ${after.id}::uuid)` : undefined,
+          ),
+        )
+        .orderBy(desc(activity.occurredOn), desc(activity.id))
+        .limit(limit + 1)
       return { rows: rows.slice(0, limit).map(flat), more: rows.length > limit }
     },
 

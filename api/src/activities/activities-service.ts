@@ -8,8 +8,18 @@ import type { LedgerMemberRow, LedgerRepo } from '../ledger/ledger-repo'
 import type { ActivitiesRepo, ActivityRow } from './activities-repo'
 
 const toView = (a: ActivityRow): Activity => ({
-  id: a.id, committeeId: a.committeeId, memberId: a.memberId, memberName: a.memberName, stationId: a.stationId, stationName: a.stationName,
-  kind: a.kind, title: a.title, occurredOn: a.occurredOn, notes: a.notes, createdBy: a.createdBy, createdAt: a.createdAt.toISOString(),
+  id: a.id,
+  committeeId: a.committeeId,
+  memberId: a.memberId,
+  memberName: a.memberName,
+  stationId: a.stationId,
+  stationName: a.stationName,
+  kind: a.kind,
+  title: a.title,
+  occurredOn: a.occurredOn,
+  notes: a.notes,
+  createdBy: a.createdBy,
+  createdAt: a.createdAt.toISOString(),
 })
 
 const encodeCursor = (a: { occurredOn: string; id: string }) => Buffer.from(`${a.occurredOn}|${a.id}`).toString('base64url')
@@ -25,13 +35,18 @@ function decodeCursor(cursor: string): { occurredOn: string; id: string } {
  * 履职 records (meetings, reception days, visits, proposals…) that the ledger counts besides cases. Members
  * keep their own; station admins those of their stations' members; committee admins their subtree's.
  */
-export function createActivitiesService({ db, repo, members, audit }: {
-  db: Db; repo: ActivitiesRepo
+export function createActivitiesService({
+  db,
+  repo,
+  members,
+  audit,
+}: {
+  db: Db
+  repo: ActivitiesRepo
   /** Whose activities a caller may record and read: the members the ledger knows, in scope. */
   members: LedgerRepo
   audit: AuditWriter
 }) {
-
   async function memberFor(actor: Actor, memberId: string): Promise<LedgerMemberRow> {
     const m = await members.member(memberId)
     if (!m || !memberInScope(actor, { id: m.id, committeePath: m.committeePath, stationIds: m.stations.map((s) => s.id) })) throw notFound('member')
@@ -78,8 +93,14 @@ export function createActivitiesService({ db, repo, members, audit }: {
       await checkStation(actor, m, body.stationId)
       const id = await db.transaction(async (tx) => {
         const id = await repo.insert(tx, {
-          committeeId: m.committeeId, memberId: m.id, stationId: body.stationId ?? null, kind: body.kind, title: body.title,
-          occurredOn: body.occurredOn, notes: body.notes ?? '', createdBy: actor.userId,
+          committeeId: m.committeeId,
+          memberId: m.id,
+          stationId: body.stationId ?? null,
+          kind: body.kind,
+          title: body.title,
+          occurredOn: body.occurredOn,
+          notes: body.notes ?? '',
+          createdBy: actor.userId,
         })
         await record(tx, actor, ip, 'activity.created', id, { memberId: m.id, kind: body.kind, occurredOn: body.occurredOn })
         return id

@@ -49,7 +49,9 @@ export async function reencodeImage(input: Buffer): Promise<ProcessedImage> {
 }
 
 /** Re-encodes each upload in order; the refused ones come back with why, the caller says which field that is. */
-export async function reencodeEach<T extends { data: Buffer }>(items: T[]): Promise<{ images: ProcessedImage[]; rejected: { item: T; reason: ImageRejected['reason'] }[] }> {
+export async function reencodeEach<T extends { data: Buffer }>(
+  items: T[],
+): Promise<{ images: ProcessedImage[]; rejected: { item: T; reason: ImageRejected['reason'] }[] }> {
   const images: ProcessedImage[] = []
   const rejected: { item: T; reason: ImageRejected['reason'] }[] = []
   for (const item of items) {

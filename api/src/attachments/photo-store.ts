@@ -8,7 +8,15 @@ import type { ProcessedImage } from './image-processing'
  * Writes re-encoded photos before the transaction that records them, and removes them again if that
  * transaction fails or `keep` says the result did not use them: no file is ever left without its row.
  */
-export function createPhotoStore({ blobs, clock, prefix = 'cases' }: { blobs: BlobStore; clock: Clock; /** First part of the storage keys: `cases`, `members`. */ prefix?: string }) {
+export function createPhotoStore({
+  blobs,
+  clock,
+  prefix = 'cases',
+}: {
+  blobs: BlobStore
+  clock: Clock
+  /** First part of the storage keys: `cases`, `members`. */ prefix?: string
+}) {
   const discard = (stored: NewAttachment[]) => Promise.all(stored.map((a) => blobs.remove(a.storageKey).catch(() => {})))
 
   async function store(images: ProcessedImage[]): Promise<NewAttachment[]> {

@@ -39,8 +39,16 @@ export function canonicalJson(value: unknown): unknown {
  */
 export function auditRowHash(prevHash: string, row: AuditHashFields): string {
   const payload = JSON.stringify([
-    prevHash, row.seq, row.id, row.at, row.actorUserId, row.actorIp ?? null,
-    row.action, row.targetKind, row.targetId, canonicalJson(row.detail ?? {}),
+    prevHash,
+    row.seq,
+    row.id,
+    row.at,
+    row.actorUserId,
+    row.actorIp ?? null,
+    row.action,
+    row.targetKind,
+    row.targetId,
+    canonicalJson(row.detail ?? {}),
   ])
   return createHash('sha256').update(payload, 'utf8').digest('hex')
 }

@@ -16,7 +16,9 @@ export interface AuditEntry {
  * What every domain needs of the audit log: writing a row inside the caller's transaction, so the row commits
  * or rolls back with the change it records. Services receive it through services.ts.
  */
-export interface AuditWriter { record(tx: DbOrTx, entry: AuditEntry): Promise<unknown> }
+export interface AuditWriter {
+  record(tx: DbOrTx, entry: AuditEntry): Promise<unknown>
+}
 
 export interface AuditVerifyResult {
   ok: boolean
@@ -53,8 +55,12 @@ const hashedColumns = {
  */
 export function createAuditLog(db: Db) {
   const toRow = (e: AuditEntry) => ({
-    actorUserId: e.actorUserId, actorIp: e.actorIp ?? null, action: e.action,
-    targetKind: e.targetKind, targetId: e.targetId, detail: e.detail ?? {},
+    actorUserId: e.actorUserId,
+    actorIp: e.actorIp ?? null,
+    action: e.action,
+    targetKind: e.targetKind,
+    targetId: e.targetId,
+    detail: e.detail ?? {},
   })
 
   return {
@@ -77,11 +83,18 @@ export function createAuditLog(db: Db) {
       // PGlite is one connection: inside the callback only `tx` may be used, never `db`.
       return db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(${SEAL_LOCK_KEY}::bigint)`)
-        const [last] = await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog)
-          .where(isNotNull(auditLog.seq)).orderBy(desc(auditLog.seq)).limit(1)
-        const rows = await tx.select(hashedColumns).from(auditLog)
+        const [last] = await tx
+          .select({ seq: auditLog.seq, hash: auditLog.hash })
+          .from(auditLog)
+          .where(isNotNull(auditLog.seq))
+          .orderBy(desc(auditLog.seq))
+          .limit(1)
+        const rows = await tx
+          .select(hashedColumns)
+          .from(auditLog)
           .where(and(isNull(auditLog.seq), sql`${auditLog.xid} < pg_snapshot_xmin(pg_current_snapshot())`))
-          .orderBy(asc(auditLog.xid), asc(auditLog.id)).limit(batch)
+          .orderBy(asc(auditLog.xid), asc(auditLog.id))
+          .limit(batch)
         if (rows.length === 0) return 0
         let seq = last?.seq ?? 0
         let prevHash = last?.hash ?? GENESIS_HASH
@@ -117,37 +130,47 @@ export function createAuditLog(db: Db) {
         const n = await this.seal()
         total += n
         if (n > 0) continue
-        const [left] = await db.select({ n: sql<number>`count(*)::int` }).from(auditLog).where(isNull(auditLog.seq))
+        const [left] = await db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(auditLog)
+          .where(isNull(auditLog.seq))
         if (left!.n === 0 || Date.now() >= deadline) return total
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
     },
 
     async verify(): Promise<AuditVerifyResult> {
-      return db.transaction(async (tx) => {
-        const [counts] = await tx.select({
-          sealed: sql<number>`count(${auditLog.seq})::int`,
-          unsealed: sql<number>`(count(*) - count(${auditLog.seq}))::int`,
-        }).from(auditLog)
-        const { sealed, unsealed } = counts!
-        let expected = 1
-        let prevHash = GENESIS_HASH
-        for (;;) {
-          const page = await tx.select(hashedColumns).from(auditLog)
-            .where(gt(auditLog.seq, expected - 1)).orderBy(asc(auditLog.seq)).limit(VERIFY_PAGE)
-          for (const row of page) {
-            const seq = row.seq!
-            const reason = seq !== expected ? 'gap'
-              : row.prevHash !== prevHash ? 'prev_hash'
-              : auditRowHash(prevHash, { ...row, seq }) !== row.hash ? 'hash'
-              : undefined
-            if (reason) return { ok: false, sealed, unsealed, firstBroken: { seq, id: row.id, reason } }
-            prevHash = row.hash!
-            expected += 1
+      return db.transaction(
+        async (tx) => {
+          const [counts] = await tx
+            .select({
+              sealed: sql<number>`count(${auditLog.seq})::int`,
+              unsealed: sql<number>`(count(*) - count(${auditLog.seq}))::int`,
+            })
+            .from(auditLog)
+          const { sealed, unsealed } = counts!
+          let expected = 1
+          let prevHash = GENESIS_HASH
+          for (;;) {
+            const page = await tx
+              .select(hashedColumns)
+              .from(auditLog)
+              .where(gt(auditLog.seq, expected - 1))
+              .orderBy(asc(auditLog.seq))
+              .limit(VERIFY_PAGE)
+            for (const row of page) {
+              const seq = row.seq!
+              const reason =
+                seq !== expected ? 'gap' : row.prevHash !== prevHash ? 'prev_hash' : auditRowHash(prevHash, { ...row, seq }) !== row.hash ? 'hash' : undefined
+              if (reason) return { ok: false, sealed, unsealed, firstBroken: { seq, id: row.id, reason } }
+              prevHash = row.hash!
+              expected += 1
+            }
+            if (page.length < VERIFY_PAGE) return { ok: true, sealed, unsealed }
           }
-          if (page.length < VERIFY_PAGE) return { ok: true, sealed, unsealed }
-        }
-      }, { isolationLevel: 'repeatable read', accessMode: 'read only' })
+        },
+        { isolationLevel: 'repeatable read', accessMode: 'read only' },
+      )
     },
   }
 }

@@ -6,7 +6,7 @@ import { createAuditLog, type AuditVerifyResult } from './audit-log'
 
 const REASONS: Record<NonNullable<AuditVerifyResult['firstBroken']>['reason'], string> = {
   hash: 'its content does not match its hash (edited)',
-  prev_hash: 'its prev_hash is not the previous row\'s hash (chain relinked)',
+  prev_hash: "its prev_hash is not the previous row's hash (chain relinked)",
   gap: 'the rows before it are missing (deleted)',
 }
 
@@ -39,7 +39,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  console.error(err instanceof StartupError ? `mashangjian audit:verify: ${err.message}` : err)
-  process.exit(1)
-})
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof StartupError ? `mashangjian audit:verify: ${err.message}` : err)
+    process.exit(1)
+  },
+)

@@ -58,46 +58,49 @@ const documentsBearer = (schema: { security?: unknown } | undefined) =>
  * committee or station a resource belongs to is checked by the service (see scope.ts), because only it has
  * loaded the resource.
  */
-export const accessGuard = fp<{ sessions?: SessionCheck }>(async (app, { sessions }) => {
-  app.decorateRequest('actor', null)
-  app.decorateRequest('accessExpiresAt', null)
-  app.decorate('verifyAccess', async (request: FastifyRequest) => {
-    const claims = await request.jwtVerify<AccessClaims & { exp?: number }>()
-    // Without a check (a plugin test on its own) the token is trusted until it expires.
-    if (sessions) await sessions(claims)
-    return claims
-  })
+export const accessGuard = fp<{ sessions?: SessionCheck }>(
+  async (app, { sessions }) => {
+    app.decorateRequest('actor', null)
+    app.decorateRequest('accessExpiresAt', null)
+    app.decorate('verifyAccess', async (request: FastifyRequest) => {
+      const claims = await request.jwtVerify<AccessClaims & { exp?: number }>()
+      // Without a check (a plugin test on its own) the token is trusted until it expires.
+      if (sessions) await sessions(claims)
+      return claims
+    })
 
-  app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/')) return
-    const access = route.config?.access
-    if (!access) throw new Error(`${route.method} ${route.url} must declare config.access`)
-    if (access === 'public' && (route.config?.queryToken || documentsBearer(route.schema as { security?: unknown } | undefined))) {
-      throw new Error(`${route.method} ${route.url} takes a token, so it must declare the roles in config.access, not 'public'`)
-    }
-    if (access !== 'public') {
-      route.schema = {
-        ...route.schema,
-        security: [{ bearerAuth: [] }],
-        response: { ...problems(401, 403), ...(route.schema?.response as object | undefined) },
+    app.addHook('onRoute', (route) => {
+      if (!route.url.startsWith('/api/')) return
+      const access = route.config?.access
+      if (!access) throw new Error(`${route.method} ${route.url} must declare config.access`)
+      if (access === 'public' && (route.config?.queryToken || documentsBearer(route.schema as { security?: unknown } | undefined))) {
+        throw new Error(`${route.method} ${route.url} takes a token, so it must declare the roles in config.access, not 'public'`)
       }
-    }
-  })
+      if (access !== 'public') {
+        route.schema = {
+          ...route.schema,
+          security: [{ bearerAuth: [] }],
+          response: { ...problems(401, 403), ...(route.schema?.response as object | undefined) },
+        }
+      }
+    })
 
-  app.addHook('onRequest', async (request) => {
-    const access = request.routeOptions.config.access
-    if (!access || access === 'public') return
-    if (request.routeOptions.config.queryToken && !request.headers.authorization) {
-      // The query string is parsed before any hook runs; a header, when sent, wins.
-      const token = (request.query as { access_token?: unknown } | undefined)?.access_token
-      if (typeof token === 'string' && token) request.headers.authorization = `Bearer ${token}`
-    }
-    const claims = await app.verifyAccess(request)
-    const actor = actorFromClaims(claims)
-    if (!access.includes(actor.role)) {
-      throw new AppError('FORBIDDEN', `This needs one of the roles: ${access.join(', ')}.`)
-    }
-    request.actor = actor
-    request.accessExpiresAt = claims.exp ? claims.exp * 1000 : null
-  })
-}, { name: 'access-guard' })
+    app.addHook('onRequest', async (request) => {
+      const access = request.routeOptions.config.access
+      if (!access || access === 'public') return
+      if (request.routeOptions.config.queryToken && !request.headers.authorization) {
+        // The query string is parsed before any hook runs; a header, when sent, wins.
+        const token = (request.query as { access_token?: unknown } | undefined)?.access_token
+        if (typeof token === 'string' && token) request.headers.authorization = `Bearer ${token}`
+      }
+      const claims = await app.verifyAccess(request)
+      const actor = actorFromClaims(claims)
+      if (!access.includes(actor.role)) {
+        throw new AppError('FORBIDDEN', `This needs one of the roles: ${access.join(', ')}.`)
+      }
+      request.actor = actor
+      request.accessExpiresAt = claims.exp ? claims.exp * 1000 : null
+    })
+  },
+  { name: 'access-guard' },
+)

@@ -29,9 +29,18 @@ export interface SessionRef {
 }
 
 export const claimsFromActor = (a: Actor, session?: SessionRef): AccessClaims => ({
-  sub: a.userId, role: a.role, cid: a.committeeId, mid: a.memberId, sids: a.stationIds, ...session,
+  sub: a.userId,
+  role: a.role,
+  cid: a.committeeId,
+  mid: a.memberId,
+  sids: a.stationIds,
+  ...session,
 })
 
 export const actorFromClaims = (c: AccessClaims): Actor => ({
-  userId: c.sub, role: c.role, committeeId: c.cid, memberId: c.mid, stationIds: c.sids ?? [],
+  userId: c.sub,
+  role: c.role,
+  committeeId: c.cid,
+  memberId: c.mid,
+  stationIds: c.sids ?? [],
 })

@@ -7,12 +7,18 @@ export type UserRow = typeof appUser.$inferSelect
 /** Data access for sign-in: users, their station scope and refresh-token families. */
 export function createAuthRepo(db: Db) {
   // Prepared once (and by name, so PostgreSQL plans it once per connection): it runs on every authenticated request.
-  const sessionStateQuery = db.select({
-    sessionVersion: appUser.sessionVersion,
-    disabled: sql<boolean>`${appUser.disabledAt} is not null`,
-    revoked: sql<boolean>`exists (${db.select({ one: sql`1` }).from(refreshToken)
-      .where(and(eq(refreshToken.familyId, sql.placeholder('familyId')), isNotNull(refreshToken.revokedAt)))})`,
-  }).from(appUser).where(eq(appUser.id, sql.placeholder('userId'))).prepare('auth_session_state')
+  const sessionStateQuery = db
+    .select({
+      sessionVersion: appUser.sessionVersion,
+      disabled: sql<boolean>`${appUser.disabledAt} is not null`,
+      revoked: sql<boolean>`exists (${db
+        .select({ one: sql`1` })
+        .from(refreshToken)
+        .where(and(eq(refreshToken.familyId, sql.placeholder('familyId')), isNotNull(refreshToken.revokedAt)))})`,
+    })
+    .from(appUser)
+    .where(eq(appUser.id, sql.placeholder('userId')))
+    .prepare('auth_session_state')
 
   return {
     async findUserByUsername(username: string): Promise<UserRow | undefined> {
@@ -40,7 +46,9 @@ export function createAuthRepo(db: Db) {
       const expired = sql`${loginThrottle.windowStartedAt} < ${new Date(now.getTime() - windowMs).toISOString()}::timestamptz`
       const next = sql`(case when ${expired} then 1 else ${loginThrottle.failures} + 1 end)`
       const blockFor = (n: SQL) => sql`(case when ${delaySeconds(n)} is null then null else ${at} + make_interval(secs => ${delaySeconds(n)}) end)`
-      const [row] = await db.insert(loginThrottle).values({ key, failures: 1, windowStartedAt: now, blockedUntil: sql`${blockFor(sql`1`)}`, updatedAt: now })
+      const [row] = await db
+        .insert(loginThrottle)
+        .values({ key, failures: 1, windowStartedAt: now, blockedUntil: sql`${blockFor(sql`1`)}`, updatedAt: now })
         .onConflictDoUpdate({
           target: loginThrottle.key,
           set: {
@@ -59,14 +67,19 @@ export function createAuthRepo(db: Db) {
 
     /** How many addresses tried this name within the window (an attack comes from many). */
     async addressesTrying(pairPrefix: string, now: Date, windowMs: number): Promise<number> {
-      const [row] = await db.select({ n: count() }).from(loginThrottle)
+      const [row] = await db
+        .select({ n: count() })
+        .from(loginThrottle)
         .where(and(like(loginThrottle.key, `${pairPrefix}%`), gt(loginThrottle.windowStartedAt, new Date(now.getTime() - windowMs))))
       return row?.n ?? 0
     },
 
     /** A successful sign-in was counted as an attempt beforehand: take it back from the name's total. */
     async uncount(key: string) {
-      await db.update(loginThrottle).set({ failures: sql`greatest(${loginThrottle.failures} - 1, 0)` }).where(eq(loginThrottle.key, key))
+      await db
+        .update(loginThrottle)
+        .set({ failures: sql`greatest(${loginThrottle.failures} - 1, 0)` })
+        .where(eq(loginThrottle.key, key))
     },
 
     /**
@@ -74,10 +87,13 @@ export function createAuthRepo(db: Db) {
      * count starts again after the block (an account lock), so one typo after it ends does not lock it again.
      */
     async blockUntil(key: string, until: Date, restartCount = false) {
-      await db.update(loginThrottle).set({
-        blockedUntil: sql`greatest(coalesce(${loginThrottle.blockedUntil}, ${until.toISOString()}::timestamptz), ${until.toISOString()}::timestamptz)`,
-        ...(restartCount ? { failures: 0, windowStartedAt: until } : {}),
-      }).where(eq(loginThrottle.key, key))
+      await db
+        .update(loginThrottle)
+        .set({
+          blockedUntil: sql`greatest(coalesce(${loginThrottle.blockedUntil}, ${until.toISOString()}::timestamptz), ${until.toISOString()}::timestamptz)`,
+          ...(restartCount ? { failures: 0, windowStartedAt: until } : {}),
+        })
+        .where(eq(loginThrottle.key, key))
     },
 
     /** Forgets the failures of these keys (a successful sign-in from that address). */
@@ -86,8 +102,7 @@ export function createAuthRepo(db: Db) {
     },
 
     async recordSuccessfulLogin(userId: string, now: Date) {
-      await db.update(appUser).set({ lastLoginAt: now, updatedAt: now })
-        .where(eq(appUser.id, userId))
+      await db.update(appUser).set({ lastLoginAt: now, updatedAt: now }).where(eq(appUser.id, userId))
     },
 
     async insertRefreshToken(row: typeof refreshToken.$inferInsert) {
@@ -112,8 +127,13 @@ export function createAuthRepo(db: Db) {
     /** Logout everywhere: every family of the user is revoked and every access token fails its version check. */
     async endAllSessions(userId: string, now: Date, reason: string) {
       await db.transaction(async (tx) => {
-        await tx.update(appUser).set({ sessionVersion: sql`${appUser.sessionVersion} + 1`, updatedAt: now }).where(eq(appUser.id, userId))
-        await tx.update(refreshToken).set({ revokedAt: now, revokeReason: reason })
+        await tx
+          .update(appUser)
+          .set({ sessionVersion: sql`${appUser.sessionVersion} + 1`, updatedAt: now })
+          .where(eq(appUser.id, userId))
+        await tx
+          .update(refreshToken)
+          .set({ revokedAt: now, revokeReason: reason })
           .where(and(eq(refreshToken.userId, userId), isNull(refreshToken.revokedAt)))
       })
     },
@@ -124,7 +144,9 @@ export function createAuthRepo(db: Db) {
      */
     async rotateRefreshToken(id: string, now: Date, successor: typeof refreshToken.$inferInsert): Promise<boolean> {
       return db.transaction(async (tx) => {
-        const spent = await tx.update(refreshToken).set({ usedAt: now })
+        const spent = await tx
+          .update(refreshToken)
+          .set({ usedAt: now })
           .where(and(eq(refreshToken.id, id), isNull(refreshToken.usedAt), isNull(refreshToken.revokedAt)))
           .returning({ id: refreshToken.id })
         if (spent.length !== 1) return false
@@ -134,7 +156,9 @@ export function createAuthRepo(db: Db) {
     },
 
     async revokeFamily(familyId: string, now: Date, reason: string) {
-      await db.update(refreshToken).set({ revokedAt: now, revokeReason: reason })
+      await db
+        .update(refreshToken)
+        .set({ revokedAt: now, revokeReason: reason })
         .where(and(eq(refreshToken.familyId, familyId), isNull(refreshToken.revokedAt)))
     },
   }

@@ -26,15 +26,28 @@ export interface AuthServiceDeps {
   refreshTokenTtlDays: number
 }
 
-const locked = (until: Date, now: Date) => new AppError('ACCOUNT_LOCKED', `Too many failed sign-ins for this account from many places; locked until ${until.toISOString()} (an administrator can unlock it).`, { retryAfterSeconds: secondsUntil(until, now) })
-const throttled = (until: Date, now: Date) => new AppError('LOGIN_THROTTLED', `Too many failed sign-ins from this address; try again in ${secondsUntil(until, now)} s.`, { retryAfterSeconds: secondsUntil(until, now) })
+const locked = (until: Date, now: Date) =>
+  new AppError(
+    'ACCOUNT_LOCKED',
+    `Too many failed sign-ins for this account from many places; locked until ${until.toISOString()} (an administrator can unlock it).`,
+    { retryAfterSeconds: secondsUntil(until, now) },
+  )
+const throttled = (until: Date, now: Date) =>
+  new AppError('LOGIN_THROTTLED', `Too many failed sign-ins from this address; try again in ${secondsUntil(until, now)} s.`, {
+    retryAfterSeconds: secondsUntil(until, now),
+  })
 
 /** Sign-in rules: argon2id passwords, lockout after repeated failures, rotating refresh tokens with reuse detection. */
 export function createAuthService({ repo, clock, signAccessToken, refreshSuccessorKey, accessTokenTtlSeconds, refreshTokenTtlDays }: AuthServiceDeps) {
   async function toMe(user: UserRow): Promise<Me> {
     return {
-      id: user.id, username: user.username, displayName: user.displayName, role: user.role,
-      committeeId: user.committeeId, memberId: user.memberId, stationIds: await repo.stationIdsOf(user.id),
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role,
+      committeeId: user.committeeId,
+      memberId: user.memberId,
+      stationIds: await repo.stationIdsOf(user.id),
       locale: user.locale,
     }
   }
@@ -50,8 +63,12 @@ export function createAuthService({ repo, clock, signAccessToken, refreshSuccess
   }
 
   const newRow = (user: UserRow, familyId: string, token: string, now: Date, userAgent: string | undefined) => ({
-    userId: user.id, familyId, tokenHash: sha256(token), issuedAt: now,
-    expiresAt: new Date(now.getTime() + refreshTokenTtlDays * 86_400_000), userAgent: userAgent?.slice(0, 300),
+    userId: user.id,
+    familyId,
+    tokenHash: sha256(token),
+    issuedAt: now,
+    expiresAt: new Date(now.getTime() + refreshTokenTtlDays * 86_400_000),
+    userAgent: userAgent?.slice(0, 300),
   })
 
   /**

@@ -37,7 +37,9 @@ export async function readActionUpload(request: FastifyRequest): Promise<{ actio
   if (!checkAction.Check(action)) {
     // The union reports every branch; the first error is the one that names the offending field best.
     const [first] = checkAction.Errors(action)
-    throw validationFailed([{ field: `body.action${(first?.instancePath ?? '').replaceAll('/', '.')}`, message: first?.message ?? 'is not a valid action', keyword: first?.keyword }])
+    throw validationFailed([
+      { field: `body.action${(first?.instancePath ?? '').replaceAll('/', '.')}`, message: first?.message ?? 'is not a valid action', keyword: first?.keyword },
+    ])
   }
   return { action, photos, photosPublic }
 }

@@ -18,16 +18,21 @@ import { actionRequestHash } from './op-request-hash'
 import type { AuditWriter } from '../audit/audit-log'
 import type { HandoffActions } from '../handoffs/handoff-actions'
 
-
 /** A resident who follows a case through a link of their own (joined it, or followed a case merged into it). */
-export interface MovedFollower { residentPhoneEnc: string | null; residentLocale: string }
+export interface MovedFollower {
+  residentPhoneEnc: string | null
+  residentLocale: string
+}
 
 /**
  * Told about every applied action after commit (push, resident SMS); never blocks or fails the action. A merge
  * also says which case it went into and whose links moved there with it.
  */
 export type CaseChangeListener = (change: {
-  before: LoadedCase; after: CaseActionResult['case']; action: CaseActionBody; actor: Actor
+  before: LoadedCase
+  after: CaseActionResult['case']
+  action: CaseActionBody
+  actor: Actor
   merged?: { intoPublicNo: string; followers: MovedFollower[] }
 }) => void
 
@@ -52,8 +57,14 @@ const RESTARTS_DEADLINES: readonly CaseActionBody['type'][] = ['assign', 'transf
 /** Photos sniffed by content and re-encoded (EXIF gone); a bad one fails the action with its field named. */
 async function reencodeAll(photos: Buffer[]): Promise<ProcessedImage[]> {
   if (photos.length > MAX_IMAGES) throw validationFailed([{ field: 'body.photos', message: `at most ${MAX_IMAGES} photos`, keyword: 'maxItems' }])
-  const { images, rejected: [first] } = await reencodeEach(photos.map((data, i) => ({ data, n: i + 1 })))
-  if (first) throw validationFailed([{ field: `body.photo${first.item.n}`, message: first.reason === 'size' ? 'too large (at most 8 MB)' : 'not an image', keyword: 'format' }])
+  const {
+    images,
+    rejected: [first],
+  } = await reencodeEach(photos.map((data, i) => ({ data, n: i + 1 })))
+  if (first)
+    throw validationFailed([
+      { field: `body.photo${first.item.n}`, message: first.reason === 'size' ? 'too large (at most 8 MB)' : 'not an image', keyword: 'format' },
+    ])
   return images
 }
 
@@ -84,8 +95,11 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     const op = await repo.findOp(body.opId, q)
     if (!op) return undefined
     // An intake's opId (staff-intake-service.ts) names the case it created, not an action on it.
-    const same = op.caseId === caseId && op.actorUserId === actor.userId && !('intake' in op.response)
-      && (op.requestHash === null || op.requestHash === actionRequestHash(caseId, body))
+    const same =
+      op.caseId === caseId &&
+      op.actorUserId === actor.userId &&
+      !('intake' in op.response) &&
+      (op.requestHash === null || op.requestHash === actionRequestHash(caseId, body))
     if (!same) throw new AppError('OP_ID_REUSED', 'This opId was already used for a different request; a new action needs a new opId.')
     return { ...(op.response as unknown as CaseActionResult), replayed: true }
   }
@@ -119,11 +133,18 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     if (body.type !== 'merge') return undefined
     const target = await repo.load(body.intoCaseId)
     if (!target || !caseRoleOf(actor, target)) throw notFound('case to merge into')
-    if (target.id === row.id || ['merged', 'invalid'].includes(target.status)) throw new AppError('CONFLICT', 'A case can only be merged into another open or finished case.')
+    if (target.id === row.id || ['merged', 'invalid'].includes(target.status))
+      throw new AppError('CONFLICT', 'A case can only be merged into another open or finished case.')
     return { id: target.id, publicNo: target.publicNo }
   }
 
-  async function attempt(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null, attachments: NewAttachment[]): Promise<{ result: CaseActionResult; before: LoadedCase; merged?: { intoPublicNo: string; followers: MovedFollower[] } } | 'retry'> {
+  async function attempt(
+    actor: Actor,
+    caseId: string,
+    body: CaseActionBody,
+    ip: string | null,
+    attachments: NewAttachment[],
+  ): Promise<{ result: CaseActionResult; before: LoadedCase; merged?: { intoPublicNo: string; followers: MovedFollower[] } } | 'retry'> {
     const row = await repo.load(caseId)
     const role: CaseRole | null = row ? caseRoleOf(actor, row) : null
     if (!row || !role) throw notFound('case')
@@ -144,7 +165,13 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     if (!decision.ok && rating && alreadyRated && decide({ status: row.status, action: body.type, role }).ok) {
       throw conflict(row, role, 'INVALID_TRANSITION', 'This case was already rated; a follow-up call cannot rate it again (record the call without a rating).')
     }
-    if (!decision.ok) throw conflict(row, role, 'INVALID_TRANSITION', `A ${role.replace('_', ' ')} cannot ${body.type.replace('_', ' ')} a case that is ${row.status.replace('_', ' ')}.`)
+    if (!decision.ok)
+      throw conflict(
+        row,
+        role,
+        'INVALID_TRANSITION',
+        `A ${role.replace('_', ' ')} cannot ${body.type.replace('_', ' ')} a case that is ${row.status.replace('_', ' ')}.`,
+      )
     if ((body.type === 'approve_extension' || body.type === 'deny_extension') && !row.extensionRequestedUntil) {
       throw conflict(row, role, 'INVALID_TRANSITION', 'There is no extension request to decide.')
     }
@@ -155,52 +182,96 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
     const trusted = (d: Date) => (!(Math.abs(d.getTime() - now.getTime()) <= MAX_CLOCK_SKEW_MS) ? now : d)
     // A 回访 happened when the admin says the call was made (recorded after hanging up, or the next morning).
     // A call cannot have happened later than now (a mistyped hour would put it in the timeline's future).
-    const occurredAt = body.type === 'follow_up'
-      ? trusted(new Date(Math.min(new Date(body.calledAt).getTime(), now.getTime())))
-      : trusted(body.occurredAt ? new Date(body.occurredAt) : now)
+    const occurredAt =
+      body.type === 'follow_up'
+        ? trusted(new Date(Math.min(new Date(body.calledAt).getTime(), now.getTime())))
+        : trusted(body.occurredAt ? new Date(body.occurredAt) : now)
     // Only a new assignee or a reopened case starts its deadlines again; other actions skip those two reads.
     const restarts = RESTARTS_DEADLINES.includes(body.type) || decision.to === 'reopened'
     const sla = restarts ? await cases.slaContext(row) : undefined
     const mergeTarget = await mergeTargetOf(actor, row, body)
     const handoff = await handoffs.plan(actor, row, role, body, decision.to, now)
     const { patch, events } = effectsOf({
-      row, body, to: decision.to, eventTypes: decision.events, actorKind: actor.role === 'member' ? 'member' : 'admin', actorUserId: actor.userId,
-      now, occurredAt, fresh: sla && deadlinesFor(sla.slaClass, now, sla.settings),
-      destination: await destinationOf(actor, row, body), mergeTarget,
-      ratedAt: rating ? ratedAtOf(occurredAt, row, now) : undefined, handoff: handoff?.effect,
+      row,
+      body,
+      to: decision.to,
+      eventTypes: decision.events,
+      actorKind: actor.role === 'member' ? 'member' : 'admin',
+      actorUserId: actor.userId,
+      now,
+      occurredAt,
+      fresh: sla && deadlinesFor(sla.slaClass, now, sla.settings),
+      destination: await destinationOf(actor, row, body),
+      mergeTarget,
+      ratedAt: rating ? ratedAtOf(occurredAt, row, now) : undefined,
+      handoff: handoff?.effect,
     })
     return db.transaction(async (tx) => {
       // Photos belong to the action's event (a note with a picture of the site, a resolution with the result).
-      const inserted = await writeTransition(tx, { cases, audit }, {
-        caseId: row.id, version: row.version, patch, events, attachments,
-        audit: { actorUserId: actor.userId, actorIp: ip, action: `case.${body.type}`, targetKind: 'case', targetId: row.id, detail: { from: row.status, to: decision.to, version: row.version + 1, opId: body.opId, ...(handoff && { handoffId: handoff.effect.id }) } },
-      })
+      const inserted = await writeTransition(
+        tx,
+        { cases, audit },
+        {
+          caseId: row.id,
+          version: row.version,
+          patch,
+          events,
+          attachments,
+          audit: {
+            actorUserId: actor.userId,
+            actorIp: ip,
+            action: `case.${body.type}`,
+            targetKind: 'case',
+            targetId: row.id,
+            detail: { from: row.status, to: decision.to, version: row.version + 1, opId: body.opId, ...(handoff && { handoffId: handoff.effect.id }) },
+          },
+        },
+      )
       if (!inserted) return 'retry' as const
       // The hand-off row changes with the action (before the case is read back: it shows awaitingDepartment).
       await handoff?.write(tx, { ...row, status: decision.to })
       // 并单: X's followers follow Y from now on (their links open Y); X's own link shows where it went.
       const merged = mergeTarget && { intoPublicNo: mergeTarget.publicNo, followers: await cases.moveFollowers(tx, row.id, mergeTarget.id) }
       const after = await repo.load(row.id, tx)
-      await notices?.changed(tx, {
-        before: row, after: after!, action: body.type, opId: body.opId, actorMemberId: actor.memberId ?? null,
-        note: body.type === 'chase' ? body.body : undefined, merged,
-      }, now)
+      await notices?.changed(
+        tx,
+        {
+          before: row,
+          after: after!,
+          action: body.type,
+          opId: body.opId,
+          actorMemberId: actor.memberId ?? null,
+          note: body.type === 'chase' ? body.body : undefined,
+          merged,
+        },
+        now,
+      )
       // The answer reads as the case now stands for the actor: a member who handed it on is no longer its assignee.
       const reader = caseRoleOf(actor, after!)
       const result: CaseActionResult = {
         case: toSummary(after!, now, reader),
         events: (await repo.events(row.id, tx, inserted)).map((e) => toEventView(e, reader)),
-        rebased, replayed: false,
+        rebased,
+        replayed: false,
       }
       await repo.insertOp(tx, {
-        opId: body.opId, caseId: row.id, actorUserId: actor.userId, response: result as unknown as Record<string, unknown>,
+        opId: body.opId,
+        caseId: row.id,
+        actorUserId: actor.userId,
+        response: result as unknown as Record<string, unknown>,
         requestHash: actionRequestHash(caseId, body),
       })
       return { result, before: row, merged }
     })
   }
 
-  async function applyWithRetries(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null, attachments: NewAttachment[]): Promise<CaseActionResult> {
+  async function applyWithRetries(
+    actor: Actor,
+    caseId: string,
+    body: CaseActionBody,
+    ip: string | null,
+    attachments: NewAttachment[],
+  ): Promise<CaseActionResult> {
     for (let n = 0; n < MAX_ATTEMPTS; n++) {
       const first = await replay(actor, caseId, body)
       if (first) return first
@@ -232,13 +303,31 @@ export function createCaseActionsService({ db, repo, cases, audit, clock, onChan
      * Applies an action once. Photos (taken offline, sent with their action) are re-encoded and stored first,
      * and kept only if this request is the one that recorded the action; a replay keeps the first photos.
      */
-    async act(actor: Actor, caseId: string, body: CaseActionBody, ip: string | null, photos: Buffer[] = [], { photosPublic = false } = {}): Promise<CaseActionResult> {
+    async act(
+      actor: Actor,
+      caseId: string,
+      body: CaseActionBody,
+      ip: string | null,
+      photos: Buffer[] = [],
+      { photosPublic = false } = {},
+    ): Promise<CaseActionResult> {
       if (photos.length === 0) return applyWithRetries(actor, caseId, body, ip, [])
       const first = await replay(actor, caseId, body)
       if (first) return first
       const images = await reencodeAll(photos)
       // issue 16: photos the member marked for the resident's tracking page (shown only if their event is public).
-      return photoStore.withPhotos(images, (attachments) => applyWithRetries(actor, caseId, body, ip, attachments.map((a) => ({ ...a, public: photosPublic }))), (result) => !result.replayed)
+      return photoStore.withPhotos(
+        images,
+        (attachments) =>
+          applyWithRetries(
+            actor,
+            caseId,
+            body,
+            ip,
+            attachments.map((a) => ({ ...a, public: photosPublic })),
+          ),
+        (result) => !result.replayed,
+      )
     },
   }
 }

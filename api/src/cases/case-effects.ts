@@ -3,10 +3,16 @@ import type { CaseRow, NewCase, NewEvent } from './cases-repo'
 import type { HandoffEffect } from '../handoffs/handoff-actions'
 
 /** Deadlines a case would get if (re)started now, from its category's SLA class and its committee's settings. */
-export interface FreshDeadlines { acceptDueAt: Date; resolveDueAt: Date }
+export interface FreshDeadlines {
+  acceptDueAt: Date
+  resolveDueAt: Date
+}
 
 /** Where a transfer or assignment lands, already checked against the actor's scope by the service. */
-export interface Destination { memberId: string | null; stationId: string | null }
+export interface Destination {
+  memberId: string | null
+  stationId: string | null
+}
 
 export interface EffectInput {
   row: CaseRow
@@ -31,10 +37,14 @@ type Patch = Partial<NewCase>
 
 /** 重办, by an admin or by a resident's "unsatisfied": a new resolve deadline and its reminders and overdue mark. */
 export const reopenPatch = (row: Pick<CaseRow, 'reopenCount'>, fresh: FreshDeadlines): Patch => ({
-  reopenCount: row.reopenCount + 1, resolveDueAt: fresh.resolveDueAt, resolvedAt: null, closedAt: null, resolveRemindedAt: null, overdueAt: null,
+  reopenCount: row.reopenCount + 1,
+  resolveDueAt: fresh.resolveDueAt,
+  resolvedAt: null,
+  closedAt: null,
+  resolveRemindedAt: null,
+  overdueAt: null,
 })
 type EventText = Pick<NewEvent, 'visibility' | 'body' | 'data'>
-
 
 /**
  * What an allowed action changes on the case row and what its timeline event says. The state machine decided
@@ -43,8 +53,12 @@ type EventText = Pick<NewEvent, 'visibility' | 'body' | 'data'>
 export function effectsOf(i: EffectInput): { patch: Patch & { updatedAt: Date }; events: NewEvent[] } {
   const { row, body, now } = i
   const reassign = (d: Destination): Patch => ({
-    memberId: d.memberId, stationId: d.stationId, acceptDueAt: i.fresh!.acceptDueAt, acceptedAt: null,
-    acceptRemindedAt: null, escalatedAt: null,
+    memberId: d.memberId,
+    stationId: d.stationId,
+    acceptDueAt: i.fresh!.acceptDueAt,
+    acceptedAt: null,
+    acceptRemindedAt: null,
+    escalatedAt: null,
   })
   let patch: Patch = {}
   // Residents see status changes on their tracking page; reasons, notes and contact logs stay internal.
@@ -78,7 +92,10 @@ export function effectsOf(i: EffectInput): { patch: Patch & { updatedAt: Date };
       break
     case 'approve_extension':
       patch = {
-        resolveDueAt: row.extensionRequestedUntil, extensionRequestedUntil: null, resolveRemindedAt: null, overdueAt: null,
+        resolveDueAt: row.extensionRequestedUntil,
+        extensionRequestedUntil: null,
+        resolveRemindedAt: null,
+        overdueAt: null,
         // A new deadline chosen while a department has the case: the pause counts from now, not from before it.
         ...(row.resolvePausedAt ? { resolvePausedAt: now } : {}),
       }
@@ -110,7 +127,16 @@ export function effectsOf(i: EffectInput): { patch: Patch & { updatedAt: Date };
     // 交办 is the desk's and the member's business: internal (the resident hears the outcome when the case is answered).
     case 'handoff':
       patch = i.handoff!.patch
-      text = { visibility: 'internal', body: body.question, data: { handoffId: i.handoff!.id, departmentId: i.handoff!.departmentId, departmentName: i.handoff!.departmentName, dueAt: i.handoff!.dueAt!.toISOString() } }
+      text = {
+        visibility: 'internal',
+        body: body.question,
+        data: {
+          handoffId: i.handoff!.id,
+          departmentId: i.handoff!.departmentId,
+          departmentName: i.handoff!.departmentName,
+          dueAt: i.handoff!.dueAt!.toISOString(),
+        },
+      }
       break
     case 'withdraw_handoff':
       patch = i.handoff!.patch
@@ -118,7 +144,11 @@ export function effectsOf(i: EffectInput): { patch: Patch & { updatedAt: Date };
       break
     case 'follow_up':
       // The call itself is the desk's record (internal); a rating given on it is the resident's, counted in 满意率.
-      text = { visibility: 'internal', body: body.body ?? '', data: { caller: body.caller, calledAt: body.calledAt, outcome: body.outcome, rating: body.rating ?? null } }
+      text = {
+        visibility: 'internal',
+        body: body.body ?? '',
+        data: { caller: body.caller, calledAt: body.calledAt, outcome: body.outcome, rating: body.rating ?? null },
+      }
       if (body.rating) {
         patch = { rating: body.rating, ratingSource: 'phone', ratingComment: body.body ?? null, ratedAt: i.ratedAt ?? now }
         // On a resolved case the rating decides like the resident's own (tracking-service.ts rate()); a case that
@@ -129,15 +159,22 @@ export function effectsOf(i: EffectInput): { patch: Patch & { updatedAt: Date };
   }
   // Member and admin actions record one event each; the first carries the op id and the text. A rating by phone
   // adds the public 'rated' event and the close or reopen it causes, as the resident's own rating does.
-  const follow = (type: CaseEventType): EventText => type === 'rated' && body.type === 'follow_up'
-    ? { visibility: 'public', body: '', data: { rating: body.rating, source: 'phone' } }
-    : body.type === 'follow_up' && (type === 'closed' || type === 'reopened')
-      ? { visibility: 'public', body: '', data: { reason: 'rating' } }
-      : { visibility: 'internal', body: '', data: {} }
+  const follow = (type: CaseEventType): EventText =>
+    type === 'rated' && body.type === 'follow_up'
+      ? { visibility: 'public', body: '', data: { rating: body.rating, source: 'phone' } }
+      : body.type === 'follow_up' && (type === 'closed' || type === 'reopened')
+        ? { visibility: 'public', body: '', data: { reason: 'rating' } }
+        : { visibility: 'internal', body: '', data: {} }
   const events = i.eventTypes.map((type, n): NewEvent => ({
-    type, actorKind: i.actorKind, actorUserId: i.actorUserId,
+    type,
+    actorKind: i.actorKind,
+    actorUserId: i.actorUserId,
     ...(n === 0 ? text : follow(type)),
-    fromStatus: row.status, toStatus: i.to, opId: n === 0 ? body.opId : null, occurredAt: i.occurredAt, receivedAt: now,
+    fromStatus: row.status,
+    toStatus: i.to,
+    opId: n === 0 ? body.opId : null,
+    occurredAt: i.occurredAt,
+    receivedAt: now,
   }))
   return { patch: { ...patch, status: i.to, updatedAt: now }, events }
 }

@@ -11,14 +11,17 @@ export const pendingPublicNo = () => `pending:${randomUUID()}`
  * before commit: concurrent submissions then wait for one commit, not for a whole submission.
  */
 export async function assignPublicNo(tx: DbOrTx, caseId: string, committee: { id: string; shortCode: string }, year: number): Promise<string> {
-  const [row] = await queryRows<{ public_no: string }>(tx, sql`
+  const [row] = await queryRows<{ public_no: string }>(
+    tx,
+    sql`
     with n as (
       insert into case_counter (committee_id, year, last_no) values (${committee.id}, ${year}, 1)
       on conflict (committee_id, year) do update set last_no = case_counter.last_no + 1
       returning last_no)
     update cases set public_no = ${`${committee.shortCode}-${year}-`} || lpad(n.last_no::text, 6, '0')
     from n where cases.id = ${caseId}
-    returning cases.public_no`)
+    returning cases.public_no`,
+  )
   return row!.public_no
 }
 

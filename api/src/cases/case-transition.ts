@@ -38,8 +38,15 @@ export async function writeTransition(tx: DbOrTx, { cases, audit }: { cases: Cas
   if (!(await cases.updateIfVersion(tx, t.caseId, t.version, patch))) return null
   const expired = ending ? await expireOpenHandoffs(tx, t.caseId, t.patch.updatedAt) : []
   const expiredEvents = expired.map((h): NewEvent => ({
-    type: 'handoff_expired', actorKind: 'system', visibility: 'internal', body: '', data: { handoffId: h.id, departmentName: h.departmentName },
-    fromStatus: t.patch.status ?? null, toStatus: t.patch.status ?? null, occurredAt: t.patch.updatedAt, receivedAt: t.patch.updatedAt,
+    type: 'handoff_expired',
+    actorKind: 'system',
+    visibility: 'internal',
+    body: '',
+    data: { handoffId: h.id, departmentName: h.departmentName },
+    fromStatus: t.patch.status ?? null,
+    toStatus: t.patch.status ?? null,
+    occurredAt: t.patch.updatedAt,
+    receivedAt: t.patch.updatedAt,
   }))
   const ids = await cases.insertEvents(tx, t.caseId, [...t.events, ...expiredEvents], t.attachments)
   await audit.record(tx, expired.length > 0 ? { ...t.audit, detail: { ...t.audit.detail, expiredHandoffs: expired.map((h) => h.id) } } : t.audit)

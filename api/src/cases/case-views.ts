@@ -32,7 +32,10 @@ export interface HandoverEvent {
   body: string
   data: Record<string, unknown>
 }
-export interface QueueInfo { queueReason: QueueReason | null; queueNote: string | null }
+export interface QueueInfo {
+  queueReason: QueueReason | null
+  queueNote: string | null
+}
 
 /** Waiting in its station's queue: assigned, and to nobody. */
 export const isQueued = (c: Pick<CaseRow, 'status' | 'memberId'>) => c.status === 'assigned' && c.memberId === null
@@ -45,13 +48,17 @@ export const isQueued = (c: Pick<CaseRow, 'status' | 'memberId'>) => c.status ==
 export function queueReasonOf(e: HandoverEvent | undefined): QueueInfo {
   const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null)
   switch (e?.type) {
-    case 'declined': return { queueReason: 'declined', queueNote: text(e.body) }
-    case 'escalated': return { queueReason: 'escalated', queueNote: null }
-    case 'transferred': return { queueReason: 'transferred', queueNote: text(e.data.reason) }
+    case 'declined':
+      return { queueReason: 'declined', queueNote: text(e.body) }
+    case 'escalated':
+      return { queueReason: 'escalated', queueNote: null }
+    case 'transferred':
+      return { queueReason: 'transferred', queueNote: text(e.data.reason) }
     case 'assigned':
       // Routing writes its reason (no_member, member_unavailable…); an admin's assignment carries none.
       return { queueReason: e.actorKind === 'system' || typeof e.data.reason === 'string' ? 'unroutable' : 'returned', queueNote: null }
-    default: return { queueReason: null, queueNote: null }
+    default:
+      return { queueReason: null, queueNote: null }
   }
 }
 
@@ -65,25 +72,61 @@ export function toSummary(c: CaseRow & CaseNames, now: Date, reader: CaseTextRea
   const text = caseTextFor(reader)
   const queueFields = queue
     ? { ...queue, queueNote: queue.queueNote === null ? null : text(queue.queueNote) }
-    : (isQueued(c) ? {} : { queueReason: null, queueNote: null })
+    : isQueued(c)
+      ? {}
+      : { queueReason: null, queueNote: null }
   return {
-    id: c.id, publicNo: c.publicNo, status: c.status, version: c.version, channel: c.channel, priority: c.priority,
-    committeeId: c.committeeId, stationId: c.stationId, stationName: c.stationName, memberId: c.memberId, memberName: c.memberName,
-    categoryId: c.categoryId, categoryNames: c.categoryNames, description: text(c.description), locationText: c.locationText === null ? null : text(c.locationText),
+    id: c.id,
+    publicNo: c.publicNo,
+    status: c.status,
+    version: c.version,
+    channel: c.channel,
+    priority: c.priority,
+    committeeId: c.committeeId,
+    stationId: c.stationId,
+    stationName: c.stationName,
+    memberId: c.memberId,
+    memberName: c.memberName,
+    categoryId: c.categoryId,
+    categoryNames: c.categoryNames,
+    description: text(c.description),
+    locationText: c.locationText === null ? null : text(c.locationText),
     coords: c.lat !== null && c.lng !== null ? { lat: c.lat, lng: c.lng, accuracy: c.locationAccuracy } : null,
-    residentPhoneMasked: c.residentPhoneMasked, acceptDueAt: iso(c.acceptDueAt), resolveDueAt: iso(c.resolveDueAt),
-    acceptedAt: iso(c.acceptedAt), resolvedAt: iso(c.resolvedAt), closedAt: iso(c.closedAt), escalatedAt: iso(c.escalatedAt),
-    extensionRequestedUntil: iso(c.extensionRequestedUntil), overdue: isOverdue(c, now), reopenCount: c.reopenCount,
-    rating: c.rating, ratedAt: iso(c.ratedAt), ratingSource: c.ratingSource, ...queueFields, mergedInto: c.mergedInto,
-    ...(c.awaitingDepartment !== undefined && { awaitingDepartment: c.awaitingDepartment }), resolvePausedAt: iso(c.resolvePausedAt),
-    createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
+    residentPhoneMasked: c.residentPhoneMasked,
+    acceptDueAt: iso(c.acceptDueAt),
+    resolveDueAt: iso(c.resolveDueAt),
+    acceptedAt: iso(c.acceptedAt),
+    resolvedAt: iso(c.resolvedAt),
+    closedAt: iso(c.closedAt),
+    escalatedAt: iso(c.escalatedAt),
+    extensionRequestedUntil: iso(c.extensionRequestedUntil),
+    overdue: isOverdue(c, now),
+    reopenCount: c.reopenCount,
+    rating: c.rating,
+    ratedAt: iso(c.ratedAt),
+    ratingSource: c.ratingSource,
+    ...queueFields,
+    mergedInto: c.mergedInto,
+    ...(c.awaitingDepartment !== undefined && { awaitingDepartment: c.awaitingDepartment }),
+    resolvePausedAt: iso(c.resolvePausedAt),
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
   }
 }
 
 export interface EventRow {
-  id: number; type: CaseEventView['type']; actorKind: CaseEventView['actorKind']; actorName: string | null
-  visibility: CaseEventView['visibility']; body: string; data: Record<string, unknown>
-  fromStatus: CaseEventView['fromStatus']; toStatus: CaseEventView['toStatus']; opId: string | null; occurredAt: Date; receivedAt: Date
+  id: number
+  type: CaseEventView['type']
+  actorKind: CaseEventView['actorKind']
+  actorName: string | null
+  visibility: CaseEventView['visibility']
+  body: string
+  data: Record<string, unknown>
+  fromStatus: CaseEventView['fromStatus']
+  toStatus: CaseEventView['toStatus']
+  opId: string | null
+  occurredAt: Date
+  receivedAt: Date
 }
 
 /** Free text kept in an event's data: a transfer's or merge's reason, the location a joining resident added. */

@@ -13,7 +13,10 @@ export const OPEN_CASE_STATUSES = ['submitted', 'assigned', 'accepted', 'in_prog
 /** Data access for cases: writing a case with its timeline, and reading what residents may see. */
 export function createCasesRepo(db: Db) {
   async function insertEvents(tx: DbOrTx, caseId: string, events: NewEvent[], attachments: NewAttachment[] = []): Promise<number[]> {
-    const rows = await tx.insert(caseEvent).values(events.map((e) => ({ ...e, caseId }))).returning({ id: caseEvent.id })
+    const rows = await tx
+      .insert(caseEvent)
+      .values(events.map((e) => ({ ...e, caseId })))
+      .returning({ id: caseEvent.id })
     // Photos belong to the first event of the batch (the submission or the added report).
     if (attachments.length > 0) {
       await tx.insert(attachment).values(attachments.map((a) => ({ ...a, caseId, eventId: rows[0]!.id })))
@@ -27,11 +30,17 @@ export function createCasesRepo(db: Db) {
    * case leads on to the one it went into, as the original link does).
    */
   async function findByRecoveryLinkHash(hash: string): Promise<{ row: CaseRow; role: 'owner' | 'follower' } | undefined> {
-    const [link] = await db.select({ caseId: trackingLink.caseId, followerId: trackingLink.followerId }).from(trackingLink)
+    const [link] = await db
+      .select({ caseId: trackingLink.caseId, followerId: trackingLink.followerId })
+      .from(trackingLink)
       .where(and(eq(trackingLink.secretHash, hash), isNull(trackingLink.revokedAt)))
     if (!link) return undefined
     if (link.followerId) {
-      const [f] = await db.select({ c: cases }).from(caseFollower).innerJoin(cases, eq(cases.id, caseFollower.caseId)).where(eq(caseFollower.id, link.followerId))
+      const [f] = await db
+        .select({ c: cases })
+        .from(caseFollower)
+        .innerJoin(cases, eq(cases.id, caseFollower.caseId))
+        .where(eq(caseFollower.id, link.followerId))
       return f ? { row: f.c, role: 'follower' } : undefined
     }
     const [own] = await db.select().from(cases).where(eq(cases.id, link.caseId))
@@ -58,16 +67,22 @@ export function createCasesRepo(db: Db) {
      * Answers who moved, to tell those who left a phone.
      */
     moveFollowers(tx: DbOrTx, fromCaseId: string, toCaseId: string) {
-      return tx.update(caseFollower).set({ caseId: toCaseId }).where(eq(caseFollower.caseId, fromCaseId))
+      return tx
+        .update(caseFollower)
+        .set({ caseId: toCaseId })
+        .where(eq(caseFollower.caseId, fromCaseId))
         .returning({ id: caseFollower.id, residentPhoneEnc: caseFollower.residentPhoneEnc, residentLocale: caseFollower.residentLocale })
     },
 
     /** Open cases at a station from the last `days` days, newest first, for the duplicate hint. */
     openCasesAtStation(stationId: string, since: Date, limit = 200) {
-      return db.select({ id: cases.id, publicNo: cases.publicNo, description: cases.description, createdAt: cases.createdAt, categoryNames: category.names })
-        .from(cases).leftJoin(category, eq(category.id, cases.categoryId))
+      return db
+        .select({ id: cases.id, publicNo: cases.publicNo, description: cases.description, createdAt: cases.createdAt, categoryNames: category.names })
+        .from(cases)
+        .leftJoin(category, eq(category.id, cases.categoryId))
         .where(and(eq(cases.stationId, stationId), inArray(cases.status, [...OPEN_CASE_STATUSES]), gte(cases.createdAt, since)))
-        .orderBy(desc(cases.createdAt)).limit(limit)
+        .orderBy(desc(cases.createdAt))
+        .limit(limit)
     },
 
     /**
@@ -75,12 +90,31 @@ export function createCasesRepo(db: Db) {
      * deadlines, short code for the number), the category and the chosen member as they relate to that station.
      */
     async intakeTargets(stationId: string, categoryId: string | null, memberId: string | null) {
-      const [s] = await db.select({ id: station.id, committee: { id: committee.id, path: committee.path, shortCode: committee.shortCode, settings: committee.settings, defaultLocale: committee.defaultLocale } })
-        .from(station).innerJoin(committee, eq(committee.id, station.committeeId)).where(eq(station.id, stationId))
+      const [s] = await db
+        .select({
+          id: station.id,
+          committee: {
+            id: committee.id,
+            path: committee.path,
+            shortCode: committee.shortCode,
+            settings: committee.settings,
+            defaultLocale: committee.defaultLocale,
+          },
+        })
+        .from(station)
+        .innerJoin(committee, eq(committee.id, station.committeeId))
+        .where(eq(station.id, stationId))
       const [c] = categoryId ? await db.select().from(category).where(eq(category.id, categoryId)) : []
       const [m] = memberId
-        ? await db.select({ id: member.id, status: member.status, committeeId: member.committeeId, atStation: sql<boolean>`exists (select 1 from member_station ms where ms.member_id = ${member.id} and ms.station_id = ${stationId})` })
-          .from(member).where(eq(member.id, memberId))
+        ? await db
+            .select({
+              id: member.id,
+              status: member.status,
+              committeeId: member.committeeId,
+              atStation: sql<boolean>`exists (select 1 from member_station ms where ms.member_id = ${member.id} and ms.station_id = ${stationId})`,
+            })
+            .from(member)
+            .where(eq(member.id, memberId))
         : []
       return { station: s, category: c, member: m }
     },
@@ -97,7 +131,10 @@ export function createCasesRepo(db: Db) {
     async findByTrackingHash(hash: string): Promise<{ row: CaseRow; role: 'owner' | 'follower' } | undefined> {
       const [own] = await db.select().from(cases).where(eq(cases.trackingSecretHash, hash))
       if (own) return { row: own, role: 'owner' }
-      const [joined] = await db.select({ c: cases }).from(caseFollower).innerJoin(cases, eq(cases.id, caseFollower.caseId))
+      const [joined] = await db
+        .select({ c: cases })
+        .from(caseFollower)
+        .innerJoin(cases, eq(cases.id, caseFollower.caseId))
         .where(eq(caseFollower.trackingSecretHash, hash))
       if (joined) return { row: joined.c, role: 'follower' }
       // issue 16: a link sent by "找回我的诉求" (tracking_link, unless revoked) opens the case as the original would.
@@ -106,16 +143,24 @@ export function createCasesRepo(db: Db) {
 
     /** What the tracking page shows: names around the case and its public timeline only. */
     async publicView(row: CaseRow) {
-      const [names] = await db.select({
-        committeeName: committee.name, stationName: station.name, memberName: member.name, categoryNames: category.names,
-      }).from(cases)
+      const [names] = await db
+        .select({
+          committeeName: committee.name,
+          stationName: station.name,
+          memberName: member.name,
+          categoryNames: category.names,
+        })
+        .from(cases)
         .innerJoin(committee, eq(committee.id, cases.committeeId))
         .leftJoin(station, eq(station.id, cases.stationId))
         .leftJoin(member, eq(member.id, cases.memberId))
         .leftJoin(category, eq(category.id, cases.categoryId))
         .where(eq(cases.id, row.id))
-      const events = await db.select({ type: caseEvent.type, body: caseEvent.body, occurredAt: caseEvent.occurredAt })
-        .from(caseEvent).where(and(eq(caseEvent.caseId, row.id), eq(caseEvent.visibility, 'public'))).orderBy(asc(caseEvent.id))
+      const events = await db
+        .select({ type: caseEvent.type, body: caseEvent.body, occurredAt: caseEvent.occurredAt })
+        .from(caseEvent)
+        .where(and(eq(caseEvent.caseId, row.id), eq(caseEvent.visibility, 'public')))
+        .orderBy(asc(caseEvent.id))
       return { ...names!, events }
     },
 
@@ -124,8 +169,11 @@ export function createCasesRepo(db: Db) {
      * Every change bumps the version (optimistic concurrency, DESIGN.md §4).
      */
     async updateIfVersion(tx: DbOrTx, id: string, version: number, set: Partial<NewCase> & { updatedAt: Date }): Promise<boolean> {
-      const rows = await tx.update(cases).set({ ...set, version: sql`${cases.version} + 1` })
-        .where(and(eq(cases.id, id), eq(cases.version, version))).returning({ id: cases.id })
+      const rows = await tx
+        .update(cases)
+        .set({ ...set, version: sql`${cases.version} + 1` })
+        .where(and(eq(cases.id, id), eq(cases.version, version)))
+        .returning({ id: cases.id })
       return rows.length === 1
     },
 

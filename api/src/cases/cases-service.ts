@@ -82,16 +82,31 @@ export function createCasesService({ db, repo, audit, cipher, clock, handoffs }:
       let residentPhone: string | null = null
       if (role === 'assignee' && row.residentPhoneEnc) {
         residentPhone = cipher.decrypt(row.residentPhoneEnc)
-        await db.transaction((tx) => audit.record(tx, {
-          actorUserId: actor.userId, actorIp: ip, action: 'case.phone_viewed', targetKind: 'case', targetId: row.id, detail: { publicNo: row.publicNo },
-        }))
+        await db.transaction((tx) =>
+          audit.record(tx, {
+            actorUserId: actor.userId,
+            actorIp: ip,
+            action: 'case.phone_viewed',
+            targetKind: 'case',
+            targetId: row.id,
+            detail: { publicNo: row.publicNo },
+          }),
+        )
       }
       const [events, attachments, routingReason, merges, handoffRows] = await Promise.all([
-        repo.events(id), repo.attachments(id), repo.routingReason(id), repo.mergeLinks(actor, row), handoffs.ofCase(id),
+        repo.events(id),
+        repo.attachments(id),
+        repo.routingReason(id),
+        repo.mergeLinks(actor, row),
+        handoffs.ofCase(id),
       ])
       // The department's photos are the attachments of its answer events, both already at hand.
-      const answeredBy = new Map(events.filter((e) => e.type === 'handoff_answered').map((e) => [e.id, typeof e.data.handoffId === 'string' ? e.data.handoffId : null]))
-      const photos = photosByHandoff(attachments.flatMap((a) => (a.eventId !== null && answeredBy.has(a.eventId) ? [{ ...a, handoffId: answeredBy.get(a.eventId)! }] : [])))
+      const answeredBy = new Map(
+        events.filter((e) => e.type === 'handoff_answered').map((e) => [e.id, typeof e.data.handoffId === 'string' ? e.data.handoffId : null]),
+      )
+      const photos = photosByHandoff(
+        attachments.flatMap((a) => (a.eventId !== null && answeredBy.has(a.eventId) ? [{ ...a, handoffId: answeredBy.get(a.eventId)! }] : [])),
+      )
       // The timeline is at hand: the queue reason comes from it rather than from another query.
       let queue: QueueInfo | undefined
       if (isQueued(row)) {
@@ -100,11 +115,18 @@ export function createCasesService({ db, repo, audit, cipher, clock, handoffs }:
       }
       return {
         ...toSummary(row, now, role, queue),
-        routingReason, ...merges,
+        routingReason,
+        ...merges,
         residentPhone,
         events: events.map((e) => toEventView(e, role)),
         attachments: attachments.map((a) => ({
-          id: a.id, eventId: a.eventId, mime: a.mime, bytes: a.bytes, width: a.width, height: a.height, url: `/api/v1/attachments/${a.id}`,
+          id: a.id,
+          eventId: a.eventId,
+          mime: a.mime,
+          bytes: a.bytes,
+          width: a.width,
+          height: a.height,
+          url: `/api/v1/attachments/${a.id}`,
         })),
         allowedActions: allowedActions(row.status, role),
         handoffs: handoffRows.map((h) => toHandoffView(h, role, photos.get(h.id))),

@@ -46,7 +46,11 @@ export function createDeskService({ db, repo, desk, cases, audit, clock, residen
       const items = await cases.summariesFor(actor, rows, clock.now())
       const masked = maskPhone(normalised)
       await audit.record(db, {
-        actorUserId: actor.userId, actorIp: ip, action: 'case.phone_search', targetKind: 'resident_phone', targetId: masked,
+        actorUserId: actor.userId,
+        actorIp: ip,
+        action: 'case.phone_search',
+        targetKind: 'resident_phone',
+        targetId: masked,
         detail: { phone: masked, hits: items.length },
       })
       return { items }
@@ -65,13 +69,17 @@ export function createDeskService({ db, repo, desk, cases, audit, clock, residen
       if (!row || !caseRoleOf(actor, row)) throw notFound('case')
       const now = clock.now()
       const committeeId = row.committeeId
-      const members$ = actor.role === 'member'
-        ? desk.members({ committeeId, exceptMemberId: actor.memberId, now })
-        : actor.role === 'station_admin'
-          ? desk.members({ committeeId, stationIds: actor.stationIds, now })
-          : desk.members({ committeeId, now })
+      const members$ =
+        actor.role === 'member'
+          ? desk.members({ committeeId, exceptMemberId: actor.memberId, now })
+          : actor.role === 'station_admin'
+            ? desk.members({ committeeId, stationIds: actor.stationIds, now })
+            : desk.members({ committeeId, now })
       const [members, stations, departments, settings] = await Promise.all([
-        members$, desk.stations({ committeeId }), handoffs.activeDepartments(committeeId), handoffs.committeeSettings(committeeId),
+        members$,
+        desk.stations({ committeeId }),
+        handoffs.activeDepartments(committeeId),
+        handoffs.committeeSettings(committeeId),
       ])
       const stationsOf = await desk.stationsOfMembers(members.map((m) => m.id))
       // On duty first, then the lightest load, then by name in Chinese order (the same on every database collation).

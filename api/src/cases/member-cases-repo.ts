@@ -13,7 +13,6 @@ import type { CaseRow } from './cases-repo'
 export type InboxFilter = 'new' | 'open' | 'overdue' | 'closed' | 'queue' | 'all'
 export type LoadedCase = CaseRow & CaseNames & { committeePath: string; awaitingDepartment: boolean }
 
-
 /** The SQL form of case-access.ts: the cases an actor can see. Every list query starts from it. */
 export function visibleCases(actor: Actor): SQL {
   switch (actor.role) {
@@ -33,17 +32,27 @@ const inSubtree = (committeeId: string) => sql`${cases.committeeId} in ${committ
 
 export function filterCondition(filter: InboxFilter, now: Date): SQL | undefined {
   switch (filter) {
-    case 'new': return inArray(cases.status, [...INBOX_NEW_STATUSES])
-    case 'open': return inArray(cases.status, [...INBOX_WORKING_STATUSES])
-    case 'closed': return inArray(cases.status, [...INBOX_DONE_STATUSES])
-    case 'queue': return and(eq(cases.status, 'assigned'), isNull(cases.memberId))
-    case 'overdue': return or(
-      and(eq(cases.status, 'assigned'), lt(cases.acceptDueAt, now)),
-      // A resolve clock paused while a department has the case (交办) does not run out (shared isOverdue agrees).
-      // Paused (交办): late only if it already was when the clock stopped.
-      and(inArray(cases.status, [...RESOLVE_CLOCK_STATUSES]), lt(cases.resolveDueAt, now), or(isNull(cases.resolvePausedAt), sql`${cases.resolveDueAt} < ${cases.resolvePausedAt}`)),
-    )
-    case 'all': return undefined
+    case 'new':
+      return inArray(cases.status, [...INBOX_NEW_STATUSES])
+    case 'open':
+      return inArray(cases.status, [...INBOX_WORKING_STATUSES])
+    case 'closed':
+      return inArray(cases.status, [...INBOX_DONE_STATUSES])
+    case 'queue':
+      return and(eq(cases.status, 'assigned'), isNull(cases.memberId))
+    case 'overdue':
+      return or(
+        and(eq(cases.status, 'assigned'), lt(cases.acceptDueAt, now)),
+        // A resolve clock paused while a department has the case (交办) does not run out (shared isOverdue agrees).
+        // Paused (交办): late only if it already was when the clock stopped.
+        and(
+          inArray(cases.status, [...RESOLVE_CLOCK_STATUSES]),
+          lt(cases.resolveDueAt, now),
+          or(isNull(cases.resolvePausedAt), sql`${cases.resolveDueAt} < ${cases.resolvePausedAt}`),
+        ),
+      )
+    case 'all':
+      return undefined
   }
 }
 
@@ -87,13 +96,22 @@ const awaitingDepartment = sql<boolean>`exists (select 1 from handoff h where h.
 
 /** Reads for signed-in users: inboxes, one case with its timeline, and what actions need to look up. */
 export function createMemberCasesRepo(db: Db) {
-  const withNames = (q: DbOrTx) => q.select({ c: cases, ...names, committeePath: committee.path, awaitingDepartment }).from(cases)
-    .innerJoin(committee, eq(committee.id, cases.committeeId))
-    .leftJoin(station, eq(station.id, cases.stationId))
-    .leftJoin(member, eq(member.id, cases.memberId))
-    .leftJoin(category, eq(category.id, cases.categoryId))
-  const flat = (r: { c: CaseRow; committeePath: string; awaitingDepartment: boolean } & CaseNames): LoadedCase =>
-    ({ ...r.c, stationName: r.stationName, memberName: r.memberName, categoryNames: r.categoryNames, committeePath: r.committeePath, awaitingDepartment: r.awaitingDepartment })
+  const withNames = (q: DbOrTx) =>
+    q
+      .select({ c: cases, ...names, committeePath: committee.path, awaitingDepartment })
+      .from(cases)
+      .innerJoin(committee, eq(committee.id, cases.committeeId))
+      .leftJoin(station, eq(station.id, cases.stationId))
+      .leftJoin(member, eq(member.id, cases.memberId))
+      .leftJoin(category, eq(category.id, cases.categoryId))
+  const flat = (r: { c: CaseRow; committeePath: string; awaitingDepartment: boolean } & CaseNames): LoadedCase => ({
+    ...r.c,
+    stationName: r.stationName,
+    memberName: r.memberName,
+    categoryNames: r.categoryNames,
+    committeePath: r.committeePath,
+    awaitingDepartment: r.awaitingDepartment,
+  })
 
   return {
     async load(id: string, q: DbOrTx = db): Promise<LoadedCase | undefined> {
@@ -109,8 +127,10 @@ export function createMemberCasesRepo(db: Db) {
     /** Newest first, keyset-paginated on (created_at, id) so page 1,000 costs what page 1 does. */
     async list(actor: Actor, filters: CaseListFilters, now: Date, limit: number, after?: { createdAt: Date; id: string }, q: DbOrTx = db) {
       const keyset = after ? sql`(${cases.createdAt}, ${cases.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined
-      const rows = await withNames(q).where(and(caseListCondition(actor, filters, now), keyset))
-        .orderBy(desc(cases.createdAt), desc(cases.id)).limit(limit + 1)
+      const rows = await withNames(q)
+        .where(and(caseListCondition(actor, filters, now), keyset))
+        .orderBy(desc(cases.createdAt), desc(cases.id))
+        .limit(limit + 1)
       return { rows: rows.slice(0, limit).map(flat), more: rows.length > limit }
     },
 
@@ -121,7 +141,9 @@ export function createMemberCasesRepo(db: Db) {
      */
     async scopeCommittees(actor: Actor): Promise<string[] | null> {
       if (actor.role === 'member' || actor.role === 'station_admin') return null
-      const rows = await db.select({ id: committee.id }).from(committee)
+      const rows = await db
+        .select({ id: committee.id })
+        .from(committee)
         .where(actor.role === 'system_admin' ? undefined : actor.committeeId ? sql`${committee.id} in ${committeeSubtreeIds(actor.committeeId)}` : sql`false`)
         .orderBy(asc(committee.path))
       return rows.map((r) => r.id)
@@ -130,9 +152,17 @@ export function createMemberCasesRepo(db: Db) {
     /** Cases per inbox filter, with the same narrowing filters as the list. */
     async counts(actor: Actor, now: Date, f: Omit<CaseFilters, 'filter'> = {}): Promise<Record<InboxFilter, number>> {
       const count = (f: InboxFilter) => sql<number>`count(*) filter (where ${filterCondition(f, now) ?? sql`true`})::int`
-      const [row] = await db.select({
-        new: count('new'), open: count('open'), overdue: count('overdue'), closed: count('closed'), queue: count('queue'), all: count('all'),
-      }).from(cases).where(and(visibleCases(actor), narrowing(f)))
+      const [row] = await db
+        .select({
+          new: count('new'),
+          open: count('open'),
+          overdue: count('overdue'),
+          closed: count('closed'),
+          queue: count('queue'),
+          all: count('all'),
+        })
+        .from(cases)
+        .where(and(visibleCases(actor), narrowing(f)))
       return row!
     },
 
@@ -143,14 +173,17 @@ export function createMemberCasesRepo(db: Db) {
      */
     async lastHandovers(caseIds: string[]): Promise<HandoverEvent[]> {
       if (caseIds.length === 0) return []
-      return queryRows<HandoverEvent>(db, sql`
+      return queryRows<HandoverEvent>(
+        db,
+        sql`
         select q.case_id as "caseId", e.type, e.actor_kind as "actorKind", e.body, e.data
         from unnest(${`{${caseIds.join(',')}}`}::uuid[]) as q(case_id)
         cross join lateral (
           select type, actor_kind, body, data from case_event
           where case_id = q.case_id and type in ${sql.raw(`(${HANDOVER_EVENTS.map((t) => `'${t}'`).join(', ')})`)}
           order by id desc limit 1
-        ) e`)
+        ) e`,
+      )
     },
 
     /**
@@ -158,9 +191,12 @@ export function createMemberCasesRepo(db: Db) {
      * admin who chose the member at intake: 'staff_assigned'); later 派单 events come after it.
      */
     async routingReason(caseId: string): Promise<string | null> {
-      const [row] = await db.select({ data: caseEvent.data }).from(caseEvent)
+      const [row] = await db
+        .select({ data: caseEvent.data })
+        .from(caseEvent)
         .where(and(eq(caseEvent.caseId, caseId), eq(caseEvent.type, 'assigned')))
-        .orderBy(asc(caseEvent.id)).limit(1)
+        .orderBy(asc(caseEvent.id))
+        .limit(1)
       const reason = row?.data.reason
       return typeof reason === 'string' ? reason : null
     },
@@ -172,20 +208,42 @@ export function createMemberCasesRepo(db: Db) {
     async mergeLinks(actor: Actor, c: { id: string; mergedInto: string | null }) {
       const [into, from] = await Promise.all([
         c.mergedInto
-          ? db.select({ publicNo: cases.publicNo }).from(cases).where(and(eq(cases.id, c.mergedInto), visibleCases(actor))).then((r) => r[0]?.publicNo ?? null)
+          ? db
+              .select({ publicNo: cases.publicNo })
+              .from(cases)
+              .where(and(eq(cases.id, c.mergedInto), visibleCases(actor)))
+              .then((r) => r[0]?.publicNo ?? null)
           : null,
-        db.select({ id: cases.id, publicNo: cases.publicNo }).from(cases).where(and(eq(cases.mergedInto, c.id), visibleCases(actor))).orderBy(asc(cases.createdAt)),
+        db
+          .select({ id: cases.id, publicNo: cases.publicNo })
+          .from(cases)
+          .where(and(eq(cases.mergedInto, c.id), visibleCases(actor)))
+          .orderBy(asc(cases.createdAt)),
       ])
       return { mergedIntoPublicNo: into, mergedFrom: from }
     },
 
     /** The case's timeline, or only the events `ids` (what an action just wrote). */
     events(caseId: string, q: DbOrTx = db, ids?: number[]): Promise<EventRow[]> {
-      return q.select({
-        id: caseEvent.id, type: caseEvent.type, actorKind: caseEvent.actorKind, actorName: appUser.displayName, visibility: caseEvent.visibility,
-        body: caseEvent.body, data: caseEvent.data, fromStatus: caseEvent.fromStatus, toStatus: caseEvent.toStatus, opId: caseEvent.opId,
-        occurredAt: caseEvent.occurredAt, receivedAt: caseEvent.receivedAt,
-      }).from(caseEvent).leftJoin(appUser, eq(appUser.id, caseEvent.actorUserId)).where(and(eq(caseEvent.caseId, caseId), ids ? inArray(caseEvent.id, ids) : undefined)).orderBy(asc(caseEvent.id))
+      return q
+        .select({
+          id: caseEvent.id,
+          type: caseEvent.type,
+          actorKind: caseEvent.actorKind,
+          actorName: appUser.displayName,
+          visibility: caseEvent.visibility,
+          body: caseEvent.body,
+          data: caseEvent.data,
+          fromStatus: caseEvent.fromStatus,
+          toStatus: caseEvent.toStatus,
+          opId: caseEvent.opId,
+          occurredAt: caseEvent.occurredAt,
+          receivedAt: caseEvent.receivedAt,
+        })
+        .from(caseEvent)
+        .leftJoin(appUser, eq(appUser.id, caseEvent.actorUserId))
+        .where(and(eq(caseEvent.caseId, caseId), ids ? inArray(caseEvent.id, ids) : undefined))
+        .orderBy(asc(caseEvent.id))
     },
 
     attachments(caseId: string) {
@@ -213,8 +271,11 @@ export function createMemberCasesRepo(db: Db) {
     },
 
     async stationTarget(stationId: string) {
-      const [s] = await db.select({ id: station.id, committeeId: station.committeeId, committeePath: committee.path }).from(station)
-        .innerJoin(committee, eq(committee.id, station.committeeId)).where(eq(station.id, stationId))
+      const [s] = await db
+        .select({ id: station.id, committeeId: station.committeeId, committeePath: committee.path })
+        .from(station)
+        .innerJoin(committee, eq(committee.id, station.committeeId))
+        .where(eq(station.id, stationId))
       return s
     },
   }

@@ -6,7 +6,9 @@ import { CaseActionBody, StaffIntakeBody } from '@mashangjian/shared'
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
 }
 
@@ -20,7 +22,9 @@ export function canonicalJson(value: unknown): string {
  */
 function opRequestHash(kind: 'action' | 'intake', caseId: string | null, body: { opId: string; baseVersion?: number }): string {
   const { opId: _opId, baseVersion: _baseVersion, ...rest } = body
-  return createHash('sha256').update(canonicalJson({ kind, caseId, body: rest })).digest('base64url')
+  return createHash('sha256')
+    .update(canonicalJson({ kind, caseId, body: rest }))
+    .digest('base64url')
 }
 
 export const actionRequestHash = (caseId: string, body: CaseActionBody): string =>

@@ -29,7 +29,10 @@ const MAX_CLOCK_SKEW_MS = 7 * 86_400_000
 export const STAFF_ASSIGNED = 'staff_assigned'
 
 /** What the first answer to an intake is stored as in case_op (never the tracking secret: it exists once). */
-interface StoredIntake { intake: true; case: CaseSummary }
+interface StoredIntake {
+  intake: true
+  case: CaseSummary
+}
 
 /** The scan page's field names → this body's, so the same rules name the fields the desk sent. */
 const FIELD: Record<string, string> = { description: 'body.description', location: 'body.locationText', phone: 'body.residentPhone', consent: 'body.consent' }
@@ -48,8 +51,8 @@ export function createStaffIntakeService({ cases, repo, submissions, clock }: St
     const op = await repo.findOp(body.opId)
     if (!op) return undefined
     const stored = op.response as unknown as Partial<StoredIntake>
-    const same = op.actorUserId === actor.userId && stored.intake === true && !!stored.case
-      && (op.requestHash === null || op.requestHash === intakeRequestHash(body))
+    const same =
+      op.actorUserId === actor.userId && stored.intake === true && !!stored.case && (op.requestHash === null || op.requestHash === intakeRequestHash(body))
     if (!same || !stored.case) throw new AppError('OP_ID_REUSED', 'This opId was already used for a different request; a new intake needs a new opId.')
     return { case: stored.case, trackingUrl: null, replayed: true }
   }
@@ -60,15 +63,17 @@ export function createStaffIntakeService({ cases, repo, submissions, clock }: St
       if (first) return first
 
       const checked = validateSubmission({
-        description: body.description, location: body.locationText, phone: body.residentPhone, consent: body.consent,
+        description: body.description,
+        location: body.locationText,
+        phone: body.residentPhone,
+        consent: body.consent,
       })
       if ('issues' in checked) throw validationFailed(fieldErrors(checked.issues))
       const input = checked.ok
 
       const { station, category, member } = await cases.intakeTargets(body.stationId, body.categoryId ?? null, body.memberId ?? null)
       // Station admins record for their own stations, committee admins anywhere in their subtree; others: 404.
-      const inScope = station && committeeInScope(actor, station.committee.path)
-        && (actor.role !== 'station_admin' || actor.stationIds.includes(station.id))
+      const inScope = station && committeeInScope(actor, station.committee.path) && (actor.role !== 'station_admin' || actor.stationIds.includes(station.id))
       if (!station || !inScope) throw notFound('station')
       if (body.categoryId && (!category || category.committeeId !== station.committee.id || !category.active)) throw notFound('category')
       if (body.memberId) {
@@ -85,13 +90,27 @@ export function createStaffIntakeService({ cases, repo, submissions, clock }: St
       let summary: CaseSummary | undefined
       try {
         const created = await submissions.register({
-          committee: station.committee, now, occurredAt, channel: body.channel, qrCodeId: null,
+          committee: station.committee,
+          now,
+          occurredAt,
+          channel: body.channel,
+          qrCodeId: null,
           category: category ? { id: category.id, slaClass: category.slaClass } : null,
-          description: input.description, locationText: input.location, phone: input.phone, locale, attachments: [],
-          route: async (tx) => body.memberId
-            ? { memberId: body.memberId, stationId: station.id, reason: STAFF_ASSIGNED, actorUserId: actor.userId }
-            // As a scan of the station's code: on duty now, then the category's sector, then the least loaded, else the queue.
-            : routeCase({ kind: 'station', stationId: station.id, categorySectorId: category?.sectorId ?? null, candidates: await loadCandidates(tx, station.id, now) }),
+          description: input.description,
+          locationText: input.location,
+          phone: input.phone,
+          locale,
+          attachments: [],
+          route: async (tx) =>
+            body.memberId
+              ? { memberId: body.memberId, stationId: station.id, reason: STAFF_ASSIGNED, actorUserId: actor.userId }
+              : // As a scan of the station's code: on duty now, then the category's sector, then the least loaded, else the queue.
+                routeCase({
+                  kind: 'station',
+                  stationId: station.id,
+                  categorySectorId: category?.sectorId ?? null,
+                  candidates: await loadCandidates(tx, station.id, now),
+                }),
           submittedBy: { actorKind: 'admin', actorUserId: actor.userId, data: { channel: body.channel, intakeBy: actor.userId } },
           audit: { actorUserId: actor.userId, actorIp: ip, action: 'case.intake', detail: { channel: body.channel, stationId: station.id, opId: body.opId } },
           beforeCommit: async (tx, row) => {
@@ -99,7 +118,10 @@ export function createStaffIntakeService({ cases, repo, submissions, clock }: St
             summary = toSummary(after!, now, caseRoleOf(actor, after!))
             const stored: StoredIntake = { intake: true, case: summary }
             await repo.insertOp(tx, {
-              opId: body.opId, caseId: row.id, actorUserId: actor.userId, response: stored as unknown as Record<string, unknown>,
+              opId: body.opId,
+              caseId: row.id,
+              actorUserId: actor.userId,
+              response: stored as unknown as Record<string, unknown>,
               requestHash: intakeRequestHash(body),
             })
           },

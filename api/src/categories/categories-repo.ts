@@ -16,8 +16,11 @@ export function createCategoriesRepo(db: Db) {
     },
 
     async find(id: string) {
-      const [row] = await db.select({ category, committeePath: committee.path }).from(category)
-        .innerJoin(committee, eq(committee.id, category.committeeId)).where(eq(category.id, id))
+      const [row] = await db
+        .select({ category, committeePath: committee.path })
+        .from(category)
+        .innerJoin(committee, eq(committee.id, category.committeeId))
+        .where(eq(category.id, id))
       return row
     },
 

@@ -9,7 +9,13 @@ import { assertInScope, committeeFor, type CommitteePaths } from '../org/committ
 import type { CategoriesRepo, CategoryRow } from './categories-repo'
 
 const view = (c: CategoryRow): CategoryView => ({
-  id: c.id, committeeId: c.committeeId, names: c.names, sectorId: c.sectorId, slaClass: c.slaClass, sortOrder: c.sortOrder, active: c.active,
+  id: c.id,
+  committeeId: c.committeeId,
+  names: c.names,
+  sectorId: c.sectorId,
+  slaClass: c.slaClass,
+  sortOrder: c.sortOrder,
+  active: c.active,
 })
 
 /** Case categories: names per locale, the sector that knows the subject (routing), and the SLA class (deadlines). */
@@ -21,7 +27,11 @@ export function createCategoriesService({ db, repo, committees, audit }: { db: D
     }
   }
   const trimmed = (names: Record<string, string | undefined>) =>
-    Object.fromEntries(Object.entries(names).filter((e): e is [string, string] => Boolean(e[1]?.trim())).map(([k, v]) => [k, v.trim()]))
+    Object.fromEntries(
+      Object.entries(names)
+        .filter((e): e is [string, string] => Boolean(e[1]?.trim()))
+        .map(([k, v]) => [k, v.trim()]),
+    )
 
   return {
     async list(actor: Actor, query: CategoryListQuery) {
@@ -41,10 +51,21 @@ export function createCategoriesService({ db, repo, committees, audit }: { db: D
       await checkSector(target.id, body.sectorId)
       return db.transaction(async (tx) => {
         const row = await repo.insert(tx, {
-          committeeId: target.id, names: trimmed(body.names), sectorId: body.sectorId ?? null, slaClass: body.slaClass ?? 'general',
-          sortOrder: body.sortOrder ?? 0, active: body.active ?? true,
+          committeeId: target.id,
+          names: trimmed(body.names),
+          sectorId: body.sectorId ?? null,
+          slaClass: body.slaClass ?? 'general',
+          sortOrder: body.sortOrder ?? 0,
+          active: body.active ?? true,
         })
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'category.created', targetKind: 'category', targetId: row.id, detail: { names: row.names, slaClass: row.slaClass } })
+        await audit.record(tx, {
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'category.created',
+          targetKind: 'category',
+          targetId: row.id,
+          detail: { names: row.names, slaClass: row.slaClass },
+        })
         return view(row)
       })
     },
@@ -54,7 +75,14 @@ export function createCategoriesService({ db, repo, committees, audit }: { db: D
       await checkSector(before.committeeId, body.sectorId)
       return db.transaction(async (tx) => {
         const row = await repo.update(tx, id, { ...body, ...(body.names && { names: trimmed(body.names) }) })
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'category.updated', targetKind: 'category', targetId: id, detail: { changes: changedFields(before, row, ['names', 'sectorId', 'slaClass', 'sortOrder', 'active']) } })
+        await audit.record(tx, {
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'category.updated',
+          targetKind: 'category',
+          targetId: id,
+          detail: { changes: changedFields(before, row, ['names', 'sectorId', 'slaClass', 'sortOrder', 'active']) },
+        })
         return view(row)
       })
     },
@@ -64,7 +92,14 @@ export function createCategoriesService({ db, repo, committees, audit }: { db: D
       try {
         await db.transaction(async (tx) => {
           await repo.remove(tx, id)
-          await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'category.deleted', targetKind: 'category', targetId: id, detail: { names: found.names } })
+          await audit.record(tx, {
+            actorUserId: actor.userId,
+            actorIp: ip,
+            action: 'category.deleted',
+            targetKind: 'category',
+            targetId: id,
+            detail: { names: found.names },
+          })
         })
       } catch (err) {
         if (isForeignKeyViolation(err)) throw new AppError('IN_USE', 'Cases are filed under this category; set active to false instead.')

@@ -11,24 +11,32 @@ const Bool = Type.Union([Type.Literal('true'), Type.Literal('false'), Type.Liter
 export const EnvSchema = Type.Object({
   PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'must be a port number between 1 and 65535' })),
   HOST: Type.Optional(Type.String({ minLength: 1, description: 'must be a host name or IP address to listen on' })),
-  DATABASE_URL: Type.Optional(Type.String({
-    pattern: '^postgres(ql)?://.+',
-    description: 'must be a PostgreSQL URL such as postgres://user@127.0.0.1:5432/mashangjian (unset it to use the embedded database)',
-  })),
+  DATABASE_URL: Type.Optional(
+    Type.String({
+      pattern: '^postgres(ql)?://.+',
+      description: 'must be a PostgreSQL URL such as postgres://user@127.0.0.1:5432/mashangjian (unset it to use the embedded database)',
+    }),
+  ),
   DATA_DIR: Type.Optional(Type.String({ minLength: 1, description: 'must be a directory path' })),
-  PUBLIC_BASE_URL: Type.Optional(Type.String({
-    pattern: '^https?://[^/\\s]+(/[^\\s]*)?$',
-    description: 'must be the http(s) URL residents reach this server at, e.g. https://msj.example.gov.cn',
-  })),
+  PUBLIC_BASE_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^/\\s]+(/[^\\s]*)?$',
+      description: 'must be the http(s) URL residents reach this server at, e.g. https://msj.example.gov.cn',
+    }),
+  ),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'must be at least 32 characters (leave unset to generate one)' })),
-  PII_KEY: Type.Optional(Type.String({
-    pattern: '^[A-Za-z0-9+/]{43}=$',
-    description: 'must be 32 random bytes in base64 (leave unset to generate one)',
-  })),
-  LOG_LEVEL: Type.Optional(Type.Union(
-    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
-    { description: 'must be one of fatal, error, warn, info, debug, trace, silent' },
-  )),
+  PII_KEY: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9+/]{43}=$',
+      description: 'must be 32 random bytes in base64 (leave unset to generate one)',
+    }),
+  ),
+  LOG_LEVEL: Type.Optional(
+    Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      { description: 'must be one of fatal, error, warn, info, debug, trace, silent' },
+    ),
+  ),
   SEED_DEMO: Type.Optional(Bool),
   TRUST_PROXY: Type.Optional(Bool),
   ACCESS_TOKEN_TTL_SECONDS: Type.Optional(Type.Integer({ minimum: 60, maximum: 3600, description: 'must be 60–3600 seconds' })),

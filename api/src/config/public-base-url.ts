@@ -47,6 +47,8 @@ export function publicUrlWarning(url: string): string | undefined {
   const reach = publicUrlReach(url)
   if (reach.reachable) return undefined
   const why = { localhost: 'names this machine', loopback: 'is a loopback address', private: 'is on a private network', invalid: 'is not a URL' }[reach.reason!]
-  return `WARNING: PUBLIC_BASE_URL ${url} ${why}: residents' phones cannot open the QR codes printed with it. `
-    + 'Set PUBLIC_BASE_URL to the address the public reaches this server at (e.g. https://msj.example.gov.cn) before printing placards.'
+  return (
+    `WARNING: PUBLIC_BASE_URL ${url} ${why}: residents' phones cannot open the QR codes printed with it. ` +
+    'Set PUBLIC_BASE_URL to the address the public reaches this server at (e.g. https://msj.example.gov.cn) before printing placards.'
+  )
 }

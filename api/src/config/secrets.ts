@@ -24,9 +24,8 @@ export function loadOrCreateSecrets(dataDir: string, fromEnv: Partial<Secrets>):
   }
   // The two VAPID halves only work together: regenerate both if either is missing. Doing so orphans existing
   // browser subscriptions (they are bound to the old public key); clients subscribe again on next start.
-  const vapid = stored.vapidPublicKey && stored.vapidPrivateKey
-    ? { publicKey: stored.vapidPublicKey, privateKey: stored.vapidPrivateKey }
-    : webpush.generateVAPIDKeys()
+  const vapid =
+    stored.vapidPublicKey && stored.vapidPrivateKey ? { publicKey: stored.vapidPublicKey, privateKey: stored.vapidPrivateKey } : webpush.generateVAPIDKeys()
   const secrets: Secrets = {
     jwtSecret: stored.jwtSecret ?? randomBytes(48).toString('base64url'),
     piiKey: stored.piiKey ?? randomBytes(32).toString('base64'),

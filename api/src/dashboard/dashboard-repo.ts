@@ -5,10 +5,19 @@ import { queryRows, type DbOrTx } from '../db/database'
 import { MEASURE_COLUMNS, MEASURES, type CaseFactsInput, type Measure } from '../metrics/case-facts'
 import { coverOf, type DayPeriod } from '../metrics/metrics-repo'
 
-export interface DashboardScope { kind: DashboardScopeKind; id: string }
+export interface DashboardScope {
+  kind: DashboardScopeKind
+  id: string
+}
 /** Measure sums of one ranking entry, as read from the aggregates. */
-export interface KeyedSums { key: string | null; measures: Record<Measure, number> }
-export interface DimensionEntry { id: string | null; name: string | null }
+export interface KeyedSums {
+  key: string | null
+  measures: Record<Measure, number>
+}
+export interface DimensionEntry {
+  id: string | null
+  name: string | null
+}
 /** A case's fact columns with who and where it counts, for rankings the aggregates cannot split. */
 export type StationCaseRow = CaseFactsInput & { memberName: string | null; sectorId: string | null; sectorName: string | null; stationName: string | null }
 
@@ -25,18 +34,22 @@ function rankingSource(committeeId: string, dimension: RankingDimension) {
   const subtree = committeeSubtreeIds(committeeId)
   if (dimension === 'station') {
     return {
-      grain: 'station', ids: sql`select s.id from station s where s.committee_id in ${subtree}`,
-      key: sql`r.scope_id`, join: sql``,
+      grain: 'station',
+      ids: sql`select s.id from station s where s.committee_id in ${subtree}`,
+      key: sql`r.scope_id`,
+      join: sql``,
       entries: sql`select s.id, s.name from station s where s.committee_id in ${subtree}`,
     }
   }
   return {
-    grain: 'member', ids: sql`select mem.id from member mem where mem.committee_id in ${subtree}`,
+    grain: 'member',
+    ids: sql`select mem.id from member mem where mem.committee_id in ${subtree}`,
     key: dimension === 'member' ? sql`r.scope_id` : sql`mem.sector_id`,
     join: dimension === 'member' ? sql`` : sql`join member mem on mem.id = r.scope_id`,
-    entries: dimension === 'member'
-      ? sql`select mem.id, mem.name from member mem where mem.committee_id in ${subtree}`
-      : sql`select sec.id, sec.name from sector sec where sec.committee_id in ${subtree}`,
+    entries:
+      dimension === 'member'
+        ? sql`select mem.id, mem.name from member mem where mem.committee_id in ${subtree}`
+        : sql`select sec.id, sec.name from sector sec where sec.committee_id in ${subtree}`,
   }
 }
 
@@ -51,15 +64,23 @@ export function createDashboardRepo(db: DbOrTx) {
       const parts: SQL[] = []
       const where = sql`m.grain = ${src.grain} and m.scope_id in (${src.ids})`
       if (cover.months) {
-        parts.push(sql`select m.scope_id, ${columns} from metric_month m where ${where} and m.day >= ${cover.months[0]}::date and m.day < ${cover.months[1]}::date`)
+        parts.push(
+          sql`select m.scope_id, ${columns} from metric_month m where ${where} and m.day >= ${cover.months[0]}::date and m.day < ${cover.months[1]}::date`,
+        )
       }
       if (cover.days.length > 0) {
-        const ranges = sql.join(cover.days.map(([a, b]) => sql`(m.day >= ${a}::date and m.day < ${b}::date)`), sql` or `)
+        const ranges = sql.join(
+          cover.days.map(([a, b]) => sql`(m.day >= ${a}::date and m.day < ${b}::date)`),
+          sql` or `,
+        )
         parts.push(sql`select m.scope_id, ${columns} from metric_day m where ${where} and (${ranges})`)
       }
-      const rows = await queryRows<{ key: string | null; m: (number | string)[] }>(db, sql`
+      const rows = await queryRows<{ key: string | null; m: (number | string)[] }>(
+        db,
+        sql`
         with r as materialized (${sql.join(parts, sql` union all `)})
-        select ${src.key} as key, array[${sums}]::int[] as m from r ${src.join} group by 1`)
+        select ${src.key} as key, array[${sums}]::int[] as m from r ${src.join} group by 1`,
+      )
       return rows.map((r) => ({ key: r.key, measures: toMeasures(r.m) }))
     },
 
@@ -75,7 +96,9 @@ export function createDashboardRepo(db: DbOrTx) {
      */
     async stationCases(stationId: string, period: DayPeriod): Promise<StationCaseRow[]> {
       const from = dayStart(period.from)
-      return queryRows<StationCaseRow>(db, sql`
+      return queryRows<StationCaseRow>(
+        db,
+        sql`
         select c.status, c.committee_id as "committeeId", c.station_id as "stationId", c.member_id as "memberId", c.category_id as "categoryId",
           c.created_at as "createdAt", c.accept_due_at as "acceptDueAt", c.accepted_at as "acceptedAt", c.resolve_due_at as "resolveDueAt",
           c.resolved_at as "resolvedAt", c.rated_at as "ratedAt", c.rating, c.reopen_count as "reopenCount", c.returned_at as "returnedAt",
@@ -83,7 +106,8 @@ export function createDashboardRepo(db: DbOrTx) {
         from cases c left join member mem on mem.id = c.member_id left join sector sec on sec.id = mem.sector_id
           left join station st on st.id = c.station_id
         where c.station_id = ${stationId} and c.created_at < ${dayStart(period.to)}
-          and (c.created_at >= ${from} or c.resolve_due_at >= ${from} or c.rated_at >= ${from} or c.resolved_at >= ${from})`)
+          and (c.created_at >= ${from} or c.resolve_due_at >= ${from} or c.rated_at >= ${from} or c.resolved_at >= ${from})`,
+      )
     },
 
     /**
@@ -96,9 +120,10 @@ export function createDashboardRepo(db: DbOrTx) {
     async overdue(scope: DashboardScope, now: Date, kind: OverdueQuery['kind'], limit: number, after?: { dueAt: Date; id: string }) {
       const at = sql`${now.toISOString()}::timestamptz`
       // The row comparison decides; the plain bound before it lets the index range start at the cursor.
-      const keyset = (column: SQL) => (after
-        ? sql`and ${column} >= ${after.dueAt.toISOString()}::timestamptz and (${column}, c.id) > (${after.dueAt.toISOString()}::timestamptz, ${after.id}::uuid)`
-        : sql``)
+      const keyset = (column: SQL) =>
+        after
+          ? sql`and ${column} >= ${after.dueAt.toISOString()}::timestamptz and (${column}, c.id) > (${after.dueAt.toISOString()}::timestamptz, ${after.id}::uuid)`
+          : sql``
       const where = scope.kind === 'committee' ? sql`c.committee_id = k.id` : sql`c.station_id = ${scope.id}`
       const branch = (name: 'accept' | 'resolve', column: SQL, open: SQL) => {
         const page = sql`select c.id, ${name}::text as kind, ${column} as due_at from cases c
@@ -109,9 +134,19 @@ export function createDashboardRepo(db: DbOrTx) {
       }
       const branches: SQL[] = []
       if (kind !== 'resolve') branches.push(branch('accept', sql`c.accept_due_at`, sql`c.status = 'assigned'`))
-      if (kind !== 'accept') branches.push(branch('resolve', sql`c.resolve_due_at`, sql`c.status in ('accepted', 'in_progress', 'reopened') and (c.resolve_paused_at is null or c.resolve_due_at < c.resolve_paused_at)`))
-      const rows = await queryRows<{ id: string; kind: 'accept' | 'resolve'; due_at: Date | string }>(db, sql`
-        select o.id, o.kind, o.due_at from (${sql.join(branches, sql` union all `)}) o order by o.due_at, o.id limit ${limit + 1}`)
+      if (kind !== 'accept')
+        branches.push(
+          branch(
+            'resolve',
+            sql`c.resolve_due_at`,
+            sql`c.status in ('accepted', 'in_progress', 'reopened') and (c.resolve_paused_at is null or c.resolve_due_at < c.resolve_paused_at)`,
+          ),
+        )
+      const rows = await queryRows<{ id: string; kind: 'accept' | 'resolve'; due_at: Date | string }>(
+        db,
+        sql`
+        select o.id, o.kind, o.due_at from (${sql.join(branches, sql` union all `)}) o order by o.due_at, o.id limit ${limit + 1}`,
+      )
       return { rows: rows.slice(0, limit).map((r) => ({ id: r.id, kind: r.kind, dueAt: new Date(r.due_at) })), more: rows.length > limit }
     },
   }

@@ -13,8 +13,10 @@ import type { DashboardScope } from './dashboard-repo'
 export async function dashboardScopeName(metrics: Pick<MetricsRepo, 'findScope'>, actor: Actor, scope: DashboardScope): Promise<string> {
   if (scope.kind === 'committee' && actor.role === 'station_admin') throw new AppError('FORBIDDEN', 'Station admins read their stations’ dashboards.')
   const found = await metrics.findScope(scope)
-  const visible = found !== undefined && (
-    actor.role === 'station_admin' ? committeeInScope(actor, found.committeePath) && found.stationIds.some((id) => actor.stationIds.includes(id))
+  const visible =
+    found !== undefined &&
+    (actor.role === 'station_admin'
+      ? committeeInScope(actor, found.committeePath) && found.stationIds.some((id) => actor.stationIds.includes(id))
       : committeeInScope(actor, found.committeePath))
   if (!visible) throw notFound(scope.kind)
   return found.name

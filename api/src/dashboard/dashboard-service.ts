@@ -1,6 +1,15 @@
 import type {
-  CompareMode, DashboardQuery, DashboardSummary, MetricsSummary, OverduePage, OverdueQuery, RankingDimension, RankingEntry,
-  RankingPage, RankingQuery, RankingSort,
+  CompareMode,
+  DashboardQuery,
+  DashboardSummary,
+  MetricsSummary,
+  OverduePage,
+  OverdueQuery,
+  RankingDimension,
+  RankingEntry,
+  RankingPage,
+  RankingQuery,
+  RankingSort,
 } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import type { Clock } from '../clock'
@@ -53,7 +62,10 @@ const change = (a: number | null, b: number | null) => (a === null || b === null
 const sortValue = (e: Omit<RankingEntry, 'rank'>, by: RankingSort): number | null =>
   by === 'assigned' ? e.counts.assigned : by === 'resolved' ? e.counts.resolved : e.rates[by]
 
-export function rankEntries(entries: Omit<RankingEntry, 'rank'>[], q: Pick<RankingQuery, 'sort' | 'order' | 'minAssigned' | 'limit'>): { total: number; items: RankingEntry[] } {
+export function rankEntries(
+  entries: Omit<RankingEntry, 'rank'>[],
+  q: Pick<RankingQuery, 'sort' | 'order' | 'minAssigned' | 'limit'>,
+): { total: number; items: RankingEntry[] } {
   const by = q.sort ?? 'resolutionRate'
   const dir = q.order === 'asc' ? 1 : -1
   const kept = entries.filter((e) => e.counts.assigned >= (q.minAssigned ?? 0))
@@ -71,25 +83,43 @@ export function rankEntries(entries: Omit<RankingEntry, 'rank'>[], q: Pick<Ranki
   return { total: kept.length, items: kept.slice(0, q.limit ?? 20).map((e, i) => ({ rank: i + 1, ...e })) }
 }
 
-const emptySums = (): MonthSums => ({ measures: Object.fromEntries(MEASURES.map((k) => [k, 0])) as Record<Measure, number>, accept: new Map(), resolve: new Map() })
+const emptySums = (): MonthSums => ({
+  measures: Object.fromEntries(MEASURES.map((k) => [k, 0])) as Record<Measure, number>,
+  accept: new Map(),
+  resolve: new Map(),
+})
 const asDate = (v: Date | string | null): Date | null => (v === null ? null : v instanceof Date ? v : new Date(v))
 
 /** Sums a station's cases per ranking key with the aggregator's own fact rules (case-facts.ts), days in [from, to) only. */
-export function sumStationCases(rows: StationCaseRow[], dimension: RankingDimension, period: DayPeriod): Map<string | null, { name: string | null; sums: MonthSums }> {
+export function sumStationCases(
+  rows: StationCaseRow[],
+  dimension: RankingDimension,
+  period: DayPeriod,
+): Map<string | null, { name: string | null; sums: MonthSums }> {
   const out = new Map<string | null, { name: string | null; sums: MonthSums }>()
   for (const r of rows) {
     const facts = caseFacts({
-      ...r, createdAt: asDate(r.createdAt)!, acceptDueAt: asDate(r.acceptDueAt), acceptedAt: asDate(r.acceptedAt), resolveDueAt: asDate(r.resolveDueAt),
-      resolvedAt: asDate(r.resolvedAt), ratedAt: asDate(r.ratedAt), returnedAt: asDate(r.returnedAt), reopenCount: Number(r.reopenCount),
+      ...r,
+      createdAt: asDate(r.createdAt)!,
+      acceptDueAt: asDate(r.acceptDueAt),
+      acceptedAt: asDate(r.acceptedAt),
+      resolveDueAt: asDate(r.resolveDueAt),
+      resolvedAt: asDate(r.resolvedAt),
+      ratedAt: asDate(r.ratedAt),
+      returnedAt: asDate(r.returnedAt),
+      reopenCount: Number(r.reopenCount),
     })
     if (!facts) continue
     // A station's member ranking counts each case for the member who holds it now, like the member grain does.
-    const [key, name] = dimension === 'station' ? [r.stationId, r.stationName] : dimension === 'member' ? [r.memberId, r.memberName] : [r.sectorId, r.sectorName]
+    const [key, name] =
+      dimension === 'station' ? [r.stationId, r.stationName] : dimension === 'member' ? [r.memberId, r.memberName] : [r.sectorId, r.sectorName]
     let entry = out.get(key)
     for (const [day, mask, accept, resolve] of facts.days) {
       if (day < period.from || day >= period.to) continue
       if (!entry) out.set(key, (entry = { name, sums: emptySums() }))
-      MEASURES.forEach((m, i) => { if (mask & (1 << i)) entry!.sums.measures[m] += 1 })
+      MEASURES.forEach((m, i) => {
+        if (mask & (1 << i)) entry!.sums.measures[m] += 1
+      })
       if (accept !== null) addInto(entry.sums.accept, [[accept, 1]])
       if (resolve !== null) addInto(entry.sums.resolve, [[resolve, 1]])
     }
@@ -101,7 +131,8 @@ const encodeCursor = (c: { dueAt: Date; id: string }) => Buffer.from(`${c.dueAt.
 function decodeCursor(cursor: string): { dueAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|')
   const dueAt = new Date(at ?? '')
-  if (Number.isNaN(dueAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '')) throw validationFailed([{ field: 'querystring.cursor', message: 'not a cursor this API gave out' }])
+  if (Number.isNaN(dueAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? ''))
+    throw validationFailed([{ field: 'querystring.cursor', message: 'not a cursor this API gave out' }])
   return { dueAt, id: id! }
 }
 
@@ -110,11 +141,19 @@ function decodeCursor(cursor: string): { dueAt: Date; id: string } {
  * category heat, rankings by station / sector / member, and the overdue list. Everything but the overdue
  * figures is read from the pre-aggregated metrics, so a committee-year of 10^6 cases reads a few thousand rows.
  */
-export function createDashboardService({ db, metrics, casesRepo, clock, aggregator }: {
-  db: Db; metrics: MetricsRepo
+export function createDashboardService({
+  db,
+  metrics,
+  casesRepo,
+  clock,
+  aggregator,
+}: {
+  db: Db
+  metrics: MetricsRepo
   /** The overdue list's rows, read like the desk reads them. */
   casesRepo: MemberCasesRepo
-  clock: Clock; aggregator: MetricsAggregator
+  clock: Clock
+  aggregator: MetricsAggregator
 }) {
   const repo = createDashboardRepo(db)
 
@@ -136,9 +175,13 @@ export function createDashboardService({ db, metrics, casesRepo, clock, aggregat
       const previousCases = new Map(previous.categories.map((c) => [c.categoryId, c.cases]))
       return {
         scope: { kind: scope.kind, id: scope.id, name },
-        from: period.from, to: period.to, comparison: { mode, ...previousPeriod },
-        generatedAt: now.toISOString(), asOf: asOf?.toISOString() ?? null,
-        current: totals, previous: before,
+        from: period.from,
+        to: period.to,
+        comparison: { mode, ...previousPeriod },
+        generatedAt: now.toISOString(),
+        asOf: asOf?.toISOString() ?? null,
+        current: totals,
+        previous: before,
         change: {
           responseRate: change(totals.rates.responseRate, before.rates.responseRate),
           resolutionRate: change(totals.rates.resolutionRate, before.rates.resolutionRate),
@@ -182,8 +225,14 @@ export function createDashboardService({ db, metrics, casesRepo, clock, aggregat
       }
       const { total, items } = rankEntries(entries, query)
       return {
-        scope: { kind: scope.kind, id: scope.id, name }, dimension: query.dimension, from: period.from, to: period.to,
-        source: scope.kind === 'committee' ? 'aggregates' : 'cases', asOf: asOf?.toISOString() ?? null, total, items,
+        scope: { kind: scope.kind, id: scope.id, name },
+        dimension: query.dimension,
+        from: period.from,
+        to: period.to,
+        source: scope.kind === 'committee' ? 'aggregates' : 'cases',
+        asOf: asOf?.toISOString() ?? null,
+        total,
+        items,
       }
     },
 
@@ -197,7 +246,16 @@ export function createDashboardService({ db, metrics, casesRepo, clock, aggregat
       const loaded = new Map((await casesRepo.loadMany(rows.map((r) => r.id))).map((c) => [c.id, c]))
       const items = rows.flatMap((r) => {
         const c = loaded.get(r.id)
-        return c ? [{ kind: r.kind, dueAt: r.dueAt.toISOString(), overdueMinutes: Math.max(0, Math.floor((now.getTime() - r.dueAt.getTime()) / 60_000)), case: toSummary(c, now, caseRoleOf(actor, c)) }] : []
+        return c
+          ? [
+              {
+                kind: r.kind,
+                dueAt: r.dueAt.toISOString(),
+                overdueMinutes: Math.max(0, Math.floor((now.getTime() - r.dueAt.getTime()) / 60_000)),
+                case: toSummary(c, now, caseRoleOf(actor, c)),
+              },
+            ]
+          : []
       })
       const last = rows.at(-1)
       return { generatedAt: now.toISOString(), items, nextCursor: more && last ? encodeCursor(last) : null }

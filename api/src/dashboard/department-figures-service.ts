@@ -14,7 +14,6 @@ import type { DepartmentFiguresRepo } from './department-figures-repo'
  * scope rules as the rest of the dashboard (dashboard-scope.ts); exports read the same figures.
  */
 export function createDepartmentFiguresService({ repo, metrics, clock }: { repo: DepartmentFiguresRepo; metrics: MetricsRepo; clock: Clock }) {
-
   return {
     async figures(actor: Actor, query: DepartmentFiguresQuery): Promise<DepartmentFigures> {
       const scope: DashboardScope = { kind: query.scope, id: query.id }
@@ -32,13 +31,22 @@ export function createDepartmentFiguresService({ repo, metrics, clock }: { repo:
       const departments = await repo.departments(scope, [...byDepartment.keys()])
       const ranked = rankDepartments(departments.map((d) => ({ ...d, ...departmentFigures(byDepartment.get(d.id) ?? [], now) })))
       const items: DepartmentFigure[] = ranked.map((r) => ({
-        rank: r.rank, departmentId: r.id, name: r.name, kind: r.kind, active: r.active, counts: r.counts,
+        rank: r.rank,
+        departmentId: r.id,
+        name: r.name,
+        kind: r.kind,
+        active: r.active,
+        counts: r.counts,
         rates: { onTimeRate: r.onTimeRate, returnedShare: r.returnedShare, answerRate: r.answerRate },
-        medianAckMinutes: r.medianAckMinutes, medianReplyMinutes: r.medianReplyMinutes,
+        medianAckMinutes: r.medianAckMinutes,
+        medianReplyMinutes: r.medianReplyMinutes,
       }))
       const all = departmentFigures(handoffs, now)
       return {
-        scope: { kind: scope.kind, id: scope.id, name }, from: period.from, to: period.to, generatedAt: now.toISOString(),
+        scope: { kind: scope.kind, id: scope.id, name },
+        from: period.from,
+        to: period.to,
+        generatedAt: now.toISOString(),
         totals: { counts: all.counts, rates: departmentRates(all.counts), medianAckMinutes: all.medianAckMinutes, medianReplyMinutes: all.medianReplyMinutes },
         items,
       }

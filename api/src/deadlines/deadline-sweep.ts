@@ -18,13 +18,23 @@ export const RESOLVE_REMINDER_MS = 24 * HOUR
 type Picked = Awaited<ReturnType<DeadlinesRepo['acceptTimedOut']>>[number]
 
 export interface SweepReport {
-  acceptReminders: number; escalated: number; resolveReminders: number; overdue: number; autoClosed: number
+  acceptReminders: number
+  escalated: number
+  resolveReminders: number
+  overdue: number
+  autoClosed: number
   /** 交办: departments reminded before their reply deadline, and hand-offs newly marked overdue. */
-  handoffReminders: number; handoffOverdue: number
+  handoffReminders: number
+  handoffOverdue: number
 }
 
 export interface DeadlineSweepDeps {
-  db: Db; repo: DeadlinesRepo; cases: CasesRepo; handoffs: HandoffsRepo; audit: AuditWriter; clock: Clock
+  db: Db
+  repo: DeadlinesRepo
+  cases: CasesRepo
+  handoffs: HandoffsRepo
+  audit: AuditWriter
+  clock: Clock
   /** Reminders, escalations and digests are notices written with the change that causes them. */
   notices: NoticePlanner
   /** After commit: deliver them. */
@@ -41,18 +51,37 @@ type Notified = 'accept_reminder' | 'resolve_reminder' | 'escalated' | 'overdue'
 export function createDeadlineSweep({ db, repo, cases, handoffs, audit, clock, notices, onNotices }: DeadlineSweepDeps) {
   const handoffSweep = createHandoffSweep({ db, repo: handoffs, cases, audit, notices })
   /** One system transition and its notice in their own transaction; skipped if the case changed since it was read. */
-  async function transition(c: Picked, action: CaseAction, patch: Partial<NewCase>, event: Pick<NewEvent, 'visibility' | 'body' | 'data'>, notice?: Notified): Promise<boolean> {
+  async function transition(
+    c: Picked,
+    action: CaseAction,
+    patch: Partial<NewCase>,
+    event: Pick<NewEvent, 'visibility' | 'body' | 'data'>,
+    notice?: Notified,
+  ): Promise<boolean> {
     const d = decide({ status: c.status, action, role: 'system' })
     if (!d.ok) return false
     const now = clock.now()
     return db.transaction(async (tx) => {
-      const done = await writeTransition(tx, { cases, audit }, {
-        caseId: c.id, version: c.version, patch: { ...patch, status: d.to, updatedAt: now },
-        events: d.events.map((type) => ({ type, actorKind: 'system', ...event, fromStatus: c.status, toStatus: d.to, occurredAt: now, receivedAt: now })),
-        audit: { actorUserId: null, action: `case.${action}`, targetKind: 'case', targetId: c.id, detail: { from: c.status, to: d.to } },
-      })
+      const done = await writeTransition(
+        tx,
+        { cases, audit },
+        {
+          caseId: c.id,
+          version: c.version,
+          patch: { ...patch, status: d.to, updatedAt: now },
+          events: d.events.map((type) => ({ type, actorKind: 'system', ...event, fromStatus: c.status, toStatus: d.to, occurredAt: now, receivedAt: now })),
+          audit: { actorUserId: null, action: `case.${action}`, targetKind: 'case', targetId: c.id, detail: { from: c.status, to: d.to } },
+        },
+      )
       if (done !== null && notice) {
-        await notices.deadline(tx, { ...c, memberId: (patch.memberId === null ? null : c.memberId), status: d.to }, notice, `case:${c.id}:${notice}:v${c.version}`, now, c.memberId)
+        await notices.deadline(
+          tx,
+          { ...c, memberId: patch.memberId === null ? null : c.memberId, status: d.to },
+          notice,
+          `case:${c.id}:${notice}:v${c.version}`,
+          now,
+          c.memberId,
+        )
       }
       return done !== null
     })
@@ -78,12 +107,21 @@ export function createDeadlineSweep({ db, repo, cases, handoffs, audit, clock, n
       const now = clock.now()
       const acceptReminders = await each(await repo.acceptDueSoon(now, new Date(now.getTime() + ACCEPT_REMINDER_MS)), (c) => remind(c, 'accept', now))
       const escalated = await each(await repo.acceptTimedOut(now), (c) =>
-        transition(c, 'escalate', { memberId: null, escalatedAt: now, returnedAt: now }, { visibility: 'internal', body: '', data: { fromMemberId: c.memberId, reason: 'accept_timeout' } }, 'escalated'))
+        transition(
+          c,
+          'escalate',
+          { memberId: null, escalatedAt: now, returnedAt: now },
+          { visibility: 'internal', body: '', data: { fromMemberId: c.memberId, reason: 'accept_timeout' } },
+          'escalated',
+        ),
+      )
       const resolveReminders = await each(await repo.resolveDueSoon(now, new Date(now.getTime() + RESOLVE_REMINDER_MS)), (c) => remind(c, 'resolve', now))
       const overdue = await each(await repo.newlyOverdue(now), (c) =>
-        transition(c, 'mark_overdue', { overdueAt: now }, { visibility: 'internal', body: '', data: {} }, 'overdue'))
+        transition(c, 'mark_overdue', { overdueAt: now }, { visibility: 'internal', body: '', data: {} }, 'overdue'),
+      )
       const autoClosed = await each(await repo.unratedSince(now), (c) =>
-        transition(c, 'auto_close', { closedAt: now, closeReason: 'no_rating' }, { visibility: 'public', body: '', data: { reason: 'no_rating' } }))
+        transition(c, 'auto_close', { closedAt: now, closeReason: 'no_rating' }, { visibility: 'public', body: '', data: { reason: 'no_rating' } }),
+      )
       const { handoffReminders, handoffOverdue } = await handoffSweep.run(now)
       if (acceptReminders + escalated + resolveReminders + overdue + handoffReminders + handoffOverdue > 0) onNotices()
       return { acceptReminders, escalated, resolveReminders, overdue, autoClosed, handoffReminders, handoffOverdue }
@@ -97,11 +135,24 @@ export function createDeadlineSweep({ db, repo, cases, handoffs, audit, clock, n
       const now = clock.now()
       const day = beijingDay(now)
       const rows = await repo.digest(now)
-      for (const r of rows) await db.transaction((tx) => notices.memberDigest(tx, { memberId: r.memberId!, waiting: r.waiting, working: r.working, overdue: r.overdue }, day, now))
+      for (const r of rows)
+        await db.transaction((tx) => notices.memberDigest(tx, { memberId: r.memberId!, waiting: r.waiting, working: r.working, overdue: r.overdue }, day, now))
       for (const c of await repo.committeeDigest(now)) {
-        await db.transaction((tx) => notices.committeeDigest(tx, c.committeeId, {
-          day, waiting: String(c.waiting), working: String(c.working), overdue: String(c.overdue), queued: String(c.queued),
-        }, day, now))
+        await db.transaction((tx) =>
+          notices.committeeDigest(
+            tx,
+            c.committeeId,
+            {
+              day,
+              waiting: String(c.waiting),
+              working: String(c.working),
+              overdue: String(c.overdue),
+              queued: String(c.queued),
+            },
+            day,
+            now,
+          ),
+        )
       }
       onNotices()
       return rows.length

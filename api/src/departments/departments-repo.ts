@@ -6,11 +6,14 @@ import type { Actor } from '../auth/actor'
 import { committeeIdInScope } from '../auth/scope'
 
 export type DepartmentRow = typeof department.$inferSelect
-export type ChannelRef = { id: string; name: string; provider: typeof notificationChannel.$inferSelect['provider']; enabled: boolean; committeeId: string }
+export type ChannelRef = { id: string; name: string; provider: (typeof notificationChannel.$inferSelect)['provider']; enabled: boolean; committeeId: string }
 
 const channelRef = {
-  id: notificationChannel.id, name: notificationChannel.name, provider: notificationChannel.provider,
-  enabled: notificationChannel.enabled, committeeId: notificationChannel.committeeId,
+  id: notificationChannel.id,
+  name: notificationChannel.name,
+  provider: notificationChannel.provider,
+  enabled: notificationChannel.enabled,
+  committeeId: notificationChannel.committeeId,
 }
 
 export function createDepartmentsRepo(db: Db) {
@@ -26,16 +29,23 @@ export function createDepartmentsRepo(db: Db) {
         q ? or(ilike(department.name, containsPattern(q)), ilike(department.contactName, containsPattern(q))) : undefined,
       )
       const [rows, [total]] = await Promise.all([
-        db.select({ department, channel: channelRef }).from(department)
+        db
+          .select({ department, channel: channelRef })
+          .from(department)
           .leftJoin(notificationChannel, eq(notificationChannel.id, department.robotChannelId))
-          .where(where).orderBy(asc(department.name), asc(department.id)).limit(limit).offset(offset),
+          .where(where)
+          .orderBy(asc(department.name), asc(department.id))
+          .limit(limit)
+          .offset(offset),
         db.select({ n: count() }).from(department).where(where),
       ])
       return { rows, total: total?.n ?? 0 }
     },
 
     async find(id: string) {
-      const [row] = await db.select({ department, channel: channelRef, committeePath: committee.path }).from(department)
+      const [row] = await db
+        .select({ department, channel: channelRef, committeePath: committee.path })
+        .from(department)
         .innerJoin(committee, eq(committee.id, department.committeeId))
         .leftJoin(notificationChannel, eq(notificationChannel.id, department.robotChannelId))
         .where(eq(department.id, id))
@@ -48,8 +58,11 @@ export function createDepartmentsRepo(db: Db) {
     },
 
     async nameTaken(committeeId: string, name: string, exceptId?: string): Promise<boolean> {
-      const rows = await db.select({ id: department.id }).from(department)
-        .where(and(eq(department.committeeId, committeeId), eq(department.name, name), exceptId ? ne(department.id, exceptId) : undefined)).limit(1)
+      const rows = await db
+        .select({ id: department.id })
+        .from(department)
+        .where(and(eq(department.committeeId, committeeId), eq(department.name, name), exceptId ? ne(department.id, exceptId) : undefined))
+        .limit(1)
       return rows.length > 0
     },
 
@@ -58,7 +71,13 @@ export function createDepartmentsRepo(db: Db) {
     },
 
     async update(tx: DbOrTx, id: string, patch: Partial<typeof department.$inferInsert>): Promise<DepartmentRow> {
-      return (await tx.update(department).set({ ...patch, updatedAt: sql`now()` }).where(eq(department.id, id)).returning())[0]!
+      return (
+        await tx
+          .update(department)
+          .set({ ...patch, updatedAt: sql`now()` })
+          .where(eq(department.id, id))
+          .returning()
+      )[0]!
     },
 
     async remove(tx: DbOrTx, id: string) {

@@ -1,4 +1,12 @@
-import { DEPARTMENT_CHANNEL_PROVIDERS, normalizeDepartmentPhone, type CreateDepartmentBody, type DepartmentListQuery, type DepartmentView, type FieldError, type UpdateDepartmentBody } from '@mashangjian/shared'
+import {
+  DEPARTMENT_CHANNEL_PROVIDERS,
+  normalizeDepartmentPhone,
+  type CreateDepartmentBody,
+  type DepartmentListQuery,
+  type DepartmentView,
+  type FieldError,
+  type UpdateDepartmentBody,
+} from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import { committeeInScope } from '../auth/scope'
 import type { AuditLog } from '../audit/audit-log'
@@ -11,24 +19,44 @@ import type { PhoneLookup } from '../privacy/phone-lookup'
 import type { ChannelRef, DepartmentRow, DepartmentsRepo } from './departments-repo'
 
 const view = (d: DepartmentRow, channel: ChannelRef | null): DepartmentView => ({
-  id: d.id, committeeId: d.committeeId, kind: d.kind, name: d.name, contactName: d.contactName, contactPhoneMasked: d.contactPhoneMasked,
+  id: d.id,
+  committeeId: d.committeeId,
+  kind: d.kind,
+  name: d.name,
+  contactName: d.contactName,
+  contactPhoneMasked: d.contactPhoneMasked,
   robotChannel: channel && { id: channel.id, name: channel.name, provider: channel.provider, enabled: channel.enabled },
-  active: d.active, createdAt: d.createdAt.toISOString(), updatedAt: d.updatedAt.toISOString(),
+  active: d.active,
+  createdAt: d.createdAt.toISOString(),
+  updatedAt: d.updatedAt.toISOString(),
 })
 
 /** What an audit entry says about a department: never the contact's phone in clear. */
 const AUDITED = ['kind', 'name', 'contactName', 'contactPhoneMasked', 'robotChannelId', 'active'] as const
 
 const PHONE_MESSAGE = 'must be a mainland mobile or a landline with area code, like 0931-1234567'
-const duplicateName = (name: string) => new AppError('CONFLICT', `This committee already has a department named “${name}”.`, {
-  errors: [{ field: 'body.name', message: 'this committee already has a department of this name' }],
-})
+const duplicateName = (name: string) =>
+  new AppError('CONFLICT', `This committee already has a department named “${name}”.`, {
+    errors: [{ field: 'body.name', message: 'this committee already has a department of this name' }],
+  })
 
 /**
  * 职能部门 (issue 14): committee admins keep their subtree's departments; station admins read their committee's,
  * to hand matters over. A department something refers to (hand-offs) is deactivated, not deleted.
  */
-export function createDepartmentsService({ db, repo, committees, audit, phones }: { db: Db; repo: DepartmentsRepo; committees: CommitteePaths; audit: AuditLog; phones: PhoneLookup }) {
+export function createDepartmentsService({
+  db,
+  repo,
+  committees,
+  audit,
+  phones,
+}: {
+  db: Db
+  repo: DepartmentsRepo
+  committees: CommitteePaths
+  audit: AuditLog
+  phones: PhoneLookup
+}) {
   async function load(actor: Actor, id: string) {
     const found = await repo.find(id)
     if (!found || !committeeInScope(actor, found.committeePath)) throw notFound('department')
@@ -38,10 +66,12 @@ export function createDepartmentsService({ db, repo, committees, audit, phones }
     if (await repo.nameTaken(committeeId, name, exceptId)) throw duplicateName(name)
   }
   /** Two admins adding the same name at once: the unique index decides, with the same answer. */
-  const nameRace = (name: string) => (err: unknown): never => {
-    if (isUniqueViolation(err, 'department_committee_name_key')) throw duplicateName(name)
-    throw err
-  }
+  const nameRace =
+    (name: string) =>
+    (err: unknown): never => {
+      if (isUniqueViolation(err, 'department_committee_name_key')) throw duplicateName(name)
+      throw err
+    }
 
   function phoneFields(raw: string | null | undefined, errors: FieldError[]) {
     if (raw === undefined) return {}
@@ -90,16 +120,28 @@ export function createDepartmentsService({ db, repo, committees, audit, phones }
       const robot = await channelField(target.id, body.robotChannelId, errors)
       if (errors.length) throw validationFailed(errors)
       await uniqueName(target.id, name)
-      return db.transaction(async (tx) => {
-        const row = await repo.insert(tx, {
-          committeeId: target.id, kind: body.kind, name, contactName: body.contactName?.trim() ?? '', active: body.active ?? true, ...phone, ...robot.fields,
+      return db
+        .transaction(async (tx) => {
+          const row = await repo.insert(tx, {
+            committeeId: target.id,
+            kind: body.kind,
+            name,
+            contactName: body.contactName?.trim() ?? '',
+            active: body.active ?? true,
+            ...phone,
+            ...robot.fields,
+          })
+          await audit.record(tx, {
+            actorUserId: actor.userId,
+            actorIp: ip,
+            action: 'department.created',
+            targetKind: 'department',
+            targetId: row.id,
+            detail: { name, kind: row.kind, contactName: row.contactName, contactPhoneMasked: row.contactPhoneMasked, robotChannelId: row.robotChannelId },
+          })
+          return view(row, robot.channel ?? null)
         })
-        await audit.record(tx, {
-          actorUserId: actor.userId, actorIp: ip, action: 'department.created', targetKind: 'department', targetId: row.id,
-          detail: { name, kind: row.kind, contactName: row.contactName, contactPhoneMasked: row.contactPhoneMasked, robotChannelId: row.robotChannelId },
-        })
-        return view(row, robot.channel ?? null)
-      }).catch(nameRace(name))
+        .catch(nameRace(name))
     },
 
     async update(actor: Actor, id: string, body: UpdateDepartmentBody, ip?: string): Promise<DepartmentView> {
@@ -113,24 +155,44 @@ export function createDepartmentsService({ db, repo, committees, audit, phones }
       const robot = await channelField(committeeId, robotChannelId, errors)
       if (errors.length) throw validationFailed(errors)
       if (name !== undefined) await uniqueName(committeeId, name, id)
-      const patch = { ...rest, ...phone, ...robot.fields, ...(name !== undefined && { name }), ...(rest.contactName !== undefined && { contactName: rest.contactName.trim() }) }
-      return db.transaction(async (tx) => {
-        const row = await repo.update(tx, id, patch)
-        await audit.record(tx, {
-          actorUserId: actor.userId, actorIp: ip, action: 'department.updated', targetKind: 'department', targetId: id,
-          detail: { changes: changedFields(found.department, row, AUDITED) },
+      const patch = {
+        ...rest,
+        ...phone,
+        ...robot.fields,
+        ...(name !== undefined && { name }),
+        ...(rest.contactName !== undefined && { contactName: rest.contactName.trim() }),
+      }
+      return db
+        .transaction(async (tx) => {
+          const row = await repo.update(tx, id, patch)
+          await audit.record(tx, {
+            actorUserId: actor.userId,
+            actorIp: ip,
+            action: 'department.updated',
+            targetKind: 'department',
+            targetId: id,
+            detail: { changes: changedFields(found.department, row, AUDITED) },
+          })
+          return view(row, robot.channel === undefined ? found.channel : robot.channel)
         })
-        return view(row, robot.channel === undefined ? found.channel : robot.channel)
-      }).catch(nameRace(name ?? found.department.name))
+        .catch(nameRace(name ?? found.department.name))
     },
 
     async remove(actor: Actor, id: string, ip?: string): Promise<void> {
       const found = await load(actor, id)
       const used = Object.entries(await repo.usage(id)).filter(([, n]) => n > 0)
-      if (used.length > 0) throw new AppError('IN_USE', `The department still has ${used.map(([k, n]) => `${n} ${k}`).join(', ')}; set active to false instead.`)
+      if (used.length > 0)
+        throw new AppError('IN_USE', `The department still has ${used.map(([k, n]) => `${n} ${k}`).join(', ')}; set active to false instead.`)
       await db.transaction(async (tx) => {
         await repo.remove(tx, id)
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'department.deleted', targetKind: 'department', targetId: id, detail: { name: found.department.name } })
+        await audit.record(tx, {
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'department.deleted',
+          targetKind: 'department',
+          targetId: id,
+          detail: { name: found.department.name },
+        })
       })
     },
   }

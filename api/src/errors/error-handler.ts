@@ -49,10 +49,7 @@ export function fieldErrors(context: string | undefined, issues: ValidationIssue
     // TypeBox reports a rejected extra property twice; the `additionalProperties` entry names it.
     if (issue.keyword === 'boolean') continue
     const base = [context, ...issue.instancePath.split('/').filter(Boolean)].filter(Boolean)
-    const named = (issue.params?.requiredProperties ?? issue.params?.additionalProperties ?? issue.params?.missingProperty) as
-      | string[]
-      | string
-      | undefined
+    const named = (issue.params?.requiredProperties ?? issue.params?.additionalProperties ?? issue.params?.missingProperty) as string[] | string | undefined
     const names = named === undefined ? [undefined] : [named].flat()
     for (const name of names) {
       const field = [...base, name].filter(Boolean).join('.')
@@ -68,8 +65,13 @@ export function fieldErrors(context: string | undefined, issues: ValidationIssue
 function toProblem(err: FastifyError | AppError, request: FastifyRequest): Problem {
   if (err instanceof AppError) {
     return {
-      type: problemType(err.code), title: ERRORS[err.code].title, status: err.status, code: err.code,
-      detail: err.detail, reqId: String(request.id), ...err.extra,
+      type: problemType(err.code),
+      title: ERRORS[err.code].title,
+      status: err.status,
+      code: err.code,
+      detail: err.detail,
+      reqId: String(request.id),
+      ...err.extra,
     }
   }
   const fe = err as FastifyError & { validation?: ValidationIssue[]; validationContext?: string }
@@ -96,10 +98,7 @@ function toProblem(err: FastifyError | AppError, request: FastifyRequest): Probl
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
   if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds))
-  return reply
-    .code(problem.status)
-    .type('application/problem+json; charset=utf-8')
-    .send(JSON.stringify(problem))
+  return reply.code(problem.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(problem))
 }
 
 export interface HtmlErrors {

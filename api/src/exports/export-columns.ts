@@ -1,5 +1,12 @@
 import {
-  CASE_STATUS_ZH, CHANNEL_ZH, DEPARTMENT_KIND_ZH, LEDGER_MEASURE_ZH, LEDGER_MEASURES, RATING_ZH, type DepartmentFigure, type LedgerPresetId,
+  CASE_STATUS_ZH,
+  CHANNEL_ZH,
+  DEPARTMENT_KIND_ZH,
+  LEDGER_MEASURE_ZH,
+  LEDGER_MEASURES,
+  RATING_ZH,
+  type DepartmentFigure,
+  type LedgerPresetId,
   type MemberLedger,
 } from '@mashangjian/shared'
 import type { LoadedCase } from '../cases/member-cases-repo'
@@ -51,7 +58,15 @@ export function ledgerColumns(): ExportColumn<LedgerRow>[] {
     { header: '年度', width: 6, value: (l) => l.year },
     ...LEDGER_MEASURES.map((m): ExportColumn<LedgerRow> => ({ header: LEDGER_MEASURE_ZH[m], width: 9, value: (l) => l.counts[m] })),
     { header: '目标完成', width: 10, value: (l) => `${l.targetsMet}/${l.targetsTotal}` },
-    { header: '未完成目标', width: 40, value: (l) => l.targets.filter((t) => !t.met).map((t) => `${t.label}（${t.actual}/${t.min}）`).join('；') },
+    {
+      header: '未完成目标',
+      width: 40,
+      value: (l) =>
+        l.targets
+          .filter((t) => !t.met)
+          .map((t) => `${t.label}（${t.actual}/${t.min}）`)
+          .join('；'),
+    },
   ]
 }
 

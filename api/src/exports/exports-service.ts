@@ -18,15 +18,35 @@ const PAGE = 500
  * service hands the route a row source and an audit callback; table-stream.ts streams. Every export is
  * audit-logged when it ends: who, which filters, how many rows, whether the download completed.
  */
-export function createExportsService({ db, cases, handoffs, ledger, departmentFigures, audit, clock }: {
-  db: Db; cases: MemberCasesRepo
+export function createExportsService({
+  db,
+  cases,
+  handoffs,
+  ledger,
+  departmentFigures,
+  audit,
+  clock,
+}: {
+  db: Db
+  cases: MemberCasesRepo
   /** Hand-off counts per exported case (the dashboard's department figures). */
   handoffs: DepartmentFiguresRepo
-  ledger: LedgerService; departmentFigures: DepartmentFiguresService; audit: AuditWriter; clock: Clock
+  ledger: LedgerService
+  departmentFigures: DepartmentFiguresService
+  audit: AuditWriter
+  clock: Clock
 }) {
-  const recorder = (actor: Actor, ip: string | null, what: 'cases' | 'ledgers' | 'departments', format: ExportFormat, filters: Record<string, unknown>) =>
+  const recorder =
+    (actor: Actor, ip: string | null, what: 'cases' | 'ledgers' | 'departments', format: ExportFormat, filters: Record<string, unknown>) =>
     async (rows: number, completed: boolean) => {
-      await audit.record(db, { actorUserId: actor.userId, actorIp: ip, action: `export.${what}`, targetKind: 'export', targetId: what, detail: { format, filters, rows, completed } })
+      await audit.record(db, {
+        actorUserId: actor.userId,
+        actorIp: ip,
+        action: `export.${what}`,
+        targetKind: 'export',
+        targetId: what,
+        detail: { format, filters, rows, completed },
+      })
     }
 
   return {
@@ -48,7 +68,11 @@ export function createExportsService({ db, cases, handoffs, ledger, departmentFi
         }
       }
       return {
-        format, filename: 'cases', sheetName: '诉求', columns: caseColumns(now), rows: rows(),
+        format,
+        filename: 'cases',
+        sheetName: '诉求',
+        columns: caseColumns(now),
+        rows: rows(),
         onDone: recorder(actor, ip, 'cases', format, { ...query }),
       }
     },
@@ -58,7 +82,11 @@ export function createExportsService({ db, cases, handoffs, ledger, departmentFi
       const scope = { kind: query.scope, id: query.id }
       await ledger.checkListScope(actor, scope)
       return {
-        format, filename: 'ledgers', sheetName: '履职台账', columns: ledgerColumns(), rows: ledger.each(actor, scope, query.year),
+        format,
+        filename: 'ledgers',
+        sheetName: '履职台账',
+        columns: ledgerColumns(),
+        rows: ledger.each(actor, scope, query.year),
         onDone: recorder(actor, ip, 'ledgers', format, { ...query }),
       }
     },
@@ -67,14 +95,23 @@ export function createExportsService({ db, cases, handoffs, ledger, departmentFi
      * The dashboard's department figures of a scope and period, a line per department in ranking order and a
      * 合计 line. Computed (and the scope checked: 403/404 as problem+json) before any byte is sent.
      */
-    async departments(actor: Actor, query: Omit<DepartmentExportQuery, 'access_token'>, format: ExportFormat, ip: string | null): Promise<TableExport<DepartmentRow>> {
+    async departments(
+      actor: Actor,
+      query: Omit<DepartmentExportQuery, 'access_token'>,
+      format: ExportFormat,
+      ip: string | null,
+    ): Promise<TableExport<DepartmentRow>> {
       const figures = await departmentFigures.figures(actor, query)
       async function* rows(): AsyncGenerator<DepartmentRow> {
         yield* figures.items
         yield { rank: null, name: '合计', kind: null, ...figures.totals }
       }
       return {
-        format, filename: 'departments', sheetName: '职能部门', columns: departmentColumns(), rows: rows(),
+        format,
+        filename: 'departments',
+        sheetName: '职能部门',
+        columns: departmentColumns(),
+        rows: rows(),
         onDone: recorder(actor, ip, 'departments', format, { ...query, from: figures.from, to: figures.to }),
       }
     },

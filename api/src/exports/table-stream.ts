@@ -50,10 +50,14 @@ async function pumpCsv<T>(t: TableExport<T>, out: PassThrough, signal: AbortSign
   csv.pipe(out)
   let n = 0
   for await (const row of t.rows) {
-    await write(csv, t.columns.map((c) => {
-      const v = c.value(row)
-      return v === null ? '' : v instanceof Date ? beijingText(v) : typeof v === 'string' ? csvSafe(v) : v
-    }), signal)
+    await write(
+      csv,
+      t.columns.map((c) => {
+        const v = c.value(row)
+        return v === null ? '' : v instanceof Date ? beijingText(v) : typeof v === 'string' ? csvSafe(v) : v
+      }),
+      signal,
+    )
     n++
   }
   csv.end()
@@ -70,10 +74,12 @@ async function pumpXlsx<T>(t: TableExport<T>, out: PassThrough, signal: AbortSig
   sheet.getRow(1).commit()
   let n = 0
   for await (const row of t.rows) {
-    const r = sheet.addRow(t.columns.map((c) => {
-      const v = c.value(row)
-      return v instanceof Date ? beijing(v) : v
-    }))
+    const r = sheet.addRow(
+      t.columns.map((c) => {
+        const v = c.value(row)
+        return v instanceof Date ? beijing(v) : v
+      }),
+    )
     t.columns.forEach((c, i) => {
       if (r.getCell(i + 1).value instanceof Date) r.getCell(i + 1).numFmt = 'yyyy-mm-dd hh:mm'
     })

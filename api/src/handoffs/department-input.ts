@@ -13,8 +13,14 @@ export const REASON_MAX = 500
 const NAME_MAX = 50
 const DEPARTMENT_MAX = 100
 
-export interface AnswerInput { answer: string; responderName: string | null }
-export interface ReturnInput { reason: string; suggestedDepartment: string | null }
+export interface AnswerInput {
+  answer: string
+  responderName: string | null
+}
+export interface ReturnInput {
+  reason: string
+  suggestedDepartment: string | null
+}
 
 /** Length in characters as people count them (a Chinese character is one, so is an emoji). */
 const chars = (s: string) => [...s].length
@@ -42,7 +48,9 @@ export function checkReturn(fields: Record<string, string>): { value: ReturnInpu
   const suggestedDepartment = optional(fields.suggestedDepartment)
   const issues = [
     lengthIssue('reason', reason, REASON_MIN, REASON_MAX, '退回理由'),
-    suggestedDepartment && chars(suggestedDepartment) > DEPARTMENT_MAX ? { field: 'suggestedDepartment' as const, message: `建议承办单位最多${DEPARTMENT_MAX}个字` } : undefined,
+    suggestedDepartment && chars(suggestedDepartment) > DEPARTMENT_MAX
+      ? { field: 'suggestedDepartment' as const, message: `建议承办单位最多${DEPARTMENT_MAX}个字` }
+      : undefined,
   ].filter((i) => i !== undefined)
   return { value: { reason, suggestedDepartment }, issues }
 }

@@ -25,11 +25,18 @@ export function createDepartmentLinkRepo(db: Db) {
   return {
     /** Exactly the hand-off with this secret hash (unique), its case and the names around it. */
     async findBySecretHash(secretHash: string) {
-      const [row] = await db.select({
-        handoff, case: cases,
-        departmentName: department.name, committeeName: committee.name, categoryNames: category.names,
-        stationName: station.name, memberName: holder.name, askerName: asker.name,
-      }).from(handoff)
+      const [row] = await db
+        .select({
+          handoff,
+          case: cases,
+          departmentName: department.name,
+          committeeName: committee.name,
+          categoryNames: category.names,
+          stationName: station.name,
+          memberName: holder.name,
+          askerName: asker.name,
+        })
+        .from(handoff)
         .innerJoin(cases, eq(cases.id, handoff.caseId))
         .innerJoin(department, eq(department.id, handoff.departmentId))
         .innerJoin(committee, eq(committee.id, handoff.committeeId))
@@ -43,14 +50,19 @@ export function createDepartmentLinkRepo(db: Db) {
 
     /** The case's photos the department may see, oldest first. */
     casePhotos(caseId: string) {
-      return db.select({ id: attachment.id, width: attachment.width, height: attachment.height }).from(attachment)
+      return db
+        .select({ id: attachment.id, width: attachment.width, height: attachment.height })
+        .from(attachment)
         .innerJoin(caseEvent, eq(caseEvent.id, attachment.eventId))
-        .where(and(eq(attachment.caseId, caseId), visibleToDepartment)).orderBy(asc(attachment.createdAt), asc(attachment.id))
+        .where(and(eq(attachment.caseId, caseId), visibleToDepartment))
+        .orderBy(asc(attachment.createdAt), asc(attachment.id))
     },
 
     /** One photo, if it is among the case's visible photos or the hand-off's own answer. */
     async photo(caseId: string, handoffId: string, attachmentId: string) {
-      const [row] = await db.select({ storageKey: attachment.storageKey, mime: attachment.mime }).from(attachment)
+      const [row] = await db
+        .select({ storageKey: attachment.storageKey, mime: attachment.mime })
+        .from(attachment)
         .innerJoin(caseEvent, eq(caseEvent.id, attachment.eventId))
         .where(and(eq(attachment.id, attachmentId), eq(attachment.caseId, caseId), or(visibleToDepartment, answerOf(handoffId))))
       return row
@@ -58,7 +70,10 @@ export function createDepartmentLinkRepo(db: Db) {
 
     /** How many photos went with the hand-off's answer (the thank-you notice says so). */
     async answerPhotoCount(caseId: string, handoffId: string): Promise<number> {
-      const [row] = await db.select({ n: count() }).from(attachment).innerJoin(caseEvent, eq(caseEvent.id, attachment.eventId))
+      const [row] = await db
+        .select({ n: count() })
+        .from(attachment)
+        .innerJoin(caseEvent, eq(caseEvent.id, attachment.eventId))
         .where(and(eq(attachment.caseId, caseId), answerOf(handoffId)))
       return row?.n ?? 0
     },
@@ -68,14 +83,20 @@ export function createDepartmentLinkRepo(db: Db) {
      * revoked meanwhile). Of two submits, one finds the row moved and gets false.
      */
     async setStatusIf(tx: DbOrTx, id: string, from: HandoffStatus, to: HandoffStatus, patch: HandoffPatch): Promise<boolean> {
-      const rows = await tx.update(handoff).set({ ...patch, status: to })
-        .where(and(eq(handoff.id, id), eq(handoff.status, from), sql`${handoff.linkRevokedAt} is null`)).returning({ id: handoff.id })
+      const rows = await tx
+        .update(handoff)
+        .set({ ...patch, status: to })
+        .where(and(eq(handoff.id, id), eq(handoff.status, from), sql`${handoff.linkRevokedAt} is null`))
+        .returning({ id: handoff.id })
       return rows.length === 1
     },
 
     /** Hand-offs of the case still waiting for a department (read after this one's change, in its transaction). */
     async openCount(tx: DbOrTx, caseId: string): Promise<number> {
-      const [row] = await tx.select({ n: count() }).from(handoff).where(and(eq(handoff.caseId, caseId), inArray(handoff.status, [...OPEN_HANDOFF_STATUSES])))
+      const [row] = await tx
+        .select({ n: count() })
+        .from(handoff)
+        .where(and(eq(handoff.caseId, caseId), inArray(handoff.status, [...OPEN_HANDOFF_STATUSES])))
       return row?.n ?? 0
     },
   }

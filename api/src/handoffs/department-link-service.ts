@@ -42,10 +42,7 @@ export type SentRecap =
   | { kind: 'returned'; reason: string; suggestedDepartment: string | null }
 
 export type DepartmentView =
-  | { kind: 'unknown' }
-  | { kind: 'closed'; reason: ClosedReason }
-  | { kind: 'sent'; recap: SentRecap }
-  | { kind: 'open'; model: DepartmentPageModel }
+  { kind: 'unknown' } | { kind: 'closed'; reason: ClosedReason } | { kind: 'sent'; recap: SentRecap } | { kind: 'open'; model: DepartmentPageModel }
 
 export type DepartmentAction = 'acknowledge' | 'answer' | 'return'
 
@@ -79,9 +76,26 @@ const closedReasonOf = (row: DepartmentLinkRow): ClosedReason | undefined => {
  * internal case event through writeTransition (the case keeps its status, its version bumps for the member
  * app's sync), the resolve clock resumed when the last open hand-off ends, the member's notice and audit rows.
  */
-export function createDepartmentLinkService({ db, repo, cases, audit, clock, notices, onNotices, photos, blobs }: {
-  db: Db; repo: DepartmentLinkRepo; cases: CasesRepo; audit: AuditWriter; clock: Clock
-  notices: NoticePlanner; onNotices: () => void; photos: PhotoStore; blobs: BlobStore
+export function createDepartmentLinkService({
+  db,
+  repo,
+  cases,
+  audit,
+  clock,
+  notices,
+  onNotices,
+  photos,
+  blobs,
+}: {
+  db: Db
+  repo: DepartmentLinkRepo
+  cases: CasesRepo
+  audit: AuditWriter
+  clock: Clock
+  notices: NoticePlanner
+  onNotices: () => void
+  photos: PhotoStore
+  blobs: BlobStore
 }) {
   /** The hand-off of exactly this secret (a malformed one is never queried). */
   async function find(secret: string) {
@@ -90,10 +104,15 @@ export function createDepartmentLinkService({ db, repo, cases, audit, clock, not
   }
 
   /** Every use of a link is audited (who opened what, from where); the secret itself never is. */
-  const opened = (row: DepartmentLinkRow, ip: string | null, via: string, outcome: string) => audit.record(db, {
-    actorUserId: null, actorIp: ip, action: 'handoff.link_opened', targetKind: 'handoff', targetId: row.handoff.id,
-    detail: { via, outcome, caseId: row.case.id, status: row.handoff.status },
-  })
+  const opened = (row: DepartmentLinkRow, ip: string | null, via: string, outcome: string) =>
+    audit.record(db, {
+      actorUserId: null,
+      actorIp: ip,
+      action: 'handoff.link_opened',
+      targetKind: 'handoff',
+      targetId: row.handoff.id,
+      detail: { via, outcome, caseId: row.case.id, status: row.handoff.status },
+    })
 
   /**
    * The link can be forwarded inside a department (and beyond): phone and ID numbers in any free text (the
@@ -105,11 +124,15 @@ export function createDepartmentLinkService({ db, repo, cases, audit, clock, not
     const photoRows = await repo.casePhotos(c.id)
     return {
       status: h.status as DepartmentPageModel['status'],
-      departmentName: row.departmentName, committeeName: row.committeeName, publicNo: c.publicNo,
-      categoryName: row.categoryNames ? row.categoryNames['zh-CN'] ?? Object.values(row.categoryNames)[0] ?? null : null,
+      departmentName: row.departmentName,
+      committeeName: row.committeeName,
+      publicNo: c.publicNo,
+      categoryName: row.categoryNames ? (row.categoryNames['zh-CN'] ?? Object.values(row.categoryNames)[0] ?? null) : null,
       question: maskPiiInText(h.question),
-      askedBy: row.askerName, stationName: row.stationName,
-      dueAt: h.dueAt, overdue: clock.now() > h.dueAt,
+      askedBy: row.askerName,
+      stationName: row.stationName,
+      dueAt: h.dueAt,
+      overdue: clock.now() > h.dueAt,
       description: maskPiiInText(c.description),
       locationText: c.locationText ? maskPiiInText(c.locationText) : null,
       photoIds: photoRows.map((p) => p.id),
@@ -126,7 +149,12 @@ export function createDepartmentLinkService({ db, repo, cases, audit, clock, not
   }
 
   /** The change each action makes, or undefined when the hand-off's status does not allow it (any more). */
-  function plan(row: DepartmentLinkRow, action: DepartmentAction, input: { answer?: { answer: string; responderName: string | null }; ret?: { reason: string; suggestedDepartment: string | null } }, now: Date) {
+  function plan(
+    row: DepartmentLinkRow,
+    action: DepartmentAction,
+    input: { answer?: { answer: string; responderName: string | null }; ret?: { reason: string; suggestedDepartment: string | null } },
+    now: Date,
+  ) {
     const { handoff: h, case: c } = row
     const decision = decideHandoff(h.status, action, 'department')
     if (!decision.ok) return undefined
@@ -146,7 +174,12 @@ export function createDepartmentLinkService({ db, repo, cases, audit, clock, not
     } else {
       const r = input.ret!
       patch = { returnedAt: now, returnReason: r.reason, suggestedDepartment: r.suggestedDepartment, updatedAt: now }
-      event = { ...base, type: 'handoff_returned', body: r.reason, data: { handoffId: h.id, departmentName: row.departmentName, suggestedDepartment: r.suggestedDepartment } }
+      event = {
+        ...base,
+        type: 'handoff_returned',
+        body: r.reason,
+        data: { handoffId: h.id, departmentName: row.departmentName, suggestedDepartment: r.suggestedDepartment },
+      }
     }
     return { from: h.status, to: decision.to, patch, event }
   }
@@ -164,7 +197,14 @@ export function createDepartmentLinkService({ db, repo, cases, audit, clock, not
    * When the case moved meanwhile (a member acted at the same moment) the whole transaction is rolled back and
    * done again on the re-read case, so the department's reply is never lost to a race it cannot see.
    */
-  async function apply(first: DepartmentLinkRow, secret: string, action: DepartmentAction, input: Parameters<typeof plan>[2], ip: string | null, attachments: NewAttachment[]): Promise<ActOutcome> {
+  async function apply(
+    first: DepartmentLinkRow,
+    secret: string,
+    action: DepartmentAction,
+    input: Parameters<typeof plan>[2],
+    ip: string | null,
+    attachments: NewAttachment[],
+  ): Promise<ActOutcome> {
     let row: DepartmentLinkRow | undefined = first
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
       if (attempt > 0) row = await find(secret)
@@ -182,15 +222,36 @@ export function createDepartmentLinkService({ db, repo, cases, audit, clock, not
           await cases.lockForUpdate(tx, c.id)
           if (!(await repo.setStatusIf(tx, h.id, change.from, change.to, change.patch))) return true
           const pause = closing ? resumePatch(c, await repo.openCount(tx, c.id), now) : {}
-          const written = await writeTransition(tx, { cases, audit }, {
-            caseId: c.id, version: c.version, patch: { updatedAt: now, ...pause }, events: [change.event],
-            attachments: action === 'answer' ? attachments : [],
-            audit: { actorUserId: null, actorIp: ip, action: `handoff.${action}`, targetKind: 'handoff', targetId: h.id, detail: { caseId: c.id, from: change.from, to: change.to, photos: action === 'answer' ? attachments.length : undefined } },
-          })
+          const written = await writeTransition(
+            tx,
+            { cases, audit },
+            {
+              caseId: c.id,
+              version: c.version,
+              patch: { updatedAt: now, ...pause },
+              events: [change.event],
+              attachments: action === 'answer' ? attachments : [],
+              audit: {
+                actorUserId: null,
+                actorIp: ip,
+                action: `handoff.${action}`,
+                targetKind: 'handoff',
+                targetId: h.id,
+                detail: { caseId: c.id, from: change.from, to: change.to, photos: action === 'answer' ? attachments.length : undefined },
+              },
+            },
+          )
           if (!written) throw new CaseMoved()
           if (closing) {
             const kind = action === 'answer' ? 'answered' : 'returned'
-            await notices.handoffReplied(tx, { ...c, memberName: row!.memberName }, { id: h.id, departmentId: h.departmentId, departmentName: row!.departmentName, dueAt: h.dueAt }, kind, `handoff:${h.id}:${kind}`, now)
+            await notices.handoffReplied(
+              tx,
+              { ...c, memberName: row!.memberName },
+              { id: h.id, departmentId: h.departmentId, departmentName: row!.departmentName, dueAt: h.dueAt },
+              kind,
+              `handoff:${h.id}:${kind}`,
+              now,
+            )
           }
           return false
         })
@@ -213,7 +274,7 @@ export function createDepartmentLinkService({ db, repo, cases, audit, clock, not
       if (!row) return { kind: 'unknown' }
       const closed = closedReasonOf(row)
       const sent = closed && recap ? await recapOf(row) : undefined
-      await opened(row, ip, 'page', sent ? 'recap' : closed ?? 'open')
+      await opened(row, ip, 'page', sent ? 'recap' : (closed ?? 'open'))
       if (sent) return { kind: 'sent', recap: sent }
       if (closed) return { kind: 'closed', reason: closed }
       return { kind: 'open', model: await modelOf(row) }
@@ -247,11 +308,16 @@ export function createDepartmentLinkService({ db, repo, cases, audit, clock, not
         issues.push(...rejected.map((r) => photoIssue(r.item.index, r.reason)))
       }
       // A closed hand-off's page never shows the case again, not even beside a form error on a repeated post.
-      if (issues.length > 0 && closed) return closed === 'answered' || closed === 'returned' ? { kind: 'conflict', status: row.handoff.status } : { kind: 'closed', reason: closed }
+      if (issues.length > 0 && closed)
+        return closed === 'answered' || closed === 'returned' ? { kind: 'conflict', status: row.handoff.status } : { kind: 'closed', reason: closed }
       if (issues.length > 0) return { kind: 'invalid', issues, values: form.fields, model: await modelOf(row) }
       if (images.length === 0) return apply(row, secret, action, input, ip, [])
       // Stored before the transaction; dropped again unless an answer event now holds them.
-      return photos.withPhotos(images, (attachments) => apply(row, secret, action, input, ip, attachments), (o) => o.kind === 'done' && !o.replayed)
+      return photos.withPhotos(
+        images,
+        (attachments) => apply(row, secret, action, input, ip, attachments),
+        (o) => o.kind === 'done' && !o.replayed,
+      )
     },
 
     /**

@@ -28,7 +28,11 @@ export interface HandoffPlan {
   write(tx: DbOrTx, c: CaseRow): Promise<void>
 }
 
-export interface HandoffActionsDeps { repo: HandoffsRepo; cipher: PiiCipher; notices?: NoticePlanner }
+export interface HandoffActionsDeps {
+  repo: HandoffsRepo
+  cipher: PiiCipher
+  notices?: NoticePlanner
+}
 
 /**
  * The case side of 交办 (issue 14) inside the case action path (case-actions-service.ts): `handoff` creates the
@@ -46,7 +50,10 @@ export function createHandoffActions({ repo, cipher, notices }: HandoffActionsDe
     // Only a running resolve clock stops (a case still waiting to be accepted has none running yet).
     const runs = (RESOLVE_CLOCK_STATUSES as readonly CaseStatus[]).includes(to) && row.resolveDueAt !== null
     const effect: HandoffEffect = {
-      id: randomUUID(), departmentId: d.id, departmentName: d.name, dueAt: deadline.dueAt,
+      id: randomUUID(),
+      departmentId: d.id,
+      departmentName: d.name,
+      dueAt: deadline.dueAt,
       patch: runs ? pausePatch(row, settings.pauseResolveClock, now) : {},
     }
     return {
@@ -54,9 +61,21 @@ export function createHandoffActions({ repo, cipher, notices }: HandoffActionsDe
       async write(tx, c) {
         const { secretHash, secretEnc } = newHandoffSecret(cipher)
         await repo.insert(tx, {
-          id: effect.id, caseId: row.id, committeeId: row.committeeId, departmentId: d.id, question: body.question, status: 'sent', opId: body.opId,
-          createdByUserId: actor.userId, createdByMemberId: actor.role === 'member' ? actor.memberId : null,
-          sentAt: now, dueAt: deadline.dueAt, secretHash, secretEnc, createdAt: now, updatedAt: now,
+          id: effect.id,
+          caseId: row.id,
+          committeeId: row.committeeId,
+          departmentId: d.id,
+          question: body.question,
+          status: 'sent',
+          opId: body.opId,
+          createdByUserId: actor.userId,
+          createdByMemberId: actor.role === 'member' ? actor.memberId : null,
+          sentAt: now,
+          dueAt: deadline.dueAt,
+          secretHash,
+          secretEnc,
+          createdAt: now,
+          updatedAt: now,
         })
         // The action's own key: the webhook `changed` wrote for this op is the same notice, kept once.
         await notices?.handoffSent(tx, c, { id: effect.id, departmentId: d.id, departmentName: d.name, dueAt: deadline.dueAt }, `op:${body.opId}`, now)
@@ -75,7 +94,8 @@ export function createHandoffActions({ repo, cipher, notices }: HandoffActionsDe
       effect: { id: h.id, departmentId: h.departmentId, departmentName: h.departmentName, patch: resumePatch(row, openLeft, now) },
       async write(tx) {
         // The department replied between our read and this write: there is nothing left to withdraw.
-        if (!(await repo.close(tx, h.id, 'withdrawn', now))) throw new AppError('INVALID_TRANSITION', 'The department replied meanwhile; this hand-off can no longer be withdrawn.')
+        if (!(await repo.close(tx, h.id, 'withdrawn', now)))
+          throw new AppError('INVALID_TRANSITION', 'The department replied meanwhile; this hand-off can no longer be withdrawn.')
       },
     }
   }

@@ -20,7 +20,19 @@ class CaseMoved extends Error {}
  * the department. Late is not a state: the hand-off stays open and may still be answered. Each happens once
  * (reminded_at, overdue_at), with its notice in the same transaction.
  */
-export function createHandoffSweep({ db, repo, cases, audit, notices }: { db: Db; repo: HandoffsRepo; cases: CasesRepo; audit: AuditWriter; notices: NoticePlanner }) {
+export function createHandoffSweep({
+  db,
+  repo,
+  cases,
+  audit,
+  notices,
+}: {
+  db: Db
+  repo: HandoffsRepo
+  cases: CasesRepo
+  audit: AuditWriter
+  notices: NoticePlanner
+}) {
   const facts = (p: Picked) => ({ id: p.h.id, departmentId: p.h.departmentId, departmentName: p.departmentName, dueAt: p.h.dueAt })
 
   /** A reminder is not a change of the case: no event, no version bump (like the case's own reminders). */
@@ -38,15 +50,35 @@ export function createHandoffSweep({ db, repo, cases, audit, notices }: { db: Db
       return await db.transaction(async (tx) => {
         await cases.lockForUpdate(tx, p.c.id)
         if (!(await repo.markOverdue(tx, p.h.id, now))) return false
-        const written = await writeTransition(tx, { cases, audit }, {
-          caseId: p.c.id, version: p.c.version, patch: { updatedAt: now },
-          events: [{
-            type: 'handoff_overdue', actorKind: 'system', visibility: 'internal', body: '',
-            data: { handoffId: p.h.id, departmentName: p.departmentName, dueAt: p.h.dueAt.toISOString() },
-            fromStatus: p.c.status, toStatus: p.c.status, occurredAt: now, receivedAt: now,
-          }],
-          audit: { actorUserId: null, action: 'case.handoff_overdue', targetKind: 'case', targetId: p.c.id, detail: { handoffId: p.h.id, departmentId: p.h.departmentId } },
-        })
+        const written = await writeTransition(
+          tx,
+          { cases, audit },
+          {
+            caseId: p.c.id,
+            version: p.c.version,
+            patch: { updatedAt: now },
+            events: [
+              {
+                type: 'handoff_overdue',
+                actorKind: 'system',
+                visibility: 'internal',
+                body: '',
+                data: { handoffId: p.h.id, departmentName: p.departmentName, dueAt: p.h.dueAt.toISOString() },
+                fromStatus: p.c.status,
+                toStatus: p.c.status,
+                occurredAt: now,
+                receivedAt: now,
+              },
+            ],
+            audit: {
+              actorUserId: null,
+              action: 'case.handoff_overdue',
+              targetKind: 'case',
+              targetId: p.c.id,
+              detail: { handoffId: p.h.id, departmentId: p.h.departmentId },
+            },
+          },
+        )
         if (!written) throw new CaseMoved()
         await notices.handoffDeadline(tx, p.c, facts(p), 'overdue', `handoff:${p.h.id}:overdue`, now)
         return true

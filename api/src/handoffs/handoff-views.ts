@@ -6,7 +6,12 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 export type HandoffPhoto = HandoffView['photos'][number]
 /** An attachment of a `handoff_answered` event, with the hand-off its event names. */
-export interface AnswerPhoto { handoffId: string | null; id: string; width: number | null; height: number | null }
+export interface AnswerPhoto {
+  handoffId: string | null
+  id: string
+  width: number | null
+  height: number | null
+}
 
 /** The department's photos by hand-off; served like the case's other photos (cases-routes.ts /attachments/:id). */
 export function photosByHandoff(photos: AnswerPhoto[]): Map<string, HandoffPhoto[]> {
@@ -28,10 +33,25 @@ export function toHandoffView(h: HandoffListRow, reader: CaseTextReader, photos:
   const text = caseTextFor(reader)
   const maybe = (s: string | null) => (s === null ? null : text(s))
   return {
-    id: h.id, caseId: h.caseId, departmentId: h.departmentId, departmentName: h.departmentName, question: text(h.question), status: h.status,
-    createdByName: h.createdByName, sentAt: h.sentAt.toISOString(), dueAt: h.dueAt.toISOString(),
-    acknowledgedAt: iso(h.acknowledgedAt), answeredAt: iso(h.answeredAt), returnedAt: iso(h.returnedAt), closedAt: iso(h.closedAt), overdueAt: iso(h.overdueAt),
-    answer: maybe(h.answer), returnReason: maybe(h.returnReason), suggestedDepartment: h.suggestedDepartment, responderName: h.responderName,
-    photos, linkRevoked: h.linkRevokedAt !== null,
+    id: h.id,
+    caseId: h.caseId,
+    departmentId: h.departmentId,
+    departmentName: h.departmentName,
+    question: text(h.question),
+    status: h.status,
+    createdByName: h.createdByName,
+    sentAt: h.sentAt.toISOString(),
+    dueAt: h.dueAt.toISOString(),
+    acknowledgedAt: iso(h.acknowledgedAt),
+    answeredAt: iso(h.answeredAt),
+    returnedAt: iso(h.returnedAt),
+    closedAt: iso(h.closedAt),
+    overdueAt: iso(h.overdueAt),
+    answer: maybe(h.answer),
+    returnReason: maybe(h.returnReason),
+    suggestedDepartment: h.suggestedDepartment,
+    responderName: h.responderName,
+    photos,
+    linkRevoked: h.linkRevokedAt !== null,
   }
 }

@@ -12,7 +12,13 @@ import { photosByHandoff, toHandoffView } from './handoff-views'
 import type { HandoffsRepo } from './handoffs-repo'
 
 export interface HandoffsServiceDeps {
-  db: Db; repo: HandoffsRepo; cases: MemberCasesRepo; audit: AuditWriter; cipher: PiiCipher; clock: Clock; publicBaseUrl: string
+  db: Db
+  repo: HandoffsRepo
+  cases: MemberCasesRepo
+  audit: AuditWriter
+  cipher: PiiCipher
+  clock: Clock
+  publicBaseUrl: string
 }
 
 /**
@@ -23,7 +29,7 @@ export interface HandoffsServiceDeps {
 export function createHandoffsService({ db, repo, cases, audit, cipher, clock, publicBaseUrl }: HandoffsServiceDeps) {
   async function load(actor: Actor, id: string) {
     const h = await repo.find(id)
-    const c = h && await cases.load(h.caseId)
+    const c = h && (await cases.load(h.caseId))
     const role = c ? caseRoleOf(actor, c) : null
     if (!h || !role) throw notFound('hand-off')
     return { h, role }
@@ -33,13 +39,19 @@ export function createHandoffsService({ db, repo, cases, audit, cipher, clock, p
     /** Revokes the old link and issues a new one (only while the department still has the question); the URL is shown once. */
     async issueLink(actor: Actor, id: string, ip: string | null): Promise<HandoffLinkResult> {
       const { h, role } = await load(actor, id)
-      if (!isOpenHandoff(h.status)) throw new AppError('CONFLICT', `This hand-off is ${h.status}; a link is only issued while the department still has the question.`)
+      if (!isOpenHandoff(h.status))
+        throw new AppError('CONFLICT', `This hand-off is ${h.status}; a link is only issued while the department still has the question.`)
       const now = clock.now()
       const { secret, secretHash, secretEnc } = newHandoffSecret(cipher)
       await db.transaction(async (tx) => {
-        if (!(await repo.replaceSecret(tx, id, { secretHash, secretEnc }, now))) throw new AppError('CONFLICT', 'The hand-off ended meanwhile; no link was issued.')
+        if (!(await repo.replaceSecret(tx, id, { secretHash, secretEnc }, now)))
+          throw new AppError('CONFLICT', 'The hand-off ended meanwhile; no link was issued.')
         await audit.record(tx, {
-          actorUserId: actor.userId, actorIp: ip, action: 'handoff.link_issued', targetKind: 'handoff', targetId: id,
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'handoff.link_issued',
+          targetKind: 'handoff',
+          targetId: id,
           detail: { caseId: h.caseId, departmentId: h.departmentId, replacedRevoked: h.linkRevokedAt !== null },
         })
       })
@@ -55,7 +67,11 @@ export function createHandoffsService({ db, repo, cases, audit, cipher, clock, p
       await db.transaction(async (tx) => {
         await repo.revokeLink(tx, id, now)
         await audit.record(tx, {
-          actorUserId: actor.userId, actorIp: ip, action: 'handoff.link_revoked', targetKind: 'handoff', targetId: id,
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'handoff.link_revoked',
+          targetKind: 'handoff',
+          targetId: id,
           detail: { caseId: h.caseId, departmentId: h.departmentId, status: h.status },
         })
       })

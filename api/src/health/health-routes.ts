@@ -13,15 +13,19 @@ const Health = Type.Object({
 
 /** Liveness and readiness in one: 200 only when the database answers. */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ database: Database; version: string }> = async (app, { database, version }) => {
-  app.get('/healthz', {
-    config: { access: 'public' },
-    schema: { tags: ['ops'], summary: 'Health check (database included)', response: { 200: Health, ...problems(503) } },
-  }, async () => {
-    try {
-      await database.db.execute(sql`select 1`)
-    } catch {
-      throw new AppError('SERVICE_UNAVAILABLE', 'The database does not answer.')
-    }
-    return { status: 'ok' as const, database: database.driver, version }
-  })
+  app.get(
+    '/healthz',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['ops'], summary: 'Health check (database included)', response: { 200: Health, ...problems(503) } },
+    },
+    async () => {
+      try {
+        await database.db.execute(sql`select 1`)
+      } catch {
+        throw new AppError('SERVICE_UNAVAILABLE', 'The database does not answer.')
+      }
+      return { status: 'ok' as const, database: database.driver, version }
+    },
+  )
 }

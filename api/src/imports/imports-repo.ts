@@ -8,9 +8,17 @@ import { committeeIdInScope } from '../auth/scope'
 export type ImportRow = typeof memberImport.$inferSelect
 
 const memberColumns = {
-  id: member.id, name: member.name, level: member.level, sectorId: member.sectorId, title: member.title, status: member.status,
-  phoneHash: member.phoneHash, phoneMasked: member.phoneMasked,
-  stationIds: sql<string[]>`coalesce((select array_agg(ms.station_id::text order by ms.created_at, ms.station_id) from member_station ms where ms.member_id = ${member.id}), '{}')`,
+  id: member.id,
+  name: member.name,
+  level: member.level,
+  sectorId: member.sectorId,
+  title: member.title,
+  status: member.status,
+  phoneHash: member.phoneHash,
+  phoneMasked: member.phoneMasked,
+  stationIds: sql<
+    string[]
+  >`coalesce((select array_agg(ms.station_id::text order by ms.created_at, ms.station_id) from member_station ms where ms.member_id = ${member.id}), '{}')`,
 }
 type MemberLookupRow = Omit<ExistingMember, 'manageable'>
 
@@ -41,13 +49,19 @@ export function createImportsRepo(db: Db) {
     },
 
     async update(id: string, patch: Partial<typeof memberImport.$inferInsert>, tx: DbOrTx = db): Promise<void> {
-      await tx.update(memberImport).set({ ...patch, updatedAt: sql`now()` }).where(eq(memberImport.id, id))
+      await tx
+        .update(memberImport)
+        .set({ ...patch, updatedAt: sql`now()` })
+        .where(eq(memberImport.id, id))
     },
 
     /** Moves an import from `from` to `applying`; false if someone else did first (a double click, another node). */
     async claim(id: string, patch: Partial<typeof memberImport.$inferInsert>): Promise<boolean> {
-      const rows = await db.update(memberImport).set({ ...patch, status: 'applying', processedRows: 0, updatedAt: sql`now()` })
-        .where(and(eq(memberImport.id, id), eq(memberImport.status, 'ready'))).returning({ id: memberImport.id })
+      const rows = await db
+        .update(memberImport)
+        .set({ ...patch, status: 'applying', processedRows: 0, updatedAt: sql`now()` })
+        .where(and(eq(memberImport.id, id), eq(memberImport.status, 'ready')))
+        .returning({ id: memberImport.id })
       return rows.length === 1
     },
 
@@ -56,22 +70,38 @@ export function createImportsRepo(db: Db) {
      * database's clock, which progress writes use too). Conditional, so it never overwrites an end state reached
      * meanwhile (the work finishing between our read and this write).
      */
-    async settle(id: string, status: 'ready' | 'validating' | 'applying', patch: Partial<typeof memberImport.$inferInsert>, idleSeconds?: number): Promise<void> {
-      await db.update(memberImport).set({ ...patch, updatedAt: sql`now()` }).where(and(
-        eq(memberImport.id, id), eq(memberImport.status, status),
-        idleSeconds === undefined ? undefined : sql`${memberImport.updatedAt} < now() - make_interval(secs => ${idleSeconds})`,
-      ))
+    async settle(
+      id: string,
+      status: 'ready' | 'validating' | 'applying',
+      patch: Partial<typeof memberImport.$inferInsert>,
+      idleSeconds?: number,
+    ): Promise<void> {
+      await db
+        .update(memberImport)
+        .set({ ...patch, updatedAt: sql`now()` })
+        .where(
+          and(
+            eq(memberImport.id, id),
+            eq(memberImport.status, status),
+            idleSeconds === undefined ? undefined : sql`${memberImport.updatedAt} < now() - make_interval(secs => ${idleSeconds})`,
+          ),
+        )
     },
 
     /** Progress of work in flight; ignored once the import has moved on (a late write never undoes the end state). */
     async progress(id: string, status: 'validating' | 'applying', processed: number): Promise<void> {
-      await db.update(memberImport).set({ processedRows: sql`greatest(${memberImport.processedRows}, ${processed})`, updatedAt: sql`now()` })
+      await db
+        .update(memberImport)
+        .set({ processedRows: sql`greatest(${memberImport.processedRows}, ${processed})`, updatedAt: sql`now()` })
         .where(and(eq(memberImport.id, id), eq(memberImport.status, status)))
     },
 
     /** Expired plans lose their rows (encrypted phones) at once; the records themselves go after `keepUntil`. */
     async purge(now: Date, keepUntil: Date): Promise<void> {
-      await db.update(memberImport).set({ rows: null }).where(and(lt(memberImport.expiresAt, now), isNotNull(memberImport.rows)))
+      await db
+        .update(memberImport)
+        .set({ rows: null })
+        .where(and(lt(memberImport.expiresAt, now), isNotNull(memberImport.rows)))
       await db.delete(memberImport).where(lt(memberImport.createdAt, keepUntil))
     },
 
@@ -86,14 +116,20 @@ export function createImportsRepo(db: Db) {
     /** Members of the committee with one of these phones (keyed hashes); `lock` when about to write them. */
     async membersByPhoneHash(committeeId: string, hashes: string[], tx: DbOrTx = db, lock = false): Promise<MemberLookupRow[]> {
       if (hashes.length === 0) return []
-      const q = tx.select(memberColumns).from(member).where(and(eq(member.committeeId, committeeId), inArray(member.phoneHash, hashes)))
+      const q = tx
+        .select(memberColumns)
+        .from(member)
+        .where(and(eq(member.committeeId, committeeId), inArray(member.phoneHash, hashes)))
       return (lock ? q.for('update', { of: member }) : q) as Promise<MemberLookupRow[]>
     },
 
     /** Members of the committee without a phone on record, with one of these names. */
     async phonelessByName(committeeId: string, names: string[], tx: DbOrTx = db, lock = false): Promise<MemberLookupRow[]> {
       if (names.length === 0) return []
-      const q = tx.select(memberColumns).from(member).where(and(eq(member.committeeId, committeeId), isNull(member.phoneHash), inArray(member.name, names)))
+      const q = tx
+        .select(memberColumns)
+        .from(member)
+        .where(and(eq(member.committeeId, committeeId), isNull(member.phoneHash), inArray(member.name, names)))
       return (lock ? q.for('update', { of: member }) : q) as Promise<MemberLookupRow[]>
     },
 
@@ -106,7 +142,10 @@ export function createImportsRepo(db: Db) {
     },
 
     async updateMember(tx: DbOrTx, id: string, patch: Partial<typeof member.$inferInsert>) {
-      await tx.update(member).set({ ...patch, updatedAt: sql`now()` }).where(eq(member.id, id))
+      await tx
+        .update(member)
+        .set({ ...patch, updatedAt: sql`now()` })
+        .where(eq(member.id, id))
     },
   }
 }

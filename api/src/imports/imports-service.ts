@@ -43,7 +43,12 @@ export interface ImportsServiceDeps {
 }
 
 type Phase = 'validating' | 'applying'
-interface Running { phase: Phase; processed: number; total: number; done: Promise<void> }
+interface Running {
+  phase: Phase
+  processed: number
+  total: number
+  done: Promise<void>
+}
 
 /**
  * Roster import: read a CSV/XLSX file, show what it would change (dry run), apply it on confirmation in one
@@ -61,12 +66,21 @@ export function createImportsService(deps: ImportsServiceDeps) {
     const live = running.get(imp.id)
     const phase: Phase | null = imp.status === 'validating' || imp.status === 'applying' ? imp.status : null
     return {
-      id: imp.id, committeeId: imp.committeeId, status: imp.status, fileName: imp.fileName, fileKind: imp.fileKind, encoding: imp.encoding,
+      id: imp.id,
+      committeeId: imp.committeeId,
+      status: imp.status,
+      fileName: imp.fileName,
+      fileKind: imp.fileKind,
+      encoding: imp.encoding,
       progress: { phase, processed: live && live.phase === phase ? live.processed : phase ? imp.processedRows : imp.totalRows, total: imp.totalRows },
-      counts: imp.counts, diff: imp.diff ?? null, mode: imp.mode ?? null,
+      counts: imp.counts,
+      diff: imp.diff ?? null,
+      mode: imp.mode ?? null,
       applied: imp.status === 'applied' ? { added: imp.added ?? 0, updated: imp.updated ?? 0 } : null,
       error: imp.errorCode ? { code: imp.errorCode, message: imp.errorMessage ?? '' } : null,
-      createdAt: imp.createdAt.toISOString(), expiresAt: imp.expiresAt.toISOString(), appliedAt: imp.appliedAt?.toISOString() ?? null,
+      createdAt: imp.createdAt.toISOString(),
+      expiresAt: imp.expiresAt.toISOString(),
+      appliedAt: imp.appliedAt?.toISOString() ?? null,
     }
   }
 
@@ -76,11 +90,26 @@ export function createImportsService(deps: ImportsServiceDeps) {
     const path = imp && (await committees.committeePath(imp.committeeId))
     if (!imp || !path || !committeeInScope(actor, path) || (actor.role === 'station_admin' && imp.createdBy !== actor.userId)) throw notFound('import')
     if (imp.status === 'ready' && imp.expiresAt < clock.now()) {
-      await repo.settle(id, 'ready', { status: 'failed', rows: null, errorCode: 'EXPIRED', errorMessage: `not confirmed within ${IMPORT_TTL_HOURS} hours; upload the file again` })
+      await repo.settle(id, 'ready', {
+        status: 'failed',
+        rows: null,
+        errorCode: 'EXPIRED',
+        errorMessage: `not confirmed within ${IMPORT_TTL_HOURS} hours; upload the file again`,
+      })
       return (await repo.find(id))!
     }
     if ((imp.status === 'validating' || imp.status === 'applying') && !running.has(id)) {
-      await repo.settle(id, imp.status, { status: 'failed', rows: null, errorCode: 'INTERRUPTED', errorMessage: 'the server stopped while working on it; nothing was imported; upload the file again' }, STALE_SECONDS)
+      await repo.settle(
+        id,
+        imp.status,
+        {
+          status: 'failed',
+          rows: null,
+          errorCode: 'INTERRUPTED',
+          errorMessage: 'the server stopped while working on it; nothing was imported; upload the file again',
+        },
+        STALE_SECONDS,
+      )
       return (await repo.find(id))!
     }
     return imp
@@ -101,15 +130,28 @@ export function createImportsService(deps: ImportsServiceDeps) {
   }
 
   /** What the plan is computed from, for a station admin limited to their stations and members. */
-  async function contextFor(actor: Actor, committeeId: string, rows: StoredRosterRow[], tx: DbOrTx, lock: boolean, progress?: (n: number) => void): Promise<RosterContext> {
+  async function contextFor(
+    actor: Actor,
+    committeeId: string,
+    rows: StoredRosterRow[],
+    tx: DbOrTx,
+    lock: boolean,
+    progress?: (n: number) => void,
+  ): Promise<RosterContext> {
     const [sectors, stations] = [await repo.sectors(committeeId, tx), await repo.stations(committeeId, tx)]
-    const manageableStations = actor.role === 'station_admin' ? new Set(actor.stationIds) : 'all' as const
-    const manageable = (m: Omit<ExistingMember, 'manageable'>): ExistingMember =>
-      ({ ...m, manageable: manageableStations === 'all' || m.stationIds.some((s) => manageableStations.has(s)) })
+    const manageableStations = actor.role === 'station_admin' ? new Set(actor.stationIds) : ('all' as const)
+    const manageable = (m: Omit<ExistingMember, 'manageable'>): ExistingMember => ({
+      ...m,
+      manageable: manageableStations === 'all' || m.stationIds.some((s) => manageableStations.has(s)),
+    })
     const ctx: RosterContext = {
-      sectorsByName: new Map(sectors.map((s) => [s.name, s.id])), sectorNamesById: new Map(sectors.map((s) => [s.id, s.name])),
-      stationsByName: new Map(), stationNamesById: new Map(stations.map((s) => [s.id, s.name])),
-      manageableStations, byPhoneHash: new Map(), phonelessByName: new Map(),
+      sectorsByName: new Map(sectors.map((s) => [s.name, s.id])),
+      sectorNamesById: new Map(sectors.map((s) => [s.id, s.name])),
+      stationsByName: new Map(),
+      stationNamesById: new Map(stations.map((s) => [s.id, s.name])),
+      manageableStations,
+      byPhoneHash: new Map(),
+      phonelessByName: new Map(),
     }
     for (const s of stations) ctx.stationsByName.set(s.name, [...(ctx.stationsByName.get(s.name) ?? []), s.id])
     for (let i = 0; i < rows.length; i += CHUNK) {
@@ -131,7 +173,12 @@ export function createImportsService(deps: ImportsServiceDeps) {
       const ctx = await contextFor(actor, imp.committeeId, rows, db, false, progress)
       const plans = planRows(rows, ctx)
       await repo.update(imp.id, {
-        status: 'ready', rows, diff: diffOf(plans, ctx), counts: countPlans(plans), diffHash: planFingerprint(plans), processedRows: rows.length,
+        status: 'ready',
+        rows,
+        diff: diffOf(plans, ctx),
+        counts: countPlans(plans),
+        diffHash: planFingerprint(plans),
+        processedRows: rows.length,
       })
     } catch (err) {
       log.error({ err, importId: imp.id }, 'roster import validation failed')
@@ -146,18 +193,42 @@ export function createImportsService(deps: ImportsServiceDeps) {
       const chunk = plans.slice(i, i + CHUNK)
       const entries: AuditEntry[] = []
       const adds = chunk.flatMap((p) => (p.kind === 'add' ? [{ ...p, id: randomUUID() }] : []))
-      await repo.insertMembers(tx, adds.map((p) => ({ id: p.id, committeeId: imp.committeeId, ...p.values })))
-      await repo.insertMemberStations(tx, adds.flatMap((p) => p.stationIds.map((stationId) => ({ memberId: p.id, stationId }))))
-      await insertMemberCodes(tx, adds.map((p) => ({ memberId: p.id, committeeId: imp.committeeId })), actor.userId)
+      await repo.insertMembers(
+        tx,
+        adds.map((p) => ({ id: p.id, committeeId: imp.committeeId, ...p.values })),
+      )
+      await repo.insertMemberStations(
+        tx,
+        adds.flatMap((p) => p.stationIds.map((stationId) => ({ memberId: p.id, stationId }))),
+      )
+      await insertMemberCodes(
+        tx,
+        adds.map((p) => ({ memberId: p.id, committeeId: imp.committeeId })),
+        actor.userId,
+      )
       for (const p of adds) {
-        entries.push({ actorUserId: actor.userId, actorIp: ip, action: 'member.created', targetKind: 'member', targetId: p.id, detail: { importId: imp.id, row: p.row, name: p.values.name, phoneMasked: p.values.phoneMasked, stationIds: p.stationIds } })
+        entries.push({
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'member.created',
+          targetKind: 'member',
+          targetId: p.id,
+          detail: { importId: imp.id, row: p.row, name: p.values.name, phoneMasked: p.values.phoneMasked, stationIds: p.stationIds },
+        })
       }
       added += adds.length
       for (const p of chunk) {
         if (p.kind !== 'update') continue
         if (Object.keys(p.patch).length > 0) await repo.updateMember(tx, p.memberId, p.patch)
         if (p.stationIds) await deps.members.setStations(tx, p.memberId, p.stationIds)
-        entries.push({ actorUserId: actor.userId, actorIp: ip, action: 'member.updated', targetKind: 'member', targetId: p.memberId, detail: { importId: imp.id, row: p.row, changes: p.changes } })
+        entries.push({
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'member.updated',
+          targetKind: 'member',
+          targetId: p.memberId,
+          detail: { importId: imp.id, row: p.row, changes: p.changes },
+        })
         updated += 1
       }
       await audit.recordMany(tx, entries)
@@ -174,22 +245,38 @@ export function createImportsService(deps: ImportsServiceDeps) {
         const ctx = await contextFor(actor, imp.committeeId, rows, tx, true)
         const plans = planRows(rows, ctx)
         if (planFingerprint(plans) !== imp.diffHash) throw new AppError('IMPORT_OUTDATED')
-        const { added, updated } = await writePlans(tx, actor, imp, plans.filter((p) => p.kind === 'add' || p.kind === 'update'), ip, progress)
+        const { added, updated } = await writePlans(
+          tx,
+          actor,
+          imp,
+          plans.filter((p) => p.kind === 'add' || p.kind === 'update'),
+          ip,
+          progress,
+        )
         const now = clock.now()
         await repo.update(imp.id, { status: 'applied', rows: null, added, updated, appliedAt: now, processedRows: rows.length }, tx)
         await audit.record(tx, {
-          actorUserId: actor.userId, actorIp: ip, action: 'member_import.applied', targetKind: 'member_import', targetId: imp.id,
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'member_import.applied',
+          targetKind: 'member_import',
+          targetId: imp.id,
           detail: { committeeId: imp.committeeId, fileName: imp.fileName, mode, added, updated, unchanged: imp.counts.unchanged, skipped: imp.counts.error },
         })
       })
     } catch (err) {
       const outdated = (err instanceof AppError && err.code === 'IMPORT_OUTDATED') || isUniqueViolation(err, 'member_committee_phone_key')
       if (!outdated) log.error({ err, importId: imp.id }, 'roster import failed')
-      await repo.update(imp.id, {
-        status: 'failed', rows: null,
-        errorCode: outdated ? 'IMPORT_OUTDATED' : 'INTERNAL',
-        errorMessage: outdated ? 'the roster changed since the dry run; nothing was imported; upload the file again' : 'the import failed; nothing was imported',
-      }).catch(() => {})
+      await repo
+        .update(imp.id, {
+          status: 'failed',
+          rows: null,
+          errorCode: outdated ? 'IMPORT_OUTDATED' : 'INTERNAL',
+          errorMessage: outdated
+            ? 'the roster changed since the dry run; nothing was imported; upload the file again'
+            : 'the import failed; nothing was imported',
+        })
+        .catch(() => {})
       throw outdated ? new AppError('IMPORT_OUTDATED') : err
     }
   }
@@ -210,11 +297,22 @@ export function createImportsService(deps: ImportsServiceDeps) {
       const now = clock.now()
       await repo.purge(now, new Date(now.getTime() - KEEP_DAYS * 24 * HOUR))
       const imp = await repo.insert({
-        committeeId: target.id, createdBy: actor.userId, status: 'validating', fileName: file.fileName.slice(0, 200), fileKind: sheet.kind,
-        encoding: sheet.encoding, totalRows: rows.length, createdAt: now, expiresAt: new Date(now.getTime() + IMPORT_TTL_HOURS * HOUR),
+        committeeId: target.id,
+        createdBy: actor.userId,
+        status: 'validating',
+        fileName: file.fileName.slice(0, 200),
+        fileKind: sheet.kind,
+        encoding: sheet.encoding,
+        totalRows: rows.length,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + IMPORT_TTL_HOURS * HOUR),
       })
       await audit.record(db, {
-        actorUserId: actor.userId, actorIp: ip, action: 'member_import.uploaded', targetKind: 'member_import', targetId: imp.id,
+        actorUserId: actor.userId,
+        actorIp: ip,
+        action: 'member_import.uploaded',
+        targetKind: 'member_import',
+        targetId: imp.id,
         detail: { committeeId: target.id, fileName: imp.fileName, rows: rows.length },
       })
       await track(imp.id, 'validating', rows.length, (progress) => validate(actor, imp, rows, progress))
@@ -238,7 +336,12 @@ export function createImportsService(deps: ImportsServiceDeps) {
     async confirm(actor: Actor, id: string, body: ConfirmImportBody, ip?: string): Promise<MemberImportView> {
       const imp = await load(actor, id)
       if (imp.status !== 'ready') {
-        throw new AppError('IMPORT_NOT_PENDING', imp.status === 'validating' ? 'Still checking the file; wait until it is ready.' : `The import is ${imp.status}${imp.errorCode ? ` (${imp.errorCode})` : ''}.`)
+        throw new AppError(
+          'IMPORT_NOT_PENDING',
+          imp.status === 'validating'
+            ? 'Still checking the file; wait until it is ready.'
+            : `The import is ${imp.status}${imp.errorCode ? ` (${imp.errorCode})` : ''}.`,
+        )
       }
       if (body.mode === 'all' && imp.counts.error > 0) {
         throw new AppError('IMPORT_HAS_ERRORS', `${imp.counts.error} row(s) have errors: fix the file, or confirm with mode valid_rows to skip them.`)

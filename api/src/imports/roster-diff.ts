@@ -44,7 +44,16 @@ export interface MemberFields {
 
 export type RowPlan =
   | { kind: 'add'; row: number; values: MemberFields; stationIds: string[] }
-  | { kind: 'update'; row: number; memberId: string; name: string; phoneMasked: string; patch: Partial<MemberFields>; stationIds?: string[]; changes: ImportFieldChange[] }
+  | {
+      kind: 'update'
+      row: number
+      memberId: string
+      name: string
+      phoneMasked: string
+      patch: Partial<MemberFields>
+      stationIds?: string[]
+      changes: ImportFieldChange[]
+    }
   | { kind: 'unchanged'; row: number; memberId: string; name: string }
   | { kind: 'error'; row: number; name: string | null; errors: ImportRowError[] }
 
@@ -73,7 +82,8 @@ export function planRows(rows: StoredRosterRow[], ctx: RosterContext): RowPlan[]
       for (const name of stationNames(c.stations)) {
         const found = (ctx.stationsByName.get(name) ?? []).filter((id) => ctx.manageableStations === 'all' || ctx.manageableStations.has(id))
         if (found.length === 0) errors.push({ code: 'unknown_station', column: '工作站', value: name, message: `no station ${name} among yours` })
-        else if (found.length > 1) errors.push({ code: 'ambiguous_station', column: '工作站', value: name, message: `${found.length} stations are called ${name}; rename one` })
+        else if (found.length > 1)
+          errors.push({ code: 'ambiguous_station', column: '工作站', value: name, message: `${found.length} stations are called ${name}; rename one` })
         else stationIds.push(found[0]!)
       }
     }
@@ -83,7 +93,13 @@ export function planRows(rows: StoredRosterRow[], ctx: RosterContext): RowPlan[]
       existing = ctx.byPhoneHash.get(r.phone.hash)
       if (!existing && c.name) {
         const namesakes = (ctx.phonelessByName.get(c.name) ?? []).filter((m) => m.manageable)
-        if (namesakes.length > 1) errors.push({ code: 'ambiguous_member', column: '姓名', value: c.name, message: `${namesakes.length} members called ${c.name} have no phone yet; add it to one by hand first` })
+        if (namesakes.length > 1)
+          errors.push({
+            code: 'ambiguous_member',
+            column: '姓名',
+            value: c.name,
+            message: `${namesakes.length} members called ${c.name} have no phone yet; add it to one by hand first`,
+          })
         else existing = namesakes[0]
       }
       if (existing && !existing.manageable) {
@@ -108,14 +124,31 @@ export function planRows(rows: StoredRosterRow[], ctx: RosterContext): RowPlan[]
     const phone = r.phone!
     if (!existing) {
       return {
-        kind: 'add', row: r.row, stationIds: stationIds ?? [],
-        values: { name: c.name!, level, sectorId: sectorId ?? null, title: c.title ?? '', status: status ?? 'active', phoneEnc: phone.enc, phoneHash: phone.hash, phoneMasked: phone.masked },
+        kind: 'add',
+        row: r.row,
+        stationIds: stationIds ?? [],
+        values: {
+          name: c.name!,
+          level,
+          sectorId: sectorId ?? null,
+          title: c.title ?? '',
+          status: status ?? 'active',
+          phoneEnc: phone.enc,
+          phoneHash: phone.hash,
+          phoneMasked: phone.masked,
+        },
       }
     }
 
     const patch: Partial<MemberFields> = {}
     const changes: ImportFieldChange[] = []
-    const change = <K extends keyof MemberFields>(field: ImportFieldChange['field'], key: K, to: MemberFields[K], from: MemberFields[K] | null, show: (v: MemberFields[K] | null) => string | null = (v) => (v === null ? null : String(v))) => {
+    const change = <K extends keyof MemberFields>(
+      field: ImportFieldChange['field'],
+      key: K,
+      to: MemberFields[K],
+      from: MemberFields[K] | null,
+      show: (v: MemberFields[K] | null) => string | null = (v) => (v === null ? null : String(v)),
+    ) => {
       if (to === from) return
       patch[key] = to
       changes.push({ field, from: show(from), to: show(to) })
@@ -126,7 +159,7 @@ export function planRows(rows: StoredRosterRow[], ctx: RosterContext): RowPlan[]
       changes.push({ field: 'phone', from: existing.phoneMasked, to: phone.masked })
     }
     change('level', 'level', level, existing.level)
-    if (sectorId !== undefined) change('sector', 'sectorId', sectorId, existing.sectorId, (id) => (id ? ctx.sectorNamesById.get(id) ?? id : null))
+    if (sectorId !== undefined) change('sector', 'sectorId', sectorId, existing.sectorId, (id) => (id ? (ctx.sectorNamesById.get(id) ?? id) : null))
     if (c.title !== undefined) change('title', 'title', c.title, existing.title)
     if (status) change('status', 'status', status, existing.status)
 
@@ -142,7 +175,16 @@ export function planRows(rows: StoredRosterRow[], ctx: RosterContext): RowPlan[]
       }
     }
     if (changes.length === 0) return { kind: 'unchanged', row: r.row, memberId: existing.id, name: existing.name }
-    return { kind: 'update', row: r.row, memberId: existing.id, name: c.name!, phoneMasked: phone.masked, patch, ...(nextStations && { stationIds: nextStations }), changes }
+    return {
+      kind: 'update',
+      row: r.row,
+      memberId: existing.id,
+      name: c.name!,
+      phoneMasked: phone.masked,
+      patch,
+      ...(nextStations && { stationIds: nextStations }),
+      changes,
+    }
   })
   return plans
 }
@@ -159,8 +201,14 @@ export function diffOf(plans: RowPlan[], ctx: Pick<RosterContext, 'sectorNamesBy
   for (const p of plans) {
     if (p.kind === 'add') {
       diff.add.push({
-        row: p.row, name: p.values.name, phoneMasked: p.values.phoneMasked, level: p.values.level, title: p.values.title, status: p.values.status,
-        sector: p.values.sectorId ? ctx.sectorNamesById.get(p.values.sectorId) ?? null : null, stations: p.stationIds.map((id) => ctx.stationNamesById.get(id) ?? id),
+        row: p.row,
+        name: p.values.name,
+        phoneMasked: p.values.phoneMasked,
+        level: p.values.level,
+        title: p.values.title,
+        status: p.values.status,
+        sector: p.values.sectorId ? (ctx.sectorNamesById.get(p.values.sectorId) ?? null) : null,
+        stations: p.stationIds.map((id) => ctx.stationNamesById.get(id) ?? id),
       })
     } else if (p.kind === 'update') {
       diff.update.push({ row: p.row, memberId: p.memberId, name: p.name, phoneMasked: p.phoneMasked, changes: p.changes })

@@ -59,7 +59,11 @@ function readCsv(buf: Buffer): RosterSheet {
   } catch (err) {
     throw fileError(`the CSV cannot be read: ${(err as Error).message}`)
   }
-  return sheetOf('csv', encoding, records.map((cells, i) => ({ row: i + 1, cells })))
+  return sheetOf(
+    'csv',
+    encoding,
+    records.map((cells, i) => ({ row: i + 1, cells })),
+  )
 }
 
 /** A cell as the person sees it: numbers without exponent, formulas by their result, rich text joined. */
@@ -89,7 +93,9 @@ async function readXlsx(buf: Buffer): Promise<RosterSheet> {
   const rows: { row: number; cells: string[] }[] = []
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = []
-    row.eachCell({ includeEmpty: true }, (cell, col) => { cells[col - 1] = cellText(cell.value) })
+    row.eachCell({ includeEmpty: true }, (cell, col) => {
+      cells[col - 1] = cellText(cell.value)
+    })
     rows.push({ row: rowNumber, cells: Array.from(cells, (c) => c ?? '') })
   })
   return sheetOf('xlsx', null, rows)

@@ -1,6 +1,13 @@
 import {
-  ROSTER_COLUMNS, ROSTER_LEVEL_WORDS, ROSTER_STATION_SEPARATORS, ROSTER_STATUS_WORDS,
-  type CommitteeLevel, type FieldError, type ImportRowError, type MemberStatus, type RosterColumnKey,
+  ROSTER_COLUMNS,
+  ROSTER_LEVEL_WORDS,
+  ROSTER_STATION_SEPARATORS,
+  ROSTER_STATUS_WORDS,
+  type CommitteeLevel,
+  type FieldError,
+  type ImportRowError,
+  type MemberStatus,
+  type RosterColumnKey,
 } from '@mashangjian/shared'
 import type { StoredRosterRow } from '../db/schema'
 import type { PhoneLookup } from '../privacy/phone-lookup'
@@ -13,13 +20,21 @@ const headerOf = (key: RosterColumnKey) => ROSTER_COLUMNS.find((c) => c.key === 
 
 /** `手机号*`, ` 手机号（必填） `, `Phone` → one spelling. */
 function headerKey(text: string): string {
-  return text.replace(/[\s*＊]/g, '').replace(/[（(][^)）]*[)）]$/, '').toLowerCase()
+  return text
+    .replace(/[\s*＊]/g, '')
+    .replace(/[（(][^)）]*[)）]$/, '')
+    .toLowerCase()
 }
 
 /** Normalises what people type: full-width spaces and letters, stray spaces. */
 export const cleanCell = (text: string) => text.normalize('NFKC').replace(/\s+/g, ' ').trim()
 
-export const levelOf = (word: string): CommitteeLevel | undefined => ROSTER_LEVEL_WORDS[cleanCell(word).replace(/政协委员$|委员$/, '').toLowerCase()]
+export const levelOf = (word: string): CommitteeLevel | undefined =>
+  ROSTER_LEVEL_WORDS[
+    cleanCell(word)
+      .replace(/政协委员$|委员$/, '')
+      .toLowerCase()
+  ]
 export const statusOf = (word: string): MemberStatus | undefined => ROSTER_STATUS_WORDS[cleanCell(word).toLowerCase()]
 export const stationNames = (cell: string) => [...new Set(cell.split(ROSTER_STATION_SEPARATORS).map(cleanCell).filter(Boolean))]
 
@@ -40,7 +55,9 @@ export function locateColumns(sheet: RosterSheet): { headerRow: number; columns:
   }
   const missing = ROSTER_COLUMNS.filter((c) => c.required && best.columns[c.key] === undefined)
   if (missing.length > 0) {
-    throw new RosterFileError(missing.map((c) => ({ field: `file.columns.${c.header}`, message: `missing column ${c.header}`, keyword: 'required' } satisfies FieldError)))
+    throw new RosterFileError(
+      missing.map((c) => ({ field: `file.columns.${c.header}`, message: `missing column ${c.header}`, keyword: 'required' }) satisfies FieldError),
+    )
   }
   return best
 }
@@ -53,7 +70,8 @@ export function locateColumns(sheet: RosterSheet): { headerRow: number; columns:
 export function rosterRows(sheet: RosterSheet, phones: PhoneLookup): StoredRosterRow[] {
   const { headerRow, columns } = locateColumns(sheet)
   const data = sheet.rows.filter((r) => r.row > headerRow)
-  if (data.length > MAX_ROSTER_ROWS) throw new RosterFileError([{ field: 'file', message: `more than ${MAX_ROSTER_ROWS} rows; split the file`, keyword: 'maxRows' }])
+  if (data.length > MAX_ROSTER_ROWS)
+    throw new RosterFileError([{ field: 'file', message: `more than ${MAX_ROSTER_ROWS} rows; split the file`, keyword: 'maxRows' }])
   const cell = (cells: string[], key: RosterColumnKey) => (columns[key] === undefined ? '' : cleanCell(cells[columns[key]!] ?? ''))
 
   const rows: StoredRosterRow[] = data.map(({ row, cells }) => {
@@ -90,8 +108,13 @@ export function rosterRows(sheet: RosterSheet, phones: PhoneLookup): StoredRoste
     if (same.length < 2) continue
     for (const r of same) {
       r.fileErrors.push({
-        code: 'duplicate_phone', column: headerOf('phone'), otherRows: same.filter((o) => o !== r).map((o) => o.row),
-        message: `the same phone is also in row ${same.filter((o) => o !== r).map((o) => o.row).join(', ')}`,
+        code: 'duplicate_phone',
+        column: headerOf('phone'),
+        otherRows: same.filter((o) => o !== r).map((o) => o.row),
+        message: `the same phone is also in row ${same
+          .filter((o) => o !== r)
+          .map((o) => o.row)
+          .join(', ')}`,
       })
     }
   }

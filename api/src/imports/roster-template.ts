@@ -29,7 +29,9 @@ export async function rosterTemplateXlsx(hints: TemplateHints): Promise<Buffer> 
   workbook.creator = '码上见'
   const sheet = workbook.addWorksheet('委员名单', { views: [{ state: 'frozen', ySplit: 1 }] })
   sheet.columns = ROSTER_COLUMNS.map((c) => ({
-    header: c.header, key: c.key, width: c.key === 'stations' || c.key === 'title' ? 28 : 14,
+    header: c.header,
+    key: c.key,
+    width: c.key === 'stations' || c.key === 'title' ? 28 : 14,
     style: c.key === 'phone' ? { numFmt: '@' } : {},
   }))
   sheet.getRow(1).font = { bold: true }
@@ -42,7 +44,10 @@ export async function rosterTemplateXlsx(hints: TemplateHints): Promise<Buffer> 
   }
 
   const notes = workbook.addWorksheet('填写说明')
-  notes.columns = [{ header: '列', width: 10 }, { header: '说明', width: 70 }]
+  notes.columns = [
+    { header: '列', width: 10 },
+    { header: '说明', width: 70 },
+  ]
   notes.getRow(1).font = { bold: true }
   for (const h of HEADERS) notes.addRow([h, NOTES[h] ?? ''])
   notes.addRow([])

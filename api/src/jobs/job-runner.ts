@@ -8,7 +8,14 @@ import type { MetricsAggregator } from '../metrics/metrics-aggregator'
 import type { NotificationsService } from '../notifications/notifications-service'
 import type { PublicCleanup } from '../public/public-cleanup'
 
-export const JOBS = { sweep: 'deadline-sweep', digest: 'daily-digest', seal: 'audit-seal', metrics: 'metrics-aggregate', notify: 'notify-deliver', publicCleanup: 'public-cleanup' } as const
+export const JOBS = {
+  sweep: 'deadline-sweep',
+  digest: 'daily-digest',
+  seal: 'audit-seal',
+  metrics: 'metrics-aggregate',
+  notify: 'notify-deliver',
+  publicCleanup: 'public-cleanup',
+} as const
 
 /** pg-boss speaks to PGlite through this adapter; statements without parameters may be several at once. */
 function pgliteAdapter(pglite: PGlite) {
@@ -22,7 +29,12 @@ function pgliteAdapter(pglite: PGlite) {
 }
 
 export interface JobDeps {
-  database: Database; databaseUrl?: string | undefined; sweep: DeadlineSweep; audit: AuditLog; metrics: MetricsAggregator; log: FastifyBaseLogger
+  database: Database
+  databaseUrl?: string | undefined
+  sweep: DeadlineSweep
+  audit: AuditLog
+  metrics: MetricsAggregator
+  log: FastifyBaseLogger
   notifications: NotificationsService
   /** Hourly: kept photos no case claimed, spent throttle counters and idempotency keys. */
   publicCleanup: PublicCleanup

@@ -1,8 +1,15 @@
 /** @jsxRuntime automatic @jsxImportSource preact */
 import { renderToString } from 'preact-render-to-string'
 import {
-  ACTIVITY_KIND_ZH, LEDGER_MEASURE_ZH, LEDGER_MEASURES, LEDGER_PRESETS, REPORT_STATUS_ZH, type ActivityKind, type LedgerPresetId,
-  type MemberLedger, type ReportStatus,
+  ACTIVITY_KIND_ZH,
+  LEDGER_MEASURE_ZH,
+  LEDGER_MEASURES,
+  LEDGER_PRESETS,
+  REPORT_STATUS_ZH,
+  type ActivityKind,
+  type LedgerPresetId,
+  type MemberLedger,
+  type ReportStatus,
 } from '@mashangjian/shared'
 
 export interface LedgerPageInput {
@@ -52,16 +59,38 @@ function LedgerPage({ ledger, activities, reports, generatedAt }: LedgerPageInpu
         <h2>基本情况</h2>
         <table>
           <tbody>
-            <tr><th>姓名</th><td>{m.name}</td><th>界别</th><td>{m.sectorName ?? '—'}</td></tr>
-            <tr><th>职务</th><td>{m.title || '—'}</td><th>所属工作站</th><td>{m.stations.map((s) => s.name).join('、') || '—'}</td></tr>
+            <tr>
+              <th>姓名</th>
+              <td>{m.name}</td>
+              <th>界别</th>
+              <td>{m.sectorName ?? '—'}</td>
+            </tr>
+            <tr>
+              <th>职务</th>
+              <td>{m.title || '—'}</td>
+              <th>所属工作站</th>
+              <td>{m.stations.map((s) => s.name).join('、') || '—'}</td>
+            </tr>
           </tbody>
         </table>
         <h2>{`履职目标（${presetName}）：完成 ${ledger.targetsMet} / ${ledger.targetsTotal} 项`}</h2>
         <table>
-          <thead><tr><th>目标</th><th>要求</th><th>完成</th><th>情况</th></tr></thead>
+          <thead>
+            <tr>
+              <th>目标</th>
+              <th>要求</th>
+              <th>完成</th>
+              <th>情况</th>
+            </tr>
+          </thead>
           <tbody>
             {ledger.targets.map((t) => (
-              <tr><td>{t.label}</td><td class="n">{`≥ ${t.min}`}</td><td class="n">{t.actual}</td><td class={t.met ? 'met' : 'unmet'}>{t.met ? '已完成' : '未完成'}</td></tr>
+              <tr>
+                <td>{t.label}</td>
+                <td class="n">{`≥ ${t.min}`}</td>
+                <td class="n">{t.actual}</td>
+                <td class={t.met ? 'met' : 'unmet'}>{t.met ? '已完成' : '未完成'}</td>
+              </tr>
             ))}
           </tbody>
         </table>
@@ -73,30 +102,67 @@ function LedgerPage({ ledger, activities, reports, generatedAt }: LedgerPageInpu
             ))}
           </tbody>
         </table>
-        <p class="muted">收到诉求、接单按受理日期计；办结按办结日期计；联系群众为委员在所办诉求中记录的联系次数；交办部门为委员将诉求交办职能部门的次数，按交办日期计。</p>
+        <p class="muted">
+          收到诉求、接单按受理日期计；办结按办结日期计；联系群众为委员在所办诉求中记录的联系次数；交办部门为委员将诉求交办职能部门的次数，按交办日期计。
+        </p>
         <h2>{`履职活动（${activities.length}）`}</h2>
-        {activities.length === 0 ? <p class="muted">本年度暂无记录。</p> : (
+        {activities.length === 0 ? (
+          <p class="muted">本年度暂无记录。</p>
+        ) : (
           <table>
-            <thead><tr><th>日期</th><th>类别</th><th>内容</th><th>地点</th></tr></thead>
+            <thead>
+              <tr>
+                <th>日期</th>
+                <th>类别</th>
+                <th>内容</th>
+                <th>地点</th>
+              </tr>
+            </thead>
             <tbody>
               {activities.map((a) => (
-                <tr><td>{a.occurredOn}</td><td>{ACTIVITY_KIND_ZH[a.kind]}</td><td>{a.title}{a.notes ? <div class="muted">{a.notes}</div> : null}</td><td>{a.stationName ?? '—'}</td></tr>
+                <tr>
+                  <td>{a.occurredOn}</td>
+                  <td>{ACTIVITY_KIND_ZH[a.kind]}</td>
+                  <td>
+                    {a.title}
+                    {a.notes ? <div class="muted">{a.notes}</div> : null}
+                  </td>
+                  <td>{a.stationName ?? '—'}</td>
+                </tr>
               ))}
             </tbody>
           </table>
         )}
         <h2>{`社情民意信息（${reports.length}）`}</h2>
-        {reports.length === 0 ? <p class="muted">本年度暂无报送。</p> : (
+        {reports.length === 0 ? (
+          <p class="muted">本年度暂无报送。</p>
+        ) : (
           <table>
-            <thead><tr><th>报送日期</th><th>标题</th><th>状态</th><th>采用单位</th></tr></thead>
+            <thead>
+              <tr>
+                <th>报送日期</th>
+                <th>标题</th>
+                <th>状态</th>
+                <th>采用单位</th>
+              </tr>
+            </thead>
             <tbody>
               {reports.map((r) => (
-                <tr><td>{r.submittedAt ? cst(r.submittedAt) : '—'}</td><td>{r.title}</td><td>{REPORT_STATUS_ZH[r.status]}</td><td>{r.decidedBy ?? '—'}</td></tr>
+                <tr>
+                  <td>{r.submittedAt ? cst(r.submittedAt) : '—'}</td>
+                  <td>{r.title}</td>
+                  <td>{REPORT_STATUS_ZH[r.status]}</td>
+                  <td>{r.decidedBy ?? '—'}</td>
+                </tr>
               ))}
             </tbody>
           </table>
         )}
-        <div class="sign"><span>委员签名：</span><span>审核：</span><span>{`生成日期：${cst(generatedAt)}`}</span></div>
+        <div class="sign">
+          <span>委员签名：</span>
+          <span>审核：</span>
+          <span>{`生成日期：${cst(generatedAt)}`}</span>
+        </div>
       </body>
     </html>
   )

@@ -22,8 +22,10 @@ export type LedgerScope = { kind: 'committee' | 'station'; id: string }
 const uuids = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`
 /** [1 January, 1 January of the next year) in China Standard Time. */
 const yearBounds = (year: number) => ({
-  fromDay: `${year}-01-01`, toDay: `${year + 1}-01-01`,
-  from: sql`${`${year}-01-01T00:00:00+08:00`}::timestamptz`, to: sql`${`${year + 1}-01-01T00:00:00+08:00`}::timestamptz`,
+  fromDay: `${year}-01-01`,
+  toDay: `${year + 1}-01-01`,
+  from: sql`${`${year}-01-01T00:00:00+08:00`}::timestamptz`,
+  to: sql`${`${year + 1}-01-01T00:00:00+08:00`}::timestamptz`,
 })
 
 const memberColumns = sql`m.id, m.name, m.title, m.level, m.status, m.committee_id as "committeeId", k.name as "committeeName",
@@ -39,9 +41,12 @@ function scopeCondition(scope: LedgerScope): SQL {
 export function createLedgerRepo(db: DbOrTx) {
   async function withStations(rows: Omit<LedgerMemberRow, 'stations'>[]): Promise<LedgerMemberRow[]> {
     if (rows.length === 0) return []
-    const links = await queryRows<{ memberId: string; id: string; name: string }>(db, sql`
+    const links = await queryRows<{ memberId: string; id: string; name: string }>(
+      db,
+      sql`
       select ms.member_id as "memberId", st.id, st.name from member_station ms join station st on st.id = ms.station_id
-      where ms.member_id = any(${uuids(rows.map((r) => r.id))}) order by st.name`)
+      where ms.member_id = any(${uuids(rows.map((r) => r.id))}) order by st.name`,
+    )
     return rows.map((r) => ({ ...r, stations: links.filter((l) => l.memberId === r.id).map(({ id, name }) => ({ id, name })) }))
   }
 
@@ -54,8 +59,11 @@ export function createLedgerRepo(db: DbOrTx) {
     /** Members of a committee subtree or of a station, by name, keyset on (name, id). */
     async members(scope: LedgerScope, limit: number, after?: { name: string; id: string }): Promise<{ rows: LedgerMemberRow[]; more: boolean }> {
       const keyset = after ? sql`and (m.name, m.id) > (${after.name}, ${after.id}::uuid)` : sql``
-      const rows = await queryRows<Omit<LedgerMemberRow, 'stations'>>(db, sql`
-        select ${memberColumns} from ${memberFrom} where ${scopeCondition(scope)} ${keyset} order by m.name, m.id limit ${limit + 1}`)
+      const rows = await queryRows<Omit<LedgerMemberRow, 'stations'>>(
+        db,
+        sql`
+        select ${memberColumns} from ${memberFrom} where ${scopeCondition(scope)} ${keyset} order by m.name, m.id limit ${limit + 1}`,
+      )
       return { rows: await withStations(rows.slice(0, limit)), more: rows.length > limit }
     },
 
@@ -82,34 +90,51 @@ export function createLedgerRepo(db: DbOrTx) {
      * reports submitted.
      */
     async counts(memberIds: string[], year: number): Promise<Map<string, RawLedgerCounts>> {
-      const out = new Map<string, RawLedgerCounts>(memberIds.map((id) => [id, { received: 0, accepted: 0, resolved: 0, satisfied: 0, contacts: 0, handoffs: 0, activities: {}, reportsSubmitted: 0 }]))
+      const out = new Map<string, RawLedgerCounts>(
+        memberIds.map((id) => [id, { received: 0, accepted: 0, resolved: 0, satisfied: 0, contacts: 0, handoffs: 0, activities: {}, reportsSubmitted: 0 }]),
+      )
       if (memberIds.length === 0) return out
       const ids = uuids(memberIds)
       const y = yearBounds(year)
-      const cases = await queryRows<{ id: string; received: number; accepted: number; resolved: number; satisfied: number }>(db, sql`
+      const cases = await queryRows<{ id: string; received: number; accepted: number; resolved: number; satisfied: number }>(
+        db,
+        sql`
         select m.scope_id as id, sum(m.assigned)::int as received, sum(m.resolved)::int as resolved,
           sum(m.satisfied + m.basically_satisfied)::int as satisfied,
           coalesce(sum((select sum(x) from unnest(m.accept_minutes_hist) x)), 0)::int as accepted
         from metric_month m where m.grain = 'member' and m.scope_id = any(${ids}) and m.day >= ${y.fromDay}::date and m.day < ${y.toDay}::date
-        group by m.scope_id`)
+        group by m.scope_id`,
+      )
       // Contact logs by the member's own account on cases that are theirs (cases_member_status_idx, then case_event_case_idx).
-      const contacts = await queryRows<{ id: string; n: number }>(db, sql`
+      const contacts = await queryRows<{ id: string; n: number }>(
+        db,
+        sql`
         select c.member_id as id, count(*)::int as n from cases c join case_event e on e.case_id = c.id
           join app_user u on u.id = e.actor_user_id and u.member_id = c.member_id
         where c.member_id = any(${ids}) and e.type = 'contact_logged' and e.occurred_at >= ${y.from} and e.occurred_at < ${y.to}
-        group by c.member_id`)
+        group by c.member_id`,
+      )
       // Every hand-off the member made in the year counts, whatever became of it (handoff_member_sent_idx): handing a
       // question to the right department is the member's work; the department's answer is measured on the dashboard.
-      const handoffs = await queryRows<{ id: string; n: number }>(db, sql`
+      const handoffs = await queryRows<{ id: string; n: number }>(
+        db,
+        sql`
         select h.created_by_member_id as id, count(*)::int as n from handoff h
         where h.created_by_member_id = any(${ids}) and h.sent_at >= ${y.from} and h.sent_at < ${y.to}
-        group by h.created_by_member_id`)
-      const activities = await queryRows<{ id: string; kind: ActivityKind; n: number }>(db, sql`
+        group by h.created_by_member_id`,
+      )
+      const activities = await queryRows<{ id: string; kind: ActivityKind; n: number }>(
+        db,
+        sql`
         select a.member_id as id, a.kind, count(*)::int as n from activity a
-        where a.member_id = any(${ids}) and a.occurred_on >= ${y.fromDay}::date and a.occurred_on < ${y.toDay}::date group by a.member_id, a.kind`)
-      const reports = await queryRows<{ id: string; n: number }>(db, sql`
+        where a.member_id = any(${ids}) and a.occurred_on >= ${y.fromDay}::date and a.occurred_on < ${y.toDay}::date group by a.member_id, a.kind`,
+      )
+      const reports = await queryRows<{ id: string; n: number }>(
+        db,
+        sql`
         select r.member_id as id, count(*)::int as n from opinion_report r
-        where r.member_id = any(${ids}) and r.status <> 'draft' and r.submitted_at >= ${y.from} and r.submitted_at < ${y.to} group by r.member_id`)
+        where r.member_id = any(${ids}) and r.status <> 'draft' and r.submitted_at >= ${y.from} and r.submitted_at < ${y.to} group by r.member_id`,
+      )
       for (const r of cases) Object.assign(out.get(r.id)!, { received: r.received, accepted: r.accepted, resolved: r.resolved, satisfied: r.satisfied })
       for (const r of contacts) out.get(r.id)!.contacts = r.n
       for (const r of handoffs) out.get(r.id)!.handoffs = r.n
@@ -121,13 +146,19 @@ export function createLedgerRepo(db: DbOrTx) {
     /** The year's activity records and reports of one member, for the printable 履职档案. */
     async yearRecords(memberId: string, year: number) {
       const y = yearBounds(year)
-      const activities = await queryRows<{ kind: ActivityKind; title: string; occurredOn: string; notes: string; stationName: string | null }>(db, sql`
+      const activities = await queryRows<{ kind: ActivityKind; title: string; occurredOn: string; notes: string; stationName: string | null }>(
+        db,
+        sql`
         select a.kind, a.title, to_char(a.occurred_on, 'YYYY-MM-DD') as "occurredOn", a.notes, st.name as "stationName"
         from activity a left join station st on st.id = a.station_id
-        where a.member_id = ${memberId} and a.occurred_on >= ${y.fromDay}::date and a.occurred_on < ${y.toDay}::date order by a.occurred_on, a.created_at`)
-      const reports = await queryRows<{ title: string; status: ReportStatus; decidedBy: string | null; submittedAt: Date | string | null }>(db, sql`
+        where a.member_id = ${memberId} and a.occurred_on >= ${y.fromDay}::date and a.occurred_on < ${y.toDay}::date order by a.occurred_on, a.created_at`,
+      )
+      const reports = await queryRows<{ title: string; status: ReportStatus; decidedBy: string | null; submittedAt: Date | string | null }>(
+        db,
+        sql`
         select r.title, r.status, r.decided_by as "decidedBy", r.submitted_at as "submittedAt" from opinion_report r
-        where r.member_id = ${memberId} and r.status <> 'draft' and r.submitted_at >= ${y.from} and r.submitted_at < ${y.to} order by r.submitted_at`)
+        where r.member_id = ${memberId} and r.status <> 'draft' and r.submitted_at >= ${y.from} and r.submitted_at < ${y.to} order by r.submitted_at`,
+      )
       return { activities, reports }
     },
   }

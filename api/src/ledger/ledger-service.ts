@@ -1,6 +1,12 @@
 import {
-  LEDGER_PRESETS, type LedgerListQuery, type LedgerPage, type LedgerPresetId, type LedgerTargetsBody, type LedgerTargetsView,
-  type MemberLedger, type MemberLedgerReport,
+  LEDGER_PRESETS,
+  type LedgerListQuery,
+  type LedgerPage,
+  type LedgerPresetId,
+  type LedgerTargetsBody,
+  type LedgerTargetsView,
+  type MemberLedger,
+  type MemberLedgerReport,
 } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import { committeeInScope, memberInScope } from '../auth/scope'
@@ -21,7 +27,9 @@ function decodeCursor(cursor: string): { name: string; id: string } {
   try {
     const [name, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [unknown, unknown]
     if (typeof name === 'string' && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id)) return { name, id }
-  } catch { /* answered below */ }
+  } catch {
+    /* answered below */
+  }
   throw validationFailed([{ field: 'querystring.cursor', message: 'not a cursor this API gave out' }])
 }
 
@@ -32,19 +40,34 @@ const EXPORT_PAGE = 200
  * The 履职 ledger (DESIGN.md §9): per member and year, case work, contacts and activities against the yearly
  * targets their committee chose (committee.settings.ledger, inherited down the committee tree).
  */
-export function createLedgerService({ db, repo, scopes, clock, audit, aggregator }: {
-  db: Db; repo: LedgerRepo
+export function createLedgerService({
+  db,
+  repo,
+  scopes,
+  clock,
+  audit,
+  aggregator,
+}: {
+  db: Db
+  repo: LedgerRepo
   /** The committee subtree and station scopes, resolved as the dashboard resolves them. */
   scopes: MetricsRepo
-  clock: Clock; audit: AuditWriter; aggregator: MetricsAggregator
+  clock: Clock
+  audit: AuditWriter
+  aggregator: MetricsAggregator
 }) {
-
   /** The year asked for, or this Beijing year. */
   const yearOf = (year: number | undefined) => year ?? beijingYear(clock.now())
 
   /** Ledgers of these members, each against their own committee's targets. */
   async function ledgersOf(rows: LedgerMemberRow[], year: number): Promise<LedgerItem[]> {
-    const [settings, raw] = [await repo.settingsOnPaths(rows.map((r) => r.committeePath)), await repo.counts(rows.map((r) => r.id), year)]
+    const [settings, raw] = [
+      await repo.settingsOnPaths(rows.map((r) => r.committeePath)),
+      await repo.counts(
+        rows.map((r) => r.id),
+        year,
+      ),
+    ]
     return rows.map((r) => {
       const targets = effectiveTargets(r.committeePath, (id) => settings.get(id))
       const counts = ledgerCounts(raw.get(r.id)!)
@@ -63,8 +86,10 @@ export function createLedgerService({ db, repo, scopes, clock, audit, aggregator
   async function checkListScope(actor: Actor, scope: LedgerScope): Promise<void> {
     if (scope.kind === 'committee' && actor.role === 'station_admin') throw new AppError('FORBIDDEN', 'Station admins list their stations’ members.')
     const found = await scopes.findScope(scope)
-    const visible = found !== undefined && committeeInScope(actor, found.committeePath)
-      && (actor.role !== 'station_admin' || found.stationIds.some((s) => actor.stationIds.includes(s)))
+    const visible =
+      found !== undefined &&
+      committeeInScope(actor, found.committeePath) &&
+      (actor.role !== 'station_admin' || found.stationIds.some((s) => actor.stationIds.includes(s)))
     if (!visible) throw notFound(scope.kind)
   }
 
@@ -94,7 +119,9 @@ export function createLedgerService({ db, repo, scopes, clock, audit, aggregator
       const { rows, more } = await repo.members(scope, query.limit ?? 50, query.cursor ? decodeCursor(query.cursor) : undefined)
       const last = rows.at(-1)
       return {
-        year, asOf: (await aggregator.asOf())?.toISOString() ?? null, items: await ledgersOf(rows, year),
+        year,
+        asOf: (await aggregator.asOf())?.toISOString() ?? null,
+        items: await ledgersOf(rows, year),
         nextCursor: more && last ? encodeCursor(last) : null,
       }
     },
@@ -125,7 +152,14 @@ export function createLedgerService({ db, repo, scopes, clock, audit, aggregator
       const ledger = settingsFromBody(body)
       await db.transaction(async (tx) => {
         await repo.setLedgerSettings(tx, k.id, ledger)
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'committee.ledger_targets_set', targetKind: 'committee', targetId: k.id, detail: { ...ledger } })
+        await audit.record(tx, {
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'committee.ledger_targets_set',
+          targetKind: 'committee',
+          targetId: k.id,
+          detail: { ...ledger },
+        })
       })
       return targetsView(k.id, k.path)
     },

@@ -1,6 +1,13 @@
 import {
-  DEFAULT_LEDGER_PRESET, LEDGER_MEASURES, LEDGER_PRESETS, type ActivityKind, type LedgerCounts, type LedgerMeasure,
-  type LedgerTargetResult, type LedgerTargetSettings, type LedgerTargetsBody,
+  DEFAULT_LEDGER_PRESET,
+  LEDGER_MEASURES,
+  LEDGER_PRESETS,
+  type ActivityKind,
+  type LedgerCounts,
+  type LedgerMeasure,
+  type LedgerTargetResult,
+  type LedgerTargetSettings,
+  type LedgerTargetsBody,
 } from '@mashangjian/shared'
 import type { CommitteeSettings } from '../db/schema'
 import { validationFailed } from '../errors/app-error'
@@ -12,8 +19,14 @@ import { validationFailed } from '../errors/app-error'
 
 /** The activity kind behind each activity measure; opinion reports also count those submitted in the app. */
 export const ACTIVITY_MEASURE: Record<ActivityKind, LedgerMeasure> = {
-  meeting: 'meetings', reception_day: 'receptionDays', visit: 'visits', proposal: 'proposals', opinion_report: 'opinionReports',
-  research: 'research', training: 'training', other: 'otherActivities',
+  meeting: 'meetings',
+  reception_day: 'receptionDays',
+  visit: 'visits',
+  proposal: 'proposals',
+  opinion_report: 'opinionReports',
+  research: 'research',
+  training: 'training',
+  other: 'otherActivities',
 }
 
 export const zeroCounts = (): LedgerCounts => Object.fromEntries(LEDGER_MEASURES.map((m) => [m, 0])) as LedgerCounts
@@ -51,7 +64,10 @@ const defaultSettings = (): LedgerTargetSettings => ({ preset: DEFAULT_LEDGER_PR
  * committee above it (a city sets them for its counties), else the built-in default. `path` is the committee's
  * ancestor ids and its own, '/'-joined.
  */
-export function effectiveTargets(path: string, settingsOf: (committeeId: string) => CommitteeSettings | undefined): LedgerTargetSettings & { inheritedFrom: string | null } {
+export function effectiveTargets(
+  path: string,
+  settingsOf: (committeeId: string) => CommitteeSettings | undefined,
+): LedgerTargetSettings & { inheritedFrom: string | null } {
   for (const id of path.split('/').reverse()) {
     const ledger = settingsOf(id)?.ledger
     if (ledger) return { ...ledger, inheritedFrom: id }
@@ -59,7 +75,10 @@ export function effectiveTargets(path: string, settingsOf: (committeeId: string)
   return { ...defaultSettings(), inheritedFrom: null }
 }
 
-export function evaluateTargets(settings: LedgerTargetSettings, counts: LedgerCounts): { targets: LedgerTargetResult[]; targetsMet: number; targetsTotal: number } {
+export function evaluateTargets(
+  settings: LedgerTargetSettings,
+  counts: LedgerCounts,
+): { targets: LedgerTargetResult[]; targetsMet: number; targetsTotal: number } {
   const targets = settings.targets.map((t) => ({ measure: t.measure, label: t.label, min: t.min, actual: counts[t.measure], met: counts[t.measure] >= t.min }))
   return { targets, targetsMet: targets.filter((t) => t.met).length, targetsTotal: targets.length }
 }

@@ -81,9 +81,10 @@ export async function createChangeListener({ database, log, backoffMs = BACKOFF_
   }
   const resync = () => each('resync', (s) => s.onResync?.())
 
-  const stop = database.driver === 'pglite'
-    ? await listenPglite(database, receive)
-    : await pgListen({ pool: database.pool!, channel: CHANNEL, onPayload: receive, onResumed: resync, log, backoffMs })
+  const stop =
+    database.driver === 'pglite'
+      ? await listenPglite(database, receive)
+      : await pgListen({ pool: database.pool!, channel: CHANNEL, onPayload: receive, onResumed: resync, log, backoffMs })
 
   return {
     subscribe(onChange, onResync) {
@@ -121,8 +122,13 @@ function parse(payload: string): Omit<CaseChange, 'committeePath'> | null {
   if (typeof caseId !== 'string' || typeof version !== 'number' || typeof status !== 'string' || typeof committeeId !== 'string') return null
   if (![stationId, memberId, prevStationId, prevMemberId].every(stringOrNull)) return null
   return {
-    caseId, version, status, committeeId,
-    stationId: stationId as string | null, memberId: memberId as string | null,
-    prevStationId: prevStationId as string | null, prevMemberId: prevMemberId as string | null,
+    caseId,
+    version,
+    status,
+    committeeId,
+    stationId: stationId as string | null,
+    memberId: memberId as string | null,
+    prevStationId: prevStationId as string | null,
+    prevMemberId: prevMemberId as string | null,
   }
 }

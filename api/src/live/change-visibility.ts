@@ -12,8 +12,7 @@ export function changeConcerns(actor: Actor, c: CaseChange): boolean {
     case 'member':
       return actor.memberId !== null && (c.memberId === actor.memberId || c.prevMemberId === actor.memberId)
     case 'station_admin':
-      return actor.committeeId === c.committeeId
-        && [c.stationId, c.prevStationId].some((s) => s !== null && actor.stationIds.includes(s))
+      return actor.committeeId === c.committeeId && [c.stationId, c.prevStationId].some((s) => s !== null && actor.stationIds.includes(s))
     case 'committee_admin':
       return c.committeePath !== null && committeeInScope(actor, c.committeePath)
     case 'system_admin':

@@ -37,7 +37,8 @@ export async function pgListen(o: PgListenOptions): Promise<() => Promise<void>>
       ...o.pool.options,
       application_name: 'msj-change-listener',
       // Detect a silently dropped connection (NAT, firewall) instead of listening to nothing for hours.
-      keepAlive: true, keepAliveInitialDelayMillis: 10_000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     })
     // An error on this idle connection must not crash the process; 'end' follows and triggers the reconnect.
     c.on('error', (err) => o.log.warn({ err }, 'change listener: connection error'))

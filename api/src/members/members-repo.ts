@@ -14,14 +14,23 @@ export const memberInStations = (stationIds: string[]): SQL =>
   stationIds.length === 0 ? sql`false` : sql`${member.id} in (select ms.member_id from member_station ms where ms.station_id in (${uuidList(stationIds)}))`
 
 /** `$1::uuid, $2::uuid, …` for an `in (…)` list. */
-export const uuidList = (ids: string[]): SQL => sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)
+export const uuidList = (ids: string[]): SQL =>
+  sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  )
 
 export function createMembersRepo(db: Db) {
   const withSector = () => db.select({ member, sectorName: sector.name }).from(member).leftJoin(sector, eq(sector.id, member.sectorId))
 
   return {
     /** Members the actor manages (a station admin: their stations' members; others: their committee scope), filtered, by name. */
-    async list(actor: Actor, filter: { committeeId?: string; stationId?: string; sectorId?: string; status?: MemberStatus; q?: string }, limit: number, offset: number) {
+    async list(
+      actor: Actor,
+      filter: { committeeId?: string; stationId?: string; sectorId?: string; status?: MemberStatus; q?: string },
+      limit: number,
+      offset: number,
+    ) {
       const where = and(
         actor.role === 'station_admin' ? memberInStations(actor.stationIds) : committeeIdInScope(actor, member.committeeId),
         filter.committeeId ? eq(member.committeeId, filter.committeeId) : undefined,
@@ -38,8 +47,11 @@ export function createMembersRepo(db: Db) {
     },
 
     async find(id: string, tx: DbOrTx = db) {
-      const [row] = await tx.select({ member, sectorName: sector.name, committeePath: committee.path }).from(member)
-        .innerJoin(committee, eq(committee.id, member.committeeId)).leftJoin(sector, eq(sector.id, member.sectorId))
+      const [row] = await tx
+        .select({ member, sectorName: sector.name, committeePath: committee.path })
+        .from(member)
+        .innerJoin(committee, eq(committee.id, member.committeeId))
+        .leftJoin(sector, eq(sector.id, member.sectorId))
         .where(eq(member.id, id))
       return row
     },
@@ -48,9 +60,12 @@ export function createMembersRepo(db: Db) {
     async stationsOf(memberIds: string[], tx: DbOrTx = db): Promise<Map<string, { id: string; name: string }[]>> {
       const out = new Map<string, { id: string; name: string }[]>()
       if (memberIds.length === 0) return out
-      const rows = await tx.select({ memberId: memberStation.memberId, id: station.id, name: station.name }).from(memberStation)
+      const rows = await tx
+        .select({ memberId: memberStation.memberId, id: station.id, name: station.name })
+        .from(memberStation)
         .innerJoin(station, eq(station.id, memberStation.stationId))
-        .where(inArray(memberStation.memberId, memberIds)).orderBy(asc(memberStation.createdAt), asc(station.name))
+        .where(inArray(memberStation.memberId, memberIds))
+        .orderBy(asc(memberStation.createdAt), asc(station.name))
       for (const r of rows) {
         const list = out.get(r.memberId) ?? []
         list.push({ id: r.id, name: r.name })
@@ -75,15 +90,25 @@ export function createMembersRepo(db: Db) {
     },
 
     async update(tx: DbOrTx, id: string, patch: Partial<typeof member.$inferInsert>): Promise<MemberRow> {
-      return (await tx.update(member).set({ ...patch, updatedAt: sql`now()` }).where(eq(member.id, id)).returning())[0]!
+      return (
+        await tx
+          .update(member)
+          .set({ ...patch, updatedAt: sql`now()` })
+          .where(eq(member.id, id))
+          .returning()
+      )[0]!
     },
 
     /** Makes the member's station set exactly `stationIds` (kept links keep their join date: the home station stays first). */
     async setStations(tx: DbOrTx, memberId: string, stationIds: string[]): Promise<void> {
-      await tx.delete(memberStation).where(and(eq(memberStation.memberId, memberId),
-        stationIds.length ? sql`${memberStation.stationId} not in (${uuidList(stationIds)})` : undefined))
+      await tx
+        .delete(memberStation)
+        .where(and(eq(memberStation.memberId, memberId), stationIds.length ? sql`${memberStation.stationId} not in (${uuidList(stationIds)})` : undefined))
       if (stationIds.length > 0) {
-        await tx.insert(memberStation).values(stationIds.map((stationId) => ({ memberId, stationId }))).onConflictDoNothing()
+        await tx
+          .insert(memberStation)
+          .values(stationIds.map((stationId) => ({ memberId, stationId })))
+          .onConflictDoNothing()
       }
     },
 

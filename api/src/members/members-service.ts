@@ -21,9 +21,21 @@ export const memberPhotoUrl = (m: Pick<MemberRow, 'id' | 'photoKey'>) =>
 
 function view(m: MemberRow, sectorName: string | null, stations: { id: string; name: string }[]): MemberView {
   return {
-    id: m.id, committeeId: m.committeeId, sectorId: m.sectorId, sectorName, level: m.level, name: m.name, title: m.title,
-    bio: m.bio, status: m.status, phoneMasked: m.phoneMasked, photoUrl: memberPhotoUrl(m), contactTargetPerYear: m.contactTargetPerYear,
-    stations, createdAt: m.createdAt.toISOString(), updatedAt: m.updatedAt.toISOString(),
+    id: m.id,
+    committeeId: m.committeeId,
+    sectorId: m.sectorId,
+    sectorName,
+    level: m.level,
+    name: m.name,
+    title: m.title,
+    bio: m.bio,
+    status: m.status,
+    phoneMasked: m.phoneMasked,
+    photoUrl: memberPhotoUrl(m),
+    contactTargetPerYear: m.contactTargetPerYear,
+    stations,
+    createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
   }
 }
 
@@ -59,7 +71,8 @@ export function createMembersService({ db, repo, committees, audit, phones, phot
   }
 
   const phoneTaken = (err: unknown): never => {
-    if (isUniqueViolation(err, 'member_committee_phone_key')) throw validationFailed([{ field: 'body.phone', message: 'another member of this committee has this number' }])
+    if (isUniqueViolation(err, 'member_committee_phone_key'))
+      throw validationFailed([{ field: 'body.phone', message: 'another member of this committee has this number' }])
     throw err
   }
 
@@ -72,7 +85,8 @@ export function createMembersService({ db, repo, committees, audit, phones, phot
     const committeesOf = await repo.stationCommittees(ids)
     ids.forEach((id, i) => {
       const outOfScope = actor.role === 'station_admin' && !actor.stationIds.includes(id)
-      if (committeesOf.get(id) !== committeeId || outOfScope) errors.push({ field: `body.stationIds.${i}`, message: 'no such station among yours in this committee' })
+      if (committeesOf.get(id) !== committeeId || outOfScope)
+        errors.push({ field: `body.stationIds.${i}`, message: 'no such station among yours in this committee' })
     })
   }
 
@@ -118,19 +132,32 @@ export function createMembersService({ db, repo, committees, audit, phones, phot
       }
       const phone = phoneFields(body.phone, errors)
       if (errors.length > 0) throw validationFailed(errors)
-      const id = await db.transaction(async (tx) => {
-        const row = await repo.insert(tx, {
-          committeeId: target.id, name: body.name.trim(), level: body.level, sectorId: body.sectorId ?? null, title: body.title?.trim() ?? '',
-          bio: body.bio ?? '', status: body.status ?? 'active', contactTargetPerYear: body.contactTargetPerYear ?? 10, ...phone,
+      const id = await db
+        .transaction(async (tx) => {
+          const row = await repo.insert(tx, {
+            committeeId: target.id,
+            name: body.name.trim(),
+            level: body.level,
+            sectorId: body.sectorId ?? null,
+            title: body.title?.trim() ?? '',
+            bio: body.bio ?? '',
+            status: body.status ?? 'active',
+            contactTargetPerYear: body.contactTargetPerYear ?? 10,
+            ...phone,
+          })
+          await repo.setStations(tx, row.id, body.stationIds ?? [])
+          await insertMemberCodes(tx, [{ memberId: row.id, committeeId: target.id }], actor.userId)
+          await audit.record(tx, {
+            actorUserId: actor.userId,
+            actorIp: ip,
+            action: 'member.created',
+            targetKind: 'member',
+            targetId: row.id,
+            detail: { name: row.name, phoneMasked: row.phoneMasked, stationIds: body.stationIds ?? [] },
+          })
+          return row.id
         })
-        await repo.setStations(tx, row.id, body.stationIds ?? [])
-        await insertMemberCodes(tx, [{ memberId: row.id, committeeId: target.id }], actor.userId)
-        await audit.record(tx, {
-          actorUserId: actor.userId, actorIp: ip, action: 'member.created', targetKind: 'member', targetId: row.id,
-          detail: { name: row.name, phoneMasked: row.phoneMasked, stationIds: body.stationIds ?? [] },
-        })
-        return row.id
-      }).catch(phoneTaken)
+        .catch(phoneTaken)
       return present(id)
     },
 
@@ -142,23 +169,34 @@ export function createMembersService({ db, repo, committees, audit, phones, phot
       const phone = phoneFields(body.phone, errors)
       if (errors.length > 0) throw validationFailed(errors)
       const { stationIds, phone: _phone, ...rest } = body
-      const patch = { ...rest, ...phone, ...(rest.name !== undefined && { name: rest.name.trim() }), ...(rest.title !== undefined && { title: rest.title.trim() }) }
-      await db.transaction(async (tx) => {
-        const after = await repo.update(tx, id, patch)
-        let stationChange: { from: string[]; to: string[] } | undefined
-        if (stationIds) {
-          // Only the stations the caller manages are replaced; a station admin leaves the member's other stations alone.
-          const current = ((await repo.stationsOf([id], tx)).get(id) ?? []).map((s) => s.id)
-          const kept = actor.role === 'station_admin' ? current.filter((s) => !actor.stationIds.includes(s)) : []
-          const next = [...new Set([...kept, ...stationIds])]
-          await repo.setStations(tx, id, next)
-          if (JSON.stringify([...current].sort()) !== JSON.stringify([...next].sort())) stationChange = { from: current, to: next }
-        }
-        await audit.record(tx, {
-          actorUserId: actor.userId, actorIp: ip, action: 'member.updated', targetKind: 'member', targetId: id,
-          detail: { changes: changedFields(before, after, AUDITED), ...(stationChange && { stations: stationChange }) },
+      const patch = {
+        ...rest,
+        ...phone,
+        ...(rest.name !== undefined && { name: rest.name.trim() }),
+        ...(rest.title !== undefined && { title: rest.title.trim() }),
+      }
+      await db
+        .transaction(async (tx) => {
+          const after = await repo.update(tx, id, patch)
+          let stationChange: { from: string[]; to: string[] } | undefined
+          if (stationIds) {
+            // Only the stations the caller manages are replaced; a station admin leaves the member's other stations alone.
+            const current = ((await repo.stationsOf([id], tx)).get(id) ?? []).map((s) => s.id)
+            const kept = actor.role === 'station_admin' ? current.filter((s) => !actor.stationIds.includes(s)) : []
+            const next = [...new Set([...kept, ...stationIds])]
+            await repo.setStations(tx, id, next)
+            if (JSON.stringify([...current].sort()) !== JSON.stringify([...next].sort())) stationChange = { from: current, to: next }
+          }
+          await audit.record(tx, {
+            actorUserId: actor.userId,
+            actorIp: ip,
+            action: 'member.updated',
+            targetKind: 'member',
+            targetId: id,
+            detail: { changes: changedFields(before, after, AUDITED), ...(stationChange && { stations: stationChange }) },
+          })
         })
-      }).catch(phoneTaken)
+        .catch(phoneTaken)
       return present(id)
     },
 
@@ -168,7 +206,14 @@ export function createMembersService({ db, repo, committees, audit, phones, phot
       try {
         await db.transaction(async (tx) => {
           await repo.remove(tx, id)
-          await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'member.deleted', targetKind: 'member', targetId: id, detail: { name: found.member.name } })
+          await audit.record(tx, {
+            actorUserId: actor.userId,
+            actorIp: ip,
+            action: 'member.deleted',
+            targetKind: 'member',
+            targetId: id,
+            detail: { name: found.member.name },
+          })
         })
       } catch (err) {
         if (isForeignKeyViolation(err)) throw new AppError('IN_USE', 'The member has cases, QR codes, an account or records; set status to inactive instead.')
@@ -185,12 +230,27 @@ export function createMembersService({ db, repo, committees, audit, phones, phot
         image = await reencodeImage(upload)
       } catch (err) {
         if (!(err instanceof ImageRejected)) throw err
-        throw validationFailed([{ field: 'body.photo', message: err.reason === 'size' ? 'too large (at most 8 MB)' : 'not an image we can read (JPEG, PNG, WebP…)', keyword: err.reason }])
+        throw validationFailed([
+          {
+            field: 'body.photo',
+            message: err.reason === 'size' ? 'too large (at most 8 MB)' : 'not an image we can read (JPEG, PNG, WebP…)',
+            keyword: err.reason,
+          },
+        ])
       }
-      await photos.withPhotos([image], ([stored]) => db.transaction(async (tx) => {
-        await repo.update(tx, id, { photoKey: stored!.storageKey })
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'member.photo_set', targetKind: 'member', targetId: id, detail: { bytes: stored!.bytes, width: stored!.width, height: stored!.height } })
-      }))
+      await photos.withPhotos([image], ([stored]) =>
+        db.transaction(async (tx) => {
+          await repo.update(tx, id, { photoKey: stored!.storageKey })
+          await audit.record(tx, {
+            actorUserId: actor.userId,
+            actorIp: ip,
+            action: 'member.photo_set',
+            targetKind: 'member',
+            targetId: id,
+            detail: { bytes: stored!.bytes, width: stored!.width, height: stored!.height },
+          })
+        }),
+      )
       if (found.member.photoKey) await blobs.remove(found.member.photoKey).catch(() => {})
       return present(id)
     },
@@ -218,4 +278,3 @@ export function createMembersService({ db, repo, committees, audit, phones, phot
   }
 }
 export type MembersService = ReturnType<typeof createMembersService>
-

@@ -22,8 +22,17 @@ export type MetricGrain = (typeof METRIC_GRAINS)[number]
 
 /** Every measure, in the order of the bit mask below and of the SQL column list. */
 export const MEASURES = [
-  'assigned', 'acceptedOnTime', 'returned', 'due', 'resolvedOfDue', 'rated', 'satisfied', 'basicallySatisfied',
-  'resolved', 'reopened', 'cases',
+  'assigned',
+  'acceptedOnTime',
+  'returned',
+  'due',
+  'resolvedOfDue',
+  'rated',
+  'satisfied',
+  'basicallySatisfied',
+  'resolved',
+  'reopened',
+  'cases',
 ] as const
 export type Measure = (typeof MEASURES)[number]
 
@@ -92,9 +101,11 @@ export function caseFacts(c: CaseFactsInput): CaseFacts | null {
 
   const dispatched = c.status !== 'submitted'
   const onTime = c.acceptedAt !== null && (c.acceptDueAt === null || c.acceptedAt <= c.acceptDueAt)
-  put(c.createdAt,
+  put(
+    c.createdAt,
     bit('cases') | (dispatched ? bit('assigned') | (onTime ? bit('acceptedOnTime') : 0) | (c.returnedAt ? bit('returned') : 0) : 0),
-    dispatched && c.acceptedAt ? bucketOf(minutesBetween(c.createdAt, c.acceptedAt)) : null)
+    dispatched && c.acceptedAt ? bucketOf(minutesBetween(c.createdAt, c.acceptedAt)) : null,
+  )
   put(c.resolveDueAt, bit('due') | (c.resolvedAt ? bit('resolvedOfDue') : 0))
   if (c.rating) {
     put(c.ratedAt, bit('rated') | (c.rating === 'satisfied' ? bit('satisfied') : c.rating === 'basically_satisfied' ? bit('basicallySatisfied') : 0))
@@ -103,7 +114,10 @@ export function caseFacts(c: CaseFactsInput): CaseFacts | null {
     put(c.resolvedAt, bit('resolved') | (c.reopenCount > 0 ? bit('reopened') : 0), null, bucketOf(minutesBetween(c.createdAt, c.resolvedAt)))
   }
   return {
-    committeeId: c.committeeId, stationId: c.stationId, memberId: c.memberId, categoryId: c.categoryId,
+    committeeId: c.committeeId,
+    stationId: c.stationId,
+    memberId: c.memberId,
+    categoryId: c.categoryId,
     days: [...days.values()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
   }
 }

@@ -37,7 +37,10 @@ export function departmentRates(c: DepartmentCounts): DepartmentRates {
 }
 
 /** 签收 time and reply time: medians in minutes from sending, over the hand-offs that got there. */
-export function departmentDurations(ackMinutes: readonly number[], replyMinutes: readonly number[]): { medianAckMinutes: number | null; medianReplyMinutes: number | null } {
+export function departmentDurations(
+  ackMinutes: readonly number[],
+  replyMinutes: readonly number[],
+): { medianAckMinutes: number | null; medianReplyMinutes: number | null } {
   return { medianAckMinutes: roundMinutes(median(ackMinutes)), medianReplyMinutes: roundMinutes(median(replyMinutes)) }
 }
 
@@ -107,7 +110,10 @@ export function handoffFacts(h: HandoffClocks, now: Date): { counts: DepartmentC
 }
 
 /** A department's (or all departments') counts and medians from its hand-offs. */
-export function departmentFigures(handoffs: readonly HandoffClocks[], now: Date): { counts: DepartmentCounts; medianAckMinutes: number | null; medianReplyMinutes: number | null } {
+export function departmentFigures(
+  handoffs: readonly HandoffClocks[],
+  now: Date,
+): { counts: DepartmentCounts; medianAckMinutes: number | null; medianReplyMinutes: number | null } {
   const counts = { ...ZERO_DEPARTMENT_COUNTS }
   const ack: number[] = []
   const reply: number[] = []

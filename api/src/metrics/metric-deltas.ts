@@ -23,7 +23,15 @@ export interface DeltaRow {
 }
 
 /** Hists are created only for rows that get a duration: most rows never do (a batch has hundreds of thousands). */
-interface Acc { grain: MetricGrain; scopeId: string; day: string; categoryId: string | null; m: number[]; ah: Hist | null; rh: Hist | null }
+interface Acc {
+  grain: MetricGrain
+  scopeId: string
+  day: string
+  categoryId: string | null
+  m: number[]
+  ah: Hist | null
+  rh: Hist | null
+}
 
 const monthOf = (day: string) => `${day.slice(0, 7)}-01`
 
@@ -38,8 +46,17 @@ export function createDeltas() {
   // Two levels, (grain, scope, category) then day: a case builds three long keys, not one per fact.
   const tables: Record<MetricTable, Map<string, Map<string, Acc>>> = { day: new Map(), month: new Map() }
 
-  function count(rows: Map<string, Acc>, grain: MetricGrain, scopeId: string, day: string, categoryId: string | null,
-    mask: number, accept: number | null, resolve: number | null, sign: number) {
+  function count(
+    rows: Map<string, Acc>,
+    grain: MetricGrain,
+    scopeId: string,
+    day: string,
+    categoryId: string | null,
+    mask: number,
+    accept: number | null,
+    resolve: number | null,
+    sign: number,
+  ) {
     let acc = rows.get(day)
     if (!acc) {
       acc = { grain, scopeId, day, categoryId, m: new Array<number>(MEASURES.length).fill(0), ah: null, rh: null }

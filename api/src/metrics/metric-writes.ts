@@ -11,7 +11,8 @@ import type { DeltaRow } from './metric-deltas'
 /** Rows per statement: a few hundred kilobytes of JSON. */
 const WRITE_CHUNK = 5_000
 
-const chunks = <T>(rows: T[]): T[][] => Array.from({ length: Math.ceil(rows.length / WRITE_CHUNK) }, (_, i) => rows.slice(i * WRITE_CHUNK, (i + 1) * WRITE_CHUNK))
+const chunks = <T>(rows: T[]): T[][] =>
+  Array.from({ length: Math.ceil(rows.length / WRITE_CHUNK) }, (_, i) => rows.slice(i * WRITE_CHUNK, (i + 1) * WRITE_CHUNK))
 
 const measureSet = sql.raw(MEASURE_COLUMNS.map((c) => `${c} = t.${c} + excluded.${c}`).join(', '))
 const measureValues = sql.raw(MEASURE_COLUMNS.map((_, i) => `v.m[${i + 1}]`).join(', '))
@@ -44,13 +45,21 @@ export async function writeDeltas(tx: DbOrTx, table: 'metric_day' | 'metric_mont
 }
 
 /** A case and the facts it is now counted with. */
-export interface CountedCase { caseId: string; facts: CaseFacts }
+export interface CountedCase {
+  caseId: string
+  facts: CaseFacts
+}
 
 /** Records what each case is now counted as (`keep`), and forgets cases that count for nothing any more (`drop`). */
 export async function writeStates(tx: DbOrTx, keep: CountedCase[], drop: string[]) {
   for (const chunk of chunks(keep)) {
     const rows = chunk.map(({ caseId, facts: f }) => ({
-      case_id: caseId, committee_id: f.committeeId, station_id: f.stationId, member_id: f.memberId, category_id: f.categoryId, facts: f.days,
+      case_id: caseId,
+      committee_id: f.committeeId,
+      station_id: f.stationId,
+      member_id: f.memberId,
+      category_id: f.categoryId,
+      facts: f.days,
     }))
     await tx.execute(sql`
       insert into case_metric_state (case_id, committee_id, station_id, member_id, category_id, facts)

@@ -11,18 +11,34 @@ const AGGREGATE_LOCK_KEY = 0x6d736a_0002
 export const REBUILD_BATCH = 10_000
 
 const factColumns = {
-  id: cases.id, status: cases.status, committeeId: cases.committeeId, stationId: cases.stationId, memberId: cases.memberId,
-  categoryId: cases.categoryId, createdAt: cases.createdAt, acceptDueAt: cases.acceptDueAt, acceptedAt: cases.acceptedAt,
-  resolveDueAt: cases.resolveDueAt, resolvedAt: cases.resolvedAt, ratedAt: cases.ratedAt, rating: cases.rating,
-  reopenCount: cases.reopenCount, returnedAt: cases.returnedAt,
+  id: cases.id,
+  status: cases.status,
+  committeeId: cases.committeeId,
+  stationId: cases.stationId,
+  memberId: cases.memberId,
+  categoryId: cases.categoryId,
+  createdAt: cases.createdAt,
+  acceptDueAt: cases.acceptDueAt,
+  acceptedAt: cases.acceptedAt,
+  resolveDueAt: cases.resolveDueAt,
+  resolvedAt: cases.resolvedAt,
+  ratedAt: cases.ratedAt,
+  rating: cases.rating,
+  reopenCount: cases.reopenCount,
+  returnedAt: cases.returnedAt,
 }
 
 const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`
 const lock = (tx: DbOrTx) => tx.execute(sql`select pg_advisory_xact_lock(${AGGREGATE_LOCK_KEY}::bigint)`)
 
 type StateRow = typeof caseMetricState.$inferSelect
-const factsOfState = (s: StateRow): CaseFacts =>
-  ({ committeeId: s.committeeId, stationId: s.stationId, memberId: s.memberId, categoryId: s.categoryId, days: s.facts as DayFact[] })
+const factsOfState = (s: StateRow): CaseFacts => ({
+  committeeId: s.committeeId,
+  stationId: s.stationId,
+  memberId: s.memberId,
+  categoryId: s.categoryId,
+  days: s.facts as DayFact[],
+})
 
 /**
  * Recounts the given cases: for each, its current facts minus the facts it was last counted with (a missing
@@ -30,7 +46,10 @@ const factsOfState = (s: StateRow): CaseFacts =>
  */
 async function recount(tx: DbOrTx, ids: string[], rows: (CaseFactsInput & { id: string })[]) {
   if (ids.length === 0) return
-  const states = await tx.select().from(caseMetricState).where(sql`${caseMetricState.caseId} = any(${uuidArray(ids)})`)
+  const states = await tx
+    .select()
+    .from(caseMetricState)
+    .where(sql`${caseMetricState.caseId} = any(${uuidArray(ids)})`)
   const before = new Map(states.map((s) => [s.caseId, factsOfState(s)]))
   const now = new Map(rows.map((r) => [r.id, caseFacts(r)]))
   const deltas = createDeltas()
@@ -69,12 +88,18 @@ export function createMetricsAggregator(db: Db) {
     await db.transaction(async (tx) => {
       await lock(tx)
       if (!force && (await cursorOf(tx))) return
-      const [last] = await queryRows<{ xid: string; id: string }>(tx, sql`
+      const [last] = await queryRows<{ xid: string; id: string }>(
+        tx,
+        sql`
         select ch.xid::text as xid, ch.id::text as id from case_change ch
-        where ch.xid < pg_snapshot_xmin(pg_current_snapshot()) order by ch.xid desc, ch.id desc limit 1`)
+        where ch.xid < pg_snapshot_xmin(pg_current_snapshot()) order by ch.xid desc, ch.id desc limit 1`,
+      )
       await tx.execute(sql`truncate metric_day, metric_month, case_metric_state`)
       const position = { xid: sql`${last?.xid ?? '0'}::xid8`, changeId: Number(last?.id ?? 0), rebuildAfter: [] as [], caughtUpAt: null, rebuiltAt: null }
-      await tx.insert(metricCursor).values({ id: 1, ...position }).onConflictDoUpdate({ target: metricCursor.id, set: position })
+      await tx
+        .insert(metricCursor)
+        .values({ id: 1, ...position })
+        .onConflictDoUpdate({ target: metricCursor.id, set: position })
     })
   }
 
@@ -85,15 +110,25 @@ export function createMetricsAggregator(db: Db) {
       const after = (await cursorOf(tx))?.rebuildAfter
       if (!after) return 0
       // Keyset walk on cases_committee_created_idx: a county's cases of a few weeks share most of their rows.
-      const from: SQL | undefined = after.length === 3
-        ? sql`(${cases.committeeId}, ${cases.createdAt}, ${cases.id}) > (${after[0]}::uuid, ${after[1]}::timestamptz, ${after[2]}::uuid)` : undefined
-      const rows = await tx.select({ ...factColumns, key: sql<string>`${cases.createdAt}::text` }).from(cases).where(and(from))
-        .orderBy(asc(cases.committeeId), asc(cases.createdAt), asc(cases.id)).limit(batch)
-      await recount(tx, rows.map((r) => r.id), rows)
+      const from: SQL | undefined =
+        after.length === 3
+          ? sql`(${cases.committeeId}, ${cases.createdAt}, ${cases.id}) > (${after[0]}::uuid, ${after[1]}::timestamptz, ${after[2]}::uuid)`
+          : undefined
+      const rows = await tx
+        .select({ ...factColumns, key: sql<string>`${cases.createdAt}::text` })
+        .from(cases)
+        .where(and(from))
+        .orderBy(asc(cases.committeeId), asc(cases.createdAt), asc(cases.id))
+        .limit(batch)
+      await recount(
+        tx,
+        rows.map((r) => r.id),
+        rows,
+      )
       const last = rows.at(-1)
-      await tx.update(metricCursor).set(rows.length < batch || !last
-        ? { rebuildAfter: null, rebuiltAt: sql`now()` }
-        : { rebuildAfter: [last.committeeId, last.key, last.id] })
+      await tx
+        .update(metricCursor)
+        .set(rows.length < batch || !last ? { rebuildAfter: null, rebuiltAt: sql`now()` } : { rebuildAfter: [last.committeeId, last.key, last.id] })
       return rows.length
     })
   }
@@ -104,13 +139,23 @@ export function createMetricsAggregator(db: Db) {
       await lock(tx)
       const cursor = await cursorOf(tx)
       if (!cursor || cursor.rebuildAfter) return 0
-      const changes = await queryRows<{ xid: string; id: string; case_id: string }>(tx, sql`
+      const changes = await queryRows<{ xid: string; id: string; case_id: string }>(
+        tx,
+        sql`
         select ch.xid::text as xid, ch.id::text as id, ch.case_id from case_change ch
         where (ch.xid, ch.id) > (${cursor.xid}::xid8, ${cursor.changeId}::bigint) and ch.xid < pg_snapshot_xmin(pg_current_snapshot())
-        order by ch.xid, ch.id limit ${batch}`)
+        order by ch.xid, ch.id limit ${batch}`,
+      )
       const ids = [...new Set(changes.map((c) => c.case_id))]
       if (ids.length > 0) {
-        await recount(tx, ids, await tx.select(factColumns).from(cases).where(sql`${cases.id} = any(${uuidArray(ids)})`))
+        await recount(
+          tx,
+          ids,
+          await tx
+            .select(factColumns)
+            .from(cases)
+            .where(sql`${cases.id} = any(${uuidArray(ids)})`),
+        )
       }
       const last = changes.at(-1)
       await tx.update(metricCursor).set({

@@ -47,16 +47,26 @@ export function monthsOf(from: string, to: string): string[] {
   let [y, m] = from.split('-').map(Number) as [number, number]
   for (let month = from.slice(0, 7); `${month}-01` < to; month = `${y}-${String(m).padStart(2, '0')}`) {
     out.push(month)
-    if (++m > 12) { m = 1; y++ }
+    if (++m > 12) {
+      m = 1
+      y++
+    }
   }
   return out
 }
 
 /** The measure behind each count of the API ('cases' feeds byCategory instead). */
 const COUNTED: [keyof MetricCounts, Measure][] = [
-  ['assigned', 'assigned'], ['acceptedOnTime', 'acceptedOnTime'], ['returned', 'returned'], ['dueInPeriod', 'due'],
-  ['resolvedOfDue', 'resolvedOfDue'], ['rated', 'rated'], ['satisfied', 'satisfied'], ['basicallySatisfied', 'basicallySatisfied'],
-  ['resolved', 'resolved'], ['reopened', 'reopened'],
+  ['assigned', 'assigned'],
+  ['acceptedOnTime', 'acceptedOnTime'],
+  ['returned', 'returned'],
+  ['dueInPeriod', 'due'],
+  ['resolvedOfDue', 'resolvedOfDue'],
+  ['rated', 'rated'],
+  ['satisfied', 'satisfied'],
+  ['basicallySatisfied', 'basicallySatisfied'],
+  ['resolved', 'resolved'],
+  ['reopened', 'reopened'],
 ]
 
 /** Months' sums added up: every measure is additive (rates.ts), and so are the histograms. */
@@ -77,7 +87,8 @@ function sumOf(months: (MonthSums | undefined)[]): { counts: MetricCounts; accep
 export const summary = (months: (MonthSums | undefined)[]): MetricsSummary => {
   const { counts, accept, resolve } = sumOf(months)
   return {
-    counts, rates: computeRates(counts),
+    counts,
+    rates: computeRates(counts),
     medians: { acceptMinutes: roundMinutes(histMedian(accept)), resolveMinutes: roundMinutes(histMedian(resolve)) },
   }
 }
@@ -95,11 +106,12 @@ export function createMetricsService({ db, clock, aggregator }: { db: Db; clock:
       throw new AppError('FORBIDDEN', `Your role may not read ${scope.kind} metrics.`)
     }
     const found = await repo.findScope(scope)
-    const visible = found !== undefined && (
-      actor.role === 'system_admin'
-      || (actor.role === 'committee_admin' && committeeInScope(actor, found.committeePath))
-      || (actor.role === 'station_admin' && found.stationIds.some((id) => actor.stationIds.includes(id)))
-      || (actor.role === 'member' && actor.memberId === scope.id))
+    const visible =
+      found !== undefined &&
+      (actor.role === 'system_admin' ||
+        (actor.role === 'committee_admin' && committeeInScope(actor, found.committeePath)) ||
+        (actor.role === 'station_admin' && found.stationIds.some((id) => actor.stationIds.includes(id))) ||
+        (actor.role === 'member' && actor.memberId === scope.id))
     if (!visible) throw notFound(scope.kind)
     return found.name
   }
@@ -111,9 +123,7 @@ export function createMetricsService({ db, clock, aggregator }: { db: Db; clock:
       const scope: MetricsScope = { kind: query.scope, id: query.id }
       const name = await scopeName(actor, scope)
       const groupBy = query.groupBy ?? null
-      const [{ months, categories }, overdue, asOf] = await Promise.all([
-        repo.summaries(scope, days), repo.overdue(scope, now), aggregator.asOf(),
-      ])
+      const [{ months, categories }, overdue, asOf] = await Promise.all([repo.summaries(scope, days), repo.overdue(scope, now), aggregator.asOf()])
 
       const sectors = new Map<string | null, { sectorId: string | null; name: string | null; cases: number }>()
       for (const c of categories) {
@@ -123,7 +133,11 @@ export function createMetricsService({ db, clock, aggregator }: { db: Db; clock:
       }
       return {
         scope: { kind: scope.kind, id: scope.id, name },
-        from: days.from, to: days.to, groupBy, generatedAt: now.toISOString(), asOf: asOf?.toISOString() ?? null,
+        from: days.from,
+        to: days.to,
+        groupBy,
+        generatedAt: now.toISOString(),
+        asOf: asOf?.toISOString() ?? null,
         totals: summary([...months.values()]),
         buckets: groupBy ? monthsOf(days.from, days.to).map((month) => ({ month, ...summary([months.get(month)]) })) : [],
         overdue: { ...overdue, total: overdue.accept + overdue.resolve },

@@ -14,14 +14,22 @@ export type { MetricCounts, MetricRates }
 export const RATE_DECIMALS = 4
 
 export const ZERO_COUNTS: MetricCounts = {
-  assigned: 0, acceptedOnTime: 0, returned: 0, dueInPeriod: 0, resolvedOfDue: 0,
-  rated: 0, satisfied: 0, basicallySatisfied: 0, resolved: 0, reopened: 0,
+  assigned: 0,
+  acceptedOnTime: 0,
+  returned: 0,
+  dueInPeriod: 0,
+  resolvedOfDue: 0,
+  rated: 0,
+  satisfied: 0,
+  basicallySatisfied: 0,
+  resolved: 0,
+  reopened: 0,
 }
 
 /** Rounds half away from zero at `decimals` places; the epsilon keeps 0.xxxx5 from falling the wrong way in binary. */
 export function round(value: number, decimals: number): number {
   const f = 10 ** decimals
-  return Math.sign(value) * Math.round(Math.abs(value) * f + Number.EPSILON * f) / f
+  return (Math.sign(value) * Math.round(Math.abs(value) * f + Number.EPSILON * f)) / f
 }
 
 /**

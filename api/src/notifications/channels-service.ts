@@ -1,6 +1,14 @@
 import { randomInt } from 'node:crypto'
 import { and, asc, eq } from 'drizzle-orm'
-import { PROVIDER_CREDENTIALS, PROVIDER_MEDIUM, type ChannelBody, type ChannelList, type ChannelTestBody, type ChannelTestResult, type ChannelView } from '@mashangjian/shared'
+import {
+  PROVIDER_CREDENTIALS,
+  PROVIDER_MEDIUM,
+  type ChannelBody,
+  type ChannelList,
+  type ChannelTestBody,
+  type ChannelTestResult,
+  type ChannelView,
+} from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import { committeeInScope } from '../auth/scope'
 import type { Clock } from '../clock'
@@ -30,20 +38,31 @@ export function createChannelsService({ db, cipher, audit, clock }: { db: Db; ci
   }
 
   async function load(actor: Actor, id: string): Promise<ChannelRow> {
-    const [row] = await db.select({ ch: notificationChannel, path: committee.path }).from(notificationChannel)
-      .innerJoin(committee, eq(committee.id, notificationChannel.committeeId)).where(eq(notificationChannel.id, id))
+    const [row] = await db
+      .select({ ch: notificationChannel, path: committee.path })
+      .from(notificationChannel)
+      .innerJoin(committee, eq(committee.id, notificationChannel.committeeId))
+      .where(eq(notificationChannel.id, id))
     if (!row || !committeeInScope(actor, row.path)) throw notFound('notification channel')
     return row.ch
   }
 
   const secretsOf = (row: Pick<ChannelRow, 'credentialsEnc'>): Record<string, string> =>
-    row.credentialsEnc ? JSON.parse(cipher.decrypt(row.credentialsEnc)) as Record<string, string> : {}
+    row.credentialsEnc ? (JSON.parse(cipher.decrypt(row.credentialsEnc)) as Record<string, string>) : {}
 
   async function view(row: ChannelRow): Promise<ChannelView> {
     const [s] = row.stationId ? await db.select({ name: station.name }).from(station).where(eq(station.id, row.stationId)) : []
     return {
-      id: row.id, committeeId: row.committeeId, stationId: row.stationId, stationName: s?.name ?? null, provider: row.provider, name: row.name,
-      enabled: row.enabled, settings: row.settings as ChannelView['settings'], credentialsSet: Object.keys(secretsOf(row)).sort(), updatedAt: row.updatedAt.toISOString(),
+      id: row.id,
+      committeeId: row.committeeId,
+      stationId: row.stationId,
+      stationName: s?.name ?? null,
+      provider: row.provider,
+      name: row.name,
+      enabled: row.enabled,
+      settings: row.settings as ChannelView['settings'],
+      credentialsSet: Object.keys(secretsOf(row)).sort(),
+      updatedAt: row.updatedAt.toISOString(),
     }
   }
 
@@ -53,13 +72,18 @@ export function createChannelsService({ db, cipher, audit, clock }: { db: Db; ci
     const names = PROVIDER_CREDENTIALS[provider]
     const given = body.credentials ?? {}
     const errors = [
-      ...Object.keys(given).filter((k) => !names.includes(k)).map((k) => ({ field: `body.credentials.${k}`, message: `is not a secret of ${provider} (${names.join(', ')})` })),
+      ...Object.keys(given)
+        .filter((k) => !names.includes(k))
+        .map((k) => ({ field: `body.credentials.${k}`, message: `is not a secret of ${provider} (${names.join(', ')})` })),
       ...names.filter((k) => !given[k] && !saved[k]).map((k) => ({ field: `body.credentials.${k}`, message: 'is required' })),
     ]
     if (body.stationId) {
       if (PROVIDER_MEDIUM[provider] !== 'robot') errors.push({ field: 'body.stationId', message: 'only group robots belong to a station' })
       else {
-        const [s] = await db.select({ id: station.id }).from(station).where(and(eq(station.id, body.stationId), eq(station.committeeId, committeeId)))
+        const [s] = await db
+          .select({ id: station.id })
+          .from(station)
+          .where(and(eq(station.id, body.stationId), eq(station.committeeId, committeeId)))
         if (!s) errors.push({ field: 'body.stationId', message: 'is not a station of this committee' })
       }
     }
@@ -80,11 +104,28 @@ export function createChannelsService({ db, cipher, audit, clock }: { db: Db; ci
       const { credentialsEnc } = await checked(c.id, body, {})
       const now = clock.now()
       const row = await db.transaction(async (tx) => {
-        const [row] = await tx.insert(notificationChannel).values({
-          committeeId: c.id, stationId: body.stationId ?? null, provider: body.settings.provider, name: body.name, enabled: body.enabled ?? true,
-          settings: body.settings, credentialsEnc, createdAt: now, updatedAt: now,
-        }).returning()
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'notification_channel.create', targetKind: 'notification_channel', targetId: row!.id, detail: { provider: row!.provider, name: row!.name } })
+        const [row] = await tx
+          .insert(notificationChannel)
+          .values({
+            committeeId: c.id,
+            stationId: body.stationId ?? null,
+            provider: body.settings.provider,
+            name: body.name,
+            enabled: body.enabled ?? true,
+            settings: body.settings,
+            credentialsEnc,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning()
+        await audit.record(tx, {
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'notification_channel.create',
+          targetKind: 'notification_channel',
+          targetId: row!.id,
+          detail: { provider: row!.provider, name: row!.name },
+        })
         return row!
       })
       return view(row)
@@ -92,14 +133,30 @@ export function createChannelsService({ db, cipher, audit, clock }: { db: Db; ci
 
     async update(actor: Actor, id: string, body: ChannelBody, ip: string | null): Promise<ChannelView> {
       const existing = await load(actor, id)
-      if (body.settings.provider !== existing.provider) throw validationFailed([{ field: 'body.settings.provider', message: `cannot change (this channel is ${existing.provider}); add a new channel instead` }])
+      if (body.settings.provider !== existing.provider)
+        throw validationFailed([
+          { field: 'body.settings.provider', message: `cannot change (this channel is ${existing.provider}); add a new channel instead` },
+        ])
       const { credentialsEnc } = await checked(existing.committeeId, body, secretsOf(existing))
       const row = await db.transaction(async (tx) => {
-        const [row] = await tx.update(notificationChannel).set({
-          name: body.name, stationId: body.stationId ?? null, enabled: body.enabled ?? existing.enabled, settings: body.settings, credentialsEnc, updatedAt: clock.now(),
-        }).where(eq(notificationChannel.id, id)).returning()
+        const [row] = await tx
+          .update(notificationChannel)
+          .set({
+            name: body.name,
+            stationId: body.stationId ?? null,
+            enabled: body.enabled ?? existing.enabled,
+            settings: body.settings,
+            credentialsEnc,
+            updatedAt: clock.now(),
+          })
+          .where(eq(notificationChannel.id, id))
+          .returning()
         await audit.record(tx, {
-          actorUserId: actor.userId, actorIp: ip, action: 'notification_channel.update', targetKind: 'notification_channel', targetId: id,
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'notification_channel.update',
+          targetKind: 'notification_channel',
+          targetId: id,
           detail: { secretsReplaced: Object.keys(body.credentials ?? {}) },
         })
         return row!
@@ -111,7 +168,13 @@ export function createChannelsService({ db, cipher, audit, clock }: { db: Db; ci
       await load(actor, id)
       await db.transaction(async (tx) => {
         await tx.delete(notificationChannel).where(eq(notificationChannel.id, id))
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'notification_channel.delete', targetKind: 'notification_channel', targetId: id })
+        await audit.record(tx, {
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'notification_channel.delete',
+          targetKind: 'notification_channel',
+          targetId: id,
+        })
       })
     },
 
@@ -126,13 +189,29 @@ export function createChannelsService({ db, cipher, audit, clock }: { db: Db; ci
       const now = clock.now()
       const params = { code: String(randomInt(1000, 10000)) }
       const words = render('test', params)
-      const result = await adapters[row.provider].send({
-        idempotencyKey: `test:${id}:${now.getTime()}`, templateKey: 'test', params, text: words.text, title: words.title, phone, occurredAt: now,
-      }, { settings: row.settings, credentials: secretsOf(row) }, wallClock())
-      await db.transaction((tx) => audit.record(tx, {
-        actorUserId: actor.userId, actorIp: ip, action: 'notification_channel.test', targetKind: 'notification_channel', targetId: id,
-        detail: { ok: result.ok, providerCode: result.providerCode },
-      }))
+      const result = await adapters[row.provider].send(
+        {
+          idempotencyKey: `test:${id}:${now.getTime()}`,
+          templateKey: 'test',
+          params,
+          text: words.text,
+          title: words.title,
+          phone,
+          occurredAt: now,
+        },
+        { settings: row.settings, credentials: secretsOf(row) },
+        wallClock(),
+      )
+      await db.transaction((tx) =>
+        audit.record(tx, {
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'notification_channel.test',
+          targetKind: 'notification_channel',
+          targetId: id,
+          detail: { ok: result.ok, providerCode: result.providerCode },
+        }),
+      )
       return { ...result, provider: row.provider }
     },
   }

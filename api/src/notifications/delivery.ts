@@ -4,7 +4,19 @@ import type { FastifyBaseLogger } from 'fastify'
 import { MAINLAND_MOBILE, smsSegments, type ChannelProvider, type TemplateKey } from '@mashangjian/shared'
 import type { Clock } from '../clock'
 import type { Db } from '../db/database'
-import { caseFollower, cases, department, handoff, member, notification, notificationAttempt, notificationChannel, smsOptOut, station, trackingLink } from '../db/schema'
+import {
+  caseFollower,
+  cases,
+  department,
+  handoff,
+  member,
+  notification,
+  notificationAttempt,
+  notificationChannel,
+  smsOptOut,
+  station,
+  trackingLink,
+} from '../db/schema'
 import type { PiiCipher } from '../privacy/pii-cipher'
 import { maskPhone } from '../privacy/pii-cipher'
 import { redactSecretLinks } from '../privacy/redact-links'
@@ -51,11 +63,19 @@ export interface DeliveryDeps {
 type Outcome = { provider: string; result: DeliveryResult; segments?: number } | { skip: string }
 
 const PUSH_KINDS: Partial<Record<TemplateKey, MemberNoticeKind>> = {
-  'member.assigned': 'assigned', 'member.accept_reminder': 'accept_reminder', 'member.resolve_reminder': 'resolve_reminder',
-  'member.overdue': 'overdue', 'member.chased': 'chased', 'member.reopened': 'reopened', 'member.digest': 'digest',
-  'member.handoff_answered': 'handoff_answered', 'member.handoff_returned': 'handoff_returned',
+  'member.assigned': 'assigned',
+  'member.accept_reminder': 'accept_reminder',
+  'member.resolve_reminder': 'resolve_reminder',
+  'member.overdue': 'overdue',
+  'member.chased': 'chased',
+  'member.reopened': 'reopened',
+  'member.digest': 'digest',
+  'member.handoff_answered': 'handoff_answered',
+  'member.handoff_returned': 'handoff_returned',
   'member.resident_added_info': 'resident_added_info',
-  'station.queued': 'escalated', 'station.escalated': 'escalated', 'station.chased': 'chased',
+  'station.queued': 'escalated',
+  'station.escalated': 'escalated',
+  'station.chased': 'chased',
 }
 
 /**
@@ -70,34 +90,59 @@ export function createDelivery(deps: DeliveryDeps) {
     const due = sql`(select id from notification where (status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz)
       or (status = 'sending' and lease_until < ${now.toISOString()}::timestamptz)
       order by next_attempt_at limit ${BATCH} for update skip locked)`
-    return db.update(notification).set({
-      status: 'sending', leaseUntil: new Date(now.getTime() + LEASE_MS), attempts: sql`${notification.attempts} + 1`, updatedAt: now,
-    }).where(inArray(notification.id, due)).returning()
+    return db
+      .update(notification)
+      .set({
+        status: 'sending',
+        leaseUntil: new Date(now.getTime() + LEASE_MS),
+        attempts: sql`${notification.attempts} + 1`,
+        updatedAt: now,
+      })
+      .where(inArray(notification.id, due))
+      .returning()
   }
 
   async function channelConfig(id: string | null): Promise<{ provider: ChannelProvider; config: ChannelConfig; enabled: boolean } | null> {
     if (!id) return null
     const [c] = await db.select().from(notificationChannel).where(eq(notificationChannel.id, id))
     if (!c) return null
-    return { provider: c.provider, enabled: c.enabled, config: { settings: c.settings, credentials: c.credentialsEnc ? JSON.parse(cipher.decrypt(c.credentialsEnc)) as Record<string, string> : {} } }
+    return {
+      provider: c.provider,
+      enabled: c.enabled,
+      config: { settings: c.settings, credentials: c.credentialsEnc ? (JSON.parse(cipher.decrypt(c.credentialsEnc)) as Record<string, string>) : {} },
+    }
   }
 
   /** The committee's SMS account: the first enabled one it configured. */
   async function smsChannel(committeeId: string) {
-    const [c] = await db.select({ id: notificationChannel.id }).from(notificationChannel).where(and(
-      eq(notificationChannel.committeeId, committeeId), eq(notificationChannel.enabled, true),
-      inArray(notificationChannel.provider, ['aliyun_sms', 'tencent_sms']),
-    )).orderBy(asc(notificationChannel.createdAt)).limit(1)
+    const [c] = await db
+      .select({ id: notificationChannel.id })
+      .from(notificationChannel)
+      .where(
+        and(
+          eq(notificationChannel.committeeId, committeeId),
+          eq(notificationChannel.enabled, true),
+          inArray(notificationChannel.provider, ['aliyun_sms', 'tencent_sms']),
+        ),
+      )
+      .orderBy(asc(notificationChannel.createdAt))
+      .limit(1)
     return c ? channelConfig(c.id) : null
   }
 
   /** The resident's phone, language and own tracking link (the submitter's or the follower's). */
   async function resident(row: Row) {
     if (row.followerId) {
-      const [f] = await db.select({ phoneEnc: caseFollower.residentPhoneEnc, locale: caseFollower.residentLocale, secretEnc: caseFollower.trackingSecretEnc }).from(caseFollower).where(eq(caseFollower.id, row.followerId))
+      const [f] = await db
+        .select({ phoneEnc: caseFollower.residentPhoneEnc, locale: caseFollower.residentLocale, secretEnc: caseFollower.trackingSecretEnc })
+        .from(caseFollower)
+        .where(eq(caseFollower.id, row.followerId))
       return f
     }
-    const [c] = await db.select({ phoneEnc: cases.residentPhoneEnc, locale: cases.residentLocale, secretEnc: cases.trackingSecretEnc }).from(cases).where(eq(cases.id, row.recipientId))
+    const [c] = await db
+      .select({ phoneEnc: cases.residentPhoneEnc, locale: cases.residentLocale, secretEnc: cases.trackingSecretEnc })
+      .from(cases)
+      .where(eq(cases.id, row.recipientId))
     return c
   }
 
@@ -111,7 +156,8 @@ export function createDelivery(deps: DeliveryDeps) {
       return { provider: sms.provider, result: await adapters[sms.provider].send(message, sms.config, wallClock()), segments: counted.segments }
     }
     const segments = smsSegments(message.text).segments
-    if (deps.smsGateway) return { provider: 'sms_gateway', result: await gateway(deps.smsGateway, { to: phone, text: message.text, caseId: row.caseId }), segments }
+    if (deps.smsGateway)
+      return { provider: 'sms_gateway', result: await gateway(deps.smsGateway, { to: phone, text: message.text, caseId: row.caseId }), segments }
     log.info({ to: maskPhone(phone), caseId: row.caseId, text: redactSecretLinks(message.text) }, 'sms (log channel: no SMS provider configured)')
     return { provider: 'log', result: okResult('logged'), segments }
   }
@@ -130,8 +176,11 @@ export function createDelivery(deps: DeliveryDeps) {
     let phone: string | null = null
     if (row.recipientKind === 'department') {
       // The link is the hand-off's own secret, read now: a closed hand-off or a revoked link sends nothing.
-      const [h] = await db.select({ status: handoff.status, secretEnc: handoff.secretEnc, revoked: handoff.linkRevokedAt, phoneEnc: department.contactPhoneEnc })
-        .from(handoff).innerJoin(department, eq(department.id, handoff.departmentId)).where(eq(handoff.id, row.recipientId))
+      const [h] = await db
+        .select({ status: handoff.status, secretEnc: handoff.secretEnc, revoked: handoff.linkRevokedAt, phoneEnc: department.contactPhoneEnc })
+        .from(handoff)
+        .innerJoin(department, eq(department.id, handoff.departmentId))
+        .where(eq(handoff.id, row.recipientId))
       if (!h || !['sent', 'acknowledged'].includes(h.status)) return { skip: 'hand-off closed' }
       if (h.revoked) return { skip: 'link revoked' }
       params.url = `${base}/d/${cipher.decrypt(h.secretEnc)}`
@@ -141,13 +190,19 @@ export function createDelivery(deps: DeliveryDeps) {
       const r = await resident(row)
       if (!r?.phoneEnc) return { skip: 'no phone' }
       phone = cipher.decrypt(r.phoneEnc)
-      const [out] = await db.select({ at: smsOptOut.createdAt }).from(smsOptOut).where(eq(smsOptOut.phoneHash, deps.residentPhones.hash(phone)))
+      const [out] = await db
+        .select({ at: smsOptOut.createdAt })
+        .from(smsOptOut)
+        .where(eq(smsOptOut.phoneHash, deps.residentPhones.hash(phone)))
       if (out) return { skip: 'opted out (回复TD)' }
       locale = r.locale
       params.url = r.secretEnc ? `${base}/t/${cipher.decrypt(r.secretEnc)}` : `${base}/`
       if (params.trackingLinkId) {
         // 找回我的诉求 (issue 16): the new link's own secret, read now; a revoked link sends nothing.
-        const [l] = await db.select({ secretEnc: trackingLink.secretEnc, revokedAt: trackingLink.revokedAt }).from(trackingLink).where(eq(trackingLink.id, params.trackingLinkId))
+        const [l] = await db
+          .select({ secretEnc: trackingLink.secretEnc, revokedAt: trackingLink.revokedAt })
+          .from(trackingLink)
+          .where(eq(trackingLink.id, params.trackingLinkId))
         if (!l || l.revokedAt) return { skip: 'link revoked' }
         params.url = `${base}/t/${cipher.decrypt(l.secretEnc)}`
       }
@@ -157,8 +212,15 @@ export function createDelivery(deps: DeliveryDeps) {
     delete params.trackingLinkId
     delete params.notice
     const message: OutboundMessage = {
-      idempotencyKey: row.idempotencyKey, templateKey: row.templateKey, params, text: words.text, title: words.title,
-      url: params.url, caseId: row.caseId ?? undefined, publicNo: params.publicNo, occurredAt: row.createdAt,
+      idempotencyKey: row.idempotencyKey,
+      templateKey: row.templateKey,
+      params,
+      text: words.text,
+      title: words.title,
+      url: params.url,
+      caseId: row.caseId ?? undefined,
+      publicNo: params.publicNo,
+      occurredAt: row.createdAt,
     }
     switch (row.channel) {
       case 'sms': {
@@ -175,8 +237,12 @@ export function createDelivery(deps: DeliveryDeps) {
         const kind = PUSH_KINDS[row.templateKey]
         if (!kind) return { skip: 'no push for this notice' }
         const result = await deps.push.deliver({
-          kind, memberId: row.recipientKind === 'member' ? row.recipientId : null, stationId: row.recipientKind === 'station' ? row.recipientId : null,
-          caseId: row.caseId ?? undefined, publicNo: params.publicNo, text: words.text,
+          kind,
+          memberId: row.recipientKind === 'member' ? row.recipientId : null,
+          stationId: row.recipientKind === 'station' ? row.recipientId : null,
+          caseId: row.caseId ?? undefined,
+          publicNo: params.publicNo,
+          text: words.text,
         })
         return result ? { provider: 'web_push', result } : { skip: 'no push subscription' }
       }
@@ -188,7 +254,10 @@ export function createDelivery(deps: DeliveryDeps) {
         return { provider: ch.provider, result: await adapters[ch.provider].send(message, ch.config, wallClock()) }
       }
       case 'log':
-        log.info({ templateKey: row.templateKey, recipient: row.recipientKind, caseId: row.caseId, text: redactSecretLinks(words.text) }, 'notification (log channel)')
+        log.info(
+          { templateKey: row.templateKey, recipient: row.recipientKind, caseId: row.caseId, text: redactSecretLinks(words.text) },
+          'notification (log channel)',
+        )
         return { provider: 'log', result: okResult('logged') }
     }
   }
@@ -203,14 +272,45 @@ export function createDelivery(deps: DeliveryDeps) {
     const giveUp = !result.ok && (!result.retryable || now.getTime() - row.createdAt.getTime() >= GIVE_UP_AFTER_MS)
     await db.transaction(async (tx) => {
       await tx.insert(notificationAttempt).values({
-        notificationId: row.id, at: now, provider: outcome.provider, ok: result.ok, httpStatus: result.httpStatus,
-        providerCode: result.providerCode, providerMessage: result.providerMessage, durationMs: Math.max(0, Math.round(performance.now() - startedAt)),
+        notificationId: row.id,
+        at: now,
+        provider: outcome.provider,
+        ok: result.ok,
+        httpStatus: result.httpStatus,
+        providerCode: result.providerCode,
+        providerMessage: result.providerMessage,
+        durationMs: Math.max(0, Math.round(performance.now() - startedAt)),
       })
-      await tx.update(notification).set(result.ok
-        ? { status: 'sent', sentAt: now, leaseUntil: null, provider: outcome.provider, segments: outcome.segments ?? null, statusReason: null, updatedAt: now }
-        : giveUp
-          ? { status: 'failed', leaseUntil: null, provider: outcome.provider, statusReason: `${result.providerCode ?? result.httpStatus ?? 'error'}: ${result.providerMessage ?? ''}`.slice(0, 300), updatedAt: now }
-          : { status: 'pending', leaseUntil: null, provider: outcome.provider, nextAttemptAt: retryAt(row, now), statusReason: `${result.providerCode ?? result.httpStatus ?? 'error'}: ${result.providerMessage ?? ''}`.slice(0, 300), updatedAt: now })
+      await tx
+        .update(notification)
+        .set(
+          result.ok
+            ? {
+                status: 'sent',
+                sentAt: now,
+                leaseUntil: null,
+                provider: outcome.provider,
+                segments: outcome.segments ?? null,
+                statusReason: null,
+                updatedAt: now,
+              }
+            : giveUp
+              ? {
+                  status: 'failed',
+                  leaseUntil: null,
+                  provider: outcome.provider,
+                  statusReason: `${result.providerCode ?? result.httpStatus ?? 'error'}: ${result.providerMessage ?? ''}`.slice(0, 300),
+                  updatedAt: now,
+                }
+              : {
+                  status: 'pending',
+                  leaseUntil: null,
+                  provider: outcome.provider,
+                  nextAttemptAt: retryAt(row, now),
+                  statusReason: `${result.providerCode ?? result.httpStatus ?? 'error'}: ${result.providerMessage ?? ''}`.slice(0, 300),
+                  updatedAt: now,
+                },
+        )
         .where(eq(notification.id, row.id))
     })
     return result.ok ? 'sent' : giveUp ? 'failed' : 'retry'
@@ -248,13 +348,23 @@ export type Delivery = ReturnType<typeof createDelivery>
  */
 export const wallClock = () => new Date()
 
-const okResult = (message: string): DeliveryResult => ({ ok: true, retryable: false, httpStatus: null, providerCode: null, providerMessage: message, providerMessageId: null })
+const okResult = (message: string): DeliveryResult => ({
+  ok: true,
+  retryable: false,
+  httpStatus: null,
+  providerCode: null,
+  providerMessage: message,
+  providerMessageId: null,
+})
 
 /**
  * The deployment-wide SMS gateway (NOTIFY_WEBHOOK_URL) for a committee without its own SMS account: JSON
  * `{to, text, caseId}`, signed like the integrators' webhook when NOTIFY_WEBHOOK_SECRET is set.
  */
-async function gateway(target: { url: string; secret?: string | undefined }, body: { to: string; text: string; caseId: string | null }): Promise<DeliveryResult> {
+async function gateway(
+  target: { url: string; secret?: string | undefined },
+  body: { to: string; text: string; caseId: string | null },
+): Promise<DeliveryResult> {
   const raw = JSON.stringify(body)
   const timestamp = String(Math.floor(Date.now() / 1000))
   const headers: Record<string, string> = { 'content-type': 'application/json' }
@@ -265,7 +375,14 @@ async function gateway(target: { url: string; secret?: string | undefined }, bod
   try {
     const res = await fetch(target.url, { method: 'POST', headers, body: raw, redirect: 'error', signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS) })
     const text = (await res.text()).slice(0, 300)
-    return { ok: res.ok, retryable: res.status === 429 || res.status >= 500, httpStatus: res.status, providerCode: null, providerMessage: text || null, providerMessageId: null }
+    return {
+      ok: res.ok,
+      retryable: res.status === 429 || res.status >= 500,
+      httpStatus: res.status,
+      providerCode: null,
+      providerMessage: text || null,
+      providerMessageId: null,
+    }
   } catch (err) {
     return networkFailure(err)
   }

@@ -6,7 +6,12 @@ import { caseFollower, cases, member, notification, notificationAttempt, notific
 import { visibleCases } from '../cases/member-cases-repo'
 
 export type NotificationRow = typeof notification.$inferSelect & {
-  publicNo: string | null; memberName: string | null; stationName: string | null; channelName: string | null; residentPhoneMasked: string | null; followerPhoneMasked: string | null
+  publicNo: string | null
+  memberName: string | null
+  stationName: string | null
+  channelName: string | null
+  residentPhoneMasked: string | null
+  followerPhoneMasked: string | null
 }
 
 /** The notices an admin may see: their committee scope; a station admin, their stations' cases and queues. */
@@ -22,18 +27,31 @@ function inScope(actor: Actor): SQL | undefined {
 
 /** Reading the outbox for the console: per case, failed lists, one row for a retry. */
 export function createNotificationsRepo(db: Db) {
-  const withNames = () => db.select({
-    n: notification, publicNo: cases.publicNo, memberName: member.name, stationName: station.name, channelName: notificationChannel.name,
-    residentPhoneMasked: cases.residentPhoneMasked, followerPhoneMasked: caseFollower.residentPhoneMasked,
-  }).from(notification)
-    .leftJoin(cases, eq(cases.id, notification.caseId))
-    .leftJoin(member, and(eq(notification.recipientKind, 'member'), eq(member.id, notification.recipientId)))
-    .leftJoin(station, and(eq(notification.recipientKind, 'station'), eq(station.id, notification.recipientId)))
-    .leftJoin(notificationChannel, eq(notificationChannel.id, notification.channelId))
-    .leftJoin(caseFollower, eq(caseFollower.id, notification.followerId))
+  const withNames = () =>
+    db
+      .select({
+        n: notification,
+        publicNo: cases.publicNo,
+        memberName: member.name,
+        stationName: station.name,
+        channelName: notificationChannel.name,
+        residentPhoneMasked: cases.residentPhoneMasked,
+        followerPhoneMasked: caseFollower.residentPhoneMasked,
+      })
+      .from(notification)
+      .leftJoin(cases, eq(cases.id, notification.caseId))
+      .leftJoin(member, and(eq(notification.recipientKind, 'member'), eq(member.id, notification.recipientId)))
+      .leftJoin(station, and(eq(notification.recipientKind, 'station'), eq(station.id, notification.recipientId)))
+      .leftJoin(notificationChannel, eq(notificationChannel.id, notification.channelId))
+      .leftJoin(caseFollower, eq(caseFollower.id, notification.followerId))
   const flat = (r: Awaited<ReturnType<ReturnType<typeof withNames>['execute']>>[number]): NotificationRow => ({
-    ...r.n, publicNo: r.publicNo, memberName: r.memberName, stationName: r.stationName, channelName: r.channelName,
-    residentPhoneMasked: r.residentPhoneMasked, followerPhoneMasked: r.followerPhoneMasked,
+    ...r.n,
+    publicNo: r.publicNo,
+    memberName: r.memberName,
+    stationName: r.stationName,
+    channelName: r.channelName,
+    residentPhoneMasked: r.residentPhoneMasked,
+    followerPhoneMasked: r.followerPhoneMasked,
   })
 
   async function attemptsOf(ids: string[]) {
@@ -59,7 +77,10 @@ export function createNotificationsRepo(db: Db) {
       )
       const [rows, [total]] = await Promise.all([
         withNames().where(where).orderBy(desc(notification.createdAt), desc(notification.id)).limit(q.limit).offset(q.offset),
-        db.select({ n: sql<number>`count(*)::int` }).from(notification).where(where),
+        db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(notification)
+          .where(where),
       ])
       return { items: rows.map(flat), total: total?.n ?? 0 }
     },
@@ -70,9 +91,12 @@ export function createNotificationsRepo(db: Db) {
     },
 
     /** Back to the queue, due now, with a fresh day before it gives up again; its attempts stay as history. */
-    requeue: (id: string, now: Date, q: DbOrTx = db) => q.update(notification)
-      .set({ status: 'pending', nextAttemptAt: now, leaseUntil: null, createdAt: now, statusReason: null, updatedAt: now })
-      .where(and(eq(notification.id, id), inArray(notification.status, ['failed', 'skipped']))).returning({ id: notification.id }),
+    requeue: (id: string, now: Date, q: DbOrTx = db) =>
+      q
+        .update(notification)
+        .set({ status: 'pending', nextAttemptAt: now, leaseUntil: null, createdAt: now, statusReason: null, updatedAt: now })
+        .where(and(eq(notification.id, id), inArray(notification.status, ['failed', 'skipped'])))
+        .returning({ id: notification.id }),
   }
 }
 export type NotificationsRepo = ReturnType<typeof createNotificationsRepo>

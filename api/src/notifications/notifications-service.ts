@@ -1,6 +1,14 @@
 import { and, eq } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
-import type { NotificationList, NotificationListQuery, NotificationPage, NotificationPreferences, NotificationPreferencesView, NotificationView, SmsOptOutBody } from '@mashangjian/shared'
+import type {
+  NotificationList,
+  NotificationListQuery,
+  NotificationPage,
+  NotificationPreferences,
+  NotificationPreferencesView,
+  NotificationView,
+  SmsOptOutBody,
+} from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import type { Clock } from '../clock'
 import type { Db } from '../db/database'
@@ -56,12 +64,28 @@ export function createNotificationsService({ db, repo, delivery, audit, clock, r
   async function views(rows: NotificationRow[]): Promise<NotificationView[]> {
     const attempts = await repo.attemptsOf(rows.map((r) => r.id))
     return rows.map((r) => ({
-      id: r.id, caseId: r.caseId, publicNo: r.publicNo, templateKey: r.templateKey, recipientKind: r.recipientKind,
-      recipientLabel: labelOf(r), channel: r.channel, status: r.status, statusReason: r.statusReason, attempts: r.attempts,
-      createdAt: r.createdAt.toISOString(), nextAttemptAt: r.status === 'pending' ? r.nextAttemptAt.toISOString() : null,
-      sentAt: r.sentAt?.toISOString() ?? null, segments: r.segments,
+      id: r.id,
+      caseId: r.caseId,
+      publicNo: r.publicNo,
+      templateKey: r.templateKey,
+      recipientKind: r.recipientKind,
+      recipientLabel: labelOf(r),
+      channel: r.channel,
+      status: r.status,
+      statusReason: r.statusReason,
+      attempts: r.attempts,
+      createdAt: r.createdAt.toISOString(),
+      nextAttemptAt: r.status === 'pending' ? r.nextAttemptAt.toISOString() : null,
+      sentAt: r.sentAt?.toISOString() ?? null,
+      segments: r.segments,
       attemptLog: (attempts.get(r.id) ?? []).map((a) => ({
-        at: a.at.toISOString(), provider: a.provider, ok: a.ok, httpStatus: a.httpStatus, providerCode: a.providerCode, providerMessage: a.providerMessage, durationMs: a.durationMs,
+        at: a.at.toISOString(),
+        provider: a.provider,
+        ok: a.ok,
+        httpStatus: a.httpStatus,
+        providerCode: a.providerCode,
+        providerMessage: a.providerMessage,
+        durationMs: a.durationMs,
       })),
     }))
   }
@@ -69,11 +93,16 @@ export function createNotificationsService({ db, repo, delivery, audit, clock, r
   return {
     kick,
     /** Resolves when this process's current delivery run ends (shutdown, tests). */
-    idle: async () => { while (running) await running },
+    idle: async () => {
+      while (running) await running
+    },
     deliverDue: () => delivery.deliverDue(),
 
     async ofCase(actor: Actor, caseId: string): Promise<NotificationList> {
-      const [visible] = await db.select({ id: cases.id }).from(cases).where(and(eq(cases.id, caseId), visibleCases(actor)))
+      const [visible] = await db
+        .select({ id: cases.id })
+        .from(cases)
+        .where(and(eq(cases.id, caseId), visibleCases(actor)))
       if (!visible) throw notFound('case')
       return { items: await views(await repo.ofCase(caseId)) }
     },
@@ -104,7 +133,10 @@ export function createNotificationsService({ db, repo, delivery, audit, clock, r
 
     async preferences(actor: Actor): Promise<NotificationPreferencesView> {
       if (!actor.memberId) throw notFound('member')
-      const [m] = await db.select({ sms: member.notifySms, push: member.notifyPush, phoneMasked: member.phoneMasked }).from(member).where(eq(member.id, actor.memberId))
+      const [m] = await db
+        .select({ sms: member.notifySms, push: member.notifyPush, phoneMasked: member.phoneMasked })
+        .from(member)
+        .where(eq(member.id, actor.memberId))
       if (!m) throw notFound('member')
       return m
     },
@@ -121,8 +153,18 @@ export function createNotificationsService({ db, repo, delivery, audit, clock, r
       if (!phone) throw validationFailed([{ field: 'body.phone', message: 'must be a mainland mobile number', keyword: 'format' }])
       const hash = residentPhones.hash(phone)
       await db.transaction(async (tx) => {
-        await tx.insert(smsOptOut).values({ phoneHash: hash, source: body.source ?? 'staff', createdAt: clock.now() }).onConflictDoNothing()
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'sms.opt_out', targetKind: 'phone', targetId: hash.slice(0, 16), detail: { phone: maskPhone(phone), source: body.source ?? 'staff' } })
+        await tx
+          .insert(smsOptOut)
+          .values({ phoneHash: hash, source: body.source ?? 'staff', createdAt: clock.now() })
+          .onConflictDoNothing()
+        await audit.record(tx, {
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'sms.opt_out',
+          targetKind: 'phone',
+          targetId: hash.slice(0, 16),
+          detail: { phone: maskPhone(phone), source: body.source ?? 'staff' },
+        })
       })
     },
   }
@@ -131,10 +173,15 @@ export type NotificationsService = ReturnType<typeof createNotificationsService>
 
 function labelOf(r: NotificationRow): string {
   switch (r.recipientKind) {
-    case 'member': return r.memberName ?? '委员'
-    case 'station': return r.channelName ? `${r.stationName ?? '工作站'} · ${r.channelName}` : (r.stationName ?? '工作站')
-    case 'resident': return (r.followerId ? r.followerPhoneMasked : r.residentPhoneMasked) ?? '群众'
-    case 'committee': return r.channelName ?? '委员会'
-    case 'department': return r.channelName ?? '职能部门'
+    case 'member':
+      return r.memberName ?? '委员'
+    case 'station':
+      return r.channelName ? `${r.stationName ?? '工作站'} · ${r.channelName}` : (r.stationName ?? '工作站')
+    case 'resident':
+      return (r.followerId ? r.followerPhoneMasked : r.residentPhoneMasked) ?? '群众'
+    case 'committee':
+      return r.channelName ?? '委员会'
+    case 'department':
+      return r.channelName ?? '职能部门'
   }
 }

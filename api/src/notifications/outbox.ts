@@ -29,9 +29,25 @@ export const idempotencyKeyOf = (n: Notice) =>
  */
 export async function enqueue(tx: DbOrTx, notices: Notice[], now: Date): Promise<void> {
   if (notices.length === 0) return
-  await tx.insert(notification).values(notices.map((n) => ({
-    committeeId: n.committeeId, caseId: n.caseId, templateKey: n.templateKey, recipientKind: n.recipientKind, recipientId: n.recipientId,
-    followerId: n.followerId ?? null, channel: n.channel, channelId: n.channelId ?? null, params: n.params, urgent: n.urgent ?? false,
-    idempotencyKey: idempotencyKeyOf(n), nextAttemptAt: n.notBefore ?? now, createdAt: now, updatedAt: now,
-  }))).onConflictDoNothing({ target: notification.idempotencyKey })
+  await tx
+    .insert(notification)
+    .values(
+      notices.map((n) => ({
+        committeeId: n.committeeId,
+        caseId: n.caseId,
+        templateKey: n.templateKey,
+        recipientKind: n.recipientKind,
+        recipientId: n.recipientId,
+        followerId: n.followerId ?? null,
+        channel: n.channel,
+        channelId: n.channelId ?? null,
+        params: n.params,
+        urgent: n.urgent ?? false,
+        idempotencyKey: idempotencyKeyOf(n),
+        nextAttemptAt: n.notBefore ?? now,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    )
+    .onConflictDoNothing({ target: notification.idempotencyKey })
 }

@@ -24,7 +24,10 @@ export function splitFile(file: string): { id: string; suffix?: Open311Format } 
  * `<errors><error><code/><description/></error></errors>`; `code` repeats the HTTP status, as the spec's examples do.
  */
 export class Open311Error extends Error {
-  constructor(readonly status: number, readonly description: string) {
+  constructor(
+    readonly status: number,
+    readonly description: string,
+  ) {
     super(description)
     this.name = 'Open311Error'
   }
@@ -34,7 +37,13 @@ export class Open311Error extends Error {
  * One answer in the requested format. `xml` names the root and the repeated child (`services`/`service`,
  * `service_requests`/`request`); JSON is the plain array (or object, for discovery and service definitions).
  */
-export function sendOpen311(reply: FastifyReply, format: Open311Format, body: unknown, xml: { root: string; item?: string; value?: XmlValue }, status = 200): FastifyReply {
+export function sendOpen311(
+  reply: FastifyReply,
+  format: Open311Format,
+  body: unknown,
+  xml: { root: string; item?: string; value?: XmlValue },
+  status = 200,
+): FastifyReply {
   reply.code(status).header('cache-control', 'no-store')
   if (format === 'json') return reply.type('application/json; charset=utf-8').send(JSON.stringify(body))
   // `value`: where the XML nests differently from the JSON (discovery's <endpoints><endpoint>, <attributes>).

@@ -34,15 +34,21 @@ export interface RequestFilter {
 }
 
 export function createOpen311Repo(db: Db) {
-  const casesQuery = (where: SQL | undefined) => db.select(publicCaseColumns).from(cases)
-    .leftJoin(category, eq(category.id, cases.categoryId))
-    .leftJoin(station, eq(station.id, cases.stationId))
-    .where(where)
+  const casesQuery = (where: SQL | undefined) =>
+    db
+      .select(publicCaseColumns)
+      .from(cases)
+      .leftJoin(category, eq(category.id, cases.categoryId))
+      .leftJoin(station, eq(station.id, cases.stationId))
+      .where(where)
 
   return {
     /** The committee a jurisdiction_id names: its short code, any case. */
     async committeeByCode(code: string) {
-      const [row] = await db.select().from(committee).where(sql`lower(${committee.shortCode}) = lower(${code})`)
+      const [row] = await db
+        .select()
+        .from(committee)
+        .where(sql`lower(${committee.shortCode}) = lower(${code})`)
       return row
     },
 
@@ -57,7 +63,9 @@ export function createOpen311Repo(db: Db) {
     },
 
     async activeCategories(committeeId: string) {
-      return db.select({ category, sectorName: sector.name }).from(category)
+      return db
+        .select({ category, sectorName: sector.name })
+        .from(category)
         .leftJoin(sector, eq(sector.id, category.sectorId))
         .where(and(eq(category.committeeId, committeeId), eq(category.active, true)))
         .orderBy(asc(category.sortOrder), asc(category.id))
@@ -70,24 +78,37 @@ export function createOpen311Repo(db: Db) {
 
     /** A live (not revoked) client by its key's hash. */
     async clientByKeyHash(keyHash: string) {
-      const [row] = await db.select().from(open311Client).where(and(eq(open311Client.keyHash, keyHash), isNull(open311Client.revokedAt)))
+      const [row] = await db
+        .select()
+        .from(open311Client)
+        .where(and(eq(open311Client.keyHash, keyHash), isNull(open311Client.revokedAt)))
       return row
     },
 
     /** The station a client's requests go to: its own while active, else the committee's first active station. */
     async routeStation(committeeId: string, preferred: string | null) {
       if (preferred) {
-        const [own] = await db.select().from(station).where(and(eq(station.id, preferred), eq(station.committeeId, committeeId), eq(station.active, true)))
+        const [own] = await db
+          .select()
+          .from(station)
+          .where(and(eq(station.id, preferred), eq(station.committeeId, committeeId), eq(station.active, true)))
         if (own) return own
       }
-      const [first] = await db.select().from(station).where(and(eq(station.committeeId, committeeId), eq(station.active, true)))
-        .orderBy(asc(station.createdAt), asc(station.id)).limit(1)
+      const [first] = await db
+        .select()
+        .from(station)
+        .where(and(eq(station.committeeId, committeeId), eq(station.active, true)))
+        .orderBy(asc(station.createdAt), asc(station.id))
+        .limit(1)
       return first
     },
 
     /** Written in the case's transaction: who sent it, where, and when the client last used its key. */
     async markOpen311Case(tx: DbOrTx, caseId: string, clientId: string, point: { lat: number; lng: number } | null, now: Date) {
-      await tx.update(cases).set({ open311ClientId: clientId, ...(point && { lat: point.lat, lng: point.lng }) }).where(eq(cases.id, caseId))
+      await tx
+        .update(cases)
+        .set({ open311ClientId: clientId, ...(point && { lat: point.lat, lng: point.lng }) })
+        .where(eq(cases.id, caseId))
       await tx.update(open311Client).set({ lastUsedAt: now }).where(eq(open311Client.id, clientId))
     },
 
@@ -110,14 +131,18 @@ export function createOpen311Repo(db: Db) {
 
     // The console's side: clients of a committee, issue, revoke.
     async listClients(committeeId: string) {
-      return db.select({ client: open311Client, stationName: station.name }).from(open311Client)
+      return db
+        .select({ client: open311Client, stationName: station.name })
+        .from(open311Client)
         .leftJoin(station, eq(station.id, open311Client.stationId))
         .where(eq(open311Client.committeeId, committeeId))
         .orderBy(desc(open311Client.createdAt), desc(open311Client.id))
     },
 
     async findClient(id: string) {
-      const [row] = await db.select({ client: open311Client, committeePath: committee.path, stationName: station.name }).from(open311Client)
+      const [row] = await db
+        .select({ client: open311Client, committeePath: committee.path, stationName: station.name })
+        .from(open311Client)
         .innerJoin(committee, eq(committee.id, open311Client.committeeId))
         .leftJoin(station, eq(station.id, open311Client.stationId))
         .where(eq(open311Client.id, id))
@@ -134,7 +159,11 @@ export function createOpen311Repo(db: Db) {
     },
 
     async revokeClient(tx: DbOrTx, id: string, now: Date): Promise<Open311ClientRow | undefined> {
-      const [row] = await tx.update(open311Client).set({ revokedAt: now }).where(and(eq(open311Client.id, id), isNull(open311Client.revokedAt))).returning()
+      const [row] = await tx
+        .update(open311Client)
+        .set({ revokedAt: now })
+        .where(and(eq(open311Client.id, id), isNull(open311Client.revokedAt)))
+        .returning()
       return row
     },
   }

@@ -63,7 +63,11 @@ const FIELD: Record<string, string> = { description: 'description', location: 'a
 const en = translator('en')
 const issueText = (issues: SubmissionIssue[]) => issues.map((i) => `${FIELD[i.field] ?? i.field}: ${en(i.key, i.values)}`).join('; ')
 
-const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+const list = (v: string | undefined) =>
+  (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
 const round3 = (n: number) => Math.round(n * 1000) / 1000
 
 /**
@@ -84,7 +88,8 @@ export function createOpen311Service({ repo, submissions, clock, publicBaseUrl }
     return some[0]!
   }
 
-  const nameIn = (names: Record<string, string> | null | undefined, locale: Locale) => (names ? names[locale] ?? names['zh-CN'] ?? Object.values(names)[0] ?? '' : undefined)
+  const nameIn = (names: Record<string, string> | null | undefined, locale: Locale) =>
+    names ? (names[locale] ?? names['zh-CN'] ?? Object.values(names)[0] ?? '') : undefined
 
   const mapPoint = (row: Open311CaseRow) => row.publishable && row.channel === 'open311' && row.lat !== null && row.lng !== null
 
@@ -111,7 +116,8 @@ export function createOpen311Service({ repo, submissions, clock, publicBaseUrl }
 
   function point(lat: string | undefined, long: string | undefined): { lat: number; lng: number } | null {
     if (!lat?.trim() && !long?.trim()) return null
-    const la = Number(lat), lo = Number(long)
+    const la = Number(lat),
+      lo = Number(long)
     if (!lat?.trim() || !long?.trim() || !Number.isFinite(la) || !Number.isFinite(lo) || Math.abs(la) > 90 || Math.abs(lo) > 180) {
       throw new Open311Error(400, 'lat and long must be given together as WGS84 decimal degrees')
     }
@@ -125,13 +131,15 @@ export function createOpen311Service({ repo, submissions, clock, publicBaseUrl }
         changeset: w3cBeijing(new Date(Date.UTC(2026, 11, 1))),
         contact: `${publicBaseUrl}/`,
         key_service: `${publicBaseUrl}/app/admin/open311`,
-        endpoints: [{
-          specification: 'http://wiki.open311.org/GeoReport_v2',
-          url: `${publicBaseUrl}/open311/v2`,
-          changeset: w3cBeijing(new Date(Date.UTC(2026, 11, 1))),
-          type: 'production',
-          formats: ['text/xml', 'application/json'],
-        }],
+        endpoints: [
+          {
+            specification: 'http://wiki.open311.org/GeoReport_v2',
+            url: `${publicBaseUrl}/open311/v2`,
+            changeset: w3cBeijing(new Date(Date.UTC(2026, 11, 1))),
+            type: 'production',
+            formats: ['text/xml', 'application/json'],
+          },
+        ],
       }
     },
 
@@ -143,7 +151,10 @@ export function createOpen311Service({ repo, submissions, clock, publicBaseUrl }
         return {
           service_code: category.id,
           service_name: name,
-          description: Object.values(category.names).filter((n) => n && n !== name).join(' / ') || name,
+          description:
+            Object.values(category.names)
+              .filter((n) => n && n !== name)
+              .join(' / ') || name,
           metadata: false,
           type: 'realtime',
           keywords: Object.values(category.names).join(', '),
@@ -189,11 +200,20 @@ export function createOpen311Service({ repo, submissions, clock, publicBaseUrl }
       // first_name, last_name, email, device_id, account_id and media_url are read and dropped: nothing to store
       // them in that only the assignee reads, and photos come only as uploads we re-encode (never a fetched URL).
       const created = await submissions.register({
-        committee, now, occurredAt: now, channel: 'open311', qrCodeId: null,
+        committee,
+        now,
+        occurredAt: now,
+        channel: 'open311',
+        qrCodeId: null,
         category: { id: cat.id, slaClass: cat.slaClass },
-        description: checked.ok.description, locationText: checked.ok.location, phone: checked.ok.phone, locale: residentLocale, attachments: [],
+        description: checked.ok.description,
+        locationText: checked.ok.location,
+        phone: checked.ok.phone,
+        locale: residentLocale,
+        attachments: [],
         // As a scan of the station's code: on duty now, then the category's sector, then the least loaded, else the queue.
-        route: async (tx) => routeCase({ kind: 'station', stationId: station.id, categorySectorId: cat.sectorId, candidates: await loadCandidates(tx, station.id, now) }),
+        route: async (tx) =>
+          routeCase({ kind: 'station', stationId: station.id, categorySectorId: cat.sectorId, candidates: await loadCandidates(tx, station.id, now) }),
         submittedBy: { actorKind: 'resident', actorUserId: null, data: { channel: 'open311', open311ClientId: client.id } },
         audit: { actorUserId: null, actorIp: ip, action: 'case.submitted', detail: { channel: 'open311', open311ClientId: client.id } },
         beforeCommit: async (tx, row) => {
@@ -202,13 +222,15 @@ export function createOpen311Service({ repo, submissions, clock, publicBaseUrl }
         },
       })
       submissions.announce()
-      return [{
-        service_request_id: created.row.publicNo,
-        // The case id: tokens/{token} answers the number too, for clients written for batch servers.
-        token: caseToken.id,
-        service_notice: residentLocale === 'zh-CN' ? `已受理，转${station.name}办理` : `Received; passed to ${station.name}.`,
-        account_id: undefined,
-      }]
+      return [
+        {
+          service_request_id: created.row.publicNo,
+          // The case id: tokens/{token} answers the number too, for clients written for batch servers.
+          token: caseToken.id,
+          service_notice: residentLocale === 'zh-CN' ? `已受理，转${station.name}办理` : `Received; passed to ${station.name}.`,
+          account_id: undefined,
+        },
+      ]
     },
 
     async requests(jurisdictionId: string | undefined, q: RequestsQuery, locale: Locale) {
@@ -232,8 +254,10 @@ export function createOpen311Service({ repo, submissions, clock, publicBaseUrl }
       }
       let from = parse('start_date')
       let to = parse('end_date')
-      if (!from && !to) { to = clock.now(); from = new Date(to.getTime() - DEFAULT_SPAN_MS) }
-      else if (!from) from = new Date(to!.getTime() - DEFAULT_SPAN_MS)
+      if (!from && !to) {
+        to = clock.now()
+        from = new Date(to.getTime() - DEFAULT_SPAN_MS)
+      } else if (!from) from = new Date(to!.getTime() - DEFAULT_SPAN_MS)
       else if (!to) to = new Date(from.getTime() + DEFAULT_SPAN_MS)
       if (to!.getTime() < from.getTime()) throw new Open311Error(400, 'end_date is before start_date')
       if (to!.getTime() - from.getTime() > DEFAULT_SPAN_MS) throw new Open311Error(400, 'start_date and end_date may not span more than 90 days')
@@ -241,7 +265,10 @@ export function createOpen311Service({ repo, submissions, clock, publicBaseUrl }
       if (codes.length > 0 && validCodes.length === 0) return []
       const wanted = new Set(statuses)
       const rows = await repo.findRequests({
-        committeeId: c.id, from, to, limit: MAX_RESULTS,
+        committeeId: c.id,
+        from,
+        to,
+        limit: MAX_RESULTS,
         categoryIds: validCodes.length > 0 ? validCodes : undefined,
         statuses: wanted.size === 1 ? [...(wanted.has('open') ? OPEN311_OPEN : OPEN311_CLOSED)] : undefined,
       })

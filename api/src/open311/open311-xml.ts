@@ -25,7 +25,9 @@ export function xmlElement(name: string, value: XmlValue): string {
   if (value === null || value === undefined) return ''
   if (Array.isArray(value)) return value.map((v) => xmlElement(name, v)).join('')
   if (typeof value === 'object') {
-    return `<${name}>${Object.entries(value).map(([k, v]) => xmlElement(k, v)).join('')}</${name}>`
+    return `<${name}>${Object.entries(value)
+      .map(([k, v]) => xmlElement(k, v))
+      .join('')}</${name}>`
   }
   return `<${name}>${escapeXml(String(value))}</${name}>`
 }

@@ -4,10 +4,17 @@ import { REPORT_STATUS_ZH, type ReportDetail } from '@mashangjian/shared'
 import { CJK, registerCjkFonts } from '../fonts/cjk-font'
 
 /** What a report document shows: the report as the caller sees it, and the committee that issues it. */
-export interface ReportDocument { report: ReportDetail; committeeName: string }
+export interface ReportDocument {
+  report: ReportDetail
+  committeeName: string
+}
 
 const cst = (iso: string | null) => (iso ? new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(0, 10) : '—')
-const paragraphs = (text: string) => text.split(/\r?\n/).map((p) => p.trim()).filter(Boolean)
+const paragraphs = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
 
 /** The lines of the document, shared by the PDF and the DOCX so both say the same. */
 function outline({ report: r, committeeName }: ReportDocument) {
@@ -42,12 +49,19 @@ function outline({ report: r, committeeName }: ReportDocument) {
 export function reportPdf(input: ReportDocument): PDFKit.PDFDocument {
   const o = outline(input)
   const doc = new PDFDocument({
-    size: 'A4', margins: { top: 64, bottom: 64, left: 72, right: 72 },
+    size: 'A4',
+    margins: { top: 64, bottom: 64, left: 72, right: 72 },
     info: { Title: o.title, Subject: '社情民意信息', Producer: 'Mashangjian 码上见', Creator: 'Mashangjian 码上见' },
   })
   registerCjkFonts(doc)
   doc.font(CJK.bold).fontSize(20).fillColor('#b71c1c').text(o.masthead, { align: 'center' })
-  doc.moveDown(0.3).lineWidth(1.5).strokeColor('#b71c1c').moveTo(72, doc.y).lineTo(doc.page.width - 72, doc.y).stroke()
+  doc
+    .moveDown(0.3)
+    .lineWidth(1.5)
+    .strokeColor('#b71c1c')
+    .moveTo(72, doc.y)
+    .lineTo(doc.page.width - 72, doc.y)
+    .stroke()
   doc.moveDown(1).fillColor('#000').font(CJK.bold).fontSize(16).text(o.title, { align: 'center' })
   doc.moveDown(0.5).font(CJK.regular).fontSize(10).fillColor('#444').text(o.meta.join('    '), { align: 'center' })
   doc.fillColor('#000')
@@ -64,22 +78,31 @@ export function reportPdf(input: ReportDocument): PDFKit.PDFDocument {
 /** The same report as a Word document, for offices that edit before forwarding. */
 export async function reportDocx(input: ReportDocument): Promise<Buffer> {
   const o = outline(input)
-  const text = (t: string, opts: { bold?: boolean; size?: number; color?: string } = {}) => new TextRun({ text: t, font: { eastAsia: 'SimSun', ascii: 'Times New Roman' }, ...opts })
+  const text = (t: string, opts: { bold?: boolean; size?: number; color?: string } = {}) =>
+    new TextRun({ text: t, font: { eastAsia: 'SimSun', ascii: 'Times New Roman' }, ...opts })
   const doc = new Document({
     creator: 'Mashangjian 码上见',
     title: o.title,
-    sections: [{
-      children: [
-        new Paragraph({ alignment: AlignmentType.CENTER, children: [text(o.masthead, { bold: true, size: 36, color: 'B71C1C' })] }),
-        new Paragraph({ alignment: AlignmentType.CENTER, heading: HeadingLevel.TITLE, spacing: { before: 240, after: 120 }, children: [text(o.title, { bold: true, size: 32 })] }),
-        new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 240 }, children: [text(o.meta.join('    '), { size: 20, color: '444444' })] }),
-        ...o.sections.flatMap((s) => [
-          new Paragraph({ heading: HeadingLevel.HEADING_2, spacing: { before: 240, after: 120 }, children: [text(s.heading, { bold: true, size: 28 })] }),
-          ...(s.body.length === 0 ? [new Paragraph({ children: [text('（无）', { color: '666666' })] })]
-            : s.body.map((p) => new Paragraph({ indent: { firstLine: 480 }, spacing: { after: 120, line: 360 }, children: [text(p, { size: 24 })] }))),
-        ]),
-      ],
-    }],
+    sections: [
+      {
+        children: [
+          new Paragraph({ alignment: AlignmentType.CENTER, children: [text(o.masthead, { bold: true, size: 36, color: 'B71C1C' })] }),
+          new Paragraph({
+            alignment: AlignmentType.CENTER,
+            heading: HeadingLevel.TITLE,
+            spacing: { before: 240, after: 120 },
+            children: [text(o.title, { bold: true, size: 32 })],
+          }),
+          new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 240 }, children: [text(o.meta.join('    '), { size: 20, color: '444444' })] }),
+          ...o.sections.flatMap((s) => [
+            new Paragraph({ heading: HeadingLevel.HEADING_2, spacing: { before: 240, after: 120 }, children: [text(s.heading, { bold: true, size: 28 })] }),
+            ...(s.body.length === 0
+              ? [new Paragraph({ children: [text('（无）', { color: '666666' })] })]
+              : s.body.map((p) => new Paragraph({ indent: { firstLine: 480 }, spacing: { after: 120, line: 360 }, children: [text(p, { size: 24 })] }))),
+          ]),
+        ],
+      },
+    ],
   })
   return Packer.toBuffer(doc)
 }

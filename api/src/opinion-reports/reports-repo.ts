@@ -37,34 +37,54 @@ export function visibleReports(actor: Actor): SQL {
 }
 
 export function createReportsRepo(db: Db) {
-  const select = (q: DbOrTx) => q.select({
-    r: opinionReport, memberName: member.name, authorName: appUser.displayName, committeeName: committee.name, committeePath: committee.path,
-    caseCount: sql<number>`(select count(*) from opinion_report_case rc where rc.report_id = ${opinionReport.id})::int`,
-  }).from(opinionReport)
-    .innerJoin(committee, eq(committee.id, opinionReport.committeeId))
-    .leftJoin(member, eq(member.id, opinionReport.memberId))
-    .leftJoin(appUser, eq(appUser.id, opinionReport.authorUserId))
+  const select = (q: DbOrTx) =>
+    q
+      .select({
+        r: opinionReport,
+        memberName: member.name,
+        authorName: appUser.displayName,
+        committeeName: committee.name,
+        committeePath: committee.path,
+        caseCount: sql<number>`(select count(*) from opinion_report_case rc where rc.report_id = ${opinionReport.id})::int`,
+      })
+      .from(opinionReport)
+      .innerJoin(committee, eq(committee.id, opinionReport.committeeId))
+      .leftJoin(member, eq(member.id, opinionReport.memberId))
+      .leftJoin(appUser, eq(appUser.id, opinionReport.authorUserId))
 
   return {
     async load(id: string, q: DbOrTx = db): Promise<ReportRow | undefined> {
       const [row] = await select(q).where(eq(opinionReport.id, id))
       if (!row) return undefined
-      const links = await q.select({ caseId: opinionReportCase.caseId, stationId: cases.stationId }).from(opinionReportCase)
-        .innerJoin(cases, eq(cases.id, opinionReportCase.caseId)).where(eq(opinionReportCase.reportId, id))
+      const links = await q
+        .select({ caseId: opinionReportCase.caseId, stationId: cases.stationId })
+        .from(opinionReportCase)
+        .innerJoin(cases, eq(cases.id, opinionReportCase.caseId))
+        .where(eq(opinionReportCase.reportId, id))
       return {
-        ...row.r, memberName: row.memberName, authorName: row.authorName, committeeName: row.committeeName, committeePath: row.committeePath,
-        caseIds: links.map((l) => l.caseId), caseStationIds: [...new Set(links.flatMap((l) => (l.stationId ? [l.stationId] : [])))],
+        ...row.r,
+        memberName: row.memberName,
+        authorName: row.authorName,
+        committeeName: row.committeeName,
+        committeePath: row.committeePath,
+        caseIds: links.map((l) => l.caseId),
+        caseStationIds: [...new Set(links.flatMap((l) => (l.stationId ? [l.stationId] : [])))],
       }
     },
 
     /** Newest change first, keyset on (updated_at, id). */
     async list(actor: Actor, f: { status?: ReportStatus; memberId?: string }, limit: number, after?: { at: Date; id: string }) {
-      const rows = await select(db).where(and(
-        visibleReports(actor),
-        f.status ? eq(opinionReport.status, f.status) : undefined,
-        f.memberId ? eq(opinionReport.memberId, f.memberId) : undefined,
-        after ? sql`(${opinionReport.updatedAt}, ${opinionReport.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
-      )).orderBy(desc(opinionReport.updatedAt), desc(opinionReport.id)).limit(limit + 1)
+      const rows = await select(db)
+        .where(
+          and(
+            visibleReports(actor),
+            f.status ? eq(opinionReport.status, f.status) : undefined,
+            f.memberId ? eq(opinionReport.memberId, f.memberId) : undefined,
+            after ? sql`(${opinionReport.updatedAt}, ${opinionReport.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+          ),
+        )
+        .orderBy(desc(opinionReport.updatedAt), desc(opinionReport.id))
+        .limit(limit + 1)
       return {
         rows: rows.slice(0, limit).map((r) => ({ ...r.r, memberName: r.memberName, authorName: r.authorName, caseCount: r.caseCount })),
         more: rows.length > limit,
@@ -72,8 +92,11 @@ export function createReportsRepo(db: Db) {
     },
 
     async counts(actor: Actor, f: { memberId?: string }): Promise<Record<ReportStatus, number>> {
-      const rows = await db.select({ status: opinionReport.status, n: sql<number>`count(*)::int` }).from(opinionReport)
-        .where(and(visibleReports(actor), f.memberId ? eq(opinionReport.memberId, f.memberId) : undefined)).groupBy(opinionReport.status)
+      const rows = await db
+        .select({ status: opinionReport.status, n: sql<number>`count(*)::int` })
+        .from(opinionReport)
+        .where(and(visibleReports(actor), f.memberId ? eq(opinionReport.memberId, f.memberId) : undefined))
+        .groupBy(opinionReport.status)
       const out: Record<ReportStatus, number> = { draft: 0, submitted: 0, adopted: 0, rejected: 0 }
       for (const r of rows) out[r.status] = r.n
       return out
@@ -91,12 +114,19 @@ export function createReportsRepo(db: Db) {
 
     /** Changes a report only while it is still in `status` (a concurrent transition makes this a no-op: false). */
     async updateIf(tx: DbOrTx, id: string, status: ReportStatus, values: Partial<typeof opinionReport.$inferInsert>): Promise<boolean> {
-      const rows = await tx.update(opinionReport).set(values).where(and(eq(opinionReport.id, id), eq(opinionReport.status, status))).returning({ id: opinionReport.id })
+      const rows = await tx
+        .update(opinionReport)
+        .set(values)
+        .where(and(eq(opinionReport.id, id), eq(opinionReport.status, status)))
+        .returning({ id: opinionReport.id })
       return rows.length > 0
     },
 
     async removeDraft(tx: DbOrTx, id: string): Promise<boolean> {
-      const rows = await tx.delete(opinionReport).where(and(eq(opinionReport.id, id), eq(opinionReport.status, 'draft'))).returning({ id: opinionReport.id })
+      const rows = await tx
+        .delete(opinionReport)
+        .where(and(eq(opinionReport.id, id), eq(opinionReport.status, 'draft')))
+        .returning({ id: opinionReport.id })
       return rows.length > 0
     },
   }

@@ -1,6 +1,14 @@
 import {
-  decideReport, nextReportStatuses, type ReportBody, type ReportDetail, type ReportListQuery, type ReportPage, type ReportPatch,
-  type ReportStatus, type ReportSummary, type ReportTransitionBody,
+  decideReport,
+  nextReportStatuses,
+  type ReportBody,
+  type ReportDetail,
+  type ReportListQuery,
+  type ReportPage,
+  type ReportPatch,
+  type ReportStatus,
+  type ReportSummary,
+  type ReportTransitionBody,
 } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import { committeeInScope, memberInScope } from '../auth/scope'
@@ -18,9 +26,20 @@ import { reportDocx, reportPdf, type ReportDocument } from './report-documents'
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 const toSummary = (r: Omit<ReportRow, 'committeeName' | 'committeePath' | 'caseIds' | 'caseStationIds'> & { caseCount: number }): ReportSummary => ({
-  id: r.id, committeeId: r.committeeId, title: r.title, status: r.status, memberId: r.memberId, memberName: r.memberName,
-  authorUserId: r.authorUserId, authorName: r.authorName, decidedBy: r.decidedBy, caseCount: r.caseCount,
-  submittedAt: iso(r.submittedAt), decidedAt: iso(r.decidedAt), createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
+  id: r.id,
+  committeeId: r.committeeId,
+  title: r.title,
+  status: r.status,
+  memberId: r.memberId,
+  memberName: r.memberName,
+  authorUserId: r.authorUserId,
+  authorName: r.authorName,
+  decidedBy: r.decidedBy,
+  caseCount: r.caseCount,
+  submittedAt: iso(r.submittedAt),
+  decidedAt: iso(r.decidedAt),
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
 })
 
 /** The JS twin of visibleReports (reports-repo.ts), for one loaded report. */
@@ -40,7 +59,8 @@ const encodeCursor = (r: { updatedAt: Date; id: string }) => Buffer.from(`${r.up
 function decodeCursor(cursor: string): { at: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|')
   const d = new Date(at ?? '')
-  if (Number.isNaN(d.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '')) throw validationFailed([{ field: 'querystring.cursor', message: 'not a cursor this API gave out' }])
+  if (Number.isNaN(d.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? ''))
+    throw validationFailed([{ field: 'querystring.cursor', message: 'not a cursor this API gave out' }])
   return { at: d, id: id! }
 }
 
@@ -51,13 +71,22 @@ const DECISIONS: readonly ReportStatus[] = ['adopted', 'rejected']
  * then adopted or rejected by the committee, naming the body that decided. Transitions follow the table in
  * shared/src/reports.ts; anything else is 409 INVALID_REPORT_TRANSITION with the report's current state.
  */
-export function createReportsService({ db, repo, cases, members, audit, clock }: {
-  db: Db; repo: ReportsRepo; cases: MemberCasesRepo
+export function createReportsService({
+  db,
+  repo,
+  cases,
+  members,
+  audit,
+  clock,
+}: {
+  db: Db
+  repo: ReportsRepo
+  cases: MemberCasesRepo
   /** Who may author and see a report: the members and scopes the ledger knows. */
   members: LedgerRepo
-  audit: AuditWriter; clock: Clock
+  audit: AuditWriter
+  clock: Clock
 }) {
-
   async function visibleReport(actor: Actor, id: string): Promise<ReportRow> {
     const r = await repo.load(id)
     if (!r || !reportVisible(actor, r)) throw notFound('report')
@@ -98,11 +127,19 @@ export function createReportsService({ db, repo, cases, members, audit, clock }:
     const linked = (await cases.loadMany(r.caseIds)).filter((c) => caseRoleOf(actor, c))
     return {
       ...toSummary({ ...r, caseCount: r.caseIds.length }),
-      summary: r.summary, suggestion: r.suggestion,
-      cases: linked.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).map((c) => ({
-        id: c.id, publicNo: c.publicNo, status: c.status, categoryNames: c.categoryNames, stationName: c.stationName,
-        description: maskPiiInText(c.description), createdAt: c.createdAt.toISOString(),
-      })),
+      summary: r.summary,
+      suggestion: r.suggestion,
+      cases: linked
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+        .map((c) => ({
+          id: c.id,
+          publicNo: c.publicNo,
+          status: c.status,
+          categoryNames: c.categoryNames,
+          stationName: c.stationName,
+          description: maskPiiInText(c.description),
+          createdAt: c.createdAt.toISOString(),
+        })),
       hiddenCases: r.caseIds.length - linked.length,
       nextStatuses: nextReportStatuses(r.status, actor.role),
     }
@@ -132,8 +169,15 @@ export function createReportsService({ db, repo, cases, members, audit, clock }:
       const id = await db.transaction(async (tx) => {
         const id = await repo.insert(tx, {
           // The writer's committee; a system admin's report belongs to the committee of its first case.
-          committeeId: actor.committeeId ?? caseCommittee, authorUserId: actor.userId, memberId, title: body.title,
-          summary: body.summary ?? '', suggestion: body.suggestion ?? '', status: 'draft', createdAt: now, updatedAt: now,
+          committeeId: actor.committeeId ?? caseCommittee,
+          authorUserId: actor.userId,
+          memberId,
+          title: body.title,
+          summary: body.summary ?? '',
+          suggestion: body.suggestion ?? '',
+          status: 'draft',
+          createdAt: now,
+          updatedAt: now,
         })
         await repo.setCases(tx, id, body.caseIds)
         await record(tx, actor, ip, 'opinion_report.created', id, { caseIds: body.caseIds, memberId })
@@ -167,13 +211,17 @@ export function createReportsService({ db, repo, cases, members, audit, clock }:
       if (!decision.ok && decision.reason === 'transition') throw invalid(r, actor, `A report that is ${r.status} cannot become ${body.to}.`)
       if (!decision.ok) throw new AppError('FORBIDDEN', `Your role may not mark a report ${body.to}.`)
       const deciding = DECISIONS.includes(body.to)
-      if (deciding && !body.decidedBy) throw validationFailed([{ field: 'body.decidedBy', message: 'name the body that adopted or rejected the report', keyword: 'required' }])
+      if (deciding && !body.decidedBy)
+        throw validationFailed([{ field: 'body.decidedBy', message: 'name the body that adopted or rejected the report', keyword: 'required' }])
       if (!deciding && body.decidedBy) throw validationFailed([{ field: 'body.decidedBy', message: 'only for adopted or rejected' }])
       const now = clock.now()
       const moved = await db.transaction(async (tx) => {
-        const ok = await repo.updateIf(tx, id, r.status, deciding
-          ? { status: body.to, decidedBy: body.decidedBy!, decidedAt: now, updatedAt: now }
-          : { status: body.to, submittedAt: now, updatedAt: now })
+        const ok = await repo.updateIf(
+          tx,
+          id,
+          r.status,
+          deciding ? { status: body.to, decidedBy: body.decidedBy!, decidedAt: now, updatedAt: now } : { status: body.to, submittedAt: now, updatedAt: now },
+        )
         if (ok) await record(tx, actor, ip, `opinion_report.${body.to}`, id, { from: r.status, to: body.to, decidedBy: body.decidedBy ?? null })
         return ok
       })

@@ -1,10 +1,19 @@
-import { DEFAULT_AUTO_CLOSE_DAYS, DEFAULT_SLA_HOURS, SLA_CLASSES, type CommitteeSettingsBody, type CommitteeSettingsView, type FieldError } from '@mashangjian/shared'
+import {
+  DEFAULT_AUTO_CLOSE_DAYS,
+  DEFAULT_SLA_HOURS,
+  SLA_CLASSES,
+  type CommitteeSettingsBody,
+  type CommitteeSettingsView,
+  type FieldError,
+} from '@mashangjian/shared'
 import type { CommitteeSettings } from '../db/schema'
 import { handoffSettingsOf } from '../handoffs/handoff-rules'
 
 /** Deadline and hand-off (交办) settings as stored (only what the committee chose) and as in force (defaults filled in). */
 export function settingsView(committeeId: string, settings: CommitteeSettings): CommitteeSettingsView {
-  const slaHours = Object.fromEntries(SLA_CLASSES.map((c) => [c, settings.slaHours?.[c] ?? DEFAULT_SLA_HOURS[c]])) as CommitteeSettingsView['effective']['slaHours']
+  const slaHours = Object.fromEntries(
+    SLA_CLASSES.map((c) => [c, settings.slaHours?.[c] ?? DEFAULT_SLA_HOURS[c]]),
+  ) as CommitteeSettingsView['effective']['slaHours']
   return {
     committeeId,
     overrides: { slaHours: settings.slaHours ?? {}, autoCloseDays: settings.autoCloseDays ?? null, handoff: { ...settings.handoff } },

@@ -14,7 +14,9 @@ export interface CommitteePaths {
  */
 export async function committeeFor(actor: Actor, requested: string | undefined, paths: CommitteePaths, field: string): Promise<{ id: string; path: string }> {
   const id = requested ?? actor.committeeId
-  const problem = (message: string): never => { throw validationFailed([{ field, message } satisfies FieldError]) }
+  const problem = (message: string): never => {
+    throw validationFailed([{ field, message } satisfies FieldError])
+  }
   if (!id) return problem('required: which committee')
   const path = await paths.committeePath(id)
   if (!path || !committeeInScope(actor, path)) return problem('no such committee in your scope')

@@ -53,11 +53,23 @@ export function createOrgRepo(db: Db) {
 
     /** What still belongs to a committee; one that has anything cannot be deleted. */
     async usage(id: string): Promise<Record<string, number>> {
-      const n = async (table: typeof committee | typeof station | typeof member | typeof sector | typeof category | typeof appUser | typeof cases, column: SQL) =>
-        (await db.select({ n: count() }).from(table).where(sql`${column} = ${id}`))[0]!.n
+      const n = async (
+        table: typeof committee | typeof station | typeof member | typeof sector | typeof category | typeof appUser | typeof cases,
+        column: SQL,
+      ) =>
+        (
+          await db
+            .select({ n: count() })
+            .from(table)
+            .where(sql`${column} = ${id}`)
+        )[0]!.n
       const [children, stations, members, sectors, categories, users, caseCount] = await Promise.all([
-        n(committee, sql`${committee.parentId}`), n(station, sql`${station.committeeId}`), n(member, sql`${member.committeeId}`),
-        n(sector, sql`${sector.committeeId}`), n(category, sql`${category.committeeId}`), n(appUser, sql`${appUser.committeeId}`),
+        n(committee, sql`${committee.parentId}`),
+        n(station, sql`${station.committeeId}`),
+        n(member, sql`${member.committeeId}`),
+        n(sector, sql`${sector.committeeId}`),
+        n(category, sql`${category.committeeId}`),
+        n(appUser, sql`${appUser.committeeId}`),
         n(cases, sql`${cases.committeeId}`),
       ])
       return { children, stations, members, sectors, categories, users, cases: caseCount }

@@ -1,6 +1,12 @@
 import {
-  COMMITTEE_LEVELS, type Committee, type CommitteeDetail, type CommitteeListQuery, type CommitteeSettingsBody,
-  type CommitteeSettingsView, type CreateCommitteeBody, type UpdateCommitteeBody,
+  COMMITTEE_LEVELS,
+  type Committee,
+  type CommitteeDetail,
+  type CommitteeListQuery,
+  type CommitteeSettingsBody,
+  type CommitteeSettingsView,
+  type CreateCommitteeBody,
+  type UpdateCommitteeBody,
 } from '@mashangjian/shared'
 import { randomUUID } from 'node:crypto'
 import type { Actor } from '../auth/actor'
@@ -14,7 +20,12 @@ import type { CommitteeRow, OrgRepo } from './org-repo'
 import { settingsFromBody, settingsView } from './committee-settings'
 
 const toCommittee = (c: CommitteeRow): Committee => ({
-  id: c.id, parentId: c.parentId, level: c.level, name: c.name, shortCode: c.shortCode, defaultLocale: c.defaultLocale,
+  id: c.id,
+  parentId: c.parentId,
+  level: c.level,
+  name: c.name,
+  shortCode: c.shortCode,
+  defaultLocale: c.defaultLocale,
 })
 
 const rank = (level: Committee['level']) => COMMITTEE_LEVELS.indexOf(level)
@@ -54,30 +65,54 @@ export function createOrgService({ db, repo, audit }: { db: Db; repo: OrgRepo; a
       if (body.parentId) {
         parent = await repo.findCommittee(body.parentId)
         if (!parent || !committeeInScope(actor, parent.path)) throw validationFailed([{ field: 'body.parentId', message: 'no such committee in your scope' }])
-        if (rank(body.level) <= rank(parent.level)) throw validationFailed([{ field: 'body.level', message: `must be below the parent's level (${parent.level})` }])
+        if (rank(body.level) <= rank(parent.level))
+          throw validationFailed([{ field: 'body.level', message: `must be below the parent's level (${parent.level})` }])
       } else if (actor.role !== 'system_admin') {
         throw validationFailed([{ field: 'body.parentId', message: 'required: new committees go under one of yours' }])
       }
       const id = randomUUID()
-      const row = await db.transaction(async (tx) => {
-        const created = await repo.insert(tx, {
-          id, parentId: parent?.id ?? null, level: body.level, name: body.name.trim(), shortCode: body.shortCode,
-          defaultLocale: body.defaultLocale ?? parent?.defaultLocale ?? 'zh-CN', path: parent ? `${parent.path}/${id}` : id,
+      const row = await db
+        .transaction(async (tx) => {
+          const created = await repo.insert(tx, {
+            id,
+            parentId: parent?.id ?? null,
+            level: body.level,
+            name: body.name.trim(),
+            shortCode: body.shortCode,
+            defaultLocale: body.defaultLocale ?? parent?.defaultLocale ?? 'zh-CN',
+            path: parent ? `${parent.path}/${id}` : id,
+          })
+          await audit.record(tx, {
+            actorUserId: actor.userId,
+            actorIp: ip,
+            action: 'committee.created',
+            targetKind: 'committee',
+            targetId: id,
+            detail: { name: created.name, parentId: created.parentId },
+          })
+          return created
         })
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'committee.created', targetKind: 'committee', targetId: id, detail: { name: created.name, parentId: created.parentId } })
-        return created
-      }).catch(shortCodeTaken)
+        .catch(shortCodeTaken)
       return toCommittee(row)
     },
 
     async update(actor: Actor, id: string, body: UpdateCommitteeBody, ip?: string): Promise<Committee> {
       const before = await inScope(actor, id)
       const patch = { ...body, ...(body.name !== undefined && { name: body.name.trim() }) }
-      const row = await db.transaction(async (tx) => {
-        const after = await repo.update(tx, id, patch)
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'committee.updated', targetKind: 'committee', targetId: id, detail: { changes: changedFields(before, after, ['name', 'shortCode', 'defaultLocale']) } })
-        return after
-      }).catch(shortCodeTaken)
+      const row = await db
+        .transaction(async (tx) => {
+          const after = await repo.update(tx, id, patch)
+          await audit.record(tx, {
+            actorUserId: actor.userId,
+            actorIp: ip,
+            action: 'committee.updated',
+            targetKind: 'committee',
+            targetId: id,
+            detail: { changes: changedFields(before, after, ['name', 'shortCode', 'defaultLocale']) },
+          })
+          return after
+        })
+        .catch(shortCodeTaken)
       return toCommittee(row)
     },
 
@@ -90,7 +125,14 @@ export function createOrgService({ db, repo, audit }: { db: Db; repo: OrgRepo; a
       if (used.length > 0) throw new AppError('IN_USE', `The committee still has ${used.map(([k, n]) => `${n} ${k}`).join(', ')}.`)
       await db.transaction(async (tx) => {
         await repo.remove(tx, id)
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'committee.deleted', targetKind: 'committee', targetId: id, detail: { name: found.name } })
+        await audit.record(tx, {
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'committee.deleted',
+          targetKind: 'committee',
+          targetId: id,
+          detail: { name: found.name },
+        })
       })
     },
 
@@ -107,7 +149,14 @@ export function createOrgService({ db, repo, audit }: { db: Db; repo: OrgRepo; a
       const next = before.settings.ledger ? { ...parsed.settings, ledger: before.settings.ledger } : parsed.settings
       await db.transaction(async (tx) => {
         await repo.setSettings(tx, id, next)
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'committee.settings_changed', targetKind: 'committee', targetId: id, detail: { before: before.settings, after: next } })
+        await audit.record(tx, {
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'committee.settings_changed',
+          targetKind: 'committee',
+          targetId: id,
+          detail: { before: before.settings, after: next },
+        })
       })
       return settingsView(id, next)
     },

@@ -12,10 +12,17 @@ export type FaceItem =
   | { kind: 'qr'; box: Box; url: string }
   | { kind: 'photo'; box: Box }
   | {
-      kind: 'text'; text: string; x: number; y: number; w: number; size: number
+      kind: 'text'
+      text: string
+      x: number
+      y: number
+      w: number
+      size: number
       /** A single line shrinks down to this size before it is cut with an ellipsis (PDF). */
       minSize?: number
-      lines?: number; color?: string; bold?: boolean
+      lines?: number
+      color?: string
+      bold?: boolean
       /** Default: the start of the line for its script (left, or right for Arabic script). */
       align?: 'center'
     }
@@ -36,8 +43,15 @@ export function textStyle(text: string): { font: 'cjk' | 'arabic'; features?: ['
 }
 
 type TextItem = Extract<FaceItem, { kind: 'text' }>
-const line = (text: string, x: number, y: number, w: number, size: number, more: Partial<TextItem> = {}): FaceItem =>
-  ({ kind: 'text', text, x, y, w, size, ...more })
+const line = (text: string, x: number, y: number, w: number, size: number, more: Partial<TextItem> = {}): FaceItem => ({
+  kind: 'text',
+  text,
+  x,
+  y,
+  w,
+  size,
+  ...more,
+})
 
 /**
  * What a face of each design shows, where: the one description the PDF and the HTML preview both draw from.

@@ -7,7 +7,12 @@ import type { PlacardLayout } from '@mashangjian/shared'
 export const PT_PER_MM = 72 / 25.4
 export const mm = (n: number) => n * PT_PER_MM
 
-export interface Box { x: number; y: number; w: number; h: number }
+export interface Box {
+  x: number
+  y: number
+  w: number
+  h: number
+}
 
 /** A panel: one placard's face. Its contents are drawn in the panel's own frame, turned 180° when `rotated`. */
 export interface Panel {
@@ -100,7 +105,9 @@ export function pageSpec(layout: PlacardLayout, first: number, count: number): P
       return {
         size: [...PAGE_SIZES.A4],
         panels: Array.from({ length: count }, (_, i) => ({
-          design: 'card' as const, item: first + i, rotated: false,
+          design: 'card' as const,
+          item: first + i,
+          rotated: false,
           box: box(CARD_GRID.x + (i % CARD_COLUMNS) * 90, CARD_GRID.y + Math.floor(i / CARD_COLUMNS) * 65, 90, 65),
         })),
         cutMarks: cardMarks(),

@@ -49,7 +49,10 @@ export interface PlacardBatch {
 }
 
 /** A line of text in a second script, written right to left. */
-export interface LocalLine { text: string; rtl: boolean }
+export interface LocalLine {
+  text: string
+  rtl: boolean
+}
 
 /** The fixed texts of a placard: Chinese always, the chosen language as a second line when it is another. */
 export interface PlacardTexts {
@@ -92,7 +95,11 @@ export function contentDisposition(batch: PlacardBatch, ext: 'pdf' | 'html'): st
 }
 
 export const STATION_KIND_NAMES: Record<StationKind, string> = {
-  workstation: '委员工作站', studio: '委员工作室', liaison_office: '委员联络室', post: '委员驿站', council_room: '议事室',
+  workstation: '委员工作站',
+  studio: '委员工作室',
+  liaison_office: '委员联络室',
+  post: '委员驿站',
+  council_room: '议事室',
 }
 
 /**

@@ -101,7 +101,12 @@ export interface PdfDeps {
  */
 export function placardsPdf(batch: PlacardBatch, deps: PdfDeps): PDFKit.PDFDocument {
   const doc = new PDFDocument({
-    autoFirstPage: false, margin: 0, compress: true, pdfVersion: '1.7', lang: 'zh-CN', displayTitle: true,
+    autoFirstPage: false,
+    margin: 0,
+    compress: true,
+    pdfVersion: '1.7',
+    lang: 'zh-CN',
+    displayTitle: true,
     info: { Title: `码牌 · ${batch.subject}`, Author: '码上见 Mashangjian', Creator: '码上见 Mashangjian', Producer: 'pdfkit' },
   })
   doc.registerFont('cjk', fonts().cjk)
@@ -109,10 +114,15 @@ export function placardsPdf(batch: PlacardBatch, deps: PdfDeps): PDFKit.PDFDocum
   const t = placardTexts(batch.locale)
   const pages = pageSpecs(batch.layout, batch.placards.length)
   const size: PhotoSize = DESIGN_OF[batch.layout]
-  const photosOf = async (page: PageSpec) => new Map(await Promise.all([...new Set(page.panels.map((p) => p.item))].map(async (item) => {
-    const key = batch.placards[item]!.photoKey
-    return [item, key ? await deps.photo(key, size).catch(() => undefined) : undefined] as const
-  })))
+  const photosOf = async (page: PageSpec) =>
+    new Map(
+      await Promise.all(
+        [...new Set(page.panels.map((p) => p.item))].map(async (item) => {
+          const key = batch.placards[item]!.photoKey
+          return [item, key ? await deps.photo(key, size).catch(() => undefined) : undefined] as const
+        }),
+      ),
+    )
 
   void (async () => {
     try {

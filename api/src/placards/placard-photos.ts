@@ -29,9 +29,11 @@ export function createPlacardPhotos(blobs: BlobStore) {
       if (!original) return undefined
       let resized: Buffer
       try {
-        resized = await sharp(original, { failOn: 'error' }).rotate()
+        resized = await sharp(original, { failOn: 'error' })
+          .rotate()
           .resize({ ...PIXELS[size], fit: 'cover', position: sharp.strategy.attention })
-          .jpeg({ quality: 80, progressive: false }).toBuffer()
+          .jpeg({ quality: 80, progressive: false })
+          .toBuffer()
       } catch {
         return undefined
       }

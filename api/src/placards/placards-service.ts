@@ -28,8 +28,20 @@ export function mayPrintFor(actor: Actor, m: { committeePath: string; stationIds
 
 const chinaDate = (d: Date) => d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
 
-export function createPlacardsService({ db, repo, audit, photos, clock, publicBaseUrl }: {
-  db: Db; repo: PlacardsRepo; audit: AuditLog; photos: PlacardPhotos; clock: Clock; publicBaseUrl: string
+export function createPlacardsService({
+  db,
+  repo,
+  audit,
+  photos,
+  clock,
+  publicBaseUrl,
+}: {
+  db: Db
+  repo: PlacardsRepo
+  audit: AuditLog
+  photos: PlacardPhotos
+  clock: Clock
+  publicBaseUrl: string
 }) {
   /** The members asked for, in scope, with the station to print on each; anything out of scope is "not found". */
   async function chosenMembers(actor: Actor, query: PlacardsQuery) {
@@ -60,7 +72,8 @@ export function createPlacardsService({ db, repo, audit, photos, clock, publicBa
    * issue one: a code is never issued as a side effect of printing.
    */
   async function stationPlacard(actor: Actor, query: PlacardsQuery, format: PlacardFormat, ip: string | null): Promise<PlacardBatch> {
-    if (!query.stationId) throw validationFailed([{ field: 'querystring.stationId', message: 'subject=station needs stationId (not memberIds)', keyword: 'required' }])
+    if (!query.stationId)
+      throw validationFailed([{ field: 'querystring.stationId', message: 'subject=station needs stationId (not memberIds)', keyword: 'required' }])
     const st = await repo.station(query.stationId)
     if (!st || !stationInScope(actor, { id: st.id, committeePath: st.committeePath })) throw notFound('station')
     const code = await repo.stationCode(st.id)
@@ -71,18 +84,34 @@ export function createPlacardsService({ db, repo, audit, photos, clock, publicBa
     const layout = query.layout ?? 'poster'
     const locale = query.lang ?? DEFAULT_LOCALE
     const placard: Placard = {
-      memberId: null, name: st.name, title: '', sectorName: null, stationName: null, committeeName: st.committeeName,
-      code, url: placardUrl(scanUrl(publicBaseUrl, code), locale), photoKey: null,
+      memberId: null,
+      name: st.name,
+      title: '',
+      sectorName: null,
+      stationName: null,
+      committeeName: st.committeeName,
+      code,
+      url: placardUrl(scanUrl(publicBaseUrl, code), locale),
+      photoKey: null,
       station: {
-        stationId: st.id, kindName: STATION_KIND_NAMES[st.kind], place: stationPlace(st.address, st.openHours),
-        handles: stationHandles(categories), receivers: stationReceivers(receivers),
+        stationId: st.id,
+        kindName: STATION_KIND_NAMES[st.kind],
+        place: stationPlace(st.address, st.openHours),
+        handles: stationHandles(categories),
+        receivers: stationReceivers(receivers),
         receiverNames: stationReceivers(receivers, { sectors: false }),
       },
     }
-    await audit.recordMany(db, [{
-      actorUserId: actor.userId, actorIp: ip, action: 'placard.printed', targetKind: 'station', targetId: st.id,
-      detail: { format, layout, lang: locale, code, stationId: st.id, batchSize: 1 },
-    }])
+    await audit.recordMany(db, [
+      {
+        actorUserId: actor.userId,
+        actorIp: ip,
+        action: 'placard.printed',
+        targetKind: 'station',
+        targetId: st.id,
+        detail: { format, layout, lang: locale, code, stationId: st.id, batchSize: 1 },
+      },
+    ])
     return { kind: 'station', layout, locale, placards: [placard], skipped: [], subject: `${st.name}-本站二维码`, date: chinaDate(clock.now()) }
   }
 
@@ -106,20 +135,35 @@ export function createPlacardsService({ db, repo, audit, photos, clock, publicBa
           continue
         }
         placards.push({
-          memberId: m.id, name: m.name, title: m.title, sectorName: m.sectorName, stationName: m.stationName,
-          committeeName: m.committeeName, code, url: placardUrl(scanUrl(publicBaseUrl, code), locale), photoKey: m.photoKey,
+          memberId: m.id,
+          name: m.name,
+          title: m.title,
+          sectorName: m.sectorName,
+          stationName: m.stationName,
+          committeeName: m.committeeName,
+          code,
+          url: placardUrl(scanUrl(publicBaseUrl, code), locale),
+          photoKey: m.photoKey,
         })
       }
       if (placards.length === 0) {
-        throw new AppError('CONFLICT', members.length === 0
-          ? 'This station has no members.'
-          : 'None of these members has an active QR code; issue codes first.')
+        throw new AppError(
+          'CONFLICT',
+          members.length === 0 ? 'This station has no members.' : 'None of these members has an active QR code; issue codes first.',
+        )
       }
       const layout = query.layout ?? 'poster'
-      await audit.recordMany(db, placards.map((p) => ({
-        actorUserId: actor.userId, actorIp: ip, action: 'placard.printed', targetKind: 'member', targetId: p.memberId!,
-        detail: { format, layout, lang: locale, code: p.code, stationId, batchSize: placards.length },
-      })))
+      await audit.recordMany(
+        db,
+        placards.map((p) => ({
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'placard.printed',
+          targetKind: 'member',
+          targetId: p.memberId!,
+          detail: { format, layout, lang: locale, code: p.code, stationId, batchSize: placards.length },
+        })),
+      )
       return { kind: 'members', layout, locale, placards, skipped, subject, date: chinaDate(clock.now()) }
     },
 

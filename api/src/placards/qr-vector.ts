@@ -4,7 +4,11 @@ import QRCode from 'qrcode'
 export const QUIET_ZONE = 4
 
 /** One horizontal stretch of dark modules: `len` modules from (`row`, `col`). */
-export interface DarkRun { row: number; col: number; len: number }
+export interface DarkRun {
+  row: number
+  col: number
+  len: number
+}
 
 export interface QrShape {
   /** Modules per side, without the quiet zone. */
@@ -51,7 +55,10 @@ export interface VectorCanvas {
  */
 export function drawQr(canvas: VectorCanvas, shape: QrShape, x: number, y: number, side: number): void {
   const unit = side / (shape.size + 2 * QUIET_ZONE)
-  canvas.save().translate(x + QUIET_ZONE * unit, y + QUIET_ZONE * unit).scale(unit)
+  canvas
+    .save()
+    .translate(x + QUIET_ZONE * unit, y + QUIET_ZONE * unit)
+    .scale(unit)
   for (const r of shape.runs) canvas.rect(r.col, r.row, r.len, 1)
   canvas.fill('#000000').restore()
 }

@@ -15,7 +15,9 @@ const BATCH = 500
  * that is still null, and the version is untouched, so the sync feed sees no change.
  */
 export async function backfillResidentPhoneHashes(
-  db: Db, deps: { cipher: PiiCipher; residentPhones: PhoneLookup }, batch = BATCH,
+  db: Db,
+  deps: { cipher: PiiCipher; residentPhones: PhoneLookup },
+  batch = BATCH,
 ): Promise<{ cases: number; followers: number; skipped: number }> {
   const done = { cases: 0, followers: 0, skipped: 0 }
   const hashOf = (enc: string): string | null => {
@@ -29,12 +31,18 @@ export async function backfillResidentPhoneHashes(
     }
   }
 
-  for (const [table, key] of [[cases, 'cases'], [caseFollower, 'followers']] as const) {
+  for (const [table, key] of [
+    [cases, 'cases'],
+    [caseFollower, 'followers'],
+  ] as const) {
     let after: string | null = null
     for (;;) {
-      const rows: { id: string; enc: string | null }[] = await db.select({ id: table.id, enc: table.residentPhoneEnc }).from(table)
+      const rows: { id: string; enc: string | null }[] = await db
+        .select({ id: table.id, enc: table.residentPhoneEnc })
+        .from(table)
         .where(and(isNull(table.residentPhoneHash), isNotNull(table.residentPhoneEnc), after ? gt(table.id, after) : undefined))
-        .orderBy(asc(table.id)).limit(batch)
+        .orderBy(asc(table.id))
+        .limit(batch)
       if (rows.length === 0) break
       after = rows[rows.length - 1]!.id
       const pairs = rows.flatMap((r) => {

@@ -25,8 +25,12 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
 
 /** HTML for people: never cached by WeChat's browser without revalidation, varies by language. */
 export function sendHtml(reply: FastifyReply, html: string | Buffer, status = 200): FastifyReply {
-  return reply.code(status).header('cache-control', 'no-cache').header('vary', 'Accept-Encoding, Accept-Language, Cookie')
-    .type('text/html; charset=utf-8').send(html)
+  return reply
+    .code(status)
+    .header('cache-control', 'no-cache')
+    .header('vary', 'Accept-Encoding, Accept-Language, Cookie')
+    .type('text/html; charset=utf-8')
+    .send(html)
 }
 
 export const acceptsGzip = (request: FastifyRequest) => /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))
@@ -38,7 +42,13 @@ export function problemPage(problem: Problem, request: FastifyRequest, reply: Fa
   const home = { href: '/', text: t('app.name') }
   switch (problem.code) {
     case 'RATE_LIMITED':
-      return renderPage(MessagePage({ ctx, title: t('rateLimited.title'), body: t('rateLimited.body', { minutes: Math.max(1, Math.ceil((problem.retryAfterSeconds ?? 60) / 60)) }) }))
+      return renderPage(
+        MessagePage({
+          ctx,
+          title: t('rateLimited.title'),
+          body: t('rateLimited.body', { minutes: Math.max(1, Math.ceil((problem.retryAfterSeconds ?? 60) / 60)) }),
+        }),
+      )
     case 'NOT_FOUND':
     case 'ROUTE_NOT_FOUND':
       return renderPage(MessagePage({ ctx, title: t('notFound.title'), body: t('notFound.body') }))

@@ -8,10 +8,30 @@ import { DEFAULT_LOCALE, isLocale, type Locale } from '@mashangjian/shared'
  * Kazakh tag gets kk-Arab-CN; any Chinese tag gets zh-CN (the only Chinese catalogue).
  */
 const TAGS: Record<string, Locale> = {
-  zh: 'zh-CN', 'zh-cn': 'zh-CN', 'zh-hans': 'zh-CN', 'zh-hans-cn': 'zh-CN', 'zh-sg': 'zh-CN', 'zh-tw': 'zh-CN', 'zh-hk': 'zh-CN', 'zh-hant': 'zh-CN',
-  ug: 'ug', 'ug-cn': 'ug', 'ug-arab': 'ug', 'ug-arab-cn': 'ug',
-  kk: 'kk-Arab-CN', 'kk-cn': 'kk-Arab-CN', 'kk-arab': 'kk-Arab-CN', 'kk-arab-cn': 'kk-Arab-CN', 'kk-kz': 'kk-Arab-CN',
-  en: 'en', 'en-us': 'en', 'en-gb': 'en', 'en-au': 'en', 'en-ca': 'en', 'en-in': 'en', 'en-sg': 'en',
+  zh: 'zh-CN',
+  'zh-cn': 'zh-CN',
+  'zh-hans': 'zh-CN',
+  'zh-hans-cn': 'zh-CN',
+  'zh-sg': 'zh-CN',
+  'zh-tw': 'zh-CN',
+  'zh-hk': 'zh-CN',
+  'zh-hant': 'zh-CN',
+  ug: 'ug',
+  'ug-cn': 'ug',
+  'ug-arab': 'ug',
+  'ug-arab-cn': 'ug',
+  kk: 'kk-Arab-CN',
+  'kk-cn': 'kk-Arab-CN',
+  'kk-arab': 'kk-Arab-CN',
+  'kk-arab-cn': 'kk-Arab-CN',
+  'kk-kz': 'kk-Arab-CN',
+  en: 'en',
+  'en-us': 'en',
+  'en-gb': 'en',
+  'en-au': 'en',
+  'en-ca': 'en',
+  'en-in': 'en',
+  'en-sg': 'en',
 }
 const SUPPORTED = Object.keys(TAGS)
 export const LANG_COOKIE = 'lang'

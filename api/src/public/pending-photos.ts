@@ -24,7 +24,17 @@ export function createPendingPhotos({ db, blobs, clock }: { db: Db; blobs: BlobS
       for (const img of images) {
         const ref = randomBytes(20).toString('hex')
         // The row first: the hourly cleanup (public-cleanup.ts) finds what it must remove through rows only.
-        const [row] = await db.insert(attachment).values({ storageKey: keyOf(ref), mime: img.mime, bytes: img.buffer.length, width: img.width, height: img.height, sha256: img.sha256, createdAt: clock.now() })
+        const [row] = await db
+          .insert(attachment)
+          .values({
+            storageKey: keyOf(ref),
+            mime: img.mime,
+            bytes: img.buffer.length,
+            width: img.width,
+            height: img.height,
+            sha256: img.sha256,
+            createdAt: clock.now(),
+          })
           .returning({ id: attachment.id })
         try {
           await blobs.put(keyOf(ref), img.buffer)
@@ -41,7 +51,9 @@ export function createPendingPhotos({ db, blobs, clock }: { db: Db; blobs: BlobS
     async unclaimed(refs: string[]): Promise<string[]> {
       const valid = refs.filter((r) => PENDING_REF.test(r))
       if (valid.length === 0) return []
-      const rows = await db.select({ key: attachment.storageKey }).from(attachment)
+      const rows = await db
+        .select({ key: attachment.storageKey })
+        .from(attachment)
         .where(and(inArray(attachment.storageKey, valid.map(keyOf)), isNull(attachment.caseId)))
       const found = new Set(rows.map((r) => r.key))
       return valid.filter((r) => found.has(keyOf(r)))
@@ -55,7 +67,9 @@ export function createPendingPhotos({ db, blobs, clock }: { db: Db; blobs: BlobS
       const valid = refs.filter((r) => PENDING_REF.test(r))
       if (valid.length === 0) return 0
       eventId ??= (await tx.select({ id: caseEvent.id }).from(caseEvent).where(eq(caseEvent.caseId, caseId)).orderBy(asc(caseEvent.id)).limit(1))[0]!.id
-      const rows = await tx.update(attachment).set({ caseId, eventId })
+      const rows = await tx
+        .update(attachment)
+        .set({ caseId, eventId })
         .where(and(inArray(attachment.storageKey, valid.map(keyOf)), isNull(attachment.caseId), isNull(attachment.eventId)))
         .returning({ id: attachment.id })
       return rows.length

@@ -41,7 +41,11 @@ export interface SubmitInput {
   idempotency?: string | null
 }
 
-interface Registered { publicNo: string; trackingSecret: string; caseId: string }
+interface Registered {
+  publicNo: string
+  trackingSecret: string
+  caseId: string
+}
 export type SubmitOutcome =
   | (Registered & { kind: 'created' })
   | (Registered & { kind: 'joined' })
@@ -54,7 +58,12 @@ export type SubmitOutcome =
  * first 30 characters of its text with phones, ID numbers and names-with-titles masked (as exports are).
  * The public number only travels as the value of the "join" button.
  */
-export interface DuplicateHint { publicNo: string; categoryNames: Record<string, string> | null; createdAt: Date; excerpt: string }
+export interface DuplicateHint {
+  publicNo: string
+  categoryNames: Record<string, string> | null
+  createdAt: Date
+  excerpt: string
+}
 export const HINT_CHARS = 30
 
 const DUPLICATE_WINDOW_DAYS = 90
@@ -143,19 +152,29 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
       q.memberId ? deps.qr.stationsOfMember(q.memberId) : undefined,
       deps.qr.committee(q.committeeId),
       q.memberId ? deps.qr.member(q.memberId) : undefined,
-      input.categoryId ? db.select().from(categoryTable).where(eq(categoryTable.id, input.categoryId)).then((r) => r[0]) : undefined,
+      input.categoryId
+        ? db
+            .select()
+            .from(categoryTable)
+            .where(eq(categoryTable.id, input.categoryId))
+            .then((r) => r[0])
+        : undefined,
       input.memberId && q.stationId
-        ? db.select().from(memberStation).where(and(eq(memberStation.memberId, input.memberId), eq(memberStation.stationId, q.stationId))).then((r) => r[0])
+        ? db
+            .select()
+            .from(memberStation)
+            .where(and(eq(memberStation.memberId, input.memberId), eq(memberStation.stationId, q.stationId)))
+            .then((r) => r[0])
         : undefined,
     ])
-    const stationId = q.memberId ? homeStations?.[0]?.id ?? null : q.stationId
+    const stationId = q.memberId ? (homeStations?.[0]?.id ?? null) : q.stationId
     let category: { id: string; slaClass: SlaClass; sectorId: string | null } | null = null
     if (input.categoryId) {
       if (c && c.committeeId === q.committeeId && c.active) category = c
       else issues.push({ field: 'categoryId', key: 'error.category.unknown' })
     }
     if (input.memberId && q.stationId && !link) issues.push({ field: 'memberId', key: 'error.member.unknown' })
-    const memberStatus = q.memberId ? codeMember?.member.status ?? 'inactive' : undefined
+    const memberStatus = q.memberId ? (codeMember?.member.status ?? 'inactive') : undefined
     return { stationId, category, committee, memberStatus }
   }
 
@@ -170,29 +189,70 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
     return { residentPhoneEnc: p.enc, residentPhoneMasked: p.masked, residentPhoneHash: p.hash }
   }
 
-  async function join(q: QrRow, input: ValidSubmission, stationId: string | null, images: ProcessedImage[], locale: Locale, ip: string | null, keyHash: string | null): Promise<SubmitOutcome> {
+  async function join(
+    q: QrRow,
+    input: ValidSubmission,
+    stationId: string | null,
+    images: ProcessedImage[],
+    locale: Locale,
+    ip: string | null,
+    keyHash: string | null,
+  ): Promise<SubmitOutcome> {
     const target = await deps.cases.findByPublicNo(input.joinCase!.toUpperCase())
     // Only a genuinely similar open case at the same station can be joined: a public number alone opens nothing.
-    if (!target || target.committeeId !== q.committeeId || target.stationId !== stationId
-      || !(OPEN_CASE_STATUSES as readonly string[]).includes(target.status) || similarity(input.description, target.description) < SIMILAR_THRESHOLD) {
+    if (
+      !target ||
+      target.committeeId !== q.committeeId ||
+      target.stationId !== stationId ||
+      !(OPEN_CASE_STATUSES as readonly string[]).includes(target.status) ||
+      similarity(input.description, target.description) < SIMILAR_THRESHOLD
+    ) {
       throw new AppError('NOT_FOUND', 'There is no similar open case with this number here.')
     }
     const { secret, hash } = secretPair()
     const now = clock.now()
-    await withPhotos(images, (attachments) => db.transaction(async (tx) => {
-      const [eventId] = await deps.cases.insertEvents(tx, target.id, [{
-        type: 'resident_added_info', actorKind: 'resident', visibility: 'internal', body: input.description,
-        data: { location: input.location, joinedBy: 'qr', qrCodeId: q.id }, occurredAt: now, receivedAt: now,
-      }], attachments)
-      await pending.claim(tx, input.keptPhotos, target.id, eventId)
-      const follower = await deps.cases.insertFollower(tx, {
-        caseId: target.id, trackingSecretHash: hash, trackingSecretEnc: deps.cipher.encrypt(secret), ...phoneFields(input.phone), residentLocale: locale,
-      })
-      await tx.update(cases).set({ version: sql`${cases.version} + 1`, updatedAt: now }).where(eq(cases.id, target.id))
-      await deps.audit.record(tx, { actorUserId: null, actorIp: ip, action: 'case.joined', targetKind: 'case', targetId: target.id, detail: { qrCodeId: q.id } })
-      await deps.notices.joined(tx, target, follower, now)
-      if (keyHash) await deps.submissionKeys.record(tx, keyHash, { caseId: target.id, followerId: follower.id }, now)
-    }))
+    await withPhotos(images, (attachments) =>
+      db.transaction(async (tx) => {
+        const [eventId] = await deps.cases.insertEvents(
+          tx,
+          target.id,
+          [
+            {
+              type: 'resident_added_info',
+              actorKind: 'resident',
+              visibility: 'internal',
+              body: input.description,
+              data: { location: input.location, joinedBy: 'qr', qrCodeId: q.id },
+              occurredAt: now,
+              receivedAt: now,
+            },
+          ],
+          attachments,
+        )
+        await pending.claim(tx, input.keptPhotos, target.id, eventId)
+        const follower = await deps.cases.insertFollower(tx, {
+          caseId: target.id,
+          trackingSecretHash: hash,
+          trackingSecretEnc: deps.cipher.encrypt(secret),
+          ...phoneFields(input.phone),
+          residentLocale: locale,
+        })
+        await tx
+          .update(cases)
+          .set({ version: sql`${cases.version} + 1`, updatedAt: now })
+          .where(eq(cases.id, target.id))
+        await deps.audit.record(tx, {
+          actorUserId: null,
+          actorIp: ip,
+          action: 'case.joined',
+          targetKind: 'case',
+          targetId: target.id,
+          detail: { qrCodeId: q.id },
+        })
+        await deps.notices.joined(tx, target, follower, now)
+        if (keyHash) await deps.submissionKeys.record(tx, keyHash, { caseId: target.id, followerId: follower.id }, now)
+      }),
+    )
     deps.onNotices()
     return { kind: 'joined', publicNo: target.publicNo, trackingSecret: secret, caseId: target.id }
   }
@@ -211,22 +271,64 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
     const slaClass = input.category?.slaClass ?? 'general'
     const row = await db.transaction(async (tx) => {
       const decision = await input.route(tx)
-      const row = await deps.cases.insertCase(tx, {
-        publicNo: pendingPublicNo(),
-        committeeId: committee.id, stationId: decision.stationId, memberId: decision.memberId, categoryId: input.category?.id ?? null,
-        qrCodeId: input.qrCodeId, channel: input.channel, status: 'assigned', priority: slaClass === 'urgent' ? 'urgent' : 'normal',
-        description: input.description, locationText: input.locationText, ...phoneFields(input.phone), residentLocale: input.locale,
-        lat: input.coords?.lat ?? null, lng: input.coords?.lng ?? null, locationAccuracy: input.coords?.accuracy ?? null,
-        trackingSecretHash: hash, trackingSecretEnc: deps.cipher.encrypt(secret), ...deadlinesFor(slaClass, now, committee.settings), version: 2, createdAt: now, updatedAt: now,
-      }, [
-        { type: 'submitted', actorKind: input.submittedBy.actorKind, actorUserId: input.submittedBy.actorUserId, visibility: 'public', toStatus: 'submitted', data: input.submittedBy.data, occurredAt: input.occurredAt, receivedAt: now },
+      const row = await deps.cases.insertCase(
+        tx,
         {
-          type: 'assigned', actorKind: decision.actorUserId ? 'admin' : 'system', actorUserId: decision.actorUserId ?? null, visibility: 'public', fromStatus: 'submitted', toStatus: 'assigned',
-          data: { memberId: decision.memberId, stationId: decision.stationId, reason: decision.reason }, occurredAt: now, receivedAt: now,
+          publicNo: pendingPublicNo(),
+          committeeId: committee.id,
+          stationId: decision.stationId,
+          memberId: decision.memberId,
+          categoryId: input.category?.id ?? null,
+          qrCodeId: input.qrCodeId,
+          channel: input.channel,
+          status: 'assigned',
+          priority: slaClass === 'urgent' ? 'urgent' : 'normal',
+          description: input.description,
+          locationText: input.locationText,
+          ...phoneFields(input.phone),
+          residentLocale: input.locale,
+          lat: input.coords?.lat ?? null,
+          lng: input.coords?.lng ?? null,
+          locationAccuracy: input.coords?.accuracy ?? null,
+          trackingSecretHash: hash,
+          trackingSecretEnc: deps.cipher.encrypt(secret),
+          ...deadlinesFor(slaClass, now, committee.settings),
+          version: 2,
+          createdAt: now,
+          updatedAt: now,
         },
-      ], input.attachments)
+        [
+          {
+            type: 'submitted',
+            actorKind: input.submittedBy.actorKind,
+            actorUserId: input.submittedBy.actorUserId,
+            visibility: 'public',
+            toStatus: 'submitted',
+            data: input.submittedBy.data,
+            occurredAt: input.occurredAt,
+            receivedAt: now,
+          },
+          {
+            type: 'assigned',
+            actorKind: decision.actorUserId ? 'admin' : 'system',
+            actorUserId: decision.actorUserId ?? null,
+            visibility: 'public',
+            fromStatus: 'submitted',
+            toStatus: 'assigned',
+            data: { memberId: decision.memberId, stationId: decision.stationId, reason: decision.reason },
+            occurredAt: now,
+            receivedAt: now,
+          },
+        ],
+        input.attachments,
+      )
       if (input.keptPhotos?.length) await pending.claim(tx, input.keptPhotos, row.id)
-      await deps.audit.record(tx, { ...input.audit, targetKind: 'case', targetId: row.id, detail: { ...input.audit.detail, to: 'assigned', routing: decision.reason } })
+      await deps.audit.record(tx, {
+        ...input.audit,
+        targetKind: 'case',
+        targetId: row.id,
+        detail: { ...input.audit.detail, to: 'assigned', routing: decision.reason },
+      })
       const created = { ...row, publicNo: await assignPublicNo(tx, row.id, committee, yearInChina(now)) }
       await deps.notices.created(tx, created, now, decision.reason)
       // Written after the number so the caller can record the answer; it only adds a row keyed by the new case.
@@ -241,23 +343,47 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
     deps.onNotices()
   }
 
-  async function create(q: QrRow, input: ValidSubmission, ctx: Awaited<ReturnType<typeof context>>, images: ProcessedImage[], locale: Locale, ip: string | null, keyHash: string | null) {
+  async function create(
+    q: QrRow,
+    input: ValidSubmission,
+    ctx: Awaited<ReturnType<typeof context>>,
+    images: ProcessedImage[],
+    locale: Locale,
+    ip: string | null,
+    keyHash: string | null,
+  ) {
     const now = clock.now()
     const { committee, memberStatus } = ctx
-    const created = await withPhotos(images, (attachments) => register({
-      committee, now, occurredAt: now, channel: 'qr', qrCodeId: q.id, category: ctx.category,
-      description: input.description, locationText: input.location, coords: input.coords, phone: input.phone, locale, attachments,
-      keptPhotos: input.keptPhotos,
-      route: async (tx) => q.memberId
-        ? routeCase({ kind: 'member', memberId: q.memberId, memberStatus: memberStatus!, homeStationId: ctx.stationId })
-        : routeCase({
-          kind: 'station', stationId: q.stationId!, chosenMemberId: input.memberId, categorySectorId: ctx.category?.sectorId ?? null,
-          candidates: await loadCandidates(tx, q.stationId!, now),
-        }),
-      submittedBy: { actorKind: 'resident', actorUserId: null, data: { channel: 'qr', qrCodeId: q.id } },
-      audit: { actorUserId: null, actorIp: ip, action: 'case.submitted', detail: {} },
-      beforeCommit: keyHash ? (tx, row) => deps.submissionKeys.record(tx, keyHash, { caseId: row.id }, now) : undefined,
-    }))
+    const created = await withPhotos(images, (attachments) =>
+      register({
+        committee,
+        now,
+        occurredAt: now,
+        channel: 'qr',
+        qrCodeId: q.id,
+        category: ctx.category,
+        description: input.description,
+        locationText: input.location,
+        coords: input.coords,
+        phone: input.phone,
+        locale,
+        attachments,
+        keptPhotos: input.keptPhotos,
+        route: async (tx) =>
+          q.memberId
+            ? routeCase({ kind: 'member', memberId: q.memberId, memberStatus: memberStatus!, homeStationId: ctx.stationId })
+            : routeCase({
+                kind: 'station',
+                stationId: q.stationId!,
+                chosenMemberId: input.memberId,
+                categorySectorId: ctx.category?.sectorId ?? null,
+                candidates: await loadCandidates(tx, q.stationId!, now),
+              }),
+        submittedBy: { actorKind: 'resident', actorUserId: null, data: { channel: 'qr', qrCodeId: q.id } },
+        audit: { actorUserId: null, actorIp: ip, action: 'case.submitted', detail: {} },
+        beforeCommit: keyHash ? (tx, row) => deps.submissionKeys.record(tx, keyHash, { caseId: row.id }, now) : undefined,
+      }),
+    )
     announce()
     return { kind: 'created' as const, publicNo: created.row.publicNo, trackingSecret: created.trackingSecret, caseId: created.row.id }
   }
@@ -293,9 +419,10 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
       const input = 'ok' in checked ? checked.ok : undefined
       // A retry of a stored submission (its answer was lost) gets that answer again, before anything else: its
       // own first try would otherwise look like a similar open case.
-      const keyHash = input && idempotency
-        ? submissionKeyHash(idempotency, { code: q.code, description: input.description, phone: input.phone, joinCase: input.joinCase ?? null })
-        : null
+      const keyHash =
+        input && idempotency
+          ? submissionKeyHash(idempotency, { code: q.code, description: input.description, phone: input.phone, joinCase: input.joinCase ?? null })
+          : null
       const earlier = keyHash ? await replay(keyHash) : undefined
       if (earlier) return earlier
       const kept = await pending.unclaimed(keptPhotoRefs(raw))
@@ -312,7 +439,11 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
         // Asked once: a plain submit after the prompt for this same case means "a different matter".
         if (similar && similar.publicNo !== input.seenDuplicate) {
           const excerpt = [...maskPiiInText(similar.description)].slice(0, HINT_CHARS).join('')
-          return { kind: 'duplicate', similar: { publicNo: similar.publicNo, categoryNames: similar.categoryNames, createdAt: similar.createdAt, excerpt }, keptPhotos: await keep() }
+          return {
+            kind: 'duplicate',
+            similar: { publicNo: similar.publicNo, categoryNames: similar.categoryNames, createdAt: similar.createdAt, excerpt },
+            keptPhotos: await keep(),
+          }
         }
       }
       return once(keyHash, () => create(q, input, ctx, images, locale, ip, keyHash))

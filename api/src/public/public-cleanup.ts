@@ -20,12 +20,19 @@ export function createPublicCleanup({ db, blobs, clock }: { db: Db; blobs: BlobS
   return {
     async run(): Promise<{ pendingPhotos: number; throttleRows: number; submissionKeys: number }> {
       const now = clock.now().getTime()
-      const photos = await db.delete(attachment)
+      const photos = await db
+        .delete(attachment)
         .where(and(isNull(attachment.caseId), like(attachment.storageKey, 'cases/pending/%'), lt(attachment.createdAt, new Date(now - PENDING_PHOTO_TTL_MS))))
         .returning({ key: attachment.storageKey })
       for (const p of photos) await blobs.remove(p.key).catch(() => undefined)
-      const throttles = await db.delete(publicThrottle).where(lt(publicThrottle.windowStartedAt, new Date(now - THROTTLE_ROW_TTL_MS))).returning({ key: publicThrottle.key })
-      const keys = await db.delete(submissionKey).where(lt(submissionKey.createdAt, new Date(now - SUBMISSION_KEY_TTL_MS))).returning({ key: submissionKey.keyHash })
+      const throttles = await db
+        .delete(publicThrottle)
+        .where(lt(publicThrottle.windowStartedAt, new Date(now - THROTTLE_ROW_TTL_MS)))
+        .returning({ key: publicThrottle.key })
+      const keys = await db
+        .delete(submissionKey)
+        .where(lt(submissionKey.createdAt, new Date(now - SUBMISSION_KEY_TTL_MS)))
+        .returning({ key: submissionKey.keyHash })
       return { pendingPhotos: photos.length, throttleRows: throttles.length, submissionKeys: keys.length }
     },
   }

@@ -20,7 +20,9 @@ export function createPublicThrottle(db: Db) {
     async hit(key: string, max: number, windowMs: number, now: Date): Promise<ThrottleHit> {
       const at = sql`${now.toISOString()}::timestamptz`
       const expired = sql`${publicThrottle.windowStartedAt} <= ${new Date(now.getTime() - windowMs).toISOString()}::timestamptz`
-      const [row] = await db.insert(publicThrottle).values({ key, count: 1, windowStartedAt: now })
+      const [row] = await db
+        .insert(publicThrottle)
+        .values({ key, count: 1, windowStartedAt: now })
         .onConflictDoUpdate({
           target: publicThrottle.key,
           set: {

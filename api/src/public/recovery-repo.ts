@@ -7,10 +7,20 @@ export function createRecoveryRepo(db: Db) {
   return {
     /** The case with this public number, with only what recovery needs (never its phone). */
     async caseByPublicNo(publicNo: string) {
-      const [row] = await db.select({
-        id: cases.id, committeeId: cases.committeeId, publicNo: cases.publicNo, memberId: cases.memberId, stationId: cases.stationId,
-        priority: cases.priority, status: cases.status, residentPhoneEnc: cases.residentPhoneEnc, residentPhoneHash: cases.residentPhoneHash,
-      }).from(cases).where(eq(cases.publicNo, publicNo))
+      const [row] = await db
+        .select({
+          id: cases.id,
+          committeeId: cases.committeeId,
+          publicNo: cases.publicNo,
+          memberId: cases.memberId,
+          stationId: cases.stationId,
+          priority: cases.priority,
+          status: cases.status,
+          residentPhoneEnc: cases.residentPhoneEnc,
+          residentPhoneHash: cases.residentPhoneHash,
+        })
+        .from(cases)
+        .where(eq(cases.publicNo, publicNo))
       return row
     },
 
@@ -19,24 +29,33 @@ export function createRecoveryRepo(db: Db) {
      * By number, not case id, so it runs whether or not the case exists: the answer's timing is the same.
      */
     async followerWithPhone(publicNo: string, phoneHash: string) {
-      const [f] = await db.select({ id: caseFollower.id, caseId: caseFollower.caseId }).from(caseFollower)
+      const [f] = await db
+        .select({ id: caseFollower.id, caseId: caseFollower.caseId })
+        .from(caseFollower)
         .innerJoin(cases, eq(cases.id, caseFollower.caseId))
         .where(and(eq(cases.publicNo, publicNo), eq(caseFollower.residentPhoneHash, phoneHash)))
-        .orderBy(asc(caseFollower.createdAt)).limit(1)
+        .orderBy(asc(caseFollower.createdAt))
+        .limit(1)
       return f
     },
 
     /** Who may act on the case (case-access.ts), for staff revoking its links. */
     async caseScope(caseId: string) {
-      const [row] = await db.select({ id: cases.id, publicNo: cases.publicNo, memberId: cases.memberId, stationId: cases.stationId, committeePath: committee.path })
-        .from(cases).innerJoin(committee, eq(committee.id, cases.committeeId)).where(eq(cases.id, caseId))
+      const [row] = await db
+        .select({ id: cases.id, publicNo: cases.publicNo, memberId: cases.memberId, stationId: cases.stationId, committeePath: committee.path })
+        .from(cases)
+        .innerJoin(committee, eq(committee.id, cases.committeeId))
+        .where(eq(cases.id, caseId))
       return row
     },
 
     /** Ends every recovery link of the case still open; how many. */
     async revokeLinks(tx: DbOrTx, caseId: string, now: Date): Promise<number> {
-      const rows = await tx.update(trackingLink).set({ revokedAt: now })
-        .where(and(eq(trackingLink.caseId, caseId), isNull(trackingLink.revokedAt))).returning({ id: trackingLink.id })
+      const rows = await tx
+        .update(trackingLink)
+        .set({ revokedAt: now })
+        .where(and(eq(trackingLink.caseId, caseId), isNull(trackingLink.revokedAt)))
+        .returning({ id: trackingLink.id })
       return rows.length
     },
 

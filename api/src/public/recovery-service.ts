@@ -28,13 +28,16 @@ export type RecoveryLimits = typeof RECOVERY_LIMITS
 const PUBLIC_NO = /^[A-Z][A-Z0-9]{1,9}-\d{4}-\d{6}$/
 export const MAX_FIELD = 40
 
-export interface RecoveryInput { publicNo?: string | undefined; phone?: string | undefined; ip: string | null }
+export interface RecoveryInput {
+  publicNo?: string | undefined
+  phone?: string | undefined
+  ip: string | null
+}
 /** A field problem of the recovery form (same shape as the scan form's, other field names). */
 export type RecoveryIssue = Omit<SubmissionIssue, 'field'> & { field: 'publicNo' | 'phone' }
 export type RecoveryOutcome =
   /** The one answer a resident gets, matched or not, limited per number/phone or not. */
-  | { kind: 'answered' }
-  | { kind: 'invalid'; issues: RecoveryIssue[] }
+  { kind: 'answered' } | { kind: 'invalid'; issues: RecoveryIssue[] }
 
 /**
  * 找回我的诉求: the public number plus the phone given with it sends a new tracking link to that phone by SMS.
@@ -44,8 +47,16 @@ export type RecoveryOutcome =
  * to probe either). The case's existing links keep working.
  */
 export function createRecoveryService(deps: {
-  db: Db; repo: RecoveryRepo; throttle: PublicThrottle; clock: Clock; audit: AuditWriter; cipher: PiiCipher
-  residentPhones: PhoneLookup; notices: NoticePlanner; onNotices: () => void; limits?: RecoveryLimits
+  db: Db
+  repo: RecoveryRepo
+  throttle: PublicThrottle
+  clock: Clock
+  audit: AuditWriter
+  cipher: PiiCipher
+  residentPhones: PhoneLookup
+  notices: NoticePlanner
+  onNotices: () => void
+  limits?: RecoveryLimits
 }) {
   const { db, repo, throttle, clock, audit } = deps
   const limits = deps.limits ?? RECOVERY_LIMITS
@@ -53,7 +64,11 @@ export function createRecoveryService(deps: {
   function validate(input: RecoveryInput): { publicNo: string; phone: string } | { issues: RecoveryIssue[] } {
     const issues: RecoveryIssue[] = []
     // Case-insensitive, spaces and full-width dashes tolerated: people copy it from an SMS or type it from a screenshot.
-    const publicNo = (input.publicNo ?? '').normalize('NFKC').replace(/\s+/g, '').replace(/[‐-―－]/g, '-').toUpperCase()
+    const publicNo = (input.publicNo ?? '')
+      .normalize('NFKC')
+      .replace(/\s+/g, '')
+      .replace(/[‐-―－]/g, '-')
+      .toUpperCase()
     if (!PUBLIC_NO.test(publicNo)) issues.push({ field: 'publicNo', key: 'error.recover.number' })
     const phoneText = (input.phone ?? '').trim()
     // Normalised exactly as the scan page does, so the keyed hash is the one stored with the case.
@@ -70,8 +85,17 @@ export function createRecoveryService(deps: {
       const ip = input.ip ?? 'unknown'
       const byIp = await throttle.hit(`recovery:ip:${ip}`, limits.perIp.max, limits.perIp.windowMs, now)
       if (!byIp.allowed) {
-        await audit.record(db, { actorUserId: null, actorIp: input.ip, action: 'case.recovery_attempt', targetKind: 'recovery', targetId: valid.publicNo, detail: { outcome: 'ip_throttled' } })
-        throw new AppError('RECOVERY_THROTTLED', `Too many attempts from this address; try again in ${byIp.retryAfterSeconds} s.`, { retryAfterSeconds: byIp.retryAfterSeconds })
+        await audit.record(db, {
+          actorUserId: null,
+          actorIp: input.ip,
+          action: 'case.recovery_attempt',
+          targetKind: 'recovery',
+          targetId: valid.publicNo,
+          detail: { outcome: 'ip_throttled' },
+        })
+        throw new AppError('RECOVERY_THROTTLED', `Too many attempts from this address; try again in ${byIp.retryAfterSeconds} s.`, {
+          retryAfterSeconds: byIp.retryAfterSeconds,
+        })
       }
       const phoneHash = deps.residentPhones.hash(valid.phone)
       const [byNumber, byPhone] = await Promise.all([
@@ -96,9 +120,30 @@ export function createRecoveryService(deps: {
       const secret = randomBytes(24).toString('base64url')
       const followerId = follower?.id ?? null
       await db.transaction(async (tx) => {
-        const link = await repo.insertLink(tx, { caseId: c.id, followerId, secretHash: sha256(secret), secretEnc: deps.cipher.encrypt(secret), reason: 'recovery', createdAt: now })
-        await audit.record(tx, { actorUserId: null, actorIp: input.ip, action: 'case.recovery_attempt', targetKind: 'recovery', targetId: valid.publicNo, detail: { outcome: 'matched' } })
-        await audit.record(tx, { actorUserId: null, actorIp: input.ip, action: 'tracking_link.issued', targetKind: 'case', targetId: c.id, detail: { linkId: link.id, holder: followerId ? 'follower' : 'owner', followerId, reason: 'recovery' } })
+        const link = await repo.insertLink(tx, {
+          caseId: c.id,
+          followerId,
+          secretHash: sha256(secret),
+          secretEnc: deps.cipher.encrypt(secret),
+          reason: 'recovery',
+          createdAt: now,
+        })
+        await audit.record(tx, {
+          actorUserId: null,
+          actorIp: input.ip,
+          action: 'case.recovery_attempt',
+          targetKind: 'recovery',
+          targetId: valid.publicNo,
+          detail: { outcome: 'matched' },
+        })
+        await audit.record(tx, {
+          actorUserId: null,
+          actorIp: input.ip,
+          action: 'tracking_link.issued',
+          targetKind: 'case',
+          targetId: c.id,
+          detail: { linkId: link.id, holder: followerId ? 'follower' : 'owner', followerId, reason: 'recovery' },
+        })
         await deps.notices.recovered(tx, c, { id: link.id, followerId }, now)
       })
       deps.onNotices()

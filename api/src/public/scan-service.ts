@@ -7,8 +7,16 @@ import type { QrRepo, QrRow } from '../qr/qr-repo'
 import { normalizeQrCode } from '../qr/qr-codes'
 import { loadCandidates } from '../routing/routing-repo'
 
-export interface ScanCategory { id: string; names: Record<string, string> }
-export interface ScanStation { id: string; name: string; address: string; openHours: string }
+export interface ScanCategory {
+  id: string
+  names: Record<string, string>
+}
+export interface ScanStation {
+  id: string
+  name: string
+  address: string
+  openHours: string
+}
 interface Common {
   code: string
   committeeName: string
@@ -29,10 +37,18 @@ export type ScanModel =
   | { kind: 'revoked'; station: ScanStation | null; stationCode: string | null }
   | { kind: 'unknown' }
 
-export interface ScanPage { model: ScanModel; html: string; gzip: Buffer }
+export interface ScanPage {
+  model: ScanModel
+  html: string
+  gzip: Buffer
+}
 
-const stationView = (s: { id: string; name: string; address: string; openHours: string }): ScanStation =>
-  ({ id: s.id, name: s.name, address: s.address, openHours: s.openHours })
+const stationView = (s: { id: string; name: string; address: string; openHours: string }): ScanStation => ({
+  id: s.id,
+  name: s.name,
+  address: s.address,
+  openHours: s.openHours,
+})
 
 /**
  * Turns a scanned code into the page model: a form for active codes, a friendly pointer for old ones.
@@ -61,40 +77,52 @@ export function createScanService({ db, repo, clock, cacheSeconds = 0 }: { db: D
   }
 
   async function load(code: string): Promise<ScanModel> {
-      const q = /^[0-9A-Z]{6,16}$/.test(code) ? await repo.findByCode(code) : undefined
-      if (!q) return { kind: 'unknown' }
-      const now = clock.now()
+    const q = /^[0-9A-Z]{6,16}$/.test(code) ? await repo.findByCode(code) : undefined
+    if (!q) return { kind: 'unknown' }
+    const now = clock.now()
 
-      if (q.status === 'revoked') {
-        const successor = q.redirectUntil && q.redirectUntil > now ? await repo.successorOf(q.id) : undefined
-        if (successor?.status === 'active') {
-          const holderName = q.memberId ? (await repo.member(q.memberId))?.member.name : (await repo.station(q.stationId!))?.name
-          return { kind: 'rotated', successorCode: successor.code, holderName: holderName ?? '' }
-        }
-        const station = await holderStation(q)
-        const stationCode = station ? (await repo.activeCodeFor({ stationId: station.id }))?.code ?? null : null
-        return { kind: 'revoked', station, stationCode }
+    if (q.status === 'revoked') {
+      const successor = q.redirectUntil && q.redirectUntil > now ? await repo.successorOf(q.id) : undefined
+      if (successor?.status === 'active') {
+        const holderName = q.memberId ? (await repo.member(q.memberId))?.member.name : (await repo.station(q.stationId!))?.name
+        return { kind: 'rotated', successorCode: successor.code, holderName: holderName ?? '' }
       }
+      const station = await holderStation(q)
+      const stationCode = station ? ((await repo.activeCodeFor({ stationId: station.id }))?.code ?? null) : null
+      return { kind: 'revoked', station, stationCode }
+    }
 
-      if (q.memberId) {
-        const found = await repo.member(q.memberId)
-        if (!found) return { kind: 'unknown' }
-        const m = found.member
-        return {
-          kind: 'member', ...(await common(q)), station: await holderStation(q),
-          member: { id: m.id, name: m.name, title: m.title, level: m.level, active: m.status === 'active', sectorName: found.sectorName, hasPhoto: Boolean(m.photoKey) },
-        }
-      }
-      const station = await repo.station(q.stationId!)
-      if (!station) return { kind: 'unknown' }
-      const [members, candidates] = await Promise.all([repo.membersOfStation(station.id), loadCandidates(db, station.id, now)])
-      const onDutyIds = new Set(candidates.filter((c) => c.onDutyNow && c.status === 'active').map((c) => c.memberId))
-      const active = members.filter((m) => m.status === 'active')
+    if (q.memberId) {
+      const found = await repo.member(q.memberId)
+      if (!found) return { kind: 'unknown' }
+      const m = found.member
       return {
-        kind: 'station', ...(await common(q)), station: stationView(station),
-        members: active.map((m) => ({ id: m.id, name: m.name, sectorName: m.sectorName })),
-        onDuty: active.filter((m) => onDutyIds.has(m.id)).map((m) => m.name),
+        kind: 'member',
+        ...(await common(q)),
+        station: await holderStation(q),
+        member: {
+          id: m.id,
+          name: m.name,
+          title: m.title,
+          level: m.level,
+          active: m.status === 'active',
+          sectorName: found.sectorName,
+          hasPhoto: Boolean(m.photoKey),
+        },
       }
+    }
+    const station = await repo.station(q.stationId!)
+    if (!station) return { kind: 'unknown' }
+    const [members, candidates] = await Promise.all([repo.membersOfStation(station.id), loadCandidates(db, station.id, now)])
+    const onDutyIds = new Set(candidates.filter((c) => c.onDutyNow && c.status === 'active').map((c) => c.memberId))
+    const active = members.filter((m) => m.status === 'active')
+    return {
+      kind: 'station',
+      ...(await common(q)),
+      station: stationView(station),
+      members: active.map((m) => ({ id: m.id, name: m.name, sectorName: m.sectorName })),
+      onDuty: active.filter((m) => onDutyIds.has(m.id)).map((m) => m.name),
+    }
   }
 
   return {

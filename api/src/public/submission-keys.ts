@@ -47,7 +47,12 @@ export function submissionKeyHash(value: string, parts: { code: string; descript
     .digest('base64url')
 }
 
-export interface StoredSubmission { caseId: string; followerId: string | null; publicNo: string; secretEnc: string }
+export interface StoredSubmission {
+  caseId: string
+  followerId: string | null
+  publicNo: string
+  secretEnc: string
+}
 
 export function createSubmissionKeysRepo(db: DbOrTx) {
   return {
@@ -56,10 +61,16 @@ export function createSubmissionKeysRepo(db: DbOrTx) {
      * the first answer carried — a replay must hand back the same link.
      */
     async find(keyHash: string, now: Date): Promise<StoredSubmission | undefined> {
-      const [row] = await db.select({
-        caseId: submissionKey.caseId, followerId: submissionKey.followerId, createdAt: submissionKey.createdAt, publicNo: cases.publicNo,
-        caseSecretEnc: cases.trackingSecretEnc, followerSecretEnc: caseFollower.trackingSecretEnc,
-      }).from(submissionKey)
+      const [row] = await db
+        .select({
+          caseId: submissionKey.caseId,
+          followerId: submissionKey.followerId,
+          createdAt: submissionKey.createdAt,
+          publicNo: cases.publicNo,
+          caseSecretEnc: cases.trackingSecretEnc,
+          followerSecretEnc: caseFollower.trackingSecretEnc,
+        })
+        .from(submissionKey)
         .innerJoin(cases, eq(cases.id, submissionKey.caseId))
         .leftJoin(caseFollower, eq(caseFollower.id, submissionKey.followerId))
         .where(eq(submissionKey.keyHash, keyHash))
@@ -73,7 +84,9 @@ export function createSubmissionKeysRepo(db: DbOrTx) {
      * insert fail with a unique violation, rolling the duplicate back (the caller then answers with the first).
      */
     async record(tx: DbOrTx, keyHash: string, target: { caseId: string; followerId?: string | null }, now: Date): Promise<void> {
-      await tx.delete(submissionKey).where(and(eq(submissionKey.keyHash, keyHash), lt(submissionKey.createdAt, new Date(now.getTime() - SUBMISSION_KEY_TTL_MS))))
+      await tx
+        .delete(submissionKey)
+        .where(and(eq(submissionKey.keyHash, keyHash), lt(submissionKey.createdAt, new Date(now.getTime() - SUBMISSION_KEY_TTL_MS))))
       await tx.insert(submissionKey).values({ keyHash, caseId: target.caseId, followerId: target.followerId ?? null, createdAt: now })
     },
   }

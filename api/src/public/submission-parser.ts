@@ -8,8 +8,27 @@ export interface ParsedSubmission {
   issues: SubmissionIssue[]
 }
 
-const TEXT_FIELDS = ['code', 'description', 'location', 'phone', 'consent', 'categoryId', 'memberId', 'website', 'confirmNew', 'joinCase', 'lang',
-  'lat', 'lng', 'accuracy', 'keptPhoto1', 'keptPhoto2', 'keptPhoto3', 'seenDuplicate', 'relang'] as const
+const TEXT_FIELDS = [
+  'code',
+  'description',
+  'location',
+  'phone',
+  'consent',
+  'categoryId',
+  'memberId',
+  'website',
+  'confirmNew',
+  'joinCase',
+  'lang',
+  'lat',
+  'lng',
+  'accuracy',
+  'keptPhoto1',
+  'keptPhoto2',
+  'keptPhoto3',
+  'seenDuplicate',
+  'relang',
+] as const
 
 function pickText(source: Record<string, unknown>): RawSubmission {
   const raw: Record<string, string | boolean> = {}

@@ -30,7 +30,11 @@ export interface RawSubmission {
   relang?: string
 }
 
-export interface Coordinates { lat: number; lng: number; accuracy: number | null }
+export interface Coordinates {
+  lat: number
+  lng: number
+  accuracy: number | null
+}
 
 export interface ValidSubmission {
   description: string
@@ -117,9 +121,16 @@ export function validateSubmission(raw: RawSubmission): { ok: ValidSubmission } 
   if (issues.length > 0) return { issues }
   return {
     ok: {
-      description, location: location || null, phone, categoryId, memberId,
-      confirmNew: truthy(raw.confirmNew), joinCase: raw.joinCase?.trim() || null,
-      coords, keptPhotos, seenDuplicate: raw.seenDuplicate?.trim().toUpperCase() || null,
+      description,
+      location: location || null,
+      phone,
+      categoryId,
+      memberId,
+      confirmNew: truthy(raw.confirmNew),
+      joinCase: raw.joinCase?.trim() || null,
+      coords,
+      keptPhotos,
+      seenDuplicate: raw.seenDuplicate?.trim().toUpperCase() || null,
     },
   }
 }

@@ -48,9 +48,24 @@ const ATTEMPTS = 3
  * `resident_added_info` event (state machine action `add_info`, role resident; the case stays where it is), its
  * photos, the audit row and the notice to the case's member (or its station's desk) in one transaction.
  */
-export function createTrackingFollowUp({ db, repo, tracking, clock, audit, notices, onNotices, photos }: {
-  db: Db; repo: CasesRepo; tracking: Pick<TrackingService, 'find'>; clock: Clock; audit: AuditWriter
-  notices: NoticePlanner; onNotices: () => void; photos: PhotoStore
+export function createTrackingFollowUp({
+  db,
+  repo,
+  tracking,
+  clock,
+  audit,
+  notices,
+  onNotices,
+  photos,
+}: {
+  db: Db
+  repo: CasesRepo
+  tracking: Pick<TrackingService, 'find'>
+  clock: Clock
+  audit: AuditWriter
+  notices: NoticePlanner
+  onNotices: () => void
+  photos: PhotoStore
 }) {
   return {
     async add(secret: string, form: PhotoForm, ip: string | null): Promise<FollowUpOutcome> {
@@ -59,33 +74,60 @@ export function createTrackingFollowUp({ db, repo, tracking, clock, audit, notic
       if (!decide({ status: row.status, action: 'add_info', role: 'resident' }).ok) return { kind: 'closed' }
       const { text, issues } = checkFollowUp(form)
       const { images, rejected } = issues.length > 0 ? { images: [], rejected: [] } : await reencodeEach(form.photos)
-      for (const r of rejected) issues.push({ field: `photo${r.item.index}`, key: r.reason === 'size' ? 'error.photo.size' : 'error.photo.type', values: { n: r.item.index } })
+      for (const r of rejected)
+        issues.push({ field: `photo${r.item.index}`, key: r.reason === 'size' ? 'error.photo.size' : 'error.photo.type', values: { n: r.item.index } })
       if (issues.length > 0) return { kind: 'invalid', issues, text: form.fields.text ?? '' }
 
-      const outcome = await photos.withPhotos(images, async (attachments): Promise<FollowUpOutcome> => {
-        for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-          // Read again on a retry: the member may have acted (or ended the case) meanwhile.
-          const current = attempt === 0 ? row : await repo.findById(row.id)
-          if (!current || !decide({ status: current.status, action: 'add_info', role: 'resident' }).ok) return { kind: 'closed' }
-          const now = clock.now()
-          const written = await db.transaction(async (tx) => {
-            const ids = await writeTransition(tx, { cases: repo, audit }, {
-              caseId: current.id, version: current.version, patch: { updatedAt: now },
-              events: [{
-                type: 'resident_added_info', actorKind: 'resident', visibility: 'public', body: text, data: { photos: attachments.length, via: 'tracking' },
-                fromStatus: current.status, toStatus: current.status, occurredAt: now, receivedAt: now,
-              }],
-              attachments,
-              audit: { actorUserId: null, actorIp: ip, action: 'case.add_info', targetKind: 'case', targetId: current.id, detail: { photos: attachments.length, chars: [...text].length } },
+      const outcome = await photos.withPhotos(
+        images,
+        async (attachments): Promise<FollowUpOutcome> => {
+          for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+            // Read again on a retry: the member may have acted (or ended the case) meanwhile.
+            const current = attempt === 0 ? row : await repo.findById(row.id)
+            if (!current || !decide({ status: current.status, action: 'add_info', role: 'resident' }).ok) return { kind: 'closed' }
+            const now = clock.now()
+            const written = await db.transaction(async (tx) => {
+              const ids = await writeTransition(
+                tx,
+                { cases: repo, audit },
+                {
+                  caseId: current.id,
+                  version: current.version,
+                  patch: { updatedAt: now },
+                  events: [
+                    {
+                      type: 'resident_added_info',
+                      actorKind: 'resident',
+                      visibility: 'public',
+                      body: text,
+                      data: { photos: attachments.length, via: 'tracking' },
+                      fromStatus: current.status,
+                      toStatus: current.status,
+                      occurredAt: now,
+                      receivedAt: now,
+                    },
+                  ],
+                  attachments,
+                  audit: {
+                    actorUserId: null,
+                    actorIp: ip,
+                    action: 'case.add_info',
+                    targetKind: 'case',
+                    targetId: current.id,
+                    detail: { photos: attachments.length, chars: [...text].length },
+                  },
+                },
+              )
+              if (!ids) return false
+              await notices.residentAddedInfo(tx, current, attachments.length, `case:${current.id}:info:${ids[0]}`, now)
+              return true
             })
-            if (!ids) return false
-            await notices.residentAddedInfo(tx, current, attachments.length, `case:${current.id}:info:${ids[0]}`, now)
-            return true
-          })
-          if (written) return { kind: 'added', photos: attachments.length }
-        }
-        throw new AppError('CONFLICT', 'This request is changing right now; please send it again.')
-      }, (o) => o.kind === 'added')
+            if (written) return { kind: 'added', photos: attachments.length }
+          }
+          throw new AppError('CONFLICT', 'This request is changing right now; please send it again.')
+        },
+        (o) => o.kind === 'added',
+      )
       if (outcome.kind === 'added') onNotices()
       return outcome
     },

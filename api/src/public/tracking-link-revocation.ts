@@ -24,7 +24,11 @@ export function createTrackingLinkRevocation({ db, repo, audit, clock }: { db: D
         const recoveryLinks = await repo.revokeLinks(tx, caseId, now)
         if (original) await repo.replaceOriginal(tx, caseId, sha256(randomBytes(24).toString('base64url')))
         await audit.record(tx, {
-          actorUserId: actor.userId, actorIp: ip, action: 'case.tracking_links_revoked', targetKind: 'case', targetId: caseId,
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'case.tracking_links_revoked',
+          targetKind: 'case',
+          targetId: caseId,
           detail: { recoveryLinks, original },
         })
         return { recoveryLinks, original }

@@ -28,9 +28,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export async function visiblePhotos(db: Db, caseId: string, includeResidentPhotos: boolean): Promise<TrackingPhoto[]> {
   const residents = and(eq(caseEvent.actorKind, 'resident'), eq(caseEvent.visibility, 'public'))
   const marked = and(eq(attachment.public, true), eq(caseEvent.visibility, 'public'))
-  const rows = await db.select({
-    id: attachment.id, actorKind: caseEvent.actorKind, altText: attachment.altText, width: attachment.width, height: attachment.height,
-  }).from(attachment).innerJoin(caseEvent, eq(caseEvent.id, attachment.eventId))
+  const rows = await db
+    .select({
+      id: attachment.id,
+      actorKind: caseEvent.actorKind,
+      altText: attachment.altText,
+      width: attachment.width,
+      height: attachment.height,
+    })
+    .from(attachment)
+    .innerJoin(caseEvent, eq(caseEvent.id, attachment.eventId))
     .where(and(eq(attachment.caseId, caseId), includeResidentPhotos ? or(residents, marked) : marked))
     .orderBy(asc(caseEvent.id), asc(attachment.createdAt), asc(attachment.id))
   return rows.map((r) => ({ id: r.id, by: r.actorKind === 'resident' ? 'resident' : 'member', altText: r.altText, width: r.width, height: r.height }))
@@ -39,7 +46,10 @@ export async function visiblePhotos(db: Db, caseId: string, includeResidentPhoto
 /** The stored photo's key, if `id` is one of the visible photos of the case. */
 async function storageKeyOf(db: Db, caseId: string, id: string, visible: TrackingPhoto[]): Promise<string | undefined> {
   if (!UUID.test(id) || !visible.some((p) => p.id === id)) return undefined
-  const [row] = await db.select({ key: attachment.storageKey }).from(attachment).where(and(eq(attachment.id, id), eq(attachment.caseId, caseId)))
+  const [row] = await db
+    .select({ key: attachment.storageKey })
+    .from(attachment)
+    .where(and(eq(attachment.id, id), eq(attachment.caseId, caseId)))
   return row?.key
 }
 

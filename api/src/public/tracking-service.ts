@@ -42,10 +42,21 @@ const SECRET = /^[A-Za-z0-9_-]{20,64}$/
 const MAX_MERGE_HOPS = 10
 
 /** The resident's view of a case through the secret link: public progress only, and the rating. */
-export function createTrackingService({ db, repo, clock, audit, notices, onNotices }: {
-  db: Db; repo: CasesRepo; clock: Clock; audit: AuditWriter
+export function createTrackingService({
+  db,
+  repo,
+  clock,
+  audit,
+  notices,
+  onNotices,
+}: {
+  db: Db
+  repo: CasesRepo
+  clock: Clock
+  audit: AuditWriter
   /** A rating that reopens the case tells its member (written with the rating); delivered after commit. */
-  notices: NoticePlanner; onNotices: () => void
+  notices: NoticePlanner
+  onNotices: () => void
 }) {
   async function find(secret: string) {
     const found = SECRET.test(secret) ? await repo.findByTrackingHash(sha256(secret)) : undefined
@@ -62,11 +73,20 @@ export function createTrackingService({ db, repo, clock, audit, notices, onNotic
 
   async function modelOf(row: CaseRow, role: TrackingModel['role'], mergedFrom: string | null): Promise<TrackingModel> {
     const own = role === 'owner' && !mergedFrom
-    const [v, survivor, photos] = await Promise.all([repo.publicView(row), row.status === 'merged' ? survivorOf(row) : undefined, mergedFrom ? [] : visiblePhotos(db, row.id, own)])
+    const [v, survivor, photos] = await Promise.all([
+      repo.publicView(row),
+      row.status === 'merged' ? survivorOf(row) : undefined,
+      mergedFrom ? [] : visiblePhotos(db, row.id, own),
+    ])
     const open = !ENDED.includes(row.status)
     return {
-      publicNo: row.publicNo, status: row.status, role, committeeName: v.committeeName, stationName: v.stationName,
-      memberName: v.memberName, categoryNames: v.categoryNames,
+      publicNo: row.publicNo,
+      status: row.status,
+      role,
+      committeeName: v.committeeName,
+      stationName: v.stationName,
+      memberName: v.memberName,
+      categoryNames: v.categoryNames,
       expectedBy: open ? row.resolveDueAt : null,
       // Only the submitter rates, and only their own case: someone reading it through a merged case's link is not its submitter.
       canRate: role === 'owner' && !mergedFrom && row.status === 'resolved',
@@ -109,19 +129,51 @@ export function createTrackingService({ db, repo, clock, audit, notices, onNotic
       const now = clock.now()
       const outcome = { status: decision.to, events: decision.events }
       // Unsatisfied the first time: 重办 exactly as an admin's reopen (case-effects.ts), with fresh deadlines.
-      const reopen = outcome.status === 'reopened'
-        ? reopenPatch(row, await repo.slaContext(row).then(({ slaClass, settings }) => deadlinesFor(slaClass, now, settings)))
-        : { closedAt: now }
+      const reopen =
+        outcome.status === 'reopened'
+          ? reopenPatch(row, await repo.slaContext(row).then(({ slaClass, settings }) => deadlinesFor(slaClass, now, settings)))
+          : { closedAt: now }
       await db.transaction(async (tx) => {
-        const written = await writeTransition(tx, { cases: repo, audit }, {
-          caseId: row.id, version: row.version,
-          patch: { status: outcome.status, rating, ratingSource: 'web', ratingComment: comment, ratedAt: now, updatedAt: now, ...reopen },
-          events: [
-            { type: 'rated', actorKind: 'resident', visibility: 'public', body: comment ?? '', data: { rating }, fromStatus: 'resolved', toStatus: 'resolved', occurredAt: now, receivedAt: now },
-            { type: outcome.events[1]!, actorKind: 'system', visibility: 'public', fromStatus: 'resolved', toStatus: outcome.status, data: { reason: 'rating' }, occurredAt: now, receivedAt: now },
-          ],
-          audit: { actorUserId: null, actorIp: ip, action: 'case.rate', targetKind: 'case', targetId: row.id, detail: { from: row.status, to: outcome.status, rating } },
-        })
+        const written = await writeTransition(
+          tx,
+          { cases: repo, audit },
+          {
+            caseId: row.id,
+            version: row.version,
+            patch: { status: outcome.status, rating, ratingSource: 'web', ratingComment: comment, ratedAt: now, updatedAt: now, ...reopen },
+            events: [
+              {
+                type: 'rated',
+                actorKind: 'resident',
+                visibility: 'public',
+                body: comment ?? '',
+                data: { rating },
+                fromStatus: 'resolved',
+                toStatus: 'resolved',
+                occurredAt: now,
+                receivedAt: now,
+              },
+              {
+                type: outcome.events[1]!,
+                actorKind: 'system',
+                visibility: 'public',
+                fromStatus: 'resolved',
+                toStatus: outcome.status,
+                data: { reason: 'rating' },
+                occurredAt: now,
+                receivedAt: now,
+              },
+            ],
+            audit: {
+              actorUserId: null,
+              actorIp: ip,
+              action: 'case.rate',
+              targetKind: 'case',
+              targetId: row.id,
+              detail: { from: row.status, to: outcome.status, rating },
+            },
+          },
+        )
         if (!written) throw new AppError('CONFLICT', 'This request changed meanwhile; reload the page.')
         await notices.rated(tx, row, { ...row, status: outcome.status }, `case:${row.id}:rated:v${row.version}`, now)
       })

@@ -5,7 +5,18 @@ import type { Clock } from '../clock'
 import type { DeliveryResult } from '../notifications/channels/channel'
 import type { PushRepo, PushTarget } from './push-repo'
 
-export type MemberNoticeKind = 'assigned' | 'accept_reminder' | 'resolve_reminder' | 'overdue' | 'escalated' | 'chased' | 'reopened' | 'digest' | 'handoff_answered' | 'handoff_returned' | 'resident_added_info'
+export type MemberNoticeKind =
+  | 'assigned'
+  | 'accept_reminder'
+  | 'resolve_reminder'
+  | 'overdue'
+  | 'escalated'
+  | 'chased'
+  | 'reopened'
+  | 'digest'
+  | 'handoff_answered'
+  | 'handoff_returned'
+  | 'resident_added_info'
 
 /** A push to a member's browsers, or (memberId null, stationId set) to a station's admins. */
 export interface MemberNotice {
@@ -75,15 +86,24 @@ export function createPushNotifier({ repo, vapid, log, clock, timeoutMs = 10_000
   async function send(target: PushTarget, payload: string, urgency: 'normal' | 'high'): Promise<{ ok: boolean; retryable: boolean; status: number | null }> {
     const host = safeHost(target.endpoint)
     try {
-      const details = webpush.generateRequestDetails(
-        { endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } },
-        payload, { vapidDetails: vapid, TTL: TTL_SECONDS, urgency },
-      )
+      const details = webpush.generateRequestDetails({ endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } }, payload, {
+        vapidDetails: vapid,
+        TTL: TTL_SECONDS,
+        urgency,
+      })
       // fetch sets Content-Length from the body itself.
-      const headers = Object.fromEntries(Object.entries(details.headers).filter(([k]) => k.toLowerCase() !== 'content-length').map(([k, v]) => [k, String(v)]))
+      const headers = Object.fromEntries(
+        Object.entries(details.headers)
+          .filter(([k]) => k.toLowerCase() !== 'content-length')
+          .map(([k, v]) => [k, String(v)]),
+      )
       // No redirects: a push service never sends one, and following it could reach hosts the endpoint check never saw.
       const res = await fetch(details.endpoint, {
-        method: details.method, headers, body: new Uint8Array(details.body), redirect: 'error', signal: AbortSignal.timeout(timeoutMs),
+        method: details.method,
+        headers,
+        body: new Uint8Array(details.body),
+        redirect: 'error',
+        signal: AbortSignal.timeout(timeoutMs),
       })
       await res.body?.cancel()
       if (res.status === 404 || res.status === 410) {
@@ -105,15 +125,18 @@ export function createPushNotifier({ repo, vapid, log, clock, timeoutMs = 10_000
 
   /** Every browser of the recipient; `null` when there is none (nothing to deliver to). */
   async function deliver(notice: MemberNotice): Promise<DeliveryResult | null> {
-    const targets = notice.memberId ? await repo.ofMember(notice.memberId)
-      : notice.stationId ? await repo.ofStationAdmins(notice.stationId) : []
+    const targets = notice.memberId ? await repo.ofMember(notice.memberId) : notice.stationId ? await repo.ofStationAdmins(notice.stationId) : []
     if (targets.length === 0) return null
     const payload = JSON.stringify(pushPayload(notice))
     const results = await Promise.all(targets.map((t) => send(t, payload, notice.kind === 'digest' ? 'normal' : 'high')))
     const ok = results.filter((r) => r.ok).length
     return {
-      ok: ok > 0, retryable: ok === 0 && results.some((r) => r.retryable), httpStatus: results.find((r) => r.ok)?.status ?? results[0]?.status ?? null,
-      providerCode: null, providerMessage: `${ok}/${targets.length} browsers`, providerMessageId: null,
+      ok: ok > 0,
+      retryable: ok === 0 && results.some((r) => r.retryable),
+      httpStatus: results.find((r) => r.ok)?.status ?? results[0]?.status ?? null,
+      providerCode: null,
+      providerMessage: `${ok}/${targets.length} browsers`,
+      providerMessageId: null,
     }
   }
 

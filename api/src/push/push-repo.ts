@@ -21,7 +21,9 @@ export function createPushRepo(db: Db) {
      * registering the same new endpoint at once cannot both win.
      */
     async upsert(userId: string, s: { endpoint: string; p256dh: string; auth: string; userAgent: string | null }) {
-      const [row] = await db.insert(pushSubscription).values({ userId, ...s })
+      const [row] = await db
+        .insert(pushSubscription)
+        .values({ userId, ...s })
         .onConflictDoUpdate({
           target: pushSubscription.endpoint,
           set: { p256dh: s.p256dh, auth: s.auth, userAgent: s.userAgent },
@@ -33,7 +35,8 @@ export function createPushRepo(db: Db) {
 
     /** Only the user's own subscription; true if one was removed. */
     async remove(userId: string, endpoint: string): Promise<boolean> {
-      const rows = await db.delete(pushSubscription)
+      const rows = await db
+        .delete(pushSubscription)
         .where(and(eq(pushSubscription.endpoint, endpoint), eq(pushSubscription.userId, userId)))
         .returning({ id: pushSubscription.id })
       return rows.length > 0
@@ -41,14 +44,18 @@ export function createPushRepo(db: Db) {
 
     /** Subscriptions of the enabled account(s) of a member. */
     ofMember(memberId: string): Promise<PushTarget[]> {
-      return db.select(target).from(pushSubscription)
+      return db
+        .select(target)
+        .from(pushSubscription)
         .innerJoin(appUser, eq(appUser.id, pushSubscription.userId))
         .where(and(eq(appUser.memberId, memberId), isNull(appUser.disabledAt)))
     },
 
     /** Subscriptions of the enabled station admins of a station. */
     ofStationAdmins(stationId: string): Promise<PushTarget[]> {
-      return db.select(target).from(pushSubscription)
+      return db
+        .select(target)
+        .from(pushSubscription)
         .innerJoin(appUser, eq(appUser.id, pushSubscription.userId))
         .innerJoin(userStation, eq(userStation.userId, appUser.id))
         .where(and(eq(userStation.stationId, stationId), eq(appUser.role, 'station_admin'), isNull(appUser.disabledAt)))

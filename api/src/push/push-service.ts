@@ -30,15 +30,26 @@ export function createPushService({ repo, publicKey }: { repo: PushRepo; publicK
       const auth = canonical(body.keys.auth)
       // Checked now, not at the first send: a key that cannot encrypt would fail every notification silently.
       const errors = [
-        ...(isPublicPushHost(body.endpoint) ? [] : [{ field: 'body.endpoint', message: 'must be a public push service (a host name, not an address or local name)', keyword: 'format' }]),
-        ...(p256dh.length === 65 && p256dh[0] === 0x04 ? [] : [{ field: 'body.keys.p256dh', message: 'must be an uncompressed P-256 public key (65 bytes)', keyword: 'format' }]),
+        ...(isPublicPushHost(body.endpoint)
+          ? []
+          : [{ field: 'body.endpoint', message: 'must be a public push service (a host name, not an address or local name)', keyword: 'format' }]),
+        ...(p256dh.length === 65 && p256dh[0] === 0x04
+          ? []
+          : [{ field: 'body.keys.p256dh', message: 'must be an uncompressed P-256 public key (65 bytes)', keyword: 'format' }]),
         ...(auth.length === 16 ? [] : [{ field: 'body.keys.auth', message: 'must be 16 bytes', keyword: 'format' }]),
       ]
       if (errors.length) throw validationFailed(errors)
       const row = await repo.upsert(actor.userId, {
-        endpoint: body.endpoint, p256dh: p256dh.toString('base64url'), auth: auth.toString('base64url'), userAgent: userAgent?.slice(0, 300) ?? null,
+        endpoint: body.endpoint,
+        p256dh: p256dh.toString('base64url'),
+        auth: auth.toString('base64url'),
+        userAgent: userAgent?.slice(0, 300) ?? null,
       })
-      if (!row) throw new AppError('PUSH_ENDPOINT_TAKEN', 'This browser is registered for pushes by another account; that account must turn them off (or sign out) first.')
+      if (!row)
+        throw new AppError(
+          'PUSH_ENDPOINT_TAKEN',
+          'This browser is registered for pushes by another account; that account must turn them off (or sign out) first.',
+        )
       return { id: row.id, endpoint: row.endpoint, createdAt: row.createdAt.toISOString() }
     },
 

@@ -25,7 +25,14 @@ export function createQrRepo(db: Db) {
 
     async activeCodeFor(target: { memberId?: string; stationId?: string }): Promise<QrRow | undefined> {
       const where = target.memberId ? eq(qrCode.memberId, target.memberId) : eq(qrCode.stationId, target.stationId!)
-      return (await db.select().from(qrCode).where(and(where, eq(qrCode.status, 'active'))).orderBy(desc(qrCode.createdAt)).limit(1))[0]
+      return (
+        await db
+          .select()
+          .from(qrCode)
+          .where(and(where, eq(qrCode.status, 'active')))
+          .orderBy(desc(qrCode.createdAt))
+          .limit(1)
+      )[0]
     },
 
     list(target: { memberId?: string; stationId?: string }) {
@@ -38,28 +45,38 @@ export function createQrRepo(db: Db) {
     },
 
     async member(id: string) {
-      const [row] = await db.select({ member, sectorName: sector.name }).from(member)
-        .leftJoin(sector, eq(sector.id, member.sectorId)).where(eq(member.id, id))
+      const [row] = await db.select({ member, sectorName: sector.name }).from(member).leftJoin(sector, eq(sector.id, member.sectorId)).where(eq(member.id, id))
       return row
     },
 
     /** A member's stations, the one they joined first being their home station. */
     async stationsOfMember(memberId: string) {
-      const rows = await db.select({ station }).from(memberStation).innerJoin(station, eq(station.id, memberStation.stationId))
-        .where(eq(memberStation.memberId, memberId)).orderBy(asc(memberStation.createdAt), asc(station.name))
+      const rows = await db
+        .select({ station })
+        .from(memberStation)
+        .innerJoin(station, eq(station.id, memberStation.stationId))
+        .where(eq(memberStation.memberId, memberId))
+        .orderBy(asc(memberStation.createdAt), asc(station.name))
       return rows.map((r) => r.station)
     },
 
     station: (id: string) => stationOf(db, id),
 
     async membersOfStation(stationId: string) {
-      return db.select({ id: member.id, name: member.name, status: member.status, sectorName: sector.name }).from(memberStation)
-        .innerJoin(member, eq(member.id, memberStation.memberId)).leftJoin(sector, eq(sector.id, member.sectorId))
-        .where(eq(memberStation.stationId, stationId)).orderBy(asc(member.name))
+      return db
+        .select({ id: member.id, name: member.name, status: member.status, sectorName: sector.name })
+        .from(memberStation)
+        .innerJoin(member, eq(member.id, memberStation.memberId))
+        .leftJoin(sector, eq(sector.id, member.sectorId))
+        .where(eq(memberStation.stationId, stationId))
+        .orderBy(asc(member.name))
     },
 
     categories(committeeId: string) {
-      return db.select().from(category).where(and(eq(category.committeeId, committeeId), eq(category.active, true)))
+      return db
+        .select()
+        .from(category)
+        .where(and(eq(category.committeeId, committeeId), eq(category.active, true)))
         .orderBy(asc(category.sortOrder))
     },
 
@@ -71,13 +88,17 @@ export function createQrRepo(db: Db) {
     rotate(old: QrRow, next: typeof qrCode.$inferInsert, now: Date, redirectUntil: Date): Promise<QrRow> {
       return db.transaction(async (tx) => {
         await tx.update(qrCode).set({ status: 'revoked', revokedAt: now, redirectUntil }).where(eq(qrCode.id, old.id))
-        return (await tx.insert(qrCode).values({ ...next, rotatedFrom: old.id }).returning())[0]!
+        return (
+          await tx
+            .insert(qrCode)
+            .values({ ...next, rotatedFrom: old.id })
+            .returning()
+        )[0]!
       })
     },
 
     async revoke(id: string, now: Date): Promise<QrRow> {
-      return (await db.update(qrCode).set({ status: 'revoked', revokedAt: now, redirectUntil: null })
-        .where(eq(qrCode.id, id)).returning())[0]!
+      return (await db.update(qrCode).set({ status: 'revoked', revokedAt: now, redirectUntil: null }).where(eq(qrCode.id, id)).returning())[0]!
     },
 
     async committeePaths(ids: string[]) {
@@ -95,5 +116,7 @@ export type QrRepo = ReturnType<typeof createQrRepo>
  */
 export async function insertMemberCodes(tx: DbOrTx, members: { memberId: string; committeeId: string }[], createdBy: string): Promise<void> {
   if (members.length === 0) return
-  await tx.insert(qrCode).values(members.map((m) => ({ code: newQrCode(), committeeId: m.committeeId, targetKind: 'member' as const, memberId: m.memberId, createdBy })))
+  await tx
+    .insert(qrCode)
+    .values(members.map((m) => ({ code: newQrCode(), committeeId: m.committeeId, targetKind: 'member' as const, memberId: m.memberId, createdBy })))
 }

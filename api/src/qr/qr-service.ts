@@ -9,15 +9,29 @@ import { newQrCode, scanUrl } from './qr-codes'
 /** How long a rotated-away code keeps pointing residents to its holder (DESIGN.md §3, issue 4). */
 export const ROTATION_GRACE_DAYS = 90
 
-export function createQrService({ repo, clock, publicBaseUrl, onChange = () => {} }: {
-  repo: QrRepo; clock: Clock; publicBaseUrl: string
+export function createQrService({
+  repo,
+  clock,
+  publicBaseUrl,
+  onChange = () => {},
+}: {
+  repo: QrRepo
+  clock: Clock
+  publicBaseUrl: string
   /** Called with a code whose scan page changed (rotated, revoked), so caches drop it. */
   onChange?: (code: string) => void
 }) {
   const view = (q: QrRow): QrCodeView => ({
-    id: q.id, code: q.code, url: scanUrl(publicBaseUrl, q.code), targetKind: q.targetKind, memberId: q.memberId,
-    stationId: q.stationId, status: q.status, rotatedFrom: q.rotatedFrom,
-    redirectUntil: q.redirectUntil?.toISOString() ?? null, createdAt: q.createdAt.toISOString(),
+    id: q.id,
+    code: q.code,
+    url: scanUrl(publicBaseUrl, q.code),
+    targetKind: q.targetKind,
+    memberId: q.memberId,
+    stationId: q.stationId,
+    status: q.status,
+    rotatedFrom: q.rotatedFrom,
+    redirectUntil: q.redirectUntil?.toISOString() ?? null,
+    createdAt: q.createdAt.toISOString(),
   })
 
   /**
@@ -30,9 +44,10 @@ export function createQrService({ repo, clock, publicBaseUrl, onChange = () => {
       if (!found) throw notFound('member')
       const paths = await repo.committeePaths([found.member.committeeId])
       const stations = actor.role === 'station_admin' ? await repo.stationsOfMember(found.member.id) : []
-      const ok = actor.role === 'station_admin'
-        ? stations.some((s) => actor.stationIds.includes(s.id))
-        : committeeInScope(actor, paths.get(found.member.committeeId) ?? '')
+      const ok =
+        actor.role === 'station_admin'
+          ? stations.some((s) => actor.stationIds.includes(s.id))
+          : committeeInScope(actor, paths.get(found.member.committeeId) ?? '')
       if (!ok) throw notFound('member')
       return { committeeId: found.member.committeeId }
     }
@@ -63,8 +78,11 @@ export function createQrService({ repo, clock, publicBaseUrl, onChange = () => {
     async issue(actor: Actor, target: QrTarget): Promise<QrCodeView> {
       const { committeeId } = await assertTargetInScope(actor, target)
       const row = await repo.insert({
-        code: newQrCode(), committeeId, targetKind: 'memberId' in target ? 'member' : 'station',
-        memberId: 'memberId' in target ? target.memberId : null, stationId: 'stationId' in target ? target.stationId : null,
+        code: newQrCode(),
+        committeeId,
+        targetKind: 'memberId' in target ? 'member' : 'station',
+        memberId: 'memberId' in target ? target.memberId : null,
+        stationId: 'stationId' in target ? target.stationId : null,
         createdBy: actor.userId,
       })
       return view(row)
@@ -74,10 +92,19 @@ export function createQrService({ repo, clock, publicBaseUrl, onChange = () => {
     async rotate(actor: Actor, id: string): Promise<QrCodeView> {
       const old = await inScopeCode(actor, id)
       const now = clock.now()
-      const next = await repo.rotate(old, {
-        code: newQrCode(), committeeId: old.committeeId, targetKind: old.targetKind, memberId: old.memberId,
-        stationId: old.stationId, createdBy: actor.userId,
-      }, now, new Date(now.getTime() + ROTATION_GRACE_DAYS * 86_400_000))
+      const next = await repo.rotate(
+        old,
+        {
+          code: newQrCode(),
+          committeeId: old.committeeId,
+          targetKind: old.targetKind,
+          memberId: old.memberId,
+          stationId: old.stationId,
+          createdBy: actor.userId,
+        },
+        now,
+        new Date(now.getTime() + ROTATION_GRACE_DAYS * 86_400_000),
+      )
       onChange(old.code)
       return view(next)
     },

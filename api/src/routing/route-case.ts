@@ -16,8 +16,7 @@ export type RoutingInput =
   | { kind: 'member'; memberId: string; memberStatus: MemberStatus; homeStationId: string | null }
   | { kind: 'station'; stationId: string; chosenMemberId?: string | null; categorySectorId?: string | null; candidates: Candidate[] }
 
-export type RoutingReason =
-  | 'member_code' | 'member_unavailable' | 'chosen_member' | 'on_duty' | 'sector_affinity' | 'least_load' | 'no_member'
+export type RoutingReason = 'member_code' | 'member_unavailable' | 'chosen_member' | 'on_duty' | 'sector_affinity' | 'least_load' | 'no_member'
 
 export interface RoutingDecision {
   /** null: the case waits in the station admin's queue. */
@@ -28,10 +27,12 @@ export interface RoutingDecision {
 
 /** Fewest open cases first; among equals the one who waited longest for a case (never-assigned first), then by id. */
 function pickLeastLoaded(candidates: Candidate[]): Candidate {
-  return [...candidates].sort((a, b) =>
-    a.openCases - b.openCases
-    || (a.lastAssignedAt?.getTime() ?? -Infinity) - (b.lastAssignedAt?.getTime() ?? -Infinity)
-    || a.memberId.localeCompare(b.memberId))[0]!
+  return [...candidates].sort(
+    (a, b) =>
+      a.openCases - b.openCases ||
+      (a.lastAssignedAt?.getTime() ?? -Infinity) - (b.lastAssignedAt?.getTime() ?? -Infinity) ||
+      a.memberId.localeCompare(b.memberId),
+  )[0]!
 }
 
 /**
@@ -50,9 +51,18 @@ export function routeCase(input: RoutingInput): RoutingDecision {
     pool.length > 0 ? { memberId: pickLeastLoaded(pool).memberId, stationId: input.stationId, reason } : undefined
 
   const chosen = active.find((c) => c.memberId === input.chosenMemberId)
-  return (chosen && { memberId: chosen.memberId, stationId: input.stationId, reason: 'chosen_member' as const })
-    ?? decide(active.filter((c) => c.onDutyNow), 'on_duty')
-    ?? (input.categorySectorId ? decide(active.filter((c) => c.sectorId === input.categorySectorId), 'sector_affinity') : undefined)
-    ?? decide(active, 'least_load')
-    ?? { memberId: null, stationId: input.stationId, reason: 'no_member' }
+  return (
+    (chosen && { memberId: chosen.memberId, stationId: input.stationId, reason: 'chosen_member' as const }) ??
+    decide(
+      active.filter((c) => c.onDutyNow),
+      'on_duty',
+    ) ??
+    (input.categorySectorId
+      ? decide(
+          active.filter((c) => c.sectorId === input.categorySectorId),
+          'sector_affinity',
+        )
+      : undefined) ??
+    decide(active, 'least_load') ?? { memberId: null, stationId: input.stationId, reason: 'no_member' }
+  )
 }

@@ -20,8 +20,15 @@ export function shiftCoversNow(now: Date): SQL {
  */
 export async function loadCandidates(db: DbOrTx, stationId: string, now: Date): Promise<Candidate[]> {
   const rows = await queryRows<{
-    member_id: string; status: Candidate['status']; sector_id: string | null; open_cases: number; last_assigned_at: Date | string | null; on_duty: boolean
-  }>(db, sql`
+    member_id: string
+    status: Candidate['status']
+    sector_id: string | null
+    open_cases: number
+    last_assigned_at: Date | string | null
+    on_duty: boolean
+  }>(
+    db,
+    sql`
     select m.id as member_id, m.status, m.sector_id,
       (select count(*)::int from cases c where c.member_id = m.id
          and c.status in ('assigned', 'accepted', 'in_progress', 'reopened')) as open_cases,
@@ -29,9 +36,14 @@ export async function loadCandidates(db: DbOrTx, stationId: string, now: Date): 
       exists (select 1 from duty_shift d where d.station_id = ${stationId} and d.member_id = m.id
          and ${shiftCoversNow(now)}) as on_duty
     from member m join member_station ms on ms.member_id = m.id
-    where ms.station_id = ${stationId}`)
+    where ms.station_id = ${stationId}`,
+  )
   return rows.map((r) => ({
-    memberId: r.member_id, status: r.status, sectorId: r.sector_id, openCases: r.open_cases,
-    lastAssignedAt: r.last_assigned_at ? new Date(r.last_assigned_at) : null, onDutyNow: r.on_duty,
+    memberId: r.member_id,
+    status: r.status,
+    sectorId: r.sector_id,
+    openCases: r.open_cases,
+    lastAssignedAt: r.last_assigned_at ? new Date(r.last_assigned_at) : null,
+    onDutyNow: r.on_duty,
   }))
 }

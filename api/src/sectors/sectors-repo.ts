@@ -16,8 +16,11 @@ export function createSectorsRepo(db: Db) {
     },
 
     async find(id: string) {
-      const [row] = await db.select({ sector, committeePath: committee.path }).from(sector)
-        .innerJoin(committee, eq(committee.id, sector.committeeId)).where(eq(sector.id, id))
+      const [row] = await db
+        .select({ sector, committeePath: committee.path })
+        .from(sector)
+        .innerJoin(committee, eq(committee.id, sector.committeeId))
+        .where(eq(sector.id, id))
       return row
     },
 

@@ -13,7 +13,8 @@ const view = (s: SectorRow): Sector => ({ id: s.id, committeeId: s.committeeId, 
 /** 界别 per committee. Every admin reads their committee's; committee admins change them. */
 export function createSectorsService({ db, repo, committees, audit }: { db: Db; repo: SectorsRepo; committees: CommitteePaths; audit: AuditLog }) {
   const nameTaken = (err: unknown): never => {
-    if (isUniqueViolation(err, 'sector_committee_name_key')) throw validationFailed([{ field: 'body.name', message: 'this committee already has a sector of this name' }])
+    if (isUniqueViolation(err, 'sector_committee_name_key'))
+      throw validationFailed([{ field: 'body.name', message: 'this committee already has a sector of this name' }])
     throw err
   }
   const load = async (actor: Actor, id: string) => assertInScope(actor, await repo.find(id), (r) => r.committeePath, 'sector').sector
@@ -33,20 +34,38 @@ export function createSectorsService({ db, repo, committees, audit }: { db: Db; 
 
     async create(actor: Actor, body: CreateSectorBody, ip?: string): Promise<Sector> {
       const target = await committeeFor(actor, body.committeeId, committees, 'body.committeeId')
-      return db.transaction(async (tx) => {
-        const row = await repo.insert(tx, { committeeId: target.id, name: body.name.trim(), sortOrder: body.sortOrder ?? 0 })
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'sector.created', targetKind: 'sector', targetId: row.id, detail: { name: row.name } })
-        return view(row)
-      }).catch(nameTaken)
+      return db
+        .transaction(async (tx) => {
+          const row = await repo.insert(tx, { committeeId: target.id, name: body.name.trim(), sortOrder: body.sortOrder ?? 0 })
+          await audit.record(tx, {
+            actorUserId: actor.userId,
+            actorIp: ip,
+            action: 'sector.created',
+            targetKind: 'sector',
+            targetId: row.id,
+            detail: { name: row.name },
+          })
+          return view(row)
+        })
+        .catch(nameTaken)
     },
 
     async update(actor: Actor, id: string, body: UpdateSectorBody, ip?: string): Promise<Sector> {
       const before = await load(actor, id)
-      return db.transaction(async (tx) => {
-        const row = await repo.update(tx, id, { ...body, ...(body.name !== undefined && { name: body.name.trim() }) })
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'sector.updated', targetKind: 'sector', targetId: id, detail: { changes: changedFields(before, row, ['name', 'sortOrder']) } })
-        return view(row)
-      }).catch(nameTaken)
+      return db
+        .transaction(async (tx) => {
+          const row = await repo.update(tx, id, { ...body, ...(body.name !== undefined && { name: body.name.trim() }) })
+          await audit.record(tx, {
+            actorUserId: actor.userId,
+            actorIp: ip,
+            action: 'sector.updated',
+            targetKind: 'sector',
+            targetId: id,
+            detail: { changes: changedFields(before, row, ['name', 'sortOrder']) },
+          })
+          return view(row)
+        })
+        .catch(nameTaken)
     },
 
     async remove(actor: Actor, id: string, ip?: string): Promise<void> {
@@ -56,7 +75,14 @@ export function createSectorsService({ db, repo, committees, audit }: { db: Db; 
       if (used.length > 0) throw new AppError('IN_USE', `The sector is still used by ${used.map(([k, n]) => `${n} ${k}`).join(', ')}.`)
       await db.transaction(async (tx) => {
         await repo.remove(tx, id)
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'sector.deleted', targetKind: 'sector', targetId: id, detail: { name: found.name } })
+        await audit.record(tx, {
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'sector.deleted',
+          targetKind: 'sector',
+          targetId: id,
+          detail: { name: found.name },
+        })
       })
     },
   }

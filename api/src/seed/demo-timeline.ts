@@ -32,15 +32,38 @@ const HOUR = 3_600_000
  * Plays a demo case forward from submission to its outcome, producing the events the case engine would have
  * recorded, in order, each at a plausible time no later than `now`.
  */
-export function demoTimeline(c: DemoCase, createdAt: Date, due: { acceptDueAt: Date; resolveDueAt: Date }, names: { member?: string; station: string }, now: Date): DemoTimeline {
+export function demoTimeline(
+  c: DemoCase,
+  createdAt: Date,
+  due: { acceptDueAt: Date; resolveDueAt: Date },
+  names: { member?: string; station: string },
+  now: Date,
+): DemoTimeline {
   const t = (hours: number) => new Date(Math.min(createdAt.getTime() + hours * HOUR, now.getTime() - 60_000))
   const span = (now.getTime() - createdAt.getTime()) / HOUR
   const events: TimelineEvent[] = []
-  const add = (type: CaseEventType, actor: TimelineEvent['actor'], visibility: TimelineEvent['visibility'], body: string, from: CaseStatus | null, to: CaseStatus | null, at: Date) =>
-    events.push({ type, actor, visibility, body, fromStatus: from, toStatus: to, at })
+  const add = (
+    type: CaseEventType,
+    actor: TimelineEvent['actor'],
+    visibility: TimelineEvent['visibility'],
+    body: string,
+    from: CaseStatus | null,
+    to: CaseStatus | null,
+    at: Date,
+  ) => events.push({ type, actor, visibility, body, fromStatus: from, toStatus: to, at })
   const out: DemoTimeline = {
-    status: CASE_STATUS_OF[c.outcome], events, acceptedAt: null, resolvedAt: null, closedAt: null, escalatedAt: null,
-    overdueAt: null, rating: null, ratingComment: null, ratedAt: null, reopenCount: 0, closeReason: null,
+    status: CASE_STATUS_OF[c.outcome],
+    events,
+    acceptedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    escalatedAt: null,
+    overdueAt: null,
+    rating: null,
+    ratingComment: null,
+    ratedAt: null,
+    reopenCount: 0,
+    closeReason: null,
   }
 
   add('submitted', 'resident', 'public', '', null, 'submitted', createdAt)

@@ -30,9 +30,7 @@ export async function isEmpty(db: Db): Promise<boolean> {
 
 /** Every table of the schema, emptied in one statement (for `npm run seed -- --reset`). */
 export async function truncateAll(db: Db): Promise<void> {
-  const names = (Object.values(schema) as unknown[])
-    .filter((v): v is PgTable => is(v, PgTable))
-    .map((t) => `"${getTableName(t)}"`)
+  const names = (Object.values(schema) as unknown[]).filter((v): v is PgTable => is(v, PgTable)).map((t) => `"${getTableName(t)}"`)
   await db.execute(sql.raw(`truncate table ${names.join(', ')} restart identity cascade`))
 }
 
@@ -41,47 +39,95 @@ export async function seedDemo(db: Db, { cipher, clock }: { cipher: PiiCipher; c
   const now = clock.now()
   const passwordHash = await hashPassword(DEMO_PASSWORD)
   return db.transaction(async (tx) => {
-    const [city] = await tx.insert(committee).values({ level: 'city', ...DEMO_CITY, path: 'pending' }).returning()
-    await tx.update(committee).set({ path: city!.id }).where(sql`${committee.id} = ${city!.id}`)
-    const [county] = await tx.insert(committee).values({ level: 'county', parentId: city!.id, ...DEMO_COUNTY, path: 'pending' }).returning()
-    await tx.update(committee).set({ path: `${city!.id}/${county!.id}` }).where(sql`${committee.id} = ${county!.id}`)
+    const [city] = await tx
+      .insert(committee)
+      .values({ level: 'city', ...DEMO_CITY, path: 'pending' })
+      .returning()
+    await tx
+      .update(committee)
+      .set({ path: city!.id })
+      .where(sql`${committee.id} = ${city!.id}`)
+    const [county] = await tx
+      .insert(committee)
+      .values({ level: 'county', parentId: city!.id, ...DEMO_COUNTY, path: 'pending' })
+      .returning()
+    await tx
+      .update(committee)
+      .set({ path: `${city!.id}/${county!.id}` })
+      .where(sql`${committee.id} = ${county!.id}`)
     const committeeId = county!.id
 
-    const sectors = await tx.insert(sector).values(DEMO_SECTORS.map((name, i) => ({ committeeId, name, sortOrder: i }))).returning()
+    const sectors = await tx
+      .insert(sector)
+      .values(DEMO_SECTORS.map((name, i) => ({ committeeId, name, sortOrder: i })))
+      .returning()
     const sectorId = new Map(sectors.map((s) => [s.name, s.id]))
     await tx.insert(schema.department).values(DEMO_DEPARTMENTS.map((d) => ({ committeeId, ...d })))
-    const stations = await tx.insert(station).values(DEMO_STATIONS.map(({ key: _key, ...s }) => ({ committeeId, ...s }))).returning()
+    const stations = await tx
+      .insert(station)
+      .values(DEMO_STATIONS.map(({ key: _key, ...s }) => ({ committeeId, ...s })))
+      .returning()
     const stationByKey = new Map(DEMO_STATIONS.map((s, i) => [s.key, stations[i]!]))
 
-    const members = await tx.insert(member).values(DEMO_MEMBERS.map((m) => ({
-      committeeId, sectorId: sectorId.get(m.sector)!, level: m.level, name: m.name, title: m.title,
-      status: m.status ?? 'active', bio: `${m.sector}委员，${m.title}。`,
-    }))).returning()
+    const members = await tx
+      .insert(member)
+      .values(
+        DEMO_MEMBERS.map((m) => ({
+          committeeId,
+          sectorId: sectorId.get(m.sector)!,
+          level: m.level,
+          name: m.name,
+          title: m.title,
+          status: m.status ?? 'active',
+          bio: `${m.sector}委员，${m.title}。`,
+        })),
+      )
+      .returning()
     const memberByKey = new Map(DEMO_MEMBERS.map((m, i) => [m.key, members[i]!]))
-    await tx.insert(memberStation).values(DEMO_MEMBERS.flatMap((m) =>
-      m.stations.map((s) => ({ memberId: memberByKey.get(m.key)!.id, stationId: stationByKey.get(s)!.id }))))
+    await tx
+      .insert(memberStation)
+      .values(DEMO_MEMBERS.flatMap((m) => m.stations.map((s) => ({ memberId: memberByKey.get(m.key)!.id, stationId: stationByKey.get(s)!.id }))))
 
-    const users = await tx.insert(appUser).values([
-      { username: 'admin', displayName: '系统管理员', role: 'system_admin' as const, committeeId: null, passwordHash },
-      { username: 'committee', displayName: '县政协办公室', role: 'committee_admin' as const, committeeId, passwordHash },
-      { username: 'station', displayName: '东城工作站管理员', role: 'station_admin' as const, committeeId, passwordHash },
-      ...DEMO_MEMBERS.map((m) => ({
-        username: m.username, displayName: m.name, role: 'member' as const, committeeId, memberId: memberByKey.get(m.key)!.id, passwordHash,
-      })),
-    ]).returning()
+    const users = await tx
+      .insert(appUser)
+      .values([
+        { username: 'admin', displayName: '系统管理员', role: 'system_admin' as const, committeeId: null, passwordHash },
+        { username: 'committee', displayName: '县政协办公室', role: 'committee_admin' as const, committeeId, passwordHash },
+        { username: 'station', displayName: '东城工作站管理员', role: 'station_admin' as const, committeeId, passwordHash },
+        ...DEMO_MEMBERS.map((m) => ({
+          username: m.username,
+          displayName: m.name,
+          role: 'member' as const,
+          committeeId,
+          memberId: memberByKey.get(m.key)!.id,
+          passwordHash,
+        })),
+      ])
+      .returning()
     const stationAdmin = users[2]!
     await tx.insert(userStation).values({ userId: stationAdmin.id, stationId: stationByKey.get('dongcheng')!.id })
     const userOfMember = new Map(users.filter((u) => u.memberId).map((u) => [u.memberId!, u.id]))
 
-    const codes = await tx.insert(qrCode).values([
-      ...members.map((m) => ({ code: newQrCode(), committeeId, targetKind: 'member' as const, memberId: m.id })),
-      ...stations.map((s) => ({ code: newQrCode(), committeeId, targetKind: 'station' as const, stationId: s.id })),
-    ]).returning()
+    const codes = await tx
+      .insert(qrCode)
+      .values([
+        ...members.map((m) => ({ code: newQrCode(), committeeId, targetKind: 'member' as const, memberId: m.id })),
+        ...stations.map((s) => ({ code: newQrCode(), committeeId, targetKind: 'station' as const, stationId: s.id })),
+      ])
+      .returning()
 
-    const categories = await tx.insert(category).values(DEMO_CATEGORIES.map((c, i) => ({
-      committeeId, names: { 'zh-CN': c.zh, en: c.en }, slaClass: c.sla, sortOrder: i,
-      sectorId: c.sector ? sectorId.get(c.sector)! : null,
-    }))).returning()
+    const categories = await tx
+      .insert(category)
+      .values(
+        DEMO_CATEGORIES.map((c, i) => ({
+          committeeId,
+          names: { 'zh-CN': c.zh, en: c.en },
+          slaClass: c.sla,
+          sortOrder: i,
+          sectorId: c.sector ? sectorId.get(c.sector)! : null,
+        })),
+      )
+      .returning()
     const categoryByKey = new Map(DEMO_CATEGORIES.map((c, i) => [c.key, categories[i]!]))
 
     // Oldest first, so public numbers grow with submission time as they would have.
@@ -94,28 +140,58 @@ export async function seedDemo(db: Db, { cipher, clock }: { cipher: PiiCipher; c
       const due = deadlinesFor(cat.slaClass, createdAt)
       const tl = demoTimeline(demo, createdAt, due, { member: m?.name, station: st.name }, now)
       const qr = codes.find((c) => (m ? c.memberId === m.id : c.stationId === st.id))
-      const [row] = await tx.insert(cases).values({
-        publicNo: pendingPublicNo(),
-        committeeId, stationId: st.id, memberId: m?.id ?? null, categoryId: cat.id, qrCodeId: qr?.id ?? null,
-        channel: 'qr', status: tl.status, priority: cat.slaClass === 'urgent' ? 'urgent' : 'normal',
-        description: demo.description, locationText: demo.location ?? null,
-        residentPhoneEnc: demo.phone ? cipher.encrypt(demo.phone) : null,
-        residentPhoneMasked: demo.phone ? maskPhone(demo.phone) : null,
-        trackingSecretHash: sha256(randomBytes(24).toString('base64url')),
-        ...due, acceptedAt: tl.acceptedAt, resolvedAt: tl.resolvedAt, closedAt: tl.closedAt, escalatedAt: tl.escalatedAt,
-        overdueAt: tl.overdueAt, rating: tl.rating, ratingSource: tl.rating ? 'web' : null, ratingComment: tl.ratingComment, ratedAt: tl.ratedAt,
-        reopenCount: tl.reopenCount, closeReason: tl.closeReason, version: tl.events.length,
-        // As case-effects.ts and the deadline sweep would have set it: the last decline, transfer or escalation.
-        returnedAt: tl.events.filter((e) => e.type === 'declined' || e.type === 'transferred' || e.type === 'escalated').at(-1)?.at ?? null,
-        createdAt, updatedAt: tl.events.at(-1)!.at,
-      }).returning({ id: cases.id })
+      const [row] = await tx
+        .insert(cases)
+        .values({
+          publicNo: pendingPublicNo(),
+          committeeId,
+          stationId: st.id,
+          memberId: m?.id ?? null,
+          categoryId: cat.id,
+          qrCodeId: qr?.id ?? null,
+          channel: 'qr',
+          status: tl.status,
+          priority: cat.slaClass === 'urgent' ? 'urgent' : 'normal',
+          description: demo.description,
+          locationText: demo.location ?? null,
+          residentPhoneEnc: demo.phone ? cipher.encrypt(demo.phone) : null,
+          residentPhoneMasked: demo.phone ? maskPhone(demo.phone) : null,
+          trackingSecretHash: sha256(randomBytes(24).toString('base64url')),
+          ...due,
+          acceptedAt: tl.acceptedAt,
+          resolvedAt: tl.resolvedAt,
+          closedAt: tl.closedAt,
+          escalatedAt: tl.escalatedAt,
+          overdueAt: tl.overdueAt,
+          rating: tl.rating,
+          ratingSource: tl.rating ? 'web' : null,
+          ratingComment: tl.ratingComment,
+          ratedAt: tl.ratedAt,
+          reopenCount: tl.reopenCount,
+          closeReason: tl.closeReason,
+          version: tl.events.length,
+          // As case-effects.ts and the deadline sweep would have set it: the last decline, transfer or escalation.
+          returnedAt: tl.events.filter((e) => e.type === 'declined' || e.type === 'transferred' || e.type === 'escalated').at(-1)?.at ?? null,
+          createdAt,
+          updatedAt: tl.events.at(-1)!.at,
+        })
+        .returning({ id: cases.id })
       await assignPublicNo(tx, row!.id, county!, yearInChina(createdAt))
       const actorUser = { member: m ? userOfMember.get(m.id)! : null, station_admin: stationAdmin.id, resident: null, system: null }
-      await tx.insert(caseEvent).values(tl.events.map((e) => ({
-        caseId: row!.id, type: e.type, visibility: e.visibility, body: e.body, fromStatus: e.fromStatus, toStatus: e.toStatus,
-        actorKind: e.actor === 'station_admin' ? ('admin' as const) : e.actor, actorUserId: actorUser[e.actor],
-        occurredAt: e.at, receivedAt: e.at,
-      })))
+      await tx.insert(caseEvent).values(
+        tl.events.map((e) => ({
+          caseId: row!.id,
+          type: e.type,
+          visibility: e.visibility,
+          body: e.body,
+          fromStatus: e.fromStatus,
+          toStatus: e.toStatus,
+          actorKind: e.actor === 'station_admin' ? ('admin' as const) : e.actor,
+          actorUserId: actorUser[e.actor],
+          occurredAt: e.at,
+          receivedAt: e.at,
+        })),
+      )
     }
 
     return DEMO_CASES.length

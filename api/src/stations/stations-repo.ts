@@ -27,14 +27,20 @@ export function createStationsRepo(db: Db) {
     },
 
     async find(id: string) {
-      const [row] = await db.select({ station, memberCount, committeePath: committee.path }).from(station)
-        .innerJoin(committee, eq(committee.id, station.committeeId)).where(eq(station.id, id))
+      const [row] = await db
+        .select({ station, memberCount, committeePath: committee.path })
+        .from(station)
+        .innerJoin(committee, eq(committee.id, station.committeeId))
+        .where(eq(station.id, id))
       return row
     },
 
     async nameTaken(committeeId: string, name: string, exceptId?: string): Promise<boolean> {
-      const rows = await db.select({ id: station.id }).from(station)
-        .where(and(eq(station.committeeId, committeeId), eq(station.name, name), exceptId ? ne(station.id, exceptId) : undefined)).limit(1)
+      const rows = await db
+        .select({ id: station.id })
+        .from(station)
+        .where(and(eq(station.committeeId, committeeId), eq(station.name, name), exceptId ? ne(station.id, exceptId) : undefined))
+        .limit(1)
       return rows.length > 0
     },
 
@@ -43,7 +49,13 @@ export function createStationsRepo(db: Db) {
     },
 
     async update(tx: DbOrTx, id: string, patch: Partial<typeof station.$inferInsert>): Promise<StationRow> {
-      return (await tx.update(station).set({ ...patch, updatedAt: sql`now()` }).where(eq(station.id, id)).returning())[0]!
+      return (
+        await tx
+          .update(station)
+          .set({ ...patch, updatedAt: sql`now()` })
+          .where(eq(station.id, id))
+          .returning()
+      )[0]!
     },
 
     async remove(tx: DbOrTx, id: string) {

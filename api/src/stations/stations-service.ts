@@ -9,8 +9,16 @@ import { committeeFor, type CommitteePaths } from '../org/committee-target'
 import type { StationRow, StationsRepo } from './stations-repo'
 
 const view = (s: StationRow, memberCount: number): StationDetail => ({
-  id: s.id, committeeId: s.committeeId, kind: s.kind, name: s.name, address: s.address, openHours: s.openHours,
-  active: s.active, lat: s.lat, lng: s.lng, memberCount,
+  id: s.id,
+  committeeId: s.committeeId,
+  kind: s.kind,
+  name: s.name,
+  address: s.address,
+  openHours: s.openHours,
+  active: s.active,
+  lat: s.lat,
+  lng: s.lng,
+  memberCount,
 })
 
 /**
@@ -24,7 +32,8 @@ export function createStationsService({ db, repo, committees, audit }: { db: Db;
     return found
   }
   const uniqueName = async (committeeId: string, name: string, exceptId?: string) => {
-    if (await repo.nameTaken(committeeId, name, exceptId)) throw validationFailed([{ field: 'body.name', message: 'this committee already has a station of this name' }])
+    if (await repo.nameTaken(committeeId, name, exceptId))
+      throw validationFailed([{ field: 'body.name', message: 'this committee already has a station of this name' }])
   }
 
   return {
@@ -47,10 +56,23 @@ export function createStationsService({ db, repo, committees, audit }: { db: Db;
       await uniqueName(target.id, name)
       return db.transaction(async (tx) => {
         const row = await repo.insert(tx, {
-          committeeId: target.id, kind: body.kind, name, address: body.address ?? '', openHours: body.openHours ?? '',
-          lat: body.lat ?? null, lng: body.lng ?? null, active: body.active ?? true,
+          committeeId: target.id,
+          kind: body.kind,
+          name,
+          address: body.address ?? '',
+          openHours: body.openHours ?? '',
+          lat: body.lat ?? null,
+          lng: body.lng ?? null,
+          active: body.active ?? true,
         })
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'station.created', targetKind: 'station', targetId: row.id, detail: { name, kind: row.kind } })
+        await audit.record(tx, {
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'station.created',
+          targetKind: 'station',
+          targetId: row.id,
+          detail: { name, kind: row.kind },
+        })
         return view(row, 0)
       })
     },
@@ -62,7 +84,11 @@ export function createStationsService({ db, repo, committees, audit }: { db: Db;
       return db.transaction(async (tx) => {
         const row = await repo.update(tx, id, patch)
         await audit.record(tx, {
-          actorUserId: actor.userId, actorIp: ip, action: 'station.updated', targetKind: 'station', targetId: id,
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'station.updated',
+          targetKind: 'station',
+          targetId: id,
           detail: { changes: changedFields(found.station, row, ['kind', 'name', 'address', 'openHours', 'lat', 'lng', 'active']) },
         })
         return view(row, found.memberCount)
@@ -75,7 +101,14 @@ export function createStationsService({ db, repo, committees, audit }: { db: Db;
       if (used.length > 0) throw new AppError('IN_USE', `The station still has ${used.map(([k, n]) => `${n} ${k}`).join(', ')}; set active to false instead.`)
       await db.transaction(async (tx) => {
         await repo.remove(tx, id)
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'station.deleted', targetKind: 'station', targetId: id, detail: { name: found.station.name } })
+        await audit.record(tx, {
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'station.deleted',
+          targetKind: 'station',
+          targetId: id,
+          detail: { name: found.station.name },
+        })
       })
     },
   }

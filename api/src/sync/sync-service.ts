@@ -26,7 +26,7 @@ export function createSyncService({ repo, cases }: { repo: SyncRepo; cases: Case
       const gone = new Set(hidden)
       const last = served.at(-1)
       return {
-        changes: served.map((r) => ({ caseId: r.case_id, version: r.version, change: gone.has(r.case_id) ? 'removed' as const : 'upsert' as const })),
+        changes: served.map((r) => ({ caseId: r.case_id, version: r.version, change: gone.has(r.case_id) ? ('removed' as const) : ('upsert' as const) })),
         cases: visible,
         removed: hidden,
         // A full page stops at its last row; otherwise everything below the watermark was seen.

@@ -22,12 +22,28 @@ export const MATTER_TEXT_CHARS = 180
 /** Cuts after masking, by code points: a number cut in half before masking would escape the mask. */
 export function shorten(text: string, max = MATTER_TEXT_CHARS): string {
   const chars = [...text]
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('').trimEnd()}…`
+  return chars.length <= max
+    ? text
+    : `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`
 }
 
-export interface MonthRates { month: string; rates: Pick<MetricRates, 'responseRate' | 'resolutionRate' | 'satisfactionRate'> }
-export interface StationRates { station: PublicStation; thisMonth: MonthRates; lastMonth: MonthRates }
-export interface PublishedMatter { category: string | null; month: string; text: string }
+export interface MonthRates {
+  month: string
+  rates: Pick<MetricRates, 'responseRate' | 'resolutionRate' | 'satisfactionRate'>
+}
+export interface StationRates {
+  station: PublicStation
+  thisMonth: MonthRates
+  lastMonth: MonthRates
+}
+export interface PublishedMatter {
+  category: string | null
+  month: string
+  text: string
+}
 export interface TransparencyModel {
   committee: PublicCommittee
   /** Set on a station's page. */
@@ -63,11 +79,21 @@ export function categoryName(names: Record<string, string> | null, locale: Local
  * metrics (the dashboard's numbers), and the resolved matters staff chose to publish — the moderated public text
  * or the member's answer, always through the one masking function. Staff switch publication per case.
  */
-export function createTransparencyService({ db, repo, metrics, audit, clock, cacheSeconds = 0 }: {
-  db: Db; repo: TransparencyRepo
+export function createTransparencyService({
+  db,
+  repo,
+  metrics,
+  audit,
+  clock,
+  cacheSeconds = 0,
+}: {
+  db: Db
+  repo: TransparencyRepo
   /** The dashboard's monthly figures: the page publishes the same 三率. */
   metrics: MetricsRepo
-  audit: AuditWriter; clock: Clock; cacheSeconds?: number
+  audit: AuditWriter
+  clock: Clock
+  cacheSeconds?: number
 }) {
   /**
    * A page shared in a WeChat group is opened by many at once: its model (one metrics read per station) is kept
@@ -96,8 +122,11 @@ export function createTransparencyService({ db, repo, metrics, audit, clock, cac
     return row
   }
   const view = (row: NonNullable<Awaited<ReturnType<TransparencyRepo['publication']>>>): PublicationView => ({
-    publishable: row.publishable, publicText: row.publicText, publishedAt: row.publishedAt?.toISOString() ?? null,
-    allowed: row.status === 'resolved' || row.status === 'closed', preview: publicTextOf(row),
+    publishable: row.publishable,
+    publicText: row.publicText,
+    publishedAt: row.publishedAt?.toISOString() ?? null,
+    allowed: row.status === 'resolved' || row.status === 'closed',
+    preview: publicTextOf(row),
   })
 
   return {
@@ -120,17 +149,26 @@ export function createTransparencyService({ db, repo, metrics, audit, clock, cac
      * Only a resolved or closed case may be switched on; switching off is always allowed. Audit-logged with the
      * case, in one transaction. Not a state change: the case's version stays as it is.
      */
-    async setPublication(actor: Actor, caseId: string, input: { publishable: boolean; publicText?: string | null }, ip: string | null): Promise<PublicationView> {
+    async setPublication(
+      actor: Actor,
+      caseId: string,
+      input: { publishable: boolean; publicText?: string | null },
+      ip: string | null,
+    ): Promise<PublicationView> {
       const result = await db.transaction(async (tx) => {
         const row = await checkedCase(actor, caseId, tx, true)
         if (input.publishable && row.status !== 'resolved' && row.status !== 'closed') {
           throw new AppError('CASE_NOT_RESOLVED', `Case ${row.publicNo} is ${row.status}; only a resolved or closed case can be published.`)
         }
-        const publicText = input.publicText === undefined ? row.publicText : (input.publicText?.trim() || null)
+        const publicText = input.publicText === undefined ? row.publicText : input.publicText?.trim() || null
         const publishedAt = input.publishable ? (row.publishable && row.publishedAt ? row.publishedAt : clock.now()) : null
         await repo.setPublication(tx, caseId, { publishable: input.publishable, publicText, publishedAt })
         await audit.record(tx, {
-          actorUserId: actor.userId, actorIp: ip, action: 'case.publication_set', targetKind: 'case', targetId: caseId,
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'case.publication_set',
+          targetKind: 'case',
+          targetId: caseId,
           detail: { publicNo: row.publicNo, publishable: input.publishable, publicTextChanged: publicText !== row.publicText, was: row.publishable },
         })
         return view({ ...row, publishable: input.publishable, publicText, publishedAt })
@@ -158,8 +196,13 @@ export function createTransparencyService({ db, repo, metrics, audit, clock, cac
       return text ? [{ category: categoryName(r.names, locale), month: beijingDay(r.resolvedAt).slice(0, 7), text: shorten(text) }] : []
     })
     return {
-      committee, station, total: { station: station ?? { id: committee.id, name: committee.name }, ...total },
-      stations: perStation, matters, page, hasMore: rows.length > MATTERS_PER_PAGE,
+      committee,
+      station,
+      total: { station: station ?? { id: committee.id, name: committee.name }, ...total },
+      stations: perStation,
+      matters,
+      page,
+      hasMore: rows.length > MATTERS_PER_PAGE,
     }
   }
 }

@@ -24,8 +24,7 @@ export function createUsersRepo(db: Db) {
 
     async stationCommittees(stationIds: string[]): Promise<Map<string, string>> {
       if (stationIds.length === 0) return new Map()
-      const rows = await db.select({ id: station.id, committeeId: station.committeeId }).from(station)
-        .where(inArray(station.id, stationIds))
+      const rows = await db.select({ id: station.id, committeeId: station.committeeId }).from(station).where(inArray(station.id, stationIds))
       return new Map(rows.map((r) => [r.id, r.committeeId]))
     },
 
@@ -60,7 +59,9 @@ export function createUsersRepo(db: Db) {
     async locks(usernames: string[], now: Date): Promise<Map<string, Date>> {
       if (usernames.length === 0) return new Map()
       const keys = new Map(usernames.map((u) => [accountKey(u), u]))
-      const rows = await db.select({ key: loginThrottle.key, until: loginThrottle.blockedUntil }).from(loginThrottle)
+      const rows = await db
+        .select({ key: loginThrottle.key, until: loginThrottle.blockedUntil })
+        .from(loginThrottle)
         .where(and(inArray(loginThrottle.key, [...keys.keys()]), gt(loginThrottle.blockedUntil, now)))
       return new Map(rows.map((r) => [keys.get(r.key)!, r.until!]))
     },
@@ -72,8 +73,11 @@ export function createUsersRepo(db: Db) {
     },
 
     async find(id: string) {
-      const [row] = await db.select({ user: appUser, committeePath: committee.path }).from(appUser)
-        .leftJoin(committee, eq(committee.id, appUser.committeeId)).where(eq(appUser.id, id))
+      const [row] = await db
+        .select({ user: appUser, committeePath: committee.path })
+        .from(appUser)
+        .leftJoin(committee, eq(committee.id, appUser.committeeId))
+        .where(eq(appUser.id, id))
       return row
     },
 
@@ -86,7 +90,13 @@ export function createUsersRepo(db: Db) {
     },
 
     async update(tx: DbOrTx, id: string, patch: Partial<NewUser>): Promise<UserRow> {
-      return (await tx.update(appUser).set({ ...patch, updatedAt: sql`now()` }).where(eq(appUser.id, id)).returning())[0]!
+      return (
+        await tx
+          .update(appUser)
+          .set({ ...patch, updatedAt: sql`now()` })
+          .where(eq(appUser.id, id))
+          .returning()
+      )[0]!
     },
 
     async setStations(tx: DbOrTx, userId: string, stationIds: string[]) {
@@ -99,12 +109,17 @@ export function createUsersRepo(db: Db) {
      * still work unless revoked too, so a scope change costs the user's apps one refresh, not a sign-in.
      */
     async bumpSessionVersion(tx: DbOrTx, userId: string) {
-      await tx.update(appUser).set({ sessionVersion: sql`${appUser.sessionVersion} + 1` }).where(eq(appUser.id, userId))
+      await tx
+        .update(appUser)
+        .set({ sessionVersion: sql`${appUser.sessionVersion} + 1` })
+        .where(eq(appUser.id, userId))
     },
 
     /** Ends every session of the user: their refresh tokens stop working (with bumpSessionVersion, access tokens at once). */
     async revokeSessions(tx: DbOrTx, userId: string, now: Date, reason: string) {
-      await tx.update(refreshToken).set({ revokedAt: now, revokeReason: reason })
+      await tx
+        .update(refreshToken)
+        .set({ revokedAt: now, revokeReason: reason })
         .where(and(eq(refreshToken.userId, userId), isNull(refreshToken.revokedAt)))
     },
   }

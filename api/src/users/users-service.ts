@@ -19,12 +19,21 @@ const GRANTABLE: Record<Role, readonly Role[]> = {
 }
 
 const toMe = (u: UserRow, stationIds: string[]): Me => ({
-  id: u.id, username: u.username, displayName: u.displayName, role: u.role, committeeId: u.committeeId,
-  memberId: u.memberId, stationIds: [...stationIds].sort(), locale: u.locale,
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  role: u.role,
+  committeeId: u.committeeId,
+  memberId: u.memberId,
+  stationIds: [...stationIds].sort(),
+  locale: u.locale,
 })
 const toView = (u: UserRow, stationIds: string[], lockedUntil?: Date): UserView => ({
-  ...toMe(u, stationIds), disabled: u.disabledAt !== null, lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
-  lockedUntil: lockedUntil?.toISOString() ?? null, createdAt: u.createdAt.toISOString(),
+  ...toMe(u, stationIds),
+  disabled: u.disabledAt !== null,
+  lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+  lockedUntil: lockedUntil?.toISOString() ?? null,
+  createdAt: u.createdAt.toISOString(),
 })
 
 export function createUsersService({ db, repo, audit, clock }: { db: Db; repo: UsersRepo; audit: AuditLog; clock: Clock }) {
@@ -75,13 +84,27 @@ export function createUsersService({ db, repo, audit, clock }: { db: Db; repo: U
       if (errors.length > 0) throw validationFailed(errors)
 
       try {
-        const user = await repo.insertUser({
-          username: body.username.toLowerCase(), displayName: body.displayName, role: body.role, committeeId,
-          memberId: body.memberId ?? null, passwordHash: await hashPassword(body.password), locale: body.locale ?? 'zh-CN',
-        }, stationIds, (tx, row) => audit.record(tx, {
-          actorUserId: actor.userId, actorIp: ip, action: 'user.created', targetKind: 'user', targetId: row.id,
-          detail: { username: row.username, role: row.role, committeeId, stationIds },
-        }))
+        const user = await repo.insertUser(
+          {
+            username: body.username.toLowerCase(),
+            displayName: body.displayName,
+            role: body.role,
+            committeeId,
+            memberId: body.memberId ?? null,
+            passwordHash: await hashPassword(body.password),
+            locale: body.locale ?? 'zh-CN',
+          },
+          stationIds,
+          (tx, row) =>
+            audit.record(tx, {
+              actorUserId: actor.userId,
+              actorIp: ip,
+              action: 'user.created',
+              targetKind: 'user',
+              targetId: row.id,
+              detail: { username: row.username, role: row.role, committeeId, stationIds },
+            }),
+        )
         return toMe(user, stationIds)
       } catch (err) {
         if (isUniqueViolation(err, 'app_user_username_key')) throw new AppError('USERNAME_TAKEN', `"${body.username}" is already in use.`)
@@ -95,7 +118,10 @@ export function createUsersService({ db, repo, audit, clock }: { db: Db; repo: U
       const committeeId = query.committeeId ? (await committeeFor(actor, query.committeeId, repo, 'querystring.committeeId')).id : undefined
       const { rows, total } = await repo.list(actor, { ...query, committeeId }, limit, offset)
       const stations = await repo.stationsOf(rows.map((r) => r.id))
-      const locks = await repo.locks(rows.map((u) => u.username), clock.now())
+      const locks = await repo.locks(
+        rows.map((u) => u.username),
+        clock.now(),
+      )
       return { items: rows.map((u) => toView(u, stations.get(u.id) ?? [], locks.get(u.username))), total, limit, offset }
     },
 
@@ -129,7 +155,7 @@ export function createUsersService({ db, repo, audit, clock }: { db: Db; repo: U
       }
       if (errors.length > 0) throw validationFailed(errors)
       const now = clock.now()
-      const before = body.stationIds ? (await repo.stationsOf([id])).get(id) ?? [] : []
+      const before = body.stationIds ? ((await repo.stationsOf([id])).get(id) ?? []) : []
       const stationsChanged = body.stationIds !== undefined && [...before].sort().join() !== [...body.stationIds].sort().join()
       const patch: Partial<UserRow> = {
         ...(body.displayName !== undefined && { displayName: body.displayName }),
@@ -147,10 +173,16 @@ export function createUsersService({ db, repo, audit, clock }: { db: Db; repo: U
         // Access tokens carry the stations: old ones must not keep a station that was taken away. (Roles never change.)
         if (endSessions || stationsChanged) await repo.bumpSessionVersion(tx, id)
         await audit.record(tx, {
-          actorUserId: actor.userId, actorIp: ip, action: 'user.updated', targetKind: 'user', targetId: id,
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'user.updated',
+          targetKind: 'user',
+          targetId: id,
           detail: {
-            fields: Object.keys(body).filter((k) => k !== 'password'), ...(body.password !== undefined && { passwordReset: true }),
-            ...(body.disabled !== undefined && { disabled: body.disabled }), ...(body.stationIds && { stationIds: body.stationIds }),
+            fields: Object.keys(body).filter((k) => k !== 'password'),
+            ...(body.password !== undefined && { passwordReset: true }),
+            ...(body.disabled !== undefined && { disabled: body.disabled }),
+            ...(body.stationIds && { stationIds: body.stationIds }),
           },
         })
         return row

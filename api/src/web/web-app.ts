@@ -32,7 +32,8 @@ export async function registerWebApp(app: FastifyInstance, distDir: string): Pro
   })
   // The router ignores trailing slashes, so this is both /app and /app/; the app itself wants /app/.
   app.get('/app', { config: { access: 'public' }, schema: { hide: true } }, (request, reply) =>
-    request.url.split('?')[0] === '/app' ? reply.redirect(APP_BASE) : reply.sendFile('index.html', { cacheControl: false }))
+    request.url.split('?')[0] === '/app' ? reply.redirect(APP_BASE) : reply.sendFile('index.html', { cacheControl: false }),
+  )
   app.get<{ Params: { '*': string } }>('/app/*', { config: { access: 'public' }, schema: { hide: true } }, (request, reply) => {
     const rel = request.params['*']
     // Build metadata (.vite/manifest.json) is for the benchmark, not for browsers.

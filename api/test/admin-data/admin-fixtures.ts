@@ -14,10 +14,16 @@ export type NewCase = typeof cases.$inferInsert
 
 /** A case row written straight into the database (no routing, no events): what the metrics and exports read. */
 export async function insertCase(db: Db, values: Partial<NewCase> & Pick<NewCase, 'committeeId' | 'status' | 'createdAt'>) {
-  const [row] = await db.insert(cases).values({
-    publicNo: `T-${randomBytes(5).toString('hex')}`, trackingSecretHash: randomBytes(16).toString('hex'), channel: 'qr', description: '测试诉求',
-    ...values,
-  }).returning()
+  const [row] = await db
+    .insert(cases)
+    .values({
+      publicNo: `T-${randomBytes(5).toString('hex')}`,
+      trackingSecretHash: randomBytes(16).toString('hex'),
+      channel: 'qr',
+      description: '测试诉求',
+      ...values,
+    })
+    .returning()
   return row!
 }
 
@@ -28,13 +34,22 @@ export async function insertCase(db: Db, values: Partial<NewCase> & Pick<NewCase
  */
 export async function createAdminOrg(db: Db) {
   const org = await createOrg(db)
-  const [economy, education] = await db.insert(sector).values([
-    { committeeId: org.countyA.id, name: `经济界 ${org.countyA.shortCode}` },
-    { committeeId: org.countyA.id, name: `教育界 ${org.countyA.shortCode}` },
-  ]).returning()
+  const [economy, education] = await db
+    .insert(sector)
+    .values([
+      { committeeId: org.countyA.id, name: `经济界 ${org.countyA.shortCode}` },
+      { committeeId: org.countyA.id, name: `教育界 ${org.countyA.shortCode}` },
+    ])
+    .returning()
   await db.update(member).set({ sectorId: economy!.id }).where(eq(member.id, org.memberA.id))
-  const [memberB] = await db.insert(member).values({ committeeId: org.countyA.id, level: 'county', name: `Member B ${org.countyA.shortCode}` }).returning()
-  const [memberC] = await db.insert(member).values({ committeeId: org.countyB.id, level: 'county', name: `Member C ${org.countyA.shortCode}` }).returning()
+  const [memberB] = await db
+    .insert(member)
+    .values({ committeeId: org.countyA.id, level: 'county', name: `Member B ${org.countyA.shortCode}` })
+    .returning()
+  const [memberC] = await db
+    .insert(member)
+    .values({ committeeId: org.countyB.id, level: 'county', name: `Member C ${org.countyA.shortCode}` })
+    .returning()
   await db.insert(memberStation).values([
     { memberId: org.memberA.id, stationId: org.stationA1.id },
     { memberId: memberB!.id, stationId: org.stationA2.id },
@@ -42,15 +57,30 @@ export async function createAdminOrg(db: Db) {
   ])
   const passwordHash = await hashPassword(PASSWORD)
   const tag = org.countyA.shortCode.slice(1).toLowerCase()
-  const [memberBUser] = await db.insert(appUser).values({ username: `member-b-${tag}`, displayName: 'Member B', role: 'member', committeeId: org.countyA.id, memberId: memberB!.id, passwordHash }).returning()
-  const [stationAdminA2] = await db.insert(appUser).values({ username: `station-a2-${tag}`, displayName: 'Station A2', role: 'station_admin', committeeId: org.countyA.id, passwordHash }).returning()
+  const [memberBUser] = await db
+    .insert(appUser)
+    .values({ username: `member-b-${tag}`, displayName: 'Member B', role: 'member', committeeId: org.countyA.id, memberId: memberB!.id, passwordHash })
+    .returning()
+  const [stationAdminA2] = await db
+    .insert(appUser)
+    .values({ username: `station-a2-${tag}`, displayName: 'Station A2', role: 'station_admin', committeeId: org.countyA.id, passwordHash })
+    .returning()
   await db.insert(userStation).values({ userId: stationAdminA2!.id, stationId: org.stationA2.id })
-  const [noise, roads] = await db.insert(category).values([
-    { committeeId: org.countyA.id, names: { 'zh-CN': '噪音扰民', en: 'Noise' } },
-    { committeeId: org.countyA.id, names: { 'zh-CN': '道路交通', en: 'Roads' } },
-  ]).returning()
+  const [noise, roads] = await db
+    .insert(category)
+    .values([
+      { committeeId: org.countyA.id, names: { 'zh-CN': '噪音扰民', en: 'Noise' } },
+      { committeeId: org.countyA.id, names: { 'zh-CN': '道路交通', en: 'Roads' } },
+    ])
+    .returning()
   return {
-    ...org, economy: economy!, education: education!, memberB: memberB!, memberC: memberC!, noise: noise!, roads: roads!,
+    ...org,
+    economy: economy!,
+    education: education!,
+    memberB: memberB!,
+    memberC: memberC!,
+    noise: noise!,
+    roads: roads!,
     users: { ...org.users, memberB: memberBUser!, stationAdminA2: stationAdminA2! },
   }
 }
@@ -78,7 +108,12 @@ export async function adminApp() {
     }
   }
   return {
-    app, database, clock, org, as, db: database.db,
+    app,
+    database,
+    clock,
+    org,
+    as,
+    db: database.db,
     close: async () => {
       await app.close()
       await database.close()

@@ -21,7 +21,10 @@ describe('督办 (chase) by an admin', () => {
     expect(rows[0]!.params).toMatchObject({ publicNo: c.publicNo, note: '群众反映较急，请今天内联系' })
     const events = await ctx.t.database.db.select({ type: caseEvent.type }).from(caseEvent).where(eq(caseEvent.caseId, c.id)).orderBy(asc(caseEvent.id))
     expect(events.map((e) => e.type)).toEqual(['submitted', 'assigned', 'chased'])
-    const audited = await ctx.t.database.db.select().from(auditLog).where(and(eq(auditLog.targetId, c.id), eq(auditLog.action, 'case.chase')))
+    const audited = await ctx.t.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, c.id), eq(auditLog.action, 'case.chase')))
     expect(audited).toHaveLength(1)
     // The member sees the chase on the timeline.
     const wang = await signIn(ctx.t.app, 'wangjianguo')

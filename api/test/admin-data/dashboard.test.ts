@@ -26,8 +26,18 @@ function reference(rows: NewCase[], from: string, to: string) {
   const rated = valid.filter((c) => c.rating && inP(c.ratedAt))
   const happy = rated.filter((c) => c.rating === 'satisfied' || c.rating === 'basically_satisfied')
   return {
-    counts: { assigned: assigned.length, acceptedOnTime: onTime.length, dueInPeriod: due.length, resolvedOfDue: due.filter((c) => c.resolvedAt).length, rated: rated.length },
-    rates: { responseRate: r4(onTime.length, assigned.length), resolutionRate: r4(due.filter((c) => c.resolvedAt).length, due.length), satisfactionRate: r4(happy.length, rated.length) },
+    counts: {
+      assigned: assigned.length,
+      acceptedOnTime: onTime.length,
+      dueInPeriod: due.length,
+      resolvedOfDue: due.filter((c) => c.resolvedAt).length,
+      rated: rated.length,
+    },
+    rates: {
+      responseRate: r4(onTime.length, assigned.length),
+      resolutionRate: r4(due.filter((c) => c.resolvedAt).length, due.length),
+      satisfactionRate: r4(happy.length, rated.length),
+    },
   }
 }
 
@@ -37,17 +47,117 @@ beforeAll(async () => {
   const A1 = { stationId: org.stationA1.id }
   const A2 = { stationId: org.stationA2.id }
   const list: Record<string, Seed> = {
-    c1: { ...A1, memberId: org.memberA.id, categoryId: org.noise.id, status: 'closed', createdAt: at('2026-01-05T02:00'), acceptDueAt: at('2026-01-06T02:00'), acceptedAt: at('2026-01-05T05:00'), resolveDueAt: at('2026-01-12T02:00'), resolvedAt: at('2026-01-10T02:00'), rating: 'satisfied', ratedAt: at('2026-01-11T02:00') },
-    c2: { ...A1, memberId: org.memberA.id, categoryId: org.noise.id, status: 'resolved', createdAt: at('2026-01-20T02:00'), acceptDueAt: at('2026-01-21T02:00'), acceptedAt: at('2026-01-22T02:00'), resolveDueAt: at('2026-01-27T02:00'), resolvedAt: at('2026-02-03T02:00') },
-    c3: { ...A1, categoryId: org.roads.id, status: 'assigned', createdAt: at('2026-02-02T02:00'), acceptDueAt: at('2026-02-03T02:00'), resolveDueAt: at('2026-02-09T02:00') },
-    c4: { ...A2, memberId: org.memberB.id, categoryId: org.roads.id, status: 'in_progress', createdAt: at('2026-02-10T02:00'), acceptDueAt: at('2026-02-11T02:00'), acceptedAt: at('2026-02-10T03:00'), resolveDueAt: at('2026-02-17T02:00') },
-    c5: { ...A2, memberId: org.memberB.id, categoryId: org.noise.id, status: 'closed', createdAt: at('2026-03-03T02:00'), acceptDueAt: at('2026-03-04T02:00'), acceptedAt: at('2026-03-03T04:00'), resolveDueAt: at('2026-03-10T02:00'), resolvedAt: at('2026-03-05T02:00'), rating: 'unsatisfied', ratedAt: at('2026-03-06T02:00'), reopenCount: 1 },
-    c6: { ...A2, memberId: org.memberB.id, categoryId: org.noise.id, status: 'invalid', createdAt: at('2026-03-15T02:00'), acceptDueAt: at('2026-03-16T02:00') },
-    c7: { ...A1, memberId: org.memberA.id, categoryId: org.roads.id, status: 'closed', createdAt: at('2026-03-20T02:00'), acceptDueAt: at('2026-03-21T02:00'), acceptedAt: at('2026-03-20T06:00'), resolveDueAt: at('2026-03-27T02:00'), resolvedAt: at('2026-03-24T02:00'), rating: 'basically_satisfied', ratedAt: at('2026-03-25T02:00') },
+    c1: {
+      ...A1,
+      memberId: org.memberA.id,
+      categoryId: org.noise.id,
+      status: 'closed',
+      createdAt: at('2026-01-05T02:00'),
+      acceptDueAt: at('2026-01-06T02:00'),
+      acceptedAt: at('2026-01-05T05:00'),
+      resolveDueAt: at('2026-01-12T02:00'),
+      resolvedAt: at('2026-01-10T02:00'),
+      rating: 'satisfied',
+      ratedAt: at('2026-01-11T02:00'),
+    },
+    c2: {
+      ...A1,
+      memberId: org.memberA.id,
+      categoryId: org.noise.id,
+      status: 'resolved',
+      createdAt: at('2026-01-20T02:00'),
+      acceptDueAt: at('2026-01-21T02:00'),
+      acceptedAt: at('2026-01-22T02:00'),
+      resolveDueAt: at('2026-01-27T02:00'),
+      resolvedAt: at('2026-02-03T02:00'),
+    },
+    c3: {
+      ...A1,
+      categoryId: org.roads.id,
+      status: 'assigned',
+      createdAt: at('2026-02-02T02:00'),
+      acceptDueAt: at('2026-02-03T02:00'),
+      resolveDueAt: at('2026-02-09T02:00'),
+    },
+    c4: {
+      ...A2,
+      memberId: org.memberB.id,
+      categoryId: org.roads.id,
+      status: 'in_progress',
+      createdAt: at('2026-02-10T02:00'),
+      acceptDueAt: at('2026-02-11T02:00'),
+      acceptedAt: at('2026-02-10T03:00'),
+      resolveDueAt: at('2026-02-17T02:00'),
+    },
+    c5: {
+      ...A2,
+      memberId: org.memberB.id,
+      categoryId: org.noise.id,
+      status: 'closed',
+      createdAt: at('2026-03-03T02:00'),
+      acceptDueAt: at('2026-03-04T02:00'),
+      acceptedAt: at('2026-03-03T04:00'),
+      resolveDueAt: at('2026-03-10T02:00'),
+      resolvedAt: at('2026-03-05T02:00'),
+      rating: 'unsatisfied',
+      ratedAt: at('2026-03-06T02:00'),
+      reopenCount: 1,
+    },
+    c6: {
+      ...A2,
+      memberId: org.memberB.id,
+      categoryId: org.noise.id,
+      status: 'invalid',
+      createdAt: at('2026-03-15T02:00'),
+      acceptDueAt: at('2026-03-16T02:00'),
+    },
+    c7: {
+      ...A1,
+      memberId: org.memberA.id,
+      categoryId: org.roads.id,
+      status: 'closed',
+      createdAt: at('2026-03-20T02:00'),
+      acceptDueAt: at('2026-03-21T02:00'),
+      acceptedAt: at('2026-03-20T06:00'),
+      resolveDueAt: at('2026-03-27T02:00'),
+      resolvedAt: at('2026-03-24T02:00'),
+      rating: 'basically_satisfied',
+      ratedAt: at('2026-03-25T02:00'),
+    },
     c8: { ...A1, status: 'submitted', createdAt: at('2026-03-28T02:00') },
-    c9: { ...A1, memberId: org.memberA.id, categoryId: org.roads.id, status: 'accepted', createdAt: at('2026-03-30T02:00'), acceptDueAt: at('2026-03-31T02:00'), acceptedAt: at('2026-03-30T03:00'), resolveDueAt: at('2026-04-06T02:00') },
-    p1: { ...A1, memberId: org.memberA.id, categoryId: org.noise.id, status: 'closed', createdAt: at('2025-11-03T02:00'), acceptDueAt: at('2025-11-04T02:00'), acceptedAt: at('2025-11-03T03:00'), resolveDueAt: at('2025-11-10T02:00'), resolvedAt: at('2025-11-08T02:00'), rating: 'satisfied', ratedAt: at('2025-11-09T02:00') },
-    p2: { ...A2, memberId: org.memberB.id, categoryId: org.roads.id, status: 'accepted', createdAt: at('2025-12-01T02:00'), acceptDueAt: at('2025-12-02T02:00'), acceptedAt: at('2025-12-03T02:00'), resolveDueAt: at('2025-12-08T02:00') },
+    c9: {
+      ...A1,
+      memberId: org.memberA.id,
+      categoryId: org.roads.id,
+      status: 'accepted',
+      createdAt: at('2026-03-30T02:00'),
+      acceptDueAt: at('2026-03-31T02:00'),
+      acceptedAt: at('2026-03-30T03:00'),
+      resolveDueAt: at('2026-04-06T02:00'),
+    },
+    p1: {
+      ...A1,
+      memberId: org.memberA.id,
+      categoryId: org.noise.id,
+      status: 'closed',
+      createdAt: at('2025-11-03T02:00'),
+      acceptDueAt: at('2025-11-04T02:00'),
+      acceptedAt: at('2025-11-03T03:00'),
+      resolveDueAt: at('2025-11-10T02:00'),
+      resolvedAt: at('2025-11-08T02:00'),
+      rating: 'satisfied',
+      ratedAt: at('2025-11-09T02:00'),
+    },
+    p2: {
+      ...A2,
+      memberId: org.memberB.id,
+      categoryId: org.roads.id,
+      status: 'accepted',
+      createdAt: at('2025-12-01T02:00'),
+      acceptDueAt: at('2025-12-02T02:00'),
+      acceptedAt: at('2025-12-03T02:00'),
+      resolveDueAt: at('2025-12-08T02:00'),
+    },
     b1: { county: 'B', stationId: org.stationB1.id, status: 'assigned', createdAt: at('2026-02-01T02:00'), acceptDueAt: at('2026-02-02T02:00') },
   }
   for (const [key, { county, ...s }] of Object.entries(list)) {
@@ -80,7 +190,9 @@ describe('dashboard summary', () => {
   })
 
   it('gives a monthly trend that adds up to the period, and category heat against the comparison period', async () => {
-    const body = (await (await t.as('adminA')).get(`/api/v1/dashboard/summary?scope=committee&id=${t.org.countyA.id}&from=2026-01-01&to=2026-04-01`)).json<DashboardSummary>()
+    const body = (
+      await (await t.as('adminA')).get(`/api/v1/dashboard/summary?scope=committee&id=${t.org.countyA.id}&from=2026-01-01&to=2026-04-01`)
+    ).json<DashboardSummary>()
     expect(body.trend.map((b) => b.month)).toEqual(['2026-01', '2026-02', '2026-03'])
     expect(body.trend.map((b) => b.counts.assigned)).toEqual([2, 2, 3])
     expect(body.trend.reduce((n, b) => n + b.counts.resolvedOfDue, 0)).toBe(body.current.counts.resolvedOfDue)
@@ -94,7 +206,9 @@ describe('dashboard summary', () => {
   })
 
   it('compares with the same days a year earlier (同比) on request', async () => {
-    const body = (await (await t.as('adminA')).get(`/api/v1/dashboard/summary?scope=committee&id=${t.org.countyA.id}&from=2026-01-01&to=2026-04-01&compare=year`)).json<DashboardSummary>()
+    const body = (
+      await (await t.as('adminA')).get(`/api/v1/dashboard/summary?scope=committee&id=${t.org.countyA.id}&from=2026-01-01&to=2026-04-01&compare=year`)
+    ).json<DashboardSummary>()
     expect(body.comparison).toEqual({ mode: 'year', from: '2025-01-01', to: '2025-04-01' })
     expect(body.previous.counts.assigned).toBe(0)
     expect(body.change.responseRate).toBeNull()
@@ -138,17 +252,25 @@ describe('dashboard rankings', () => {
       expect(e.rates).toMatchObject(reference(own, '2026-01-01', '2026-04-01').rates)
     }
     // A1: 3 of 4 due resolved; A2: 1 of 2.
-    expect(page.items.map((e) => [e.name, e.rates.resolutionRate])).toEqual([['A1', 0.75], ['A2', 0.5]])
+    expect(page.items.map((e) => [e.name, e.rates.resolutionRate])).toEqual([
+      ['A1', 0.75],
+      ['A2', 0.5],
+    ])
     const asc = await rank(`scope=committee&id=${t.org.countyA.id}&dimension=station&order=asc`)
     expect(asc.items.map((e) => e.name)).toEqual(['A2', 'A1'])
   })
 
   it('ranks members and sectors; a sector without cases comes last with no rate, members without a sector as one entry', async () => {
     const members = await rank(`scope=committee&id=${t.org.countyA.id}&dimension=member&sort=assigned`)
-    expect(members.items.map((e) => [e.id, e.counts.assigned])).toEqual([[t.org.memberA.id, 4], [t.org.memberB.id, 2]])
+    expect(members.items.map((e) => [e.id, e.counts.assigned])).toEqual([
+      [t.org.memberA.id, 4],
+      [t.org.memberB.id, 2],
+    ])
     const sectors = await rank(`scope=committee&id=${t.org.countyA.id}&dimension=sector&sort=satisfactionRate`)
     expect(sectors.items.map((e) => [e.name, e.counts.assigned, e.rates.satisfactionRate])).toEqual([
-      [t.org.economy.name, 4, 1], [null, 2, 0], [t.org.education.name, 0, null],
+      [t.org.economy.name, 4, 1],
+      [null, 2, 0],
+      [t.org.education.name, 0, null],
     ])
     expect((await rank(`scope=committee&id=${t.org.countyA.id}&dimension=sector&minAssigned=1`)).total).toBe(2)
   })
@@ -166,13 +288,32 @@ describe('dashboard rankings', () => {
 
   it('breaks ties by case count, then name, and keeps null rates last in both orders', () => {
     const e = (id: string, assigned: number, rate: number | null) => ({
-      id, name: id, counts: { assigned, acceptedOnTime: 0, returned: 0, dueInPeriod: 0, resolvedOfDue: 0, rated: 0, satisfied: 0, basicallySatisfied: 0, resolved: 0, reopened: 0 },
+      id,
+      name: id,
+      counts: {
+        assigned,
+        acceptedOnTime: 0,
+        returned: 0,
+        dueInPeriod: 0,
+        resolvedOfDue: 0,
+        rated: 0,
+        satisfied: 0,
+        basicallySatisfied: 0,
+        resolved: 0,
+        reopened: 0,
+      },
       rates: { responseRate: rate, resolutionRate: rate, satisfactionRate: rate, returnRate: null, reopenRate: null },
     })
     const entries = [e('a', 1, 0.5), e('b', 3, 0.5), e('c', 2, null), e('d', 2, 0.9)]
     expect(rankEntries(entries, { sort: 'responseRate' }).items.map((x) => x.id)).toEqual(['d', 'b', 'a', 'c'])
     expect(rankEntries(entries, { sort: 'responseRate', order: 'asc' }).items.map((x) => x.id)).toEqual(['b', 'a', 'd', 'c'])
-    expect(rankEntries(entries, { sort: 'responseRate', limit: 2, minAssigned: 2 })).toMatchObject({ total: 3, items: [{ id: 'd', rank: 1 }, { id: 'b', rank: 2 }] })
+    expect(rankEntries(entries, { sort: 'responseRate', limit: 2, minAssigned: 2 })).toMatchObject({
+      total: 3,
+      items: [
+        { id: 'd', rank: 1 },
+        { id: 'b', rank: 2 },
+      ],
+    })
   })
 })
 
@@ -232,11 +373,20 @@ describe('OpenAPI', () => {
   it('describes the admin data endpoints, each bearer-protected with problem responses', async () => {
     const doc = (await t.app.inject({ url: '/docs/json' })).json()
     const ops: [string, string][] = [
-      ['/api/v1/dashboard/summary', 'get'], ['/api/v1/dashboard/rankings', 'get'], ['/api/v1/dashboard/overdue', 'get'],
-      ['/api/v1/members/{id}/ledger', 'get'], ['/api/v1/members/{id}/ledger.html', 'get'], ['/api/v1/ledgers', 'get'],
-      ['/api/v1/committees/{id}/ledger-targets', 'put'], ['/api/v1/activities', 'post'], ['/api/v1/activities/{id}', 'delete'],
-      ['/api/v1/exports/cases.csv', 'get'], ['/api/v1/exports/ledgers.xlsx', 'get'],
-      ['/api/v1/opinion-reports', 'post'], ['/api/v1/opinion-reports/{id}/transition', 'post'], ['/api/v1/opinion-reports/{id}/document.pdf', 'get'],
+      ['/api/v1/dashboard/summary', 'get'],
+      ['/api/v1/dashboard/rankings', 'get'],
+      ['/api/v1/dashboard/overdue', 'get'],
+      ['/api/v1/members/{id}/ledger', 'get'],
+      ['/api/v1/members/{id}/ledger.html', 'get'],
+      ['/api/v1/ledgers', 'get'],
+      ['/api/v1/committees/{id}/ledger-targets', 'put'],
+      ['/api/v1/activities', 'post'],
+      ['/api/v1/activities/{id}', 'delete'],
+      ['/api/v1/exports/cases.csv', 'get'],
+      ['/api/v1/exports/ledgers.xlsx', 'get'],
+      ['/api/v1/opinion-reports', 'post'],
+      ['/api/v1/opinion-reports/{id}/transition', 'post'],
+      ['/api/v1/opinion-reports/{id}/document.pdf', 'get'],
     ]
     for (const [path, method] of ops) {
       const op = doc.paths[path]?.[method]

@@ -42,12 +42,21 @@ describe('departments (职能部门) through the HTTP API', () => {
 
   it('adds a department with a robot channel; the phone is stored encrypted and answered masked only', async () => {
     const res = await call('adminA', 'POST', URL, {
-      name: ' 县住建局 ', kind: 'bureau', contactName: ' 王科长 ', contactPhone: '139 0000 2001', robotChannelId: channels.robotA,
+      name: ' 县住建局 ',
+      kind: 'bureau',
+      contactName: ' 王科长 ',
+      contactPhone: '139 0000 2001',
+      robotChannelId: channels.robotA,
     })
     expect(res.statusCode, res.body).toBe(201)
     housing = res.json()
     expect(housing).toMatchObject({
-      name: '县住建局', kind: 'bureau', committeeId: org.countyA.id, contactName: '王科长', contactPhoneMasked: '139****2001', active: true,
+      name: '县住建局',
+      kind: 'bureau',
+      committeeId: org.countyA.id,
+      contactName: '王科长',
+      contactPhoneMasked: '139****2001',
+      active: true,
       robotChannel: { id: channels.robotA, name: '住建局企业微信群', provider: 'wecom_robot', enabled: true },
     })
     expect(res.body).not.toContain(MOBILE)
@@ -64,7 +73,12 @@ describe('departments (职能部门) through the HTTP API', () => {
   })
 
   it('takes a landline with area code, and can clear the phone and the channel', async () => {
-    const created = await call('adminA', 'POST', URL, { name: '东城街道办事处', kind: 'street_office', contactPhone: '(0931) 8765432', robotChannelId: channels.webhookA })
+    const created = await call('adminA', 'POST', URL, {
+      name: '东城街道办事处',
+      kind: 'street_office',
+      contactPhone: '(0931) 8765432',
+      robotChannelId: channels.webhookA,
+    })
     expect(created.statusCode, created.body).toBe(201)
     const office = created.json<DepartmentView>()
     expect(office.contactPhoneMasked).toBe('0931-****5432')
@@ -131,7 +145,11 @@ describe('departments (职能部门) through the HTTP API', () => {
   })
 
   it('keeps scope: another county’s admin gets 404, the city admin sees both, a station admin reads but may not write', async () => {
-    for (const [method, payload] of [['GET', undefined], ['PATCH', { name: 'x' }], ['DELETE', undefined]] as const) {
+    for (const [method, payload] of [
+      ['GET', undefined],
+      ['PATCH', { name: 'x' }],
+      ['DELETE', undefined],
+    ] as const) {
       expect(problem(await call('adminB', method, `${URL}/${housing.id}`, payload), 404).code).toBe('NOT_FOUND')
     }
     expect((await call('adminB', 'GET', URL)).json<DepartmentPage>().items.every((d) => d.committeeId === org.countyB.id)).toBe(true)
@@ -139,7 +157,9 @@ describe('departments (职能部门) through the HTTP API', () => {
     expect(fields(await call('adminB', 'POST', URL, { committeeId: org.countyA.id, name: '越权', kind: 'other' }))).toEqual(['body.committeeId'])
     const city = (await call('cityAdmin', 'GET', `${URL}?limit=200`)).json<DepartmentPage>()
     expect(new Set(city.items.map((d) => d.committeeId))).toEqual(new Set([org.countyA.id, org.countyB.id]))
-    expect((await call('cityAdmin', 'GET', `${URL}?committeeId=${org.countyA.id}&q=${encodeURIComponent('住建')}`)).json<DepartmentPage>().items.map((d) => d.id)).toEqual([housing.id])
+    expect(
+      (await call('cityAdmin', 'GET', `${URL}?committeeId=${org.countyA.id}&q=${encodeURIComponent('住建')}`)).json<DepartmentPage>().items.map((d) => d.id),
+    ).toEqual([housing.id])
 
     // A station admin reads their committee's departments (to hand matters over) …
     const read = await call('stationAdminA1', 'GET', URL)

@@ -14,16 +14,48 @@ beforeAll(async () => {
   const { org, db } = t
   const A = org.countyA.id
   await insertCase(db, {
-    committeeId: A, stationId: org.stationA1.id, memberId: org.memberA.id, categoryId: org.noise.id, status: 'accepted', publicNo: 'EX-1',
-    description: '楼下烧烤店噪音很大，请回电 13912345678，我的身份证 110101199003071234', residentPhoneMasked: '139****5678', residentPhoneEnc: 'not-for-export',
-    createdAt: at('2026-03-01T02:00'), acceptDueAt: at('2026-03-02T02:00'), acceptedAt: at('2026-03-01T04:30'), resolveDueAt: at('2026-03-08T02:00'),
+    committeeId: A,
+    stationId: org.stationA1.id,
+    memberId: org.memberA.id,
+    categoryId: org.noise.id,
+    status: 'accepted',
+    publicNo: 'EX-1',
+    description: '楼下烧烤店噪音很大，请回电 13912345678，我的身份证 110101199003071234',
+    residentPhoneMasked: '139****5678',
+    residentPhoneEnc: 'not-for-export',
+    createdAt: at('2026-03-01T02:00'),
+    acceptDueAt: at('2026-03-02T02:00'),
+    acceptedAt: at('2026-03-01T04:30'),
+    resolveDueAt: at('2026-03-08T02:00'),
   })
   await insertCase(db, {
-    committeeId: A, stationId: org.stationA2.id, memberId: org.memberB.id, status: 'closed', publicNo: 'EX-2', rating: 'satisfied',
-    description: '=HYPERLINK("http://example.invalid","点我")', createdAt: at('2026-04-01T02:00'), resolvedAt: at('2026-04-03T02:00'),
+    committeeId: A,
+    stationId: org.stationA2.id,
+    memberId: org.memberB.id,
+    status: 'closed',
+    publicNo: 'EX-2',
+    rating: 'satisfied',
+    description: '=HYPERLINK("http://example.invalid","点我")',
+    createdAt: at('2026-04-01T02:00'),
+    resolvedAt: at('2026-04-03T02:00'),
   })
-  await insertCase(db, { committeeId: A, stationId: org.stationA1.id, status: 'assigned', publicNo: 'EX-3', description: '去年的诉求', createdAt: at('2025-06-01T02:00'), acceptDueAt: at('2025-06-02T02:00') })
-  await insertCase(db, { committeeId: org.countyB.id, stationId: org.stationB1.id, status: 'assigned', publicNo: 'EX-4', description: '另一个县', createdAt: at('2026-03-05T02:00') })
+  await insertCase(db, {
+    committeeId: A,
+    stationId: org.stationA1.id,
+    status: 'assigned',
+    publicNo: 'EX-3',
+    description: '去年的诉求',
+    createdAt: at('2025-06-01T02:00'),
+    acceptDueAt: at('2025-06-02T02:00'),
+  })
+  await insertCase(db, {
+    committeeId: org.countyB.id,
+    stationId: org.stationB1.id,
+    status: 'assigned',
+    publicNo: 'EX-4',
+    description: '另一个县',
+    createdAt: at('2026-03-05T02:00'),
+  })
   await aggregateAll(db, t.app.services.metricsAggregator)
 })
 afterAll(() => t?.close())
@@ -34,7 +66,10 @@ const csvRows = (body: Buffer) => parse(body, { bom: true, columns: true, skip_e
 /** The audit row of an export is written when the stream ends, just after the response: wait for it briefly. */
 async function exportAudits(action: string, userId: string, count: number) {
   for (let i = 0; i < 50; i++) {
-    const rows = await t.db.select().from(auditLog).where(and(eq(auditLog.action, action), eq(auditLog.actorUserId, userId)))
+    const rows = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, action), eq(auditLog.actorUserId, userId)))
     if (rows.length >= count) return rows
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
@@ -52,8 +87,15 @@ describe('case exports', () => {
     expect(rows.map((r) => r['编号'])).toEqual(['EX-2', 'EX-1', 'EX-3'])
     const ex1 = rows.find((r) => r['编号'] === 'EX-1')!
     expect(ex1).toMatchObject({
-      状态: '已接单', 工作站: 'A1', 委员: t.org.memberA.name, 类别: '噪音扰民', 群众电话: '139****5678',
-      诉求内容: '楼下烧烤店噪音很大，请回电 139****5678，我的身份证 110101********1234', 受理时间: '2026-03-01 10:00', 接单时间: '2026-03-01 12:30', 超期: '是',
+      状态: '已接单',
+      工作站: 'A1',
+      委员: t.org.memberA.name,
+      类别: '噪音扰民',
+      群众电话: '139****5678',
+      诉求内容: '楼下烧烤店噪音很大，请回电 139****5678，我的身份证 110101********1234',
+      受理时间: '2026-03-01 10:00',
+      接单时间: '2026-03-01 12:30',
+      超期: '是',
     })
     expect(res.body).not.toContain('13912345678')
     expect(res.body).not.toContain('not-for-export')
@@ -148,7 +190,14 @@ describe('ledger exports', () => {
     expect(csv.statusCode, csv.body).toBe(200)
     const rows = csvRows(csv.rawPayload)
     expect(rows.map((r) => r['姓名']).sort()).toEqual([org.memberA.name, org.memberB.name].sort())
-    expect(rows.find((r) => r['姓名'] === org.memberA.name)).toMatchObject({ 界别: org.economy.name, 工作站: 'A1', 年度: '2026', 收到诉求: '1', 接单: '1', 目标完成: '0/1' })
+    expect(rows.find((r) => r['姓名'] === org.memberA.name)).toMatchObject({
+      界别: org.economy.name,
+      工作站: 'A1',
+      年度: '2026',
+      收到诉求: '1',
+      接单: '1',
+      目标完成: '0/1',
+    })
     const xlsx = await (await t.as('stationAdminA2')).get(`/api/v1/exports/ledgers.xlsx?scope=station&id=${org.stationA2.id}&year=2026`)
     expect(xlsx.statusCode, xlsx.body).toBe(200)
     const book = new ExcelJS.Workbook()
@@ -176,8 +225,13 @@ describe('a long export', () => {
     const { org } = t
     const base = at('2026-05-01T00:00').getTime()
     const rows = Array.from({ length: 1_234 }, (_, i) => ({
-      committeeId: org.countyB.id, stationId: org.stationB1.id, status: 'assigned' as const, channel: 'qr' as const, publicNo: `BULK-${i}`,
-      trackingSecretHash: `bulk-${i}-${org.countyB.id}`, description: `批量 ${i}`,
+      committeeId: org.countyB.id,
+      stationId: org.stationB1.id,
+      status: 'assigned' as const,
+      channel: 'qr' as const,
+      publicNo: `BULK-${i}`,
+      trackingSecretHash: `bulk-${i}-${org.countyB.id}`,
+      description: `批量 ${i}`,
       // Several cases share each instant: the keyset must order them by id as well.
       createdAt: new Date(base + Math.floor(i / 3) * 60_000),
     }))
@@ -200,7 +254,13 @@ describe('masking helpers', () => {
     expect(maskPiiInText(input)).toBe(expected)
   })
 
-  it.each([['=1+1', "'=1+1"], ['+86', "'+86"], ['-2', "'-2"], ['@SUM', "'@SUM"], ['正常文字', '正常文字']])('csvSafe(%s) → %s', (input, expected) => {
+  it.each([
+    ['=1+1', "'=1+1"],
+    ['+86', "'+86"],
+    ['-2', "'-2"],
+    ['@SUM', "'@SUM"],
+    ['正常文字', '正常文字'],
+  ])('csvSafe(%s) → %s', (input, expected) => {
     expect(csvSafe(input)).toBe(expected)
   })
 })

@@ -17,9 +17,36 @@ const TITLE = '关于东城片区夜间烧烤噪音扰民问题的建议'
 beforeAll(async () => {
   t = await adminApp()
   const { org, db } = t
-  ids.r1 = (await insertCase(db, { committeeId: org.countyA.id, stationId: org.stationA1.id, memberId: org.memberA.id, categoryId: org.noise.id, status: 'resolved', description: '夜间烧烤噪音，电话 13812345678', createdAt: at('2026-06-01T12:00') })).id
-  ids.r2 = (await insertCase(db, { committeeId: org.countyA.id, stationId: org.stationA2.id, memberId: org.memberB.id, status: 'closed', description: '广场舞音响太响', createdAt: at('2026-06-03T12:00') })).id
-  ids.rB = (await insertCase(db, { committeeId: org.countyB.id, stationId: org.stationB1.id, status: 'assigned', description: '另一个县的诉求', createdAt: at('2026-06-05T12:00') })).id
+  ids.r1 = (
+    await insertCase(db, {
+      committeeId: org.countyA.id,
+      stationId: org.stationA1.id,
+      memberId: org.memberA.id,
+      categoryId: org.noise.id,
+      status: 'resolved',
+      description: '夜间烧烤噪音，电话 13812345678',
+      createdAt: at('2026-06-01T12:00'),
+    })
+  ).id
+  ids.r2 = (
+    await insertCase(db, {
+      committeeId: org.countyA.id,
+      stationId: org.stationA2.id,
+      memberId: org.memberB.id,
+      status: 'closed',
+      description: '广场舞音响太响',
+      createdAt: at('2026-06-03T12:00'),
+    })
+  ).id
+  ids.rB = (
+    await insertCase(db, {
+      committeeId: org.countyB.id,
+      stationId: org.stationB1.id,
+      status: 'assigned',
+      description: '另一个县的诉求',
+      createdAt: at('2026-06-05T12:00'),
+    })
+  ).id
 })
 afterAll(() => t?.close())
 
@@ -34,12 +61,22 @@ const expectProblem = (res: { statusCode: number; headers: Record<string, unknow
 
 describe('drafting', () => {
   it('a member drafts from their own case; the report is credited to them and shows the case with phones masked', async () => {
-    const res = await create('memberA', { title: TITLE, summary: '东城片区多家烧烤店营业至凌晨。\n居民多次反映。', suggestion: '建议市场监管部门联合社区划定营业时段。', caseIds: [ids.r1] })
+    const res = await create('memberA', {
+      title: TITLE,
+      summary: '东城片区多家烧烤店营业至凌晨。\n居民多次反映。',
+      suggestion: '建议市场监管部门联合社区划定营业时段。',
+      caseIds: [ids.r1],
+    })
     expect(res.statusCode, res.body).toBe(201)
     const r = res.json<ReportDetail>()
     ids.mine = r.id
     expect(r).toMatchObject({
-      status: 'draft', memberId: t.org.memberA.id, authorUserId: t.org.users.memberA.id, caseCount: 1, hiddenCases: 0, nextStatuses: ['submitted'],
+      status: 'draft',
+      memberId: t.org.memberA.id,
+      authorUserId: t.org.users.memberA.id,
+      caseCount: 1,
+      hiddenCases: 0,
+      nextStatuses: ['submitted'],
       cases: [{ id: ids.r1, description: '夜间烧烤噪音，电话 138****5678', stationName: 'A1' }],
     })
   })
@@ -89,8 +126,16 @@ describe('lifecycle draft → submitted → adopted | rejected', () => {
     const adopted = await move('adminA', ids.mine!, { to: 'adopted', decidedBy: '县委办公室' })
     expect(adopted.statusCode, adopted.body).toBe(200)
     expect(adopted.json<ReportDetail>()).toMatchObject({ status: 'adopted', decidedBy: '县委办公室', decidedAt: '2026-11-26T02:00:00.000Z' })
-    const audited = await t.db.select({ action: auditLog.action }).from(auditLog).where(and(eq(auditLog.targetId, ids.mine!), like(auditLog.action, 'opinion_report.%')))
-    expect(audited.map((a) => a.action).sort()).toEqual(['opinion_report.adopted', 'opinion_report.created', 'opinion_report.submitted', 'opinion_report.updated'])
+    const audited = await t.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, ids.mine!), like(auditLog.action, 'opinion_report.%')))
+    expect(audited.map((a) => a.action).sort()).toEqual([
+      'opinion_report.adopted',
+      'opinion_report.created',
+      'opinion_report.submitted',
+      'opinion_report.updated',
+    ])
   })
 
   it('refuses what the table does not allow, with clear problem+json', async () => {
@@ -131,7 +176,12 @@ describe('lifecycle draft → submitted → adopted | rejected', () => {
     const first = (await (await t.as('adminA')).get('/api/v1/opinion-reports?limit=1')).json<ReportPage>()
     const second = (await (await t.as('adminA')).get(`/api/v1/opinion-reports?limit=1&cursor=${first.nextCursor}`)).json<ReportPage>()
     expect([...first.items, ...second.items].map((r) => r.id).sort()).toEqual([ids.mine, ids.admin].sort())
-    expect((await (await t.as('memberA')).get('/api/v1/opinion-reports')).json<ReportPage>().counts).toEqual({ draft: 0, submitted: 0, adopted: 1, rejected: 0 })
+    expect((await (await t.as('memberA')).get('/api/v1/opinion-reports')).json<ReportPage>().counts).toEqual({
+      draft: 0,
+      submitted: 0,
+      adopted: 1,
+      rejected: 0,
+    })
     expect((await (await t.as('adminB')).get('/api/v1/opinion-reports')).json<ReportPage>().items).toEqual([])
   })
 })
@@ -163,7 +213,11 @@ describe('documents', () => {
       for (const s of [TITLE, '社情民意信息', '县委办公室', '建议划定夜间经营区域并加强巡查。', '138****5678']) expect(text).toContain(s.replace(/\s+/g, ''))
       expect(text).not.toContain('13812345678')
       // The Chinese font travels with the file, as a subset (one weight: the committed GB2312 subset), mapped back to Unicode.
-      expect(pdfFonts(res.rawPayload).filter((f) => /NotoSansSC/.test(f.name)).map((f) => [f.embedded, f.subset, f.unicode])).toEqual([[true, true, true]])
+      expect(
+        pdfFonts(res.rawPayload)
+          .filter((f) => /NotoSansSC/.test(f.name))
+          .map((f) => [f.embedded, f.subset, f.unicode]),
+      ).toEqual([[true, true, true]])
     }
   })
 

@@ -26,7 +26,12 @@ describe.skipIf(browserMissing)('recovering a case by number and phone in Chromi
     base = `http://127.0.0.1:${(ctx.t.app.server.address() as { port: number }).port}`
     browser = await launchChromium()
     const admin = await signIn(ctx.t.app, 'committee')
-    const channel = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/notification-channels', headers: admin.headers, payload: { name: '阿里云短信', settings: fakes.aliyun.settings, credentials: fakes.aliyun.credentials } })
+    const channel = await ctx.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/notification-channels',
+      headers: admin.headers,
+      payload: { name: '阿里云短信', settings: fakes.aliyun.settings, credentials: fakes.aliyun.credentials },
+    })
     expect(channel.statusCode, channel.body).toBe(201)
   })
   afterAll(async () => {
@@ -34,7 +39,13 @@ describe.skipIf(browserMissing)('recovering a case by number and phone in Chromi
   })
 
   async function residentPage() {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, javaScriptEnabled: false, locale: 'zh-CN', deviceScaleFactor: 2, isMobile: true })
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      javaScriptEnabled: false,
+      locale: 'zh-CN',
+      deviceScaleFactor: 2,
+      isMobile: true,
+    })
     const page = await context.newPage()
     const requests: string[] = []
     page.on('request', (r) => requests.push(r.url()))

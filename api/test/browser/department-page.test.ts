@@ -29,7 +29,13 @@ describe.skipIf(browserMissing)('department page in Chromium without JavaScript'
     await (await signIn(ctx.t.app, 'wangjianguo')).ok(c.id, { type: 'accept' })
     const h = await handOff(ctx.t, c.id, { question: '请交警大队重新施划斑马线' })
 
-    const context = await browser.newContext({ viewport: { width: 320, height: 640 }, javaScriptEnabled: false, locale: 'zh-CN', isMobile: true, deviceScaleFactor: 2 })
+    const context = await browser.newContext({
+      viewport: { width: 320, height: 640 },
+      javaScriptEnabled: false,
+      locale: 'zh-CN',
+      isMobile: true,
+      deviceScaleFactor: 2,
+    })
     const page = await context.newPage()
     const requests: string[] = []
     page.on('request', (r) => requests.push(r.url()))
@@ -58,7 +64,10 @@ describe.skipIf(browserMissing)('department page in Chromium without JavaScript'
 
     const db = ctx.t.database.db
     expect((await db.select().from(handoff).where(eq(handoff.id, h.id)))[0]).toMatchObject({ status: 'answered', responderName: '交警大队 秩序科' })
-    const photos = await db.select({ id: attachment.id }).from(attachment).innerJoin(caseEvent, eq(caseEvent.id, attachment.eventId))
+    const photos = await db
+      .select({ id: attachment.id })
+      .from(attachment)
+      .innerJoin(caseEvent, eq(caseEvent.id, attachment.eventId))
       .where(and(eq(attachment.caseId, c.id), eq(caseEvent.type, 'handoff_answered')))
     expect(photos).toHaveLength(1)
     await context.close()

@@ -28,7 +28,11 @@ describe.skipIf(browserMissing)('a new case reaches its member by SMS', () => {
     // The committee's SMS account (Alibaba Cloud, at the fake) and a phone on 王建国's record, both through the API.
     const admin = await signIn(ctx.t.app, 'committee')
     const send = (method: 'POST' | 'PATCH', url: string, payload: object) => ctx.t.app.inject({ method, url, headers: admin.headers, payload })
-    const channel = await send('POST', '/api/v1/notification-channels', { name: '阿里云短信', settings: fakes.aliyun.settings, credentials: fakes.aliyun.credentials })
+    const channel = await send('POST', '/api/v1/notification-channels', {
+      name: '阿里云短信',
+      settings: fakes.aliyun.settings,
+      credentials: fakes.aliyun.credentials,
+    })
     expect(channel.statusCode, channel.body).toBe(201)
     const [wang] = await ctx.t.database.db.select({ id: member.id }).from(member).where(eq(member.name, '王建国'))
     const patched = await send('PATCH', `/api/v1/members/${wang!.id}`, { phone: MEMBER_PHONE })

@@ -25,7 +25,13 @@ describe.skipIf(browserMissing)('resident flow in Chromium', () => {
   })
 
   async function residentPage(javaScriptEnabled: boolean) {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, javaScriptEnabled, locale: 'zh-CN', deviceScaleFactor: 2, isMobile: true })
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      javaScriptEnabled,
+      locale: 'zh-CN',
+      deviceScaleFactor: 2,
+      isMobile: true,
+    })
     const requests: string[] = []
     const page = await context.newPage()
     page.on('request', (r) => requests.push(r.url()))
@@ -41,7 +47,9 @@ describe.skipIf(browserMissing)('resident flow in Chromium', () => {
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('王建国')
     // Usable at 360 px: nothing wider than the screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
-    await page.getByLabel('遇到了什么问题？').fill(js ? '菜市场东边的下水道返味，夏天苍蝇特别多，摊主们都很发愁' : '小区北门的路灯坏了两个星期，晚上看不见路，老人不敢出门')
+    await page
+      .getByLabel('遇到了什么问题？')
+      .fill(js ? '菜市场东边的下水道返味，夏天苍蝇特别多，摊主们都很发愁' : '小区北门的路灯坏了两个星期，晚上看不见路，老人不敢出门')
     await page.getByLabel('手机号').fill('13912345678')
     await page.getByLabel('我同意委员用这个号码联系我').check()
     await page.getByLabel('第1张照片').setInputFiles({ name: 'IMG_1234.jpg', mimeType: 'image/jpeg', buffer: photo })
@@ -76,8 +84,13 @@ describe.skipIf(browserMissing)('resident flow in Chromium', () => {
     await expect(page.evaluate(() => getComputedStyle(document.body).direction)).resolves.toBe('rtl')
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe(lang)
     // Text at least 16 px and touch targets at least 44 px tall.
-    const sizes = await page.evaluate(() => [...document.querySelectorAll('input:not([type=hidden]):not([tabindex="-1"]), select, textarea, button')]
-      .map((el) => ({ font: parseFloat(getComputedStyle(el).fontSize), height: el.getBoundingClientRect().height, type: (el as HTMLInputElement).type })))
+    const sizes = await page.evaluate(() =>
+      [...document.querySelectorAll('input:not([type=hidden]):not([tabindex="-1"]), select, textarea, button')].map((el) => ({
+        font: parseFloat(getComputedStyle(el).fontSize),
+        height: el.getBoundingClientRect().height,
+        type: (el as HTMLInputElement).type,
+      })),
+    )
     for (const s of sizes) {
       expect(s.font).toBeGreaterThanOrEqual(16)
       if (s.type !== 'checkbox' && s.type !== 'radio') expect(s.height).toBeGreaterThanOrEqual(44)

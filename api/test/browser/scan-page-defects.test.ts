@@ -26,12 +26,23 @@ describe.skipIf(browserMissing)('scan page defects in Chromium (issue 16)', () =
   })
 
   async function residentPage(javaScriptEnabled: boolean, options: BrowserContextOptions = {}) {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, javaScriptEnabled, locale: 'zh-CN', deviceScaleFactor: 2, isMobile: true, ...options })
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      javaScriptEnabled,
+      locale: 'zh-CN',
+      deviceScaleFactor: 2,
+      isMobile: true,
+      ...options,
+    })
     const page = await context.newPage()
     const problems: string[] = []
     // The form error's own 400 is expected; anything else the console complains about (CSP, scripts) is not.
-    page.on('console', (m) => { if (m.type() === 'error' && !/status of 400/.test(m.text())) problems.push(m.text()) })
-    page.on('response', (r) => { if (r.status() >= 500 || (r.status() === 404 && !r.url().includes('/t/'))) problems.push(`${r.status()} ${r.url()}`) })
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/status of 400/.test(m.text())) problems.push(m.text())
+    })
+    page.on('response', (r) => {
+      if (r.status() >= 500 || (r.status() === 404 && !r.url().includes('/t/'))) problems.push(`${r.status()} ${r.url()}`)
+    })
     return { context, page, problems }
   }
   const caseWith = async (description: string) => (await db().select().from(cases).where(eq(cases.description, description)))[0]
@@ -44,7 +55,10 @@ describe.skipIf(browserMissing)('scan page defects in Chromium (issue 16)', () =
     await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: '提交' }).click()])
     await expect(page.locator('#description-error').textContent()).resolves.toBe('请至少写5个字')
 
-    await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.status() === 200), page.getByRole('button', { name: 'ئۇيغۇرچە' }).click()])
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.status() === 200),
+      page.getByRole('button', { name: 'ئۇيغۇرچە' }).click(),
+    ])
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('ug')
     await expect(page.locator('textarea[name=description]').inputValue()).resolves.toBe('路灯坏')
     await expect(page.locator('input[name=location]').inputValue()).resolves.toBe('北门')
@@ -86,18 +100,31 @@ describe.skipIf(browserMissing)('scan page defects in Chromium (issue 16)', () =
     await expect(counter.isVisible()).resolves.toBe(true)
     await page.getByLabel('遇到了什么问题？').focus()
     await page.keyboard.insertText('楼道里的灯不亮了'.repeat(625))
-    await expect(page.getByLabel('遇到了什么问题？').inputValue().then((v) => [...v].length)).resolves.toBe(5000)
+    await expect(
+      page
+        .getByLabel('遇到了什么问题？')
+        .inputValue()
+        .then((v) => [...v].length),
+    ).resolves.toBe(5000)
     await expect(counter.textContent()).resolves.toBe('5000/2000')
     await expect(counter.getAttribute('class')).resolves.toContain('error')
     await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: '提交' }).click()])
     await expect(page.locator('#description-error').textContent()).resolves.toBe('请不要超过2000字')
-    await expect(page.getByLabel('遇到了什么问题？').inputValue().then((v) => [...v].length)).resolves.toBe(5000)
+    await expect(
+      page
+        .getByLabel('遇到了什么问题？')
+        .inputValue()
+        .then((v) => [...v].length),
+    ).resolves.toBe(5000)
     expect(problems.filter((p) => /Content Security Policy|Refused/.test(p))).toEqual([])
     await context.close()
   })
 
   it('JS on, location allowed: "使用我的位置" stores the coordinates with the case', async () => {
-    const { context, page, problems } = await residentPage(true, { geolocation: { latitude: 43.825592, longitude: 87.616848, accuracy: 35 }, permissions: ['geolocation'] })
+    const { context, page, problems } = await residentPage(true, {
+      geolocation: { latitude: 43.825592, longitude: 87.616848, accuracy: 35 },
+      permissions: ['geolocation'],
+    })
     await page.goto(`${base}/q/${ctx.refs.memberCode}`)
     const description = '菜市场门口的积水一直不退，老人买菜要绕很远（定位测试）'
     await page.getByLabel('遇到了什么问题？').fill(description)
@@ -141,7 +168,13 @@ describe.skipIf(browserMissing)('scan page defects in Chromium (issue 16)', () =
       const text = range.getBoundingClientRect()
       const bar = ol.getBoundingClientRect()
       const style = getComputedStyle(ol)
-      return { dir: style.direction, text: { left: text.left, right: text.right }, barLeft: bar.left, barRight: bar.right, start: parseFloat(style.borderInlineStartWidth) }
+      return {
+        dir: style.direction,
+        text: { left: text.left, right: text.right },
+        barLeft: bar.left,
+        barRight: bar.right,
+        start: parseFloat(style.borderInlineStartWidth),
+      }
     })
     if (lang === 'ug') {
       expect(box.dir).toBe('rtl')

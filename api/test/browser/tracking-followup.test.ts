@@ -25,12 +25,18 @@ describe.skipIf(browserMissing)('tracking page in Chromium', () => {
   })
 
   async function phone(javaScriptEnabled = false) {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, javaScriptEnabled, locale: 'zh-CN', deviceScaleFactor: 2, isMobile: true })
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      javaScriptEnabled,
+      locale: 'zh-CN',
+      deviceScaleFactor: 2,
+      isMobile: true,
+    })
     if (javaScriptEnabled) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base })
     return { context, page: await context.newPage() }
   }
 
-  it('JS off: submit, keep the link, add text and a photo; it shows on the page and on the member\'s timeline', async () => {
+  it("JS off: submit, keep the link, add text and a photo; it shows on the page and on the member's timeline", async () => {
     const { context, page } = await phone()
     await page.goto(`${base}/q/${ctx.refs.memberCode}`)
     await page.getByLabel('遇到了什么问题？').fill(uniqueText('三号楼楼道的灯坏了，晚上上楼看不见台阶'))
@@ -72,7 +78,7 @@ describe.skipIf(browserMissing)('tracking page in Chromium', () => {
     expect(file.headers['content-type']).toBe('image/jpeg')
   })
 
-  it('JS off: the member\'s answer comes before the rating form, and the chosen rating is shown after rating', async () => {
+  it("JS off: the member's answer comes before the rating form, and the chosen rating is shown after rating", async () => {
     const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('小区门口的减速带被压坏了，车开过去声音很大'))
     const wang = await signIn(ctx.t.app, 'wangjianguo')
     await wang.ok(c.id, { type: 'accept' })

@@ -17,7 +17,11 @@ async function axeViolations(page: Page) {
   const source = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8')
   await page.evaluate(source)
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe
+    const axe = (
+      window as unknown as {
+        axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> }
+      }
+    ).axe
     const r = await axe.run(document, { resultTypes: ['violations'] })
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }))
   })
@@ -31,9 +35,20 @@ describe.skipIf(browserMissing)('transparency page in Chromium', () => {
   beforeAll(async () => {
     const db = ctx.t.database.db
     // Publish the demo county's closed matters; one with a moderated text carrying a phone and an ID number.
-    const closed = await db.select({ id: cases.id }).from(cases).where(inArray(cases.status, ['closed', 'resolved']))
+    const closed = await db
+      .select({ id: cases.id })
+      .from(cases)
+      .where(inArray(cases.status, ['closed', 'resolved']))
     expect(closed.length).toBeGreaterThan(3)
-    await db.update(cases).set({ publishable: true }).where(inArray(cases.id, closed.map((c) => c.id)))
+    await db
+      .update(cases)
+      .set({ publishable: true })
+      .where(
+        inArray(
+          cases.id,
+          closed.map((c) => c.id),
+        ),
+      )
     await db.update(cases).set({ publicText: '路灯已全部修好，居民可拨打13500135000反映，登记证件110101199003071234' }).where(eq(cases.id, closed[0]!.id))
     await aggregateAll(db, ctx.t.app.services.metricsAggregator)
     await ctx.t.app.listen({ port: 0, host: '127.0.0.1' })
@@ -50,7 +65,13 @@ describe.skipIf(browserMissing)('transparency page in Chromium', () => {
     ['ug', '/p/DEMO?lang=ug'],
     ['en, a station', 'station'],
   ])('%s: no axe violation, no sideways scroll, nothing fetched from another host', async (_name, path) => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, javaScriptEnabled: false, locale: 'zh-CN', deviceScaleFactor: 2, isMobile: true })
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      javaScriptEnabled: false,
+      locale: 'zh-CN',
+      deviceScaleFactor: 2,
+      isMobile: true,
+    })
     const page = await context.newPage()
     const requests: string[] = []
     page.on('request', (r) => requests.push(r.url()))

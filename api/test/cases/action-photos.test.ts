@@ -20,7 +20,7 @@ function postWithPhotos(user: SignedIn, caseId: string, action: unknown, photos:
 }
 
 describe('actions with photos', () => {
-  it('stores the photos with the action\'s event, re-encoded without EXIF/GPS; a replay stores nothing more', async () => {
+  it("stores the photos with the action's event, re-encoded without EXIF/GPS; a replay stores nothing more", async () => {
     const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('河道里堆满了建筑垃圾'))
     const wang = await signIn(ctx.t.app, 'wangjianguo')
     await wang.ok(c.id, { type: 'accept' })
@@ -62,7 +62,7 @@ describe('actions with photos', () => {
     expect((await db().select({ n: count() }).from(caseEvent).where(eq(caseEvent.caseId, c.id)))[0]!.n).toBe(2)
   })
 
-  it('another member\'s case is 404 and leaves no file behind; JSON is 415', async () => {
+  it("another member's case is 404 and leaves no file behind; JSON is 415", async () => {
     const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('村里的自来水有异味'))
     const li = await signIn(ctx.t.app, 'lixiulan')
     const before = await footprint(db(), ctx.t.config.dataDir)

@@ -20,7 +20,10 @@ describe('the whole loop through the HTTP API', () => {
     const seen = await wang.detail(c.id)
     expect(seen).toMatchObject({ status: 'assigned', residentPhone: '13912345678', residentPhoneMasked: '139****5678', memberName: '王建国' })
     expect(seen.allowedActions).toContain('accept')
-    const views = await db().select().from(auditLog).where(and(eq(auditLog.targetId, c.id), eq(auditLog.action, 'case.phone_viewed')))
+    const views = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, c.id), eq(auditLog.action, 'case.phone_viewed')))
     expect(views).toHaveLength(1)
 
     expect((await wang.ok(c.id, { type: 'accept' })).case.status).toBe('accepted')
@@ -34,7 +37,13 @@ describe('the whole loop through the HTTP API', () => {
     expect(await types(c.id)).toEqual(['submitted', 'assigned', 'accepted', 'note', 'resolved', 'rated', 'closed'])
     // Every member action is audit-logged with its transition.
     const audited = await db().select().from(auditLog).where(eq(auditLog.targetId, c.id)).orderBy(asc(auditLog.id))
-    expect(audited.map((a) => a.action).filter((a) => a !== 'case.phone_viewed')).toEqual(['case.submitted', 'case.accept', 'case.note', 'case.resolve', 'case.rate'])
+    expect(audited.map((a) => a.action).filter((a) => a !== 'case.phone_viewed')).toEqual([
+      'case.submitted',
+      'case.accept',
+      'case.note',
+      'case.resolve',
+      'case.rate',
+    ])
     expect(audited.find((a) => a.action === 'case.resolve')!.detail).toMatchObject({ from: 'in_progress', to: 'resolved' })
   })
 
@@ -86,7 +95,13 @@ describe('the whole loop through the HTTP API', () => {
   it('validates action bodies: a decline needs a reason, a resolve a reply, types must be known', async () => {
     const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('小区垃圾清运不及时，味道很大'))
     const wang = await signIn(ctx.t.app, 'wangjianguo')
-    for (const body of [{ type: 'decline' }, { type: 'resolve', reply: '' }, { type: 'fly' }, { type: 'accept', opId: 'not-a-uuid' }, { type: 'accept', baseVersion: 0 }]) {
+    for (const body of [
+      { type: 'decline' },
+      { type: 'resolve', reply: '' },
+      { type: 'fly' },
+      { type: 'accept', opId: 'not-a-uuid' },
+      { type: 'accept', baseVersion: 0 },
+    ]) {
       const res = await wang.act(c.id, body)
       expect(res.statusCode, JSON.stringify(body)).toBe(400)
       expect(res.json().code).toBe('VALIDATION_FAILED')
@@ -106,9 +121,15 @@ describe('the whole loop through the HTTP API', () => {
   it('documents the member/admin case API in OpenAPI, bearer-protected', async () => {
     const doc = (await ctx.t.app.inject({ url: '/docs/json' })).json()
     for (const [path, method] of [
-      ['/api/v1/me/cases', 'get'], ['/api/v1/cases/{id}', 'get'], ['/api/v1/cases/{id}/actions', 'post'],
-      ['/api/v1/cases/{id}/actions/with-photos', 'post'], ['/api/v1/attachments/{id}', 'get'], ['/api/v1/sync', 'get'],
-      ['/api/v1/stream', 'get'], ['/api/v1/metrics', 'get'], ['/api/v1/push/subscriptions', 'post'],
+      ['/api/v1/me/cases', 'get'],
+      ['/api/v1/cases/{id}', 'get'],
+      ['/api/v1/cases/{id}/actions', 'post'],
+      ['/api/v1/cases/{id}/actions/with-photos', 'post'],
+      ['/api/v1/attachments/{id}', 'get'],
+      ['/api/v1/sync', 'get'],
+      ['/api/v1/stream', 'get'],
+      ['/api/v1/metrics', 'get'],
+      ['/api/v1/push/subscriptions', 'post'],
     ] as const) {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined()
       expect(doc.paths[path][method].security).toEqual([{ bearerAuth: [] }])

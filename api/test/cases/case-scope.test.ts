@@ -24,12 +24,36 @@ beforeAll(async () => {
   org = await createOrg(db)
   const cipher = createPiiCipher(t.config.secrets.piiKey)
   const [other] = await db.insert(member).values({ committeeId: org.countyA.id, level: 'county', name: 'Other member' }).returning()
-  await db.insert(memberStation).values([{ memberId: org.memberA.id, stationId: org.stationA1.id }, { memberId: other!.id, stationId: org.stationA1.id }])
-  await db.insert(appUser).values({ username: `other-${org.city.shortCode}`.toLowerCase(), displayName: 'Other', role: 'member', committeeId: org.countyA.id, memberId: other!.id, passwordHash: await hashPassword(PASSWORD) })
-  const insert = async (committeeId: string, stationId: string, memberId: string | null) => (await db.insert(cases).values({
-    publicNo: `S-${randomBytes(4).toString('hex')}`, trackingSecretHash: randomBytes(16).toString('hex'), committeeId, stationId, memberId,
-    channel: 'qr', status: 'assigned', description: '范围测试的诉求', residentPhoneEnc: cipher.encrypt(PHONE), residentPhoneMasked: maskPhone(PHONE),
-  }).returning())[0]!.id
+  await db.insert(memberStation).values([
+    { memberId: org.memberA.id, stationId: org.stationA1.id },
+    { memberId: other!.id, stationId: org.stationA1.id },
+  ])
+  await db.insert(appUser).values({
+    username: `other-${org.city.shortCode}`.toLowerCase(),
+    displayName: 'Other',
+    role: 'member',
+    committeeId: org.countyA.id,
+    memberId: other!.id,
+    passwordHash: await hashPassword(PASSWORD),
+  })
+  const insert = async (committeeId: string, stationId: string, memberId: string | null) =>
+    (
+      await db
+        .insert(cases)
+        .values({
+          publicNo: `S-${randomBytes(4).toString('hex')}`,
+          trackingSecretHash: randomBytes(16).toString('hex'),
+          committeeId,
+          stationId,
+          memberId,
+          channel: 'qr',
+          status: 'assigned',
+          description: '范围测试的诉求',
+          residentPhoneEnc: cipher.encrypt(PHONE),
+          residentPhoneMasked: maskPhone(PHONE),
+        })
+        .returning()
+    )[0]!.id
   ids.mine = await insert(org.countyA.id, org.stationA1.id, org.memberA.id)
   ids.otherMember = await insert(org.countyA.id, org.stationA1.id, other!.id)
   ids.otherStation = await insert(org.countyA.id, org.stationA2.id, null)
@@ -49,7 +73,8 @@ const MATRIX: [Who, Record<keyof typeof ids, boolean>][] = [
 ]
 
 describe.each(MATRIX)('%s', (who, sees) => {
-  const req = (method: 'GET' | 'POST', url: string, payload?: object) => t.app.inject({ method, url, headers: bearer(tokens[who]!), ...(payload ? { payload } : {}) })
+  const req = (method: 'GET' | 'POST', url: string, payload?: object) =>
+    t.app.inject({ method, url, headers: bearer(tokens[who]!), ...(payload ? { payload } : {}) })
 
   it.each(WHICH)('case %s: detail, actions, inbox and sync agree on visibility', async (which) => {
     const id = ids[which]
@@ -78,14 +103,24 @@ describe('roles', () => {
     const version = async () => (await t.app.inject({ url: `/api/v1/cases/${ids.mine}`, headers: bearer(tokens.memberA!) })).json().version
     const before = await version()
     for (const body of [{ type: 'chase' }, { type: 'mark_invalid', reason: '不是我的事' }, { type: 'assign', memberId: org.memberA.id }]) {
-      const res = await t.app.inject({ method: 'POST', url: `/api/v1/cases/${ids.mine}/actions`, headers: bearer(tokens.memberA!), payload: { opId: randomUUID(), baseVersion: before, ...body } })
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/cases/${ids.mine}/actions`,
+        headers: bearer(tokens.memberA!),
+        payload: { opId: randomUUID(), baseVersion: before, ...body },
+      })
       expect(res.statusCode, res.body).toBe(409)
       expect(res.json().code).toBe('INVALID_TRANSITION')
     }
     expect(await version()).toBe(before)
   })
   it('signed-out callers get 401 on every case endpoint', async () => {
-    for (const [method, url] of [['GET', '/api/v1/me/cases'], ['GET', `/api/v1/cases/${ids.mine}`], ['POST', `/api/v1/cases/${ids.mine}/actions`], ['GET', '/api/v1/sync']] as const) {
+    for (const [method, url] of [
+      ['GET', '/api/v1/me/cases'],
+      ['GET', `/api/v1/cases/${ids.mine}`],
+      ['POST', `/api/v1/cases/${ids.mine}/actions`],
+      ['GET', '/api/v1/sync'],
+    ] as const) {
       expect((await t.app.inject({ method, url })).statusCode).toBe(401)
     }
   })

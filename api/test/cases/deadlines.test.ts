@@ -12,7 +12,8 @@ const ctx = withDemoApp()
 const db = () => ctx.t.database.db
 const sweep = () => ctx.t.app.services.deadlines.run()
 const caseRow = async (id: string) => (await db().select().from(cases).where(eq(cases.id, id)))[0]!
-const eventTypes = async (id: string) => (await db().select({ type: caseEvent.type }).from(caseEvent).where(eq(caseEvent.caseId, id)).orderBy(caseEvent.id)).map((e) => e.type)
+const eventTypes = async (id: string) =>
+  (await db().select({ type: caseEvent.type }).from(caseEvent).where(eq(caseEvent.caseId, id)).orderBy(caseEvent.id)).map((e) => e.type)
 
 const DEADLINE_NOTICES: TemplateKey[] = ['member.accept_reminder', 'member.resolve_reminder', 'member.overdue', 'station.escalated']
 /** Deadline notices written for the case: `[templateKey, recipientKind, recipientId]`, media collapsed. */
@@ -104,7 +105,12 @@ describe('deadlines and jobs (clock moved by hand)', () => {
     const [li] = await db().select().from(member).where(eq(member.name, '李秀兰'))
     await station.ok(c.id, { type: 'assign', memberId: li!.id })
     // Both written at the same (test) clock time: compare as a set.
-    expect((await noticesOf(c.id, ['member.assigned'])).sort()).toEqual([['member.assigned', 'member', wangId], ['member.assigned', 'member', li!.id]].sort())
+    expect((await noticesOf(c.id, ['member.assigned'])).sort()).toEqual(
+      [
+        ['member.assigned', 'member', wangId],
+        ['member.assigned', 'member', li!.id],
+      ].sort(),
+    )
   })
 
   it('the daily digest tells each member with open cases their counts', async () => {
@@ -112,7 +118,11 @@ describe('deadlines and jobs (clock moved by hand)', () => {
     expect(members).toBeGreaterThan(0)
     const digests = await outboxOf(db(), { templateKeys: ['member.digest'] })
     expect(who(digests)).toHaveLength(members)
-    expect(digests[0]!.params).toEqual({ waiting: expect.stringMatching(/^\d+$/), working: expect.stringMatching(/^\d+$/), overdue: expect.stringMatching(/^\d+$/) })
+    expect(digests[0]!.params).toEqual({
+      waiting: expect.stringMatching(/^\d+$/),
+      working: expect.stringMatching(/^\d+$/),
+      overdue: expect.stringMatching(/^\d+$/),
+    })
     // Once a day: a second run (a restart, another process) writes nothing new.
     await ctx.t.app.services.deadlines.digest()
     expect(await outboxOf(db(), { templateKeys: ['member.digest'] })).toHaveLength(digests.length)
@@ -122,15 +132,24 @@ describe('deadlines and jobs (clock moved by hand)', () => {
     const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('小区快递柜坏了，包裹只能放门口'))
     ctx.t.clock.advance(25 * HOUR)
     const jobs = await startJobs({
-      database: ctx.t.database, databaseUrl: ctx.t.database.url, sweep: ctx.t.app.services.deadlines, audit: ctx.t.app.services.audit,
-      metrics: ctx.t.app.services.metricsAggregator, log: ctx.t.app.log, notifications: ctx.t.app.services.notifications, publicCleanup: ctx.t.app.services.publicCleanup,
+      database: ctx.t.database,
+      databaseUrl: ctx.t.database.url,
+      sweep: ctx.t.app.services.deadlines,
+      audit: ctx.t.app.services.audit,
+      metrics: ctx.t.app.services.metricsAggregator,
+      log: ctx.t.app.log,
+      notifications: ctx.t.app.services.notifications,
+      publicCleanup: ctx.t.app.services.publicCleanup,
     })
     try {
       await jobs.runNow('deadline-sweep')
       const deadline = Date.now() + 20_000
       while ((await caseRow(c.id)).memberId !== null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
       expect(await caseRow(c.id)).toMatchObject({ memberId: null, escalatedAt: expect.any(Date) })
-      const escalations = await db().select().from(caseEvent).where(and(eq(caseEvent.caseId, c.id), eq(caseEvent.type, 'escalated')))
+      const escalations = await db()
+        .select()
+        .from(caseEvent)
+        .where(and(eq(caseEvent.caseId, c.id), eq(caseEvent.type, 'escalated')))
       expect(escalations).toHaveLength(1)
     } finally {
       await jobs.stop()

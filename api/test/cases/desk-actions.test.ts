@@ -113,7 +113,7 @@ describe('并单 (merge) through the action API', () => {
 })
 
 describe('desk actions through the action API', () => {
-  it('mark_invalid: the reason is on the resident\'s tracking page', async () => {
+  it("mark_invalid: the reason is on the resident's tracking page", async () => {
     const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('想咨询一下个人所得税怎么申报'))
     const station = await signIn(ctx.t.app, 'station')
     const res = await station.ok(c.id, { type: 'mark_invalid', reason: '属于税务咨询，请拨打12366' })
@@ -171,7 +171,13 @@ describe('desk actions through the action API', () => {
 })
 
 describe('回访 (follow_up)', () => {
-  const call = (extra: Record<string, unknown> = {}) => ({ type: 'follow_up', caller: '张站长', calledAt: ctx.t.clock.now().toISOString(), outcome: 'reached', ...extra })
+  const call = (extra: Record<string, unknown> = {}) => ({
+    type: 'follow_up',
+    caller: '张站长',
+    calledAt: ctx.t.clock.now().toISOString(),
+    outcome: 'reached',
+    ...extra,
+  })
   const countyId = async () => (await db().select({ id: committee.id }).from(committee).where(eq(committee.name, '示范县政协')))[0]!.id
   const totals = async () => {
     await aggregateAll(db(), ctx.t.app.services.metricsAggregator)
@@ -186,10 +192,14 @@ describe('回访 (follow_up)', () => {
     const station = await signIn(ctx.t.app, 'station')
     const res = await station.ok(c.id, call({ outcome: 'unreachable', body: '无人接听，明天再打' }))
     expect(res.case).toMatchObject({ status: 'resolved', rating: null })
-    expect(res.events).toMatchObject([{
-      type: 'followed_up', visibility: 'internal', body: '无人接听，明天再打',
-      data: { caller: '张站长', outcome: 'unreachable', rating: null },
-    }])
+    expect(res.events).toMatchObject([
+      {
+        type: 'followed_up',
+        visibility: 'internal',
+        body: '无人接听，明天再打',
+        data: { caller: '张站长', outcome: 'unreachable', rating: null },
+      },
+    ])
     expect(await trackingPage(`/t/${c.trackingSecret}`)).not.toContain('明天再打')
     // A rating needs someone who answered.
     const refused = await station.act(c.id, call({ outcome: 'unreachable', rating: 'satisfied' }))
@@ -210,10 +220,20 @@ describe('回访 (follow_up)', () => {
     const station = await signIn(ctx.t.app, 'station')
     const res = await station.ok(c.id, call({ rating: 'satisfied', body: '居民表示问题已解决，很满意' }))
     expect(res.case).toMatchObject({ status: 'closed', rating: 'satisfied', ratingSource: 'phone' })
-    expect(res.events.map((e) => [e.type, e.visibility])).toEqual([['followed_up', 'internal'], ['rated', 'public'], ['closed', 'public']])
+    expect(res.events.map((e) => [e.type, e.visibility])).toEqual([
+      ['followed_up', 'internal'],
+      ['rated', 'public'],
+      ['closed', 'public'],
+    ])
     expect(res.events[1]!.data).toEqual({ rating: 'satisfied', source: 'phone' })
     const [row] = await db().select().from(cases).where(eq(cases.id, c.id))
-    expect(row).toMatchObject({ rating: 'satisfied', ratingSource: 'phone', ratingComment: '居民表示问题已解决，很满意', ratedAt: ctx.t.clock.now(), closedAt: ctx.t.clock.now() })
+    expect(row).toMatchObject({
+      rating: 'satisfied',
+      ratingSource: 'phone',
+      ratingComment: '居民表示问题已解决，很满意',
+      ratedAt: ctx.t.clock.now(),
+      closedAt: ctx.t.clock.now(),
+    })
     // The resident's page shows the rating and no longer offers one.
     const page = await trackingJson(c.trackingSecret)
     expect(page).toMatchObject({ status: 'closed', rating: 'satisfied', canRate: false })
@@ -259,7 +279,10 @@ describe('回访 (follow_up)', () => {
     expect(res.case).toMatchObject({ status: 'closed', rating: 'satisfied' })
     expect(res.events.map((e) => e.type)).toEqual(['followed_up', 'rated'])
     expect(res.events[0]!.occurredAt).toBe(calledAt)
-    const [row] = await db().select().from(cases).where(and(eq(cases.id, c.id)))
+    const [row] = await db()
+      .select()
+      .from(cases)
+      .where(and(eq(cases.id, c.id)))
     expect(row!.ratedAt!.toISOString()).toBe(calledAt)
   })
 

@@ -124,10 +124,14 @@ describe('why a case waits in the queue', () => {
   })
 
   it('an admin putting a case back to the station is "returned"; no handover event is no reason', () => {
-    expect(queueReasonOf({ caseId: 'x', type: 'assigned', actorKind: 'admin', body: '', data: { memberId: null, stationId: 's' } }))
-      .toEqual({ queueReason: 'returned', queueNote: null })
-    expect(queueReasonOf({ caseId: 'x', type: 'assigned', actorKind: 'system', body: '', data: { memberId: null, reason: 'no_member' } }))
-      .toEqual({ queueReason: 'unroutable', queueNote: null })
+    expect(queueReasonOf({ caseId: 'x', type: 'assigned', actorKind: 'admin', body: '', data: { memberId: null, stationId: 's' } })).toEqual({
+      queueReason: 'returned',
+      queueNote: null,
+    })
+    expect(queueReasonOf({ caseId: 'x', type: 'assigned', actorKind: 'system', body: '', data: { memberId: null, reason: 'no_member' } })).toEqual({
+      queueReason: 'unroutable',
+      queueNote: null,
+    })
     expect(queueReasonOf(undefined)).toEqual({ queueReason: null, queueNote: null })
   })
 

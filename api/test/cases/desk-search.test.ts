@@ -19,7 +19,8 @@ const ctx = withDemoApp()
 const db = () => ctx.t.database.db
 const PHONE = '13912345678'
 const tokens: Record<string, string> = {}
-const search = (who: string, phone: string) => ctx.t.app.inject({ method: 'POST', url: '/api/v1/cases/search', headers: bearer(tokens[who]!), payload: { phone } })
+const search = (who: string, phone: string) =>
+  ctx.t.app.inject({ method: 'POST', url: '/api/v1/cases/search', headers: bearer(tokens[who]!), payload: { phone } })
 
 let own: { id: string; publicNo: string }
 let followed: { id: string; publicNo: string }
@@ -29,9 +30,16 @@ beforeAll(async () => {
   // A station admin of another station of the same county, and a committee admin of another county.
   const [nanguan] = await db().select().from(station).where(eq(station.name, '南关社区委员工作室'))
   const [county] = await db().select().from(committee).where(eq(committee.id, nanguan!.committeeId))
-  const [other] = await db().insert(appUser).values({
-    username: 'nanguan-desk', displayName: '南关值班', role: 'station_admin', committeeId: county!.id, passwordHash: await hashPassword(PASSWORD),
-  }).returning()
+  const [other] = await db()
+    .insert(appUser)
+    .values({
+      username: 'nanguan-desk',
+      displayName: '南关值班',
+      role: 'station_admin',
+      committeeId: county!.id,
+      passwordHash: await hashPassword(PASSWORD),
+    })
+    .returning()
   await db().insert(userStation).values({ userId: other!.id, stationId: nanguan!.id })
   tokens.otherStation = (await login(ctx.t.app, 'nanguan-desk')).accessToken
   const org = await createOrg(db())
@@ -42,8 +50,11 @@ beforeAll(async () => {
   ctx.t.clock.advanceMinutes(5)
   followed = await submitCase(ctx.t, ctx.refs.stationCode, '东城菜市场北门的下水道堵了，污水漫到人行道上，气味很大')
   const joined = await postCase(ctx.t.app, {
-    code: ctx.refs.stationCode, description: '东城菜市场北门下水道堵了，污水漫到人行道上，气味太大了', joinCase: followed.publicNo,
-    phone: `+86 ${PHONE.slice(0, 3)}-${PHONE.slice(3, 7)}-${PHONE.slice(7)}`, consent: 'on',
+    code: ctx.refs.stationCode,
+    description: '东城菜市场北门下水道堵了，污水漫到人行道上，气味太大了',
+    joinCase: followed.publicNo,
+    phone: `+86 ${PHONE.slice(0, 3)}-${PHONE.slice(3, 7)}-${PHONE.slice(7)}`,
+    consent: 'on',
   })
   expect(joined.statusCode, joined.body).toBeLessThan(300)
 })
@@ -100,7 +111,10 @@ describe('POST /api/v1/cases/search', () => {
 
 describe('backfill of phones stored before the hash', () => {
   it('hashes seeded and older rows in batches, so the search finds them; a second run does nothing', async () => {
-    const missing = await db().select({ id: cases.id }).from(cases).where(and(isNull(cases.residentPhoneHash), isNotNull(cases.residentPhoneEnc)))
+    const missing = await db()
+      .select({ id: cases.id })
+      .from(cases)
+      .where(and(isNull(cases.residentPhoneHash), isNotNull(cases.residentPhoneEnc)))
     // The demo seed writes ciphertexts only, like rows from before migration 0006.
     expect(missing.length).toBeGreaterThan(2)
     const [seeded] = await db().select({ version: cases.version, updatedAt: cases.updatedAt }).from(cases).where(eq(cases.id, missing[0]!.id))
@@ -112,7 +126,12 @@ describe('backfill of phones stored before the hash', () => {
     await db().insert(caseFollower).values({ caseId: own.id, trackingSecretHash: 'broken-follower', residentPhoneEnc: 'v1.AAAA' })
     const first = await backfillResidentPhoneHashes(db(), { cipher, residentPhones }, 2)
     expect(first).toEqual({ cases: missing.length, followers: 0, skipped: 1 })
-    expect(await db().select({ id: cases.id }).from(cases).where(and(isNull(cases.residentPhoneHash), isNotNull(cases.residentPhoneEnc)))).toEqual([])
+    expect(
+      await db()
+        .select({ id: cases.id })
+        .from(cases)
+        .where(and(isNull(cases.residentPhoneHash), isNotNull(cases.residentPhoneEnc))),
+    ).toEqual([])
     // Not a change of the case: same version, so the sync feed and open clients see nothing.
     const [after] = await db().select({ version: cases.version, updatedAt: cases.updatedAt }).from(cases).where(eq(cases.id, missing[0]!.id))
     expect(after).toEqual(seeded)

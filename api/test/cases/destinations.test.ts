@@ -33,9 +33,16 @@ beforeAll(async () => {
   activeMembers = await db().select({ id: member.id, name: member.name }).from(member).where(eq(member.status, 'active'))
   const nanguan = stationIds['南关社区委员工作室']!
   const [row] = await db().select({ committeeId: station.committeeId }).from(station).where(eq(station.id, nanguan))
-  const [other] = await db().insert(appUser).values({
-    username: 'nanguan-dest', displayName: '南关值班', role: 'station_admin', committeeId: row!.committeeId, passwordHash: await hashPassword(PASSWORD),
-  }).returning()
+  const [other] = await db()
+    .insert(appUser)
+    .values({
+      username: 'nanguan-dest',
+      displayName: '南关值班',
+      role: 'station_admin',
+      committeeId: row!.committeeId,
+      passwordHash: await hashPassword(PASSWORD),
+    })
+    .returning()
   await db().insert(userStation).values({ userId: other!.id, stationId: nanguan })
   tokens.otherStation = (await login(ctx.t.app, 'nanguan-dest')).accessToken
   const org = await createOrg(db())
@@ -45,8 +52,14 @@ beforeAll(async () => {
 })
 
 /** Names of the members of a station (from the roster, not from the endpoint). */
-const membersOf = async (stationName: string) => (await db().select({ id: member.id }).from(memberStation)
-  .innerJoin(member, eq(member.id, memberStation.memberId)).where(eq(memberStation.stationId, stationIds[stationName]!))).map((m) => m.id)
+const membersOf = async (stationName: string) =>
+  (
+    await db()
+      .select({ id: member.id })
+      .from(memberStation)
+      .innerJoin(member, eq(member.id, memberStation.memberId))
+      .where(eq(memberStation.stationId, stationIds[stationName]!))
+  ).map((m) => m.id)
 
 describe('GET /api/v1/cases/:id/destinations', () => {
   it('a station admin gets the active members of their stations and the committee stations; each is accepted by assign and transfer', async () => {
@@ -55,7 +68,12 @@ describe('GET /api/v1/cases/:id/destinations', () => {
     const dongcheng = await membersOf('东城街道委员工作站')
     expect(d.stations).toHaveLength(3)
     expect(d.stations).toContainEqual({ id: stationIds['东城街道委员工作站'], name: '东城街道委员工作站' })
-    expect(d.members.map((m) => m.id).sort()).toEqual(activeMembers.filter((m) => dongcheng.includes(m.id)).map((m) => m.id).sort())
+    expect(d.members.map((m) => m.id).sort()).toEqual(
+      activeMembers
+        .filter((m) => dongcheng.includes(m.id))
+        .map((m) => m.id)
+        .sort(),
+    )
     for (const m of d.members) {
       expect(m.stations.map((s) => s.name)).toContain('东城街道委员工作站')
       const res = await users.station.act(c.id, { type: 'assign', memberId: m.id })
@@ -81,7 +99,8 @@ describe('GET /api/v1/cases/:id/destinations', () => {
       const res = await users.committee.act(c.id, { type: 'assign', memberId: m.id })
       expect(res.statusCode, `${m.name}: ${res.body}`).toBe(200)
     }
-    for (const s of d.stations) expect((await users.committee.act(c.id, { type: 'transfer', toStationId: s.id, reason: '转到对口工作站' })).statusCode).toBe(200)
+    for (const s of d.stations)
+      expect((await users.committee.act(c.id, { type: 'transfer', toStationId: s.id, reason: '转到对口工作站' })).statusCode).toBe(200)
     // A system admin sees the case committee's members and stations too.
     const sys = await listed('admin', c.id)
     expect(sys.members.map((m) => m.id).sort()).toEqual(d.members.map((m) => m.id).sort())
@@ -96,7 +115,12 @@ describe('GET /api/v1/cases/:id/destinations', () => {
     const d = await listed('wangjianguo', d0.id)
     const [me] = await db().select({ id: member.id }).from(member).where(eq(member.name, '王建国'))
     expect(d.members.map((m) => m.id)).not.toContain(me!.id)
-    expect(d.members.map((m) => m.id).sort()).toEqual(activeMembers.filter((m) => m.id !== me!.id).map((m) => m.id).sort())
+    expect(d.members.map((m) => m.id).sort()).toEqual(
+      activeMembers
+        .filter((m) => m.id !== me!.id)
+        .map((m) => m.id)
+        .sort(),
+    )
     expect(d.stations).toHaveLength(3)
     // Every listed member accepts a transfer from the assignee (one case per try: a transfer hands it away).
     for (const m of d.members) {
@@ -115,7 +139,15 @@ describe('GET /api/v1/cases/:id/destinations', () => {
     const beijing = new Date(ctx.t.clock.now().getTime() + 8 * 3600_000)
     const day = beijing.toISOString().slice(0, 10)
     const hour = beijing.getUTCHours()
-    await db().insert(dutyShift).values({ stationId: stationIds['东城街道委员工作站']!, memberId: zhou!.id, day, startsAt: `${String(hour).padStart(2, '0')}:00`, endsAt: `${String(hour + 1).padStart(2, '0')}:00` })
+    await db()
+      .insert(dutyShift)
+      .values({
+        stationId: stationIds['东城街道委员工作站']!,
+        memberId: zhou!.id,
+        day,
+        startsAt: `${String(hour).padStart(2, '0')}:00`,
+        endsAt: `${String(hour + 1).padStart(2, '0')}:00`,
+      })
     const d = await listed('station', c.id)
     expect(d.members[0]).toMatchObject({ id: zhou!.id, name: '周文斌', onDutyNow: true, sectorName: '经济界' })
     const rest = d.members.slice(1)
@@ -143,7 +175,10 @@ describe('GET /api/v1/cases/:id/destinations', () => {
 describe('OpenAPI', () => {
   it('describes the desk endpoints, bearer-protected with problem responses', async () => {
     const doc = (await ctx.t.app.inject({ url: '/docs/json' })).json()
-    for (const [path, method] of [['/api/v1/cases/search', 'post'], ['/api/v1/cases/{id}/destinations', 'get']] as const) {
+    for (const [path, method] of [
+      ['/api/v1/cases/search', 'post'],
+      ['/api/v1/cases/{id}/destinations', 'get'],
+    ] as const) {
       const op = doc.paths[path]?.[method]
       expect(op, `${method} ${path}`).toBeDefined()
       expect(op.security).toEqual([{ bearerAuth: [] }])

@@ -138,7 +138,11 @@ describe('free text of a case, per view', () => {
 
   it('the dashboard overdue list (station and committee scope), masked', async () => {
     ctx.t.clock.advanceMinutes(60 * 24 * 10)
-    for (const [who, scope, id] of [['station', 'station', ctx.refs.stationId], ['committee', 'committee', committeeId], ['admin', 'committee', committeeId]] as const) {
+    for (const [who, scope, id] of [
+      ['station', 'station', ctx.refs.stationId],
+      ['committee', 'committee', committeeId],
+      ['admin', 'committee', committeeId],
+    ] as const) {
       const res = await users[who]!.get(`/api/v1/dashboard/overdue?scope=${scope}&id=${id}&limit=100`)
       expect(res.statusCode, res.body).toBe(200)
       const item = res.json<{ items: { case: CaseSummary }[] }>().items.find((i) => i.case.id === kase.id)
@@ -159,7 +163,9 @@ describe('free text of a case, per view', () => {
 
   it('the desk intake answer: the station admin typed it, the answer shows it masked', async () => {
     const res = await ctx.t.app.inject({
-      method: 'POST', url: '/api/v1/cases/intake', headers: users.station!.headers,
+      method: 'POST',
+      url: '/api/v1/cases/intake',
+      headers: users.station!.headers,
       payload: { opId: randomUUID(), channel: 'phone', stationId: ctx.refs.stationId, description: `来电：${DESCRIPTION}`, consent: false },
     })
     expect(res.statusCode, res.body).toBeLessThan(300)

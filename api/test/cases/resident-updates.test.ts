@@ -37,7 +37,9 @@ describe('residents who left a phone number hear about their case', () => {
     await wang.ok(c.id, { type: 'accept' })
     // Notices are written in the action's transaction (notice-plan.ts): once it has answered, the absence of a row
     // for a resident is final, unlike the absence of a message after a fixed sleep.
-    const planned = await ctx.t.database.db.select({ id: notification.id }).from(notification)
+    const planned = await ctx.t.database.db
+      .select({ id: notification.id })
+      .from(notification)
       .where(and(eq(notification.caseId, c.id), eq(notification.recipientKind, 'resident')))
     expect(planned).toEqual([])
     // The member's own notice was written in the same transactions, so the outbox did run for this case.

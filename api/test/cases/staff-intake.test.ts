@@ -15,15 +15,24 @@ const ctx = withDemoApp({ notifyWebhookUrl: smsUrl })
 const db = () => ctx.t.database.db
 
 const refs = {} as {
-  countyId: string; nanguanId: string; emptyStationId: string
-  wangId: string; maId: string; noiseId: string; noiseSectorId: string | null; org: Org
+  countyId: string
+  nanguanId: string
+  emptyStationId: string
+  wangId: string
+  maId: string
+  noiseId: string
+  noiseSectorId: string | null
+  org: Org
 }
 beforeAll(async () => {
   const [county] = await db().select().from(committee).where(eq(committee.name, '示范县政协'))
   const [nanguan] = await db().select().from(station).where(eq(station.name, '南关社区委员工作室'))
   const [wang] = await db().select().from(member).where(eq(member.name, '王建国'))
   const [ma] = await db().select().from(member).where(eq(member.name, '马德海'))
-  const [noise] = await db().select().from(category).where(and(eq(category.committeeId, county!.id)))
+  const [noise] = await db()
+    .select()
+    .from(category)
+    .where(and(eq(category.committeeId, county!.id)))
   // A station of the county nobody works at yet: its cases wait in its queue.
   const [empty] = await db().insert(station).values({ committeeId: county!.id, kind: 'workstation', name: '新建委员工作站' }).returning()
   refs.countyId = county!.id
@@ -39,8 +48,17 @@ beforeAll(async () => {
 
 const intake = (who: SignedIn, body: Record<string, unknown>) =>
   ctx.t.app.inject({
-    method: 'POST', url: '/api/v1/cases/intake', headers: who.headers,
-    payload: { opId: randomUUID(), channel: 'phone', stationId: ctx.refs.stationId, description: uniqueText('居民来电：小区门口路灯坏了'), consent: false, ...body },
+    method: 'POST',
+    url: '/api/v1/cases/intake',
+    headers: who.headers,
+    payload: {
+      opId: randomUUID(),
+      channel: 'phone',
+      stationId: ctx.refs.stationId,
+      description: uniqueText('居民来电：小区门口路灯坏了'),
+      consent: false,
+      ...body,
+    },
   })
 const eventsOf = (caseId: string) => db().select().from(caseEvent).where(eq(caseEvent.caseId, caseId)).orderBy(asc(caseEvent.id))
 const caseCount = async () => (await db().select({ n: count() }).from(cases))[0]!.n
@@ -50,12 +68,19 @@ describe('staff intake (电话受理 / 来访)', () => {
     const station = await signIn(ctx.t.app, 'station')
     const calledAt = new Date(ctx.t.clock.now().getTime() - 20 * 60_000).toISOString()
     const res = await intake(station, {
-      description: uniqueText('居民来电：南门外的井盖松动，车压过哐哐响'), locationText: '东城小区南门', categoryId: refs.noiseId,
-      residentPhone: '138 1234 5678', consent: true, occurredAt: calledAt,
+      description: uniqueText('居民来电：南门外的井盖松动，车压过哐哐响'),
+      locationText: '东城小区南门',
+      categoryId: refs.noiseId,
+      residentPhone: '138 1234 5678',
+      consent: true,
+      occurredAt: calledAt,
     })
     expect(res.statusCode, res.body).toBe(201)
     const body = res.json<StaffIntakeResult>()
-    expect(body).toMatchObject({ replayed: false, case: { status: 'assigned', channel: 'phone', stationId: ctx.refs.stationId, residentPhoneMasked: '138****5678', locationText: '东城小区南门' } })
+    expect(body).toMatchObject({
+      replayed: false,
+      case: { status: 'assigned', channel: 'phone', stationId: ctx.refs.stationId, residentPhoneMasked: '138****5678', locationText: '东城小区南门' },
+    })
     expect(body.case.memberId).not.toBeNull()
     expect(body.trackingUrl).toMatch(/^http:\/\/msj\.test\/t\/[A-Za-z0-9_-]{20,}$/)
 
@@ -65,7 +90,10 @@ describe('staff intake (电话受理 / 来访)', () => {
     expect(events[0]!.actorUserId).toBeTruthy()
     expect((events[0]!.data as { intakeBy: string }).intakeBy).toBe(events[0]!.actorUserId)
     expect(['on_duty', 'sector_affinity', 'least_load']).toContain((events[1]!.data as { reason: string }).reason)
-    const [audit] = await db().select().from(auditLog).where(and(eq(auditLog.targetId, body.case.id), eq(auditLog.action, 'case.intake')))
+    const [audit] = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, body.case.id), eq(auditLog.action, 'case.intake')))
     expect(audit).toMatchObject({ actorUserId: events[0]!.actorUserId, detail: { channel: 'phone', opId: expect.any(String) } })
 
     // The resident's link works and is texted to them (the normalised number).
@@ -75,7 +103,9 @@ describe('staff intake (电话受理 / 来访)', () => {
     expect(page.body).toContain(body.case.publicNo)
     const deadline = Date.now() + 5000
     while (!received.some((m) => m.caseId === body.case.id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
-    expect(received.filter((m) => m.caseId === body.case.id)).toEqual([{ to: '13812345678', caseId: body.case.id, text: expect.stringContaining(body.trackingUrl!) }])
+    expect(received.filter((m) => m.caseId === body.case.id)).toEqual([
+      { to: '13812345678', caseId: body.case.id, text: expect.stringContaining(body.trackingUrl!) },
+    ])
   })
 
   it('assigns straight to a member of the station, who can accept it', async () => {
@@ -167,7 +197,10 @@ describe('staff intake (电话受理 / 来访)', () => {
     expect((await intake(committeeAdmin, { stationId: refs.nanguanId })).statusCode).toBe(201)
     // Another committee's station and category are unknown here.
     expect((await intake(committeeAdmin, { stationId: refs.org.stationB1.id })).statusCode).toBe(404)
-    const [foreignCategory] = await db().insert(category).values({ committeeId: refs.org.countyA.id, names: { 'zh-CN': '外县分类' } }).returning()
+    const [foreignCategory] = await db()
+      .insert(category)
+      .values({ committeeId: refs.org.countyA.id, names: { 'zh-CN': '外县分类' } })
+      .returning()
     expect((await intake(committeeAdmin, { categoryId: foreignCategory!.id })).statusCode).toBe(404)
     expect((await intake(station, { stationId: randomUUID() })).statusCode).toBe(404)
     const wang = await signIn(ctx.t.app, 'wangjianguo')

@@ -65,7 +65,9 @@ async function serverState(user: SignedIn) {
   const all = new Map<string, number>()
   let cursor: string | null = null
   do {
-    const page: { items: CaseSummary[]; nextCursor: string | null } = (await user.get(`/api/v1/me/cases?filter=all&limit=50${cursor ? `&cursor=${cursor}` : ''}`)).json()
+    const page: { items: CaseSummary[]; nextCursor: string | null } = (
+      await user.get(`/api/v1/me/cases?filter=all&limit=50${cursor ? `&cursor=${cursor}` : ''}`)
+    ).json()
     for (const c of page.items) all.set(c.id, c.version)
     cursor = page.nextCursor
   } while (cursor)
@@ -84,7 +86,10 @@ describe('GET /api/v1/sync', () => {
     // elsewhere held the watermark back when `head` was taken.
     const mine = (ch: SyncPage['changes']) => ch.filter((x) => x.caseId === c.id)
     const { changes, cursor, last } = await changesUntil(wang, head.cursor, (ch) => mine(ch).length >= 2)
-    expect(mine(changes).map((ch) => [ch.version, ch.change])).toEqual([[2, 'upsert'], [3, 'upsert']])
+    expect(mine(changes).map((ch) => [ch.version, ch.change])).toEqual([
+      [2, 'upsert'],
+      [3, 'upsert'],
+    ])
     expect(last.cases).toContainEqual(expect.objectContaining({ id: c.id, status: 'accepted', version: 3 }))
     expect(mine((await changesUntil(wang, cursor, () => true)).changes)).toEqual([])
   })
@@ -139,31 +144,34 @@ describe('GET /api/v1/sync', () => {
 
   // Two overlapping transactions on real PostgreSQL: the one that started first commits last. A cursor taken
   // between the commits must not pass over the late one (an id- or time-ordered cursor would).
-  it.runIf(!!ctx.t?.database.url || !!process.env.TEST_DATABASE_URL || !!process.env.DATABASE_URL)('never skips a change whose transaction commits after a later-numbered one', async () => {
-    const wang = await signIn(ctx.t.app, 'wangjianguo')
-    const early = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('早开始、晚提交的事务改的案子'))
-    const late = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('晚开始、早提交的事务改的案子'))
-    const { cursor: c0 } = await sync(wang)
-    const a = new pg.Client({ connectionString: ctx.t.database.url })
-    const b = new pg.Client({ connectionString: ctx.t.database.url })
-    await a.connect()
-    await b.connect()
-    try {
-      const bump = `update cases set version = version + 1, updated_at = now() where id = $1`
-      await a.query('begin')
-      await a.query(bump, [early.id]) // A takes the older xid
-      await b.query('begin')
-      await b.query(bump, [late.id])
-      await b.query('commit') // B is visible now, A is not
-      const during = await sync(wang, c0)
-      expect(during.changes.map((ch) => ch.caseId)).not.toContain(late.id)
-      expect(during.changes.map((ch) => ch.caseId)).not.toContain(early.id)
-      await a.query('commit')
-      const { changes } = await changesUntil(wang, during.cursor, (ch) => ch.length >= 2)
-      expect(changes.map((ch) => ch.caseId).sort()).toEqual([early.id, late.id].sort())
-    } finally {
-      await a.end()
-      await b.end()
-    }
-  })
+  it.runIf(!!ctx.t?.database.url || !!process.env.TEST_DATABASE_URL || !!process.env.DATABASE_URL)(
+    'never skips a change whose transaction commits after a later-numbered one',
+    async () => {
+      const wang = await signIn(ctx.t.app, 'wangjianguo')
+      const early = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('早开始、晚提交的事务改的案子'))
+      const late = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('晚开始、早提交的事务改的案子'))
+      const { cursor: c0 } = await sync(wang)
+      const a = new pg.Client({ connectionString: ctx.t.database.url })
+      const b = new pg.Client({ connectionString: ctx.t.database.url })
+      await a.connect()
+      await b.connect()
+      try {
+        const bump = `update cases set version = version + 1, updated_at = now() where id = $1`
+        await a.query('begin')
+        await a.query(bump, [early.id]) // A takes the older xid
+        await b.query('begin')
+        await b.query(bump, [late.id])
+        await b.query('commit') // B is visible now, A is not
+        const during = await sync(wang, c0)
+        expect(during.changes.map((ch) => ch.caseId)).not.toContain(late.id)
+        expect(during.changes.map((ch) => ch.caseId)).not.toContain(early.id)
+        await a.query('commit')
+        const { changes } = await changesUntil(wang, during.cursor, (ch) => ch.length >= 2)
+        expect(changes.map((ch) => ch.caseId).sort()).toEqual([early.id, late.id].sort())
+      } finally {
+        await a.end()
+        await b.end()
+      }
+    },
+  )
 })

@@ -27,7 +27,12 @@ function post(secret: string, action: 'acknowledge' | 'answer' | 'return', field
   const url = `/d/${secret}/${action}`
   const headers = { accept: BROWSER_ACCEPT }
   if (photos.length === 0) {
-    return app().inject({ method: 'POST', url, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() })
+    return app().inject({
+      method: 'POST',
+      url,
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(fields).toString(),
+    })
   }
   const form = new FormData()
   for (const [k, v] of Object.entries(fields)) form.append(k, v)
@@ -43,11 +48,19 @@ async function acceptedCase(text: string) {
 }
 
 const events = (caseId: string, type: string) =>
-  db().select().from(caseEvent).where(and(eq(caseEvent.caseId, caseId), sql`${caseEvent.type} = ${type}`))
+  db()
+    .select()
+    .from(caseEvent)
+    .where(and(eq(caseEvent.caseId, caseId), sql`${caseEvent.type} = ${type}`))
 const handoffRow = async (id: string) => (await db().select().from(handoff).where(eq(handoff.id, id)))[0]!
 const caseRow = async (id: string) => (await db().select().from(cases).where(eq(cases.id, id)))[0]!
-const opens = async (handoffId: string) => (await db().select({ n: count() }).from(auditLog)
-  .where(and(eq(auditLog.action, 'handoff.link_opened'), eq(auditLog.targetId, handoffId))))[0]!.n
+const opens = async (handoffId: string) =>
+  (
+    await db()
+      .select({ n: count() })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'handoff.link_opened'), eq(auditLog.targetId, handoffId)))
+  )[0]!.n
 
 describe('the department link', () => {
   it('opens only its own hand-off; a mutated or malformed secret is 404', async () => {
@@ -84,7 +97,9 @@ describe('the department link', () => {
 
   it('shows no phone or ID number in clear, even when the description holds both', async () => {
     const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText(`楼道堆满杂物，我电话${PHONE}，身份证${ID_NO}，房东电话138 8765 4321`), {
-      phone: '13998765432', consent: 'on', location: `幸福小区3栋，联系${PHONE}`,
+      phone: '13998765432',
+      consent: 'on',
+      location: `幸福小区3栋，联系${PHONE}`,
     })
     const h = await handOff(ctx.t, c.id, { question: `请消防部门检查，居民电话${PHONE}` })
     const res = await open(h.secret)
@@ -124,14 +139,27 @@ describe('the department link', () => {
     expect(res.statusCode, res.body).toBe(303)
     expect(res.headers.location).toBe(`/d/${h.secret}?done=answered`)
     const now = ctx.t.clock.now()
-    expect(await handoffRow(h.id)).toMatchObject({ status: 'answered', answer: '已安排人员于本周五前疏通排水沟。', responderName: '市政科 李工', answeredAt: now, acknowledgedAt: now })
+    expect(await handoffRow(h.id)).toMatchObject({
+      status: 'answered',
+      answer: '已安排人员于本周五前疏通排水沟。',
+      responderName: '市政科 李工',
+      answeredAt: now,
+      acknowledgedAt: now,
+    })
     const [e] = await events(c.id, 'handoff_answered')
-    expect(e).toMatchObject({ visibility: 'internal', body: '已安排人员于本周五前疏通排水沟。', data: { handoffId: h.id, departmentId: h.departmentId, responderName: '市政科 李工' } })
+    expect(e).toMatchObject({
+      visibility: 'internal',
+      body: '已安排人员于本周五前疏通排水沟。',
+      data: { handoffId: h.id, departmentId: h.departmentId, responderName: '市政科 李工' },
+    })
     expect((e!.data as { departmentName: string }).departmentName).toMatch(/^住建局/)
     const photos = await db().select().from(attachment).where(eq(attachment.eventId, e!.id))
     expect(photos).toHaveLength(1)
     expect(Math.max(photos[0]!.width!, photos[0]!.height!)).toBe(1600)
-    const notices = await db().select().from(notification).where(and(eq(notification.caseId, c.id), eq(notification.templateKey, 'member.handoff_answered')))
+    const notices = await db()
+      .select()
+      .from(notification)
+      .where(and(eq(notification.caseId, c.id), eq(notification.templateKey, 'member.handoff_answered')))
     expect(notices.length).toBeGreaterThan(0)
     expect(notices[0]!.params).toMatchObject({ publicNo: c.publicNo })
     expect((await caseRow(c.id)).status).toBe('accepted')
@@ -156,10 +184,18 @@ describe('the department link', () => {
     const res = await post(h.secret, 'return', { reason: '不属于本局职责', suggestedDepartment: '街道办事处' })
     expect(res.statusCode).toBe(303)
     expect(res.headers.location).toBe(`/d/${h.secret}?done=returned`)
-    expect(await handoffRow(h.id)).toMatchObject({ status: 'returned', returnReason: '不属于本局职责', suggestedDepartment: '街道办事处', returnedAt: ctx.t.clock.now() })
+    expect(await handoffRow(h.id)).toMatchObject({
+      status: 'returned',
+      returnReason: '不属于本局职责',
+      suggestedDepartment: '街道办事处',
+      returnedAt: ctx.t.clock.now(),
+    })
     const [e] = await events(c.id, 'handoff_returned')
     expect(e).toMatchObject({ visibility: 'internal', body: '不属于本局职责', data: { handoffId: h.id, suggestedDepartment: '街道办事处' } })
-    const notices = await db().select().from(notification).where(and(eq(notification.caseId, c.id), eq(notification.templateKey, 'member.handoff_returned')))
+    const notices = await db()
+      .select()
+      .from(notification)
+      .where(and(eq(notification.caseId, c.id), eq(notification.templateKey, 'member.handoff_returned')))
     expect(notices.length).toBeGreaterThan(0)
     const thanks = await open(h.secret, '?done=returned')
     expect(thanks.body).toContain('已退回')
@@ -186,7 +222,11 @@ describe('the department link', () => {
     const row = await handoffRow(h.id)
     const version = (await caseRow(c.id)).version
     const files = await footprint(db(), ctx.t.config.dataDir)
-    for (const [action, fields] of [['acknowledge', {}], ['answer', { answer: '补充答复：已经处理' }], ['return', { reason: '再退一次' }]] as const) {
+    for (const [action, fields] of [
+      ['acknowledge', {}],
+      ['answer', { answer: '补充答复：已经处理' }],
+      ['return', { reason: '再退一次' }],
+    ] as const) {
       const res = await post(h.secret, action, fields, action === 'answer' ? [await jpegWithGps(400, 300)] : [])
       expect(res.statusCode, `${action}: ${res.body}`).toBe(postStatus)
       expect(res.headers['content-type']).toContain('text/html')
@@ -228,11 +268,18 @@ describe('the department link', () => {
     const h = await handOff(ctx.t, c.id)
     const url = `/d/${h.secret}/answer`
     const cut = await app().inject({
-      method: 'POST', url, headers: { accept: BROWSER_ACCEPT, 'content-type': 'multipart/form-data; boundary=XyZ' },
+      method: 'POST',
+      url,
+      headers: { accept: BROWSER_ACCEPT, 'content-type': 'multipart/form-data; boundary=XyZ' },
       payload: '--XyZ\r\nContent-Disposition: form-data; name="answer"\r\n\r\n已经处理好了门禁',
     })
     expect(cut.statusCode).toBe(400)
-    const noBoundary = await app().inject({ method: 'POST', url, headers: { accept: BROWSER_ACCEPT, 'content-type': 'multipart/form-data' }, payload: 'answer=x' })
+    const noBoundary = await app().inject({
+      method: 'POST',
+      url,
+      headers: { accept: BROWSER_ACCEPT, 'content-type': 'multipart/form-data' },
+      payload: 'answer=x',
+    })
     expect(noBoundary.statusCode).toBe(400)
     expect((await handoffRow(h.id)).status).toBe('sent')
   })
@@ -240,26 +287,37 @@ describe('the department link', () => {
   it.each([
     ['answer too short', 'answer', { answer: '好的', responderName: '张三' }, [], 'answer', '答复内容至少写5个字', ['>好的</textarea>', 'value="张三"']],
     ['answer too long', 'answer', { answer: '很'.repeat(2001) }, [], 'answer', '答复内容最多2000个字', [`>${'很'.repeat(2001)}</textarea>`]],
-    ['not a photo', 'answer', { answer: '已经现场查看并处理。' }, ['bad'], 'photo1', '第1张不是可识别的照片', ['>已经现场查看并处理。</textarea>', '请重新选择']],
+    [
+      'not a photo',
+      'answer',
+      { answer: '已经现场查看并处理。' },
+      ['bad'],
+      'photo1',
+      '第1张不是可识别的照片',
+      ['>已经现场查看并处理。</textarea>', '请重新选择'],
+    ],
     ['four photos', 'answer', { answer: '已经现场查看并处理。' }, ['ok', 'ok', 'ok', 'ok'], 'photos', '最多上传3张照片', ['>已经现场查看并处理。</textarea>']],
     ['no reason', 'return', { reason: ' ', suggestedDepartment: '水务局' }, [], 'reason', '请填写退回理由', ['value="水务局"']],
-  ] as const)('%s: 400 HTML with the message by its field and the text kept; nothing written', async (_name, action, fields, photoKinds, field, message, kept) => {
-    const c = await acceptedCase('井盖缺失很危险')
-    const h = await handOff(ctx.t, c.id)
-    const photos = await Promise.all(photoKinds.map((k) => (k === 'ok' ? jpegWithGps(300, 200) : Promise.resolve(Buffer.alloc(4096, 0x4d)))))
-    const files = await footprint(db(), ctx.t.config.dataDir)
-    const res = await post(h.secret, action, fields, photos)
-    expect(res.statusCode).toBe(400)
-    expect(res.headers['content-type']).toContain('text/html')
-    expect(res.body).toContain(message)
-    if (field !== 'photos') {
-      expect(res.body).toContain(`<p class="error" id="${field}-error">${message}`)
-      expect(res.body).toMatch(new RegExp(`id="${field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="${field}"`))
-    }
-    for (const k of kept) expect(res.body).toContain(k)
-    expect((await handoffRow(h.id)).status).toBe('sent')
-    expect(await footprint(db(), ctx.t.config.dataDir)).toEqual(files)
-  })
+  ] as const)(
+    '%s: 400 HTML with the message by its field and the text kept; nothing written',
+    async (_name, action, fields, photoKinds, field, message, kept) => {
+      const c = await acceptedCase('井盖缺失很危险')
+      const h = await handOff(ctx.t, c.id)
+      const photos = await Promise.all(photoKinds.map((k) => (k === 'ok' ? jpegWithGps(300, 200) : Promise.resolve(Buffer.alloc(4096, 0x4d)))))
+      const files = await footprint(db(), ctx.t.config.dataDir)
+      const res = await post(h.secret, action, fields, photos)
+      expect(res.statusCode).toBe(400)
+      expect(res.headers['content-type']).toContain('text/html')
+      expect(res.body).toContain(message)
+      if (field !== 'photos') {
+        expect(res.body).toContain(`<p class="error" id="${field}-error">${message}`)
+        expect(res.body).toMatch(new RegExp(`id="${field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="${field}"`))
+      }
+      for (const k of kept) expect(res.body).toContain(k)
+      expect((await handoffRow(h.id)).status).toBe('sent')
+      expect(await footprint(db(), ctx.t.config.dataDir)).toEqual(files)
+    },
+  )
 
   it('every open is audit-logged (page and each post), with the IP and never the secret', async () => {
     const c = await acceptedCase('小区门口的减速带松动')
@@ -280,20 +338,29 @@ describe('the department link', () => {
     expect(await opens(h.id)).toBe(6)
   })
 
-  it('photos: the case\'s resident photos load; internal notes\' and other cases\' photos are 404', async () => {
+  it("photos: the case's resident photos load; internal notes' and other cases' photos are 404", async () => {
     const photo = await jpegWithGps(800, 600)
-    const sub = await postCase(app(), { code: ctx.refs.memberCode, description: uniqueText('人行道地砖翘起绊倒老人'), confirmNew: 'on' }, [{ name: 'photo1', data: photo }])
+    const sub = await postCase(app(), { code: ctx.refs.memberCode, description: uniqueText('人行道地砖翘起绊倒老人'), confirmNew: 'on' }, [
+      { name: 'photo1', data: photo },
+    ])
     expect(sub.statusCode, sub.body).toBe(201)
     const [row] = await db().select({ id: cases.id }).from(cases).where(eq(cases.publicNo, sub.json().publicNo))
-    const other = await postCase(app(), { code: ctx.refs.memberCode, description: uniqueText('别处的垃圾桶满了'), confirmNew: 'on' }, [{ name: 'photo1', data: photo }])
+    const other = await postCase(app(), { code: ctx.refs.memberCode, description: uniqueText('别处的垃圾桶满了'), confirmNew: 'on' }, [
+      { name: 'photo1', data: photo },
+    ])
     const [otherRow] = await db().select({ id: cases.id }).from(cases).where(eq(cases.publicNo, other.json().publicNo))
     const wang = await signIn(app(), 'wangjianguo')
     await wang.ok(row!.id, { type: 'accept' })
     const form = new FormData()
     form.append('action', JSON.stringify({ type: 'note', opId: crypto.randomUUID(), baseVersion: (await wang.detail(row!.id)).version, body: '内部照片' }))
     form.append('photo1', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'n.jpg')
-    expect((await app().inject({ method: 'POST', url: `/api/v1/cases/${row!.id}/actions/with-photos`, headers: wang.headers, payload: form })).statusCode).toBe(200)
-    const all = await db().select({ id: attachment.id, caseId: attachment.caseId, type: caseEvent.type }).from(attachment).innerJoin(caseEvent, eq(caseEvent.id, attachment.eventId))
+    expect((await app().inject({ method: 'POST', url: `/api/v1/cases/${row!.id}/actions/with-photos`, headers: wang.headers, payload: form })).statusCode).toBe(
+      200,
+    )
+    const all = await db()
+      .select({ id: attachment.id, caseId: attachment.caseId, type: caseEvent.type })
+      .from(attachment)
+      .innerJoin(caseEvent, eq(caseEvent.id, attachment.eventId))
     const resident = all.find((a) => a.caseId === row!.id && a.type === 'submitted')!
     const note = all.find((a) => a.caseId === row!.id && a.type === 'note')!
     const elsewhere = all.find((a) => a.caseId === otherRow!.id)!
@@ -356,8 +423,15 @@ describe('the department link', () => {
       },
     }
     const service = createDepartmentLinkService({
-      db: db(), repo: racing, cases: createCasesRepo(db()), audit: t.app.services.audit, clock: t.clock, notices: createNoticePlanner(),
-      onNotices: () => {}, photos: createPhotoStore({ blobs: t.app.services.blobs, clock: t.clock }), blobs: t.app.services.blobs,
+      db: db(),
+      repo: racing,
+      cases: createCasesRepo(db()),
+      audit: t.app.services.audit,
+      clock: t.clock,
+      notices: createNoticePlanner(),
+      onNotices: () => {},
+      photos: createPhotoStore({ blobs: t.app.services.blobs, clock: t.clock }),
+      blobs: t.app.services.blobs,
     })
     const outcome = await service.act(h.secret, 'answer', { fields: { answer: '已派人检修防水层。' }, photos: [], oversized: [] }, '127.0.0.1')
     expect(outcome).toMatchObject({ kind: 'done', replayed: false })

@@ -26,7 +26,14 @@ describe('交办: handing a case to a department (case actions)', () => {
     expect(ev).toMatchObject({ type: 'handed_off', visibility: 'internal', body: '请核实该路段的维修责任单位并答复处理时限' })
     const [h] = await f.handoffsOf(c.id)
     expect(ev!.data).toEqual({ handoffId: h!.id, departmentId: housing.id, departmentName: '县住建局', dueAt: h!.dueAt.toISOString() })
-    expect(h).toMatchObject({ status: 'sent', departmentId: housing.id, committeeId: await f.committeeId(), createdByMemberId: (await f.caseRow(c.id)).memberId, opId: expect.any(String), closedAt: null })
+    expect(h).toMatchObject({
+      status: 'sent',
+      departmentId: housing.id,
+      committeeId: await f.committeeId(),
+      createdByMemberId: (await f.caseRow(c.id)).memberId,
+      opId: expect.any(String),
+      closedAt: null,
+    })
     expect(h!.secretHash).toMatch(/^[0-9a-f]{64}$/)
     expect(h!.secretEnc).toMatch(/^v1\./)
     // The resident's page shows nothing of it.
@@ -42,7 +49,9 @@ describe('交办: handing a case to a department (case actions)', () => {
     expect(rows.map((r) => r.departmentId)).toEqual([housing.id, water.id, roads.id])
     const notices = await outboxOf(f.db(), { caseId: c.id, templateKeys: ['department.handoff'] })
     expect(notices.map((n) => [n.recipientKind, n.recipientId, n.channel])).toEqual([
-      ['department', rows[0]!.id, 'robot'], ['department', rows[1]!.id, 'sms'], ['department', rows[2]!.id, 'log'],
+      ['department', rows[0]!.id, 'robot'],
+      ['department', rows[1]!.id, 'sms'],
+      ['department', rows[2]!.id, 'log'],
     ])
     expect(notices[0]!.params).toMatchObject({ department: '县住建局', publicNo: c.publicNo })
     expect(JSON.stringify(notices)).not.toContain(rows[0]!.secretEnc)
@@ -67,7 +76,7 @@ describe('交办: handing a case to a department (case actions)', () => {
     expect((await c.wang.act(c.id, { ...body, question: '另一个问题内容不同' })).statusCode).toBe(409)
   })
 
-  it('refuses another committee\'s department (404), an inactive one (409) and a bad deadline (400 on body.dueAt)', async () => {
+  it("refuses another committee's department (404), an inactive one (409) and a bad deadline (400 on body.dueAt)", async () => {
     const c = await f.acceptedCase('村道边的排水沟堵了')
     const foreign = await c.wang.act(c.id, { type: 'handoff', departmentId: await f.foreignDepartment(), question: '请清理排水沟' })
     expect(foreign.statusCode).toBe(404)
@@ -107,7 +116,7 @@ describe('交办: handing a case to a department (case actions)', () => {
     expect(destinations.departments.map((x: { name: string }) => x.name)).not.toContain('县林业局') // inactive
   })
 
-  it('withdraw: the hand-off ends (link dead), an internal event; twice is refused; another case\'s hand-off is not found', async () => {
+  it("withdraw: the hand-off ends (link dead), an internal event; twice is refused; another case's hand-off is not found", async () => {
     const d = await f.addDepartment('县卫健委')
     const c = await f.acceptedCase('社区诊所晚上没人值班')
     await f.handOff(c.wang, c.id, d.id)
@@ -116,7 +125,12 @@ describe('交办: handing a case to a department (case actions)', () => {
     expect((await other.wang.act(other.id, { type: 'withdraw_handoff', handoffId: h!.id })).statusCode).toBe(404)
     const res = await c.wang.ok(c.id, { type: 'withdraw_handoff', handoffId: h!.id, reason: '问错了部门，改交卫健局' })
     expect(res.case).toMatchObject({ awaitingDepartment: false, status: 'in_progress' })
-    expect(res.events[0]).toMatchObject({ type: 'handoff_withdrawn', visibility: 'internal', body: '问错了部门，改交卫健局', data: { handoffId: h!.id, departmentName: '县卫健委' } })
+    expect(res.events[0]).toMatchObject({
+      type: 'handoff_withdrawn',
+      visibility: 'internal',
+      body: '问错了部门，改交卫健局',
+      data: { handoffId: h!.id, departmentName: '县卫健委' },
+    })
     expect((await f.handoffsOf(c.id))[0]).toMatchObject({ status: 'withdrawn', closedAt: ctx.t.clock.now() })
     const again = await c.wang.act(c.id, { type: 'withdraw_handoff', handoffId: h!.id })
     expect(again.statusCode).toBe(409)
@@ -137,8 +151,16 @@ describe('交办: handing a case to a department (case actions)', () => {
     expect(resolved.case).toMatchObject({ status: 'resolved', awaitingDepartment: false })
     expect(resolved.events.map((e) => e.type)).toEqual(['resolved', 'handoff_expired', 'handoff_expired'])
     expect(resolved.events[1]).toMatchObject({ visibility: 'internal', actorKind: 'system', data: { departmentName: '县城管局' } })
-    expect((await f.handoffsOf(c.id)).map((h) => [h.status, h.closedAt])).toEqual([['expired', ctx.t.clock.now()], ['expired', ctx.t.clock.now()]])
-    const [audit] = await f.db().select().from(auditLog).where(eq(auditLog.targetId, c.id)).then((rows) => rows.filter((r) => r.action === 'case.resolve'))
+    expect((await f.handoffsOf(c.id)).map((h) => [h.status, h.closedAt])).toEqual([
+      ['expired', ctx.t.clock.now()],
+      ['expired', ctx.t.clock.now()],
+    ])
+    const [audit] = await f
+      .db()
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.targetId, c.id))
+      .then((rows) => rows.filter((r) => r.action === 'case.resolve'))
     expect((audit!.detail as { expiredHandoffs: string[] }).expiredHandoffs).toHaveLength(2)
 
     const desk = await signIn(ctx.t.app, 'station')
@@ -171,19 +193,40 @@ describe('交办: handing a case to a department (case actions)', () => {
 
     // The department's answer (written by its page) carries photos: they show on the hand-off, served like the case's.
     const [h] = await f.handoffsOf(c.id)
-    const [answer] = await f.db().insert(caseEvent).values({
-      caseId: c.id, type: 'handoff_answered', actorKind: 'system', visibility: 'internal', body: '已安排清理落石', data: { handoffId: h!.id },
-      occurredAt: ctx.t.clock.now(), receivedAt: ctx.t.clock.now(),
-    }).returning()
-    const [photo] = await f.db().insert(attachment).values({
-      caseId: c.id, eventId: answer!.id, storageKey: 'x/y.jpg', mime: 'image/jpeg', bytes: 10, width: 640, height: 480, sha256: 'ab',
-    }).returning()
+    const [answer] = await f
+      .db()
+      .insert(caseEvent)
+      .values({
+        caseId: c.id,
+        type: 'handoff_answered',
+        actorKind: 'system',
+        visibility: 'internal',
+        body: '已安排清理落石',
+        data: { handoffId: h!.id },
+        occurredAt: ctx.t.clock.now(),
+        receivedAt: ctx.t.clock.now(),
+      })
+      .returning()
+    const [photo] = await f
+      .db()
+      .insert(attachment)
+      .values({
+        caseId: c.id,
+        eventId: answer!.id,
+        storageKey: 'x/y.jpg',
+        mime: 'image/jpeg',
+        bytes: 10,
+        width: 640,
+        height: 480,
+        sha256: 'ab',
+      })
+      .returning()
     const view = (await c.wang.detail(c.id)).handoffs![0]!
     expect(view.photos).toEqual([{ id: photo!.id, url: `/api/v1/attachments/${photo!.id}`, width: 640, height: 480 }])
   })
 })
 
-describe('交办: the department\'s link, from the staff side', () => {
+describe("交办: the department's link, from the staff side", () => {
   it('the assignee reissues (new URL, the old secret no longer matches) and revokes; both audit-logged without the secret', async () => {
     const d = await f.addDepartment('县民政局')
     const c = await f.acceptedCase('独居老人家里暖气不热')
@@ -199,7 +242,14 @@ describe('交办: the department\'s link, from the staff side', () => {
     expect(first.handoff).toMatchObject({ id: h!.id, linkRevoked: false })
     const second = await link()
     expect(second.url).not.toBe(first.url)
-    const byHash = async (url: string) => (await f.db().select({ id: handoff.id }).from(handoff).where(eq(handoff.secretHash, handoffSecretHash(url.split('/d/')[1]!)!))).length
+    const byHash = async (url: string) =>
+      (
+        await f
+          .db()
+          .select({ id: handoff.id })
+          .from(handoff)
+          .where(eq(handoff.secretHash, handoffSecretHash(url.split('/d/')[1]!)!))
+      ).length
     expect(await byHash(first.url)).toBe(0)
     expect(await byHash(second.url)).toBe(1)
 
@@ -231,9 +281,17 @@ describe('交办: the department\'s link, from the staff side', () => {
     expect((await post((await signIn(ctx.t.app, 'committee')).headers)).statusCode).toBe(200)
 
     const [shouyang] = await f.db().select().from(station).where(eq(station.name, '首阳镇委员联络室'))
-    const [other] = await f.db().insert(appUser).values({
-      username: `shouyang-${randomUUID().slice(0, 6)}`, displayName: '首阳管理员', role: 'station_admin', committeeId: shouyang!.committeeId, passwordHash: await hashPassword(DEMO_PASSWORD),
-    }).returning()
+    const [other] = await f
+      .db()
+      .insert(appUser)
+      .values({
+        username: `shouyang-${randomUUID().slice(0, 6)}`,
+        displayName: '首阳管理员',
+        role: 'station_admin',
+        committeeId: shouyang!.committeeId,
+        passwordHash: await hashPassword(DEMO_PASSWORD),
+      })
+      .returning()
     await f.db().insert(userStation).values({ userId: other!.id, stationId: shouyang!.id })
     const outsider = await signIn(ctx.t.app, other!.username)
     expect((await post(outsider.headers)).statusCode).toBe(404)

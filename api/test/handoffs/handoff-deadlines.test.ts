@@ -16,7 +16,9 @@ async function setHandoffSettings(handoff: { pauseResolveClock?: boolean; replyD
   const url = `/api/v1/committees/${await f.committeeId()}/settings`
   const { overrides } = (await admin.get(url)).json<CommitteeSettingsView>()
   const res = await ctx.t.app.inject({
-    method: 'PUT', url, headers: admin.headers,
+    method: 'PUT',
+    url,
+    headers: admin.headers,
     payload: { slaHours: overrides.slaHours, ...(overrides.autoCloseDays !== null && { autoCloseDays: overrides.autoCloseDays }), ...(handoff && { handoff }) },
   })
   expect(res.statusCode, res.body).toBe(200)
@@ -24,7 +26,9 @@ async function setHandoffSettings(handoff: { pauseResolveClock?: boolean; replyD
 }
 
 const caseNotices = async (caseId: string) =>
-  (await outboxOf(f.db(), { caseId, templateKeys: ['member.resolve_reminder', 'member.overdue', 'department.reminder', 'department.overdue'] })).map((n) => n.templateKey)
+  (await outboxOf(f.db(), { caseId, templateKeys: ['member.resolve_reminder', 'member.overdue', 'department.reminder', 'department.overdue'] })).map(
+    (n) => n.templateKey,
+  )
 
 /** On the dashboard's live list of cases past their resolve deadline (the committee's, first 100). */
 async function onDashboardOverdue(caseId: string): Promise<boolean> {
@@ -60,7 +64,7 @@ describe('交办 and the clocks (the deadline sweep run with a moved clock)', ()
     ctx.t.clock.advance(due.getTime() - ctx.t.clock.now().getTime() + 24 * HOUR)
     await sweep()
     await sweep()
-    expect((await f.eventsOf(c.id, 'overdue'))).toHaveLength(0)
+    expect(await f.eventsOf(c.id, 'overdue')).toHaveLength(0)
     expect(await caseNotices(c.id)).not.toContain('member.resolve_reminder')
     expect(await caseNotices(c.id)).not.toContain('member.overdue')
     expect((await c.wang.detail(c.id)).overdue).toBe(false)
@@ -135,12 +139,17 @@ describe('交办 and the clocks (the deadline sweep run with a moved clock)', ()
     expect((await sweep()).handoffOverdue).toBe(0)
     const marks = await f.eventsOf(c.id, 'handoff_overdue')
     expect(marks).toHaveLength(1)
-    expect(marks[0]).toMatchObject({ visibility: 'internal', actorKind: 'system', data: { handoffId: h!.id, departmentName: '县水务局', dueAt: h!.dueAt.toISOString() } })
+    expect(marks[0]).toMatchObject({
+      visibility: 'internal',
+      actorKind: 'system',
+      data: { handoffId: h!.id, departmentName: '县水务局', dueAt: h!.dueAt.toISOString() },
+    })
     expect((await f.caseRow(c.id)).version).toBeGreaterThan(version)
     expect((await f.handoffsOf(c.id))[0]).toMatchObject({ status: 'sent', overdueAt: ctx.t.clock.now() })
     const notices = await outboxOf(f.db(), { caseId: c.id, templateKeys: ['department.reminder', 'department.overdue'] })
     expect(notices.map((n) => [n.templateKey, n.recipientKind, n.recipientId, n.channel])).toEqual([
-      ['department.reminder', 'department', h!.id, 'robot'], ['department.overdue', 'department', h!.id, 'robot'],
+      ['department.reminder', 'department', h!.id, 'robot'],
+      ['department.overdue', 'department', h!.id, 'robot'],
     ])
     expect((await c.wang.detail(c.id)).handoffs![0]).toMatchObject({ overdueAt: ctx.t.clock.now().toISOString(), status: 'sent' })
   })

@@ -16,11 +16,19 @@ export function handoffFixtures(ctx: { t: TestApp; refs: DemoRefs }) {
   /** A department of the demo county through the admin API: with a group robot, a contact mobile, or neither (log). */
   async function addDepartment(name: string, reach: 'robot' | 'sms' | 'log' = 'log'): Promise<DepartmentView> {
     const admin = await signIn(ctx.t.app, 'committee')
-    const robotChannelId = reach === 'robot'
-      ? (await db().insert(notificationChannel).values({ committeeId: await committeeId(), provider: 'wecom_robot', name: `${name}群`, settings: { provider: 'wecom_robot' } }).returning())[0]!.id
-      : undefined
+    const robotChannelId =
+      reach === 'robot'
+        ? (
+            await db()
+              .insert(notificationChannel)
+              .values({ committeeId: await committeeId(), provider: 'wecom_robot', name: `${name}群`, settings: { provider: 'wecom_robot' } })
+              .returning()
+          )[0]!.id
+        : undefined
     const res = await ctx.t.app.inject({
-      method: 'POST', url: '/api/v1/departments', headers: admin.headers,
+      method: 'POST',
+      url: '/api/v1/departments',
+      headers: admin.headers,
       payload: { name, kind: 'bureau', ...(reach === 'sms' && { contactPhone: '13900001111' }), ...(robotChannelId && { robotChannelId }) },
     })
     expect(res.statusCode, res.body).toBe(201)
@@ -30,7 +38,10 @@ export function handoffFixtures(ctx: { t: TestApp; refs: DemoRefs }) {
   /** A department of a committee outside the demo county. */
   async function foreignDepartment(): Promise<string> {
     const tag = randomUUID().slice(0, 6).toUpperCase()
-    const [k] = await db().insert(committee).values({ name: `外县${tag}`, level: 'county', shortCode: `X${tag}`, path: 'pending' }).returning()
+    const [k] = await db()
+      .insert(committee)
+      .values({ name: `外县${tag}`, level: 'county', shortCode: `X${tag}`, path: 'pending' })
+      .returning()
     await db().update(committee).set({ path: k!.id }).where(eq(committee.id, k!.id))
     return (await db().insert(department).values({ committeeId: k!.id, name: '外县住建局', kind: 'bureau' }).returning())[0]!.id
   }
@@ -49,8 +60,12 @@ export function handoffFixtures(ctx: { t: TestApp; refs: DemoRefs }) {
 
   const handoffsOf = (caseId: string) => db().select().from(handoff).where(eq(handoff.caseId, caseId)).orderBy(asc(handoff.sentAt), asc(handoff.createdAt))
   const caseRow = async (id: string) => (await db().select().from(cases).where(eq(cases.id, id)))[0]!
-  const eventsOf = (caseId: string, type?: typeof caseEvent.$inferSelect['type']) =>
-    db().select().from(caseEvent).where(and(eq(caseEvent.caseId, caseId), type ? eq(caseEvent.type, type) : undefined)).orderBy(asc(caseEvent.id))
+  const eventsOf = (caseId: string, type?: (typeof caseEvent.$inferSelect)['type']) =>
+    db()
+      .select()
+      .from(caseEvent)
+      .where(and(eq(caseEvent.caseId, caseId), type ? eq(caseEvent.type, type) : undefined))
+      .orderBy(asc(caseEvent.id))
 
   return { db, committeeId, addDepartment, foreignDepartment, acceptedCase, handOff, handoffsOf, caseRow, eventsOf }
 }

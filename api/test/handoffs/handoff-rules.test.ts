@@ -42,8 +42,10 @@ describe('hand-off rules (pure)', () => {
     expect(handoffRoleOf('station_admin')).toBe('admin')
     expect(handoffRoleOf('committee_admin')).toBe('admin')
     const photos = photosByHandoff([
-      { handoffId: 'a', id: 'p1', width: 1, height: 2 }, { handoffId: 'b', id: 'p2', width: null, height: null },
-      { handoffId: 'a', id: 'p3', width: 3, height: 4 }, { handoffId: null, id: 'p4', width: 5, height: 6 },
+      { handoffId: 'a', id: 'p1', width: 1, height: 2 },
+      { handoffId: 'b', id: 'p2', width: null, height: null },
+      { handoffId: 'a', id: 'p3', width: 3, height: 4 },
+      { handoffId: null, id: 'p4', width: 5, height: 6 },
     ])
     expect(photos.get('a')!.map((p) => p.url)).toEqual(['/api/v1/attachments/p1', '/api/v1/attachments/p3'])
     expect(photos.get('b')).toHaveLength(1)

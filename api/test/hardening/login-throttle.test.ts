@@ -21,7 +21,11 @@ describe('sign-in throttling', () => {
 
   const attempt = (username: string, password: string, ip = '10.0.0.1') =>
     t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password }, remoteAddress: ip })
-  const answer = (r: Awaited<ReturnType<typeof attempt>>) => ({ status: r.statusCode, code: r.json().code as string, retryAfter: r.headers['retry-after'] ?? null })
+  const answer = (r: Awaited<ReturnType<typeof attempt>>) => ({
+    status: r.statusCode,
+    code: r.json().code as string,
+    retryAfter: r.headers['retry-after'] ?? null,
+  })
 
   it('the delays grow from the first failure past the free ones (the rule as a table)', () => {
     const table = Array.from({ length: PAIR_FREE + 6 }, (_, i) => pairDelaySeconds(i + 1))
@@ -52,7 +56,8 @@ describe('sign-in throttling', () => {
   it('slows the guessing address with growing delays, then lets it try again, and forgets after a success', async () => {
     const username = org.users.cityAdmin.username
     const ip = '192.0.2.44'
-    for (let i = 0; i < PAIR_FREE; i++) expect(answer(await attempt(username, 'wrong', ip))).toEqual({ status: 401, code: 'INVALID_CREDENTIALS', retryAfter: null })
+    for (let i = 0; i < PAIR_FREE; i++)
+      expect(answer(await attempt(username, 'wrong', ip))).toEqual({ status: 401, code: 'INVALID_CREDENTIALS', retryAfter: null })
     // The next failure starts a 1 s wait; while it lasts even the right password waits (the address is not trusted).
     expect((await attempt(username, 'wrong', ip)).statusCode).toBe(401)
     const waiting = await attempt(username, PASSWORD, ip)
@@ -114,7 +119,10 @@ describe('sign-in throttling', () => {
     expect(unlock.statusCode).toBe(200)
     expect(unlock.json().lockedUntil).toBeNull()
     expect((await attempt(target.username, PASSWORD, '198.51.100.77')).statusCode).toBe(200)
-    const logged = await t.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'user.unlocked'), eq(auditLog.targetId, target.id)))
+    const logged = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'user.unlocked'), eq(auditLog.targetId, target.id)))
     expect(logged).toHaveLength(1)
   })
 

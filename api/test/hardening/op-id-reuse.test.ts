@@ -14,10 +14,11 @@ const ctx = withDemoApp()
 const db = () => ctx.t.database.db
 const post = (token: string, caseId: string, payload: object) =>
   ctx.t.app.inject({ method: 'POST', url: `/api/v1/cases/${caseId}/actions`, headers: { authorization: `Bearer ${token}` }, payload })
-const eventTypes = async (caseId: string) => (await db().select({ type: caseEvent.type }).from(caseEvent).where(eq(caseEvent.caseId, caseId))).map((e) => e.type)
+const eventTypes = async (caseId: string) =>
+  (await db().select({ type: caseEvent.type }).from(caseEvent).where(eq(caseEvent.caseId, caseId))).map((e) => e.type)
 
 describe('opId reuse', () => {
-  it('a resolve sent with an accept\'s opId is refused with 409 OP_ID_REUSED and changes nothing', async () => {
+  it("a resolve sent with an accept's opId is refused with 409 OP_ID_REUSED and changes nothing", async () => {
     const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('楼道灯坏了一个月没人修'))
     const wang = await signIn(ctx.t.app, 'wangjianguo')
     const opId = randomUUID()
@@ -97,12 +98,22 @@ describe('opId reuse', () => {
     const boundary = 'x-op-id-reuse'
     const action = JSON.stringify({ opId, baseVersion: baseVersion + 1, type: 'note', body: '现场照片' })
     const payload = [
-      `--${boundary}`, 'Content-Disposition: form-data; name="action"', '', action,
-      `--${boundary}`, 'Content-Disposition: form-data; name="photo1"; filename="photo1.jpg"', 'Content-Type: image/jpeg', '', 'not really a jpeg',
-      `--${boundary}--`, '',
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="action"',
+      '',
+      action,
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="photo1"; filename="photo1.jpg"',
+      'Content-Type: image/jpeg',
+      '',
+      'not really a jpeg',
+      `--${boundary}--`,
+      '',
     ].join('\r\n')
     const res = await ctx.t.app.inject({
-      method: 'POST', url: `/api/v1/cases/${c.id}/actions/with-photos`, payload,
+      method: 'POST',
+      url: `/api/v1/cases/${c.id}/actions/with-photos`,
+      payload,
       headers: { ...wang.headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
     })
     expect(res.statusCode, res.body).toBe(409)

@@ -25,10 +25,19 @@ describe('an over-limit body', () => {
       const chunks: Buffer[] = []
       let error: string | null = null
       socket.on('data', (d) => chunks.push(d))
-      socket.on('error', (e: NodeJS.ErrnoException) => { error = e.code ?? e.message })
+      socket.on('error', (e: NodeJS.ErrnoException) => {
+        error = e.code ?? e.message
+      })
       socket.on('close', () => resolve({ response: Buffer.concat(chunks).toString('latin1'), error }))
-      const head = [`POST ${path} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Type: application/json', `Content-Length: ${body.length}`,
-        ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n')
+      const head = [
+        `POST ${path} HTTP/1.1`,
+        'Host: 127.0.0.1',
+        'Content-Type: application/json',
+        `Content-Length: ${body.length}`,
+        ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+        '',
+        '',
+      ].join('\r\n')
       socket.write(head)
       socket.write(body)
     })

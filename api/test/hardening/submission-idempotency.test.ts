@@ -11,7 +11,8 @@ import { postCase } from '../support/submit'
  */
 describe('public submissions are idempotent', () => {
   const ctx = withDemoApp()
-  const casesWith = async (description: string) => ctx.t.database.db.select({ id: cases.id, publicNo: cases.publicNo }).from(cases).where(eq(cases.description, description))
+  const casesWith = async (description: string) =>
+    ctx.t.database.db.select({ id: cases.id, publicNo: cases.publicNo }).from(cases).where(eq(cases.description, description))
   const cookieOf = (res: { headers: Record<string, unknown> }) => {
     const raw = res.headers['set-cookie']
     const all = Array.isArray(raw) ? raw : raw ? [String(raw)] : []

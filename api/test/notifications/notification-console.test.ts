@@ -24,7 +24,14 @@ const CHANNELS = '/api/v1/notification-channels'
 
 /** Every secret value the fakes accept, plus the ones this file makes up: none may appear in any answer. */
 const OTHER_SECRET = 'a-replaced-signing-secret-4711'
-const SECRETS = [...Object.values(FAKE_CREDENTIALS).flatMap((c) => Object.entries(c).filter(([k]) => !['accessKeyId', 'secretId', 'sdkAppId'].includes(k)).map(([, v]) => v)), OTHER_SECRET]
+const SECRETS = [
+  ...Object.values(FAKE_CREDENTIALS).flatMap((c) =>
+    Object.entries(c)
+      .filter(([k]) => !['accessKeyId', 'secretId', 'sdkAppId'].includes(k))
+      .map(([, v]) => v),
+  ),
+  OTHER_SECRET,
+]
 function expectNoSecrets(text: string) {
   for (const s of SECRETS) {
     expect(text).not.toContain(s)
@@ -90,33 +97,68 @@ describe('channels: CRUD without ever answering a secret', () => {
     expect(ok<{ items: ChannelView[] }>(await committee.get(`${CHANNELS}?committeeId=${demoCommitteeId}`)).items).toHaveLength(5)
   })
 
-  it('refuses a channel without its required secrets, with a foreign secret, or a robot of another committee\'s station', async () => {
+  it("refuses a channel without its required secrets, with a foreign secret, or a robot of another committee's station", async () => {
     const before = ok<{ items: ChannelView[] }>(await committee.get(CHANNELS)).items.length
-    const noSecret = problem(await call(committee.headers, 'POST', CHANNELS, { name: '钉钉', settings: fakes.dingtalk.settings, credentials: { accessToken: 'x-token' } }), 400)
+    const noSecret = problem(
+      await call(committee.headers, 'POST', CHANNELS, { name: '钉钉', settings: fakes.dingtalk.settings, credentials: { accessToken: 'x-token' } }),
+      400,
+    )
     expect(noSecret.errors).toEqual([expect.objectContaining({ field: 'body.credentials.secret', message: 'is required' })])
     problem(await call(committee.headers, 'POST', CHANNELS, { name: '阿里云', settings: fakes.aliyun.settings }), 400)
-    const foreignSecret = problem(await call(committee.headers, 'POST', CHANNELS, { name: '企业微信', settings: fakes.wecom.settings, credentials: { key: 'k', password: 'p' } }), 400)
+    const foreignSecret = problem(
+      await call(committee.headers, 'POST', CHANNELS, { name: '企业微信', settings: fakes.wecom.settings, credentials: { key: 'k', password: 'p' } }),
+      400,
+    )
     expect(foreignSecret.errors?.map((e) => e.field)).toEqual(['body.credentials.password'])
-    const elsewhere = problem(await call(committee.headers, 'POST', CHANNELS, {
-      name: '别处的群', stationId: org.stationB1.id, settings: fakes.wecom.settings, credentials: fakes.wecom.credentials,
-    }), 400)
+    const elsewhere = problem(
+      await call(committee.headers, 'POST', CHANNELS, {
+        name: '别处的群',
+        stationId: org.stationB1.id,
+        settings: fakes.wecom.settings,
+        credentials: fakes.wecom.credentials,
+      }),
+      400,
+    )
     expect(elsewhere.errors).toEqual([expect.objectContaining({ field: 'body.stationId' })])
     // Only robots belong to a station.
-    problem(await call(committee.headers, 'POST', CHANNELS, { name: '短信', stationId: ctx.refs.stationId, settings: fakes.aliyun.settings, credentials: fakes.aliyun.credentials }), 400)
+    problem(
+      await call(committee.headers, 'POST', CHANNELS, {
+        name: '短信',
+        stationId: ctx.refs.stationId,
+        settings: fakes.aliyun.settings,
+        credentials: fakes.aliyun.credentials,
+      }),
+      400,
+    )
     // A webhook needs a URL.
-    problem(await call(committee.headers, 'POST', CHANNELS, { name: 'hook', settings: { provider: 'webhook', url: 'ftp://example.com/x' }, credentials: fakes.webhook.credentials }), 400)
+    problem(
+      await call(committee.headers, 'POST', CHANNELS, {
+        name: 'hook',
+        settings: { provider: 'webhook', url: 'ftp://example.com/x' },
+        credentials: fakes.webhook.credentials,
+      }),
+      400,
+    )
     expect(ok<{ items: ChannelView[] }>(await committee.get(CHANNELS)).items).toHaveLength(before)
   })
 
   it('an update without credentials keeps the saved ones: the next sends still sign correctly', async () => {
-    const renamed = ok<ChannelView>(await call(committee.headers, 'PUT', `${CHANNELS}/${created.dingtalk.id}`, { name: '县政协工作群（钉钉）', settings: fakes.dingtalk.settings }))
+    const renamed = ok<ChannelView>(
+      await call(committee.headers, 'PUT', `${CHANNELS}/${created.dingtalk.id}`, { name: '县政协工作群（钉钉）', settings: fakes.dingtalk.settings }),
+    )
     expect(renamed).toMatchObject({ name: '县政协工作群（钉钉）', credentialsSet: ['accessToken', 'secret'], enabled: true })
     // DingTalk's 加签 needs the saved secret: the fake recomputes it.
-    expect(ok(await call(committee.headers, 'POST', `${CHANNELS}/${created.dingtalk.id}/test`, {}))).toMatchObject({ ok: true, provider: 'dingtalk_robot', providerCode: '0' })
+    expect(ok(await call(committee.headers, 'POST', `${CHANNELS}/${created.dingtalk.id}/test`, {}))).toMatchObject({
+      ok: true,
+      provider: 'dingtalk_robot',
+      providerCode: '0',
+    })
     expect(fakes.dingtalk.received).toHaveLength(1)
     expect(fakes.dingtalk.refusals).toEqual([])
 
-    const hook = ok<ChannelView>(await call(committee.headers, 'PUT', `${CHANNELS}/${created.webhook.id}`, { name: '热线对接', settings: fakes.webhook.settings }))
+    const hook = ok<ChannelView>(
+      await call(committee.headers, 'PUT', `${CHANNELS}/${created.webhook.id}`, { name: '热线对接', settings: fakes.webhook.settings }),
+    )
     expect(hook.credentialsSet).toEqual(['signingSecret'])
     // A real case event after the update: signed with the saved secret, accepted by the integrator.
     const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('小区门口的路灯不亮了'))
@@ -127,15 +169,25 @@ describe('channels: CRUD without ever answering a secret', () => {
   })
 
   it('a replaced secret is used from then on (the fake refuses it, and the test answers that refusal with its code)', async () => {
-    const replaced = ok<ChannelView>(await call(committee.headers, 'PUT', `${CHANNELS}/${created.webhook.id}`, {
-      name: '热线对接', settings: fakes.webhook.settings, credentials: { signingSecret: OTHER_SECRET },
-    }))
+    const replaced = ok<ChannelView>(
+      await call(committee.headers, 'PUT', `${CHANNELS}/${created.webhook.id}`, {
+        name: '热线对接',
+        settings: fakes.webhook.settings,
+        credentials: { signingSecret: OTHER_SECRET },
+      }),
+    )
     expect(replaced.credentialsSet).toEqual(['signingSecret'])
     const refused = ok(await call(committee.headers, 'POST', `${CHANNELS}/${created.webhook.id}/test`, {}))
     expect(refused).toMatchObject({ ok: false, retryable: false, httpStatus: 401, providerCode: 'HTTP_401', provider: 'webhook' })
     expect(fakes.webhook.refusals.map((r) => r.message)).toEqual(['bad signature'])
     // Back to the integrator's secret.
-    ok(await call(committee.headers, 'PUT', `${CHANNELS}/${created.webhook.id}`, { name: '热线对接', settings: fakes.webhook.settings, credentials: fakes.webhook.credentials }))
+    ok(
+      await call(committee.headers, 'PUT', `${CHANNELS}/${created.webhook.id}`, {
+        name: '热线对接',
+        settings: fakes.webhook.settings,
+        credentials: fakes.webhook.credentials,
+      }),
+    )
     expect(ok(await call(committee.headers, 'POST', `${CHANNELS}/${created.webhook.id}/test`, {}))).toMatchObject({ ok: true, httpStatus: 200 })
     // The provider cannot change on update.
     problem(await call(committee.headers, 'PUT', `${CHANNELS}/${created.webhook.id}`, { name: 'x', settings: fakes.wecom.settings }), 400)
@@ -147,22 +199,44 @@ describe('channels: CRUD without ever answering a secret', () => {
     expect(fakes.wecom.received).toHaveLength(1)
     expect(fakes.wecom.received[0]!.content).toContain('码上见测试消息')
     fakes.wecom.failNext('permanent')
-    expect(ok(await call(committee.headers, 'POST', `${CHANNELS}/${created.wecom.id}/test`, {})))
-      .toMatchObject({ ok: false, retryable: false, provider: 'wecom_robot', providerCode: '93000', providerMessage: expect.stringContaining('invalid webhook url') })
+    expect(ok(await call(committee.headers, 'POST', `${CHANNELS}/${created.wecom.id}/test`, {}))).toMatchObject({
+      ok: false,
+      retryable: false,
+      provider: 'wecom_robot',
+      providerCode: '93000',
+      providerMessage: expect.stringContaining('invalid webhook url'),
+    })
     fakes.wecom.failNext('throttle')
-    expect(ok(await call(committee.headers, 'POST', `${CHANNELS}/${created.wecom.id}/test`, {}))).toMatchObject({ ok: false, retryable: true, providerCode: '45009' })
+    expect(ok(await call(committee.headers, 'POST', `${CHANNELS}/${created.wecom.id}/test`, {}))).toMatchObject({
+      ok: false,
+      retryable: true,
+      providerCode: '45009',
+    })
 
     const sms = ok(await call(committee.headers, 'POST', `${CHANNELS}/${created.aliyun.id}/test`, { phone: '138 0013 8000' }))
     expect(sms).toMatchObject({ ok: true, provider: 'aliyun_sms', providerCode: 'OK', providerMessageId: fakes.aliyun.received[0]!.bizId })
-    expect(fakes.aliyun.received[0]).toMatchObject({ phone: '13800138000', templateCode: fakes.aliyun.settings.templates.test, params: { code: expect.stringMatching(/^\d{4}$/) } })
+    expect(fakes.aliyun.received[0]).toMatchObject({
+      phone: '13800138000',
+      templateCode: fakes.aliyun.settings.templates.test,
+      params: { code: expect.stringMatching(/^\d{4}$/) },
+    })
     fakes.aliyun.failNext('permanent', 1, 'isv.DAY_LIMIT_CONTROL')
-    expect(ok(await call(committee.headers, 'POST', `${CHANNELS}/${created.aliyun.id}/test`, { phone: '13800138000' })))
-      .toMatchObject({ ok: false, retryable: false, providerCode: 'isv.DAY_LIMIT_CONTROL' })
-    expect(ok(await call(committee.headers, 'POST', `${CHANNELS}/${created.tencent.id}/test`, { phone: '+8613800138000' }))).toMatchObject({ ok: true, provider: 'tencent_sms', providerCode: 'Ok' })
+    expect(ok(await call(committee.headers, 'POST', `${CHANNELS}/${created.aliyun.id}/test`, { phone: '13800138000' }))).toMatchObject({
+      ok: false,
+      retryable: false,
+      providerCode: 'isv.DAY_LIMIT_CONTROL',
+    })
+    expect(ok(await call(committee.headers, 'POST', `${CHANNELS}/${created.tencent.id}/test`, { phone: '+8613800138000' }))).toMatchObject({
+      ok: true,
+      provider: 'tencent_sms',
+      providerCode: 'Ok',
+    })
     expect(fakes.tencent.received.map((m) => m.phone)).toEqual(['13800138000'])
 
     const before = fakes.aliyun.requests
-    expect(problem(await call(committee.headers, 'POST', `${CHANNELS}/${created.aliyun.id}/test`, {}), 400).errors).toEqual([expect.objectContaining({ field: 'body.phone' })])
+    expect(problem(await call(committee.headers, 'POST', `${CHANNELS}/${created.aliyun.id}/test`, {}), 400).errors).toEqual([
+      expect.objectContaining({ field: 'body.phone' }),
+    ])
     problem(await call(committee.headers, 'POST', `${CHANNELS}/${created.aliyun.id}/test`, { phone: '+14155550100' }), 400)
     expect(fakes.aliyun.requests).toBe(before)
   })
@@ -178,7 +252,10 @@ describe('channels: CRUD without ever answering a secret', () => {
   })
 
   it('deletes a channel', async () => {
-    const extra = ok<ChannelView>(await call(committee.headers, 'POST', CHANNELS, { name: '临时', settings: fakes.wecom.settings, credentials: fakes.wecom.credentials }), 201)
+    const extra = ok<ChannelView>(
+      await call(committee.headers, 'POST', CHANNELS, { name: '临时', settings: fakes.wecom.settings, credentials: fakes.wecom.credentials }),
+      201,
+    )
     expect((await call(committee.headers, 'DELETE', `${CHANNELS}/${extra.id}`)).statusCode).toBe(204)
     expect(ok<{ items: ChannelView[] }>(await committee.get(CHANNELS)).items.map((c) => c.id)).not.toContain(extra.id)
     problem(await call(committee.headers, 'PUT', `${CHANNELS}/${extra.id}`, { name: '临时', settings: fakes.wecom.settings }), 404)
@@ -201,14 +278,17 @@ describe('scope', () => {
   let nanguan: Awaited<ReturnType<typeof failedCaseAt>>
 
   beforeAll(async () => {
-    const [nanguanCode] = await db().select({ code: qrCode.code }).from(qrCode).innerJoin(station, eq(station.id, qrCode.stationId))
+    const [nanguanCode] = await db()
+      .select({ code: qrCode.code })
+      .from(qrCode)
+      .innerJoin(station, eq(station.id, qrCode.stationId))
       .where(and(eq(station.name, '南关社区委员工作室'), eq(qrCode.status, 'active')))
     vi.setSystemTime(ctx.t.clock.now())
     dongcheng = await failedCaseAt(ctx.refs.memberCode, '东城小区的垃圾桶满了没人清运')
     nanguan = await failedCaseAt(nanguanCode!.code, '南关社区活动室长期锁门')
   })
 
-  it('a station admin sees their station\'s failed notices and not other stations\'; can retry only theirs', async () => {
+  it("a station admin sees their station's failed notices and not other stations'; can retry only theirs", async () => {
     const st = await signIn(ctx.t.app, 'station')
     const page = ok<NotificationPage>(await st.get('/api/v1/notifications?status=failed'))
     const ids = page.items.map((n) => n.id)
@@ -216,7 +296,9 @@ describe('scope', () => {
     expect(ids).not.toContain(nanguan.failedId)
     expect(page.items.every((n) => n.status === 'failed')).toBe(true)
     expect(page.items.find((n) => n.id === dongcheng.failedId)).toMatchObject({
-      publicNo: dongcheng.publicNo, recipientLabel: '137****1111', statusReason: expect.stringContaining('isv.SMS_TEMPLATE_ILLEGAL'),
+      publicNo: dongcheng.publicNo,
+      recipientLabel: '137****1111',
+      statusReason: expect.stringContaining('isv.SMS_TEMPLATE_ILLEGAL'),
       attemptLog: [expect.objectContaining({ provider: 'aliyun_sms', ok: false, providerCode: 'isv.SMS_TEMPLATE_ILLEGAL' })],
     })
     // The resident's number is masked in the console.
@@ -234,7 +316,7 @@ describe('scope', () => {
     expect(all.items.map((n) => n.id)).toContain(nanguan.failedId)
   })
 
-  it('a committee admin of another county gets 404 for the channel and the case\'s notifications', async () => {
+  it("a committee admin of another county gets 404 for the channel and the case's notifications", async () => {
     for (const [method, url, payload] of [
       ['PUT', `${CHANNELS}/${created.aliyun.id}`, { name: 'mine now', settings: fakes.aliyun.settings }],
       ['DELETE', `${CHANNELS}/${created.aliyun.id}`, undefined],

@@ -40,7 +40,13 @@ const captureServer = createServer((req, res) => {
 })
 await new Promise<void>((r) => captureServer.listen(0, '127.0.0.1', r))
 const captureUrl = `http://127.0.0.1:${(captureServer.address() as AddressInfo).port}/events`
-afterAll(() => new Promise<void>((r) => { captureServer.closeAllConnections(); captureServer.close(() => r()) }))
+afterAll(
+  () =>
+    new Promise<void>((r) => {
+      captureServer.closeAllConnections()
+      captureServer.close(() => r())
+    }),
+)
 
 const ctx = withDemoApp({ notifyWebhookUrl: gateway.url })
 const db = () => ctx.t.database.db
@@ -115,8 +121,18 @@ beforeAll(async () => {
   channels.aliyun = await create({ name: '阿里云短信', settings: fakes.aliyun.settings, credentials: fakes.aliyun.credentials })
   channels.webhook = await create({ name: '集成方', settings: fakes.webhook.settings, credentials: fakes.webhook.credentials })
   channels.capture = await create({ name: '自建接收端', settings: { provider: 'webhook', url: captureUrl }, credentials: { signingSecret: CAPTURE_SECRET } })
-  channels.stationWecom = await create({ name: '东城工作站企业微信群', stationId: ctx.refs.stationId, settings: fakes.wecom.settings, credentials: fakes.wecom.credentials })
-  channels.stationDingtalk = await create({ name: '东城工作站钉钉群', stationId: ctx.refs.stationId, settings: fakes.dingtalk.settings, credentials: fakes.dingtalk.credentials })
+  channels.stationWecom = await create({
+    name: '东城工作站企业微信群',
+    stationId: ctx.refs.stationId,
+    settings: fakes.wecom.settings,
+    credentials: fakes.wecom.credentials,
+  })
+  channels.stationDingtalk = await create({
+    name: '东城工作站钉钉群',
+    stationId: ctx.refs.stationId,
+    settings: fakes.dingtalk.settings,
+    credentials: fakes.dingtalk.credentials,
+  })
   channels.committeeWecom = await create({ name: '县政协工作群', settings: { ...fakes.wecom.settings, msgtype: 'text' }, credentials: fakes.wecom.credentials })
 
   // 王建国 has no phone in the demo: the members admin API gives him one, so new cases reach him by SMS.
@@ -141,12 +157,19 @@ describe('who gets what (10:00 Beijing)', () => {
   it('a new case: its member by SMS (with the case link) and push; the resident a receipt with their own tracking link', async () => {
     const c = await newCase('小区门口的路灯坏了一个多月，晚上出行很不方便')
     const rows = await rowsOf(c.id)
-    expect(who(rows)).toEqual(expect.arrayContaining([
-      ['member.assigned', 'member', wangId],
-      ['resident.received', 'resident', c.id],
-      ['case.event', 'committee', expect.any(String)],
-    ]))
-    expect(rows.filter((r) => r.templateKey === 'member.assigned').map((r) => r.channel).sort()).toEqual(['push', 'sms'])
+    expect(who(rows)).toEqual(
+      expect.arrayContaining([
+        ['member.assigned', 'member', wangId],
+        ['resident.received', 'resident', c.id],
+        ['case.event', 'committee', expect.any(String)],
+      ]),
+    )
+    expect(
+      rows
+        .filter((r) => r.templateKey === 'member.assigned')
+        .map((r) => r.channel)
+        .sort(),
+    ).toEqual(['push', 'sms'])
     expect(rows.filter((r) => r.templateKey === 'resident.received').map((r) => r.channel)).toEqual(['sms'])
     // Nobody else: no station notice for a case that reached its member.
     expect(rows.filter((r) => r.recipientKind === 'station')).toEqual([])
@@ -159,13 +182,17 @@ describe('who gets what (10:00 Beijing)', () => {
     const toWang = smsTo(WANG_PHONE, c.publicNo)
     expect(toWang).toHaveLength(1)
     expect(toWang[0]).toMatchObject({
-      templateCode: templateOf('member.assigned'), signName: '码上见',
+      templateCode: templateOf('member.assigned'),
+      signName: '码上见',
       params: { publicNo: c.publicNo, url: `${base()}/app/cases/${c.id}` },
     })
 
     const toResident = smsTo(c.phone!, c.publicNo)
     expect(toResident).toHaveLength(1)
-    expect(toResident[0]).toMatchObject({ templateCode: templateOf('resident.received'), params: { publicNo: c.publicNo, url: `${base()}/t/${c.trackingSecret}` } })
+    expect(toResident[0]).toMatchObject({
+      templateCode: templateOf('resident.received'),
+      params: { publicNo: c.publicNo, url: `${base()}/t/${c.trackingSecret}` },
+    })
     expect(await rowOf(c.id, 'resident.received', 'sms')).toMatchObject({ status: 'sent', provider: 'aliyun_sms' })
     // The link opens the resident's own tracking page.
     const page = await ctx.t.app.inject({ url: new URL(toResident[0]!.params.url!).pathname })
@@ -176,10 +203,13 @@ describe('who gets what (10:00 Beijing)', () => {
 
   it('the SMS texts: the member gets the case link; the resident their tracking link and 回复TD退订 (through the gateway)', async () => {
     // With the committee's SMS account switched off, SMS go to the deployment's gateway, which gets the text itself.
-    const put = (enabled: boolean) => ctx.t.app.inject({
-      method: 'PUT', url: `/api/v1/notification-channels/${channels.aliyun.id}`, headers: committee.headers,
-      payload: { name: channels.aliyun.name, enabled, settings: fakes.aliyun.settings },
-    })
+    const put = (enabled: boolean) =>
+      ctx.t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/notification-channels/${channels.aliyun.id}`,
+        headers: committee.headers,
+        payload: { name: channels.aliyun.name, enabled, settings: fakes.aliyun.settings },
+      })
     expect((await put(false)).statusCode).toBe(200)
     try {
       const c = await newCase('单元楼的防盗门坏了，谁都能进来')
@@ -250,15 +280,18 @@ describe('who gets what (10:00 Beijing)', () => {
     await wang.ok(first.id, { type: 'resolve', reply: '已协调物业补装井盖并设置警示标志' })
     await settled()
     expect(smsTo(joinerPhone, first.publicNo).map((m) => [m.templateCode, m.params.url])).toEqual([
-      [templateOf('resident.received'), joinerLink], [templateOf('resident.accepted'), joinerLink], [templateOf('resident.resolved'), joinerLink],
+      [templateOf('resident.received'), joinerLink],
+      [templateOf('resident.accepted'), joinerLink],
+      [templateOf('resident.resolved'), joinerLink],
     ])
     // The submitter too, with the submitter's own link.
     const firstLink = `${base()}/t/${first.trackingSecret}`
-    expect(fakes.aliyun.received.filter((m) => m.params.publicNo === first.publicNo && m.params.url === firstLink).map((m) => m.templateCode))
-      .toEqual(expect.arrayContaining([templateOf('resident.accepted'), templateOf('resident.resolved')]))
+    expect(fakes.aliyun.received.filter((m) => m.params.publicNo === first.publicNo && m.params.url === firstLink).map((m) => m.templateCode)).toEqual(
+      expect.arrayContaining([templateOf('resident.accepted'), templateOf('resident.resolved')]),
+    )
   })
 
-  it('a merge tells the merged case\'s resident and its followers the number it is handled under now', async () => {
+  it("a merge tells the merged case's resident and its followers the number it is handled under now", async () => {
     const description = uniqueText('南关路口的路灯一到晚上就闪，开车很晃眼')
     const xPhone = newPhone()
     const x = await submitCase(ctx.t, ctx.refs.memberCode, description, { phone: xPhone, consent: 'on' })
@@ -273,8 +306,14 @@ describe('who gets what (10:00 Beijing)', () => {
     await station.ok(x.id, { type: 'merge', intoCaseId: y.id, reason: '同一路灯，并入一件办理' })
     await settled()
     const merged = (await rowsOf(x.id)).filter((r) => r.templateKey === 'resident.merged')
-    expect(merged.map((r) => [r.recipientKind, r.channel, r.status])).toEqual([['resident', 'sms', 'sent'], ['resident', 'sms', 'sent']])
-    for (const [phone, secret] of [[xPhone, x.trackingSecret], [followerPhone, followerSecret]] as const) {
+    expect(merged.map((r) => [r.recipientKind, r.channel, r.status])).toEqual([
+      ['resident', 'sms', 'sent'],
+      ['resident', 'sms', 'sent'],
+    ])
+    for (const [phone, secret] of [
+      [xPhone, x.trackingSecret],
+      [followerPhone, followerSecret],
+    ] as const) {
       const got = smsTo(phone).filter((m) => m.templateCode === templateOf('resident.merged'))
       expect(got, phone).toHaveLength(1)
       expect(got[0]!.params).toEqual({ publicNo: x.publicNo, intoPublicNo: y.publicNo, url: `${base()}/t/${secret}` })
@@ -283,16 +322,16 @@ describe('who gets what (10:00 Beijing)', () => {
     expect((await rowsOf(y.id)).filter((r) => r.templateKey === 'resident.merged')).toEqual([])
   })
 
-  it('a decline puts the case in the station queue: the station\'s WeCom and DingTalk robots get its number; 督办 there too', async () => {
+  it("a decline puts the case in the station queue: the station's WeCom and DingTalk robots get its number; 督办 there too", async () => {
     const c = await newCase('小区门口的减速带坏了，车开过去很响', null)
     const wang = await signIn(ctx.t.app, 'wangjianguo')
     await wang.ok(c.id, { type: 'decline', reason: '近期出差，无法办理' })
     await settled()
     const queued = (await rowsOf(c.id)).filter((r) => r.templateKey === 'station.queued')
     expect(who(queued)).toEqual([['station.queued', 'station', ctx.refs.stationId]])
-    expect(queued.map((r) => `${r.channel}:${r.channelId ?? ''}`).sort()).toEqual([
-      'push:', `robot:${channels.stationDingtalk.id}`, `robot:${channels.stationWecom.id}`,
-    ].sort())
+    expect(queued.map((r) => `${r.channel}:${r.channelId ?? ''}`).sort()).toEqual(
+      ['push:', `robot:${channels.stationDingtalk.id}`, `robot:${channels.stationWecom.id}`].sort(),
+    )
     expect(queued.find((r) => r.channelId === channels.stationWecom.id)).toMatchObject({ status: 'sent', provider: 'wecom_robot' })
     expect(queued.find((r) => r.channelId === channels.stationDingtalk.id)).toMatchObject({ status: 'sent', provider: 'dingtalk_robot' })
     // The committee's own robot is not the station's: it gets nothing.
@@ -340,13 +379,20 @@ describe('who gets what (10:00 Beijing)', () => {
     }
     // A wrong secret would not verify.
     const m = ours[0]!
-    expect(createHmac('sha256', 'not-the-secret').update(`${String(m.headers['x-mashangjian-timestamp'])}.${m.raw}`).digest('hex'))
-      .not.toBe(String(m.headers['x-mashangjian-signature']).slice('sha256='.length))
+    expect(
+      createHmac('sha256', 'not-the-secret')
+        .update(`${String(m.headers['x-mashangjian-timestamp'])}.${m.raw}`)
+        .digest('hex'),
+    ).not.toBe(String(m.headers['x-mashangjian-signature']).slice('sha256='.length))
 
     // The fake integrator verifies the same way, independently: every event accepted, none refused.
     expect(fakes.webhook.refusals).toEqual([])
-    expect(fakes.webhook.received.filter((r) => r.event.caseId === c.id).map((r) => (r.event.params as Record<string, string>).event))
-      .toEqual(['submitted', 'note', 'accept', 'resolve'])
+    expect(fakes.webhook.received.filter((r) => r.event.caseId === c.id).map((r) => (r.event.params as Record<string, string>).event)).toEqual([
+      'submitted',
+      'note',
+      'accept',
+      'resolve',
+    ])
     const hooks = (await rowsOf(c.id)).filter((r) => r.channel === 'webhook')
     expect(hooks).toHaveLength(8)
     expect(hooks.every((r) => r.status === 'sent' && r.provider === 'webhook')).toBe(true)
@@ -357,7 +403,12 @@ describe('opt-out, preferences, retries (10:00 Beijing)', () => {
   it('回复TD: after an admin records the opt-out, SMS to that resident are skipped with the reason and nothing is sent', async () => {
     const phone = newPhone()
     const station = await signIn(ctx.t.app, 'station')
-    const res = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/sms-opt-outs', headers: station.headers, payload: { phone: `+86 ${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}` } })
+    const res = await ctx.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/sms-opt-outs',
+      headers: station.headers,
+      payload: { phone: `+86 ${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}` },
+    })
     expect(res.statusCode, res.body).toBe(204)
     const c = await newCase('楼上装修天天打电钻，周末也不停', phone)
     expect(await rowOf(c.id, 'resident.received', 'sms')).toMatchObject({ status: 'skipped', statusReason: expect.stringContaining('opted out') })
@@ -410,7 +461,12 @@ describe('opt-out, preferences, retries (10:00 Beijing)', () => {
       await put(true, true)
     }
     const c = await newCase('社区图书室周末不开门', null)
-    expect((await rowsOf(c.id)).filter((r) => r.recipientKind === 'member').map((r) => r.channel).sort()).toEqual(['push', 'sms'])
+    expect(
+      (await rowsOf(c.id))
+        .filter((r) => r.recipientKind === 'member')
+        .map((r) => r.channel)
+        .sort(),
+    ).toEqual(['push', 'sms'])
     expect(smsTo(WANG_PHONE, c.publicNo)).toHaveLength(1)
 
     // Only members have preferences.
@@ -444,7 +500,7 @@ describe('opt-out, preferences, retries (10:00 Beijing)', () => {
     expect(after.attemptLog.map((a) => a.ok)).toEqual([false, true])
   })
 
-  it('a permanent failure fails at once with the provider\'s code; retry → pending → sent; retrying a sent notice is refused', async () => {
+  it("a permanent failure fails at once with the provider's code; retry → pending → sent; retrying a sent notice is refused", async () => {
     fakes.aliyun.failNext('permanent')
     const c = await newCase('公交站台的顶棚漏雨，等车的人都淋湿了', null)
     const row = await rowOf(c.id, 'member.assigned', 'sms')
@@ -484,7 +540,7 @@ describe('opt-out, preferences, retries (10:00 Beijing)', () => {
 })
 
 describe('quiet hours (23:30 Beijing)', () => {
-  it('a member\'s SMS throttled just before 22:00 is retried at 07:00, not in the night', async () => {
+  it("a member's SMS throttled just before 22:00 is retried at 07:00, not in the night", async () => {
     moveClockTo('2026-11-23T13:59:50Z') // 21:59:50 Beijing
     fakes.aliyun.failNext('throttle')
     const c = await newCase('楼下烧烤店油烟直冲窗户，晚上没法开窗', null)
@@ -497,7 +553,7 @@ describe('quiet hours (23:30 Beijing)', () => {
     expect(smsTo(WANG_PHONE, c.publicNo)).toEqual([])
   })
 
-  it('holds a member\'s SMS until 07:00 unless the case is urgent; residents\' SMS go out at once', async () => {
+  it("holds a member's SMS until 07:00 unless the case is urgent; residents' SMS go out at once", async () => {
     moveClockTo('2026-11-23T15:30:00Z')
     const c = await newCase('小区里的流浪狗半夜一直叫')
     const held = await rowOf(c.id, 'member.assigned', 'sms')
@@ -533,7 +589,7 @@ describe('quiet hours (23:30 Beijing)', () => {
 })
 
 describe('the next morning and later', () => {
-  it('the 08:00 digest: members by SMS (one part) and push, the committee\'s own robot a summary', async () => {
+  it("the 08:00 digest: members by SMS (one part) and push, the committee's own robot a summary", async () => {
     moveClockTo('2026-11-24T00:00:00Z')
     const members = await ctx.t.app.services.deadlines.digest()
     expect(members).toBeGreaterThan(0)
@@ -545,7 +601,11 @@ describe('the next morning and later', () => {
     expect(sms).toMatchObject({ status: 'sent', provider: 'aliyun_sms', segments: 1, caseId: null })
     const got = smsTo(WANG_PHONE).filter((m) => m.templateCode === templateOf('member.digest'))
     expect(got).toHaveLength(1)
-    expect(got[0]!.params).toEqual({ waiting: expect.stringMatching(/^\d+$/), working: expect.stringMatching(/^\d+$/), overdue: expect.stringMatching(/^\d+$/) })
+    expect(got[0]!.params).toEqual({
+      waiting: expect.stringMatching(/^\d+$/),
+      working: expect.stringMatching(/^\d+$/),
+      overdue: expect.stringMatching(/^\d+$/),
+    })
 
     const committeeRows = await outboxOf(db(), { templateKeys: ['committee.digest'] })
     expect(committeeRows.map((r) => [r.recipientKind, r.channel, r.channelId, r.status])).toEqual([['committee', 'robot', channels.committeeWecom.id, 'sent']])
@@ -561,7 +621,7 @@ describe('the next morning and later', () => {
     expect(await outboxOf(db(), { templateKeys: ['member.digest', 'committee.digest'] })).toHaveLength(digests.length + committeeRows.length)
   })
 
-  it('escalation by the deadline sweep (accept timeout): the station\'s robots get station.escalated', async () => {
+  it("escalation by the deadline sweep (accept timeout): the station's robots get station.escalated", async () => {
     const c = await newCase('人行道上的地砖翘起来了，老人容易绊倒', null)
     moveClock(25 * HOUR)
     const report = await ctx.t.app.services.deadlines.run()
@@ -591,7 +651,12 @@ describe('the next morning and later', () => {
       const given = await reload(row.id)
       expect(given).toMatchObject({ status: 'failed', attempts: 3, statusReason: expect.stringContaining('isv.BUSINESS_LIMIT_CONTROL') })
       expect(smsTo(WANG_PHONE, c.publicNo)).toEqual([])
-      expect((await db().select().from(notification).where(and(eq(notification.id, row.id), eq(notification.status, 'failed'))))).toHaveLength(1)
+      expect(
+        await db()
+          .select()
+          .from(notification)
+          .where(and(eq(notification.id, row.id), eq(notification.status, 'failed'))),
+      ).toHaveLength(1)
     } finally {
       fakes.aliyun.reset()
     }

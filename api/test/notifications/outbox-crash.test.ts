@@ -1,8 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeProviders, type FakeProviders } from '../support/fake-providers'
 import {
-  acceptAll, configureAliyun, consoleOutbox, inBatches, killAllServers, login, outIdCounts, residentPhone, scanCodeOf, serverDatabase,
-  startHoldingProxy, startServer, submitCase, until, type NotifyServer, type OutboxRow, type ServerDatabase,
+  acceptAll,
+  configureAliyun,
+  consoleOutbox,
+  inBatches,
+  killAllServers,
+  login,
+  outIdCounts,
+  residentPhone,
+  scanCodeOf,
+  serverDatabase,
+  startHoldingProxy,
+  startServer,
+  submitCase,
+  until,
+  type NotifyServer,
+  type OutboxRow,
+  type ServerDatabase,
 } from '../support/notify-process'
 
 /**
@@ -34,7 +49,10 @@ describe('notification outbox survives SIGKILL', () => {
   /** Files N cases through the scan form and lets the member accept them: 2N resident SMS written. */
   async function fileCases(server: NotifyServer): Promise<Set<string>> {
     const code = scanCodeOf(server)
-    const filed = await inBatches(Array.from({ length: N }, () => () => submitCase(server, code, residentPhone())), 5)
+    const filed = await inBatches(
+      Array.from({ length: N }, () => () => submitCase(server, code, residentPhone())),
+      5,
+    )
     const publicNos = filed.map((c) => c.publicNo)
     await acceptAll(server, 'wangjianguo', publicNos)
     return new Set(publicNos)
@@ -43,10 +61,15 @@ describe('notification outbox survives SIGKILL', () => {
   /** Waits (polling the console's list) until every SMS of these cases is sent; answers the ms since `started`. */
   async function drained(server: NotifyServer, publicNos: Set<string>, started: number, timeoutMs: number): Promise<number> {
     const token = await login(server, 'committee')
-    await until('every resident SMS sent', async () => {
-      const rows = (await consoleOutbox(server, token)).filter((r) => r.channel === 'sms' && r.publicNo && publicNos.has(r.publicNo))
-      return rows.length === N * SMS_PER_CASE && rows.every((r) => r.status === 'sent')
-    }, timeoutMs, 250)
+    await until(
+      'every resident SMS sent',
+      async () => {
+        const rows = (await consoleOutbox(server, token)).filter((r) => r.channel === 'sms' && r.publicNo && publicNos.has(r.publicNo))
+        return rows.length === N * SMS_PER_CASE && rows.every((r) => r.status === 'sent')
+      },
+      timeoutMs,
+      250,
+    )
     return Math.round(performance.now() - started)
   }
 
@@ -85,7 +108,9 @@ describe('notification outbox survives SIGKILL', () => {
     const drainMs = await drained(worker, publicNos, restarted, 60_000)
     expect(await worker.stop()).toBe(0)
     const { received, duplicates } = await exactlyOnce(publicNos)
-    console.info(`[outbox-crash ${db.kind}] API-only kill: ${N} cases, ${atKill.length} SMS notices pending at SIGKILL, ${received} received, ${duplicates} duplicates; restart to healthy ${startMs} ms, restart to all sent ${drainMs} ms`)
+    console.info(
+      `[outbox-crash ${db.kind}] API-only kill: ${N} cases, ${atKill.length} SMS notices pending at SIGKILL, ${received} received, ${duplicates} duplicates; restart to healthy ${startMs} ms, restart to all sent ${drainMs} ms`,
+    )
   }, 240_000)
 
   it('a delivering process SIGKILLed while the provider throttles: after restart every notice arrives exactly once, after its backoff', async () => {
@@ -95,10 +120,15 @@ describe('notification outbox survives SIGKILL', () => {
     const first = await startServer('deliverer', db.env)
     const publicNos = await fileCases(first)
     const token = await login(first, 'committee')
-    await until('every resident SMS tried once and backing off', async () => {
-      const rows = (await consoleOutbox(first, token)).filter((r) => r.channel === 'sms' && r.publicNo && publicNos.has(r.publicNo))
-      return rows.length === N * SMS_PER_CASE && rows.every((r) => r.status === 'pending' && r.attempts >= 1)
-    }, 30_000, 100)
+    await until(
+      'every resident SMS tried once and backing off',
+      async () => {
+        const rows = (await consoleOutbox(first, token)).filter((r) => r.channel === 'sms' && r.publicNo && publicNos.has(r.publicNo))
+        return rows.length === N * SMS_PER_CASE && rows.every((r) => r.status === 'pending' && r.attempts >= 1)
+      },
+      30_000,
+      100,
+    )
     expect(fakes.aliyun.received).toHaveLength(0)
     const refused = fakes.aliyun.requests
 
@@ -123,7 +153,9 @@ describe('notification outbox survives SIGKILL', () => {
     const retryAt = new Map(atKill.map((r) => [r.key, new Date(r.nextAttemptAt).getTime()]))
     expect(rows.filter((r) => new Date(r.sentAt!).getTime() < retryAt.get(r.key)!)).toEqual([])
     const attempts = rows.reduce((n, r) => n + r.tries, 0)
-    console.info(`[outbox-crash ${db.kind}] throttled kill: ${N} cases, ${atKill.length} SMS notices pending with backoff at SIGKILL (${refused} refused requests), ${received} received, ${duplicates} duplicates, ${attempts} attempts recorded; restart to healthy ${startMs} ms, restart to all sent ${drainMs} ms (backoff ended ${Math.max(0, latestRetry - killedAt)} ms after the kill)`)
+    console.info(
+      `[outbox-crash ${db.kind}] throttled kill: ${N} cases, ${atKill.length} SMS notices pending with backoff at SIGKILL (${refused} refused requests), ${received} received, ${duplicates} duplicates, ${attempts} attempts recorded; restart to healthy ${startMs} ms, restart to all sent ${drainMs} ms (backoff ended ${Math.max(0, latestRetry - killedAt)} ms after the kill)`,
+    )
   }, 300_000)
 
   /**
@@ -141,7 +173,10 @@ describe('notification outbox survives SIGKILL', () => {
       const writer = await startServer('mid-send-writer', { ...db.env, NOTIFY_DELIVERY: 'false' })
       await configureAliyun(writer, fakes, proxy.endpoint)
       const code = scanCodeOf(writer)
-      const filed = await inBatches(Array.from({ length: M }, () => () => submitCase(writer, code, residentPhone())), 5)
+      const filed = await inBatches(
+        Array.from({ length: M }, () => () => submitCase(writer, code, residentPhone())),
+        5,
+      )
       const publicNos = new Set(filed.map((c) => c.publicNo))
       expect(await writer.stop()).toBe(0)
       const first = await startServer('mid-send', db.env)
@@ -161,10 +196,15 @@ describe('notification outbox survives SIGKILL', () => {
       const restarted = performance.now()
       const second = await startServer('mid-send-2', db.env)
       const token = await login(second, 'committee')
-      await until('every receipt sent', async () => {
-        const rows = (await consoleOutbox(second, token)).filter((r) => r.channel === 'sms' && r.publicNo && publicNos.has(r.publicNo))
-        return rows.length === M && rows.every((r) => r.status === 'sent')
-      }, 180_000, 250)
+      await until(
+        'every receipt sent',
+        async () => {
+          const rows = (await consoleOutbox(second, token)).filter((r) => r.channel === 'sms' && r.publicNo && publicNos.has(r.publicNo))
+          return rows.length === M && rows.every((r) => r.status === 'sent')
+        },
+        180_000,
+        250,
+      )
       const drainMs = Math.round(performance.now() - restarted)
       expect(await second.stop()).toBe(0)
 
@@ -177,7 +217,9 @@ describe('notification outbox survives SIGKILL', () => {
       const twice = [...counts].filter(([, n]) => n === 2).map(([k]) => k)
       expect(new Set(twice)).toEqual(new Set(accepted))
       expect([...counts.values()].every((n) => n <= 2)).toBe(true)
-      console.info(`[outbox-crash ${db.kind}] mid-send kill: ${M} receipts claimed and in flight at SIGKILL (${accepted.length} accepted by the provider, answer lost; ${M - accepted.length} never reached it); after restart all ${M} sent, ${twice.length} received twice (exactly the accepted ones), 0 lost; restart to all sent ${drainMs} ms (leases ended ${Math.max(0, leaseEnds - killedAt)} ms after the kill)`)
+      console.info(
+        `[outbox-crash ${db.kind}] mid-send kill: ${M} receipts claimed and in flight at SIGKILL (${accepted.length} accepted by the provider, answer lost; ${M - accepted.length} never reached it); after restart all ${M} sent, ${twice.length} received twice (exactly the accepted ones), 0 lost; restart to all sent ${drainMs} ms (leases ended ${Math.max(0, leaseEnds - killedAt)} ms after the kill)`,
+      )
     } finally {
       await proxy.close()
     }

@@ -11,7 +11,9 @@ import { truncateUtf8, wecomContent } from '../../src/notifications/channels/wec
 import { aliyunExpectedSignature, startFakeProviders } from '../support/fake-providers'
 
 const fakes = await startFakeProviders()
-beforeEach(() => { for (const f of [fakes.aliyun, fakes.tencent, fakes.wecom, fakes.dingtalk, fakes.webhook]) f.reset() })
+beforeEach(() => {
+  for (const f of [fakes.aliyun, fakes.tencent, fakes.wecom, fakes.dingtalk, fakes.webhook]) f.reset()
+})
 
 const PHONE = '13800138000'
 const TRACK_URL = 'https://msj.example.cn/t/Ab3_x?k=1&v=(2)'
@@ -52,15 +54,25 @@ const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000)
 
 describe('Alibaba Cloud SMS', () => {
   const send = (m: OutboundMessage, over: { settings?: object; credentials?: Record<string, string> } = {}, now = new Date()) =>
-    adapters.aliyun_sms.send(m, {
-      settings: { ...fakes.aliyun.settings, ...over.settings },
-      credentials: over.credentials ?? fakes.aliyun.credentials,
-    }, now)
+    adapters.aliyun_sms.send(
+      m,
+      {
+        settings: { ...fakes.aliyun.settings, ...over.settings },
+        credentials: over.credentials ?? fakes.aliyun.credentials,
+      },
+      now,
+    )
 
-  it('signs like the worked example in Alibaba\'s signature documentation (adapter and fake alike)', () => {
+  it("signs like the worked example in Alibaba's signature documentation (adapter and fake alike)", () => {
     const params = {
-      AccessKeyId: 'testid', Action: 'DescribeRegions', Format: 'XML', SignatureMethod: 'HMAC-SHA1',
-      SignatureNonce: '3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf', SignatureVersion: '1.0', Timestamp: '2016-02-23T12:46:24Z', Version: '2014-05-26',
+      AccessKeyId: 'testid',
+      Action: 'DescribeRegions',
+      Format: 'XML',
+      SignatureMethod: 'HMAC-SHA1',
+      SignatureNonce: '3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf',
+      SignatureVersion: '1.0',
+      Timestamp: '2016-02-23T12:46:24Z',
+      Version: '2014-05-26',
     }
     expect(signRpc('GET', params, 'testsecret')).toBe('OLeaidS1JvxuMvnyHOwuJ+uX5qY=')
     expect(aliyunExpectedSignature('GET', new Map(Object.entries(params)), 'testsecret')).toBe('OLeaidS1JvxuMvnyHOwuJ+uX5qY=')
@@ -76,8 +88,11 @@ describe('Alibaba Cloud SMS', () => {
     const got = fakes.aliyun.received[0]!
     expect(result.providerMessageId).toBe(got.bizId)
     expect(got).toMatchObject({
-      phone: PHONE, signName: '码上见', templateCode: fakes.aliyun.settings.templates['resident.accepted'],
-      outId: m.idempotencyKey, regionId: 'cn-hangzhou',
+      phone: PHONE,
+      signName: '码上见',
+      templateCode: fakes.aliyun.settings.templates['resident.accepted'],
+      outId: m.idempotencyKey,
+      regionId: 'cn-hangzhou',
     })
     // Exactly the variables SMS_TEMPLATE_PARAMS lists for the key, by name.
     expect(got.params).toEqual({ publicNo: 'MSJ-2026-000123', member: "张委员 *~+&='()", url: TRACK_URL })
@@ -113,10 +128,13 @@ describe('Alibaba Cloud SMS', () => {
   })
 
   it('is refused for an unknown AccessKeyId and a stale timestamp', async () => {
-    expect(await send(message(), { settings: { accessKeyId: 'LTAI-unknown' } }))
-      .toMatchObject({ ok: false, retryable: false, httpStatus: 404, providerCode: 'InvalidAccessKeyId.NotFound' })
-    expect(await send(message(), {}, minutesAgo(20)))
-      .toMatchObject({ ok: false, retryable: false, providerCode: 'InvalidTimeStamp.Expired' })
+    expect(await send(message(), { settings: { accessKeyId: 'LTAI-unknown' } })).toMatchObject({
+      ok: false,
+      retryable: false,
+      httpStatus: 404,
+      providerCode: 'InvalidAccessKeyId.NotFound',
+    })
+    expect(await send(message(), {}, minutesAgo(20))).toMatchObject({ ok: false, retryable: false, providerCode: 'InvalidTimeStamp.Expired' })
     expect(fakes.aliyun.received).toHaveLength(0)
   })
 
@@ -141,10 +159,14 @@ describe('Alibaba Cloud SMS', () => {
 
 describe('Tencent Cloud SMS', () => {
   const send = (m: OutboundMessage, over: { settings?: object; credentials?: Record<string, string> } = {}, now = new Date()) =>
-    adapters.tencent_sms.send(m, {
-      settings: { ...fakes.tencent.settings, ...over.settings },
-      credentials: over.credentials ?? fakes.tencent.credentials,
-    }, now)
+    adapters.tencent_sms.send(
+      m,
+      {
+        settings: { ...fakes.tencent.settings, ...over.settings },
+        credentials: over.credentials ?? fakes.tencent.credentials,
+      },
+      now,
+    )
 
   it('sends SendSms with a TC3 signature the fake verifies, params by position', async () => {
     const m = message()
@@ -154,8 +176,13 @@ describe('Tencent Cloud SMS', () => {
     const got = fakes.tencent.received[0]!
     expect(result.providerMessageId).toBe(got.serialNo)
     expect(got).toMatchObject({
-      phoneNumber: `+86${PHONE}`, phone: PHONE, sdkAppId: '1400006666', signName: '码上见',
-      templateId: fakes.tencent.settings.templates['resident.accepted'], sessionContext: m.idempotencyKey, region: 'ap-guangzhou',
+      phoneNumber: `+86${PHONE}`,
+      phone: PHONE,
+      sdkAppId: '1400006666',
+      signName: '码上见',
+      templateId: fakes.tencent.settings.templates['resident.accepted'],
+      sessionContext: m.idempotencyKey,
+      region: 'ap-guangzhou',
     })
     // SMS_TEMPLATE_PARAMS order: publicNo, member, url.
     expect(got.params).toEqual(['MSJ-2026-000123', "张委员 *~+&='()", TRACK_URL])
@@ -201,7 +228,10 @@ describe('Tencent Cloud SMS', () => {
   })
 
   it('sends nothing without a template id or a mainland mobile', async () => {
-    expect(await send(message(), { settings: { templates: { 'resident.resolved': '2000009' } } })).toMatchObject({ retryable: false, providerCode: 'NO_TEMPLATE' })
+    expect(await send(message(), { settings: { templates: { 'resident.resolved': '2000009' } } })).toMatchObject({
+      retryable: false,
+      providerCode: 'NO_TEMPLATE',
+    })
     expect(await send(message({ phone: '85291234567' }))).toMatchObject({ retryable: false, providerCode: 'NOT_MAINLAND' })
     expect(fakes.tencent.requests).toBe(0)
   })
@@ -209,20 +239,29 @@ describe('Tencent Cloud SMS', () => {
 
 describe('WeCom group robot', () => {
   const send = (m: OutboundMessage, over: { settings?: object; credentials?: Record<string, string> } = {}) =>
-    adapters.wecom_robot.send(m, { settings: { ...fakes.wecom.settings, ...over.settings }, credentials: over.credentials ?? fakes.wecom.credentials }, new Date())
+    adapters.wecom_robot.send(
+      m,
+      { settings: { ...fakes.wecom.settings, ...over.settings }, credentials: over.credentials ?? fakes.wecom.credentials },
+      new Date(),
+    )
 
-  it('posts markdown (bold title, quoted text, link) to the key\'s webhook', async () => {
+  it("posts markdown (bold title, quoted text, link) to the key's webhook", async () => {
     const result = await send(message())
     expect(result).toMatchObject({ ok: true, retryable: false, httpStatus: 200, providerCode: '0' })
-    expect(fakes.wecom.received).toEqual([{
-      msgtype: 'markdown',
-      content: `**诉求已受理**\n> 您的诉求 MSJ-2026-000123 已由张委员受理。\n> 请耐心等待处理结果。\n[打开](https://msj.example.cn/t/Ab3_x?k=1&v=%282%29)`,
-    }])
+    expect(fakes.wecom.received).toEqual([
+      {
+        msgtype: 'markdown',
+        content: `**诉求已受理**\n> 您的诉求 MSJ-2026-000123 已由张委员受理。\n> 请耐心等待处理结果。\n[打开](https://msj.example.cn/t/Ab3_x?k=1&v=%282%29)`,
+      },
+    ])
   })
 
   it('posts text when the channel is set to text', async () => {
     await send(message(), { settings: { msgtype: 'text' } })
-    expect(fakes.wecom.received[0]).toEqual({ msgtype: 'text', content: `诉求已受理\n您的诉求 MSJ-2026-000123 已由张委员受理。\n请耐心等待处理结果。\n${TRACK_URL}` })
+    expect(fakes.wecom.received[0]).toEqual({
+      msgtype: 'text',
+      content: `诉求已受理\n您的诉求 MSJ-2026-000123 已由张委员受理。\n请耐心等待处理结果。\n${TRACK_URL}`,
+    })
   })
 
   it('keeps a long message within 4096 bytes without breaking a character, link kept', async () => {
@@ -257,19 +296,27 @@ describe('WeCom group robot', () => {
 
 describe('DingTalk custom robot', () => {
   const send = (m: OutboundMessage, over: { credentials?: Record<string, string>; endpoint?: string } = {}, now = new Date()) =>
-    adapters.dingtalk_robot.send(m, {
-      settings: { ...fakes.dingtalk.settings, ...(over.endpoint ? { endpoint: over.endpoint } : {}) },
-      credentials: over.credentials ?? fakes.dingtalk.credentials,
-    }, now)
+    adapters.dingtalk_robot.send(
+      m,
+      {
+        settings: { ...fakes.dingtalk.settings, ...(over.endpoint ? { endpoint: over.endpoint } : {}) },
+        credentials: over.credentials ?? fakes.dingtalk.credentials,
+      },
+      now,
+    )
 
   it('posts markdown with a 加签 signature the fake verifies', async () => {
     const now = new Date()
     const result = await send(message(), {}, now)
     expect(result).toMatchObject({ ok: true, retryable: false, providerCode: '0' })
-    expect(fakes.dingtalk.received).toEqual([{
-      msgtype: 'markdown', title: '诉求已受理', timestamp: now.getTime(),
-      text: '#### 诉求已受理\n\n您的诉求 MSJ-2026-000123 已由张委员受理。\n请耐心等待处理结果。\n\n[打开](https://msj.example.cn/t/Ab3_x?k=1&v=%282%29)',
-    }])
+    expect(fakes.dingtalk.received).toEqual([
+      {
+        msgtype: 'markdown',
+        title: '诉求已受理',
+        timestamp: now.getTime(),
+        text: '#### 诉求已受理\n\n您的诉求 MSJ-2026-000123 已由张委员受理。\n请耐心等待处理结果。\n\n[打开](https://msj.example.cn/t/Ab3_x?k=1&v=%282%29)',
+      },
+    ])
   })
 
   it('is refused with 310000 for a wrong secret or a timestamp over an hour old, 300001 for a wrong token', async () => {
@@ -297,10 +344,14 @@ describe('DingTalk custom robot', () => {
 
 describe('signed webhook', () => {
   const send = (m: OutboundMessage, over: { credentials?: Record<string, string>; url?: string } = {}, now = new Date()) =>
-    adapters.webhook.send(m, {
-      settings: { ...fakes.webhook.settings, ...(over.url ? { url: over.url } : {}) },
-      credentials: over.credentials ?? fakes.webhook.credentials,
-    }, now)
+    adapters.webhook.send(
+      m,
+      {
+        settings: { ...fakes.webhook.settings, ...(over.url ? { url: over.url } : {}) },
+        credentials: over.credentials ?? fakes.webhook.credentials,
+      },
+      now,
+    )
 
   it('posts the event with headers the receiver verifies, and the same delivery id on a retry', async () => {
     const m = message()
@@ -309,8 +360,15 @@ describe('signed webhook', () => {
     const [first, repeat] = fakes.webhook.received
     expect(first!.delivery).toBe(m.idempotencyKey)
     expect(first!.event).toEqual({
-      id: m.idempotencyKey, type: 'resident.accepted', occurredAt: '2026-12-04T08:00:00.000Z', caseId: m.caseId,
-      publicNo: 'MSJ-2026-000123', title: m.title, text: m.text, url: TRACK_URL, params: m.params,
+      id: m.idempotencyKey,
+      type: 'resident.accepted',
+      occurredAt: '2026-12-04T08:00:00.000Z',
+      caseId: m.caseId,
+      publicNo: 'MSJ-2026-000123',
+      title: m.title,
+      text: m.text,
+      url: TRACK_URL,
+      params: m.params,
     })
     expect([first!.duplicate, repeat!.duplicate]).toEqual([false, true])
   })

@@ -38,7 +38,13 @@ describe('Open311 API keys in the console (/api/v1/open311/clients)', () => {
     issued = res.json()
     expect(issued.apiKey).toMatch(/^msj311_[\w-]{32}$/)
     expect(issued.client).toMatchObject({
-      name: '随手拍', committeeId: org.countyA.id, stationId: org.stationA2.id, stationName: 'A2', keyPrefix: issued.apiKey.slice(0, 12), lastUsedAt: null, revokedAt: null,
+      name: '随手拍',
+      committeeId: org.countyA.id,
+      stationId: org.stationA2.id,
+      stationName: 'A2',
+      keyPrefix: issued.apiKey.slice(0, 12),
+      lastUsedAt: null,
+      revokedAt: null,
     })
     const [row] = await t.database.db.select().from(open311Client).where(eq(open311Client.id, issued.client.id))
     expect(row!.keyHash).toBe(sha256(issued.apiKey))
@@ -54,7 +60,7 @@ describe('Open311 API keys in the console (/api/v1/open311/clients)', () => {
     expect(JSON.stringify(audits)).not.toContain(issued.apiKey)
   })
 
-  it('issues a key without a station (the committee\'s first station takes its requests) and refuses a foreign station', async () => {
+  it("issues a key without a station (the committee's first station takes its requests) and refuses a foreign station", async () => {
     const res = await call('adminA', 'POST', URL, { name: '12345 对接' })
     expect(res.statusCode, res.body).toBe(201)
     expect(res.json<{ client: Open311ClientView }>().client).toMatchObject({ stationId: null, stationName: null })
@@ -91,7 +97,9 @@ describe('Open311 API keys in the console (/api/v1/open311/clients)', () => {
     const audits = await t.database.db.select().from(auditLog).where(eq(auditLog.targetId, issued.client.id))
     expect(audits.map((a) => a.action).sort()).toEqual(['open311_client.issued', 'open311_client.revoked'])
     const post = await t.app.inject({
-      method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      url: '/open311/v2/requests.json',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ api_key: issued.apiKey, service_code: org.noise.id, description: '楼下烧烤油烟很大' }).toString(),
     })
     expect(post.statusCode).toBe(403)

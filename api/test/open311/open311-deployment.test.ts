@@ -20,21 +20,31 @@ describe('Open311 on a one-committee deployment, with small per-address allowanc
     await db.update(committee).set({ path: c!.id }).where(eq(committee.id, c!.id))
     const [first] = await db.insert(station).values({ committeeId: c!.id, kind: 'workstation', name: '城关镇委员工作站' }).returning()
     stationId = first!.id
-    const [cat] = await db.insert(category).values({ committeeId: c!.id, names: { 'zh-CN': '环境卫生' } }).returning()
+    const [cat] = await db
+      .insert(category)
+      .values({ committeeId: c!.id, names: { 'zh-CN': '环境卫生' } })
+      .returning()
     serviceCode = cat!.id
     // No station chosen for this client: its requests go to the committee's first station.
     await db.insert(open311Client).values({ committeeId: c!.id, name: '随手拍', keyHash: sha256(API_KEY), keyPrefix: API_KEY.slice(0, 12) })
   })
   afterAll(() => t.close())
 
-  it('needs no jurisdiction_id, routes a keyed client without a station to the first station, and is not held to the scan page\'s per-address limit', async () => {
+  it("needs no jurisdiction_id, routes a keyed client without a station to the first station, and is not held to the scan page's per-address limit", async () => {
     const services = await t.app.inject({ method: 'GET', url: '/open311/v2/services.json' })
     expect(services.json<{ service_code: string }[]>().map((s) => s.service_code)).toEqual([serviceCode])
 
-    const post = () => t.app.inject({ method: 'POST', url: '/open311/v2/requests.xml', ...form({ api_key: API_KEY, service_code: serviceCode, description: '垃圾箱满了三天没人清运' }) })
+    const post = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/open311/v2/requests.xml',
+        ...form({ api_key: API_KEY, service_code: serviceCode, description: '垃圾箱满了三天没人清运' }),
+      })
     const created = await post()
     expect(created.statusCode, created.body).toBe(201)
-    expect(created.body).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<service_requests><request><service_request_id>LX-2026-000001<\/service_request_id><token>[0-9a-f-]{36}<\/token><service_notice>[^<]+<\/service_notice><\/request><\/service_requests>$/)
+    expect(created.body).toMatch(
+      /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<service_requests><request><service_request_id>LX-2026-000001<\/service_request_id><token>[0-9a-f-]{36}<\/token><service_notice>[^<]+<\/service_notice><\/request><\/service_requests>$/,
+    )
     const [row] = await t.database.db.select().from(cases).where(eq(cases.publicNo, 'LX-2026-000001'))
     // Nobody works at the station yet: the case waits in its admin's queue.
     expect(row).toMatchObject({ channel: 'open311', stationId, memberId: null, status: 'assigned', residentPhoneEnc: null })

@@ -15,7 +15,11 @@ const LAST = '雪晴'
 const EMAIL = 'murong.xueqing@example.com'
 const ADDRESS = '城关区庆阳路一百二十号'
 
-interface PublicRequest { service_request_id: string; status: string; [k: string]: unknown }
+interface PublicRequest {
+  service_request_id: string
+  status: string
+  [k: string]: unknown
+}
 
 describe('Open311 GeoReport v2 (/open311/v2)', () => {
   let t: TestApp
@@ -34,9 +38,18 @@ describe('Open311 GeoReport v2 (/open311/v2)', () => {
     return res.json<{ client: { id: string }; apiKey: string }>()
   }
   const valid = () => ({
-    api_key: apiKey, jurisdiction_id: jurisdiction, service_code: org.noise.id,
-    description: `夜里两点工地还在施工，噪音很大，联系我${PHONE_IN_TEXT}`, lat: '36.0611234', long: '103.8343456',
-    address_string: ADDRESS, phone: PHONE, first_name: FIRST, last_name: LAST, email: EMAIL, media_url: 'http://example.com/a.jpg',
+    api_key: apiKey,
+    jurisdiction_id: jurisdiction,
+    service_code: org.noise.id,
+    description: `夜里两点工地还在施工，噪音很大，联系我${PHONE_IN_TEXT}`,
+    lat: '36.0611234',
+    long: '103.8343456',
+    address_string: ADDRESS,
+    phone: PHONE,
+    first_name: FIRST,
+    last_name: LAST,
+    email: EMAIL,
+    media_url: 'http://example.com/a.jpg',
   })
 
   beforeAll(async () => {
@@ -55,7 +68,14 @@ describe('Open311 GeoReport v2 (/open311/v2)', () => {
     const json = await get('discovery.json')
     expect(json.statusCode).toBe(200)
     expect(json.json()).toMatchObject({
-      endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url: 'http://msj.test/open311/v2', type: 'production', formats: ['text/xml', 'application/json'] }],
+      endpoints: [
+        {
+          specification: 'http://wiki.open311.org/GeoReport_v2',
+          url: 'http://msj.test/open311/v2',
+          type: 'production',
+          formats: ['text/xml', 'application/json'],
+        },
+      ],
     })
     const xml = await get('discovery.xml')
     expect(xml.headers['content-type']).toMatch(/^text\/xml; charset=utf-8/)
@@ -64,7 +84,7 @@ describe('Open311 GeoReport v2 (/open311/v2)', () => {
     expect(xml.body).toContain('<formats><format>text/xml</format><format>application/json</format></formats></endpoint></endpoints></discovery>')
   })
 
-  it('lists the committee\'s active categories as services, in JSON and XML, in the asked language', async () => {
+  it("lists the committee's active categories as services, in JSON and XML, in the asked language", async () => {
     await t.database.db.insert(category).values({ committeeId: org.countyA.id, names: { 'zh-CN': '停用的类别' }, active: false })
     // Services come in the categories' own order (the console's sort order).
     await t.database.db.update(category).set({ sortOrder: 1 }).where(eq(category.id, org.noise.id))
@@ -91,13 +111,16 @@ describe('Open311 GeoReport v2 (/open311/v2)', () => {
     expect((await get(`services?jurisdiction_id=${jurisdiction}`, { accept: 'application/json' })).json()).toEqual(services)
   })
 
-  it('answers a service definition with no attributes, and unknown codes and jurisdictions with the spec\'s 404', async () => {
+  it("answers a service definition with no attributes, and unknown codes and jurisdictions with the spec's 404", async () => {
     const def = await get(`services/${org.noise.id}.json?jurisdiction_id=${jurisdiction}`)
     expect(def.json()).toEqual({ service_code: org.noise.id, attributes: [] })
     const xml = await get(`services/${org.noise.id}.xml?jurisdiction_id=${jurisdiction}`)
     expect(xml.body).toContain(`<service_definition><service_code>${org.noise.id}</service_code><attributes></attributes></service_definition>`)
     // Another committee's category is not a service here.
-    const [other] = await t.database.db.insert(category).values({ committeeId: org.countyB.id, names: { 'zh-CN': 'B 县类别' } }).returning()
+    const [other] = await t.database.db
+      .insert(category)
+      .values({ committeeId: org.countyB.id, names: { 'zh-CN': 'B 县类别' } })
+      .returning()
     expect(jsonError(await get(`services/${other!.id}.json?jurisdiction_id=${jurisdiction}`), 404)).toMatch(/service_code/)
     expect(jsonError(await get('services.json?jurisdiction_id=nowhere'), 404)).toMatch(/jurisdiction_id/)
     expect(xmlError(await get('services.xml?jurisdiction_id=nowhere'), 404)).toMatch(/jurisdiction_id/)
@@ -107,10 +130,10 @@ describe('Open311 GeoReport v2 (/open311/v2)', () => {
     xmlError(await get('no-such-thing.xml'), 404)
   })
 
-  it('takes a POST with an API key: routed like a scan of the client\'s station, channel open311, phone encrypted', async () => {
+  it("takes a POST with an API key: routed like a scan of the client's station, channel open311, phone encrypted", async () => {
     const res = await post('requests.json', valid())
     expect(res.statusCode, res.body).toBe(201)
-    const body = res.json<typeof created[]>()
+    const body = res.json<(typeof created)[]>()
     expect(body).toHaveLength(1)
     created = body[0]!
     expect(created.service_request_id).toMatch(/^A[A-Z0-9]+-2026-\d{6}$/)
@@ -119,8 +142,17 @@ describe('Open311 GeoReport v2 (/open311/v2)', () => {
 
     const [row] = await t.database.db.select().from(cases).where(eq(cases.publicNo, created.service_request_id))
     expect(row).toMatchObject({
-      channel: 'open311', open311ClientId: clientId, committeeId: org.countyA.id, stationId: org.stationA2.id, categoryId: org.noise.id,
-      status: 'assigned', locationText: ADDRESS, lat: 36.0611234, lng: 103.8343456, residentPhoneMasked: '138****8000', id: created.token,
+      channel: 'open311',
+      open311ClientId: clientId,
+      committeeId: org.countyA.id,
+      stationId: org.stationA2.id,
+      categoryId: org.noise.id,
+      status: 'assigned',
+      locationText: ADDRESS,
+      lat: 36.0611234,
+      lng: 103.8343456,
+      residentPhoneMasked: '138****8000',
+      id: created.token,
     })
     // Member B is the only member at A2: the station's routing gave the case to them.
     expect(row!.memberId).toBe(org.memberB.id)
@@ -143,12 +175,22 @@ describe('Open311 GeoReport v2 (/open311/v2)', () => {
     expect(res.statusCode, res.body).toBe(200)
     const [one] = res.json<PublicRequest[]>()
     expect(one).toEqual({
-      service_request_id: created.service_request_id, status: 'open', service_name: '噪音扰民', service_code: org.noise.id, agency_responsible: 'A2',
-      requested_datetime: '2026-11-23T10:00:00+08:00', updated_datetime: '2026-11-23T10:00:00+08:00', expected_datetime: expect.stringMatching(/\+08:00$/),
+      service_request_id: created.service_request_id,
+      status: 'open',
+      service_name: '噪音扰民',
+      service_code: org.noise.id,
+      agency_responsible: 'A2',
+      requested_datetime: '2026-11-23T10:00:00+08:00',
+      updated_datetime: '2026-11-23T10:00:00+08:00',
+      expected_datetime: expect.stringMatching(/\+08:00$/),
     })
     const xml = await get(`requests/${created.service_request_id.toLowerCase()}.xml?jurisdiction_id=${jurisdiction}`)
     expect(xml.statusCode).toBe(200)
-    expect(xml.body).toMatch(new RegExp(`^<\\?xml version="1\\.0" encoding="UTF-8"\\?>\\n<service_requests><request><service_request_id>${created.service_request_id}</service_request_id><status>open</status>`))
+    expect(xml.body).toMatch(
+      new RegExp(
+        `^<\\?xml version="1\\.0" encoding="UTF-8"\\?>\\n<service_requests><request><service_request_id>${created.service_request_id}</service_request_id><status>open</status>`,
+      ),
+    )
     expect(xmlTexts(xml.body, 'agency_responsible')).toEqual(['A2'])
     // Not published: no point on a map either.
     expect(xmlTexts(xml.body, 'lat')).toEqual([])
@@ -163,14 +205,22 @@ describe('Open311 GeoReport v2 (/open311/v2)', () => {
     const res = await get(`tokens/${created.token}.json?jurisdiction_id=${jurisdiction}`)
     expect(res.json()).toEqual([{ service_request_id: created.service_request_id, token: created.token }])
     const xml = await get(`tokens/${created.token}.xml?jurisdiction_id=${jurisdiction}`)
-    expect(xml.body).toContain(`<service_requests><request><service_request_id>${created.service_request_id}</service_request_id><token>${created.token}</token></request></service_requests>`)
+    expect(xml.body).toContain(
+      `<service_requests><request><service_request_id>${created.service_request_id}</service_request_id><token>${created.token}</token></request></service_requests>`,
+    )
     jsonError(await get(`tokens/not-a-token.json?jurisdiction_id=${jurisdiction}`), 404)
     // Another committee's jurisdiction does not know it.
     jsonError(await get(`tokens/${created.token}.json?jurisdiction_id=${org.countyB.shortCode}`), 404)
   })
 
   it('lists requests by date range, status, service code and ids; the default is the last 90 days', async () => {
-    const old = await insertCase(t.database.db, { committeeId: org.countyA.id, stationId: org.stationA1.id, status: 'closed', createdAt: new Date('2026-06-01T02:00:00Z'), publicNo: `${org.countyA.shortCode}-2026-000900` })
+    const old = await insertCase(t.database.db, {
+      committeeId: org.countyA.id,
+      stationId: org.stationA1.id,
+      status: 'closed',
+      createdAt: new Date('2026-06-01T02:00:00Z'),
+      publicNo: `${org.countyA.shortCode}-2026-000900`,
+    })
     const ids = async (query: string) => {
       const res = await get(`requests.json?jurisdiction_id=${jurisdiction}${query}`)
       expect(res.statusCode, res.body).toBe(200)
@@ -186,7 +236,9 @@ describe('Open311 GeoReport v2 (/open311/v2)', () => {
     expect(await ids(`&service_code=${org.roads.id}`)).toEqual([])
     expect(await ids(`&service_code=${org.roads.id},${org.noise.id}`)).toEqual([created.service_request_id])
     // service_request_id overrides every other argument.
-    expect((await ids(`&service_request_id=${created.service_request_id},${old.publicNo}&status=closed`)).sort()).toEqual([created.service_request_id, old.publicNo].sort())
+    expect((await ids(`&service_request_id=${created.service_request_id},${old.publicNo}&status=closed`)).sort()).toEqual(
+      [created.service_request_id, old.publicNo].sort(),
+    )
     const xml = await get(`requests.xml?jurisdiction_id=${jurisdiction}&start_date=2026-05-15T00:00:00Z&end_date=2026-06-15T00:00:00Z`)
     expect(xmlTexts(xml.body, 'service_request_id')).toEqual([old.publicNo])
     expect(xmlTexts(xml.body, 'status')).toEqual(['closed'])
@@ -194,12 +246,17 @@ describe('Open311 GeoReport v2 (/open311/v2)', () => {
     // Nothing of the other committee.
     expect((await get(`requests.json?jurisdiction_id=${org.countyB.shortCode}`)).json()).toEqual([])
     expect(jsonError(await get(`requests.json?jurisdiction_id=${jurisdiction}&start_date=yesterday`), 400)).toMatch(/start_date/)
-    expect(jsonError(await get(`requests.json?jurisdiction_id=${jurisdiction}&start_date=2026-01-01T00:00:00Z&end_date=2026-11-01T00:00:00Z`), 400)).toMatch(/90 days/)
+    expect(jsonError(await get(`requests.json?jurisdiction_id=${jurisdiction}&start_date=2026-01-01T00:00:00Z&end_date=2026-11-01T00:00:00Z`), 400)).toMatch(
+      /90 days/,
+    )
     expect(xmlError(await get(`requests.xml?jurisdiction_id=${jurisdiction}&status=pending`), 400)).toMatch(/status/)
   })
 
-  it('shows the answer (masked) and the client\'s point only of published cases, never the resident\'s description; resolved reads closed', async () => {
-    await t.database.db.update(cases).set({ publishable: true, status: 'resolved', publicText: `已协调停工，如有问题请拨打${PHONE_IN_TEXT}` }).where(eq(cases.id, created.token))
+  it("shows the answer (masked) and the client's point only of published cases, never the resident's description; resolved reads closed", async () => {
+    await t.database.db
+      .update(cases)
+      .set({ publishable: true, status: 'resolved', publicText: `已协调停工，如有问题请拨打${PHONE_IN_TEXT}` })
+      .where(eq(cases.id, created.token))
     const res = await get(`requests/${created.service_request_id}.json?jurisdiction_id=${jurisdiction}`)
     const [one] = res.json<PublicRequest[]>()
     expect(one).toMatchObject({ status: 'closed', status_notes: '已协调停工，如有问题请拨打135****5000', lat: 36.061, long: 103.834 })
@@ -214,13 +271,16 @@ describe('Open311 GeoReport v2 (/open311/v2)', () => {
   })
 
   it('escapes text in XML', async () => {
-    const [odd] = await t.database.db.insert(category).values({ committeeId: org.countyA.id, names: { 'zh-CN': '<b>"噪音"</b> & \'灯\'\u0007' }, sortOrder: 99 }).returning()
+    const [odd] = await t.database.db
+      .insert(category)
+      .values({ committeeId: org.countyA.id, names: { 'zh-CN': '<b>"噪音"</b> & \'灯\'\u0007' }, sortOrder: 99 })
+      .returning()
     const xml = await get(`services.xml?jurisdiction_id=${jurisdiction}`)
     expect(xml.body).toContain('<service_name>&lt;b&gt;&quot;噪音&quot;&lt;/b&gt; &amp; &apos;灯&apos;</service_name>')
     await t.database.db.update(category).set({ active: false }).where(eq(category.id, odd!.id))
   })
 
-  it('refuses a missing, unknown or revoked key with 403 in the spec\'s shape, JSON and XML', async () => {
+  it("refuses a missing, unknown or revoked key with 403 in the spec's shape, JSON and XML", async () => {
     const { api_key: _, ...noKey } = valid()
     expect(jsonError(await post('requests.json', noKey), 403)).toMatch(/api_key/)
     expect(jsonError(await post('requests.json', { ...valid(), api_key: 'msj311_not-a-real-key' }), 403)).toMatch(/api_key/)
@@ -236,7 +296,7 @@ describe('Open311 GeoReport v2 (/open311/v2)', () => {
     xmlError(await post('requests.xml', { ...valid(), api_key: doomed }), 403)
   })
 
-  it('refuses an unknown service code or a bad description with 400 in the spec\'s shape', async () => {
+  it("refuses an unknown service code or a bad description with 400 in the spec's shape", async () => {
     const before = (await t.database.db.select({ id: cases.id }).from(cases)).length
     expect(jsonError(await post('requests.json', { ...valid(), service_code: 'potholes' }), 400)).toMatch(/service_code/)
     expect(xmlError(await post('requests.xml', { ...valid(), service_code: randomUUID() }), 400)).toMatch(/service_code/)
@@ -250,12 +310,17 @@ describe('Open311 GeoReport v2 (/open311/v2)', () => {
     expect(jsonError(await post('requests.json', { ...valid(), lat: '91', long: '103' }), 400)).toMatch(/lat/)
     expect(jsonError(await post('requests.json', { ...valid(), lat: '36.1', long: '' }), 400)).toMatch(/lat/)
     // What the body parser refuses also leaves in the spec's shape, never as problem+json.
-    expect(jsonError(await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'text/plain' }, payload: 'api_key=x' }), 400)).toMatch(/body/)
-    xmlError(await t.app.inject({ method: 'POST', url: '/open311/v2/requests.xml', headers: { 'content-type': 'application/json' }, payload: '{"api_key":' }), 400)
+    expect(
+      jsonError(await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'text/plain' }, payload: 'api_key=x' }), 400),
+    ).toMatch(/body/)
+    xmlError(
+      await t.app.inject({ method: 'POST', url: '/open311/v2/requests.xml', headers: { 'content-type': 'application/json' }, payload: '{"api_key":' }),
+      400,
+    )
     expect((await t.database.db.select({ id: cases.id }).from(cases)).length).toBe(before)
   })
 
-  it('limits POSTs per key and answers 429 in the spec\'s shape', async () => {
+  it("limits POSTs per key and answers 429 in the spec's shape", async () => {
     const { apiKey: busy } = await issueKey('很忙的客户端')
     // Refused posts count too: the limit guards the key, whatever the key sends.
     for (let i = 0; i < OPEN311_POSTS_PER_KEY_PER_HOUR; i++) {

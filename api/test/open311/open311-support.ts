@@ -22,7 +22,9 @@ export function jsonError(res: LightMyRequestResponse, status: number): string {
 export function xmlError(res: LightMyRequestResponse, status: number): string {
   expect(res.statusCode, res.body).toBe(status)
   expect(res.headers['content-type']).toMatch(/^text\/xml/)
-  expect(res.body).toMatch(new RegExp(`^<\\?xml version="1\\.0" encoding="UTF-8"\\?>\\n<errors><error><code>${status}</code><description>[^<]+</description></error></errors>$`))
+  expect(res.body).toMatch(
+    new RegExp(`^<\\?xml version="1\\.0" encoding="UTF-8"\\?>\\n<errors><error><code>${status}</code><description>[^<]+</description></error></errors>$`),
+  )
   return /<description>([^<]+)<\/description>/.exec(res.body)![1]!
 }
 

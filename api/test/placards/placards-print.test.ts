@@ -17,7 +17,9 @@ describe.skipIf(popplerMissing)('placards PDF and preview for a demo station', (
   beforeAll(async () => {
     admin = await signIn(ctx.t.app, 'station')
     const db = ctx.t.database.db
-    const rows = await db.select({ name: member.name, code: qrCode.code }).from(memberStation)
+    const rows = await db
+      .select({ name: member.name, code: qrCode.code })
+      .from(memberStation)
       .innerJoin(member, eq(member.id, memberStation.memberId))
       .innerJoin(qrCode, and(eq(qrCode.memberId, member.id), eq(qrCode.status, 'active')))
       .where(eq(memberStation.stationId, ctx.refs.stationId))
@@ -42,7 +44,9 @@ describe.skipIf(popplerMissing)('placards PDF and preview for a demo station', (
       for (const panel of spec.panels) {
         const url = decodeQrIn(pages[i]!, onPage(panel, DESIGNS[panel.design].qr))
         // Uyghur and Kazakh placards open the scan page in their language (issue 12); others print the bare URL.
-        expect(url, `page ${i + 1}, panel of placard ${panel.item}`).toMatch(new RegExp(`^${ctx.t.config.publicBaseUrl}/q/[0-9A-Z]{10}${lang ? `\\?lang=${lang}` : ''}$`))
+        expect(url, `page ${i + 1}, panel of placard ${panel.item}`).toMatch(
+          new RegExp(`^${ctx.t.config.publicBaseUrl}/q/[0-9A-Z]{10}${lang ? `\\?lang=${lang}` : ''}$`),
+        )
         const code = url!.split('/q/')[1]!.split('?')[0]!
         seen.set(code, (seen.get(code) ?? 0) + 1)
         const name = expected.get(code)
@@ -111,9 +115,11 @@ describe.skipIf(popplerMissing)('placards PDF and preview for a demo station', (
     await expectEveryCodeReachesItsMember(pdf, 'tent', 5, 'kk-Arab-CN')
   })
 
-  it('puts a member\'s photo on the placard when there is one, and prints without it when its file is gone', async () => {
+  it("puts a member's photo on the placard when there is one, and prints without it when its file is gone", async () => {
     const db = ctx.t.database.db
-    const photo = await sharp({ create: { width: 800, height: 1000, channels: 3, background: '#3366aa' } }).jpeg().toBuffer()
+    const photo = await sharp({ create: { width: 800, height: 1000, channels: 3, background: '#3366aa' } })
+      .jpeg()
+      .toBuffer()
     await ctx.t.app.services.blobs.put('members/test/wang.jpg', photo)
     await db.update(member).set({ photoKey: 'members/test/wang.jpg' }).where(eq(member.name, '王建国'))
     await db.update(member).set({ photoKey: 'members/test/missing.jpg' }).where(eq(member.name, '李秀兰'))
@@ -124,12 +130,18 @@ describe.skipIf(popplerMissing)('placards PDF and preview for a demo station', (
     const kept = await ctx.t.app.services.blobs.get('placard-photos/poster/members/test/wang.jpg')
     expect(await sharp(kept!).metadata()).toMatchObject({ width: 360, height: 450 })
     await expectEveryCodeReachesItsMember(pdf, 'poster', 5)
-    await db.update(member).set({ photoKey: null }).where(inArray(member.name, ['王建国', '李秀兰']))
+    await db
+      .update(member)
+      .set({ photoKey: null })
+      .where(inArray(member.name, ['王建国', '李秀兰']))
   })
 
   it('prints chosen members in the order given, each with their home station', async () => {
     const db = ctx.t.database.db
-    const ids = await db.select({ id: member.id, name: member.name }).from(member).where(inArray(member.name, ['周文斌', '王建国']))
+    const ids = await db
+      .select({ id: member.id, name: member.name })
+      .from(member)
+      .where(inArray(member.name, ['周文斌', '王建国']))
     const ordered = ['周文斌', '王建国'].map((n) => ids.find((r) => r.name === n)!.id)
     const res = await pdfOf(`memberIds=${ordered.join(',')}&layout=cards`)
     expect(res.headers['x-placards-count']).toBe('2')
@@ -182,7 +194,10 @@ describe.skipIf(popplerMissing)('placards PDF and preview for a demo station', (
   it('skips members without an active code and says so; nothing left to print is 409', async () => {
     const db = ctx.t.database.db
     const [wang] = await db.select({ id: member.id }).from(member).where(eq(member.name, '王建国'))
-    const [code] = await db.select({ id: qrCode.id }).from(qrCode).where(and(eq(qrCode.memberId, wang!.id), eq(qrCode.status, 'active')))
+    const [code] = await db
+      .select({ id: qrCode.id })
+      .from(qrCode)
+      .where(and(eq(qrCode.memberId, wang!.id), eq(qrCode.status, 'active')))
     const revoked = await ctx.t.app.inject({ method: 'POST', url: `/api/v1/qr-codes/${code!.id}/revoke`, headers: admin.headers })
     expect(revoked.statusCode).toBe(200)
 
@@ -205,7 +220,7 @@ describe.skipIf(popplerMissing)('placards PDF and preview for a demo station', (
     expected.delete([...expected].find(([, n]) => n === '王建国')![0])
   })
 
-  it('serves a station admin\'s own station only', async () => {
+  it("serves a station admin's own station only", async () => {
     const [other] = await ctx.t.database.db.select({ id: station.id }).from(station).where(eq(station.name, '南关社区委员工作室'))
     const res = await admin.get(`/api/v1/placards.pdf?stationId=${other!.id}`)
     expect(res.statusCode).toBe(404)

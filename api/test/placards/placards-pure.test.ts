@@ -13,8 +13,15 @@ import { drawQr, qrShape, QUIET_ZONE, type VectorCanvas } from '../../src/placar
 import { DEMO_MEMBERS, DEMO_SECTORS, DEMO_STATIONS, DEMO_COUNTY } from '../../src/seed/demo-data'
 import type { Actor } from '../../src/auth/actor'
 
-interface FontkitGlyph { id: number; codePoints: number[] }
-interface FontkitFont { glyphForCodePoint(cp: number): FontkitGlyph; hasGlyphForCodePoint(cp: number): boolean; layout(text: string, features?: string[]): { glyphs: FontkitGlyph[]; direction: string } }
+interface FontkitGlyph {
+  id: number
+  codePoints: number[]
+}
+interface FontkitFont {
+  glyphForCodePoint(cp: number): FontkitGlyph
+  hasGlyphForCodePoint(cp: number): boolean
+  layout(text: string, features?: string[]): { glyphs: FontkitGlyph[]; direction: string }
+}
 /** pdfkit's own embedded font for `kind` (its fontkit font and its word-by-word layout), as a document uses it. */
 function pdfkitFont(kind: 'cjk' | 'arabic') {
   const doc = new PDFDocument({ autoFirstPage: false })
@@ -39,19 +46,46 @@ describe('vector QR', () => {
   it('draws one rectangle per run in module units, inside the quiet zone, and fills once', () => {
     const calls: string[] = []
     const canvas: VectorCanvas = {
-      save() { calls.push('save'); return this },
-      restore() { calls.push('restore'); return this },
-      translate(x, y) { calls.push(`translate ${x} ${y}`); return this },
-      scale(f) { calls.push(`scale ${f}`); return this },
-      rect(x, y, w, h) { calls.push(`rect ${x} ${y} ${w} ${h}`); return this },
-      fill(c) { calls.push(`fill ${c}`); return this },
+      save() {
+        calls.push('save')
+        return this
+      },
+      restore() {
+        calls.push('restore')
+        return this
+      },
+      translate(x, y) {
+        calls.push(`translate ${x} ${y}`)
+        return this
+      },
+      scale(f) {
+        calls.push(`scale ${f}`)
+        return this
+      },
+      rect(x, y, w, h) {
+        calls.push(`rect ${x} ${y} ${w} ${h}`)
+        return this
+      },
+      fill(c) {
+        calls.push(`fill ${c}`)
+        return this
+      },
     }
     const shape = qrShape('x')
     const side = (shape.size + 2 * QUIET_ZONE) * 3
     drawQr(canvas, shape, 10, 20, side)
     expect(calls.slice(0, 3)).toEqual(['save', `translate ${10 + 12} ${20 + 12}`, 'scale 3'])
     expect(calls.filter((c) => c.startsWith('rect'))).toHaveLength(shape.runs.length)
-    expect(calls.filter((c) => c.startsWith('rect')).every((c) => c.split(' ').slice(1).every((n) => Number.isInteger(Number(n))))).toBe(true)
+    expect(
+      calls
+        .filter((c) => c.startsWith('rect'))
+        .every((c) =>
+          c
+            .split(' ')
+            .slice(1)
+            .every((n) => Number.isInteger(Number(n))),
+        ),
+    ).toBe(true)
     expect(calls.slice(-2)).toEqual(['fill #000000', 'restore'])
   })
 })
@@ -66,7 +100,11 @@ describe('sheet layouts', () => {
     expect(first!.cutMarks).toHaveLength(3 * 2 + 5 * 2)
     const grid = { x0: mm(15), x1: mm(195), y0: mm(18.5), y1: mm(278.5) }
     for (const m of first!.cutMarks) {
-      const inside = Math.min(m.x1, m.x2) > grid.x0 + 0.01 && Math.max(m.x1, m.x2) < grid.x1 - 0.01 && Math.min(m.y1, m.y2) > grid.y0 + 0.01 && Math.max(m.y1, m.y2) < grid.y1 - 0.01
+      const inside =
+        Math.min(m.x1, m.x2) > grid.x0 + 0.01 &&
+        Math.max(m.x1, m.x2) < grid.x1 - 0.01 &&
+        Math.min(m.y1, m.y2) > grid.y0 + 0.01 &&
+        Math.max(m.y1, m.y2) < grid.y1 - 0.01
       expect(inside).toBe(false)
     }
   })
@@ -88,7 +126,17 @@ describe('sheet layouts', () => {
   })
 
   it('every face keeps its text and symbol inside the panel', () => {
-    const p: Placard = { memberId: 'm', name: '王建国', title: '县工商联副主席', sectorName: '经济界', stationName: '东城街道委员工作站', committeeName: '示范县政协', code: 'ABCDEFGHJK', url: 'http://msj.test/q/ABCDEFGHJK', photoKey: 'x.jpg' }
+    const p: Placard = {
+      memberId: 'm',
+      name: '王建国',
+      title: '县工商联副主席',
+      sectorName: '经济界',
+      stationName: '东城街道委员工作站',
+      committeeName: '示范县政协',
+      code: 'ABCDEFGHJK',
+      url: 'http://msj.test/q/ABCDEFGHJK',
+      photoKey: 'x.jpg',
+    }
     for (const design of ['poster', 'card', 'tent'] as const) {
       const d = DESIGNS[design]
       for (const hasPhoto of [true, false]) {
@@ -152,7 +200,10 @@ describe('bundled fonts', () => {
     for (const locale of LOCALES) {
       const font = locale === 'ug' || locale === 'kk-Arab-CN' ? arabic : cjk
       // Page-only messages (preview toolbar) are shown by the browser; what the PDF prints must be in the font.
-      const text = placardKeys.filter((k) => !k.startsWith('placard.preview') && !k.startsWith('placard.layout')).map((k) => CATALOGUES[locale][k].replace(/\{[^}]*\}/g, '')).join('')
+      const text = placardKeys
+        .filter((k) => !k.startsWith('placard.preview') && !k.startsWith('placard.layout'))
+        .map((k) => CATALOGUES[locale][k].replace(/\{[^}]*\}/g, ''))
+        .join('')
       expect(missing(font, text), locale).toEqual([])
     }
   })

@@ -43,10 +43,16 @@ describe('placards: scope and query validation', () => {
 
   it.each([
     // who, what, expected status
-    ['stationAdminA1', 'A1', 200], ['stationAdminA1', 'A2', 404], ['stationAdminA1', 'B1', 404],
-    ['adminA', 'A1', 200], ['adminA', 'A2', 200], ['adminA', 'B1', 404],
-    ['adminB', 'A1', 404], ['adminB', 'B1', 200],
-    ['cityAdmin', 'A1', 200], ['cityAdmin', 'B1', 200],
+    ['stationAdminA1', 'A1', 200],
+    ['stationAdminA1', 'A2', 404],
+    ['stationAdminA1', 'B1', 404],
+    ['adminA', 'A1', 200],
+    ['adminA', 'A2', 200],
+    ['adminA', 'B1', 404],
+    ['adminB', 'A1', 404],
+    ['adminB', 'B1', 200],
+    ['cityAdmin', 'A1', 200],
+    ['cityAdmin', 'B1', 200],
     ['system', 'B1', 200],
     ['memberA', 'A1', 403],
   ] as const)('%s printing station %s → %i', async (who, st, status) => {

@@ -19,14 +19,16 @@ function decodedUrls(pdf: Buffer, layout: 'poster' | 'cards' | 'tent', count: nu
   return specs.flatMap((spec, i) => spec.panels.map((panel) => decodeQrIn(pages[i]!, onPage(panel, DESIGNS[panel.design].qr))))
 }
 
-describe.skipIf(popplerMissing)('station placard (issue 12): the station\'s own code, what it handles, who receives there', () => {
+describe.skipIf(popplerMissing)("station placard (issue 12): the station's own code, what it handles, who receives there", () => {
   const ctx = withDemoApp()
   let admin: SignedIn
   let receivers: string[]
 
   beforeAll(async () => {
     admin = await signIn(ctx.t.app, 'station')
-    const rows = await ctx.t.database.db.select({ name: member.name }).from(memberStation)
+    const rows = await ctx.t.database.db
+      .select({ name: member.name })
+      .from(memberStation)
       .innerJoin(member, eq(member.id, memberStation.memberId))
       .where(and(eq(memberStation.stationId, ctx.refs.stationId), ne(member.status, 'inactive')))
     receivers = rows.map((r) => r.name)
@@ -41,7 +43,11 @@ describe.skipIf(popplerMissing)('station placard (issue 12): the station\'s own 
     return res.rawPayload
   }
 
-  it.each([['poster', 1], ['tent', 2], ['cards', 1]] as const)('%s: every symbol decodes to the station\'s scan URL; name, receivers and categories are printed', async (layout, faces) => {
+  it.each([
+    ['poster', 1],
+    ['tent', 2],
+    ['cards', 1],
+  ] as const)("%s: every symbol decodes to the station's scan URL; name, receivers and categories are printed", async (layout, faces) => {
     const pdf = await pdfOf(`layout=${layout}`)
     const urls = decodedUrls(pdf, layout, 1)
     expect(urls).toHaveLength(faces)
@@ -54,7 +60,12 @@ describe.skipIf(popplerMissing)('station placard (issue 12): the station\'s own 
     expect(text).toContain('接待委员：')
     for (const name of receivers) expect(text).toContain(name)
     expect(text).toContain('受理：')
-    const [first] = await ctx.t.database.db.select({ names: category.names }).from(category).where(eq(category.active, true)).orderBy(category.sortOrder).limit(1)
+    const [first] = await ctx.t.database.db
+      .select({ names: category.names })
+      .from(category)
+      .where(eq(category.active, true))
+      .orderBy(category.sortOrder)
+      .limit(1)
     expect(text).toContain(first!.names['zh-CN'])
     if (layout !== 'cards') expect(text).toContain('人民路12号')
   })
@@ -141,9 +152,15 @@ describe('station placard and station codes: scope', () => {
   afterAll(() => t?.close())
 
   it.each([
-    ['stationAdminA1', 'A1', 200], ['stationAdminA1', 'A2', 404], ['stationAdminA1', 'B1', 404],
-    ['adminA', 'A2', 200], ['adminA', 'B1', 404], ['adminB', 'A1', 404], ['cityAdmin', 'B1', 200], ['memberA', 'A1', 403],
-  ] as const)('%s printing station %s\'s own placard → %i', async (who, st, status) => {
+    ['stationAdminA1', 'A1', 200],
+    ['stationAdminA1', 'A2', 404],
+    ['stationAdminA1', 'B1', 404],
+    ['adminA', 'A2', 200],
+    ['adminA', 'B1', 404],
+    ['adminB', 'A1', 404],
+    ['cityAdmin', 'B1', 200],
+    ['memberA', 'A1', 403],
+  ] as const)("%s printing station %s's own placard → %i", async (who, st, status) => {
     const stationId = { A1: org.stationA1.id, A2: org.stationA2.id, B1: org.stationB1.id }[st]
     for (const ext of ['pdf', 'html']) {
       const res = await t.app.inject({ url: `/api/v1/placards.${ext}?subject=station&stationId=${stationId}`, headers: bearer(tokens[who]!) })
@@ -152,7 +169,7 @@ describe('station placard and station codes: scope', () => {
     }
   })
 
-  it('a station admin issues, rotates and revokes their own station\'s code, and no other station\'s', async () => {
+  it("a station admin issues, rotates and revokes their own station's code, and no other station's", async () => {
     const as = (who: string) => bearer(tokens[who]!)
     const issued = await t.app.inject({ method: 'POST', url: '/api/v1/qr-codes', headers: as('stationAdminA1'), payload: { stationId: org.stationA1.id } })
     expect(issued.statusCode, issued.body).toBe(201)
@@ -165,14 +182,19 @@ describe('station placard and station codes: scope', () => {
 
     const [a2code] = await t.database.db.select().from(qrCode).where(eq(qrCode.stationId, org.stationA2.id))
     const [b1code] = await t.database.db.select().from(qrCode).where(eq(qrCode.stationId, org.stationB1.id))
-    for (const [who, target, code] of [['stationAdminA1', org.stationA2.id, a2code!.id], ['adminB', org.stationA1.id, issued.json().id]] as const) {
+    for (const [who, target, code] of [
+      ['stationAdminA1', org.stationA2.id, a2code!.id],
+      ['adminB', org.stationA1.id, issued.json().id],
+    ] as const) {
       expect((await t.app.inject({ url: `/api/v1/qr-codes?stationId=${target}`, headers: as(who) })).statusCode).toBe(404)
       expect((await t.app.inject({ method: 'POST', url: '/api/v1/qr-codes', headers: as(who), payload: { stationId: target } })).statusCode).toBe(404)
       expect((await t.app.inject({ method: 'POST', url: `/api/v1/qr-codes/${code}/rotate`, headers: as(who) })).statusCode).toBe(404)
       expect((await t.app.inject({ method: 'POST', url: `/api/v1/qr-codes/${code}/revoke`, headers: as(who) })).statusCode).toBe(404)
     }
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/qr-codes/${b1code!.id}/revoke`, headers: as('adminA') })).statusCode).toBe(404)
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/qr-codes', headers: as('memberA'), payload: { stationId: org.stationA1.id } })).statusCode).toBe(403)
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/qr-codes', headers: as('memberA'), payload: { stationId: org.stationA1.id } })).statusCode).toBe(
+      403,
+    )
   })
 })
 
@@ -223,7 +245,12 @@ describe('pure parts', () => {
     expect(stationHandles([])).toBe('')
     expect(stationHandles(['噪音扰民', '道路交通'])).toBe('受理：噪音扰民、道路交通')
     expect(stationHandles(Array.from({ length: 30 }, (_, i) => `类${i}`))).toMatch(/、类23等$/)
-    expect(stationReceivers([{ name: '王建国', sectorName: '经济界' }, { name: '李秀兰', sectorName: null }])).toBe('接待委员：王建国（经济界）、李秀兰')
+    expect(
+      stationReceivers([
+        { name: '王建国', sectorName: '经济界' },
+        { name: '李秀兰', sectorName: null },
+      ]),
+    ).toBe('接待委员：王建国（经济界）、李秀兰')
     expect(stationReceivers(Array.from({ length: 30 }, (_, i) => ({ name: `委员${i}`, sectorName: null })))).toMatch(/等 30 位$/)
   })
 })

@@ -24,7 +24,9 @@ describe('public leftovers cleanup', () => {
     const file = path.join(ctx.t.config.dataDir, 'attachments', kept!.key)
     expect(existsSync(file)).toBe(true)
     // An idempotency key and a throttle counter of today.
-    const stored = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: uniqueText('楼下的路灯不亮了好几天') }, [], { headers: { 'idempotency-key': 'cleanup-key-0123456789abcdef' } })
+    const stored = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: uniqueText('楼下的路灯不亮了好几天') }, [], {
+      headers: { 'idempotency-key': 'cleanup-key-0123456789abcdef' },
+    })
     expect(stored.statusCode).toBe(201)
     await db().insert(publicThrottle).values({ key: 'recovery:ip:test', count: 3, windowStartedAt: ctx.t.clock.now() })
 

@@ -32,13 +32,24 @@ describe('scan page defects (issue 16)', () => {
     })
 
     it('a form shown after an error switches language by re-posting it: text kept, no errors, nothing stored', async () => {
-      const error = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: '路灯坏', location: '北门' }, [], { html: true, query: `?code=${ctx.refs.memberCode}&lang=zh-CN` })
+      const error = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: '路灯坏', location: '北门' }, [], {
+        html: true,
+        query: `?code=${ctx.refs.memberCode}&lang=zh-CN`,
+      })
       expect(error.statusCode).toBe(400)
       // No plain link to the POST address any more: each language is a submit button of the form.
       expect(error.body).not.toContain('href="/api/v1/public/cases')
-      expect(error.body).toMatch(new RegExp(`<button type="submit" form="scan-form" formaction="/api/v1/public/cases\\?code=${ctx.refs.memberCode}&amp;lang=ug" formnovalidate name="relang" value="ug"`, 'i'))
+      expect(error.body).toMatch(
+        new RegExp(
+          `<button type="submit" form="scan-form" formaction="/api/v1/public/cases\\?code=${ctx.refs.memberCode}&amp;lang=ug" formnovalidate name="relang" value="ug"`,
+          'i',
+        ),
+      )
       const before = await footprint(db(), ctx.t.config.dataDir)
-      const res = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: '路灯坏', location: '北门', relang: 'ug' }, [], { html: true, query: `?code=${ctx.refs.memberCode}&lang=ug` })
+      const res = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: '路灯坏', location: '北门', relang: 'ug' }, [], {
+        html: true,
+        query: `?code=${ctx.refs.memberCode}&lang=ug`,
+      })
       expect(res.statusCode).toBe(200)
       expect(res.body).toContain('<html lang="ug" dir="rtl">')
       expect(textarea(res.body)).toBe('路灯坏')
@@ -125,14 +136,19 @@ describe('scan page defects (issue 16)', () => {
       expect(prompt.body).toContain(`name="seenDuplicate" value="${seed.json().publicNo}"`)
       // Its language switch re-posts the form too, and the kept photo stays kept.
       expect(prompt.body).toContain('name="relang" value="en"')
-      const switched = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: again, keptPhoto1: ref!, relang: 'en' }, [], { html: true, query: `?code=${ctx.refs.memberCode}&lang=en` })
+      const switched = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: again, keptPhoto1: ref!, relang: 'en' }, [], {
+        html: true,
+        query: `?code=${ctx.refs.memberCode}&lang=en`,
+      })
       expect(switched.statusCode).toBe(200)
       expect(switched.body).toContain(`name="keptPhoto1" value="${ref}"`)
       expect(switched.body).toContain('1 photo kept; you may add more')
       const waiting = await db().select().from(attachment).where(isNull(attachment.caseId))
       expect(waiting.some((a) => a.storageKey.includes(ref!))).toBe(true)
 
-      const created = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: again, keptPhoto1: ref!, seenDuplicate: seed.json().publicNo }, [], { html: true })
+      const created = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: again, keptPhoto1: ref!, seenDuplicate: seed.json().publicNo }, [], {
+        html: true,
+      })
       expect(created.statusCode, created.body).toBe(303)
       expect(created.headers.location).toMatch(/\?new=1$/)
       const [row] = await db().select().from(cases).where(eq(cases.description, again))
@@ -142,7 +158,11 @@ describe('scan page defects (issue 16)', () => {
       expect(photos[0]!.eventId).not.toBeNull()
 
       // A reference already claimed gives nothing to another case.
-      const other = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: unique('西门岗亭的栏杆坏了抬不起来，车辆进出要人工推'), keptPhoto1: ref! })
+      const other = await postCase(ctx.t.app, {
+        code: ctx.refs.memberCode,
+        description: unique('西门岗亭的栏杆坏了抬不起来，车辆进出要人工推'),
+        keptPhoto1: ref!,
+      })
       expect(other.statusCode).toBe(201)
       const [otherRow] = await db().select().from(cases).where(eq(cases.publicNo, other.json().publicNo))
       expect(await db().select().from(attachment).where(eq(attachment.caseId, otherRow!.id))).toHaveLength(0)
@@ -163,7 +183,13 @@ describe('scan page defects (issue 16)', () => {
     })
 
     it('valid ones are stored with the case and reach the member in the case summary', async () => {
-      const res = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: unique('幼儿园门口的减速带被压坏了，车开得很快'), lat: '43.825592', lng: '87.616848', accuracy: '23.6' })
+      const res = await postCase(ctx.t.app, {
+        code: ctx.refs.memberCode,
+        description: unique('幼儿园门口的减速带被压坏了，车开得很快'),
+        lat: '43.825592',
+        lng: '87.616848',
+        accuracy: '23.6',
+      })
       expect(res.statusCode, res.body).toBe(201)
       const [row] = await db().select().from(cases).where(eq(cases.publicNo, res.json().publicNo))
       expect(row).toMatchObject({ lat: 43.825592, lng: 87.616848, locationAccuracy: 23.6 })
@@ -180,7 +206,10 @@ describe('scan page defects (issue 16)', () => {
       const res = await get(`/q/${ctx.refs.stationCode}?lang=${lang}`)
       // The station's opening hours are data, written in Chinese by its staff: not ours to translate.
       const [st] = await db().select().from(station).where(eq(station.id, ctx.refs.stationId))
-      const text = res.body.replace(st!.openHours, '').replace(/<style>[\s\S]*?<\/style>|<script>[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, '\n')
+      const text = res.body
+        .replace(st!.openHours, '')
+        .replace(/<style>[\s\S]*?<\/style>|<script>[\s\S]*?<\/script>/g, '')
+        .replace(/<[^>]+>/g, '\n')
       expect(text).not.toMatch(/[：（）、]/)
       expect(res.body).toContain('王建国 (经济界)')
     })

@@ -33,11 +33,24 @@ describe('organisation and roster CRUD', () => {
 
     it('creates a member with stations, sector and an encrypted phone, shown masked', async () => {
       const res = await call('adminA', 'POST', '/api/v1/members', {
-        name: ' 陈静 ', level: 'county', sectorId: sectorA.id, title: '校长', phone: '139-0000-1001', stationIds: [org.stationA1.id],
+        name: ' 陈静 ',
+        level: 'county',
+        sectorId: sectorA.id,
+        title: '校长',
+        phone: '139-0000-1001',
+        stationIds: [org.stationA1.id],
       })
       expect(res.statusCode, res.body).toBe(201)
       inA1 = res.json()
-      expect(inA1).toMatchObject({ name: '陈静', committeeId: org.countyA.id, sectorName: '教育界', phoneMasked: '139****1001', status: 'active', stations: [{ id: org.stationA1.id, name: 'A1' }], photoUrl: null })
+      expect(inA1).toMatchObject({
+        name: '陈静',
+        committeeId: org.countyA.id,
+        sectorName: '教育界',
+        phoneMasked: '139****1001',
+        status: 'active',
+        stations: [{ id: org.stationA1.id, name: 'A1' }],
+        photoUrl: null,
+      })
       expect(JSON.stringify(inA1)).not.toContain('13900001001')
       const [row] = await t.database.db.select().from(member).where(eq(member.id, inA1.id))
       expect(row!.phoneEnc).toMatch(/^v1\./)
@@ -51,7 +64,11 @@ describe('organisation and roster CRUD', () => {
       expect(fields(schema)).toEqual(expect.arrayContaining(['body.name', 'body.level', 'body.status', 'body.extra']))
 
       const rules = await call('adminA', 'POST', '/api/v1/members', {
-        name: '某人', level: 'county', phone: '12345678901', sectorId: sectorB.id, stationIds: [org.stationA1.id, org.stationB1.id],
+        name: '某人',
+        level: 'county',
+        phone: '12345678901',
+        sectorId: sectorB.id,
+        stationIds: [org.stationA1.id, org.stationB1.id],
       })
       expect(rules.statusCode).toBe(400)
       expect(rules.json().code).toBe('VALIDATION_FAILED')
@@ -143,7 +160,10 @@ describe('organisation and roster CRUD', () => {
     })
 
     it('audit-logs every write without the phone in clear', async () => {
-      const rows = await t.database.db.select().from(auditLog).where(sql`${auditLog.targetId} = ${inA1.id}`)
+      const rows = await t.database.db
+        .select()
+        .from(auditLog)
+        .where(sql`${auditLog.targetId} = ${inA1.id}`)
       expect(rows.map((r) => r.action)).toEqual(expect.arrayContaining(['member.created', 'member.updated']))
       expect(JSON.stringify(rows)).not.toContain('13900001001')
     })
@@ -152,7 +172,14 @@ describe('organisation and roster CRUD', () => {
   describe('stations', () => {
     let created: StationDetail
     it('lets a committee admin open, change and close stations of their committee', async () => {
-      const res = await call('adminA', 'POST', '/api/v1/stations', { kind: 'post', name: '河西驿站', address: '河西路1号', openHours: '周三 9:00–12:00', lat: 35.1, lng: 104.6 })
+      const res = await call('adminA', 'POST', '/api/v1/stations', {
+        kind: 'post',
+        name: '河西驿站',
+        address: '河西路1号',
+        openHours: '周三 9:00–12:00',
+        lat: 35.1,
+        lng: 104.6,
+      })
       expect(res.statusCode, res.body).toBe(201)
       created = res.json()
       expect(created).toMatchObject({ committeeId: org.countyA.id, kind: 'post', active: true, memberCount: 0 })
@@ -162,7 +189,9 @@ describe('organisation and roster CRUD', () => {
     })
 
     it('reports bad fields and duplicate names per field', async () => {
-      expect(fields(await call('adminA', 'POST', '/api/v1/stations', { kind: 'castle', name: '', lat: 100 }))).toEqual(expect.arrayContaining(['body.kind', 'body.name', 'body.lat']))
+      expect(fields(await call('adminA', 'POST', '/api/v1/stations', { kind: 'castle', name: '', lat: 100 }))).toEqual(
+        expect.arrayContaining(['body.kind', 'body.name', 'body.lat']),
+      )
       expect(fields(await call('adminA', 'POST', '/api/v1/stations', { kind: 'studio', name: 'A1' }))).toEqual(['body.name'])
       expect(fields(await call('adminA', 'PATCH', `/api/v1/stations/${created.id}`, { name: 'A2' }))).toEqual(['body.name'])
       expect(fields(await call('adminA', 'POST', '/api/v1/stations', { kind: 'studio', name: 'X', committeeId: org.countyB.id }))).toEqual(['body.committeeId'])
@@ -196,14 +225,22 @@ describe('organisation and roster CRUD', () => {
     })
 
     it('names categories per locale (zh-CN required), with a sector of the same committee and an SLA class', async () => {
-      const res = await call('adminA', 'POST', '/api/v1/categories', { names: { 'zh-CN': '教育', en: 'Education', ug: 'مائارىپ' }, sectorId: sectorA.id, slaClass: 'complex' })
+      const res = await call('adminA', 'POST', '/api/v1/categories', {
+        names: { 'zh-CN': '教育', en: 'Education', ug: 'مائارىپ' },
+        sectorId: sectorA.id,
+        slaClass: 'complex',
+      })
       expect(res.statusCode, res.body).toBe(201)
       const cat = res.json<CategoryView>()
       expect(cat).toMatchObject({ names: { 'zh-CN': '教育', en: 'Education' }, sectorId: sectorA.id, slaClass: 'complex', active: true })
-      expect(fields(await call('adminA', 'POST', '/api/v1/categories', { names: { en: 'Noise', fr: 'Bruit' }, slaClass: 'soon' })))
-        .toEqual(expect.arrayContaining(['body.names.zh-CN', 'body.names.fr', 'body.slaClass']))
+      expect(fields(await call('adminA', 'POST', '/api/v1/categories', { names: { en: 'Noise', fr: 'Bruit' }, slaClass: 'soon' }))).toEqual(
+        expect.arrayContaining(['body.names.zh-CN', 'body.names.fr', 'body.slaClass']),
+      )
       expect(fields(await call('adminA', 'POST', '/api/v1/categories', { names: { 'zh-CN': '噪音' }, sectorId: sectorB.id }))).toEqual(['body.sectorId'])
-      expect((await call('adminA', 'PATCH', `/api/v1/categories/${cat.id}`, { slaClass: 'urgent', active: false })).json()).toMatchObject({ slaClass: 'urgent', active: false })
+      expect((await call('adminA', 'PATCH', `/api/v1/categories/${cat.id}`, { slaClass: 'urgent', active: false })).json()).toMatchObject({
+        slaClass: 'urgent',
+        active: false,
+      })
       expect((await call('adminA', 'GET', '/api/v1/categories?active=false')).json().items.map((c: CategoryView) => c.id)).toEqual([cat.id])
       expect((await call('adminB', 'GET', `/api/v1/categories/${cat.id}`)).statusCode).toBe(404)
       expect((await call('adminA', 'DELETE', `/api/v1/categories/${cat.id}`)).statusCode).toBe(204)
@@ -214,11 +251,22 @@ describe('organisation and roster CRUD', () => {
     it('adds a committee under one in the subtree, below its level, with a unique prefix', async () => {
       const res = await call('adminA', 'POST', '/api/v1/committees', { parentId: org.countyA.id, level: 'county', name: '下级', shortCode: 'XJ1' })
       expect(fields(res)).toEqual(['body.level'])
-      expect(fields(await call('adminA', 'POST', '/api/v1/committees', { parentId: org.countyB.id, level: 'county', name: 'x', shortCode: 'XJ2' }))).toEqual(['body.parentId'])
+      expect(fields(await call('adminA', 'POST', '/api/v1/committees', { parentId: org.countyB.id, level: 'county', name: 'x', shortCode: 'XJ2' }))).toEqual([
+        'body.parentId',
+      ])
       expect(fields(await call('cityAdmin', 'POST', '/api/v1/committees', { level: 'county', name: 'x', shortCode: 'XJ3' }))).toEqual(['body.parentId'])
-      expect(fields(await call('cityAdmin', 'POST', '/api/v1/committees', { parentId: org.city.id, level: 'county', name: 'x', shortCode: 'lower' }))).toEqual(['body.shortCode'])
-      expect(fields(await call('cityAdmin', 'POST', '/api/v1/committees', { parentId: org.city.id, level: 'county', name: 'x', shortCode: org.countyA.shortCode }))).toEqual(['body.shortCode'])
-      const created = await call('cityAdmin', 'POST', '/api/v1/committees', { parentId: org.city.id, level: 'county', name: '新县政协', shortCode: `N${org.city.shortCode.slice(1)}` })
+      expect(fields(await call('cityAdmin', 'POST', '/api/v1/committees', { parentId: org.city.id, level: 'county', name: 'x', shortCode: 'lower' }))).toEqual([
+        'body.shortCode',
+      ])
+      expect(
+        fields(await call('cityAdmin', 'POST', '/api/v1/committees', { parentId: org.city.id, level: 'county', name: 'x', shortCode: org.countyA.shortCode })),
+      ).toEqual(['body.shortCode'])
+      const created = await call('cityAdmin', 'POST', '/api/v1/committees', {
+        parentId: org.city.id,
+        level: 'county',
+        name: '新县政协',
+        shortCode: `N${org.city.shortCode.slice(1)}`,
+      })
       expect(created.statusCode, created.body).toBe(201)
       const id = created.json().id
       expect((await call('cityAdmin', 'GET', `/api/v1/committees?parentId=${org.city.id}`)).json().total).toBe(3)
@@ -235,15 +283,32 @@ describe('organisation and roster CRUD', () => {
 
     it('keeps SLA hours and auto-close days per committee, defaults filled in, resolve never before accept', async () => {
       const before = (await call('adminA', 'GET', `/api/v1/committees/${org.countyA.id}/settings`)).json()
-      expect(before).toMatchObject({ overrides: { slaHours: {}, autoCloseDays: null }, effective: { slaHours: { urgent: { accept: 2, resolve: 24 } }, autoCloseDays: 7 } })
-      const bad = await call('adminA', 'PUT', `/api/v1/committees/${org.countyA.id}/settings`, { slaHours: { urgent: { accept: 4, resolve: 2 }, general: { accept: 0, resolve: 10 } }, autoCloseDays: 400 })
+      expect(before).toMatchObject({
+        overrides: { slaHours: {}, autoCloseDays: null },
+        effective: { slaHours: { urgent: { accept: 2, resolve: 24 } }, autoCloseDays: 7 },
+      })
+      const bad = await call('adminA', 'PUT', `/api/v1/committees/${org.countyA.id}/settings`, {
+        slaHours: { urgent: { accept: 4, resolve: 2 }, general: { accept: 0, resolve: 10 } },
+        autoCloseDays: 400,
+      })
       expect(fields(bad)).toEqual(expect.arrayContaining(['body.slaHours.general.accept', 'body.autoCloseDays']))
-      expect(fields(await call('adminA', 'PUT', `/api/v1/committees/${org.countyA.id}/settings`, { slaHours: { urgent: { accept: 4, resolve: 2 } } }))).toEqual(['body.slaHours.urgent.resolve'])
-      const ok = await call('adminA', 'PUT', `/api/v1/committees/${org.countyA.id}/settings`, { slaHours: { urgent: { accept: 1, resolve: 12 } }, autoCloseDays: 10 })
-      expect(ok.json()).toMatchObject({ overrides: { slaHours: { urgent: { accept: 1, resolve: 12 } }, autoCloseDays: 10 }, effective: { slaHours: { urgent: { accept: 1, resolve: 12 }, general: { accept: 24, resolve: 168 } }, autoCloseDays: 10 } })
+      expect(fields(await call('adminA', 'PUT', `/api/v1/committees/${org.countyA.id}/settings`, { slaHours: { urgent: { accept: 4, resolve: 2 } } }))).toEqual(
+        ['body.slaHours.urgent.resolve'],
+      )
+      const ok = await call('adminA', 'PUT', `/api/v1/committees/${org.countyA.id}/settings`, {
+        slaHours: { urgent: { accept: 1, resolve: 12 } },
+        autoCloseDays: 10,
+      })
+      expect(ok.json()).toMatchObject({
+        overrides: { slaHours: { urgent: { accept: 1, resolve: 12 } }, autoCloseDays: 10 },
+        effective: { slaHours: { urgent: { accept: 1, resolve: 12 }, general: { accept: 24, resolve: 168 } }, autoCloseDays: 10 },
+      })
       expect((await call('adminB', 'GET', `/api/v1/committees/${org.countyA.id}/settings`)).statusCode).toBe(404)
       expect((await call('stationAdminA1', 'PUT', `/api/v1/committees/${org.countyA.id}/settings`, {})).statusCode).toBe(403)
-      const audit = await t.database.db.select().from(auditLog).where(sql`${auditLog.action} = 'committee.settings_changed' and ${auditLog.targetId} = ${org.countyA.id}`)
+      const audit = await t.database.db
+        .select()
+        .from(auditLog)
+        .where(sql`${auditLog.action} = 'committee.settings_changed' and ${auditLog.targetId} = ${org.countyA.id}`)
       expect(audit).toHaveLength(1)
     })
   })
@@ -251,11 +316,25 @@ describe('organisation and roster CRUD', () => {
   it('documents the admin endpoints in OpenAPI, bearer-protected, and the public portrait as public', async () => {
     const doc = (await t.app.inject({ url: '/docs/json' })).json()
     for (const [path, method] of [
-      ['/api/v1/committees', 'get'], ['/api/v1/committees', 'post'], ['/api/v1/committees/{id}', 'patch'], ['/api/v1/committees/{id}/settings', 'put'],
-      ['/api/v1/sectors', 'post'], ['/api/v1/stations', 'get'], ['/api/v1/stations/{id}', 'delete'], ['/api/v1/members', 'get'],
-      ['/api/v1/members/{id}', 'patch'], ['/api/v1/members/{id}/photo', 'put'], ['/api/v1/categories', 'post'], ['/api/v1/users', 'get'],
-      ['/api/v1/users/{id}', 'patch'], ['/api/v1/imports', 'get'], ['/api/v1/imports/members', 'post'], ['/api/v1/imports/{id}', 'get'], ['/api/v1/imports/{id}/confirm', 'post'],
-      ['/api/v1/imports/members/template.xlsx', 'get'], ['/api/v1/imports/members/template.csv', 'get'],
+      ['/api/v1/committees', 'get'],
+      ['/api/v1/committees', 'post'],
+      ['/api/v1/committees/{id}', 'patch'],
+      ['/api/v1/committees/{id}/settings', 'put'],
+      ['/api/v1/sectors', 'post'],
+      ['/api/v1/stations', 'get'],
+      ['/api/v1/stations/{id}', 'delete'],
+      ['/api/v1/members', 'get'],
+      ['/api/v1/members/{id}', 'patch'],
+      ['/api/v1/members/{id}/photo', 'put'],
+      ['/api/v1/categories', 'post'],
+      ['/api/v1/users', 'get'],
+      ['/api/v1/users/{id}', 'patch'],
+      ['/api/v1/imports', 'get'],
+      ['/api/v1/imports/members', 'post'],
+      ['/api/v1/imports/{id}', 'get'],
+      ['/api/v1/imports/{id}/confirm', 'post'],
+      ['/api/v1/imports/members/template.xlsx', 'get'],
+      ['/api/v1/imports/members/template.csv', 'get'],
     ] as const) {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined()
       expect(doc.paths[path][method].security).toEqual([{ bearerAuth: [] }])
@@ -276,11 +355,17 @@ describe('organisation and roster CRUD', () => {
     it('changes a station admin’s stations, and disabling ends their sign-ins', async () => {
       const moved = await call('adminA', 'PATCH', `/api/v1/users/${org.users.stationAdminA1.id}`, { stationIds: [org.stationA1.id, org.stationA2.id] })
       expect(moved.json().stationIds.sort()).toEqual([org.stationA1.id, org.stationA2.id].sort())
-      expect(fields(await call('adminA', 'PATCH', `/api/v1/users/${org.users.stationAdminA1.id}`, { stationIds: [org.stationB1.id] }))).toEqual(['body.stationIds.0'])
+      expect(fields(await call('adminA', 'PATCH', `/api/v1/users/${org.users.stationAdminA1.id}`, { stationIds: [org.stationB1.id] }))).toEqual([
+        'body.stationIds.0',
+      ])
       expect(fields(await call('adminA', 'PATCH', `/api/v1/users/${org.users.adminA.id}`, { disabled: true }))).toEqual(['body.disabled'])
       const pair = await login(t.app, org.users.stationAdminA1.username)
       expect((await call('adminA', 'PATCH', `/api/v1/users/${org.users.stationAdminA1.id}`, { disabled: true })).json().disabled).toBe(true)
-      const signIn = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: org.users.stationAdminA1.username, password: PASSWORD } })
+      const signIn = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: org.users.stationAdminA1.username, password: PASSWORD },
+      })
       expect(signIn.json().code).toBe('ACCOUNT_DISABLED')
       const refresh = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: pair.refreshToken } })
       expect(refresh.statusCode).toBe(401)

@@ -30,7 +30,11 @@ describe('roster import', () => {
     t = await createTestApp()
     org = await createOrg(db())
     for (const [key, user] of Object.entries(org.users)) h[key] = bearer((await login(t.app, user.username)).accessToken)
-    for (const [committeeId, name] of [[org.countyA.id, '经济界'], [org.countyA.id, '教育界'], [org.countyB.id, '经济界']] as const) {
+    for (const [committeeId, name] of [
+      [org.countyA.id, '经济界'],
+      [org.countyA.id, '教育界'],
+      [org.countyB.id, '经济界'],
+    ] as const) {
       const res = await t.app.inject({ method: 'POST', url: '/api/v1/sectors', headers: h.cityAdmin, payload: { committeeId, name } })
       expect(res.statusCode, res.body).toBe(201)
     }
@@ -39,46 +43,90 @@ describe('roster import', () => {
 
   /** The diff in short: what is added (names), updated and unchanged (rows), and each bad row's reasons. */
   const summary = (v: MemberImportView) => ({
-    add: v.diff!.add.map((a) => a.name), update: v.diff!.update.map((u) => u.row), unchanged: v.diff!.unchanged.map((u) => u.row),
+    add: v.diff!.add.map((a) => a.name),
+    update: v.diff!.update.map((u) => u.row),
+    unchanged: v.diff!.unchanged.map((u) => u.row),
     errors: Object.fromEntries(v.diff!.errors.map((e) => [e.row, e.errors.map((x) => x.code)])),
   })
 
   describe('dry run of good and bad files (nothing is written)', () => {
-    const cases: { name: string; file: () => Buffer | Promise<Buffer>; kind?: 'csv' | 'xlsx'; encoding?: string | null; expect: ReturnType<typeof summary> }[] = [
-      { name: 'UTF-8 CSV with BOM', file: () => csvFile(GOOD, 'utf8bom'), encoding: 'utf-8', expect: { add: ['李明', '王芳', '赵强'], update: [], unchanged: [], errors: {} } },
-      { name: 'GBK CSV (Excel’s plain CSV in China)', file: () => csvFile(GOOD, 'gbk'), encoding: 'gb18030', expect: { add: ['李明', '王芳', '赵强'], update: [], unchanged: [], errors: {} } },
-      { name: 'UTF-8 CSV without BOM', file: () => csvFile(GOOD, 'utf8'), encoding: 'utf-8', expect: { add: ['李明', '王芳', '赵强'], update: [], unchanged: [], errors: {} } },
-      { name: 'UTF-16 tab-separated (Excel’s Unicode text)', file: () => csvFile(GOOD, 'utf16'), encoding: 'utf-16le', expect: { add: ['李明', '王芳', '赵强'], update: [], unchanged: [], errors: {} } },
-      { name: 'XLSX, phones typed as numbers, a title row above the header', file: () => xlsxFile(GOOD, { titleRow: '示范县政协委员名单' }), kind: 'xlsx', encoding: null, expect: { add: ['李明', '王芳', '赵强'], update: [], unchanged: [], errors: {} } },
-      {
-        name: 'the same phone twice', file: () => csvFile([...GOOD.slice(0, 3), ['周杰', '13900000001', '县', '', '', '', '']]),
-        expect: { add: ['王芳'], update: [], unchanged: [], errors: { 2: ['duplicate_phone'], 4: ['duplicate_phone'] } },
-      },
-      {
-        name: 'unknown station, and a station of another committee', file: () => csvFile([HEADER, ['李明', '13900000001', '县', '', 'Nowhere', '', ''], ['王芳', '13900000002', '县', '', 'A1、B1', '', '']]),
-        expect: { add: [], update: [], unchanged: [], errors: { 2: ['unknown_station'], 3: ['unknown_station'] } },
-      },
-      {
-        name: 'unknown sector, bad level, bad status, bad phone, empty name', file: () => csvFile([
-          HEADER,
-          ['李明', '13900000001', '县', '农业界', 'A1', '', ''],
-          ['王芳', '13900000002', '乡', '', 'A1', '', ''],
-          ['赵强', '13900000003', '县', '', 'A1', '', '退休'],
-          ['钱多', '12345', '县', '', 'A1', '', ''],
-          ['', '13900000005', '县', '', 'A1', '', ''],
-          ['孙丽', '13900000006', '省', '', 'A2', '', ''],
-        ]),
-        expect: { add: ['孙丽'], update: [], unchanged: [], errors: { 2: ['unknown_sector'], 3: ['bad_level'], 4: ['bad_status'], 5: ['bad_phone'], 6: ['missing_value'] } },
-      },
-      {
-        name: 'short rows and blank lines (row numbers stay Excel’s)', file: () => Buffer.from(`\uFEFF${HEADER.join(',')}\r\n李明,13900000001\r\n\r\n王芳,13900000002,县\r\n`),
-        expect: { add: ['王芳'], update: [], unchanged: [], errors: { 2: ['missing_value'] } },
-      },
-    ]
+    const cases: { name: string; file: () => Buffer | Promise<Buffer>; kind?: 'csv' | 'xlsx'; encoding?: string | null; expect: ReturnType<typeof summary> }[] =
+      [
+        {
+          name: 'UTF-8 CSV with BOM',
+          file: () => csvFile(GOOD, 'utf8bom'),
+          encoding: 'utf-8',
+          expect: { add: ['李明', '王芳', '赵强'], update: [], unchanged: [], errors: {} },
+        },
+        {
+          name: 'GBK CSV (Excel’s plain CSV in China)',
+          file: () => csvFile(GOOD, 'gbk'),
+          encoding: 'gb18030',
+          expect: { add: ['李明', '王芳', '赵强'], update: [], unchanged: [], errors: {} },
+        },
+        {
+          name: 'UTF-8 CSV without BOM',
+          file: () => csvFile(GOOD, 'utf8'),
+          encoding: 'utf-8',
+          expect: { add: ['李明', '王芳', '赵强'], update: [], unchanged: [], errors: {} },
+        },
+        {
+          name: 'UTF-16 tab-separated (Excel’s Unicode text)',
+          file: () => csvFile(GOOD, 'utf16'),
+          encoding: 'utf-16le',
+          expect: { add: ['李明', '王芳', '赵强'], update: [], unchanged: [], errors: {} },
+        },
+        {
+          name: 'XLSX, phones typed as numbers, a title row above the header',
+          file: () => xlsxFile(GOOD, { titleRow: '示范县政协委员名单' }),
+          kind: 'xlsx',
+          encoding: null,
+          expect: { add: ['李明', '王芳', '赵强'], update: [], unchanged: [], errors: {} },
+        },
+        {
+          name: 'the same phone twice',
+          file: () => csvFile([...GOOD.slice(0, 3), ['周杰', '13900000001', '县', '', '', '', '']]),
+          expect: { add: ['王芳'], update: [], unchanged: [], errors: { 2: ['duplicate_phone'], 4: ['duplicate_phone'] } },
+        },
+        {
+          name: 'unknown station, and a station of another committee',
+          file: () => csvFile([HEADER, ['李明', '13900000001', '县', '', 'Nowhere', '', ''], ['王芳', '13900000002', '县', '', 'A1、B1', '', '']]),
+          expect: { add: [], update: [], unchanged: [], errors: { 2: ['unknown_station'], 3: ['unknown_station'] } },
+        },
+        {
+          name: 'unknown sector, bad level, bad status, bad phone, empty name',
+          file: () =>
+            csvFile([
+              HEADER,
+              ['李明', '13900000001', '县', '农业界', 'A1', '', ''],
+              ['王芳', '13900000002', '乡', '', 'A1', '', ''],
+              ['赵强', '13900000003', '县', '', 'A1', '', '退休'],
+              ['钱多', '12345', '县', '', 'A1', '', ''],
+              ['', '13900000005', '县', '', 'A1', '', ''],
+              ['孙丽', '13900000006', '省', '', 'A2', '', ''],
+            ]),
+          expect: {
+            add: ['孙丽'],
+            update: [],
+            unchanged: [],
+            errors: { 2: ['unknown_sector'], 3: ['bad_level'], 4: ['bad_status'], 5: ['bad_phone'], 6: ['missing_value'] },
+          },
+        },
+        {
+          name: 'short rows and blank lines (row numbers stay Excel’s)',
+          file: () => Buffer.from(`\uFEFF${HEADER.join(',')}\r\n李明,13900000001\r\n\r\n王芳,13900000002,县\r\n`),
+          expect: { add: ['王芳'], update: [], unchanged: [], errors: { 2: ['missing_value'] } },
+        },
+      ]
     it.each(cases)('$name', async (c) => {
       const before = await membersOf(org.countyA.id)
       const v = await dryRun(t.app, h.adminA!, await c.file())
-      expect(v).toMatchObject({ status: 'ready', fileKind: c.kind ?? 'csv', committeeId: org.countyA.id, progress: { phase: null, processed: v.progress.total } })
+      expect(v).toMatchObject({
+        status: 'ready',
+        fileKind: c.kind ?? 'csv',
+        committeeId: org.countyA.id,
+        progress: { phase: null, processed: v.progress.total },
+      })
       if (c.encoding !== undefined) expect(v.encoding).toBe(c.encoding)
       expect(summary(v)).toEqual(c.expect)
       expect(v.counts).toEqual({ add: c.expect.add.length, update: 0, unchanged: 0, error: Object.keys(c.expect.errors).length })
@@ -88,12 +136,24 @@ describe('roster import', () => {
     it('shows what a new member would be, phone masked, and says which row repeats a phone', async () => {
       const v = await dryRun(t.app, h.adminA!, csvFile([...GOOD, ['周杰', '13900000001', '县', '', '', '', '']]))
       expect(v.diff!.add).toEqual([GOOD_ADDS[1], GOOD_ADDS[2]])
-      expect(v.diff!.errors[0]).toEqual({ row: 2, name: '李明', errors: [expect.objectContaining({ code: 'duplicate_phone', column: '手机号', otherRows: [5] })] })
+      expect(v.diff!.errors[0]).toEqual({
+        row: 2,
+        name: '李明',
+        errors: [expect.objectContaining({ code: 'duplicate_phone', column: '手机号', otherRows: [5] })],
+      })
       expect(JSON.stringify(v)).not.toContain('13900000001')
     })
 
     it.each([
-      ['a missing column', () => csvFile([['姓名', '层级', '界别', '工作站'], ['李明', '县', '', 'A1']]), ['file.columns.手机号']],
+      [
+        'a missing column',
+        () =>
+          csvFile([
+            ['姓名', '层级', '界别', '工作站'],
+            ['李明', '县', '', 'A1'],
+          ]),
+        ['file.columns.手机号'],
+      ],
       ['an empty file', () => Buffer.alloc(0), ['file']],
       ['only blank lines', () => Buffer.from('\r\n,,,\r\n'), ['file']],
       ['an old .xls workbook', () => Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]), ['file']],
@@ -119,14 +179,20 @@ describe('roster import', () => {
       const res = await confirm(t.app, h.adminA!, first.id)
       expect(res.statusCode, res.body).toBe(200)
       expect(res.json()).toMatchObject({ status: 'applied', mode: 'all', applied: { added: 3, updated: 0 }, fileName: '名单.csv' })
-      const rows = await db().select().from(member).where(and(eq(member.committeeId, org.countyA.id), eq(member.name, '王芳')))
+      const rows = await db()
+        .select()
+        .from(member)
+        .where(and(eq(member.committeeId, org.countyA.id), eq(member.name, '王芳')))
       expect(rows).toHaveLength(1)
       expect(rows[0]).toMatchObject({ level: 'city', phoneMasked: '139****0002', status: 'active' })
       expect(createPiiCipher(t.config.secrets.piiKey).decrypt(rows[0]!.phoneEnc!)).toBe('13900000002')
       expect(rows[0]!.phoneHash).not.toContain('13900000002')
       const links = await db().select().from(memberStation).where(eq(memberStation.memberId, rows[0]!.id))
       expect(links.map((l) => l.stationId).sort()).toEqual([org.stationA1.id, org.stationA2.id].sort())
-      const audits = await db().select().from(auditLog).where(sql`${auditLog.detail}->>'importId' = ${first.id}`)
+      const audits = await db()
+        .select()
+        .from(auditLog)
+        .where(sql`${auditLog.detail}->>'importId' = ${first.id}`)
       expect(audits.map((a) => a.action).sort()).toEqual(['member.created', 'member.created', 'member.created'])
       expect(JSON.stringify(audits)).not.toContain('13900000002')
     })
@@ -150,15 +216,28 @@ describe('roster import', () => {
     })
 
     it('updates only what changed, and leaves fields whose cell is empty as they are', async () => {
-      const v = await dryRun(t.app, h.adminA!, csvFile([
-        HEADER,
-        ['李明', '13900000001', '县', '经济界', 'A2', '高级工程师', ''],
-        ['王芳', '13900000002', '市', '', '', '', '请假'],
-        ['赵强', '13900000003', '县', '', '', '', ''],
-      ]))
+      const v = await dryRun(
+        t.app,
+        h.adminA!,
+        csvFile([
+          HEADER,
+          ['李明', '13900000001', '县', '经济界', 'A2', '高级工程师', ''],
+          ['王芳', '13900000002', '市', '', '', '', '请假'],
+          ['赵强', '13900000003', '县', '', '', '', ''],
+        ]),
+      )
       expect(v.counts).toEqual({ add: 0, update: 2, unchanged: 1, error: 0 })
       expect(v.diff!.update).toEqual([
-        { row: 2, memberId: expect.any(String), name: '李明', phoneMasked: '139****0001', changes: [{ field: 'title', from: '工程师', to: '高级工程师' }, { field: 'stations', from: 'A1', to: 'A2' }] },
+        {
+          row: 2,
+          memberId: expect.any(String),
+          name: '李明',
+          phoneMasked: '139****0001',
+          changes: [
+            { field: 'title', from: '工程师', to: '高级工程师' },
+            { field: 'stations', from: 'A1', to: 'A2' },
+          ],
+        },
         { row: 3, memberId: expect.any(String), name: '王芳', phoneMasked: '139****0002', changes: [{ field: 'status', from: 'active', to: 'on_leave' }] },
       ])
       expect((await confirm(t.app, h.adminA!, v.id)).json()).toMatchObject({ status: 'applied', applied: { added: 0, updated: 2 } })
@@ -168,12 +247,25 @@ describe('roster import', () => {
 
     it('adopts a member who has no phone yet, by name, instead of adding a second one', async () => {
       const v = await dryRun(t.app, h.adminA!, csvFile([HEADER, [org.memberA.name, '13900000020', '县', '', 'A1', '', '']]))
-      expect(v.diff!.update).toEqual([expect.objectContaining({ memberId: org.memberA.id, changes: [{ field: 'phone', from: null, to: '139****0020' }, { field: 'stations', from: '', to: 'A1' }] })])
+      expect(v.diff!.update).toEqual([
+        expect.objectContaining({
+          memberId: org.memberA.id,
+          changes: [
+            { field: 'phone', from: null, to: '139****0020' },
+            { field: 'stations', from: '', to: 'A1' },
+          ],
+        }),
+      ])
       expect((await confirm(t.app, h.adminA!, v.id)).json().applied).toEqual({ added: 0, updated: 1 })
     })
 
     it('imports nothing from a file with one bad row, unless told to take the valid rows', async () => {
-      const file = csvFile([HEADER, ['新一', '13900000031', '县', '', 'A1', '', ''], ['新二', '13900000032', '县', '', 'Nowhere', '', ''], ['李明', '13900000001', '县', '经济界', 'A1', '', '']])
+      const file = csvFile([
+        HEADER,
+        ['新一', '13900000031', '县', '', 'A1', '', ''],
+        ['新二', '13900000032', '县', '', 'Nowhere', '', ''],
+        ['李明', '13900000001', '县', '经济界', 'A1', '', ''],
+      ])
       const v = await dryRun(t.app, h.adminA!, file)
       expect(v.counts).toEqual({ add: 1, update: 1, unchanged: 0, error: 1 })
       const before = await db().select().from(member).where(eq(member.committeeId, org.countyA.id))
@@ -189,7 +281,11 @@ describe('roster import', () => {
     })
 
     it('refuses to apply a dry run the roster has moved away from (someone edited a member meanwhile)', async () => {
-      const v = await dryRun(t.app, h.adminA!, csvFile([HEADER, ['新三', '13900000033', '县', '', 'A1', '', ''], ['李明', '13900000001', '县', '', '', '总工程师', '']]))
+      const v = await dryRun(
+        t.app,
+        h.adminA!,
+        csvFile([HEADER, ['新三', '13900000033', '县', '', 'A1', '', ''], ['李明', '13900000001', '县', '', '', '总工程师', '']]),
+      )
       const li = v.diff!.update[0]!.memberId
       expect((await t.app.inject({ method: 'PATCH', url: `/api/v1/members/${li}`, headers: h.adminA, payload: { title: '主任' } })).statusCode).toBe(200)
       const before = await membersOf(org.countyA.id)
@@ -197,17 +293,38 @@ describe('roster import', () => {
       expect(res.statusCode).toBe(409)
       expect(res.json().code).toBe('IMPORT_OUTDATED')
       expect(await membersOf(org.countyA.id)).toBe(before)
-      expect((await t.app.inject({ url: `/api/v1/imports/${v.id}`, headers: h.adminA })).json()).toMatchObject({ status: 'failed', error: { code: 'IMPORT_OUTDATED' } })
+      expect((await t.app.inject({ url: `/api/v1/imports/${v.id}`, headers: h.adminA })).json()).toMatchObject({
+        status: 'failed',
+        error: { code: 'IMPORT_OUTDATED' },
+      })
     })
 
     it('reports work lost with its process (nothing moved for 5 minutes) as failed, and leaves fresh work alone', async () => {
-      const insert = async (minutesAgo: number) => (await db().insert(memberImport).values({
-        committeeId: org.countyA.id, createdBy: org.users.adminA.id, status: 'applying', fileName: 'x.csv', fileKind: 'csv', totalRows: 900,
-        expiresAt: new Date(Date.now() + 3_600_000), updatedAt: sql`now() - make_interval(mins => ${minutesAgo})`,
-      }).returning())[0]!.id
+      const insert = async (minutesAgo: number) =>
+        (
+          await db()
+            .insert(memberImport)
+            .values({
+              committeeId: org.countyA.id,
+              createdBy: org.users.adminA.id,
+              status: 'applying',
+              fileName: 'x.csv',
+              fileKind: 'csv',
+              totalRows: 900,
+              expiresAt: new Date(Date.now() + 3_600_000),
+              updatedAt: sql`now() - make_interval(mins => ${minutesAgo})`,
+            })
+            .returning()
+        )[0]!.id
       const [lost, busy] = [await insert(10), await insert(1)]
-      expect((await t.app.inject({ url: `/api/v1/imports/${lost}`, headers: h.adminA })).json()).toMatchObject({ status: 'failed', error: { code: 'INTERRUPTED' } })
-      expect((await t.app.inject({ url: `/api/v1/imports/${busy}`, headers: h.adminA })).json()).toMatchObject({ status: 'applying', progress: { phase: 'applying', total: 900 } })
+      expect((await t.app.inject({ url: `/api/v1/imports/${lost}`, headers: h.adminA })).json()).toMatchObject({
+        status: 'failed',
+        error: { code: 'INTERRUPTED' },
+      })
+      expect((await t.app.inject({ url: `/api/v1/imports/${busy}`, headers: h.adminA })).json()).toMatchObject({
+        status: 'applying',
+        progress: { phase: 'applying', total: 900 },
+      })
     })
 
     it('lets a dry run expire after a day', async () => {
@@ -222,23 +339,36 @@ describe('roster import', () => {
 
   describe('scope', () => {
     it('limits a station admin to their stations’ members and stations', async () => {
-      const v = await dryRun(t.app, h.stationAdminA1!, csvFile([
-        HEADER,
-        ['王芳', '13900000002', '市', '', 'A1', '', ''], // in A1 and A2: A2 is kept, so nothing changes
-        ['赵强', '13900000003', '县', '', 'A1', '', ''], // in no station of theirs
-        ['新五', '13900000035', '县', '', '', '', ''], // a new member must join one of their stations
-        ['新六', '13900000036', '县', '', 'A2', '', ''], // not their station
-        ['新七', '13900000037', '县', '', 'A1', '', ''],
-      ]))
+      const v = await dryRun(
+        t.app,
+        h.stationAdminA1!,
+        csvFile([
+          HEADER,
+          ['王芳', '13900000002', '市', '', 'A1', '', ''], // in A1 and A2: A2 is kept, so nothing changes
+          ['赵强', '13900000003', '县', '', 'A1', '', ''], // in no station of theirs
+          ['新五', '13900000035', '县', '', '', '', ''], // a new member must join one of their stations
+          ['新六', '13900000036', '县', '', 'A2', '', ''], // not their station
+          ['新七', '13900000037', '县', '', 'A1', '', ''],
+        ]),
+      )
       expect(summary(v)).toEqual({
-        add: ['新七'], update: [], unchanged: [2],
+        add: ['新七'],
+        update: [],
+        unchanged: [2],
         errors: { 3: ['not_your_member'], 4: ['no_station_of_yours'], 5: ['unknown_station'] },
       })
     })
 
     it('shows an import only to admins whose scope covers it (a station admin: their own uploads)', async () => {
       const v = await dryRun(t.app, h.adminA!, csvFile(GOOD))
-      for (const [who, status] of [['adminA', 200], ['cityAdmin', 200], ['system', 200], ['adminB', 404], ['stationAdminA1', 404], ['memberA', 403]] as const) {
+      for (const [who, status] of [
+        ['adminA', 200],
+        ['cityAdmin', 200],
+        ['system', 200],
+        ['adminB', 404],
+        ['stationAdminA1', 404],
+        ['memberA', 403],
+      ] as const) {
         expect((await t.app.inject({ url: `/api/v1/imports/${v.id}`, headers: h[who] })).statusCode, who).toBe(status)
       }
       expect((await confirm(t.app, h.adminB!, v.id)).statusCode).toBe(404)
@@ -253,7 +383,9 @@ describe('roster import', () => {
       expect(stamps).toEqual([...stamps].sort().reverse())
       const station = (await t.app.inject({ url: '/api/v1/imports', headers: h.stationAdminA1 })).json()
       expect(station.total).toBe(1)
-      expect((await t.app.inject({ url: '/api/v1/imports', headers: h.adminB })).json().items.every((i: MemberImportView) => i.committeeId === org.countyB.id)).toBe(true)
+      expect(
+        (await t.app.inject({ url: '/api/v1/imports', headers: h.adminB })).json().items.every((i: MemberImportView) => i.committeeId === org.countyB.id),
+      ).toBe(true)
     })
 
     it('imports into a committee below the caller’s only', async () => {

@@ -29,7 +29,11 @@ describe('reading CSV text', () => {
 describe('finding the columns', () => {
   it.each([
     ['the template’s headers', HEADER, [0, 1, 2, 3, 4, 5, 6]],
-    ['aliases, marks of required columns, another order', ['委员姓名*', '手机号码（必填）', '所属界别', '级别', '所属工作站', '工作单位及职务'], [0, 1, 3, 2, 4, 5, undefined]],
+    [
+      'aliases, marks of required columns, another order',
+      ['委员姓名*', '手机号码（必填）', '所属界别', '级别', '所属工作站', '工作单位及职务'],
+      [0, 1, 3, 2, 4, 5, undefined],
+    ],
     ['English headers', ['Name', 'Phone', 'Level', 'Sector', 'Stations'], [0, 1, 2, 3, 4, undefined, undefined]],
   ])('%s', (_name, header, expected) => {
     const { columns } = locateColumns(sheet([header]))
@@ -45,7 +49,12 @@ describe('finding the columns', () => {
       locateColumns(sheet([['姓名', '职务']]))
       expect.unreachable()
     } catch (err) {
-      expect((err as RosterFileError).errors.map((e) => e.field)).toEqual(['file.columns.手机号', 'file.columns.层级', 'file.columns.界别', 'file.columns.工作站'])
+      expect((err as RosterFileError).errors.map((e) => e.field)).toEqual([
+        'file.columns.手机号',
+        'file.columns.层级',
+        'file.columns.界别',
+        'file.columns.工作站',
+      ])
     }
   })
 })
@@ -54,15 +63,34 @@ describe('planning rows', () => {
   const S1 = 'station-1'
   const S2 = 'station-2'
   const existing = (over: Partial<ExistingMember> & { id: string }): ExistingMember => ({
-    name: '李明', level: 'county', sectorId: null, title: '', status: 'active', phoneHash: null, phoneMasked: null, stationIds: [], manageable: true, ...over,
+    name: '李明',
+    level: 'county',
+    sectorId: null,
+    title: '',
+    status: 'active',
+    phoneHash: null,
+    phoneMasked: null,
+    stationIds: [],
+    manageable: true,
+    ...over,
   })
   const ctx = (members: ExistingMember[], manageableStations: RosterContext['manageableStations'] = 'all'): RosterContext => ({
-    sectorsByName: new Map([['经济界', 'sector-1']]), sectorNamesById: new Map([['sector-1', '经济界']]),
-    stationsByName: new Map([['一站', [S1]], ['二站', [S2]], ['重名站', ['station-3', 'station-4']]]),
-    stationNamesById: new Map([[S1, '一站'], [S2, '二站']]),
+    sectorsByName: new Map([['经济界', 'sector-1']]),
+    sectorNamesById: new Map([['sector-1', '经济界']]),
+    stationsByName: new Map([
+      ['一站', [S1]],
+      ['二站', [S2]],
+      ['重名站', ['station-3', 'station-4']],
+    ]),
+    stationNamesById: new Map([
+      [S1, '一站'],
+      [S2, '二站'],
+    ]),
     manageableStations,
     byPhoneHash: new Map(members.filter((m) => m.phoneHash).map((m) => [m.phoneHash!, m])),
-    phonelessByName: members.filter((m) => !m.phoneHash).reduce((map, m) => map.set(m.name, [...(map.get(m.name) ?? []), m]), new Map<string, ExistingMember[]>()),
+    phonelessByName: members
+      .filter((m) => !m.phoneHash)
+      .reduce((map, m) => map.set(m.name, [...(map.get(m.name) ?? []), m]), new Map<string, ExistingMember[]>()),
   })
   const plan = (rows: string[][], c: RosterContext) => planRows(rosterRows(sheet([HEADER, ...rows]), phones), c)
   const kinds = (rows: string[][], c: RosterContext) => plan(rows, c).map((p) => (p.kind === 'error' ? p.errors.map((e) => e.code).join('+') : p.kind))
@@ -70,18 +98,62 @@ describe('planning rows', () => {
 
   it.each([
     ['a new member', [['李明', '13900000001', '县', '经济界', '一站', '', '']], [], 'all', ['add']],
-    ['the same member, nothing new', [['李明', '13900000001', '县', '经济界', '一站', '', '']], [existing({ id: 'm1', phoneHash: h1, sectorId: 'sector-1', stationIds: [S1] })], 'all', ['unchanged']],
-    ['empty optional cells change nothing', [['李明', '13900000001', '县', '', '', '', '']], [existing({ id: 'm1', phoneHash: h1, sectorId: 'sector-1', stationIds: [S1], title: '主任', status: 'on_leave' })], 'all', ['unchanged']],
+    [
+      'the same member, nothing new',
+      [['李明', '13900000001', '县', '经济界', '一站', '', '']],
+      [existing({ id: 'm1', phoneHash: h1, sectorId: 'sector-1', stationIds: [S1] })],
+      'all',
+      ['unchanged'],
+    ],
+    [
+      'empty optional cells change nothing',
+      [['李明', '13900000001', '县', '', '', '', '']],
+      [existing({ id: 'm1', phoneHash: h1, sectorId: 'sector-1', stationIds: [S1], title: '主任', status: 'on_leave' })],
+      'all',
+      ['unchanged'],
+    ],
     ['a station with a name two stations share', [['李明', '13900000001', '县', '', '重名站', '', '']], [], 'all', ['ambiguous_station']],
     ['a phoneless namesake is adopted', [['李明', '13900000001', '县', '', '', '', '']], [existing({ id: 'm1' })], 'all', ['update']],
-    ['two phoneless namesakes: which?', [['李明', '13900000001', '县', '', '', '', '']], [existing({ id: 'm1' }), existing({ id: 'm2' })], 'all', ['ambiguous_member']],
-    ['two rows adopting one phoneless member', [['李明', '13900000001', '县', '', '', '', ''], ['李明', '13900000002', '县', '', '', '', '']], [existing({ id: 'm1' })], 'all', ['update', 'ambiguous_member']],
-    ['station admin: a member of another station', [['李明', '13900000001', '县', '', '一站', '', '']], [existing({ id: 'm1', phoneHash: h1, stationIds: [S2], manageable: false })], new Set([S1]), ['not_your_member']],
+    [
+      'two phoneless namesakes: which?',
+      [['李明', '13900000001', '县', '', '', '', '']],
+      [existing({ id: 'm1' }), existing({ id: 'm2' })],
+      'all',
+      ['ambiguous_member'],
+    ],
+    [
+      'two rows adopting one phoneless member',
+      [
+        ['李明', '13900000001', '县', '', '', '', ''],
+        ['李明', '13900000002', '县', '', '', '', ''],
+      ],
+      [existing({ id: 'm1' })],
+      'all',
+      ['update', 'ambiguous_member'],
+    ],
+    [
+      'station admin: a member of another station',
+      [['李明', '13900000001', '县', '', '一站', '', '']],
+      [existing({ id: 'm1', phoneHash: h1, stationIds: [S2], manageable: false })],
+      new Set([S1]),
+      ['not_your_member'],
+    ],
     ['station admin: another station is unknown', [['李明', '13900000001', '县', '', '二站', '', '']], [], new Set([S1]), ['unknown_station']],
     ['station admin: a new member needs a station', [['李明', '13900000001', '县', '', '', '', '']], [], new Set([S1]), ['no_station_of_yours']],
-    ['station admin: other stations are kept', [['李明', '13900000001', '县', '', '一站', '', '']], [existing({ id: 'm1', phoneHash: h1, stationIds: [S1, S2] })], new Set([S1]), ['unchanged']],
+    [
+      'station admin: other stations are kept',
+      [['李明', '13900000001', '县', '', '一站', '', '']],
+      [existing({ id: 'm1', phoneHash: h1, stationIds: [S1, S2] })],
+      new Set([S1]),
+      ['unchanged'],
+    ],
   ] as const)('%s', (_name, rows, members, manageable, expected) => {
-    expect(kinds(rows.map((r) => [...r]), ctx([...members], manageable))).toEqual(expected)
+    expect(
+      kinds(
+        rows.map((r) => [...r]),
+        ctx([...members], manageable),
+      ),
+    ).toEqual(expected)
   })
 
   it('fingerprints what would be written, not the ciphertexts, and moves when what was shown moves', () => {

@@ -24,11 +24,26 @@ export function withDemoApp(overrides: Partial<Config> = {}) {
     ctx.t = await createTestApp(overrides)
     await seedDemo(ctx.t.database.db, { cipher: createPiiCipher(ctx.t.config.secrets.piiKey), clock: ctx.t.clock })
     const db = ctx.t.database.db
-    const codeOfMember = async (name: string) => (await db.select({ code: qrCode.code }).from(qrCode)
-      .innerJoin(member, eq(member.id, qrCode.memberId)).where(and(eq(member.name, name), eq(qrCode.status, 'active'))))[0]!.code
-    const [st] = await db.select({ id: station.id, code: qrCode.code }).from(qrCode).innerJoin(station, eq(station.id, qrCode.stationId))
+    const codeOfMember = async (name: string) =>
+      (
+        await db
+          .select({ code: qrCode.code })
+          .from(qrCode)
+          .innerJoin(member, eq(member.id, qrCode.memberId))
+          .where(and(eq(member.name, name), eq(qrCode.status, 'active')))
+      )[0]!.code
+    const [st] = await db
+      .select({ id: station.id, code: qrCode.code })
+      .from(qrCode)
+      .innerJoin(station, eq(station.id, qrCode.stationId))
       .where(eq(station.name, '东城街道委员工作站'))
-    ctx.refs = { memberCode: await codeOfMember('王建国'), memberName: '王建国', stationCode: st!.code, stationId: st!.id, onLeaveCode: await codeOfMember('马德海') }
+    ctx.refs = {
+      memberCode: await codeOfMember('王建国'),
+      memberName: '王建国',
+      stationCode: st!.code,
+      stationId: st!.id,
+      onLeaveCode: await codeOfMember('马德海'),
+    }
   })
   afterAll(() => ctx.t?.close())
   return ctx

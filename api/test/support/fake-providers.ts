@@ -1,7 +1,14 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { SMS_TEMPLATE_KEYS, type AliyunSmsSettings, type DingtalkRobotSettings, type TencentSmsSettings, type WebhookSettings, type WecomRobotSettings } from '@mashangjian/shared'
+import {
+  SMS_TEMPLATE_KEYS,
+  type AliyunSmsSettings,
+  type DingtalkRobotSettings,
+  type TencentSmsSettings,
+  type WebhookSettings,
+  type WecomRobotSettings,
+} from '@mashangjian/shared'
 import { afterAll } from 'vitest'
 
 /**
@@ -43,18 +50,42 @@ export interface FakeProvider<R, S> {
 }
 
 export interface AliyunReceived {
-  phone: string; signName: string; templateCode: string; params: Record<string, string>; outId: string | null
-  bizId: string; accessKeyId: string; regionId: string | null
+  phone: string
+  signName: string
+  templateCode: string
+  params: Record<string, string>
+  outId: string | null
+  bizId: string
+  accessKeyId: string
+  regionId: string | null
 }
 export interface TencentReceived {
   /** As sent, E.164 (+86…). */
-  phoneNumber: string; phone: string; sdkAppId: string; signName: string; templateId: string; params: string[]
-  sessionContext: string | null; serialNo: string; region: string
+  phoneNumber: string
+  phone: string
+  sdkAppId: string
+  signName: string
+  templateId: string
+  params: string[]
+  sessionContext: string | null
+  serialNo: string
+  region: string
 }
-export interface WecomReceived { msgtype: 'markdown' | 'text'; content: string }
-export interface DingtalkReceived { msgtype: 'markdown' | 'text'; title: string | null; text: string; timestamp: number | null }
+export interface WecomReceived {
+  msgtype: 'markdown' | 'text'
+  content: string
+}
+export interface DingtalkReceived {
+  msgtype: 'markdown' | 'text'
+  title: string | null
+  text: string
+  timestamp: number | null
+}
 export interface WebhookReceived {
-  delivery: string; timestamp: number; event: Record<string, unknown>; raw: string
+  delivery: string
+  timestamp: number
+  event: Record<string, unknown>
+  raw: string
   /** True when this delivery id was accepted before (a retry after a lost answer). */
   duplicate: boolean
 }
@@ -115,7 +146,12 @@ function state<R>() {
     failNext(kind: FailKind, n = 1, code?: string) {
       for (let i = 0; i < n; i++) plans.push(code === undefined ? { kind } : { kind, code })
     },
-    reset() { s.received.length = 0; s.refusals.length = 0; s.requests = 0; plans.length = 0 },
+    reset() {
+      s.received.length = 0
+      s.refusals.length = 0
+      s.requests = 0
+      plans.length = 0
+    },
     async waitForReceived(count: number, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs
       while (s.received.length < count) {
@@ -130,7 +166,9 @@ function state<R>() {
       plans.shift()
       return true
     },
-    take(): { kind: FailKind; code?: string } | undefined { return plans.shift() },
+    take(): { kind: FailKind; code?: string } | undefined {
+      return plans.shift()
+    },
   }
   return s
 }
@@ -154,8 +192,14 @@ const mainland = (raw: string): string | null => {
 function aliyunPercent(value: string): string {
   let out = ''
   for (const byte of Buffer.from(value, 'utf8')) {
-    const unreserved = (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x30 && byte <= 0x39)
-      || byte === 0x2d || byte === 0x5f || byte === 0x2e || byte === 0x7e
+    const unreserved =
+      (byte >= 0x41 && byte <= 0x5a) ||
+      (byte >= 0x61 && byte <= 0x7a) ||
+      (byte >= 0x30 && byte <= 0x39) ||
+      byte === 0x2d ||
+      byte === 0x5f ||
+      byte === 0x2e ||
+      byte === 0x7e
     out += unreserved ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
   }
   return out
@@ -163,11 +207,12 @@ function aliyunPercent(value: string): string {
 
 /** Exported only to check it against Alibaba's published worked example (provider-adapters.test.ts). */
 export function aliyunExpectedSignature(method: string, params: Map<string, string>, secret: string): string {
-  const names = [...params.keys()].filter((k) => k !== 'Signature')
-    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+  const names = [...params.keys()].filter((k) => k !== 'Signature').sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
   const canonicalized = names.map((k) => `${aliyunPercent(k)}=${aliyunPercent(params.get(k)!)}`).join('&')
   const stringToSign = `${method}&${aliyunPercent('/')}&${aliyunPercent(canonicalized)}`
-  return createHmac('sha1', Buffer.from(`${secret}&`, 'utf8')).update(Buffer.from(stringToSign, 'utf8')).digest('base64')
+  return createHmac('sha1', Buffer.from(`${secret}&`, 'utf8'))
+    .update(Buffer.from(stringToSign, 'utf8'))
+    .digest('base64')
 }
 
 async function startAliyun(): Promise<{ server: Server; fake: FakeProviders['aliyun'] }> {
@@ -223,7 +268,10 @@ async function startAliyun(): Promise<{ server: Server; fake: FakeProviders['ali
     usedNonces.add(nonce)
 
     // SendSms business checks: isv.* codes come with HTTP 200.
-    const biz = (code: string, message: string) => { s.refusals.push({ code, message }); json(res, 200, { RequestId: requestId(), Code: code, Message: message }) }
+    const biz = (code: string, message: string) => {
+      s.refusals.push({ code, message })
+      json(res, 200, { RequestId: requestId(), Code: code, Message: message })
+    }
     for (const name of ['PhoneNumbers', 'SignName', 'TemplateCode']) {
       if (!params.get(name)) return fail(400, `Missing${name}`, `The input parameter "${name}" that is mandatory for processing this request is not supplied.`)
     }
@@ -249,19 +297,34 @@ async function startAliyun(): Promise<{ server: Server; fake: FakeProviders['ali
       const code = plan.code ?? (plan.kind === 'throttle' ? 'isv.BUSINESS_LIMIT_CONTROL' : 'isv.SMS_TEMPLATE_ILLEGAL')
       const message = plan.kind === 'throttle' ? '触发分钟级流控Permits:1' : '模板不合法(不存在或被拉黑)'
       // Gateway throttling (Throttling.*) is an HTTP error; SendSms's own codes are HTTP 200.
-      return json(res, code.startsWith('Throttling') ? 400 : 200, { RequestId: requestId(), Code: code, Message: message, ...(code.startsWith('Throttling') ? { HostId: host } : {}) })
+      return json(res, code.startsWith('Throttling') ? 400 : 200, {
+        RequestId: requestId(),
+        Code: code,
+        Message: message,
+        ...(code.startsWith('Throttling') ? { HostId: host } : {}),
+      })
     }
     const bizId = `${900619746936498440n + BigInt(++serial)}^0`
     s.received.push({
-      phone, signName: params.get('SignName')!, templateCode: params.get('TemplateCode')!, params: templateParams, outId, bizId,
-      accessKeyId: params.get('AccessKeyId')!, regionId: params.get('RegionId') ?? null,
+      phone,
+      signName: params.get('SignName')!,
+      templateCode: params.get('TemplateCode')!,
+      params: templateParams,
+      outId,
+      bizId,
+      accessKeyId: params.get('AccessKeyId')!,
+      regionId: params.get('RegionId') ?? null,
     })
     json(res, 200, { RequestId: requestId(), Code: 'OK', Message: 'OK', BizId: bizId })
   })
 
   const settings: AliyunSmsSettings = {
-    provider: 'aliyun_sms', accessKeyId: FAKE_CREDENTIALS.aliyun.accessKeyId, signName: FAKE_SIGN_NAME,
-    regionId: 'cn-hangzhou', endpoint: `${base}/`, templates,
+    provider: 'aliyun_sms',
+    accessKeyId: FAKE_CREDENTIALS.aliyun.accessKeyId,
+    signName: FAKE_SIGN_NAME,
+    regionId: 'cn-hangzhou',
+    endpoint: `${base}/`,
+    templates,
   }
   return { server, fake: Object.assign(s, { endpoint: `${base}/`, settings, credentials: { accessKeySecret: FAKE_CREDENTIALS.aliyun.accessKeySecret } }) }
 }
@@ -271,8 +334,11 @@ async function startAliyun(): Promise<{ server: Server; fake: FakeProviders['ali
 const sha256 = (data: Buffer | string) => hex(createHash('sha256').update(data).digest())
 const hmac256 = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest()
 /** Codes Tencent reports per number in SendStatusSet (the request itself was fine). */
-const TENCENT_PER_NUMBER = (code: string) => code.startsWith('LimitExceeded.PhoneNumber') || code === 'InvalidParameterValue.IncorrectPhoneNumber'
-  || code === 'FailedOperation.PhoneNumberInBlacklist' || code === 'FailedOperation.PhoneNumberParseFail'
+const TENCENT_PER_NUMBER = (code: string) =>
+  code.startsWith('LimitExceeded.PhoneNumber') ||
+  code === 'InvalidParameterValue.IncorrectPhoneNumber' ||
+  code === 'FailedOperation.PhoneNumberInBlacklist' ||
+  code === 'FailedOperation.PhoneNumberParseFail'
 
 async function startTencent(): Promise<{ server: Server; fake: FakeProviders['tencent'] }> {
   const s = state<TencentReceived>()
@@ -296,23 +362,34 @@ async function startTencent(): Promise<{ server: Server; fake: FakeProviders['te
     if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://fake').pathname !== '/') return error('InvalidParameter', 'this fake accepts POST / only')
 
     // Authorization: TC3-HMAC-SHA256 Credential=ID/DATE/SERVICE/tc3_request, SignedHeaders=a;b, Signature=HEX
-    const auth = /^TC3-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{4}-\d{2}-\d{2})\/([a-z]+)\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/
-      .exec(String(req.headers.authorization ?? ''))
+    const auth =
+      /^TC3-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{4}-\d{2}-\d{2})\/([a-z]+)\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(
+        String(req.headers.authorization ?? ''),
+      )
     if (!auth) return error('AuthFailure.InvalidAuthorization', 'Authorization header is not in the TencentCloud standard form.')
     const [, secretId, scopeDate, service, signedHeaderList, signature] = auth as unknown as [string, string, string, string, string, string]
     const timestampText = String(req.headers['x-tc-timestamp'] ?? '')
     if (!/^\d+$/.test(timestampText)) return error('MissingParameter', 'The request is missing a required parameter `X-TC-Timestamp`.')
     const timestamp = Number(timestampText)
     // Tencent refuses a timestamp more than five minutes from its clock.
-    if (Math.abs(Date.now() / 1000 - timestamp) > 300) return error('AuthFailure.SignatureExpire', 'Signature expired. Timestamp and server time cannot differ by more than 5 minutes.')
-    if (secretId !== FAKE_CREDENTIALS.tencent.secretId) return error('AuthFailure.SecretIdNotFound', 'The SecretId is not found, please ensure that your SecretId is correct.')
+    if (Math.abs(Date.now() / 1000 - timestamp) > 300)
+      return error('AuthFailure.SignatureExpire', 'Signature expired. Timestamp and server time cannot differ by more than 5 minutes.')
+    if (secretId !== FAKE_CREDENTIALS.tencent.secretId)
+      return error('AuthFailure.SecretIdNotFound', 'The SecretId is not found, please ensure that your SecretId is correct.')
     const signedHeaders = signedHeaderList.split(';')
     const expectedDate = new Date(timestamp * 1000).toISOString().slice(0, 10)
     if (service !== 'sms' || scopeDate !== expectedDate || !signedHeaders.includes('content-type') || !signedHeaders.includes('host')) {
       return error('AuthFailure.SignatureFailure', 'The provided credentials could not be validated. Please check your signature is correct.')
     }
     // Canonical headers: the signed ones, key and value lowercased and trimmed, "key:value\n" each.
-    const canonicalHeaders = signedHeaders.map((h) => `${h}:${String(req.headers[h] ?? '').trim().toLowerCase()}\n`).join('')
+    const canonicalHeaders = signedHeaders
+      .map(
+        (h) =>
+          `${h}:${String(req.headers[h] ?? '')
+            .trim()
+            .toLowerCase()}\n`,
+      )
+      .join('')
     const url = new URL(req.url ?? '/', 'http://fake')
     const canonicalRequest = `POST\n/\n${url.search.slice(1)}\n${canonicalHeaders}\n${signedHeaderList}\n${sha256(body)}`
     const stringToSign = `TC3-HMAC-SHA256\n${timestamp}\n${scopeDate}/${service}/tc3_request\n${sha256(canonicalRequest)}`
@@ -327,46 +404,89 @@ async function startTencent(): Promise<{ server: Server; fake: FakeProviders['te
     const region = String(req.headers['x-tc-region'] ?? '')
     if (!region) return error('MissingParameter', 'The request is missing a required parameter `Region`.')
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return error('InvalidParameter', 'Content-Type must be application/json.')
-    let payload: { PhoneNumberSet?: unknown; SmsSdkAppId?: unknown; SignName?: unknown; TemplateId?: unknown; TemplateParamSet?: unknown; SessionContext?: unknown }
-    try { payload = JSON.parse(body.toString('utf8')) } catch { return error('FailedOperation.JsonParseFail', 'Failed to parse the request body as JSON.') }
+    let payload: {
+      PhoneNumberSet?: unknown
+      SmsSdkAppId?: unknown
+      SignName?: unknown
+      TemplateId?: unknown
+      TemplateParamSet?: unknown
+      SessionContext?: unknown
+    }
+    try {
+      payload = JSON.parse(body.toString('utf8'))
+    } catch {
+      return error('FailedOperation.JsonParseFail', 'Failed to parse the request body as JSON.')
+    }
     const phones = payload.PhoneNumberSet
     if (!Array.isArray(phones) || phones.length === 0) return error('MissingParameter.EmptyPhoneNumberSet', 'The phone number set is empty.')
     if (payload.SmsSdkAppId !== FAKE_CREDENTIALS.tencent.sdkAppId) return error('InvalidParameterValue.SdkAppIdNotExist', 'The SdkAppId does not exist.')
     if (payload.SignName !== FAKE_SIGN_NAME) return error('FailedOperation.SignatureIncorrectOrUnapproved', 'The signature is not approved or does not match.')
-    if (typeof payload.TemplateId !== 'string' || !knownTemplates.has(payload.TemplateId)) return error('FailedOperation.TemplateIncorrectOrUnapproved', 'The template is not approved or the content does not match.')
+    if (typeof payload.TemplateId !== 'string' || !knownTemplates.has(payload.TemplateId))
+      return error('FailedOperation.TemplateIncorrectOrUnapproved', 'The template is not approved or the content does not match.')
     const params = payload.TemplateParamSet ?? []
-    if (!Array.isArray(params) || params.some((p) => typeof p !== 'string')) return error('InvalidParameterValue.TemplateParameterFormatError', 'TemplateParamSet must be strings.')
+    if (!Array.isArray(params) || params.some((p) => typeof p !== 'string'))
+      return error('InvalidParameterValue.TemplateParameterFormatError', 'TemplateParamSet must be strings.')
     const sessionContext = typeof payload.SessionContext === 'string' ? payload.SessionContext : null
-    if (sessionContext !== null && Buffer.byteLength(sessionContext) >= 512) return error('InvalidParameterValue', 'SessionContext must be shorter than 512 bytes.')
+    if (sessionContext !== null && Buffer.byteLength(sessionContext) >= 512)
+      return error('InvalidParameterValue', 'SessionContext must be shorter than 512 bytes.')
 
     const phoneNumber = String(phones[0])
-    const status = (code: string, message: string, serialNo = '') => json(res, 200, {
-      Response: {
-        SendStatusSet: [{ SerialNo: serialNo, PhoneNumber: phoneNumber, Fee: code === 'Ok' ? 1 : 0, SessionContext: sessionContext ?? '', Code: code, Message: message, IsoCode: 'CN' }],
-        RequestId: requestId,
-      },
-    })
+    const status = (code: string, message: string, serialNo = '') =>
+      json(res, 200, {
+        Response: {
+          SendStatusSet: [
+            {
+              SerialNo: serialNo,
+              PhoneNumber: phoneNumber,
+              Fee: code === 'Ok' ? 1 : 0,
+              SessionContext: sessionContext ?? '',
+              Code: code,
+              Message: message,
+              IsoCode: 'CN',
+            },
+          ],
+          RequestId: requestId,
+        },
+      })
     const phone = /^\+86(1[3-9]\d{9})$/.exec(phoneNumber)?.[1]
-    if (!phone) { s.refusals.push({ code: 'InvalidParameterValue.IncorrectPhoneNumber', message: 'incorrect number' }); return status('InvalidParameterValue.IncorrectPhoneNumber', 'incorrect number') }
+    if (!phone) {
+      s.refusals.push({ code: 'InvalidParameterValue.IncorrectPhoneNumber', message: 'incorrect number' })
+      return status('InvalidParameterValue.IncorrectPhoneNumber', 'incorrect number')
+    }
 
     const plan = s.take()
     if (plan) {
       const code = plan.code ?? (plan.kind === 'throttle' ? 'LimitExceeded.PhoneNumberThirtySecondLimit' : 'FailedOperation.TemplateIncorrectOrUnapproved')
-      const message = plan.kind === 'throttle' ? 'the number of sms messages sent from a single mobile number within 30 seconds exceeds the upper limit' : 'template is not approved or request content does not match the approved template content'
+      const message =
+        plan.kind === 'throttle'
+          ? 'the number of sms messages sent from a single mobile number within 30 seconds exceeds the upper limit'
+          : 'template is not approved or request content does not match the approved template content'
       // Per-number results ride in SendStatusSet; request-level failures in Response.Error.
       return TENCENT_PER_NUMBER(code) ? status(code, message) : error(code, message, false)
     }
     const serialNo = `2640:${1_000_000_000 + ++serial}`
     s.received.push({
-      phoneNumber, phone, sdkAppId: FAKE_CREDENTIALS.tencent.sdkAppId, signName: FAKE_SIGN_NAME, templateId: payload.TemplateId,
-      params: params as string[], sessionContext, serialNo, region,
+      phoneNumber,
+      phone,
+      sdkAppId: FAKE_CREDENTIALS.tencent.sdkAppId,
+      signName: FAKE_SIGN_NAME,
+      templateId: payload.TemplateId,
+      params: params as string[],
+      sessionContext,
+      serialNo,
+      region,
     })
     status('Ok', 'send success', serialNo)
   })
 
   const settings: TencentSmsSettings = {
-    provider: 'tencent_sms', secretId: FAKE_CREDENTIALS.tencent.secretId, sdkAppId: FAKE_CREDENTIALS.tencent.sdkAppId,
-    signName: FAKE_SIGN_NAME, region: 'ap-guangzhou', endpoint: base, templates,
+    provider: 'tencent_sms',
+    secretId: FAKE_CREDENTIALS.tencent.secretId,
+    sdkAppId: FAKE_CREDENTIALS.tencent.sdkAppId,
+    signName: FAKE_SIGN_NAME,
+    region: 'ap-guangzhou',
+    endpoint: base,
+    templates,
   }
   return { server, fake: Object.assign(s, { endpoint: base, settings, credentials: { secretKey: FAKE_CREDENTIALS.tencent.secretKey } }) }
 }
@@ -384,13 +504,20 @@ async function startWecom(): Promise<{ server: Server; fake: FakeProviders['weco
       if (refusal) s.refusals.push({ code: String(errcode), message: errmsg })
       json(res, 200, { errcode, errmsg: errcode === 0 ? errmsg : `${errmsg}${hint}${errcode}` })
     }
-    if (s.take500()) { res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error'); return }
+    if (s.take500()) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error')
+      return
+    }
     const url = new URL(req.url ?? '/', 'http://fake')
     if (req.method !== 'POST' || url.pathname !== '/cgi-bin/webhook/send' || url.searchParams.get('key') !== FAKE_CREDENTIALS.wecom.key) {
       return answer(93000, 'invalid webhook url')
     }
     let msg: { msgtype?: unknown; text?: { content?: unknown }; markdown?: { content?: unknown } }
-    try { msg = JSON.parse(body.toString('utf8')) } catch { return answer(40035, 'invalid parameter, invalid json') }
+    try {
+      msg = JSON.parse(body.toString('utf8'))
+    } catch {
+      return answer(40035, 'invalid parameter, invalid json')
+    }
     if (msg.msgtype !== 'text' && msg.msgtype !== 'markdown') return answer(40008, 'invalid message type')
     const content = msg.msgtype === 'text' ? msg.text?.content : msg.markdown?.content
     if (typeof content !== 'string' || content === '') return answer(44004, 'empty content')
@@ -422,7 +549,10 @@ async function startDingtalk(): Promise<{ server: Server; fake: FakeProviders['d
       if (refusal) s.refusals.push({ code: String(errcode), message: errmsg })
       json(res, 200, { errcode, errmsg })
     }
-    if (s.take500()) { res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error'); return }
+    if (s.take500()) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error')
+      return
+    }
     const url = new URL(req.url ?? '/', 'http://fake')
     if (req.method !== 'POST' || url.pathname !== '/robot/send') return answer(404, '请求的URI地址不存在')
     if (url.searchParams.get('access_token') !== FAKE_CREDENTIALS.dingtalk.accessToken) return answer(300001, 'token is not exist')
@@ -435,11 +565,18 @@ async function startDingtalk(): Promise<{ server: Server; fake: FakeProviders['d
     const timestamp = Number(timestampText)
     if (!/^\d+$/.test(timestampText) || Math.abs(Date.now() - timestamp) > 3600_000) return answer(310000, 'invalid timestamp')
     const secret = FAKE_CREDENTIALS.dingtalk.secret
-    const expected = createHmac('sha256', Buffer.from(secret, 'utf8')).update(Buffer.from(`${timestampText}\n${secret}`, 'utf8')).digest().toString('base64')
+    const expected = createHmac('sha256', Buffer.from(secret, 'utf8'))
+      .update(Buffer.from(`${timestampText}\n${secret}`, 'utf8'))
+      .digest()
+      .toString('base64')
     if (!sameText(sign, expected)) return answer(310000, 'sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]')
 
     let msg: { msgtype?: unknown; text?: { content?: unknown }; markdown?: { title?: unknown; text?: unknown } }
-    try { msg = JSON.parse(body.toString('utf8')) } catch { return answer(40035, '缺少参数 json') }
+    try {
+      msg = JSON.parse(body.toString('utf8'))
+    } catch {
+      return answer(40035, '缺少参数 json')
+    }
     let received: DingtalkReceived
     if (msg.msgtype === 'markdown') {
       if (typeof msg.markdown?.title !== 'string' || typeof msg.markdown.text !== 'string' || !msg.markdown.title || !msg.markdown.text) {
@@ -467,7 +604,9 @@ async function startDingtalk(): Promise<{ server: Server; fake: FakeProviders['d
   return {
     server,
     fake: Object.assign(s, {
-      endpoint: base, settings, keywords,
+      endpoint: base,
+      settings,
+      keywords,
       credentials: { accessToken: FAKE_CREDENTIALS.dingtalk.accessToken, secret: FAKE_CREDENTIALS.dingtalk.secret },
     }),
   }
@@ -481,7 +620,10 @@ async function startWebhook(): Promise<{ server: Server; fake: FakeProviders['we
   const { server, base } = await listen(async (req, res) => {
     s.requests++
     const raw = (await readBody(req)).toString('utf8')
-    const refuse = (status: number, error: string) => { s.refusals.push({ code: String(status), message: error }); json(res, status, { error }) }
+    const refuse = (status: number, error: string) => {
+      s.refusals.push({ code: String(status), message: error })
+      json(res, status, { error })
+    }
     if (s.take500()) return json(res, 500, { error: 'receiver crashed' })
     if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://fake').pathname !== '/hooks/mashangjian') return refuse(404, 'not found')
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return refuse(415, 'expected application/json')
@@ -494,7 +636,11 @@ async function startWebhook(): Promise<{ server: Server; fake: FakeProviders['we
     const expected = `sha256=${createHmac('sha256', FAKE_CREDENTIALS.webhook.signingSecret).update(`${timestampText}.${raw}`).digest('hex')}`
     if (!sameText(signature, expected)) return refuse(401, 'bad signature')
     let event: Record<string, unknown>
-    try { event = JSON.parse(raw) as Record<string, unknown> } catch { return refuse(400, 'bad json') }
+    try {
+      event = JSON.parse(raw) as Record<string, unknown>
+    } catch {
+      return refuse(400, 'bad json')
+    }
     if (event.id !== delivery) return refuse(400, 'delivery header does not match event id')
 
     const plan = s.take()
@@ -517,10 +663,16 @@ async function startWebhook(): Promise<{ server: Server; fake: FakeProviders['we
 export async function startFakeProviders(options: { autoClose?: boolean } = {}): Promise<FakeProviders> {
   const started = await Promise.all([startAliyun(), startTencent(), startWecom(), startDingtalk(), startWebhook()])
   const [aliyun, tencent, wecom, dingtalk, webhook] = started
-  const close = () => Promise.all(started.map(({ server }) => new Promise<void>((r) => {
-    server.closeAllConnections()
-    server.close(() => r())
-  }))).then(() => undefined)
+  const close = () =>
+    Promise.all(
+      started.map(
+        ({ server }) =>
+          new Promise<void>((r) => {
+            server.closeAllConnections()
+            server.close(() => r())
+          }),
+      ),
+    ).then(() => undefined)
   if (options.autoClose !== false) afterAll(close)
   return { aliyun: aliyun.fake, tencent: tencent.fake, wecom: wecom.fake, dingtalk: dingtalk.fake, webhook: webhook.fake, close }
 }

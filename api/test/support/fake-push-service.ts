@@ -34,7 +34,10 @@ export function verifyVapid(header: string | undefined, publicKey: string): { au
   if (!m || m[2] !== publicKey) throw new Error(`not a VAPID header for this key: ${header}`)
   const [head, claims, signature] = m[1]!.split('.')
   const point = Buffer.from(publicKey, 'base64url')
-  const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') }, format: 'jwk' })
+  const key = createPublicKey({
+    key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') },
+    format: 'jwk',
+  })
   const ok = verify('sha256', Buffer.from(`${head}.${claims}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature!, 'base64url'))
   if (!ok) throw new Error('VAPID signature does not verify')
   return JSON.parse(Buffer.from(claims!, 'base64url').toString('utf8'))
@@ -65,7 +68,8 @@ export async function startFakePushService() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
-    origin, received,
+    origin,
+    received,
     close: () => {
       server.closeAllConnections()
       return new Promise<void>((resolve) => server.close(() => resolve()))

@@ -14,7 +14,10 @@ export const PASSWORD = 'correct-horse-battery'
  */
 export async function createOrg(db: Db, tag = Math.random().toString(36).slice(2, 7).toUpperCase()) {
   const insertCommittee = async (values: { name: string; level: 'city' | 'county'; shortCode: string }, parent?: { id: string; path: string }) => {
-    const [row] = await db.insert(committee).values({ ...values, parentId: parent?.id ?? null, path: 'pending' }).returning()
+    const [row] = await db
+      .insert(committee)
+      .values({ ...values, parentId: parent?.id ?? null, path: 'pending' })
+      .returning()
     const path = parent ? `${parent.path}/${row!.id}` : row!.id
     await db.update(committee).set({ path }).where(eq(committee.id, row!.id))
     return { ...row!, path }
@@ -22,22 +25,42 @@ export async function createOrg(db: Db, tag = Math.random().toString(36).slice(2
   const city = await insertCommittee({ name: `City ${tag}`, level: 'city', shortCode: `C${tag}` })
   const countyA = await insertCommittee({ name: `County A ${tag}`, level: 'county', shortCode: `A${tag}` }, city)
   const countyB = await insertCommittee({ name: `County B ${tag}`, level: 'county', shortCode: `B${tag}` }, city)
-  const [stationA1, stationA2, stationB1] = await db.insert(station).values([
-    { committeeId: countyA.id, kind: 'workstation', name: 'A1' },
-    { committeeId: countyA.id, kind: 'studio', name: 'A2' },
-    { committeeId: countyB.id, kind: 'liaison_office', name: 'B1' },
-  ]).returning()
-  const [memberA] = await db.insert(member).values({ committeeId: countyA.id, level: 'county', name: `Member ${tag}` }).returning()
+  const [stationA1, stationA2, stationB1] = await db
+    .insert(station)
+    .values([
+      { committeeId: countyA.id, kind: 'workstation', name: 'A1' },
+      { committeeId: countyA.id, kind: 'studio', name: 'A2' },
+      { committeeId: countyB.id, kind: 'liaison_office', name: 'B1' },
+    ])
+    .returning()
+  const [memberA] = await db
+    .insert(member)
+    .values({ committeeId: countyA.id, level: 'county', name: `Member ${tag}` })
+    .returning()
   const passwordHash = await hashPassword(PASSWORD)
   const user = async (username: string, role: Role, committeeId: string | null, extra: { memberId?: string; stationIds?: string[] } = {}) => {
-    const [row] = await db.insert(appUser).values({
-      username: `${username}-${tag}`.toLowerCase(), displayName: username, role, committeeId, memberId: extra.memberId ?? null, passwordHash,
-    }).returning()
+    const [row] = await db
+      .insert(appUser)
+      .values({
+        username: `${username}-${tag}`.toLowerCase(),
+        displayName: username,
+        role,
+        committeeId,
+        memberId: extra.memberId ?? null,
+        passwordHash,
+      })
+      .returning()
     for (const stationId of extra.stationIds ?? []) await db.insert(userStation).values({ userId: row!.id, stationId })
     return row!
   }
   return {
-    city, countyA, countyB, stationA1: stationA1!, stationA2: stationA2!, stationB1: stationB1!, memberA: memberA!,
+    city,
+    countyA,
+    countyB,
+    stationA1: stationA1!,
+    stationA2: stationA2!,
+    stationB1: stationB1!,
+    memberA: memberA!,
     users: {
       system: await user('system', 'system_admin', null),
       cityAdmin: await user('city-admin', 'committee_admin', city.id),

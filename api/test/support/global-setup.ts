@@ -9,9 +9,7 @@ import { openPostgres, wrapPglite } from '../../src/db/database'
 import { migrate } from '../../src/db/migrate'
 import { testDatabaseUrl, withDatabaseName } from './test-db-url'
 
-export type TestDbInfo =
-  | { kind: 'postgres'; adminUrl: string; template: string }
-  | { kind: 'pglite'; dumpFile: string }
+export type TestDbInfo = { kind: 'postgres'; adminUrl: string; template: string } | { kind: 'pglite'; dumpFile: string }
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -22,10 +22,20 @@ export async function handOff(t: TestApp, caseId: string, opts: { question?: str
   const departmentId = opts.departmentId ?? (await createDepartment(t, c!.committeeId)).id
   const link = newHandoffSecret(createPiiCipher(t.config.secrets.piiKey))
   const now = t.clock.now()
-  const [row] = await db.insert(handoff).values({
-    caseId, committeeId: c!.committeeId, departmentId, question: opts.question ?? '请核实并答复处理意见', opId: randomUUID(),
-    createdByMemberId: c!.memberId, sentAt: now, dueAt: opts.dueAt ?? handoffDueAt(now, DEFAULT_HANDOFF_REPLY_DAYS),
-    secretHash: link.secretHash, secretEnc: link.secretEnc,
-  }).returning()
+  const [row] = await db
+    .insert(handoff)
+    .values({
+      caseId,
+      committeeId: c!.committeeId,
+      departmentId,
+      question: opts.question ?? '请核实并答复处理意见',
+      opId: randomUUID(),
+      createdByMemberId: c!.memberId,
+      sentAt: now,
+      dueAt: opts.dueAt ?? handoffDueAt(now, DEFAULT_HANDOFF_REPLY_DAYS),
+      secretHash: link.secretHash,
+      secretEnc: link.secretEnc,
+    })
+    .returning()
   return { id: row!.id, departmentId, secret: link.secret }
 }

@@ -20,5 +20,7 @@ export async function hugeJpeg(): Promise<Buffer> {
   const h = 3000
   const noise = Buffer.alloc(w * h * 3)
   for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24
-  return sharp(noise, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 100 }).toBuffer()
+  return sharp(noise, { raw: { width: w, height: h, channels: 3 } })
+    .jpeg({ quality: 100 })
+    .toBuffer()
 }

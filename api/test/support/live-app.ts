@@ -28,10 +28,25 @@ export function withLiveDemoApp() {
     const config = testConfig()
     const app = await buildApp({ config, database, clock })
     await app.ready()
-    ctx.t = { app, database, clock, config, close: async () => { await closeServer(app); await database.close() } }
+    ctx.t = {
+      app,
+      database,
+      clock,
+      config,
+      close: async () => {
+        await closeServer(app)
+        await database.close()
+      },
+    }
     await seedDemo(database.db, { cipher: createPiiCipher(config.secrets.piiKey), clock })
-    const codeOf = async (name: string) => (await database.db.select({ code: qrCode.code, memberId: member.id }).from(qrCode)
-      .innerJoin(member, eq(member.id, qrCode.memberId)).where(and(eq(member.name, name), eq(qrCode.status, 'active'))))[0]!
+    const codeOf = async (name: string) =>
+      (
+        await database.db
+          .select({ code: qrCode.code, memberId: member.id })
+          .from(qrCode)
+          .innerJoin(member, eq(member.id, qrCode.memberId))
+          .where(and(eq(member.name, name), eq(qrCode.status, 'active')))
+      )[0]!
     const wang = await codeOf('王建国')
     ctx.refs = { wangCode: wang.code, wangMemberId: wang.memberId, liCode: (await codeOf('李秀兰')).code }
   })

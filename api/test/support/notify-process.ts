@@ -46,7 +46,12 @@ const groupAlive = (pgid: number) => {
 }
 
 /** Waits for `check` to hold, polling; fails with `what` (and the last value) after `timeoutMs`. Never a fixed sleep. */
-export async function until<T>(what: string, check: () => Promise<T | false | undefined> | T | false | undefined, timeoutMs: number, everyMs = 100): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | false | undefined> | T | false | undefined,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let last: unknown
   for (;;) {
@@ -82,7 +87,13 @@ export async function startServer(name: string, env: Record<string, string>, tim
   const pgid = child.pid!
   const gone = () => until(`${name}'s processes to end`, () => !groupAlive(pgid), 20_000, 50)
   const server: NotifyServer = {
-    name, port, base: `http://127.0.0.1:${port}`, child, exited, stdout: () => out, stderr: () => err,
+    name,
+    port,
+    base: `http://127.0.0.1:${port}`,
+    child,
+    exited,
+    stdout: () => out,
+    stderr: () => err,
     async kill9() {
       if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL')
       await exited
@@ -93,7 +104,11 @@ export async function startServer(name: string, env: Record<string, string>, tim
       // To the node process running the server, not to tsx: tsx relays a SIGTERM and, if its child has not
       // acknowledged it within ~60 ms (a busy event loop: PGlite runs queries on the main thread), SIGKILLs it and
       // exits 143. What is tested here is the server's own shutdown.
-      const serverPid = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pgid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number).find((n) => n > 0)
+      const serverPid = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pgid)], { encoding: 'utf8' })
+        .trim()
+        .split(/\s+/)
+        .map(Number)
+        .find((n) => n > 0)
       process.kill(serverPid ?? pgid, 'SIGTERM')
       const code = await exited
       await gone()
@@ -122,8 +137,18 @@ export const LOAD_LIMITS = { SUBMIT_RATE_LIMIT_PER_IP_PER_HOUR: '100000', SUBMIT
 // ——— the database the processes share, seen from the test ———
 
 export interface OutboxRow {
-  key: string; status: string; templateKey: string; channel: string; provider: string | null; attempts: number
-  nextAttemptAt: Date; leaseUntil: Date | null; sentAt: Date | null; publicNo: string | null; tries: number; okTries: number
+  key: string
+  status: string
+  templateKey: string
+  channel: string
+  provider: string | null
+  attempts: number
+  nextAttemptAt: Date
+  leaseUntil: Date | null
+  sentAt: Date | null
+  publicNo: string | null
+  tries: number
+  okTries: number
 }
 
 const OUTBOX_SQL = `select n.idempotency_key as key, n.status, n.template_key as "templateKey", n.channel, n.provider, n.attempts,
@@ -179,16 +204,28 @@ export async function serverDatabase({ requirePostgres = false } = {}): Promise<
 
 // ——— driving a server over HTTP ———
 
-async function call<T>(server: NotifyServer, method: string, url: string, init: { token?: string; json?: unknown; form?: FormData } = {}): Promise<{ status: number; body: T; text: string }> {
+async function call<T>(
+  server: NotifyServer,
+  method: string,
+  url: string,
+  init: { token?: string; json?: unknown; form?: FormData } = {},
+): Promise<{ status: number; body: T; text: string }> {
   const headers: Record<string, string> = { accept: 'application/json' }
   if (init.token) headers.authorization = `Bearer ${init.token}`
   if (init.json !== undefined) headers['content-type'] = 'application/json'
   const res = await fetch(`${server.base}${url}`, {
-    method, headers, body: init.form ?? (init.json === undefined ? undefined : JSON.stringify(init.json)), signal: AbortSignal.timeout(30_000),
+    method,
+    headers,
+    body: init.form ?? (init.json === undefined ? undefined : JSON.stringify(init.json)),
+    signal: AbortSignal.timeout(30_000),
   })
   const text = await res.text()
   let body: unknown = null
-  try { body = JSON.parse(text) } catch { /* not JSON */ }
+  try {
+    body = JSON.parse(text)
+  } catch {
+    /* not JSON */
+  }
   return { status: res.status, body: body as T, text }
 }
 
@@ -224,23 +261,31 @@ export async function startHoldingProxy(target: string) {
   let holding = true
   const held: { res: ServerResponse; forwarded: boolean }[] = []
   let arrived = 0
-  const forward = async (req: IncomingMessage, body: Buffer) => fetch(new URL(req.url ?? '/', target), {
-    method: req.method, headers: { 'content-type': String(req.headers['content-type'] ?? '') }, body: new Uint8Array(body), signal: AbortSignal.timeout(10_000),
-  })
+  const forward = async (req: IncomingMessage, body: Buffer) =>
+    fetch(new URL(req.url ?? '/', target), {
+      method: req.method,
+      headers: { 'content-type': String(req.headers['content-type'] ?? '') },
+      body: new Uint8Array(body),
+      signal: AbortSignal.timeout(10_000),
+    })
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => void (async () => {
-      const body = Buffer.concat(chunks)
-      if (!holding) {
-        const answer = await forward(req, body)
-        res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(await answer.text())
-        return
-      }
-      const forwarded = arrived++ % 2 === 0
-      if (forwarded) await forward(req, body)
-      held.push({ res, forwarded })
-    })().catch(() => res.destroy()))
+    req.on(
+      'end',
+      () =>
+        void (async () => {
+          const body = Buffer.concat(chunks)
+          if (!holding) {
+            const answer = await forward(req, body)
+            res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(await answer.text())
+            return
+          }
+          const forwarded = arrived++ % 2 === 0
+          if (forwarded) await forward(req, body)
+          held.push({ res, forwarded })
+        })().catch(() => res.destroy()),
+    )
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   return {
@@ -251,10 +296,11 @@ export async function startHoldingProxy(target: string) {
       holding = false
       for (const h of held) h.res.destroy()
     },
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections()
-      server.close(() => r())
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections()
+        server.close(() => r())
+      }),
   }
 }
 
@@ -273,7 +319,12 @@ export const residentPhone = () => `139${String(process.pid % 10_000).padStart(4
 export async function submitCase(server: NotifyServer, code: string, phone: string): Promise<{ publicNo: string; trackingSecret: string }> {
   const form = new FormData()
   const fields = {
-    code, description: `楼道灯坏了，晚上看不见路（测试 ${randomUUID()}）`, location: '南关社区5号院', phone, consent: 'on', confirmNew: 'on',
+    code,
+    description: `楼道灯坏了，晚上看不见路（测试 ${randomUUID()}）`,
+    location: '南关社区5号院',
+    phone,
+    consent: 'on',
+    confirmNew: 'on',
   }
   for (const [k, v] of Object.entries(fields)) form.append(k, v)
   const res = await call<{ publicNo: string; trackingSecret: string }>(server, 'POST', '/api/v1/public/cases', { form })
@@ -284,7 +335,7 @@ export async function submitCase(server: NotifyServer, code: string, phone: stri
 /** Runs `jobs` at most `width` at a time. */
 export async function inBatches<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> {
   const out: T[] = []
-  for (let i = 0; i < jobs.length; i += width) out.push(...await Promise.all(jobs.slice(i, i + width).map((j) => j())))
+  for (let i = 0; i < jobs.length; i += width) out.push(...(await Promise.all(jobs.slice(i, i + width).map((j) => j()))))
   return out
 }
 
@@ -295,21 +346,31 @@ export async function acceptAll(server: NotifyServer, username: string, publicNo
   const found: { id: string; version: number }[] = []
   let cursor: string | null = null
   do {
-    const page: { status: number; body: { items: { id: string; publicNo: string; version: number }[]; nextCursor: string | null }; text: string } =
-      await call(server, 'GET', `/api/v1/me/cases?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token })
+    const page: { status: number; body: { items: { id: string; publicNo: string; version: number }[]; nextCursor: string | null }; text: string } = await call(
+      server,
+      'GET',
+      `/api/v1/me/cases?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { token },
+    )
     expect(page.status, page.text).toBe(200)
     found.push(...page.body.items.filter((c) => wanted.has(c.publicNo)))
     cursor = page.body.nextCursor
   } while (cursor)
   expect(found).toHaveLength(publicNos.length)
-  await inBatches(found.map((c) => async () => {
-    const res = await call(server, 'POST', `/api/v1/cases/${c.id}/actions`, { token, json: { opId: randomUUID(), baseVersion: c.version, type: 'accept' } })
-    expect(res.status, res.text).toBe(200)
-  }), 5)
+  await inBatches(
+    found.map((c) => async () => {
+      const res = await call(server, 'POST', `/api/v1/cases/${c.id}/actions`, { token, json: { opId: randomUUID(), baseVersion: c.version, type: 'accept' } })
+      expect(res.status, res.text).toBe(200)
+    }),
+    5,
+  )
 }
 
 /** The outbox as the console lists it (works on either database while the server runs). */
-export async function consoleOutbox(server: NotifyServer, token: string): Promise<{ publicNo: string | null; templateKey: string; channel: string; status: string; attempts: number }[]> {
+export async function consoleOutbox(
+  server: NotifyServer,
+  token: string,
+): Promise<{ publicNo: string | null; templateKey: string; channel: string; status: string; attempts: number }[]> {
   const items: { publicNo: string | null; templateKey: string; channel: string; status: string; attempts: number }[] = []
   for (let offset = 0; ; offset += 200) {
     const res = await call<{ items: typeof items; total: number }>(server, 'GET', `/api/v1/notifications?limit=200&offset=${offset}`, { token })

@@ -7,10 +7,11 @@ export type OutboxRow = typeof notification.$inferSelect
 
 /** The outbox rows written for a case (or for any case, by template key), oldest first. */
 export function outboxOf(db: Db, q: { caseId?: string; templateKeys?: TemplateKey[] }): Promise<OutboxRow[]> {
-  return db.select().from(notification).where(and(
-    q.caseId ? eq(notification.caseId, q.caseId) : undefined,
-    q.templateKeys ? inArray(notification.templateKey, q.templateKeys) : undefined,
-  )).orderBy(asc(notification.createdAt), asc(notification.id))
+  return db
+    .select()
+    .from(notification)
+    .where(and(q.caseId ? eq(notification.caseId, q.caseId) : undefined, q.templateKeys ? inArray(notification.templateKey, q.templateKeys) : undefined))
+    .orderBy(asc(notification.createdAt), asc(notification.id))
 }
 
 /** One line per notice and recipient (media collapsed): `[templateKey, recipientKind, recipientId]`. */

@@ -30,7 +30,10 @@ export function withPdfFile<T>(pdf: Buffer, fn: (file: string, dir: string) => T
 export function rasterise(pdf: Buffer): PNG[] {
   return withPdfFile(pdf, (file, dir) => {
     execFileSync('pdftoppm', ['-png', '-r', String(DPI), file, path.join(dir, 'page')])
-    return readdirSync(dir).filter((f) => f.endsWith('.png')).sort().map((f) => PNG.sync.read(readFileSync(path.join(dir, f))))
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.png'))
+      .sort()
+      .map((f) => PNG.sync.read(readFileSync(path.join(dir, f))))
   })
 }
 
@@ -51,24 +54,37 @@ export function decodeQrIn(page: PNG, box: Box): string | undefined {
 
 export const pdfText = (pdf: Buffer, args: string[] = []) => withPdfFile(pdf, (file) => execFileSync('pdftotext', [...args, file, '-'], { encoding: 'utf8' }))
 
-export interface PdfFont { name: string; type: string; embedded: boolean; subset: boolean; unicode: boolean }
+export interface PdfFont {
+  name: string
+  type: string
+  embedded: boolean
+  subset: boolean
+  unicode: boolean
+}
 
 /** `pdffonts`, parsed: one entry per font, name with its subset tag. */
 export function pdfFonts(pdf: Buffer): PdfFont[] {
   const out = withPdfFile(pdf, (file) => execFileSync('pdffonts', [file], { encoding: 'utf8' }))
-  return out.split('\n').slice(2).filter((l) => l.trim()).map((l) => {
-    const cols = l.trim().split(/\s+/)
-    // name, then type (may contain spaces), encoding, then emb sub uni, object, generation
-    const [emb, sub, uni] = cols.slice(-5, -2)
-    return { name: cols[0]!, type: cols.slice(1, -6).join(' '), embedded: emb === 'yes', subset: sub === 'yes', unicode: uni === 'yes' }
-  })
+  return out
+    .split('\n')
+    .slice(2)
+    .filter((l) => l.trim())
+    .map((l) => {
+      const cols = l.trim().split(/\s+/)
+      // name, then type (may contain spaces), encoding, then emb sub uni, object, generation
+      const [emb, sub, uni] = cols.slice(-5, -2)
+      return { name: cols[0]!, type: cols.slice(1, -6).join(' '), embedded: emb === 'yes', subset: sub === 'yes', unicode: uni === 'yes' }
+    })
 }
 
 /** `pdfimages -list`: how many raster images each page carries. */
 export function imagesPerPage(pdf: Buffer): Map<number, number> {
   const out = withPdfFile(pdf, (file) => execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }))
   const counts = new Map<number, number>()
-  for (const l of out.split('\n').slice(2).filter((x) => x.trim())) {
+  for (const l of out
+    .split('\n')
+    .slice(2)
+    .filter((x) => x.trim())) {
     const page = Number(l.trim().split(/\s+/)[0])
     counts.set(page, (counts.get(page) ?? 0) + 1)
   }

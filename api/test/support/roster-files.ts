@@ -42,14 +42,24 @@ export async function readXlsx(buf: Buffer): Promise<{ sheets: string[]; rows: s
 /** `count` distinct valid mobiles from a seed, e.g. 139 0000 0001… */
 export const phones = (count: number, prefix = '1390000') => Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(4, '0')}`)
 
-export function uploadRoster(app: FastifyInstance, headers: Record<string, string>, file: Buffer, { filename = 'roster.csv', committeeId }: { filename?: string; committeeId?: string } = {}) {
+export function uploadRoster(
+  app: FastifyInstance,
+  headers: Record<string, string>,
+  file: Buffer,
+  { filename = 'roster.csv', committeeId }: { filename?: string; committeeId?: string } = {},
+) {
   const form = new FormData()
   form.append('file', new Blob([new Uint8Array(file)]), filename)
   return app.inject({ method: 'POST', url: `/api/v1/imports/members${committeeId ? `?committeeId=${committeeId}` : ''}`, payload: form, headers })
 }
 
 /** Uploads and expects the dry run to be checked within the request. */
-export async function dryRun(app: FastifyInstance, headers: Record<string, string>, file: Buffer, opts: Parameters<typeof uploadRoster>[3] = {}): Promise<MemberImportView> {
+export async function dryRun(
+  app: FastifyInstance,
+  headers: Record<string, string>,
+  file: Buffer,
+  opts: Parameters<typeof uploadRoster>[3] = {},
+): Promise<MemberImportView> {
   const res = await uploadRoster(app, headers, file, opts)
   expect(res.statusCode, res.body).toBe(201)
   return res.json<MemberImportView>()

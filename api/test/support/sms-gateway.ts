@@ -2,7 +2,11 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll } from 'vitest'
 
-export interface SmsMessage { to: string; text: string; caseId: string }
+export interface SmsMessage {
+  to: string
+  text: string
+  caseId: string
+}
 
 /**
  * A stand-in SMS gateway on loopback for a test file: the webhook notifier (NOTIFY_WEBHOOK_URL) posts

@@ -65,7 +65,10 @@ export async function openStream(url: string, headers: Record<string, string> = 
     }
   })()
   return {
-    res, events, comments, retries,
+    res,
+    events,
+    comments,
+    retries,
     get ended() {
       return ended
     },

@@ -5,17 +5,29 @@ import type { FastifyInstance } from 'fastify'
 import { attachment, cases } from '../../src/db/schema'
 import type { Db } from '../../src/db/database'
 
-export interface FileField { name: string; data: Buffer; filename?: string; type?: string }
+export interface FileField {
+  name: string
+  data: Buffer
+  filename?: string
+  type?: string
+}
 
 export const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
 
 /** Posts the resident form as a browser (multipart, Accept: text/html) or as a script (Accept: JSON). */
-export function postCase(app: FastifyInstance, fields: Record<string, string>, files: FileField[] = [], { html = false, query = '', headers = {} as Record<string, string> } = {}) {
+export function postCase(
+  app: FastifyInstance,
+  fields: Record<string, string>,
+  files: FileField[] = [],
+  { html = false, query = '', headers = {} as Record<string, string> } = {},
+) {
   const form = new FormData()
   for (const [k, v] of Object.entries(fields)) form.append(k, v)
   for (const f of files) form.append(f.name, new Blob([new Uint8Array(f.data)], { type: f.type ?? 'image/jpeg' }), f.filename ?? `${f.name}.jpg`)
   return app.inject({
-    method: 'POST', url: `/api/v1/public/cases${query}`, payload: form,
+    method: 'POST',
+    url: `/api/v1/public/cases${query}`,
+    payload: form,
     headers: { accept: html ? BROWSER_ACCEPT : 'application/json', ...headers },
   })
 }

@@ -14,11 +14,30 @@ const vapid = webpush.generateVAPIDKeys()
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    port: 0, host: '127.0.0.1', databaseUrl: undefined, dataDir: mkdtempSync(path.join(tmpdir(), 'msj-app-')), publicBaseUrl: 'http://msj.test',
-    logLevel: 'silent', seedDemo: false, trustProxy: false, accessTokenTtlSeconds: 900, refreshTokenTtlDays: 14,
-    loginRateLimitPerMinute: 10_000, bodyLimitBytes: 1024 * 1024, webDistDir: '/nonexistent',
-    notifyWebhookUrl: undefined, scanRateLimitPerMinute: 10_000, scanCacheSeconds: 0, submitRateLimitPerIpPerHour: 10_000, submitRateLimitPerCodePerHour: 10_000,
-    secrets: { jwtSecret: randomBytes(32).toString('hex'), piiKey: randomBytes(32).toString('base64'), vapidPublicKey: vapid.publicKey, vapidPrivateKey: vapid.privateKey },
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: undefined,
+    dataDir: mkdtempSync(path.join(tmpdir(), 'msj-app-')),
+    publicBaseUrl: 'http://msj.test',
+    logLevel: 'silent',
+    seedDemo: false,
+    trustProxy: false,
+    accessTokenTtlSeconds: 900,
+    refreshTokenTtlDays: 14,
+    loginRateLimitPerMinute: 10_000,
+    bodyLimitBytes: 1024 * 1024,
+    webDistDir: '/nonexistent',
+    notifyWebhookUrl: undefined,
+    scanRateLimitPerMinute: 10_000,
+    scanCacheSeconds: 0,
+    submitRateLimitPerIpPerHour: 10_000,
+    submitRateLimitPerCodePerHour: 10_000,
+    secrets: {
+      jwtSecret: randomBytes(32).toString('hex'),
+      piiKey: randomBytes(32).toString('base64'),
+      vapidPublicKey: vapid.publicKey,
+      vapidPrivateKey: vapid.privateKey,
+    },
     ...overrides,
   }
 }
@@ -39,7 +58,10 @@ export async function createTestApp(overrides: Partial<Config> = {}, database?: 
   const app = await buildApp({ config, database: db, clock })
   await app.ready()
   return {
-    app, database: db, clock, config,
+    app,
+    database: db,
+    clock,
+    config,
     close: async () => {
       await app.close()
       if (!database) await db.close()

@@ -41,8 +41,6 @@ export async function createTestDatabase({ empty = false } = {}): Promise<TestDa
       },
     }
   }
-  const pglite = empty
-    ? await PGlite.create()
-    : await PGlite.create({ loadDataDir: new Blob([await readFile(info.dumpFile)]) })
+  const pglite = empty ? await PGlite.create() : await PGlite.create({ loadDataDir: new Blob([await readFile(info.dumpFile)]) })
   return wrapPglite(pglite)
 }

@@ -28,7 +28,10 @@ const BASE = 'http://msj.test'
 const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers })
 /** The rows of the rate table whose caption contains `caption`: [label, this month, last month]. */
 function rateRows(html: string, caption: string): string[][] {
-  const table = html.split('<table>').slice(1).find((t) => t.split('</caption>')[0]!.includes(caption))
+  const table = html
+    .split('<table>')
+    .slice(1)
+    .find((t) => t.split('</caption>')[0]!.includes(caption))
   expect(table, `table ${caption}`).toBeDefined()
   const body = table!.split('<tbody>')[1]!.split('</tbody>')[0]!
   return [...body.matchAll(/<tr><th scope="row">([^<]*)<\/th><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => [m[1]!, m[2]!, m[3]!])
@@ -46,51 +49,93 @@ beforeAll(async () => {
   // Station A2, the rates fixture. November: 4 cases accepted on time, 3 of 4 due resolved, 1 of 2 ratings satisfied.
   for (let i = 0; i < 4; i++) {
     await insertCase(db, org, {
-      stationId: org.stationA2.id, memberId: null, status: i < 3 ? 'resolved' : 'in_progress',
-      createdAt: '2026-11-05T02:00:00Z', acceptDueAt: '2026-11-06T02:00:00Z', acceptedAt: '2026-11-05T03:00:00Z', resolveDueAt: '2026-11-12T02:00:00Z',
+      stationId: org.stationA2.id,
+      memberId: null,
+      status: i < 3 ? 'resolved' : 'in_progress',
+      createdAt: '2026-11-05T02:00:00Z',
+      acceptDueAt: '2026-11-06T02:00:00Z',
+      acceptedAt: '2026-11-05T03:00:00Z',
+      resolveDueAt: '2026-11-12T02:00:00Z',
       resolvedAt: i < 3 ? '2026-11-10T02:00:00Z' : undefined,
-      rating: i === 0 ? 'satisfied' : i === 1 ? 'unsatisfied' : undefined, ratedAt: i < 2 ? '2026-11-11T02:00:00Z' : undefined,
+      rating: i === 0 ? 'satisfied' : i === 1 ? 'unsatisfied' : undefined,
+      ratedAt: i < 2 ? '2026-11-11T02:00:00Z' : undefined,
       reply: i < 3 ? `A2 的答复 ${i}` : undefined,
     })
   }
   // October: 1 of 2 accepted on time, both resolved, no rating.
   for (let i = 0; i < 2; i++) {
     await insertCase(db, org, {
-      stationId: org.stationA2.id, memberId: null, status: 'closed',
-      createdAt: '2026-10-08T02:00:00Z', acceptDueAt: '2026-10-09T02:00:00Z', acceptedAt: i === 0 ? '2026-10-08T03:00:00Z' : '2026-10-10T03:00:00Z',
-      resolveDueAt: '2026-10-15T02:00:00Z', resolvedAt: '2026-10-14T02:00:00Z', reply: `十月的答复 ${i}`,
+      stationId: org.stationA2.id,
+      memberId: null,
+      status: 'closed',
+      createdAt: '2026-10-08T02:00:00Z',
+      acceptDueAt: '2026-10-09T02:00:00Z',
+      acceptedAt: i === 0 ? '2026-10-08T03:00:00Z' : '2026-10-10T03:00:00Z',
+      resolveDueAt: '2026-10-15T02:00:00Z',
+      resolvedAt: '2026-10-14T02:00:00Z',
+      reply: `十月的答复 ${i}`,
     })
   }
 
   // Station A1: 22 published matters with long, varied answers (resolved in October, so November's rates stay A2's).
   for (let i = 0; i < 22; i++) {
     await insertCase(db, org, {
-      stationId: org.stationA1.id, categoryId: lights.id, status: i % 2 ? 'closed' : 'resolved', publishable: true,
-      createdAt: '2026-10-01T02:00:00Z', acceptedAt: '2026-10-01T03:00:00Z', resolvedAt: `2026-10-${String(2 + i).padStart(2, '0')}T02:00:00Z`,
-      description: `DESCRIPTION-SECRET-${i} 联系人张女士`, location: `LOCATION-SECRET-${i}`, reply: `第${i}件。${variedText(200, i + 1)}`,
+      stationId: org.stationA1.id,
+      categoryId: lights.id,
+      status: i % 2 ? 'closed' : 'resolved',
+      publishable: true,
+      createdAt: '2026-10-01T02:00:00Z',
+      acceptedAt: '2026-10-01T03:00:00Z',
+      resolvedAt: `2026-10-${String(2 + i).padStart(2, '0')}T02:00:00Z`,
+      description: `DESCRIPTION-SECRET-${i} 联系人张女士`,
+      location: `LOCATION-SECRET-${i}`,
+      reply: `第${i}件。${variedText(200, i + 1)}`,
     })
   }
   // The newest published ones carry personal numbers: in the answer, and in a moderated public text.
   ids.maskedReply = await insertCase(db, org, {
-    stationId: org.stationA1.id, categoryId: lights.id, status: 'resolved', publishable: true,
-    createdAt: '2026-11-20T02:00:00Z', resolvedAt: '2026-11-22T02:00:00Z',
+    stationId: org.stationA1.id,
+    categoryId: lights.id,
+    status: 'resolved',
+    publishable: true,
+    createdAt: '2026-11-20T02:00:00Z',
+    resolvedAt: '2026-11-22T02:00:00Z',
     reply: `MASKED-REPLY 已修复，联系电话${PHONE}，身份证${ID_NUMBER}，座机+86 135-0013-5000`,
   })
   ids.maskedPublic = await insertCase(db, org, {
-    stationId: org.stationA1.id, categoryId: lights.id, status: 'closed', publishable: true,
-    createdAt: '2026-11-20T02:00:00Z', resolvedAt: '2026-11-22T03:00:00Z',
-    reply: 'REPLY-REPLACED-BY-PUBLIC-TEXT', publicText: `MASKED-PUBLIC 路灯已修好，有事请打+8613500135000，证件号11010119900307123X`,
+    stationId: org.stationA1.id,
+    categoryId: lights.id,
+    status: 'closed',
+    publishable: true,
+    createdAt: '2026-11-20T02:00:00Z',
+    resolvedAt: '2026-11-22T03:00:00Z',
+    reply: 'REPLY-REPLACED-BY-PUBLIC-TEXT',
+    publicText: `MASKED-PUBLIC 路灯已修好，有事请打+8613500135000，证件号11010119900307123X`,
   })
   // Not published: resolved but not marked, and marked but reopened since.
   ids.unpublished = await insertCase(db, org, {
-    stationId: org.stationA1.id, status: 'resolved', createdAt: '2026-11-20T02:00:00Z', resolvedAt: '2026-11-22T04:00:00Z', reply: 'UNPUBLISHED-答复不应公开',
+    stationId: org.stationA1.id,
+    status: 'resolved',
+    createdAt: '2026-11-20T02:00:00Z',
+    resolvedAt: '2026-11-22T04:00:00Z',
+    reply: 'UNPUBLISHED-答复不应公开',
   })
   ids.reopened = await insertCase(db, org, {
-    stationId: org.stationA1.id, status: 'reopened', publishable: true, createdAt: '2026-11-20T02:00:00Z', resolvedAt: '2026-11-22T05:00:00Z', reply: 'REOPENED-答复不应公开',
+    stationId: org.stationA1.id,
+    status: 'reopened',
+    publishable: true,
+    createdAt: '2026-11-20T02:00:00Z',
+    resolvedAt: '2026-11-22T05:00:00Z',
+    reply: 'REOPENED-答复不应公开',
   })
   ids.working = await insertCase(db, org, { stationId: org.stationA1.id, status: 'in_progress', createdAt: '2026-11-20T02:00:00Z' })
   ids.stationA2Resolved = await insertCase(db, org, {
-    stationId: org.stationA2.id, memberId: null, status: 'resolved', createdAt: '2026-09-20T02:00:00Z', resolvedAt: '2026-09-22T02:00:00Z', reply: 'A2-九月',
+    stationId: org.stationA2.id,
+    memberId: null,
+    status: 'resolved',
+    createdAt: '2026-09-20T02:00:00Z',
+    resolvedAt: '2026-09-22T02:00:00Z',
+    reply: 'A2-九月',
   })
   await aggregateAll(db, app.services.metricsAggregator)
 })
@@ -100,11 +145,15 @@ afterAll(async () => {
 })
 
 describe('GET /p/{committee}', () => {
-  it('shows this and last month\'s 响应率/解决率/满意率 per station, from the dashboard\'s figures', async () => {
+  it("shows this and last month's 响应率/解决率/满意率 per station, from the dashboard's figures", async () => {
     const res = await get(`/p/${org.countyA.shortCode.toLowerCase()}`)
     expect(res.statusCode, res.body).toBe(200)
     expect(res.headers['content-type']).toContain('text/html')
-    expect(rateRows(res.body, '>A2<')).toEqual([['响应率', '100%', '50%'], ['解决率', '75%', '100%'], ['满意率', '50%', '暂无']])
+    expect(rateRows(res.body, '>A2<')).toEqual([
+      ['响应率', '100%', '50%'],
+      ['解决率', '75%', '100%'],
+      ['满意率', '50%', '暂无'],
+    ])
     // The committee's own table: November's due cases are A2's, so 3 of 4.
     expect(rateRows(res.body, org.countyA.name)[1]).toEqual(['解决率', '75%', '100%'])
     expect(res.body).toContain(`href="/p/${org.countyA.shortCode}/${org.stationA1.id}"`)
@@ -117,7 +166,16 @@ describe('GET /p/{committee}', () => {
     expect(html).toContain('路灯照明')
     expect(html).toContain('2026年11月')
     expect(html.indexOf('MASKED-PUBLIC')).toBeLessThan(html.indexOf('MASKED-REPLY'))
-    for (const absent of ['UNPUBLISHED', 'REOPENED', 'REPLY-REPLACED-BY-PUBLIC-TEXT', 'DESCRIPTION-SECRET', 'LOCATION-SECRET', '张女士', 'A2 的答复', '十月的答复']) {
+    for (const absent of [
+      'UNPUBLISHED',
+      'REOPENED',
+      'REPLY-REPLACED-BY-PUBLIC-TEXT',
+      'DESCRIPTION-SECRET',
+      'LOCATION-SECRET',
+      '张女士',
+      'A2 的答复',
+      '十月的答复',
+    ]) {
       expect(html, absent).not.toContain(absent)
     }
     expect(html).toContain('href="/p/' + org.countyA.shortCode + '?page=2"')
@@ -183,18 +241,22 @@ describe('GET /p/{committee}', () => {
     expect(ug).toContain('يول چىرىغى')
   })
 
-  it('a station\'s page shows that station\'s figures and matters only', async () => {
+  it("a station's page shows that station's figures and matters only", async () => {
     const a2 = await get(`/p/${org.countyA.shortCode}/${org.stationA2.id}`)
     expect(a2.statusCode).toBe(200)
     expect(a2.body).toContain('<title>A2 · 码上见 履职公开</title>')
-    expect(rateRows(a2.body, 'A2')).toEqual([['响应率', '100%', '50%'], ['解决率', '75%', '100%'], ['满意率', '50%', '暂无']])
+    expect(rateRows(a2.body, 'A2')).toEqual([
+      ['响应率', '100%', '50%'],
+      ['解决率', '75%', '100%'],
+      ['满意率', '50%', '暂无'],
+    ])
     expect(matterCount(a2.body)).toBe(0)
     expect(a2.body).toContain('暂无公开的办结事项')
     const a1 = await get(`/p/${org.countyA.shortCode}/${org.stationA1.id}`)
     expect(matterCount(a1.body)).toBe(20)
   })
 
-  it('a city\'s page lists its counties\' matters; a sister county\'s page does not', async () => {
+  it("a city's page lists its counties' matters; a sister county's page does not", async () => {
     const city = await get(`/p/${org.city.shortCode}`)
     expect(city.statusCode).toBe(200)
     expect(city.body).toContain('MASKED-PUBLIC')
@@ -206,7 +268,14 @@ describe('GET /p/{committee}', () => {
   })
 
   it('answers an unknown committee, station or page with a 404 page', async () => {
-    for (const url of ['/p/NOPE', `/p/${org.countyA.shortCode}/${org.stationB1.id}`, `/p/${org.countyA.shortCode}/not-a-uuid`, `/p/${org.countyA.shortCode}?page=0`, `/p/${org.countyA.shortCode}?page=x`, `/p/${org.countyA.shortCode}?page=999`]) {
+    for (const url of [
+      '/p/NOPE',
+      `/p/${org.countyA.shortCode}/${org.stationB1.id}`,
+      `/p/${org.countyA.shortCode}/not-a-uuid`,
+      `/p/${org.countyA.shortCode}?page=0`,
+      `/p/${org.countyA.shortCode}?page=x`,
+      `/p/${org.countyA.shortCode}?page=999`,
+    ]) {
       const res = await get(url)
       expect(res.statusCode, url).toBe(404)
       expect(res.headers['content-type'], url).toContain('text/html')
@@ -220,7 +289,8 @@ describe('PUT /api/v1/cases/:id/publication', () => {
   beforeAll(async () => {
     for (const who of ['memberA', 'stationAdminA1', 'adminA', 'adminB'] as const) tokens[who] = (await login(app, org.users[who].username)).accessToken
   })
-  const put = (who: string, id: string, payload: unknown) => app.inject({ method: 'PUT', url: `/api/v1/cases/${id}/publication`, headers: bearer(tokens[who]!), payload: payload as object })
+  const put = (who: string, id: string, payload: unknown) =>
+    app.inject({ method: 'PUT', url: `/api/v1/cases/${id}/publication`, headers: bearer(tokens[who]!), payload: payload as object })
   const read = (who: string, id: string) => app.inject({ method: 'GET', url: `/api/v1/cases/${id}/publication`, headers: bearer(tokens[who]!) })
 
   it('is off by default and tells whether it may be switched on', async () => {
@@ -234,11 +304,19 @@ describe('PUT /api/v1/cases/:id/publication', () => {
     const [before] = await database.db.select({ version: cases.version, updatedAt: cases.updatedAt }).from(cases).where(eq(cases.id, ids.unpublished!))
     const res = await put('memberA', ids.unpublished!, { publishable: true, publicText: `  TURNED-ON 路灯已修好，回访电话${PHONE}  ` })
     expect(res.statusCode, res.body).toBe(200)
-    expect(res.json()).toMatchObject({ publishable: true, publicText: `TURNED-ON 路灯已修好，回访电话${PHONE}`, allowed: true, preview: 'TURNED-ON 路灯已修好，回访电话135****5000' })
+    expect(res.json()).toMatchObject({
+      publishable: true,
+      publicText: `TURNED-ON 路灯已修好，回访电话${PHONE}`,
+      allowed: true,
+      preview: 'TURNED-ON 路灯已修好，回访电话135****5000',
+    })
     expect(res.json().publishedAt).toBe('2026-11-23T02:00:00.000Z')
     const [after] = await database.db.select({ version: cases.version, updatedAt: cases.updatedAt }).from(cases).where(eq(cases.id, ids.unpublished!))
     expect(after).toEqual(before)
-    const audit = await database.db.select().from(auditLog).where(and(eq(auditLog.targetId, ids.unpublished!), eq(auditLog.action, 'case.publication_set')))
+    const audit = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, ids.unpublished!), eq(auditLog.action, 'case.publication_set')))
     expect(audit).toHaveLength(1)
     expect(audit[0]!.actorUserId).toBe(org.users.memberA.id)
     expect(audit[0]!.detail).toMatchObject({ publishable: true, was: false })
@@ -254,7 +332,10 @@ describe('PUT /api/v1/cases/:id/publication', () => {
     expect(res.json()).toMatchObject({ publishable: false, publishedAt: null, publicText: `TURNED-ON 路灯已修好，回访电话${PHONE}` })
     expect((await get(`/p/${org.countyA.shortCode}`)).body).not.toContain('TURNED-ON')
     // null clears the moderated text: the member's answer is shown again.
-    expect((await put('adminA', ids.unpublished!, { publishable: false, publicText: null })).json()).toMatchObject({ publicText: null, preview: 'UNPUBLISHED-答复不应公开' })
+    expect((await put('adminA', ids.unpublished!, { publishable: false, publicText: null })).json()).toMatchObject({
+      publicText: null,
+      preview: 'UNPUBLISHED-答复不应公开',
+    })
   })
 
   it('refuses an open case with 409 CASE_NOT_RESOLVED (switching off stays possible)', async () => {
@@ -263,11 +344,14 @@ describe('PUT /api/v1/cases/:id/publication', () => {
     expect(res.headers['content-type']).toContain('application/problem+json')
     expect(res.json().code).toBe('CASE_NOT_RESOLVED')
     expect((await put('memberA', ids.working!, { publishable: false })).statusCode).toBe(200)
-    const audit = await database.db.select().from(auditLog).where(and(eq(auditLog.targetId, ids.working!), eq(auditLog.action, 'case.publication_set')))
+    const audit = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, ids.working!), eq(auditLog.action, 'case.publication_set')))
     expect(audit).toHaveLength(1)
   })
 
-  it('is 404 outside the caller\'s scope, like every case route', async () => {
+  it("is 404 outside the caller's scope, like every case route", async () => {
     // Another county's admin; a station admin of another station; a member whose case it is not.
     expect((await put('adminB', ids.unpublished!, { publishable: true })).statusCode).toBe(404)
     expect((await read('adminB', ids.unpublished!)).statusCode).toBe(404)
@@ -282,7 +366,14 @@ describe('PUT /api/v1/cases/:id/publication', () => {
   })
 
   it('a kept page model is dropped when a publication changes here', async () => {
-    const service = createTransparencyService({ db: database.db, repo: createTransparencyRepo(database.db), metrics: createMetricsRepo(database.db), audit: app.services.audit, clock: new ManualClock('2026-11-23T02:00:00Z'), cacheSeconds: 60 })
+    const service = createTransparencyService({
+      db: database.db,
+      repo: createTransparencyRepo(database.db),
+      metrics: createMetricsRepo(database.db),
+      audit: app.services.audit,
+      clock: new ManualClock('2026-11-23T02:00:00Z'),
+      cacheSeconds: 60,
+    })
     const first = await service.page(org.countyA.shortCode, null, 1, 'zh-CN')
     expect(await service.page(org.countyA.shortCode.toLowerCase(), null, 1, 'zh-CN')).toBe(first)
     expect(first!.matters.some((m) => m.text.startsWith('UNPUBLISHED'))).toBe(false)

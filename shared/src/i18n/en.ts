@@ -15,7 +15,8 @@ export const en: Catalogue = {
   'scan.onLeave': '{name} is away at the moment; {station} will pass your request to another member.',
   'scan.dutyToday': 'On duty today: {names}',
   'scan.next.title': 'What happens next',
-  'scan.next.body': 'You get a reference number and a progress link. A member usually takes it within {acceptHours} hours and answers within {resolveDays} days.',
+  'scan.next.body':
+    'You get a reference number and a progress link. A member usually takes it within {acceptHours} hours and answers within {resolveDays} days.',
   'form.category': 'Type of problem',
   'form.categoryAny': 'Not sure, let the station decide',
   'form.member': 'Which member would you like',
@@ -44,7 +45,8 @@ export const en: Catalogue = {
   'error.tooLarge': 'That was too much to send: up to 3 photos of at most 8 MB each',
   'error.rejected': 'That did not go through; reload the page and try again',
   'privacy.title': 'Your information',
-  'privacy.body': 'We keep only what you write and your photos (with location data removed). Your number is stored encrypted and only the member handling your request sees it. We use it only for this request and delete it 3 years after the case is closed.',
+  'privacy.body':
+    'We keep only what you write and your photos (with location data removed). Your number is stored encrypted and only the member handling your request sees it. We use it only for this request and delete it 3 years after the case is closed.',
   'notFound.title': 'We could not find this code',
   'notFound.body': 'This QR code does not exist or is no longer valid. Check that it is a code posted by a members’ station, or visit your nearest station.',
   'revoked.title': 'This code is no longer in use',
@@ -140,14 +142,16 @@ export const en: Catalogue = {
   'placard.layout.tent': 'A5 table tent',
   // issue 16: recover a case (找回我的诉求)
   'recover.title': 'Find my request',
-  'recover.intro': 'Lost the tracking link? Enter the reference number and the mobile number you gave with the request, and we will text a new tracking link to that number. The old link keeps working.',
+  'recover.intro':
+    'Lost the tracking link? Enter the reference number and the mobile number you gave with the request, and we will text a new tracking link to that number. The old link keeps working.',
   'recover.number': 'Reference number',
   'recover.numberHint': 'For example DEMO-2026-000012, shown after you submitted and in our text messages',
   'recover.phone': 'Mobile number',
   'recover.phoneHint': 'The number you gave with the request',
   'recover.submit': 'Send the tracking link',
   'recover.sent.title': 'Check your text messages',
-  'recover.sent.body': 'If the reference number and the mobile number match, we have sent a new tracking link to that number. If nothing arrives within a few minutes, check both and try again.',
+  'recover.sent.body':
+    'If the reference number and the mobile number match, we have sent a new tracking link to that number. If nothing arrives within a few minutes, check both and try again.',
   'recover.again': 'Try again',
   'recover.throttled.title': 'Too many attempts',
   'recover.throttled.body': 'To protect residents’ information, please try again in {minutes} minutes.',
@@ -171,7 +175,8 @@ export const en: Catalogue = {
   // issue 16: tracking page
   'track.colon': ': ',
   'track.notFound.title': 'We could not find this request link',
-  'track.notFound.body': 'The link may be incomplete (in WeChat, copy the whole link). With the request number and the phone number you gave, you can recover your request.',
+  'track.notFound.body':
+    'The link may be incomplete (in WeChat, copy the whole link). With the request number and the phone number you gave, you can recover your request.',
   'track.notFound.recover': 'Recover my request',
   'track.link': 'Your tracking link',
   'track.copy': 'Copy link',
@@ -193,7 +198,8 @@ export const en: Catalogue = {
   'followup.back': 'Back to the request',
   // issue 16: transparency page (/p/…)
   'transparency.title': 'Public record',
-  'transparency.intro': 'How requests residents raised through Mashangjian are handled: the response, resolution and satisfaction rates of each members’ station this month and last month, and resolved matters published with consent. Personal details are removed.',
+  'transparency.intro':
+    'How requests residents raised through Mashangjian are handled: the response, resolution and satisfaction rates of each members’ station this month and last month, and resolved matters published with consent. Personal details are removed.',
   'transparency.ratesHeading': 'How requests are handled',
   'transparency.stationsHeading': 'Members’ stations',
   'transparency.period': 'Period',
@@ -214,6 +220,7 @@ export const en: Catalogue = {
   'transparency.shareDescriptionNone': 'How residents’ requests are handled, in public',
   'transparency.notFoundTitle': 'We could not find this page',
   'transparency.notFoundBody': 'Please check that the address is complete.',
-  'transparency.ratesNote': 'Response rate: share of requests accepted on time. Resolution rate: share of requests due that were resolved. Satisfaction rate: share of ratings that were satisfied or basically satisfied.',
+  'transparency.ratesNote':
+    'Response rate: share of requests accepted on time. Resolution rate: share of requests due that were resolved. Satisfaction rate: share of ratings that were satisfied or basically satisfied.',
   'transparency.pageOf': 'Page {page}',
 }

@@ -1,5 +1,17 @@
 import { Type, type Static } from 'typebox'
-import { CASE_CHANNELS, CASE_EVENT_TYPES, CASE_PRIORITIES, CASE_STATUSES, EVENT_VISIBILITIES, ACTOR_KINDS, RATINGS, RATING_SOURCES, QUEUE_REASONS, FOLLOW_UP_OUTCOMES, INTAKE_CHANNELS } from '../cases'
+import {
+  CASE_CHANNELS,
+  CASE_EVENT_TYPES,
+  CASE_PRIORITIES,
+  CASE_STATUSES,
+  EVENT_VISIBILITIES,
+  ACTOR_KINDS,
+  RATINGS,
+  RATING_SOURCES,
+  QUEUE_REASONS,
+  FOLLOW_UP_OUTCOMES,
+  INTAKE_CHANNELS,
+} from '../cases'
 import { CASE_ACTIONS } from '../case-machine'
 import { Nullable, Timestamp, Uuid } from './common'
 import { HandoffDepartment, HandoffView } from './handoffs'
@@ -85,21 +97,24 @@ export const AttachmentView = Type.Object({
   url: Type.String(),
 })
 
-export const CaseDetail = Type.Intersect([CaseSummary, Type.Object({
-  /** The resident's phone in full: only for the assignee, and each such view is audit-logged. */
-  residentPhone: Nullable(Type.String()),
-  events: Type.Array(CaseEventView),
-  attachments: Type.Array(AttachmentView),
-  /** What the caller may do next (from the state machine), for the action sheet. */
-  allowedActions: Type.Array(Type.Enum([...CASE_ACTIONS])),
-  /** 并单 both ways: the case this one was merged into, and the cases merged into this one (visible to the caller or not: numbers only). */
-  mergedIntoPublicNo: Type.Optional(Nullable(Type.String())),
-  mergedFrom: Type.Optional(Type.Array(Type.Object({ id: Uuid, publicNo: Type.String() }))),
-  /** How routing placed the case when it came in (route-case.ts reasons: member_code, on_duty, sector, least_loaded, chosen, queue…). */
-  routingReason: Type.Optional(Nullable(Type.String())),
-  /** 交办: every hand-off of the case, newest first (issue 14). */
-  handoffs: Type.Optional(Type.Array(HandoffView)),
-})])
+export const CaseDetail = Type.Intersect([
+  CaseSummary,
+  Type.Object({
+    /** The resident's phone in full: only for the assignee, and each such view is audit-logged. */
+    residentPhone: Nullable(Type.String()),
+    events: Type.Array(CaseEventView),
+    attachments: Type.Array(AttachmentView),
+    /** What the caller may do next (from the state machine), for the action sheet. */
+    allowedActions: Type.Array(Type.Enum([...CASE_ACTIONS])),
+    /** 并单 both ways: the case this one was merged into, and the cases merged into this one (visible to the caller or not: numbers only). */
+    mergedIntoPublicNo: Type.Optional(Nullable(Type.String())),
+    mergedFrom: Type.Optional(Type.Array(Type.Object({ id: Uuid, publicNo: Type.String() }))),
+    /** How routing placed the case when it came in (route-case.ts reasons: member_code, on_duty, sector, least_loaded, chosen, queue…). */
+    routingReason: Type.Optional(Nullable(Type.String())),
+    /** 交办: every hand-off of the case, newest first (issue 14). */
+    handoffs: Type.Optional(Type.Array(HandoffView)),
+  }),
+])
 export type CaseDetail = Static<typeof CaseDetail>
 
 /** `queue`: cases waiting at a station with no member (station and committee admins). */
@@ -158,7 +173,10 @@ export const CaseActionBody = Type.Union([
   action('accept', {}),
   action('decline', { reason: Reason }),
   action('transfer', { reason: Reason, toMemberId: Type.Optional(Uuid), toStationId: Type.Optional(Uuid) }),
-  action('note', { body: Type.String({ minLength: 1, maxLength: 2000 }), visibility: Type.Optional(Type.Enum([...EVENT_VISIBILITIES], { default: 'internal' })) }),
+  action('note', {
+    body: Type.String({ minLength: 1, maxLength: 2000 }),
+    visibility: Type.Optional(Type.Enum([...EVENT_VISIBILITIES], { default: 'internal' })),
+  }),
   action('contact_log', { method: Type.Enum(['phone', 'visit', 'message', 'other']), body: Type.String({ minLength: 1, maxLength: 2000 }) }),
   action('request_extension', { reason: Reason, until: Timestamp }),
   action('approve_extension', {}),
@@ -213,20 +231,23 @@ export type SyncPage = Static<typeof SyncPage>
  * code unless a member is chosen. The phone is kept only with the resident's consent (as on the scan page).
  * The same `opId` twice creates one case.
  */
-export const StaffIntakeBody = Type.Object({
-  opId: Uuid,
-  channel: Type.Enum([...INTAKE_CHANNELS]),
-  stationId: Uuid,
-  memberId: Type.Optional(Uuid),
-  categoryId: Type.Optional(Uuid),
-  description: Type.String({ minLength: 5, maxLength: 2000 }),
-  locationText: Type.Optional(Type.String({ maxLength: 200 })),
-  residentPhone: Type.Optional(Type.String({ maxLength: 32 })),
-  /** The resident agreed that their phone is kept to reach them (required when a phone is given). */
-  consent: Type.Boolean(),
-  /** When the call or visit happened (defaults to now). */
-  occurredAt: Type.Optional(Timestamp),
-}, { additionalProperties: false })
+export const StaffIntakeBody = Type.Object(
+  {
+    opId: Uuid,
+    channel: Type.Enum([...INTAKE_CHANNELS]),
+    stationId: Uuid,
+    memberId: Type.Optional(Uuid),
+    categoryId: Type.Optional(Uuid),
+    description: Type.String({ minLength: 5, maxLength: 2000 }),
+    locationText: Type.Optional(Type.String({ maxLength: 200 })),
+    residentPhone: Type.Optional(Type.String({ maxLength: 32 })),
+    /** The resident agreed that their phone is kept to reach them (required when a phone is given). */
+    consent: Type.Boolean(),
+    /** When the call or visit happened (defaults to now). */
+    occurredAt: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+)
 export type StaffIntakeBody = Static<typeof StaffIntakeBody>
 
 export const StaffIntakeResult = Type.Object({
@@ -244,16 +265,18 @@ export type CaseSearchResult = Static<typeof CaseSearchResult>
 
 /** Who a case can be handed to by the caller (派单/改派 for admins, 转办 for the assignee). */
 export const CaseDestinations = Type.Object({
-  members: Type.Array(Type.Object({
-    id: Uuid,
-    name: Type.String(),
-    sectorName: Nullable(Type.String()),
-    stations: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
-    /** Cases assigned to them and not yet resolved. */
-    openCases: Type.Integer(),
-    /** On the station's duty roster right now (接待日). */
-    onDutyNow: Type.Boolean(),
-  })),
+  members: Type.Array(
+    Type.Object({
+      id: Uuid,
+      name: Type.String(),
+      sectorName: Nullable(Type.String()),
+      stations: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
+      /** Cases assigned to them and not yet resolved. */
+      openCases: Type.Integer(),
+      /** On the station's duty roster right now (接待日). */
+      onDutyNow: Type.Boolean(),
+    }),
+  ),
   stations: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
   /** 交办: the active departments of the case's committee, and the default reply deadline if handed off now. */
   departments: Type.Optional(Type.Array(HandoffDepartment)),

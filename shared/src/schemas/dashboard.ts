@@ -26,10 +26,14 @@ const Count = Type.Integer({ minimum: 0 })
 /** Percentage points as a share: 0.05 = five points better than the comparison period; null when either side is null. */
 const RateChange = Nullable(Type.Number({ minimum: -1, maximum: 1 }))
 
-export const DashboardQuery = Type.Object({
-  ...Scope, ...Period,
-  compare: Type.Optional(Type.Enum(COMPARE_MODES, { default: 'previous' })),
-}, { additionalProperties: false })
+export const DashboardQuery = Type.Object(
+  {
+    ...Scope,
+    ...Period,
+    compare: Type.Optional(Type.Enum(COMPARE_MODES, { default: 'previous' })),
+  },
+  { additionalProperties: false },
+)
 export type DashboardQuery = Static<typeof DashboardQuery>
 
 export const DashboardSummary = Type.Object({
@@ -48,9 +52,14 @@ export const DashboardSummary = Type.Object({
   /** Every month of the period, oldest first, zeros included. */
   trend: Type.Array(MetricsBucket),
   /** Category heat: valid cases created per category in the period and in the comparison period, most first. */
-  categories: Type.Array(Type.Object({
-    categoryId: Nullable(Uuid), names: Nullable(Type.Record(Type.String(), Type.String())), cases: Count, previousCases: Count,
-  })),
+  categories: Type.Array(
+    Type.Object({
+      categoryId: Nullable(Uuid),
+      names: Nullable(Type.Record(Type.String(), Type.String())),
+      cases: Count,
+      previousCases: Count,
+    }),
+  ),
   /** Open cases past a deadline right now (live). */
   overdue: Type.Object({ accept: Count, resolve: Count, total: Count }),
 })
@@ -61,15 +70,19 @@ export type RankingDimension = (typeof RANKING_DIMENSIONS)[number]
 export const RANKING_SORTS = ['responseRate', 'resolutionRate', 'satisfactionRate', 'assigned', 'resolved'] as const
 export type RankingSort = (typeof RANKING_SORTS)[number]
 
-export const RankingQuery = Type.Object({
-  ...Scope, ...Period,
-  dimension: Type.Enum(RANKING_DIMENSIONS),
-  sort: Type.Optional(Type.Enum(RANKING_SORTS, { default: 'resolutionRate' })),
-  order: Type.Optional(Type.Enum(['desc', 'asc'], { default: 'desc' })),
-  /** Rates of a handful of cases say little: leave out entries with fewer assigned cases than this. */
-  minAssigned: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, default: 0 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 20 })),
-}, { additionalProperties: false })
+export const RankingQuery = Type.Object(
+  {
+    ...Scope,
+    ...Period,
+    dimension: Type.Enum(RANKING_DIMENSIONS),
+    sort: Type.Optional(Type.Enum(RANKING_SORTS, { default: 'resolutionRate' })),
+    order: Type.Optional(Type.Enum(['desc', 'asc'], { default: 'desc' })),
+    /** Rates of a handful of cases say little: leave out entries with fewer assigned cases than this. */
+    minAssigned: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, default: 0 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 20 })),
+  },
+  { additionalProperties: false },
+)
 export type RankingQuery = Static<typeof RankingQuery>
 
 export const RankingEntry = Type.Object({
@@ -100,12 +113,15 @@ export const RankingPage = Type.Object({
 export type RankingPage = Static<typeof RankingPage>
 
 export const OVERDUE_KINDS = ['accept', 'resolve'] as const
-export const OverdueQuery = Type.Object({
-  ...Scope,
-  kind: Type.Optional(Type.Enum(OVERDUE_KINDS)),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-}, { additionalProperties: false })
+export const OverdueQuery = Type.Object(
+  {
+    ...Scope,
+    kind: Type.Optional(Type.Enum(OVERDUE_KINDS)),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  },
+  { additionalProperties: false },
+)
 export type OverdueQuery = Static<typeof OverdueQuery>
 
 export const OverdueItem = Type.Object({

@@ -12,7 +12,10 @@ export const DepartmentFiguresQuery = Type.Object({ ...DashboardScopeProperties,
 export type DepartmentFiguresQuery = Static<typeof DepartmentFiguresQuery>
 
 /** The same figures as a CSV/XLSX download (the token may ride in the query, like the other exports). */
-export const DepartmentExportQuery = Type.Object({ ...DashboardScopeProperties, ...DashboardPeriodProperties, access_token: AccessTokenParam }, { additionalProperties: false })
+export const DepartmentExportQuery = Type.Object(
+  { ...DashboardScopeProperties, ...DashboardPeriodProperties, access_token: AccessTokenParam },
+  { additionalProperties: false },
+)
 export type DepartmentExportQuery = Static<typeof DepartmentExportQuery>
 
 const Count = Type.Integer({ minimum: 0 })

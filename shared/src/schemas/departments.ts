@@ -33,13 +33,16 @@ export type DepartmentPage = Static<typeof DepartmentPage>
  * Without `committeeId`: every department the caller may see (committee admins their subtree's, station admins
  * their committee's). `q` matches part of the name or the contact person.
  */
-export const DepartmentListQuery = Type.Object({
-  committeeId: Type.Optional(Uuid),
-  kind: Type.Optional(Type.Enum(DEPARTMENT_KINDS)),
-  active: Type.Optional(Type.Boolean()),
-  q: Type.Optional(Type.String({ maxLength: 64 })),
-  ...PageQuery,
-}, { additionalProperties: false })
+export const DepartmentListQuery = Type.Object(
+  {
+    committeeId: Type.Optional(Uuid),
+    kind: Type.Optional(Type.Enum(DEPARTMENT_KINDS)),
+    active: Type.Optional(Type.Boolean()),
+    q: Type.Optional(Type.String({ maxLength: 64 })),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+)
 export type DepartmentListQuery = Static<typeof DepartmentListQuery>
 
 const departmentFields = {
@@ -53,16 +56,22 @@ const departmentFields = {
   active: Type.Boolean(),
 }
 
-export const CreateDepartmentBody = Type.Object({
-  committeeId: Type.Optional(Uuid),
-  kind: departmentFields.kind,
-  name: departmentFields.name,
-  contactName: Type.Optional(departmentFields.contactName),
-  contactPhone: Type.Optional(departmentFields.contactPhone),
-  robotChannelId: Type.Optional(departmentFields.robotChannelId),
-  active: Type.Optional(departmentFields.active),
-}, { additionalProperties: false })
+export const CreateDepartmentBody = Type.Object(
+  {
+    committeeId: Type.Optional(Uuid),
+    kind: departmentFields.kind,
+    name: departmentFields.name,
+    contactName: Type.Optional(departmentFields.contactName),
+    contactPhone: Type.Optional(departmentFields.contactPhone),
+    robotChannelId: Type.Optional(departmentFields.robotChannelId),
+    active: Type.Optional(departmentFields.active),
+  },
+  { additionalProperties: false },
+)
 export type CreateDepartmentBody = Static<typeof CreateDepartmentBody>
 
-export const UpdateDepartmentBody = Type.Partial(Type.Object(departmentFields, { additionalProperties: false }), { additionalProperties: false, minProperties: 1 })
+export const UpdateDepartmentBody = Type.Partial(Type.Object(departmentFields, { additionalProperties: false }), {
+  additionalProperties: false,
+  minProperties: 1,
+})
 export type UpdateDepartmentBody = Static<typeof UpdateDepartmentBody>

@@ -8,12 +8,15 @@ export const CaseExportQuery = Type.Object({ ...CaseFilterProperties, access_tok
 export type CaseExportQuery = Static<typeof CaseExportQuery>
 
 /** The ledger list's filters: every member of a committee subtree or a station, for one year. */
-export const LedgerExportQuery = Type.Object({
-  scope: Type.Enum(LEDGER_SCOPES),
-  id: Uuid,
-  year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })),
-  access_token: AccessTokenParam,
-}, { additionalProperties: false })
+export const LedgerExportQuery = Type.Object(
+  {
+    scope: Type.Enum(LEDGER_SCOPES),
+    id: Uuid,
+    year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })),
+    access_token: AccessTokenParam,
+  },
+  { additionalProperties: false },
+)
 export type LedgerExportQuery = Static<typeof LedgerExportQuery>
 
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const

@@ -26,10 +26,18 @@ export const ImportFieldChange = Type.Object({
 export type ImportFieldChange = Static<typeof ImportFieldChange>
 
 export const ImportDiff = Type.Object({
-  add: Type.Array(Type.Object({
-    row: Row, name: Type.String(), phoneMasked: Type.String(), level: Type.Enum(COMMITTEE_LEVELS),
-    sector: Nullable(Type.String()), stations: Type.Array(Type.String()), title: Type.String(), status: Type.Enum(MEMBER_STATUSES),
-  })),
+  add: Type.Array(
+    Type.Object({
+      row: Row,
+      name: Type.String(),
+      phoneMasked: Type.String(),
+      level: Type.Enum(COMMITTEE_LEVELS),
+      sector: Nullable(Type.String()),
+      stations: Type.Array(Type.String()),
+      title: Type.String(),
+      status: Type.Enum(MEMBER_STATUSES),
+    }),
+  ),
   update: Type.Array(Type.Object({ row: Row, memberId: Uuid, name: Type.String(), phoneMasked: Type.String(), changes: Type.Array(ImportFieldChange) })),
   unchanged: Type.Array(Type.Object({ row: Row, memberId: Uuid, name: Type.String() })),
   errors: Type.Array(Type.Object({ row: Row, name: Nullable(Type.String()), errors: Type.Array(ImportRowError) })),
@@ -64,16 +72,22 @@ export const MemberImportView = Type.Object({
 })
 export type MemberImportView = Static<typeof MemberImportView>
 
-export const ImportUploadQuery = Type.Object({
-  /** The committee whose members the file lists; defaults to the caller's own. */
-  committeeId: Type.Optional(Uuid),
-}, { additionalProperties: false })
+export const ImportUploadQuery = Type.Object(
+  {
+    /** The committee whose members the file lists; defaults to the caller's own. */
+    committeeId: Type.Optional(Uuid),
+  },
+  { additionalProperties: false },
+)
 export type ImportUploadQuery = Static<typeof ImportUploadQuery>
 
-export const ConfirmImportBody = Type.Object({
-  /** `all`: only if no row has errors; `valid_rows`: import the good rows and skip the others. */
-  mode: Type.Enum([...IMPORT_MODES]),
-}, { additionalProperties: false })
+export const ConfirmImportBody = Type.Object(
+  {
+    /** `all`: only if no row has errors; `valid_rows`: import the good rows and skip the others. */
+    mode: Type.Enum([...IMPORT_MODES]),
+  },
+  { additionalProperties: false },
+)
 export type ConfirmImportBody = Static<typeof ConfirmImportBody>
 
 /** Recent imports, newest first, without their diffs (open one for that). */

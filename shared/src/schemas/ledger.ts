@@ -11,21 +11,36 @@ import { AccessTokenParam, Nullable, Timestamp, Uuid } from './common'
  * rest are activity records by kind, and `opinionReports` adds the 社情民意 reports submitted here.
  */
 export const LEDGER_MEASURES = [
-  'casesReceived', 'casesAccepted', 'casesResolved', 'satisfiedRatings', 'contacts', 'handoffs',
-  'meetings', 'receptionDays', 'visits', 'proposals', 'opinionReports', 'research', 'training', 'otherActivities',
+  'casesReceived',
+  'casesAccepted',
+  'casesResolved',
+  'satisfiedRatings',
+  'contacts',
+  'handoffs',
+  'meetings',
+  'receptionDays',
+  'visits',
+  'proposals',
+  'opinionReports',
+  'research',
+  'training',
+  'otherActivities',
 ] as const
 export type LedgerMeasure = (typeof LEDGER_MEASURES)[number]
 
 export const LEDGER_PRESET_IDS = ['akesai_six_ones', 'gulang_22111', 'contacts_10', 'custom'] as const
 export type LedgerPresetId = (typeof LEDGER_PRESET_IDS)[number]
 
-export const LedgerTarget = Type.Object({
-  measure: Type.Enum(LEDGER_MEASURES),
-  /** At least this many in the year. */
-  min: Type.Integer({ minimum: 1, maximum: 10_000 }),
-  /** How the committee words the duty, e.g. 每年至少提交1件提案. */
-  label: Type.String({ minLength: 1, maxLength: 100 }),
-}, { additionalProperties: false })
+export const LedgerTarget = Type.Object(
+  {
+    measure: Type.Enum(LEDGER_MEASURES),
+    /** At least this many in the year. */
+    min: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    /** How the committee words the duty, e.g. 每年至少提交1件提案. */
+    label: Type.String({ minLength: 1, maxLength: 100 }),
+  },
+  { additionalProperties: false },
+)
 export type LedgerTarget = Static<typeof LedgerTarget>
 
 /** What a committee stores in committee.settings.ledger. */
@@ -44,10 +59,13 @@ export const LedgerPreset = Type.Object({
 export type LedgerPreset = Static<typeof LedgerPreset>
 
 /** `custom` needs its own targets; a named preset takes its targets from the preset (send none). */
-export const LedgerTargetsBody = Type.Object({
-  preset: Type.Enum(LEDGER_PRESET_IDS),
-  targets: Type.Optional(Type.Array(LedgerTarget, { minItems: 1, maxItems: 20 })),
-}, { additionalProperties: false })
+export const LedgerTargetsBody = Type.Object(
+  {
+    preset: Type.Enum(LEDGER_PRESET_IDS),
+    targets: Type.Optional(Type.Array(LedgerTarget, { minItems: 1, maxItems: 20 })),
+  },
+  { additionalProperties: false },
+)
 export type LedgerTargetsBody = Static<typeof LedgerTargetsBody>
 
 export const LedgerTargetsView = Type.Object({
@@ -66,11 +84,17 @@ export type LedgerQuery = Static<typeof LedgerQuery>
 /** The printable page is opened in a tab: the token may come in the query. */
 export const LedgerPageQuery = Type.Object({ year: Type.Optional(Year), access_token: AccessTokenParam }, { additionalProperties: false })
 
-export const LedgerCounts = Type.Object(Object.fromEntries(LEDGER_MEASURES.map((m) => [m, Type.Integer({ minimum: 0 })])) as Record<LedgerMeasure, ReturnType<typeof Type.Integer>>)
+export const LedgerCounts = Type.Object(
+  Object.fromEntries(LEDGER_MEASURES.map((m) => [m, Type.Integer({ minimum: 0 })])) as Record<LedgerMeasure, ReturnType<typeof Type.Integer>>,
+)
 export type LedgerCounts = Record<LedgerMeasure, number>
 
 export const LedgerTargetResult = Type.Object({
-  measure: Type.Enum(LEDGER_MEASURES), label: Type.String(), min: Type.Integer(), actual: Type.Integer({ minimum: 0 }), met: Type.Boolean(),
+  measure: Type.Enum(LEDGER_MEASURES),
+  label: Type.String(),
+  min: Type.Integer(),
+  actual: Type.Integer({ minimum: 0 }),
+  met: Type.Boolean(),
 })
 export type LedgerTargetResult = Static<typeof LedgerTargetResult>
 
@@ -96,21 +120,27 @@ export const MemberLedger = Type.Object({
 })
 export type MemberLedger = Static<typeof MemberLedger>
 
-export const MemberLedgerReport = Type.Intersect([MemberLedger, Type.Object({
-  preset: Type.Enum(LEDGER_PRESET_IDS),
-  /** When the case figures were last brought up to date; the other counts are live. */
-  asOf: Nullable(Timestamp),
-})])
+export const MemberLedgerReport = Type.Intersect([
+  MemberLedger,
+  Type.Object({
+    preset: Type.Enum(LEDGER_PRESET_IDS),
+    /** When the case figures were last brought up to date; the other counts are live. */
+    asOf: Nullable(Timestamp),
+  }),
+])
 export type MemberLedgerReport = Static<typeof MemberLedgerReport>
 
 export const LEDGER_SCOPES = ['committee', 'station'] as const
-export const LedgerListQuery = Type.Object({
-  scope: Type.Enum(LEDGER_SCOPES),
-  id: Uuid,
-  year: Type.Optional(Year),
-  cursor: Type.Optional(Type.String({ maxLength: 300 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-}, { additionalProperties: false })
+export const LedgerListQuery = Type.Object(
+  {
+    scope: Type.Enum(LEDGER_SCOPES),
+    id: Uuid,
+    year: Type.Optional(Year),
+    cursor: Type.Optional(Type.String({ maxLength: 300 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  },
+  { additionalProperties: false },
+)
 export type LedgerListQuery = Static<typeof LedgerListQuery>
 
 export const LedgerPage = Type.Object({
@@ -140,33 +170,42 @@ export const Activity = Type.Object({
 })
 export type Activity = Static<typeof Activity>
 
-export const ActivityBody = Type.Object({
-  memberId: Uuid,
-  kind: Type.Enum(ACTIVITY_KINDS),
-  title: Type.String({ minLength: 1, maxLength: 200 }),
-  occurredOn: DayString,
-  stationId: Type.Optional(Nullable(Uuid)),
-  notes: Type.Optional(Type.String({ maxLength: 2000 })),
-}, { additionalProperties: false })
+export const ActivityBody = Type.Object(
+  {
+    memberId: Uuid,
+    kind: Type.Enum(ACTIVITY_KINDS),
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    occurredOn: DayString,
+    stationId: Type.Optional(Nullable(Uuid)),
+    notes: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+)
 export type ActivityBody = Static<typeof ActivityBody>
 
-export const ActivityPatch = Type.Object({
-  kind: Type.Optional(Type.Enum(ACTIVITY_KINDS)),
-  title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  occurredOn: Type.Optional(DayString),
-  stationId: Type.Optional(Nullable(Uuid)),
-  notes: Type.Optional(Type.String({ maxLength: 2000 })),
-}, { additionalProperties: false, minProperties: 1 })
+export const ActivityPatch = Type.Object(
+  {
+    kind: Type.Optional(Type.Enum(ACTIVITY_KINDS)),
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    occurredOn: Type.Optional(DayString),
+    stationId: Type.Optional(Nullable(Uuid)),
+    notes: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
 export type ActivityPatch = Static<typeof ActivityPatch>
 
-export const ActivityListQuery = Type.Object({
-  memberId: Type.Optional(Uuid),
-  stationId: Type.Optional(Uuid),
-  kind: Type.Optional(Type.Enum(ACTIVITY_KINDS)),
-  year: Type.Optional(Year),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
-}, { additionalProperties: false })
+export const ActivityListQuery = Type.Object(
+  {
+    memberId: Type.Optional(Uuid),
+    stationId: Type.Optional(Uuid),
+    kind: Type.Optional(Type.Enum(ACTIVITY_KINDS)),
+    year: Type.Optional(Year),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+  },
+  { additionalProperties: false },
+)
 export type ActivityListQuery = Static<typeof ActivityListQuery>
 
 export const ActivityPage = Type.Object({

@@ -93,19 +93,25 @@ export const MetricsReport = Type.Object({
    * that a background job brings up to date every minute, so counts lag live changes by up to a minute.
    * Null while the aggregates are being (re)built. `overdue` is always live.
    */
-  asOf: Nullable(Type.String({
-    format: 'date-time',
-    description: 'When the aggregated counts were last brought up to date; they lag live changes by up to a minute. Null while being rebuilt.',
-  })),
+  asOf: Nullable(
+    Type.String({
+      format: 'date-time',
+      description: 'When the aggregated counts were last brought up to date; they lag live changes by up to a minute. Null while being rebuilt.',
+    }),
+  ),
   totals: MetricsSummary,
   /** Every month of the period, oldest first, zeros included; empty without `groupBy=month`. */
   buckets: Type.Array(MetricsBucket),
   /** Open cases past a deadline right now, whatever the period. */
   overdue: Type.Object({ accept: Count, resolve: Count, total: Count }),
   /** Valid cases created in the period by category; `categoryId` null = uncategorised. */
-  byCategory: Type.Array(Type.Object({
-    categoryId: Nullable(Uuid), names: Nullable(Type.Record(Type.String(), Type.String())), cases: Count,
-  })),
+  byCategory: Type.Array(
+    Type.Object({
+      categoryId: Nullable(Uuid),
+      names: Nullable(Type.Record(Type.String(), Type.String())),
+      cases: Count,
+    }),
+  ),
   /** The same cases by their category's sector (界别); `sectorId` null = no sector. */
   bySector: Type.Array(Type.Object({ sectorId: Nullable(Uuid), name: Nullable(Type.String()), cases: Count })),
 })

@@ -24,9 +24,12 @@ export const PushSubscriptionBody = Type.Object({
 })
 export type PushSubscriptionBody = Static<typeof PushSubscriptionBody>
 
-export const PushUnsubscribeBody = Type.Object({
-  endpoint: Type.String({ minLength: 1, maxLength: 2048 }),
-}, { additionalProperties: false })
+export const PushUnsubscribeBody = Type.Object(
+  {
+    endpoint: Type.String({ minLength: 1, maxLength: 2048 }),
+  },
+  { additionalProperties: false },
+)
 export type PushUnsubscribeBody = Static<typeof PushUnsubscribeBody>
 
 export const PushSubscriptionView = Type.Object({

@@ -8,7 +8,12 @@ export const LAPTOP = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN',
  * Signs in through the login page as a demo admin (password demo12345) and waits for the console's first screen:
  * the dashboard for committee admins, the desk's queue (诉求办理) for station admins.
  */
-export async function signInAsAdmin(browser: Browser, baseUrl: string, username: string, options: Parameters<Browser['newContext']>[0] = LAPTOP): Promise<{ context: BrowserContext; page: Page }> {
+export async function signInAsAdmin(
+  browser: Browser,
+  baseUrl: string,
+  username: string,
+  options: Parameters<Browser['newContext']>[0] = LAPTOP,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext(options)
   // Fail with the step that waited rather than at the test's own limit.
   context.setDefaultTimeout(20_000)

@@ -15,7 +15,9 @@ const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..',
 export async function buildWebApp(outDir: string, buildId: string): Promise<void> {
   await promisify(execFile)(process.execPath, [path.join(WEB_DIR, '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'], {
     // vitest sets NODE_ENV=test, which would make it a non-production build (no service worker registration).
-    cwd: WEB_DIR, env: { ...process.env, NODE_ENV: 'production', MSJ_WEB_OUT_DIR: outDir, MSJ_BUILD_ID: buildId }, timeout: 120_000,
+    cwd: WEB_DIR,
+    env: { ...process.env, NODE_ENV: 'production', MSJ_WEB_OUT_DIR: outDir, MSJ_BUILD_ID: buildId },
+    timeout: 120_000,
   })
 }
 
@@ -84,7 +86,7 @@ export const pendingCount = async (page: Page) => Number(await page.getAttribute
 export async function waitUntilSynced(page: Page, timeoutMs = 60_000, landed?: () => Promise<boolean>): Promise<void> {
   const until = Date.now() + timeoutMs
   for (;;) {
-    if (await pendingCount(page) === 0 && (await page.locator('[data-testid=attention-banner]').count()) === 0 && (!landed || await landed())) return
+    if ((await pendingCount(page)) === 0 && (await page.locator('[data-testid=attention-banner]').count()) === 0 && (!landed || (await landed()))) return
     if (Date.now() > until) expect.fail(`still ${await pendingCount(page)} actions pending after ${timeoutMs} ms`)
     await page.click('[data-testid=sync-state]').catch(() => undefined)
     await page.waitForTimeout(500)

@@ -16,7 +16,11 @@ export async function expectNoSeriousAxeViolations(page: Page, label: string, se
   // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not block (a script tag would be).
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(source)
   const violations = await page.evaluate(async (sel) => {
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe
+    const axe = (
+      window as unknown as {
+        axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> }
+      }
+    ).axe
     const r = await axe.run(sel, { resultTypes: ['violations'] })
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }))
   }, selector)
@@ -31,8 +35,10 @@ export async function expectNoSeriousAxeViolations(page: Page, label: string, se
 export async function expectPhoneFriendly(page: Page, label: string, width = 320): Promise<void> {
   expect(await page.evaluate(() => document.documentElement.scrollWidth), `${label}: page width`).toBeLessThanOrEqual(width)
   expect(await page.locator('main h2').count(), `${label}: headings`).toBe(1)
-  const unlabelled = await page.$$eval('main input:not([type=hidden]), main select, main textarea', (els) => els
-    .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby') && !el.closest('label'))
-    .map((el) => el.outerHTML.slice(0, 80)))
+  const unlabelled = await page.$$eval('main input:not([type=hidden]), main select, main textarea', (els) =>
+    els
+      .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby') && !el.closest('label'))
+      .map((el) => el.outerHTML.slice(0, 80)),
+  )
   expect(unlabelled, `${label}: unlabelled controls`).toEqual([])
 }

@@ -1,11 +1,25 @@
 import type {
-  ChannelBody, ChannelList, ChannelTestBody, ChannelTestResult, ChannelView, MemberImportView, NotificationList, NotificationPage,
-  NotificationStatus, NotificationView, PlacardLayout,
+  ChannelBody,
+  ChannelList,
+  ChannelTestBody,
+  ChannelTestResult,
+  ChannelView,
+  MemberImportView,
+  NotificationList,
+  NotificationPage,
+  NotificationStatus,
+  NotificationView,
+  PlacardLayout,
 } from '@mashangjian/shared'
 import { data } from '../data'
 
 /** One page of an admin list (shared/src/schemas/common.ts Page). */
-export interface Paged<T> { items: T[]; total: number; limit: number; offset: number }
+export interface Paged<T> {
+  items: T[]
+  total: number
+  limit: number
+  offset: number
+}
 
 /**
  * The admin console's calls. Admin work happens online (rosters, placards, figures): these go straight to the
@@ -46,7 +60,8 @@ export const adminApi = {
     updateChannel: (id: string, body: ChannelBody) => data.request<ChannelView>(`/api/v1/notification-channels/${id}`, { method: 'PUT', json: body }),
     deleteChannel: (id: string) => data.request<void>(`/api/v1/notification-channels/${id}`, { method: 'DELETE' }),
     testChannel: (id: string, body: ChannelTestBody) => data.request<ChannelTestResult>(`/api/v1/notification-channels/${id}/test`, { json: body }),
-    list: (q: { status?: NotificationStatus; committeeId?: string; limit: number; offset: number }) => data.request<NotificationPage>(withQuery('/api/v1/notifications', q)),
+    list: (q: { status?: NotificationStatus; committeeId?: string; limit: number; offset: number }) =>
+      data.request<NotificationPage>(withQuery('/api/v1/notifications', q)),
     retry: (id: string) => data.request<NotificationView>(`/api/v1/notifications/${id}/retry`, { json: {} }),
     ofCase: (caseId: string) => data.request<NotificationList>(`/api/v1/cases/${caseId}/notifications`),
   },

@@ -61,20 +61,28 @@ export function AdminApp() {
   const queue = useQueueCount(path)
   // The current page's link is scrolled into the one-row navigation on a phone.
   const nav = useRef<HTMLElement>(null)
-  useEffect(() => { nav.current?.querySelector<HTMLElement>('[aria-current=page]')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' }) }, [path])
-  const current = (sub: string) => (sub === 'cases' ? path === trimSlash(ADMIN_BASE + sub) || path.startsWith(`${ADMIN_BASE}cases/`) : path === trimSlash(ADMIN_BASE + sub))
+  useEffect(() => {
+    nav.current?.querySelector<HTMLElement>('[aria-current=page]')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' })
+  }, [path])
+  const current = (sub: string) =>
+    sub === 'cases' ? path === trimSlash(ADMIN_BASE + sub) || path.startsWith(`${ADMIN_BASE}cases/`) : path === trimSlash(ADMIN_BASE + sub)
   return (
     <div class="admin">
       <header class="top">
         <h1>{at.title}</h1>
-        <button type="button" class="sync-chip" onClick={() => void data.signOut()}>{at.nav.signOut}</button>
+        <button type="button" class="sync-chip" onClick={() => void data.signOut()}>
+          {at.nav.signOut}
+        </button>
       </header>
       <nav class="admin-nav" aria-label={at.title} ref={nav}>
         {pages.map(([key, sub]) => (
           <a key={key} href={ADMIN_BASE + sub} aria-current={current(sub) ? 'page' : undefined} data-testid={`nav-${key}`}>
             {key === 'cases' ? dt.title : at.nav[key]}
             {key === 'cases' && queue !== null && queue > 0 && (
-              <span class="nav-badge" data-testid="queue-badge" data-count={queue}><span aria-hidden="true">{queue}</span><span class="visually-hidden">{dt.queueBadge(queue)}</span></span>
+              <span class="nav-badge" data-testid="queue-badge" data-count={queue}>
+                <span aria-hidden="true">{queue}</span>
+                <span class="visually-hidden">{dt.queueBadge(queue)}</span>
+              </span>
             )}
           </a>
         ))}
@@ -112,8 +120,12 @@ function useQueueCount(path: string): number | null {
   useEffect(() => {
     let live = true
     const read = () => {
-      adminApi.get<CaseListPage>('/api/v1/me/cases?filter=queue&limit=1')
-        .then((p) => { if (live) setCount(p.counts.queue ?? 0) }, () => undefined)
+      adminApi.get<CaseListPage>('/api/v1/me/cases?filter=queue&limit=1').then(
+        (p) => {
+          if (live) setCount(p.counts.queue ?? 0)
+        },
+        () => undefined,
+      )
     }
     read()
     const timer = setInterval(read, 60_000)

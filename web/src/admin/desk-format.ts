@@ -7,7 +7,14 @@ export const categoryName = (names: CaseSummary['categoryNames']): string | null
 
 /** A moment with its year, in China Standard Time (deadlines and timelines are read against Beijing time). */
 export function fullDateTime(iso: string | number): string {
-  return new Intl.DateTimeFormat(currentLocale(), { year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' }).format(new Date(iso))
+  return new Intl.DateTimeFormat(currentLocale(), {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Asia/Shanghai',
+  }).format(new Date(iso))
 }
 
 /** The Beijing day after `day` (YYYY-MM-DD): the list's `to` is exclusive, the form's "到（含）" is inclusive. */

@@ -13,7 +13,7 @@ export function answerLine(n: NotificationView): string {
   if (!a) return n.statusReason ?? '—'
   const said = [a.providerCode, a.providerMessage].filter(Boolean).join('：')
   const http = a.httpStatus !== null ? `HTTP ${a.httpStatus}` : ''
-  if (!said) return http || (a.ok ? at.notify.statuses.sent! : n.statusReason ?? '—')
+  if (!said) return http || (a.ok ? at.notify.statuses.sent! : (n.statusReason ?? '—'))
   return http ? `${said}（${http}）` : said
 }
 

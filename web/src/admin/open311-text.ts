@@ -33,12 +33,13 @@ export type Open311Text = typeof zh
 
 const en: Open311Text = {
   title: 'Open311 API',
-  intro: 'Civic apps can submit requests through the Open311 GeoReport v2 interface. Each app gets its own key; its requests are routed to the chosen station like a scan of its code.',
+  intro:
+    'Civic apps can submit requests through the Open311 GeoReport v2 interface. Each app gets its own key; its requests are routed to the chosen station like a scan of its code.',
   endpoint: 'Endpoint',
   none: 'No keys issued yet.',
   name: 'App name',
   station: 'Requests go to',
-  firstStation: 'The committee\'s first station',
+  firstStation: "The committee's first station",
   prefix: 'Key starts',
   created: 'Issued',
   lastUsed: 'Last used',

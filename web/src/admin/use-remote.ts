@@ -6,8 +6,13 @@ export function useRemote<T>(load: () => Promise<T>, deps: unknown[]) {
   const run = useCallback(() => {
     let live = true
     setState((s) => ({ ...s, loading: true }))
-    load().then((value) => live && setState({ value, loading: false }), (error: unknown) => live && setState({ error, loading: false }))
-    return () => { live = false }
+    load().then(
+      (value) => live && setState({ value, loading: false }),
+      (error: unknown) => live && setState({ error, loading: false }),
+    )
+    return () => {
+      live = false
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps)
   useEffect(run, [run])

@@ -15,7 +15,10 @@ export const isCommitteeAdmin = (role: Role | undefined) => role === 'committee_
  */
 export function useScope(): Scope | null | undefined {
   const { user } = useStatus()
-  const roots = useRemote(async () => (user?.role === 'system_admin' ? adminApi.get<{ items: { id: string }[] }>('/api/v1/committees?limit=1') : null), [user?.id])
+  const roots = useRemote(
+    async () => (user?.role === 'system_admin' ? adminApi.get<{ items: { id: string }[] }>('/api/v1/committees?limit=1') : null),
+    [user?.id],
+  )
   if (!user) return null
   if (user.role === 'station_admin') return user.stationIds[0] ? { scope: 'station', id: user.stationIds[0] } : null
   if (user.committeeId) return { scope: 'committee', id: user.committeeId }
@@ -30,9 +33,10 @@ export function useScope(): Scope | null | undefined {
  */
 export function useCommittees() {
   const { user } = useStatus()
-  return useRemote(async () => (isCommitteeAdmin(user?.role)
-    ? (await adminApi.get<{ items: Committee[] }>('/api/v1/committees?limit=200')).items
-    : []), [user?.id])
+  return useRemote(
+    async () => (isCommitteeAdmin(user?.role) ? (await adminApi.get<{ items: Committee[] }>('/api/v1/committees?limit=200')).items : []),
+    [user?.id],
+  )
 }
 
 /** The committee a page works on: the admin's own at first (a system admin's: the first), or the one they pick. */

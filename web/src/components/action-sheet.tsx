@@ -32,7 +32,14 @@ function sheetField(path: string): SheetField | null {
  * action the server refused, filled in as it was and with the server's messages by its fields; sending puts the
  * corrected action in the refused one's place.
  */
-export function ActionSheet({ action, caseId, c, revise, prefill, onClose }: {
+export function ActionSheet({
+  action,
+  caseId,
+  c,
+  revise,
+  prefill,
+  onClose,
+}: {
   action: MemberAction
   caseId: string
   /** The case as the member sees it (absent when revising an action on a case no longer on the device). */
@@ -43,7 +50,7 @@ export function ActionSheet({ action, caseId, c, revise, prefill, onClose }: {
   onClose: (queued?: OutboxEntry) => void
 }) {
   const before = revise?.action as (Partial<Record<string, unknown>> & CaseActionBody) | undefined
-  const prev = (name: string): string | undefined => (typeof before?.[name] === 'string' ? before[name] as string : prefill?.[name as SheetField])
+  const prev = (name: string): string | undefined => (typeof before?.[name] === 'string' ? (before[name] as string) : prefill?.[name as SheetField])
   const [photos, setPhotos] = useState<File[]>(() => (revise?.photos ?? []).map((p, i) => new File([p.bytes], `photo${i + 1}.jpg`, { type: p.type })))
   // issue 16: the answer's photos may be shown to the resident on their tracking page; off unless ticked.
   const [photosPublic, setPhotosPublic] = useState(revise?.photosPublic ?? false)
@@ -70,7 +77,9 @@ export function ActionSheet({ action, caseId, c, revise, prefill, onClose }: {
     const opener = document.activeElement as HTMLElement | null
     const root = sheet.current
     ;(root?.querySelector<HTMLElement>('[aria-invalid=true]') ?? root?.querySelector<HTMLElement>('textarea, input, select, button[type=submit]'))?.focus()
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') closeRef.current() }
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') closeRef.current()
+    }
     document.addEventListener('keydown', onKey)
     return () => {
       document.removeEventListener('keydown', onKey)
@@ -82,10 +91,16 @@ export function ActionSheet({ action, caseId, c, revise, prefill, onClose }: {
     const text = (name: string) => String(form.get(name) ?? '').trim()
     const bad = (field: SheetField | null, message: string) => ({ field, message })
     switch (action) {
-      case 'accept': return { type: 'accept' }
-      case 'decline': return text('reason').length < 2 ? bad('reason', t.reasonHint) : { type: 'decline', reason: text('reason') }
-      case 'note': return text('body') ? { type: 'note', body: text('body'), visibility: text('visibility') === 'public' ? 'public' : 'internal' } : bad('body', t.noteBody)
-      case 'contact_log': return text('body') ? { type: 'contact_log', method: text('method') as 'phone', body: text('body') } : bad('body', t.contactBody)
+      case 'accept':
+        return { type: 'accept' }
+      case 'decline':
+        return text('reason').length < 2 ? bad('reason', t.reasonHint) : { type: 'decline', reason: text('reason') }
+      case 'note':
+        return text('body')
+          ? { type: 'note', body: text('body'), visibility: text('visibility') === 'public' ? 'public' : 'internal' }
+          : bad('body', t.noteBody)
+      case 'contact_log':
+        return text('body') ? { type: 'contact_log', method: text('method') as 'phone', body: text('body') } : bad('body', t.contactBody)
       case 'transfer': {
         const [kind, id] = text('target').split(':')
         if (!id || (kind !== 'station' && kind !== 'member')) return bad('target', t.transferPickHint)
@@ -99,7 +114,8 @@ export function ActionSheet({ action, caseId, c, revise, prefill, onClose }: {
         // The date input gives a day; the new deadline is the end of that day in China Standard Time.
         return { type: 'request_extension', reason: text('reason'), until: new Date(`${until}T23:59:00+08:00`).toISOString() }
       }
-      case 'resolve': return text('reply').length < 5 ? bad('reply', t.replyHint) : { type: 'resolve', reply: text('reply') }
+      case 'resolve':
+        return text('reply').length < 5 ? bad('reply', t.replyHint) : { type: 'resolve', reply: text('reply') }
       case 'handoff': {
         if (!text('departmentId')) return bad('department', t.handoffPickHint)
         if (text('question').length < 5) return bad('question', t.handoffQuestionHint)
@@ -134,118 +150,253 @@ export function ActionSheet({ action, caseId, c, revise, prefill, onClose }: {
 
   /** Label, control and the field's message (server or ours), tied together for screen readers. */
   const invalid = (f: SheetField) => (fieldErrors[f] ? { 'aria-invalid': true, 'aria-describedby': `err-${f}` } : {})
-  const fieldError = (f: SheetField) => fieldErrors[f] && <p class="field-msg" id={`err-${f}`} data-testid={`field-error-${f}`}>{fieldErrors[f]}</p>
-  const edited = (f: SheetField) => () => { if (fieldErrors[f]) setFieldErrors((all) => ({ ...all, [f]: undefined })) }
+  const fieldError = (f: SheetField) =>
+    fieldErrors[f] && (
+      <p class="field-msg" id={`err-${f}`} data-testid={`field-error-${f}`}>
+        {fieldErrors[f]}
+      </p>
+    )
+  const edited = (f: SheetField) => () => {
+    if (fieldErrors[f]) setFieldErrors((all) => ({ ...all, [f]: undefined }))
+  }
 
   const id = `sheet-${action}`
   return (
-    <div class="sheet-backdrop" onClick={(e) => { if (e.target === e.currentTarget) onClose() }}>
+    <div
+      class="sheet-backdrop"
+      onClick={(e) => {
+        if (e.target === e.currentTarget) onClose()
+      }}
+    >
       <div class="sheet" role="dialog" aria-modal="true" aria-labelledby={id} ref={sheet}>
-      <form onSubmit={submit} noValidate data-testid={`sheet-${action}`} data-revise={revise ? 'true' : undefined}>
-        <h2 id={id}>{t.actions[action]}{revise ? ` · ${t.revise}` : ''}</h2>
-        {revise && (
-          <div class="revise-note" role="note">
-            <p>{t.reviseHint}</p>
-            {(unplaced.length > 0 || !serverErrors?.errors?.length) && <p class="error">{errorText(serverErrors?.code, serverErrors?.detail)}</p>}
-            {unplaced.map((e) => <p key={e.field} class="error">{t.fieldMessage(e.field, e.message)}</p>)}
-          </div>
-        )}
-        {action === 'accept' && <AcceptCommitment c={c} />}
-        {action === 'transfer' && (
-          <TransferPicker caseId={caseId} initial={before?.type === 'transfer' ? (before.toStationId ? `station:${before.toStationId}` : before.toMemberId ? `member:${before.toMemberId}` : undefined) : undefined}
-            error={fieldErrors.target} onPick={edited('target')} />
-        )}
-        {action === 'handoff' && (
-          <HandoffFields caseId={caseId} initial={{ departmentId: prev('departmentId'), question: prev('question'), dueAt: prev('dueAt') }}
-            errors={{ department: fieldErrors.department, question: fieldErrors.question, dueAt: fieldErrors.dueAt }} onEdit={(f) => edited(f)()} />
-        )}
-        {(action === 'decline' || action === 'transfer' || action === 'request_extension') && (
-          <>
-            <label for="reason">{t.reason}</label>
-            <textarea id="reason" name="reason" rows={3} required minLength={2} maxLength={500} placeholder={t.reasonHint} defaultValue={prev('reason')} onInput={edited('reason')} {...invalid('reason')} />
-            {fieldError('reason')}
-          </>
-        )}
-        {action === 'request_extension' && (
-          <>
-            <label for="until">{t.extendUntil}</label>
-            <input id="until" name="until" type="date" required min={new Date().toISOString().slice(0, 10)} defaultValue={prev('until') && beijingDay(prev('until')!)} onInput={edited('until')} {...invalid('until')} />
-            {fieldError('until')}
-          </>
-        )}
-        {action === 'note' && (
-          <>
-            <p class="hint" id="note-hint">{t.noteHint}</p>
-            <label for="body">{t.noteBody}</label>
-            <textarea id="body" name="body" rows={4} required maxLength={2000} defaultValue={prev('body')} onInput={edited('body')} aria-describedby="note-hint" {...invalid('body')} />
-            {fieldError('body')}
-            <fieldset>
-              <legend>{t.visibility}</legend>
-              <label class="choice"><input type="radio" name="visibility" value="internal" defaultChecked={prev('visibility') !== 'public'} /> {t.visibilityInternal}</label>
-              <label class="choice"><input type="radio" name="visibility" value="public" defaultChecked={prev('visibility') === 'public'} /> {t.visibilityPublic}</label>
-            </fieldset>
-          </>
-        )}
-        {action === 'contact_log' && (
-          <>
-            <p class="hint" id="contact-hint">{t.contactHint}</p>
-            <label for="method">{t.contactMethod}</label>
-            <select id="method" name="method" {...invalid('method')}>
-              {Object.entries(t.contactMethods).map(([k, v]) => <option key={k} value={k} selected={k === (prev('method') ?? 'phone')}>{v}</option>)}
-            </select>
-            {fieldError('method')}
-            <label for="body">{t.contactBody}</label>
-            <textarea id="body" name="body" rows={4} required maxLength={2000} defaultValue={prev('body')} onInput={edited('body')} aria-describedby="contact-hint" {...invalid('body')} />
-            {fieldError('body')}
-          </>
-        )}
-        {action === 'resolve' && (
-          <>
-            <label for="reply">{t.reply}</label>
-            <textarea id="reply" name="reply" ref={reply} rows={5} required minLength={5} maxLength={2000} placeholder={t.replyHint} defaultValue={prev('reply')} onInput={edited('reply')} {...invalid('reply')} />
-            {fieldError('reply')}
-            <p class="label">{t.quickReplies}</p>
-            <div class="quick">
-              {quickReplies(c?.categoryNames ?? null).map((q) => (
-                <button type="button" key={q} class="chip" onClick={() => { if (reply.current) reply.current.value = q; edited('reply')() }}>{q}</button>
+        <form onSubmit={submit} noValidate data-testid={`sheet-${action}`} data-revise={revise ? 'true' : undefined}>
+          <h2 id={id}>
+            {t.actions[action]}
+            {revise ? ` · ${t.revise}` : ''}
+          </h2>
+          {revise && (
+            <div class="revise-note" role="note">
+              <p>{t.reviseHint}</p>
+              {(unplaced.length > 0 || !serverErrors?.errors?.length) && <p class="error">{errorText(serverErrors?.code, serverErrors?.detail)}</p>}
+              {unplaced.map((e) => (
+                <p key={e.field} class="error">
+                  {t.fieldMessage(e.field, e.message)}
+                </p>
               ))}
             </div>
-          </>
-        )}
-        {WITH_PHOTOS.includes(action) && (
-          <div class="photo-pick">
-            {photos.map((p, i) => (
-              <button type="button" key={i} class="chip" onClick={() => { setPhotos(photos.filter((_, j) => j !== i)); edited('photos')() }}>
-                {t.removePhoto} {i + 1} ({Math.round(p.size / 1024)} KB)
-              </button>
-            ))}
-            {photos.length < MAX_PHOTOS && (
-              <label class="button">
-                {t.addPhoto}
-                <input type="file" accept="image/*" class="visually-hidden" data-testid="photo-input"
-                  onChange={(e) => {
-                    const f = (e.currentTarget as HTMLInputElement).files?.[0]
-                    if (f) setPhotos([...photos, f])
-                    ;(e.currentTarget as HTMLInputElement).value = ''
+          )}
+          {action === 'accept' && <AcceptCommitment c={c} />}
+          {action === 'transfer' && (
+            <TransferPicker
+              caseId={caseId}
+              initial={
+                before?.type === 'transfer'
+                  ? before.toStationId
+                    ? `station:${before.toStationId}`
+                    : before.toMemberId
+                      ? `member:${before.toMemberId}`
+                      : undefined
+                  : undefined
+              }
+              error={fieldErrors.target}
+              onPick={edited('target')}
+            />
+          )}
+          {action === 'handoff' && (
+            <HandoffFields
+              caseId={caseId}
+              initial={{ departmentId: prev('departmentId'), question: prev('question'), dueAt: prev('dueAt') }}
+              errors={{ department: fieldErrors.department, question: fieldErrors.question, dueAt: fieldErrors.dueAt }}
+              onEdit={(f) => edited(f)()}
+            />
+          )}
+          {(action === 'decline' || action === 'transfer' || action === 'request_extension') && (
+            <>
+              <label for="reason">{t.reason}</label>
+              <textarea
+                id="reason"
+                name="reason"
+                rows={3}
+                required
+                minLength={2}
+                maxLength={500}
+                placeholder={t.reasonHint}
+                defaultValue={prev('reason')}
+                onInput={edited('reason')}
+                {...invalid('reason')}
+              />
+              {fieldError('reason')}
+            </>
+          )}
+          {action === 'request_extension' && (
+            <>
+              <label for="until">{t.extendUntil}</label>
+              <input
+                id="until"
+                name="until"
+                type="date"
+                required
+                min={new Date().toISOString().slice(0, 10)}
+                defaultValue={prev('until') && beijingDay(prev('until')!)}
+                onInput={edited('until')}
+                {...invalid('until')}
+              />
+              {fieldError('until')}
+            </>
+          )}
+          {action === 'note' && (
+            <>
+              <p class="hint" id="note-hint">
+                {t.noteHint}
+              </p>
+              <label for="body">{t.noteBody}</label>
+              <textarea
+                id="body"
+                name="body"
+                rows={4}
+                required
+                maxLength={2000}
+                defaultValue={prev('body')}
+                onInput={edited('body')}
+                aria-describedby="note-hint"
+                {...invalid('body')}
+              />
+              {fieldError('body')}
+              <fieldset>
+                <legend>{t.visibility}</legend>
+                <label class="choice">
+                  <input type="radio" name="visibility" value="internal" defaultChecked={prev('visibility') !== 'public'} /> {t.visibilityInternal}
+                </label>
+                <label class="choice">
+                  <input type="radio" name="visibility" value="public" defaultChecked={prev('visibility') === 'public'} /> {t.visibilityPublic}
+                </label>
+              </fieldset>
+            </>
+          )}
+          {action === 'contact_log' && (
+            <>
+              <p class="hint" id="contact-hint">
+                {t.contactHint}
+              </p>
+              <label for="method">{t.contactMethod}</label>
+              <select id="method" name="method" {...invalid('method')}>
+                {Object.entries(t.contactMethods).map(([k, v]) => (
+                  <option key={k} value={k} selected={k === (prev('method') ?? 'phone')}>
+                    {v}
+                  </option>
+                ))}
+              </select>
+              {fieldError('method')}
+              <label for="body">{t.contactBody}</label>
+              <textarea
+                id="body"
+                name="body"
+                rows={4}
+                required
+                maxLength={2000}
+                defaultValue={prev('body')}
+                onInput={edited('body')}
+                aria-describedby="contact-hint"
+                {...invalid('body')}
+              />
+              {fieldError('body')}
+            </>
+          )}
+          {action === 'resolve' && (
+            <>
+              <label for="reply">{t.reply}</label>
+              <textarea
+                id="reply"
+                name="reply"
+                ref={reply}
+                rows={5}
+                required
+                minLength={5}
+                maxLength={2000}
+                placeholder={t.replyHint}
+                defaultValue={prev('reply')}
+                onInput={edited('reply')}
+                {...invalid('reply')}
+              />
+              {fieldError('reply')}
+              <p class="label">{t.quickReplies}</p>
+              <div class="quick">
+                {quickReplies(c?.categoryNames ?? null).map((q) => (
+                  <button
+                    type="button"
+                    key={q}
+                    class="chip"
+                    onClick={() => {
+                      if (reply.current) reply.current.value = q
+                      edited('reply')()
+                    }}
+                  >
+                    {q}
+                  </button>
+                ))}
+              </div>
+            </>
+          )}
+          {WITH_PHOTOS.includes(action) && (
+            <div class="photo-pick">
+              {photos.map((p, i) => (
+                <button
+                  type="button"
+                  key={i}
+                  class="chip"
+                  onClick={() => {
+                    setPhotos(photos.filter((_, j) => j !== i))
                     edited('photos')()
-                  }} />
-              </label>
-            )}
-            {fieldError('photos')}
-            {action === PUBLIC_PHOTOS_ACTION && photos.length > 0 && (
-              <label class="photos-public" style={{ display: 'flex', gap: '.5rem', alignItems: 'center', minHeight: '44px' }}>
-                <input type="checkbox" data-testid="photos-public" checked={photosPublic} onChange={(e) => setPhotosPublic((e.currentTarget as HTMLInputElement).checked)} />
-                {t.photosPublic}
-              </label>
-            )}
+                  }}
+                >
+                  {t.removePhoto} {i + 1} ({Math.round(p.size / 1024)} KB)
+                </button>
+              ))}
+              {photos.length < MAX_PHOTOS && (
+                <label class="button">
+                  {t.addPhoto}
+                  <input
+                    type="file"
+                    accept="image/*"
+                    class="visually-hidden"
+                    data-testid="photo-input"
+                    onChange={(e) => {
+                      const f = (e.currentTarget as HTMLInputElement).files?.[0]
+                      if (f) setPhotos([...photos, f])
+                      ;(e.currentTarget as HTMLInputElement).value = ''
+                      edited('photos')()
+                    }}
+                  />
+                </label>
+              )}
+              {fieldError('photos')}
+              {action === PUBLIC_PHOTOS_ACTION && photos.length > 0 && (
+                <label class="photos-public" style={{ display: 'flex', gap: '.5rem', alignItems: 'center', minHeight: '44px' }}>
+                  <input
+                    type="checkbox"
+                    data-testid="photos-public"
+                    checked={photosPublic}
+                    onChange={(e) => setPhotosPublic((e.currentTarget as HTMLInputElement).checked)}
+                  />
+                  {t.photosPublic}
+                </label>
+              )}
+            </div>
+          )}
+          {error && (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          )}
+          <div class="buttons">
+            <button type="button" class="button" onClick={() => onClose()}>
+              {t.cancel}
+            </button>
+            <button type="submit" class="button primary" data-testid="sheet-submit" disabled={busy}>
+              {t.submit}
+            </button>
           </div>
-        )}
-        {error && <p class="error" role="alert">{error}</p>}
-        <div class="buttons">
-          <button type="button" class="button" onClick={() => onClose()}>{t.cancel}</button>
-          <button type="submit" class="button primary" data-testid="sheet-submit" disabled={busy}>{t.submit}</button>
-        </div>
-      </form>
+        </form>
       </div>
     </div>
   )
@@ -260,7 +411,9 @@ function AcceptCommitment({ c }: { c?: CaseSummary }) {
   const text = !due ? t.acceptCommitNoDue : new Date(due).getTime() < Date.now() ? t.acceptCommitOverdue(deadlineText(due)) : t.acceptCommit(deadlineText(due))
   return (
     <div class="commitment" data-testid="accept-commitment">
-      <p><strong>{text}</strong></p>
+      <p>
+        <strong>{text}</strong>
+      </p>
       <p class="hint">{t.acceptCommitHint}</p>
     </div>
   )

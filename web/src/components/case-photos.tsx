@@ -21,7 +21,7 @@ export function useKeptPhotos(ids: string[]): (string | null)[] {
       live = false
       made.forEach((x) => x && URL.revokeObjectURL(x))
     }
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- the ids name the photos; the array is new on every render
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the ids name the photos; the array is new on every render
   }, [ids.join()])
   return urls
 }
@@ -34,9 +34,15 @@ export function CasePhotos({ attachments }: { attachments: CaseDetail['attachmen
     <section aria-label={t.photos}>
       <h3>{t.photos}</h3>
       <div class="photos">
-        {attachments.map((a, i) => urls[i]
-          ? <img key={a.id} src={urls[i]!} alt={`${t.photos} ${i + 1}`} width={a.width ?? undefined} height={a.height ?? undefined} loading="lazy" />
-          : <span key={a.id} class="photo-missing">{t.photoNotOnDevice}</span>)}
+        {attachments.map((a, i) =>
+          urls[i] ? (
+            <img key={a.id} src={urls[i]!} alt={`${t.photos} ${i + 1}`} width={a.width ?? undefined} height={a.height ?? undefined} loading="lazy" />
+          ) : (
+            <span key={a.id} class="photo-missing">
+              {t.photoNotOnDevice}
+            </span>
+          ),
+        )}
       </div>
     </section>
   )

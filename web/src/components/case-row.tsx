@@ -12,8 +12,16 @@ export function CaseRow({ view, now }: { view: CaseView; now: number }) {
           <span class={`status s-${c.status}`}>{t.status[c.status]}</span>
           <span class="no">{c.publicNo}</span>
           {view.attention.length > 0 && <span class="badge conflict">{t.conflictBadge}</span>}
-          {view.pending.length > 0 && <span class="badge pending" data-testid="pending-badge">{t.pendingBadge}</span>}
-          {c.awaitingDepartment && <span class="badge awaiting" data-testid="awaiting-department">{t.awaitingDepartment}</span>}
+          {view.pending.length > 0 && (
+            <span class="badge pending" data-testid="pending-badge">
+              {t.pendingBadge}
+            </span>
+          )}
+          {c.awaitingDepartment && (
+            <span class="badge awaiting" data-testid="awaiting-department">
+              {t.awaitingDepartment}
+            </span>
+          )}
         </span>
         <span class="desc">{c.description}</span>
         <span class="row-bottom">

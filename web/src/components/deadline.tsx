@@ -7,7 +7,12 @@ export function Deadline({ c, now }: { c: CaseSummary; now: number }) {
   const d = runningDeadline(c)
   if (!d) return null
   // 交办 with the committee's pause on: the resolve deadline stands still until the department is done.
-  if (d.kind === 'resolve' && c.resolvePausedAt) return <span class="deadline" data-testid="deadline-paused">{t.resolveBy} · {t.resolvePaused}</span>
+  if (d.kind === 'resolve' && c.resolvePausedAt)
+    return (
+      <span class="deadline" data-testid="deadline-paused">
+        {t.resolveBy} · {t.resolvePaused}
+      </span>
+    )
   const left = new Date(d.at).getTime() - now
   const label = d.kind === 'accept' ? t.acceptBy : t.resolveBy
   return (

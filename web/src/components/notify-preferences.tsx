@@ -17,12 +17,19 @@ export function NotifyPreferences() {
   // Read on opening the page and again when the connection comes back (not on every sync).
   useEffect(() => {
     let live = true
-    data.notificationPreferences().then((r) => { if (live) setView(r.view) }, (e: unknown) => {
-      if (!live) return
-      setView((v) => v ?? null)
-      setMessage({ text: e instanceof ApiError ? errorText(e.code, e.message) : t.unknownError, error: true })
-    })
-    return () => { live = false }
+    data.notificationPreferences().then(
+      (r) => {
+        if (live) setView(r.view)
+      },
+      (e: unknown) => {
+        if (!live) return
+        setView((v) => v ?? null)
+        setMessage({ text: e instanceof ApiError ? errorText(e.code, e.message) : t.unknownError, error: true })
+      },
+    )
+    return () => {
+      live = false
+    }
   }, [online])
 
   async function change(key: keyof NotificationPreferences, value: boolean) {
@@ -48,29 +55,59 @@ export function NotifyPreferences() {
       <h3 id="notify-title">{t.notifyTitle}</h3>
       <p class="hint">{t.notifyHint}</p>
       {view === undefined && <p class="skeleton-block">{t.loading}</p>}
-      {view === null && <p class="hint" data-testid="notify-unavailable">{t.notifyUnavailable}</p>}
+      {view === null && (
+        <p class="hint" data-testid="notify-unavailable">
+          {t.notifyUnavailable}
+        </p>
+      )}
       {view && (
         <>
           <div class="switch-row">
             <label class="switch" for="notify-sms">
-              <input id="notify-sms" type="checkbox" role="switch" checked={view.sms && !noPhone} disabled={busy || noPhone || !online}
-                aria-describedby="notify-sms-hint" onChange={(e) => void change('sms', (e.currentTarget as HTMLInputElement).checked)} data-testid="notify-sms" />
+              <input
+                id="notify-sms"
+                type="checkbox"
+                role="switch"
+                checked={view.sms && !noPhone}
+                disabled={busy || noPhone || !online}
+                aria-describedby="notify-sms-hint"
+                onChange={(e) => void change('sms', (e.currentTarget as HTMLInputElement).checked)}
+                data-testid="notify-sms"
+              />
               <span>{t.notifySms}</span>
             </label>
-            <p class="hint" id="notify-sms-hint" data-testid="notify-sms-hint">{view.phoneMasked ? t.notifySmsTo(view.phoneMasked) : t.notifyNoPhone}</p>
+            <p class="hint" id="notify-sms-hint" data-testid="notify-sms-hint">
+              {view.phoneMasked ? t.notifySmsTo(view.phoneMasked) : t.notifyNoPhone}
+            </p>
           </div>
           <div class="switch-row">
             <label class="switch" for="notify-push">
-              <input id="notify-push" type="checkbox" role="switch" checked={view.push} disabled={busy || !online}
-                aria-describedby="notify-push-hint" onChange={(e) => void change('push', (e.currentTarget as HTMLInputElement).checked)} data-testid="notify-push" />
+              <input
+                id="notify-push"
+                type="checkbox"
+                role="switch"
+                checked={view.push}
+                disabled={busy || !online}
+                aria-describedby="notify-push-hint"
+                onChange={(e) => void change('push', (e.currentTarget as HTMLInputElement).checked)}
+                data-testid="notify-push"
+              />
               <span>{t.notifyPush}</span>
             </label>
-            <p class="hint" id="notify-push-hint">{t.notifyPushHint}</p>
+            <p class="hint" id="notify-push-hint">
+              {t.notifyPushHint}
+            </p>
           </div>
-          {!online && <p class="hint" data-testid="notify-offline">{t.notifyOffline}</p>}
+          {!online && (
+            <p class="hint" data-testid="notify-offline">
+              {t.notifyOffline}
+            </p>
+          )}
         </>
       )}
-      <p role="status" class={message?.error ? 'error' : 'hint'} data-testid="notify-message">{message?.text ?? ''}</p>
+      <p role="status" class={message?.error ? 'error' : 'hint'} data-testid="notify-message">
+        {message?.text ?? ''}
+      </p>
     </section>
   )
 }

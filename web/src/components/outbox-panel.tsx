@@ -18,8 +18,9 @@ export function actionLine(e: OutboxEntry): string {
  * (a member chosen from the list kept offline went on leave meanwhile, a department was deactivated: 409 CONFLICT)
  * — sending it again unchanged would only be refused again.
  */
-const revisable = (e: OutboxEntry) => (MEMBER_ACTIONS as readonly string[]).includes(e.action.type)
-  && (e.state === 'rejected' || (e.state === 'conflict' && (e.action.type === 'transfer' || e.action.type === 'handoff') && e.problem?.code === 'CONFLICT'))
+const revisable = (e: OutboxEntry) =>
+  (MEMBER_ACTIONS as readonly string[]).includes(e.action.type) &&
+  (e.state === 'rejected' || (e.state === 'conflict' && (e.action.type === 'transfer' || e.action.type === 'handoff') && e.problem?.code === 'CONFLICT'))
 
 /**
  * Actions the server refused, each with what the member did and what changed meanwhile; they decide to send
@@ -30,8 +31,16 @@ export function OutboxPanel({ caseId, c, onRevised }: { caseId?: string; c?: Cas
   const [revising, setRevising] = useState<OutboxEntry | null>(null)
   const shown = (entries ?? []).filter((e) => e.state !== 'pending' && (!caseId || e.caseId === caseId))
   const sheet = revising && (
-    <ActionSheet action={revising.action.type as MemberAction} caseId={revising.caseId} c={c?.id === revising.caseId ? c : undefined} revise={revising}
-      onClose={(queued) => { setRevising(null); if (queued) onRevised?.(queued) }} />
+    <ActionSheet
+      action={revising.action.type as MemberAction}
+      caseId={revising.caseId}
+      c={c?.id === revising.caseId ? c : undefined}
+      revise={revising}
+      onClose={(queued) => {
+        setRevising(null)
+        if (queued) onRevised?.(queued)
+      }}
+    />
   )
   if (shown.length === 0) return sheet || null
   return (
@@ -42,21 +51,45 @@ export function OutboxPanel({ caseId, c, onRevised }: { caseId?: string; c?: Cas
           const current = e.problem?.current as CaseSummary | undefined
           return (
             <li key={e.seq} class="conflict-card" data-testid="conflict" data-op-id={e.opId}>
-              <h3>{t.conflictTitle} · {e.caseLabel}</h3>
-              <p><strong>{t.yourAction}：</strong>{actionLine(e)}</p>
-              <p><strong>{e.state === 'rejected' ? t.whyRefused : t.whatChanged}：</strong>{errorText(e.problem?.code, e.problem?.detail)}</p>
+              <h3>
+                {t.conflictTitle} · {e.caseLabel}
+              </h3>
+              <p>
+                <strong>{t.yourAction}：</strong>
+                {actionLine(e)}
+              </p>
+              <p>
+                <strong>{e.state === 'rejected' ? t.whyRefused : t.whatChanged}：</strong>
+                {errorText(e.problem?.code, e.problem?.detail)}
+              </p>
               {e.state === 'rejected' && (e.problem?.errors ?? []).length > 0 && (
-                <ul class="field-msgs">{e.problem!.errors!.map((f) => <li key={f.field}>{t.fieldMessage(f.field, f.message)}</li>)}</ul>
+                <ul class="field-msgs">
+                  {e.problem!.errors!.map((f) => (
+                    <li key={f.field}>{t.fieldMessage(f.field, f.message)}</li>
+                  ))}
+                </ul>
               )}
               {current && <p>{t.caseNowIs(t.status[current.status] ?? current.status, current.memberName)}</p>}
               <div class="buttons">
                 {revisable(e) && (
-                  <button type="button" class="button primary" data-testid="revise" onClick={() => setRevising(e)}>{t.revise}</button>
+                  <button type="button" class="button primary" data-testid="revise" onClick={() => setRevising(e)}>
+                    {t.revise}
+                  </button>
                 )}
                 {e.state === 'conflict' && e.problem?.code !== 'NOT_FOUND' && !revisable(e) && (
-                  <button type="button" class="button" onClick={() => void data.reapply(e.seq!)}>{t.reapply}</button>
+                  <button type="button" class="button" onClick={() => void data.reapply(e.seq!)}>
+                    {t.reapply}
+                  </button>
                 )}
-                <button type="button" class="button danger" onClick={() => { if (window.confirm(t.dropConfirm)) void data.drop(e.seq!) }}>{t.drop}</button>
+                <button
+                  type="button"
+                  class="button danger"
+                  onClick={() => {
+                    if (window.confirm(t.dropConfirm)) void data.drop(e.seq!)
+                  }}
+                >
+                  {t.drop}
+                </button>
               </div>
             </li>
           )

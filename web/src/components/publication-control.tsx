@@ -20,7 +20,7 @@ const ZH = {
 const EN: typeof ZH = {
   title: 'Public page',
   allow: 'Allow on the public page',
-  hint: 'Once resolved, the category, month and answer may be shown on the committee\'s public record page (phone and ID numbers are masked). Off by default.',
+  hint: "Once resolved, the category, month and answer may be shown on the committee's public record page (phone and ID numbers are masked). Off by default.",
   text: 'Text for the public (optional)',
   textHint: 'Leave empty to show the answer given to the resident. Remove names, addresses and other personal details.',
   preview: 'The public page will show:',
@@ -43,21 +43,31 @@ export function PublicationControl({ caseId, idPrefix = 'pub', class: className 
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [saved, setSaved] = useState(false)
-  const describe = (e: unknown) => (e instanceof OfflineError ? x.offline
-    : e instanceof ApiError && e.code === 'CASE_NOT_RESOLVED' ? x.notResolved
-      : e instanceof ApiError ? errorText(e.code, e.message) : errorText(undefined))
+  const describe = (e: unknown) =>
+    e instanceof OfflineError
+      ? x.offline
+      : e instanceof ApiError && e.code === 'CASE_NOT_RESOLVED'
+        ? x.notResolved
+        : e instanceof ApiError
+          ? errorText(e.code, e.message)
+          : errorText(undefined)
 
   useEffect(() => {
     let live = true
     setView(null)
     setError(null)
-    publicationApi.read(caseId).then((v) => {
-      if (!live) return
-      setView(v)
-      setPublishable(v.publishable)
-      setText(v.publicText ?? '')
-    }, (e: unknown) => live && setError(describe(e)))
-    return () => { live = false }
+    publicationApi.read(caseId).then(
+      (v) => {
+        if (!live) return
+        setView(v)
+        setPublishable(v.publishable)
+        setText(v.publicText ?? '')
+      },
+      (e: unknown) => live && setError(describe(e)),
+    )
+    return () => {
+      live = false
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [caseId])
 
@@ -87,22 +97,60 @@ export function PublicationControl({ caseId, idPrefix = 'pub', class: className 
       {view && (
         <form onSubmit={save}>
           <label class="pub-check" for={id('allow')}>
-            <input id={id('allow')} type="checkbox" checked={publishable} disabled={!view.allowed && !view.publishable}
-              aria-describedby={id('hint')} data-testid="publication-allow"
-              onChange={(e) => { setPublishable((e.currentTarget as HTMLInputElement).checked); setSaved(false) }} />
+            <input
+              id={id('allow')}
+              type="checkbox"
+              checked={publishable}
+              disabled={!view.allowed && !view.publishable}
+              aria-describedby={id('hint')}
+              data-testid="publication-allow"
+              onChange={(e) => {
+                setPublishable((e.currentTarget as HTMLInputElement).checked)
+                setSaved(false)
+              }}
+            />
             <span>{x.allow}</span>
           </label>
-          <p class="hint" id={id('hint')}>{view.allowed ? x.hint : x.notResolved}</p>
+          <p class="hint" id={id('hint')}>
+            {view.allowed ? x.hint : x.notResolved}
+          </p>
           <label for={id('text')}>{x.text}</label>
-          <textarea id={id('text')} rows={3} maxLength={2000} value={text} aria-describedby={id('text-hint')} data-testid="publication-text"
-            onInput={(e) => { setText((e.currentTarget as HTMLTextAreaElement).value); setSaved(false) }} />
-          <p class="hint" id={id('text-hint')}>{x.textHint}</p>
-          {view.publishable && view.preview && <p class="preview" data-testid="publication-preview"><strong>{x.preview}</strong> {view.preview}</p>}
-          <button type="submit" class="button" disabled={busy} data-testid="publication-save">{x.save}</button>
-          {saved && <span role="status" class="saved" data-testid="publication-saved"> {x.saved}</span>}
+          <textarea
+            id={id('text')}
+            rows={3}
+            maxLength={2000}
+            value={text}
+            aria-describedby={id('text-hint')}
+            data-testid="publication-text"
+            onInput={(e) => {
+              setText((e.currentTarget as HTMLTextAreaElement).value)
+              setSaved(false)
+            }}
+          />
+          <p class="hint" id={id('text-hint')}>
+            {x.textHint}
+          </p>
+          {view.publishable && view.preview && (
+            <p class="preview" data-testid="publication-preview">
+              <strong>{x.preview}</strong> {view.preview}
+            </p>
+          )}
+          <button type="submit" class="button" disabled={busy} data-testid="publication-save">
+            {x.save}
+          </button>
+          {saved && (
+            <span role="status" class="saved" data-testid="publication-saved">
+              {' '}
+              {x.saved}
+            </span>
+          )}
         </form>
       )}
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   )
 }

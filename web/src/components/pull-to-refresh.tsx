@@ -11,8 +11,12 @@ export function PullToRefresh({ onRefresh, children }: { onRefresh: () => Promis
   const [busy, setBusy] = useState(false)
   return (
     <div
-      onTouchStart={(e) => { start.current = window.scrollY <= 0 ? e.touches[0]!.clientY : null }}
-      onTouchMove={(e) => { if (start.current !== null) setPull(Math.max(0, Math.min(120, e.touches[0]!.clientY - start.current))) }}
+      onTouchStart={(e) => {
+        start.current = window.scrollY <= 0 ? e.touches[0]!.clientY : null
+      }}
+      onTouchMove={(e) => {
+        if (start.current !== null) setPull(Math.max(0, Math.min(120, e.touches[0]!.clientY - start.current)))
+      }}
       onTouchEnd={() => {
         if (pull >= THRESHOLD && !busy) {
           setBusy(true)

@@ -22,13 +22,19 @@ export function Timeline({ events, pending }: { events: CaseDetail['events']; pe
         {[...pending].reverse().map((e) => (
           <li key={`p${e.seq}`} class="pending" data-testid="timeline-pending">
             <span class="when">{dateTime(e.createdAt)}</span>
-            <span class="what">{actionLine(e)}{e.photos.length > 0 && ` · ${t.photos} ×${e.photos.length}`}</span>
+            <span class="what">
+              {actionLine(e)}
+              {e.photos.length > 0 && ` · ${t.photos} ×${e.photos.length}`}
+            </span>
             <span class="badge pending">{t.pendingBadge}</span>
           </li>
         ))}
         {[...events].reverse().map((e) => (
           <li key={e.id} data-testid="timeline-event" data-type={e.type}>
-            <span class="when">{dateTime(e.occurredAt)}{e.actorName ? ` · ${e.actorName}` : ''}</span>
+            <span class="when">
+              {dateTime(e.occurredAt)}
+              {e.actorName ? ` · ${e.actorName}` : ''}
+            </span>
             <span class="what">{eventLine(e)}</span>
             <span class={e.visibility === 'public' ? 'vis public' : 'vis'}>{e.visibility === 'public' ? t.timelinePublic : t.timelineInternal}</span>
           </li>

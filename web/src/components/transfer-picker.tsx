@@ -18,17 +18,31 @@ export function TransferPicker({ caseId, initial, error, onPick }: { caseId: str
   const matches = (m: CaseDestinations['members'][number]) =>
     !q || [m.name, m.sectorName ?? '', ...m.stations.map((s) => s.name)].some((x) => x.toLowerCase().includes(q))
   return (
-    <fieldset class="transfer-picker" data-testid="transfer-picker" aria-describedby={error ? 'err-target' : undefined} aria-busy={!state.loaded && !state.error}>
+    <fieldset
+      class="transfer-picker"
+      data-testid="transfer-picker"
+      aria-describedby={error ? 'err-target' : undefined}
+      aria-busy={!state.loaded && !state.error}
+    >
       <legend>{t.transferTarget}</legend>
-      {error && <p class="field-msg" id="err-target" data-testid="field-error-target">{error}</p>}
-      <DestinationsState state={state} testIdPrefix="transfer"
-        texts={{ loading: t.transferLoading, needsConnection: t.transferNeedsConnection, offlineList: t.transferOfflineList }}>
+      {error && (
+        <p class="field-msg" id="err-target" data-testid="field-error-target">
+          {error}
+        </p>
+      )}
+      <DestinationsState
+        state={state}
+        testIdPrefix="transfer"
+        texts={{ loading: t.transferLoading, needsConnection: t.transferNeedsConnection, offlineList: t.transferOfflineList }}
+      >
         {(d) => (
           <>
             {d.stations.length === 0 && d.members.length === 0 && <p class="hint">{t.transferNoOne}</p>}
             {d.stations.length > 0 && (
               <div role="group" aria-labelledby="dest-stations">
-                <p class="label" id="dest-stations">{t.transferStations}</p>
+                <p class="label" id="dest-stations">
+                  {t.transferStations}
+                </p>
                 {d.stations.map((s) => (
                   <label key={s.id} class="choice dest" data-testid="dest-station">
                     <input type="radio" name="target" value={`station:${s.id}`} defaultChecked={initial === `station:${s.id}`} onChange={onPick} />
@@ -39,22 +53,32 @@ export function TransferPicker({ caseId, initial, error, onPick }: { caseId: str
             )}
             {d.members.length > 0 && (
               <div role="group" aria-labelledby="dest-members">
-                <p class="label" id="dest-members">{t.transferMembers}</p>
+                <p class="label" id="dest-members">
+                  {t.transferMembers}
+                </p>
                 {d.members.length > FILTER_FROM && (
-                  <input type="search" aria-label={t.transferFilter} placeholder={t.transferFilter} value={filter}
-                    onInput={(e) => setFilter((e.currentTarget as HTMLInputElement).value)} />
+                  <input
+                    type="search"
+                    aria-label={t.transferFilter}
+                    placeholder={t.transferFilter}
+                    value={filter}
+                    onInput={(e) => setFilter((e.currentTarget as HTMLInputElement).value)}
+                  />
                 )}
                 <div class="dest-list">
-                {d.members.map((m) => (
-                  // Filtered out stays in the form (hidden), so a choice made before filtering is kept.
-                  <label key={m.id} class="choice dest" data-testid="dest-member" hidden={!matches(m)}>
-                    <input type="radio" name="target" value={`member:${m.id}`} defaultChecked={initial === `member:${m.id}`} onChange={onPick} />
-                    <span>
-                      {m.name}{m.onDutyNow && <span class="badge duty">{t.onDutyNow}</span>}
-                      <span class="sub">{[m.sectorName, m.stations.map((s) => s.name).join('、'), t.openCases(m.openCases)].filter(Boolean).join(' · ')}</span>
-                    </span>
-                  </label>
-                ))}
+                  {d.members.map((m) => (
+                    // Filtered out stays in the form (hidden), so a choice made before filtering is kept.
+                    <label key={m.id} class="choice dest" data-testid="dest-member" hidden={!matches(m)}>
+                      <input type="radio" name="target" value={`member:${m.id}`} defaultChecked={initial === `member:${m.id}`} onChange={onPick} />
+                      <span>
+                        {m.name}
+                        {m.onDutyNow && <span class="badge duty">{t.onDutyNow}</span>}
+                        <span class="sub">
+                          {[m.sectorName, m.stations.map((s) => s.name).join('、'), t.openCases(m.openCases)].filter(Boolean).join(' · ')}
+                        </span>
+                      </span>
+                    </label>
+                  ))}
                 </div>
               </div>
             )}

@@ -36,10 +36,19 @@ export function duration(ms: number): string {
 }
 
 export function dateTime(iso: string | number): string {
-  return new Intl.DateTimeFormat(locale, { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' }).format(new Date(iso))
+  return new Intl.DateTimeFormat(locale, { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' }).format(
+    new Date(iso),
+  )
 }
 
 /** A deadline in words: "12月11日 18:00" (zh-CN), "December 11, 18:00" (en); China Standard Time. */
 export function deadlineText(iso: string | number): string {
-  return new Intl.DateTimeFormat(locale, { month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Shanghai' }).format(new Date(iso))
+  return new Intl.DateTimeFormat(locale, {
+    month: 'long',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone: 'Asia/Shanghai',
+  }).format(new Date(iso))
 }

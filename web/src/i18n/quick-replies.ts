@@ -2,10 +2,7 @@
  * Quick replies for 办结, per category (matched by the category's Chinese name, as committees name them in
  * the demo data and in practice), then the general ones. The member edits the text before sending.
  */
-const GENERAL = [
-  '您反映的问题已转交相关部门并已处理完毕，感谢您对政协工作的信任和支持。',
-  '已与您电话沟通并说明情况，如仍有问题可再次扫码反映。',
-]
+const GENERAL = ['您反映的问题已转交相关部门并已处理完毕，感谢您对政协工作的信任和支持。', '已与您电话沟通并说明情况，如仍有问题可再次扫码反映。']
 
 const BY_CATEGORY: Record<string, string[]> = {
   噪音扰民: ['已联系社区和相关单位，噪音问题已整改，夜间施工已按规定停止。'],
@@ -19,5 +16,5 @@ const BY_CATEGORY: Record<string, string[]> = {
 
 export function quickReplies(categoryNames: Record<string, string> | null): string[] {
   const zh = categoryNames?.['zh-CN']
-  return [...(zh ? BY_CATEGORY[zh] ?? [] : []), ...GENERAL]
+  return [...(zh ? (BY_CATEGORY[zh] ?? []) : []), ...GENERAL]
 }

@@ -26,13 +26,23 @@ export function CasePage() {
   const base = import.meta.env.BASE_URL
 
   if (error) return <p class="empty">{t.unknownError}</p>
-  if (value === undefined) return <p class="skeleton-block" aria-busy="true">{t.detailLoading}</p>
+  if (value === undefined)
+    return (
+      <p class="skeleton-block" aria-busy="true">
+        {t.detailLoading}
+      </p>
+    )
   // Gone from this phone (e.g. reassigned): the member's refused actions on it still show, to be decided on.
   if (value === null) {
     return (
       <>
         <OutboxPanel caseId={id} />
-        <section class="empty"><p>{t.caseNotOnDevice}</p><a class="button" href={base}>{t.back}</a></section>
+        <section class="empty">
+          <p>{t.caseNotOnDevice}</p>
+          <a class="button" href={base}>
+            {t.back}
+          </a>
+        </section>
       </>
     )
   }
@@ -49,52 +59,104 @@ export function CasePage() {
 
   return (
     <article class="case" data-testid="case-page" data-status={c.status}>
-      <a class="back" href={base}>‹ {t.back}</a>
+      <a class="back" href={base}>
+        ‹ {t.back}
+      </a>
       <header>
         <p class="row-top">
-          <span class={`status s-${c.status}`} data-testid="case-status">{t.status[c.status]}</span>
+          <span class={`status s-${c.status}`} data-testid="case-status">
+            {t.status[c.status]}
+          </span>
           <span class="no">{c.publicNo}</span>
           {view.pending.length > 0 && <span class="badge pending">{t.pendingBadge}</span>}
-          {c.awaitingDepartment && <span class="badge awaiting" data-testid="awaiting-department">{t.awaitingDepartment}</span>}
+          {c.awaitingDepartment && (
+            <span class="badge awaiting" data-testid="awaiting-department">
+              {t.awaitingDepartment}
+            </span>
+          )}
         </p>
         <Deadline c={c} now={now} />
       </header>
-      {waiting && <p class="toast" role="status" data-testid="saved-toast">{t.actionDone}</p>}
+      {waiting && (
+        <p class="toast" role="status" data-testid="saved-toast">
+          {t.actionDone}
+        </p>
+      )}
       <OutboxPanel caseId={c.id} c={c} onRevised={(e) => setSaved(e.opId)} />
       <section aria-labelledby="desc-title">
-        <h3 id="desc-title">{t.description}{category ? ` · ${category}` : ''}</h3>
+        <h3 id="desc-title">
+          {t.description}
+          {category ? ` · ${category}` : ''}
+        </h3>
         <p class="description">{c.description}</p>
-        {c.locationText && <p><strong>{t.location}：</strong>{c.locationText}</p>}
+        {c.locationText && (
+          <p>
+            <strong>{t.location}：</strong>
+            {c.locationText}
+          </p>
+        )}
         <CaseCoords coords={c.coords} />
       </section>
       {detail ? <CasePhotos attachments={detail.attachments} /> : <p class="hint">{t.detailLoading}</p>}
       {(phone || c.residentPhoneMasked) && (
         <section aria-label={t.resident} class="phone">
           <strong>{t.resident}：</strong>
-          {phone
-            ? <a class="button" href={`tel:${phone}`} data-testid="call">{t.callResident} {phone}</a>
-            : <span>{c.residentPhoneMasked} <span class="hint">{t.phoneMaskedHint}</span></span>}
+          {phone ? (
+            <a class="button" href={`tel:${phone}`} data-testid="call">
+              {t.callResident} {phone}
+            </a>
+          ) : (
+            <span>
+              {c.residentPhoneMasked} <span class="hint">{t.phoneMaskedHint}</span>
+            </span>
+          )}
         </section>
       )}
       {actions.length > 0 && (
         <div class="action-bar" role="group" aria-label={t.actionsLabel}>
           {actions.map((a) => (
-            <button key={a} type="button" class={a === 'accept' || a === 'resolve' ? 'button primary' : 'button'} data-testid={`action-${a}`}
-              onClick={() => { setSaved(null); setSheet({ action: a }) }}>
+            <button
+              key={a}
+              type="button"
+              class={a === 'accept' || a === 'resolve' ? 'button primary' : 'button'}
+              data-testid={`action-${a}`}
+              onClick={() => {
+                setSaved(null)
+                setSheet({ action: a })
+              }}
+            >
               {t.actions[a]}
             </button>
           ))}
         </div>
       )}
-      <HandoffList caseId={c.id} handoffs={detail?.handoffs ?? []} pending={view.pending} now={now}
-        canResolve={possible.includes('resolve')} canWithdraw={possible.includes('withdraw_handoff')}
-        onRelay={(answer) => { setSaved(null); setSheet({ action: 'resolve', reply: answer }) }} onQueued={(e) => setSaved(e.opId)} />
+      <HandoffList
+        caseId={c.id}
+        handoffs={detail?.handoffs ?? []}
+        pending={view.pending}
+        now={now}
+        canResolve={possible.includes('resolve')}
+        canWithdraw={possible.includes('withdraw_handoff')}
+        onRelay={(answer) => {
+          setSaved(null)
+          setSheet({ action: 'resolve', reply: answer })
+        }}
+        onQueued={(e) => setSaved(e.opId)}
+      />
       {/* issue 16: transparency page — once the server has the case resolved, the member may let it be published. */}
       {(c.status === 'resolved' || c.status === 'closed') && view.pending.length === 0 && <PublicationControl key={c.id} caseId={c.id} idPrefix="case-pub" />}
       <Timeline events={detail?.events ?? []} pending={view.pending} />
       {sheet && (
-        <ActionSheet action={sheet.action} caseId={c.id} c={c} prefill={sheet.reply !== undefined ? { reply: sheet.reply } : undefined}
-          onClose={(queued) => { setSheet(null); setSaved(queued?.opId ?? null) }} />
+        <ActionSheet
+          action={sheet.action}
+          caseId={c.id}
+          c={c}
+          prefill={sheet.reply !== undefined ? { reply: sheet.reply } : undefined}
+          onClose={(queued) => {
+            setSheet(null)
+            setSaved(queued?.opId ?? null)
+          }}
+        />
       )}
     </article>
   )

@@ -37,8 +37,14 @@ export function Login() {
         <input id="username" name="username" autocomplete="username" required inputMode="text" />
         <label for="password">{t.password}</label>
         <input id="password" name="password" type="password" autocomplete="current-password" required />
-        {error && <p class="error" role="alert" data-testid="login-error">{error}</p>}
-        <button type="submit" class="button primary" disabled={busy}>{busy ? t.signingIn : t.signIn}</button>
+        {error && (
+          <p class="error" role="alert" data-testid="login-error">
+            {error}
+          </p>
+        )}
+        <button type="submit" class="button primary" disabled={busy}>
+          {busy ? t.signingIn : t.signIn}
+        </button>
       </form>
       <p class="hint">{t.loginOfflineHint}</p>
     </main>

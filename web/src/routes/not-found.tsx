@@ -4,7 +4,9 @@ export function NotFound() {
   return (
     <section class="empty">
       <p>{t.notFound}</p>
-      <a class="button" href={import.meta.env.BASE_URL}>{t.home}</a>
+      <a class="button" href={import.meta.env.BASE_URL}>
+        {t.home}
+      </a>
     </section>
   )
 }

@@ -32,29 +32,77 @@ export function Profile() {
       <h2>{status.user?.displayName}</h2>
       <h3>{t.thisYear(new Date().getFullYear())}</h3>
       {!status.online && report && <p class="hint">{t.statsOffline}</p>}
-      {error || (!report && report !== undefined) ? <p class="hint">{t.statsUnavailable}</p> : !totals ? (
-        <p class="skeleton-block" aria-busy="true">{t.loading}</p>
+      {error || (!report && report !== undefined) ? (
+        <p class="hint">{t.statsUnavailable}</p>
+      ) : !totals ? (
+        <p class="skeleton-block" aria-busy="true">
+          {t.loading}
+        </p>
       ) : (
         <dl class="stats" data-testid="stats">
-          <div><dt>{t.statAssigned}</dt><dd>{totals.counts.assigned}</dd></div>
-          <div><dt>{t.statAcceptedOnTime}</dt><dd>{totals.counts.acceptedOnTime}</dd></div>
-          <div><dt>{t.statResolved}</dt><dd>{totals.counts.resolved}</dd></div>
-          <div><dt>{t.statSatisfied}</dt><dd>{totals.counts.satisfied + totals.counts.basicallySatisfied}</dd></div>
-          <div><dt>{t.statResponseRate}</dt><dd>{pct(totals.rates.responseRate)}</dd></div>
-          <div><dt>{t.statResolutionRate}</dt><dd>{pct(totals.rates.resolutionRate)}</dd></div>
-          <div><dt>{t.statSatisfactionRate}</dt><dd>{pct(totals.rates.satisfactionRate)}</dd></div>
+          <div>
+            <dt>{t.statAssigned}</dt>
+            <dd>{totals.counts.assigned}</dd>
+          </div>
+          <div>
+            <dt>{t.statAcceptedOnTime}</dt>
+            <dd>{totals.counts.acceptedOnTime}</dd>
+          </div>
+          <div>
+            <dt>{t.statResolved}</dt>
+            <dd>{totals.counts.resolved}</dd>
+          </div>
+          <div>
+            <dt>{t.statSatisfied}</dt>
+            <dd>{totals.counts.satisfied + totals.counts.basicallySatisfied}</dd>
+          </div>
+          <div>
+            <dt>{t.statResponseRate}</dt>
+            <dd>{pct(totals.rates.responseRate)}</dd>
+          </div>
+          <div>
+            <dt>{t.statResolutionRate}</dt>
+            <dd>{pct(totals.rates.resolutionRate)}</dd>
+          </div>
+          <div>
+            <dt>{t.statSatisfactionRate}</dt>
+            <dd>{pct(totals.rates.satisfactionRate)}</dd>
+          </div>
         </dl>
       )}
       <NotifyPreferences />
       <h3>{t.pushTitle}</h3>
-      <button type="button" class="button" onClick={() => void enablePush()}>{t.pushEnable}</button>
+      <button type="button" class="button" onClick={() => void enablePush()}>
+        {t.pushEnable}
+      </button>
       {push && <p role="status">{push}</p>}
-      <h3><label for="lang">{t.language}</label></h3>
-      <select id="lang" value={currentLocale()} onChange={(e) => { setLocale((e.currentTarget as HTMLSelectElement).value as Locale); location.reload() }}>
-        {Object.entries(LOCALES).map(([k, v]) => <option key={k} value={k}>{v.name}</option>)}
+      <h3>
+        <label for="lang">{t.language}</label>
+      </h3>
+      <select
+        id="lang"
+        value={currentLocale()}
+        onChange={(e) => {
+          setLocale((e.currentTarget as HTMLSelectElement).value as Locale)
+          location.reload()
+        }}
+      >
+        {Object.entries(LOCALES).map(([k, v]) => (
+          <option key={k} value={k}>
+            {v.name}
+          </option>
+        ))}
       </select>
       <p>
-        <button type="button" class="button danger" onClick={() => { if (status.pending === 0 || window.confirm(t.signOutPending(status.pending))) void data.signOut() }}>{t.signOut}</button>
+        <button
+          type="button"
+          class="button danger"
+          onClick={() => {
+            if (status.pending === 0 || window.confirm(t.signOutPending(status.pending))) void data.signOut()
+          }}
+        >
+          {t.signOut}
+        </button>
       </p>
     </section>
   )

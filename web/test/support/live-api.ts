@@ -26,8 +26,14 @@ export async function startLiveApi(overrides: Partial<Config> = {}) {
   const t = { app, database, clock: systemClock, config, close: async () => undefined } as unknown as TestApp
   const db = database.db
 
-  const codeOf = async (name: string) => (await db.select({ code: qrCode.code, memberId: member.id }).from(qrCode)
-    .innerJoin(member, eq(member.id, qrCode.memberId)).where(and(eq(member.name, name), eq(qrCode.status, 'active'))))[0]!
+  const codeOf = async (name: string) =>
+    (
+      await db
+        .select({ code: qrCode.code, memberId: member.id })
+        .from(qrCode)
+        .innerJoin(member, eq(member.id, qrCode.memberId))
+        .where(and(eq(member.name, name), eq(qrCode.status, 'active')))
+    )[0]!
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -39,8 +45,12 @@ export async function startLiveApi(overrides: Partial<Config> = {}) {
     newCase: async (memberName: string, text = '路灯坏了一个多月，晚上回家很危险') => submitCase(t, (await codeOf(memberName)).code, uniqueText(text)),
     signIn: (username: string) => signIn(app, username),
     /** The events members made on a case through the API (those with an opId), in the order the server wrote them. */
-    opEvents: (caseId: string) => db.select({ id: caseEvent.id, type: caseEvent.type, body: caseEvent.body, opId: caseEvent.opId })
-      .from(caseEvent).where(and(eq(caseEvent.caseId, caseId), isNotNull(caseEvent.opId), eq(caseEvent.actorKind, 'member'))).orderBy(asc(caseEvent.id)),
+    opEvents: (caseId: string) =>
+      db
+        .select({ id: caseEvent.id, type: caseEvent.type, body: caseEvent.body, opId: caseEvent.opId })
+        .from(caseEvent)
+        .where(and(eq(caseEvent.caseId, caseId), isNotNull(caseEvent.opId), eq(caseEvent.actorKind, 'member')))
+        .orderBy(asc(caseEvent.id)),
     photosOf: (eventId: number) => db.select({ id: attachment.id, public: attachment.public }).from(attachment).where(eq(attachment.eventId, eventId)),
     close: async () => {
       await closeServer(app)

@@ -28,16 +28,21 @@ export async function startSwitchableProxy(target: { host: string; port: number 
   const { port } = server.address() as net.AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
-    get connections() { return connections },
-    up() { up = true },
+    get connections() {
+      return connections
+    },
+    up() {
+      up = true
+    },
     down() {
       up = false
       for (const s of open) s.destroy()
       open.clear()
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const s of open) s.destroy()
-      server.close(() => resolve())
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of open) s.destroy()
+        server.close(() => resolve())
+      }),
   }
 }

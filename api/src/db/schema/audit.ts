@@ -9,21 +9,29 @@ import { xid8 } from './cases'
  * order (`xid`, `id`): `seq` is the position in the chain and `hash` covers the row and the previous hash, so
  * editing or removing a sealed row breaks the chain, which `npm run audit:verify` reports.
  */
-export const auditLog = pgTable('audit_log', {
-  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-  actorUserId: uuid('actor_user_id').references(() => appUser.id),
-  actorIp: text('actor_ip'),
-  action: text('action').notNull(),
-  targetKind: text('target_kind').notNull(),
-  targetId: text('target_id').notNull(),
-  detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
-  xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
-  seq: bigint('seq', { mode: 'number' }),
-  prevHash: text('prev_hash'),
-  hash: text('hash'),
-}, (t) => [
-  index('audit_log_target_idx').on(t.targetKind, t.targetId),
-  uniqueIndex('audit_log_seq_key').on(t.seq),
-  index('audit_log_unsealed_idx').on(t.xid, t.id).where(sql`seq is null`),
-])
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actorUserId: uuid('actor_user_id').references(() => appUser.id),
+    actorIp: text('actor_ip'),
+    action: text('action').notNull(),
+    targetKind: text('target_kind').notNull(),
+    targetId: text('target_id').notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+    xid: xid8('xid')
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
+    seq: bigint('seq', { mode: 'number' }),
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
+  },
+  (t) => [
+    index('audit_log_target_idx').on(t.targetKind, t.targetId),
+    uniqueIndex('audit_log_seq_key').on(t.seq),
+    index('audit_log_unsealed_idx')
+      .on(t.xid, t.id)
+      .where(sql`seq is null`),
+  ],
+)

@@ -71,11 +71,15 @@ export const caseMetricState = pgTable('case_metric_state', {
  * then the key of the last case done; null when no rebuild is under way. `caught_up_at` is when a run last
  * reached the end of the log: the `asOf` of the API.
  */
-export const metricCursor = pgTable('metric_cursor', {
-  id: smallint('id').primaryKey().default(1),
-  xid: xid8('xid').notNull(),
-  changeId: bigint('change_id', { mode: 'number' }).notNull(),
-  rebuildAfter: jsonb('rebuild_after').$type<[] | [committeeId: string, createdAt: string, id: string]>(),
-  caughtUpAt: timestamp('caught_up_at', { withTimezone: true }),
-  rebuiltAt: timestamp('rebuilt_at', { withTimezone: true }),
-}, () => [check('metric_cursor_one_row', sql`id = 1`)])
+export const metricCursor = pgTable(
+  'metric_cursor',
+  {
+    id: smallint('id').primaryKey().default(1),
+    xid: xid8('xid').notNull(),
+    changeId: bigint('change_id', { mode: 'number' }).notNull(),
+    rebuildAfter: jsonb('rebuild_after').$type<[] | [committeeId: string, createdAt: string, id: string]>(),
+    caughtUpAt: timestamp('caught_up_at', { withTimezone: true }),
+    rebuiltAt: timestamp('rebuilt_at', { withTimezone: true }),
+  },
+  () => [check('metric_cursor_one_row', sql`id = 1`)],
+)

@@ -9,44 +9,60 @@ import { ACTIVITY_KINDS, REPORT_STATUSES } from '@mashangjian/shared'
 export { ACTIVITY_KINDS, REPORT_STATUSES }
 
 /** 社情民意信息: a report drafted from one or more cases. */
-export const opinionReport = pgTable('opinion_report', {
-  id: id(),
-  committeeId: uuid('committee_id').notNull().references(() => committee.id),
-  authorUserId: uuid('author_user_id').references(() => appUser.id),
-  memberId: uuid('member_id').references(() => member.id),
-  title: text('title').notNull(),
-  summary: text('summary').notNull().default(''),
-  suggestion: text('suggestion').notNull().default(''),
-  status: text('status', { enum: REPORT_STATUSES }).notNull().default('draft'),
-  /** Which body adopted (or rejected) it, e.g. 县委办. */
-  decidedBy: text('decided_by'),
-  submittedAt: timestamp('submitted_at', { withTimezone: true }),
-  decidedAt: timestamp('decided_at', { withTimezone: true }),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-}, (t) => [
-  oneOf('opinion_report_status_check', t.status, REPORT_STATUSES),
-  index('opinion_report_committee_idx').on(t.committeeId, t.status),
-])
+export const opinionReport = pgTable(
+  'opinion_report',
+  {
+    id: id(),
+    committeeId: uuid('committee_id')
+      .notNull()
+      .references(() => committee.id),
+    authorUserId: uuid('author_user_id').references(() => appUser.id),
+    memberId: uuid('member_id').references(() => member.id),
+    title: text('title').notNull(),
+    summary: text('summary').notNull().default(''),
+    suggestion: text('suggestion').notNull().default(''),
+    status: text('status', { enum: REPORT_STATUSES }).notNull().default('draft'),
+    /** Which body adopted (or rejected) it, e.g. 县委办. */
+    decidedBy: text('decided_by'),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [oneOf('opinion_report_status_check', t.status, REPORT_STATUSES), index('opinion_report_committee_idx').on(t.committeeId, t.status)],
+)
 
-export const opinionReportCase = pgTable('opinion_report_case', {
-  reportId: uuid('report_id').notNull().references(() => opinionReport.id, { onDelete: 'cascade' }),
-  caseId: uuid('case_id').notNull().references(() => cases.id),
-}, (t) => [primaryKey({ columns: [t.reportId, t.caseId] })])
+export const opinionReportCase = pgTable(
+  'opinion_report_case',
+  {
+    reportId: uuid('report_id')
+      .notNull()
+      .references(() => opinionReport.id, { onDelete: 'cascade' }),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+  },
+  (t) => [primaryKey({ columns: [t.reportId, t.caseId] })],
+)
 
 /** 履职 records beyond cases: meetings, reception days, visits, proposals… counted in the ledger. */
-export const activity = pgTable('activity', {
-  id: id(),
-  committeeId: uuid('committee_id').notNull().references(() => committee.id),
-  memberId: uuid('member_id').notNull().references(() => member.id),
-  stationId: uuid('station_id').references(() => station.id),
-  kind: text('kind', { enum: ACTIVITY_KINDS }).notNull(),
-  title: text('title').notNull(),
-  occurredOn: date('occurred_on').notNull(),
-  notes: text('notes').notNull().default(''),
-  createdBy: uuid('created_by').references(() => appUser.id),
-  createdAt: createdAt(),
-}, (t) => [
-  oneOf('activity_kind_check', t.kind, ACTIVITY_KINDS),
-  index('activity_member_day_idx').on(t.memberId, t.occurredOn),
-])
+export const activity = pgTable(
+  'activity',
+  {
+    id: id(),
+    committeeId: uuid('committee_id')
+      .notNull()
+      .references(() => committee.id),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => member.id),
+    stationId: uuid('station_id').references(() => station.id),
+    kind: text('kind', { enum: ACTIVITY_KINDS }).notNull(),
+    title: text('title').notNull(),
+    occurredOn: date('occurred_on').notNull(),
+    notes: text('notes').notNull().default(''),
+    createdBy: uuid('created_by').references(() => appUser.id),
+    createdAt: createdAt(),
+  },
+  (t) => [oneOf('activity_kind_check', t.kind, ACTIVITY_KINDS), index('activity_member_day_idx').on(t.memberId, t.occurredOn)],
+)

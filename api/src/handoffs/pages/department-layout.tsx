@@ -30,7 +30,9 @@ export function DepartmentLayout({ title, footer, children }: { title: string; f
         <style dangerouslySetInnerHTML={{ __html: DEPARTMENT_CSS }} />
       </head>
       <body>
-        <header><b>码上见 · 交办答复</b></header>
+        <header>
+          <b>码上见 · 交办答复</b>
+        </header>
         <main>{children}</main>
         <footer>{footer ? `${footer} · ` : ''}政协委员履职服务平台</footer>
       </body>

@@ -44,14 +44,31 @@ export function SentPage({ recap }: { recap: SentRecap }) {
       </div>
       {recap.kind === 'answered' ? (
         <dl class="facts">
-          <dt>答复内容</dt><dd>{recap.answer}</dd>
-          {recap.responderName && <><dt>答复人</dt><dd>{recap.responderName}</dd></>}
-          {recap.photoCount > 0 && <><dt>照片</dt><dd>{`${recap.photoCount}张`}</dd></>}
+          <dt>答复内容</dt>
+          <dd>{recap.answer}</dd>
+          {recap.responderName && (
+            <>
+              <dt>答复人</dt>
+              <dd>{recap.responderName}</dd>
+            </>
+          )}
+          {recap.photoCount > 0 && (
+            <>
+              <dt>照片</dt>
+              <dd>{`${recap.photoCount}张`}</dd>
+            </>
+          )}
         </dl>
       ) : (
         <dl class="facts">
-          <dt>退回理由</dt><dd>{recap.reason}</dd>
-          {recap.suggestedDepartment && <><dt>建议承办单位</dt><dd>{recap.suggestedDepartment}</dd></>}
+          <dt>退回理由</dt>
+          <dd>{recap.reason}</dd>
+          {recap.suggestedDepartment && (
+            <>
+              <dt>建议承办单位</dt>
+              <dd>{recap.suggestedDepartment}</dd>
+            </>
+          )}
         </dl>
       )}
       <p class="muted">这件交办事项已关闭，链接不能再使用。</p>
@@ -60,14 +77,23 @@ export function SentPage({ recap }: { recap: SentRecap }) {
 }
 
 export function ConflictPage({ status, secret }: { status: HandoffStatus; secret: string }) {
-  const words = status === 'answered' ? '这件事项已经由本单位（可能是同事）答复过了，本次提交没有保存。'
-    : status === 'returned' ? '这件事项已经被退回，本次提交没有保存。'
-    : '这件事项的状态刚刚发生了变化，本次提交没有保存。请重新打开链接查看。'
+  const words =
+    status === 'answered'
+      ? '这件事项已经由本单位（可能是同事）答复过了，本次提交没有保存。'
+      : status === 'returned'
+        ? '这件事项已经被退回，本次提交没有保存。'
+        : '这件事项的状态刚刚发生了变化，本次提交没有保存。请重新打开链接查看。'
   return (
     <DepartmentLayout title="无法提交">
       <h1>无法提交</h1>
-      <p class="alert" role="alert">{words}</p>
-      {(status === 'sent' || status === 'acknowledged') && <p><a href={`/d/${secret}`}>返回交办页面</a></p>}
+      <p class="alert" role="alert">
+        {words}
+      </p>
+      {(status === 'sent' || status === 'acknowledged') && (
+        <p>
+          <a href={`/d/${secret}`}>返回交办页面</a>
+        </p>
+      )}
     </DepartmentLayout>
   )
 }

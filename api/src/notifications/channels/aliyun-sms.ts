@@ -23,8 +23,14 @@ const DEFAULT_ENDPOINT = 'https://dysmsapi.aliyuncs.com/'
  * would deliver a stale notice, so they are final and show in the console instead.
  */
 function retryableCode(code: string): boolean {
-  return code === 'isv.BUSINESS_LIMIT_CONTROL' || code.startsWith('Throttling') || code === 'isp.SYSTEM_ERROR'
-    || code === 'ServiceUnavailable' || code === 'InternalError' || code === 'SignatureNonceUsed'
+  return (
+    code === 'isv.BUSINESS_LIMIT_CONTROL' ||
+    code.startsWith('Throttling') ||
+    code === 'isp.SYSTEM_ERROR' ||
+    code === 'ServiceUnavailable' ||
+    code === 'InternalError' ||
+    code === 'SignatureNonceUsed'
+  )
 }
 
 /**
@@ -40,8 +46,10 @@ const timestamp = (now: Date) => now.toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 export function signRpc(method: 'GET' | 'POST', params: Record<string, string>, accessKeySecret: string): string {
   // Sort by parameter name (code-unit order; all names are ASCII), then encode names and values.
-  const canonical = Object.keys(params).sort()
-    .map((k) => `${percentEncode(k)}=${percentEncode(params[k]!)}`).join('&')
+  const canonical = Object.keys(params)
+    .sort()
+    .map((k) => `${percentEncode(k)}=${percentEncode(params[k]!)}`)
+    .join('&')
   const stringToSign = `${method}&${percentEncode('/')}&${percentEncode(canonical)}`
   return createHmac('sha1', `${accessKeySecret}&`).update(stringToSign, 'utf8').digest('base64')
 }
@@ -74,7 +82,9 @@ export const aliyunSms: ChannelAdapter<AliyunSmsSettings> = {
       OutId: message.idempotencyKey.slice(0, 256),
     }
     params.Signature = signRpc('POST', params, secret)
-    const body = Object.entries(params).map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&')
+    const body = Object.entries(params)
+      .map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`)
+      .join('&')
 
     let res: Response
     let text: string
@@ -92,11 +102,18 @@ export const aliyunSms: ChannelAdapter<AliyunSmsSettings> = {
     }
 
     let answer: { Code?: unknown; Message?: unknown; BizId?: unknown } = {}
-    try { answer = JSON.parse(text) } catch { /* a proxy's HTML error page: judged by status below */ }
+    try {
+      answer = JSON.parse(text)
+    } catch {
+      /* a proxy's HTML error page: judged by status below */
+    }
     const code = typeof answer.Code === 'string' ? answer.Code : null
     if (res.ok && code === 'OK') {
       return {
-        ok: true, retryable: false, httpStatus: res.status, providerCode: 'OK',
+        ok: true,
+        retryable: false,
+        httpStatus: res.status,
+        providerCode: 'OK',
         providerMessage: safeText(answer.Message, credentials),
         providerMessageId: typeof answer.BizId === 'string' ? answer.BizId : null,
       }

@@ -46,9 +46,12 @@ export const PROVIDER_TIMEOUT_MS = 10_000
 export function networkFailure(err: unknown, credentials?: Record<string, string>): DeliveryResult {
   const e = err as { name?: string; message?: string; cause?: { code?: string } }
   return {
-    ok: false, retryable: true, httpStatus: null,
+    ok: false,
+    retryable: true,
+    httpStatus: null,
     providerCode: e?.name === 'TimeoutError' ? 'TIMEOUT' : (e?.cause?.code ?? 'NETWORK'),
-    providerMessage: safeText(e?.message ?? String(err), credentials ?? {}), providerMessageId: null,
+    providerMessage: safeText(e?.message ?? String(err), credentials ?? {}),
+    providerMessageId: null,
   }
 }
 

@@ -32,7 +32,15 @@ export const dingtalkRobot: ChannelAdapter<DingtalkRobotSettings> = {
   provider: 'dingtalk_robot',
   async send(message: OutboundMessage, { settings, credentials }, now: Date): Promise<DeliveryResult> {
     const token = credentials.accessToken
-    if (!token) return { ok: false, retryable: false, httpStatus: null, providerCode: 'NO_CREDENTIALS', providerMessage: 'accessToken is not set', providerMessageId: null }
+    if (!token)
+      return {
+        ok: false,
+        retryable: false,
+        httpStatus: null,
+        providerCode: 'NO_CREDENTIALS',
+        providerMessage: 'accessToken is not set',
+        providerMessageId: null,
+      }
     const url = new URL('/robot/send', settings.endpoint ?? DEFAULT_ENDPOINT)
     url.searchParams.set('access_token', token)
     if (credentials.secret) {
@@ -46,9 +54,11 @@ export const dingtalkRobot: ChannelAdapter<DingtalkRobotSettings> = {
     let text: string
     try {
       res = await fetch(url, {
-        method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
         body: JSON.stringify({ msgtype: 'markdown', markdown: dingtalkMarkdown(message) }),
-        redirect: 'error', signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
+        redirect: 'error',
+        signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
       })
       text = await res.text()
     } catch (err) {

@@ -25,8 +25,12 @@ export function webhookSignature(secret: string, timestamp: string, rawBody: str
  * within `toleranceSeconds` of `now`. Compared in constant time so the answer's timing reveals nothing.
  */
 export function verifyWebhookSignature(
-  secret: string, timestamp: string, rawBody: string, header: string | null | undefined,
-  now: Date = new Date(), toleranceSeconds = 300,
+  secret: string,
+  timestamp: string,
+  rawBody: string,
+  header: string | null | undefined,
+  now: Date = new Date(),
+  toleranceSeconds = 300,
 ): boolean {
   if (!header || !/^\d{1,12}$/.test(timestamp)) return false
   if (Math.abs(Math.floor(now.getTime() / 1000) - Number(timestamp)) > toleranceSeconds) return false
@@ -39,7 +43,15 @@ export const signedWebhook: ChannelAdapter<WebhookSettings> = {
   provider: 'webhook',
   async send(message: OutboundMessage, { settings, credentials }, now: Date): Promise<DeliveryResult> {
     const secret = credentials.signingSecret
-    if (!secret) return { ok: false, retryable: false, httpStatus: null, providerCode: 'NO_CREDENTIALS', providerMessage: 'signingSecret is not set', providerMessageId: null }
+    if (!secret)
+      return {
+        ok: false,
+        retryable: false,
+        httpStatus: null,
+        providerCode: 'NO_CREDENTIALS',
+        providerMessage: 'signingSecret is not set',
+        providerMessageId: null,
+      }
     const rawBody = JSON.stringify({
       id: message.idempotencyKey,
       type: message.templateKey,

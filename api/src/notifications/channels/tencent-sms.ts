@@ -28,17 +28,19 @@ export function tencentRetryable(code: string): boolean {
   if (code.startsWith('InternalError')) {
     return !code.startsWith('InternalError.Sig') && code !== 'InternalError.RestApiInterfaceNotExist'
   }
-  return code.startsWith('RequestLimitExceeded') || code === 'LimitExceeded.PhoneNumberThirtySecondLimit'
-    || code === 'LimitExceeded.PhoneNumberOneHourLimit' || code === 'LimitExceeded.DeliveryFrequencyLimit'
+  return (
+    code.startsWith('RequestLimitExceeded') ||
+    code === 'LimitExceeded.PhoneNumberThirtySecondLimit' ||
+    code === 'LimitExceeded.PhoneNumberOneHourLimit' ||
+    code === 'LimitExceeded.DeliveryFrequencyLimit'
+  )
 }
 
 const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex')
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest()
 
 /** The Authorization header for one request; `host` is exactly the Host header fetch will send (with its port). */
-export function tc3Authorization(input: {
-  secretId: string; secretKey: string; host: string; payload: string; timestamp: number
-}): string {
+export function tc3Authorization(input: { secretId: string; secretKey: string; host: string; payload: string; timestamp: number }): string {
   const date = new Date(input.timestamp * 1000).toISOString().slice(0, 10) // UTC date of the timestamp
   const signedHeaders = 'content-type;host'
   const canonicalRequest = ['POST', '/', '', `content-type:${CONTENT_TYPE}\nhost:${input.host}\n`, signedHeaders, sha256Hex(input.payload)].join('\n')
@@ -96,7 +98,11 @@ export const tencentSms: ChannelAdapter<TencentSmsSettings> = {
     }
 
     let answer: TencentAnswer = {}
-    try { answer = JSON.parse(text) as TencentAnswer } catch { /* judged by status below */ }
+    try {
+      answer = JSON.parse(text) as TencentAnswer
+    } catch {
+      /* judged by status below */
+    }
     const response = answer.Response
     // A request-level failure (signature, template, rate limit) comes as Response.Error with HTTP 200.
     const error = response?.Error
@@ -105,8 +111,12 @@ export const tencentSms: ChannelAdapter<TencentSmsSettings> = {
     const code = error?.Code ?? status?.Code ?? null
     if (res.ok && !error && code === 'Ok') {
       return {
-        ok: true, retryable: false, httpStatus: res.status, providerCode: 'Ok',
-        providerMessage: safeText(status?.Message, credentials), providerMessageId: status?.SerialNo ?? null,
+        ok: true,
+        retryable: false,
+        httpStatus: res.status,
+        providerCode: 'Ok',
+        providerMessage: safeText(status?.Message, credentials),
+        providerMessageId: status?.SerialNo ?? null,
       }
     }
     return {

@@ -45,7 +45,10 @@ export function wecomContent(message: OutboundMessage, msgtype: 'markdown' | 'te
     return fit(`${message.title}\n`, message.text, message.url ? `\n${message.url}` : '', MAX_BYTES.text)
   }
   // Every line of the body quoted, so a multi-line message stays one grey block under the bold title.
-  const quoted = message.text.split('\n').map((line) => `> ${line}`).join('\n')
+  const quoted = message.text
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n')
   return fit(`**${message.title}**\n`, quoted, message.url ? `\n[打开](${markdownUrl(message.url)})` : '', MAX_BYTES.markdown)
 }
 
@@ -53,7 +56,8 @@ export const wecomRobot: ChannelAdapter<WecomRobotSettings> = {
   provider: 'wecom_robot',
   async send(message: OutboundMessage, { settings, credentials }, _now: Date): Promise<DeliveryResult> {
     const key = credentials.key
-    if (!key) return { ok: false, retryable: false, httpStatus: null, providerCode: 'NO_CREDENTIALS', providerMessage: 'key is not set', providerMessageId: null }
+    if (!key)
+      return { ok: false, retryable: false, httpStatus: null, providerCode: 'NO_CREDENTIALS', providerMessage: 'key is not set', providerMessageId: null }
     // Read as a plain string: the schema's literal union currently types as `undefined` (shared `lit()` helper).
     const msgtype: 'markdown' | 'text' = (settings.msgtype as string | undefined) === 'text' ? 'text' : 'markdown'
     const content = wecomContent(message, msgtype)
@@ -65,8 +69,11 @@ export const wecomRobot: ChannelAdapter<WecomRobotSettings> = {
     let text: string
     try {
       res = await fetch(url, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-        redirect: 'error', signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        redirect: 'error',
+        signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
       })
       text = await res.text()
     } catch (err) {
@@ -79,7 +86,11 @@ export const wecomRobot: ChannelAdapter<WecomRobotSettings> = {
 /** Reads the `{errcode, errmsg}` answer both Chinese robot APIs use. */
 export function robotAnswer(httpStatus: number, text: string, retryable: Set<number>, credentials: Record<string, string>): DeliveryResult {
   let answer: { errcode?: unknown; errmsg?: unknown } = {}
-  try { answer = JSON.parse(text) } catch { /* judged by status below */ }
+  try {
+    answer = JSON.parse(text)
+  } catch {
+    /* judged by status below */
+  }
   const errcode = typeof answer.errcode === 'number' ? answer.errcode : null
   const ok = httpStatus >= 200 && httpStatus < 300 && errcode === 0
   return {

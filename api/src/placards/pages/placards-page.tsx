@@ -61,20 +61,36 @@ function Item({ item, svg, photo }: { item: FaceItem; svg: string; photo: string
       const rtl = Boolean(textStyle(item.text).features)
       const cls = ['t', lines > 1 && 'wrap', item.bold && 'b', item.align === 'center' && 'c'].filter(Boolean).join(' ')
       const style = `${mmStyle(item)};font-size:${item.size}pt;color:${item.color ?? INK}${lines > 1 ? `;-webkit-line-clamp:${lines};max-height:${lines * 1.9}em` : ''}`
-      return <p class={cls} style={style} dir={rtl ? 'rtl' : undefined}>{item.text}</p>
+      return (
+        <p class={cls} style={style} dir={rtl ? 'rtl' : undefined}>
+          {item.text}
+        </p>
+      )
     }
   }
 }
 
-function PanelView({ panel, batch, texts, svgs, photos }: {
-  panel: Panel; batch: PlacardBatch; texts: PlacardTexts; svgs: Map<number, string>; photos: Map<number, string | undefined>
+function PanelView({
+  panel,
+  batch,
+  texts,
+  svgs,
+  photos,
+}: {
+  panel: Panel
+  batch: PlacardBatch
+  texts: PlacardTexts
+  svgs: Map<number, string>
+  photos: Map<number, string | undefined>
 }) {
   const p = batch.placards[panel.item]!
   const photo = photos.get(panel.item)
   const box = { x: ptToMm(panel.box.x), y: ptToMm(panel.box.y), w: ptToMm(panel.box.w), h: ptToMm(panel.box.h) }
   return (
     <div class={panel.rotated ? 'panel rotated' : 'panel'} style={mmStyle(box)}>
-      {faceItems(panel.design, p, Boolean(photo), texts).map((item) => <Item item={item} svg={svgs.get(panel.item)!} photo={photo} />)}
+      {faceItems(panel.design, p, Boolean(photo), texts).map((item) => (
+        <Item item={item} svg={svgs.get(panel.item)!} photo={photo} />
+      ))}
     </div>
   )
 }
@@ -84,15 +100,23 @@ function PanelView({ panel, batch, texts, svgs, photos }: {
  * as inline SVG, portraits as data: URLs (the page must work when opened with a bearer token, where an <img> could
  * not authenticate), and a toolbar with the count, members skipped, the PDF link and the other layouts.
  */
-export async function placardsPage(batch: PlacardBatch, links: PageLinks, deps: { photo(key: string, size: PhotoSize): Promise<Buffer | undefined> }): Promise<string> {
+export async function placardsPage(
+  batch: PlacardBatch,
+  links: PageLinks,
+  deps: { photo(key: string, size: PhotoSize): Promise<Buffer | undefined> },
+): Promise<string> {
   const t = translator(batch.locale)
   const texts = placardTexts(batch.locale)
   const pages = pageSpecs(batch.layout, batch.placards.length)
   const svgs = new Map(await Promise.all(batch.placards.map(async (p, i) => [i, await qrSvg(p.url)] as const)))
-  const photos = new Map(await Promise.all(batch.placards.map(async (p, i) => {
-    const bytes = p.photoKey ? await deps.photo(p.photoKey, DESIGN_OF[batch.layout]).catch(() => undefined) : undefined
-    return [i, bytes && `data:image/jpeg;base64,${bytes.toString('base64')}`] as const
-  })))
+  const photos = new Map(
+    await Promise.all(
+      batch.placards.map(async (p, i) => {
+        const bytes = p.photoKey ? await deps.photo(p.photoKey, DESIGN_OF[batch.layout]).catch(() => undefined) : undefined
+        return [i, bytes && `data:image/jpeg;base64,${bytes.toString('base64')}`] as const
+      }),
+    ),
+  )
   const paper = batch.layout === 'tent' ? 'A5' : 'A4'
   const title = `${t('placard.preview.title')} · ${batch.subject}`
   const html = (
@@ -107,20 +131,33 @@ export async function placardsPage(batch: PlacardBatch, links: PageLinks, deps: 
       <body>
         <header class="toolbar" lang={batch.locale} dir={LOCALE_INFO[batch.locale].dir}>
           <h1>{title}</h1>
-          <p>{t('placard.preview.count', { count: batch.placards.length })} · <a href={links.pdf}>{t('placard.preview.pdf')}</a></p>
+          <p>
+            {t('placard.preview.count', { count: batch.placards.length })} · <a href={links.pdf}>{t('placard.preview.pdf')}</a>
+          </p>
           {batch.skipped.length > 0 && <p class="warn">{t('placard.preview.skipped', { names: batch.skipped.map((s) => s.name).join('、') })}</p>}
           <nav>
-            {PLACARD_LAYOUTS.map((l) => l === batch.layout
-              ? <a class="here" aria-current="page">{t(`placard.layout.${l}`)}</a>
-              : <a href={links.layouts[l]}>{t(`placard.layout.${l}`)}</a>)}
+            {PLACARD_LAYOUTS.map((l) =>
+              l === batch.layout ? (
+                <a class="here" aria-current="page">
+                  {t(`placard.layout.${l}`)}
+                </a>
+              ) : (
+                <a href={links.layouts[l]}>{t(`placard.layout.${l}`)}</a>
+              ),
+            )}
           </nav>
           <p class="muted">{t('placard.preview.printHint')}</p>
         </header>
         {pages.map((page) => (
           <section class={`sheet ${paper}`}>
-            {page.panels.map((panel) => <PanelView panel={panel} batch={batch} texts={texts} svgs={svgs} photos={photos} />)}
+            {page.panels.map((panel) => (
+              <PanelView panel={panel} batch={batch} texts={texts} svgs={svgs} photos={photos} />
+            ))}
             {page.cutMarks.map((m) => (
-              <div class="mark" style={`left:${ptToMm(Math.min(m.x1, m.x2))}mm;top:${ptToMm(Math.min(m.y1, m.y2))}mm;width:${m.x1 === m.x2 ? '0.5pt' : `${ptToMm(Math.abs(m.x2 - m.x1))}mm`};height:${m.y1 === m.y2 ? '0.5pt' : `${ptToMm(Math.abs(m.y2 - m.y1))}mm`}`} />
+              <div
+                class="mark"
+                style={`left:${ptToMm(Math.min(m.x1, m.x2))}mm;top:${ptToMm(Math.min(m.y1, m.y2))}mm;width:${m.x1 === m.x2 ? '0.5pt' : `${ptToMm(Math.abs(m.x2 - m.x1))}mm`};height:${m.y1 === m.y2 ? '0.5pt' : `${ptToMm(Math.abs(m.y2 - m.y1))}mm`}`}
+              />
             ))}
             {page.foldLine && <div class="fold" style={`left:0;top:${ptToMm(page.foldLine.y1)}mm;width:100%`} />}
           </section>

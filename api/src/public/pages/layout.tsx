@@ -16,10 +16,27 @@ export interface PageContext {
  * (after an error or the duplicate prompt) a plain link cannot carry what was typed, so each language is a
  * submit button of that form (`formId`), posting to `action(locale)` with `relang=<locale>` and no validation.
  */
-export interface LangRepost { formId: string; action: (l: Locale) => string }
+export interface LangRepost {
+  formId: string
+  action: (l: Locale) => string
+}
 
-export function Layout({ ctx, title, footer, children, repost, script, fullTitle, head, css }: {
-  ctx: PageContext; title: string; footer?: string; children: ComponentChildren; repost?: LangRepost
+export function Layout({
+  ctx,
+  title,
+  footer,
+  children,
+  repost,
+  script,
+  fullTitle,
+  head,
+  css,
+}: {
+  ctx: PageContext
+  title: string
+  footer?: string
+  children: ComponentChildren
+  repost?: LangRepost
   /** One inline script, allowed by its hash in the CSP (see pages/scan-script.ts); pages work without it. */
   script?: string
   /** The whole <title> as given (a share card's), instead of "title · 码上见". */
@@ -45,13 +62,33 @@ export function Layout({ ctx, title, footer, children, repost, script, fullTitle
         <header>
           <b>{t('app.name')}</b>
           <nav aria-label={t('lang.label')}>
-            {LOCALES.filter((l) => l !== locale).map((l) => repost
-              ? <button type="submit" form={repost.formId} formAction={repost.action(l)} formNoValidate name="relang" value={l} lang={l} dir={LOCALE_INFO[l].dir}>{LOCALE_INFO[l].name}</button>
-              : <a href={`${path}?lang=${l}`} lang={l} hreflang={l} dir={LOCALE_INFO[l].dir}>{LOCALE_INFO[l].name}</a>)}
+            {LOCALES.filter((l) => l !== locale).map((l) =>
+              repost ? (
+                <button
+                  type="submit"
+                  form={repost.formId}
+                  formAction={repost.action(l)}
+                  formNoValidate
+                  name="relang"
+                  value={l}
+                  lang={l}
+                  dir={LOCALE_INFO[l].dir}
+                >
+                  {LOCALE_INFO[l].name}
+                </button>
+              ) : (
+                <a href={`${path}?lang=${l}`} lang={l} hreflang={l} dir={LOCALE_INFO[l].dir}>
+                  {LOCALE_INFO[l].name}
+                </a>
+              ),
+            )}
           </nav>
         </header>
         <main>{children}</main>
-        <footer>{footer ? `${footer} · ` : ''}{t('app.tagline')}</footer>
+        <footer>
+          {footer ? `${footer} · ` : ''}
+          {t('app.tagline')}
+        </footer>
         {script && <script dangerouslySetInnerHTML={{ __html: script }} />}
       </body>
     </html>
@@ -66,7 +103,11 @@ export function MessagePage({ ctx, title, body, link }: { ctx: PageContext; titl
     <Layout ctx={ctx} title={title}>
       <h1>{title}</h1>
       <p>{body}</p>
-      {link && <p><a href={link.href}>{link.text}</a></p>}
+      {link && (
+        <p>
+          <a href={link.href}>{link.text}</a>
+        </p>
+      )}
     </Layout>
   )
 }

@@ -8,7 +8,15 @@ import type { RecoveryIssue } from '../recovery-service'
 export const RECOVERY_PATH = '/t'
 
 /** The form: public number and phone, each with its error under it; what was typed is kept after an error. */
-export function RecoveryPage({ ctx, values = {}, issues = [] }: { ctx: PageContext; values?: { publicNo?: string | undefined; phone?: string | undefined }; issues?: RecoveryIssue[] }) {
+export function RecoveryPage({
+  ctx,
+  values = {},
+  issues = [],
+}: {
+  ctx: PageContext
+  values?: { publicNo?: string | undefined; phone?: string | undefined }
+  issues?: RecoveryIssue[]
+}) {
   const { t, locale } = ctx
   // Field renders any issue by its key and values; only the field names differ from the scan form's.
   const byField = new Map(issues.map((i) => [i.field, i as unknown as SubmissionIssue]))
@@ -16,14 +24,42 @@ export function RecoveryPage({ ctx, values = {}, issues = [] }: { ctx: PageConte
     <Layout ctx={{ ...ctx, path: RECOVERY_PATH }} title={t('recover.title')}>
       <h1>{t('recover.title')}</h1>
       <p>{t('recover.intro')}</p>
-      {issues.length > 0 && <p class="alert" role="alert">{t('form.errorSummary', { count: issues.length })}</p>}
+      {issues.length > 0 && (
+        <p class="alert" role="alert">
+          {t('form.errorSummary', { count: issues.length })}
+        </p>
+      )}
       <form method="post" action={`/t/recover?lang=${locale}`} noValidate>
-        <Field id="publicNo" label={t('recover.number')} hint={t('recover.numberHint')} issue={byField.get('publicNo')} t={t} render={(aria) => (
-          <input name="publicNo" required maxLength={40} autoCapitalize="characters" autoComplete="off" spellcheck={false} dir="ltr" value={values.publicNo ?? ''} {...aria} />
-        )} />
-        <Field id="phone" label={t('recover.phone')} hint={t('recover.phoneHint')} issue={byField.get('phone')} t={t} render={(aria) => (
-          <input name="phone" type="tel" inputMode="tel" autoComplete="tel" required maxLength={20} dir="ltr" value={values.phone ?? ''} {...aria} />
-        )} />
+        <Field
+          id="publicNo"
+          label={t('recover.number')}
+          hint={t('recover.numberHint')}
+          issue={byField.get('publicNo')}
+          t={t}
+          render={(aria) => (
+            <input
+              name="publicNo"
+              required
+              maxLength={40}
+              autoCapitalize="characters"
+              autoComplete="off"
+              spellcheck={false}
+              dir="ltr"
+              value={values.publicNo ?? ''}
+              {...aria}
+            />
+          )}
+        />
+        <Field
+          id="phone"
+          label={t('recover.phone')}
+          hint={t('recover.phoneHint')}
+          issue={byField.get('phone')}
+          t={t}
+          render={(aria) => (
+            <input name="phone" type="tel" inputMode="tel" autoComplete="tel" required maxLength={20} dir="ltr" value={values.phone ?? ''} {...aria} />
+          )}
+        />
         <button type="submit">{t('recover.submit')}</button>
       </form>
     </Layout>
@@ -36,8 +72,12 @@ export function RecoverySentPage({ ctx }: { ctx: PageContext }) {
   return (
     <Layout ctx={{ ...ctx, path: RECOVERY_PATH }} title={t('recover.sent.title')}>
       <h1>{t('recover.sent.title')}</h1>
-      <p class="ok" role="status">{t('recover.sent.body')}</p>
-      <p><a href={`${RECOVERY_PATH}?lang=${locale}`}>{t('recover.again')}</a></p>
+      <p class="ok" role="status">
+        {t('recover.sent.body')}
+      </p>
+      <p>
+        <a href={`${RECOVERY_PATH}?lang=${locale}`}>{t('recover.again')}</a>
+      </p>
     </Layout>
   )
 }

@@ -33,9 +33,13 @@ function Holder({ model, t }: { model: FormModel; t: Translate }) {
   return (
     <>
       <div class="card">
-        {m.hasPhoto
-          ? <img class="avatar" src={`/api/v1/public/members/${m.id}/photo`} alt="" width={72} height={72} />
-          : <span class="avatar" aria-hidden="true">{[...m.name][0]}</span>}
+        {m.hasPhoto ? (
+          <img class="avatar" src={`/api/v1/public/members/${m.id}/photo`} alt="" width={72} height={72} />
+        ) : (
+          <span class="avatar" aria-hidden="true">
+            {[...m.name][0]}
+          </span>
+        )}
         <div>
           <h1>{t('scan.memberHeading', { name: m.name })}</h1>
           <div class="muted">{t('scan.sectorLine', { sector: m.sectorName ?? '', level: t(`level.${m.level}`) })}</div>
@@ -53,8 +57,22 @@ function Holder({ model, t }: { model: FormModel; t: Translate }) {
  * switch), so the language switch re-posts the form rather than linking away from what was typed.
  * `keptPhotos`: references of photos already stored for this form (pending-photos.ts), sent back in hidden fields.
  */
-export function ScanPage({ ctx, model, values = {}, issues = [], duplicate, keptPhotos = [], reposted = false }: {
-  ctx: PageContext; model: FormModel; values?: RawSubmission; issues?: SubmissionIssue[]; duplicate?: DuplicateHint; keptPhotos?: string[]; reposted?: boolean
+export function ScanPage({
+  ctx,
+  model,
+  values = {},
+  issues = [],
+  duplicate,
+  keptPhotos = [],
+  reposted = false,
+}: {
+  ctx: PageContext
+  model: FormModel
+  values?: RawSubmission
+  issues?: SubmissionIssue[]
+  duplicate?: DuplicateHint
+  keptPhotos?: string[]
+  reposted?: boolean
 }) {
   const { t, locale } = ctx
   const byField = issueMap(issues)
@@ -77,63 +95,143 @@ export function ScanPage({ ctx, model, values = {}, issues = [], duplicate, kept
         {duplicate && (
           <div class="alert" role="alert">
             <h2>{t('duplicate.title')}</h2>
-            <p>{t('duplicate.summary', { category: categoryName(duplicate.categoryNames, locale) || t('duplicate.uncategorised'), date: formatDate(duplicate.createdAt, locale), excerpt: duplicate.excerpt })}</p>
-            <button type="submit" name="joinCase" value={duplicate.publicNo}>{t('duplicate.join')}</button>
-            <button type="submit" name="confirmNew" value="1" class="secondary">{t('duplicate.new')}</button>
+            <p>
+              {t('duplicate.summary', {
+                category: categoryName(duplicate.categoryNames, locale) || t('duplicate.uncategorised'),
+                date: formatDate(duplicate.createdAt, locale),
+                excerpt: duplicate.excerpt,
+              })}
+            </p>
+            <button type="submit" name="joinCase" value={duplicate.publicNo}>
+              {t('duplicate.join')}
+            </button>
+            <button type="submit" name="confirmNew" value="1" class="secondary">
+              {t('duplicate.new')}
+            </button>
             {/* The resident has seen the prompt for this case: the plain 提交 below now means "a different matter". */}
             <input type="hidden" name="seenDuplicate" value={duplicate.publicNo} />
           </div>
         )}
         <input type="hidden" name="code" value={model.code} />
         {model.categories.length > 0 && (
-          <Field id="categoryId" label={t('form.category')} issue={byField.get('categoryId')} t={t} render={(aria) => (
-            <select name="categoryId" {...aria}>
-              <option value="">{t('form.categoryAny')}</option>
-              {model.categories.map((c) => <option value={c.id} selected={values.categoryId === c.id}>{categoryName(c.names, locale)}</option>)}
-            </select>
-          )} />
+          <Field
+            id="categoryId"
+            label={t('form.category')}
+            issue={byField.get('categoryId')}
+            t={t}
+            render={(aria) => (
+              <select name="categoryId" {...aria}>
+                <option value="">{t('form.categoryAny')}</option>
+                {model.categories.map((c) => (
+                  <option value={c.id} selected={values.categoryId === c.id}>
+                    {categoryName(c.names, locale)}
+                  </option>
+                ))}
+              </select>
+            )}
+          />
         )}
         {model.kind === 'station' && model.members.length > 0 && (
-          <Field id="memberId" label={t('form.member')} issue={byField.get('memberId')} t={t} render={(aria) => (
-            <select name="memberId" {...aria}>
-              <option value="">{t('form.memberAny')}</option>
-              {model.members.map((m) => <option value={m.id} selected={values.memberId === m.id}>{m.sectorName ? t('form.memberOption', { name: m.name, sector: m.sectorName }) : m.name}</option>)}
-            </select>
-          )} />
+          <Field
+            id="memberId"
+            label={t('form.member')}
+            issue={byField.get('memberId')}
+            t={t}
+            render={(aria) => (
+              <select name="memberId" {...aria}>
+                <option value="">{t('form.memberAny')}</option>
+                {model.members.map((m) => (
+                  <option value={m.id} selected={values.memberId === m.id}>
+                    {m.sectorName ? t('form.memberOption', { name: m.name, sector: m.sectorName }) : m.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          />
         )}
         {/* No maxLength: a browser would cut a pasted text silently; the server says when it is too long and keeps it. */}
-        <Field id="description" label={t('form.description')} hint={t('form.descriptionHint')} issue={byField.get('description')} t={t} render={(aria) => (
-          <>
-            <textarea name="description" required minLength={5} rows={6} {...aria}>{description}</textarea>
-            <span id="description-count" class={[...description].length > 2000 ? 'count error' : 'count'} dir="ltr" hidden={!description}>{`${[...description].length}/2000`}</span>
-          </>
-        )} />
-        <Field id="location" label={t('form.location')} issue={byField.get('location') ?? geoIssue} t={t} render={(aria) => (
-          <input name="location" value={values.location ?? ''} {...aria} />
-        )} />
-        <button type="button" id="geo" class="secondary" hidden data-wait={t('geo.locating')} data-ok={t('geo.done', { metres: '%m' })} data-denied={t('geo.denied')} data-fail={t('geo.unavailable')}>{t('geo.button')}</button>
-        <p id="geo-status" class="hint" role="status">{hasCoords ? t('geo.kept') : ''}</p>
+        <Field
+          id="description"
+          label={t('form.description')}
+          hint={t('form.descriptionHint')}
+          issue={byField.get('description')}
+          t={t}
+          render={(aria) => (
+            <>
+              <textarea name="description" required minLength={5} rows={6} {...aria}>
+                {description}
+              </textarea>
+              <span
+                id="description-count"
+                class={[...description].length > 2000 ? 'count error' : 'count'}
+                dir="ltr"
+                hidden={!description}
+              >{`${[...description].length}/2000`}</span>
+            </>
+          )}
+        />
+        <Field
+          id="location"
+          label={t('form.location')}
+          issue={byField.get('location') ?? geoIssue}
+          t={t}
+          render={(aria) => <input name="location" value={values.location ?? ''} {...aria} />}
+        />
+        <button
+          type="button"
+          id="geo"
+          class="secondary"
+          hidden
+          data-wait={t('geo.locating')}
+          data-ok={t('geo.done', { metres: '%m' })}
+          data-denied={t('geo.denied')}
+          data-fail={t('geo.unavailable')}
+        >
+          {t('geo.button')}
+        </button>
+        <p id="geo-status" class="hint" role="status">
+          {hasCoords ? t('geo.kept') : ''}
+        </p>
         <input type="hidden" name="lat" value={hasCoords ? values.lat : ''} />
         <input type="hidden" name="lng" value={hasCoords ? values.lng : ''} />
-        <input type="hidden" name="accuracy" value={hasCoords ? values.accuracy ?? '' : ''} />
-        <Field id="phone" label={t('form.phone')} issue={byField.get('phone')} t={t} render={(aria) => (
-          <input name="phone" type="tel" inputMode="tel" autoComplete="tel" maxLength={20} value={values.phone ?? ''} dir="ltr" {...aria} />
-        )} />
+        <input type="hidden" name="accuracy" value={hasCoords ? (values.accuracy ?? '') : ''} />
+        <Field
+          id="phone"
+          label={t('form.phone')}
+          issue={byField.get('phone')}
+          t={t}
+          render={(aria) => <input name="phone" type="tel" inputMode="tel" autoComplete="tel" maxLength={20} value={values.phone ?? ''} dir="ltr" {...aria} />}
+        />
         <label class="check" for="consent">
-          <input type="checkbox" id="consent" name="consent" value="on" checked={Boolean(values.consent)}
-            aria-invalid={byField.has('consent') ? 'true' : undefined} aria-describedby={byField.has('consent') ? 'consent-error' : undefined} />
+          <input
+            type="checkbox"
+            id="consent"
+            name="consent"
+            value="on"
+            checked={Boolean(values.consent)}
+            aria-invalid={byField.has('consent') ? 'true' : undefined}
+            aria-describedby={byField.has('consent') ? 'consent-error' : undefined}
+          />
           <span>{t('form.consent')}</span>
         </label>
         <FieldError id="consent" issue={byField.get('consent')} t={t} />
         <h2>{t('form.photos')}</h2>
         {keptPhotos.length > 0 && <p class="ok">{t('form.photosKept', { count: keptPhotos.length })}</p>}
-        {keptPhotos.slice(0, MAX_PHOTOS).map((ref, i) => <input type="hidden" name={`keptPhoto${i + 1}`} value={ref} />)}
+        {keptPhotos.slice(0, MAX_PHOTOS).map((ref, i) => (
+          <input type="hidden" name={`keptPhoto${i + 1}`} value={ref} />
+        ))}
         <FieldError id="photos" issue={byField.get('photos')} t={t} />
         {Array.from({ length: Math.max(0, MAX_PHOTOS - keptPhotos.length) }, (_, i) => i + 1 + keptPhotos.length).map((n) => (
-          <Field id={`photo${n}`} label={t('form.photoN', { n })} issue={photoIssue(n)} t={t} render={(aria) => (
-            // One file per input, no `multiple`: WeChat's Android browser mishandles multi-select.
-            <input type="file" name={`photo${n}`} accept="image/*" {...aria} />
-          )} />
+          <Field
+            id={`photo${n}`}
+            label={t('form.photoN', { n })}
+            issue={photoIssue(n)}
+            t={t}
+            render={(aria) => (
+              // One file per input, no `multiple`: WeChat's Android browser mishandles multi-select.
+              <input type="file" name={`photo${n}`} accept="image/*" {...aria} />
+            )}
+          />
         ))}
         <div class="hp" aria-hidden="true">
           <label for="website">{t('form.honeypot')}</label>
@@ -146,7 +244,11 @@ export function ScanPage({ ctx, model, values = {}, issues = [], duplicate, kept
         <p>{t('scan.next.body', { acceptHours: model.sla.acceptHours, resolveDays: model.sla.resolveDays })}</p>
       </div>
       {/* issue 16: recover a case */}
-      <p><a href={`/t?lang=${ctx.locale}`} data-testid="recover-link">{t('recover.scanLink')}</a></p>
+      <p>
+        <a href={`/t?lang=${ctx.locale}`} data-testid="recover-link">
+          {t('recover.scanLink')}
+        </a>
+      </p>
       <div class="box">
         <h2>{t('privacy.title')}</h2>
         <p>{t('privacy.body')}</p>

@@ -7,7 +7,14 @@ import { Layout, type PageContext } from './layout'
 import { categoryName } from './scan-page'
 
 const formatTime = (d: Date, locale: string) =>
-  d.toLocaleString(locale === 'kk-Arab-CN' ? 'kk' : locale, { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+  d.toLocaleString(locale === 'kk-Arab-CN' ? 'kk' : locale, {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  })
 
 export type TrackingNotice = 'created' | 'joined' | 'rated' | 'rate-missing' | 'added'
 
@@ -18,9 +25,10 @@ export const COPY_SCRIPT_PATH = '/t-assets/copy-link.js'
  * Rules only this page needs (the shared stylesheet is the scan page's, kept within its size budget): a long
  * link wraps inside 360 px, photos fit the column.
  */
-const TRACKING_CSS = '.link{direction:ltr;unicode-bidi:embed;word-break:break-all;font-family:ui-monospace,monospace;font-size:1rem;background:#fff;border:1px solid #767676;border-radius:.25rem;padding:.5rem;margin:.5rem 0}'
-  + '.photos{list-style:none;padding:0;margin:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.5rem}'
-  + '.photos img{display:block;width:100%;height:auto;border-radius:.25rem;background:#f3e3e3}'
+const TRACKING_CSS =
+  '.link{direction:ltr;unicode-bidi:embed;word-break:break-all;font-family:ui-monospace,monospace;font-size:1rem;background:#fff;border:1px solid #767676;border-radius:.25rem;padding:.5rem;margin:.5rem 0}' +
+  '.photos{list-style:none;padding:0;margin:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.5rem}' +
+  '.photos img{display:block;width:100%;height:auto;border-radius:.25rem;background:#f3e3e3}'
 
 /** "Status：" in Chinese, "Status: " elsewhere: the separator comes from the catalogue with the words. */
 const labelled = (t: Translate, key: MessageKey) => `${t(key)}${t('track.colon')}`
@@ -39,11 +47,19 @@ function KeepLink({ t, url, publicNo }: { t: Translate; url: string; publicNo: s
   return (
     <>
       <p>{t('track.saveLink')}</p>
-      <p><strong>{labelled(t, 'track.link')}</strong></p>
-      <p class="link" id="tracking-link" data-testid="tracking-link">{url}</p>
+      <p>
+        <strong>{labelled(t, 'track.link')}</strong>
+      </p>
+      <p class="link" id="tracking-link" data-testid="tracking-link">
+        {url}
+      </p>
       {/* Inert without JavaScript: the script shows it and copies; without it the link above can be selected. */}
-      <button type="button" class="secondary" id="copy-link" hidden data-copied={t('track.copied')}>{t('track.copy')}</button>
-      <p class="hint" data-testid="recover-hint">{t('track.recoverHint', { publicNo })}</p>
+      <button type="button" class="secondary" id="copy-link" hidden data-copied={t('track.copied')}>
+        {t('track.copy')}
+      </button>
+      <p class="hint" data-testid="recover-hint">
+        {t('track.recoverHint', { publicNo })}
+      </p>
       <script src={COPY_SCRIPT_PATH} defer />
     </>
   )
@@ -53,14 +69,36 @@ function FollowUpForm({ ctx, secret, issues = [], text = '' }: { ctx: PageContex
   const { t, locale } = ctx
   const byField = new Map(issues.map((i) => [i.field, i]))
   const textIssue = byField.get('text')
-  const error = (id: string, issue?: FollowUpIssue) => issue && <p class="error" id={`${id}-error`}>{t(issue.key, issue.values)}</p>
+  const error = (id: string, issue?: FollowUpIssue) =>
+    issue && (
+      <p class="error" id={`${id}-error`}>
+        {t(issue.key, issue.values)}
+      </p>
+    )
   return (
     <form method="post" action={`/t/${secret}/info?lang=${locale}`} enctype="multipart/form-data" class="box" data-testid="follow-up" novalidate>
       <h2 id="followup-title">{t('followup.title')}</h2>
-      {issues.length > 0 && <p class="alert" role="alert">{t('form.errorSummary', { count: issues.length })}</p>}
-      <label for="text">{t('followup.text')}<span class="hint" id="text-hint"><br />{t('followup.hint')}</span></label>
-      <textarea id="text" name="text" rows={4} maxLength={FOLLOW_UP_MAX} aria-describedby={['text-hint', textIssue && 'text-error'].filter(Boolean).join(' ')}
-        aria-invalid={textIssue ? 'true' : undefined} value={text} />
+      {issues.length > 0 && (
+        <p class="alert" role="alert">
+          {t('form.errorSummary', { count: issues.length })}
+        </p>
+      )}
+      <label for="text">
+        {t('followup.text')}
+        <span class="hint" id="text-hint">
+          <br />
+          {t('followup.hint')}
+        </span>
+      </label>
+      <textarea
+        id="text"
+        name="text"
+        rows={4}
+        maxLength={FOLLOW_UP_MAX}
+        aria-describedby={['text-hint', textIssue && 'text-error'].filter(Boolean).join(' ')}
+        aria-invalid={textIssue ? 'true' : undefined}
+        value={text}
+      />
       {error('text', textIssue)}
       {error('photos', byField.get('photos'))}
       {issues.length > 0 && <p class="hint">{t('form.photosAgain')}</p>}
@@ -69,7 +107,14 @@ function FollowUpForm({ ctx, secret, issues = [], text = '' }: { ctx: PageContex
         return (
           <div>
             <label for={`fphoto${n}`}>{t('form.photoN', { n })}</label>
-            <input type="file" id={`fphoto${n}`} name={`photo${n}`} accept="image/*" aria-describedby={issue ? `fphoto${n}-error` : undefined} aria-invalid={issue ? 'true' : undefined} />
+            <input
+              type="file"
+              id={`fphoto${n}`}
+              name={`photo${n}`}
+              accept="image/*"
+              aria-describedby={issue ? `fphoto${n}-error` : undefined}
+              aria-invalid={issue ? 'true' : undefined}
+            />
             {error(`fphoto${n}`, issue)}
           </div>
         )
@@ -83,8 +128,18 @@ function FollowUpForm({ ctx, secret, issues = [], text = '' }: { ctx: PageContex
  * The resident's page behind their link: where the case stands, what was done (the member's answer first), the
  * photos, then what the resident can do — rate a resolved case, or add information to an open one.
  */
-export function TrackingPage({ ctx, model, secret, notice, trackingUrl, followUp }: {
-  ctx: PageContext; model: TrackingModel; secret: string; notice?: TrackingNotice
+export function TrackingPage({
+  ctx,
+  model,
+  secret,
+  notice,
+  trackingUrl,
+  followUp,
+}: {
+  ctx: PageContext
+  model: TrackingModel
+  secret: string
+  notice?: TrackingNotice
   /** Absolute link shown on the confirmation (PUBLIC_BASE_URL), for residents whose browser hides the address. */
   trackingUrl?: string
   /** The follow-up form again, with the text kept and each problem by its field. */
@@ -95,19 +150,53 @@ export function TrackingPage({ ctx, model, secret, notice, trackingUrl, followUp
   return (
     <Layout ctx={ctx} title={t('track.title')} footer={model.committeeName}>
       <style dangerouslySetInnerHTML={{ __html: TRACKING_CSS }} />
-      {notice === 'created' && <div class="ok" role="status"><strong>{t('track.created')}</strong>{trackingUrl && <KeepLink t={t} url={trackingUrl} publicNo={model.publicNo} />}</div>}
-      {notice === 'joined' && <div class="ok" role="status"><p>{t('track.joined')}</p>{trackingUrl && <KeepLink t={t} url={trackingUrl} publicNo={model.publicNo} />}</div>}
-      {notice === 'rated' && <div class="ok" role="status"><p>{t('rate.thanks')}</p>{ratingWords && <p>{t('rate.given', { rating: ratingWords })}</p>}</div>}
-      {notice === 'added' && <div class="ok" role="status" data-testid="added"><p>{t('followup.added')}</p></div>}
-      {model.mergedFrom && <div class="ok" role="status" data-testid="merged-from"><p>{t('track.mergedFrom', { publicNo: model.mergedFrom })}</p></div>}
+      {notice === 'created' && (
+        <div class="ok" role="status">
+          <strong>{t('track.created')}</strong>
+          {trackingUrl && <KeepLink t={t} url={trackingUrl} publicNo={model.publicNo} />}
+        </div>
+      )}
+      {notice === 'joined' && (
+        <div class="ok" role="status">
+          <p>{t('track.joined')}</p>
+          {trackingUrl && <KeepLink t={t} url={trackingUrl} publicNo={model.publicNo} />}
+        </div>
+      )}
+      {notice === 'rated' && (
+        <div class="ok" role="status">
+          <p>{t('rate.thanks')}</p>
+          {ratingWords && <p>{t('rate.given', { rating: ratingWords })}</p>}
+        </div>
+      )}
+      {notice === 'added' && (
+        <div class="ok" role="status" data-testid="added">
+          <p>{t('followup.added')}</p>
+        </div>
+      )}
+      {model.mergedFrom && (
+        <div class="ok" role="status" data-testid="merged-from">
+          <p>{t('track.mergedFrom', { publicNo: model.mergedFrom })}</p>
+        </div>
+      )}
       <h1>{t('track.title')}</h1>
-      <p>{t('track.number')}<br /><span class="no">{model.publicNo}</span></p>
-      <p data-testid="status">{labelled(t, 'track.status')}<strong>{t(`status.${model.status}` as MessageKey)}</strong></p>
+      <p>
+        {t('track.number')}
+        <br />
+        <span class="no">{model.publicNo}</span>
+      </p>
+      <p data-testid="status">
+        {labelled(t, 'track.status')}
+        <strong>{t(`status.${model.status}` as MessageKey)}</strong>
+      </p>
       {model.mergedInto && (
         // 并单: the same link now follows the case this one went into (no new link can be sent to the resident).
         <div class="box">
           <p>{t('track.mergedInto', { publicNo: model.mergedInto.publicNo })}</p>
-          <p><a data-testid="merged-into" href={`/t/${secret}/merged?lang=${locale}`}>{t('track.mergedLink', { publicNo: model.mergedInto.publicNo })}</a></p>
+          <p>
+            <a data-testid="merged-into" href={`/t/${secret}/merged?lang=${locale}`}>
+              {t('track.mergedLink', { publicNo: model.mergedInto.publicNo })}
+            </a>
+          </p>
         </div>
       )}
       {model.categoryNames && <p class="muted">{categoryName(model.categoryNames, locale)}</p>}
@@ -129,19 +218,36 @@ export function TrackingPage({ ctx, model, secret, notice, trackingUrl, followUp
           <ul class="photos" data-testid="photos">
             {model.photos.map((p) => (
               <li>
-                <img src={photoUrl(secret, p.id, 320)} srcset={`${photoUrl(secret, p.id, 320)} 320w, ${photoUrl(secret, p.id, 640)} 640w`} sizes="(max-width: 40rem) 50vw, 18rem"
-                  alt={photoAlt(t, model.photos, p)} loading="lazy" width={320} height={p.width && p.height ? Math.round((320 * p.height) / p.width) : 240} />
+                <img
+                  src={photoUrl(secret, p.id, 320)}
+                  srcset={`${photoUrl(secret, p.id, 320)} 320w, ${photoUrl(secret, p.id, 640)} 640w`}
+                  sizes="(max-width: 40rem) 50vw, 18rem"
+                  alt={photoAlt(t, model.photos, p)}
+                  loading="lazy"
+                  width={320}
+                  height={p.width && p.height ? Math.round((320 * p.height) / p.width) : 240}
+                />
               </li>
             ))}
           </ul>
         </>
       )}
-      {ratingWords && <p class="box" data-testid="rating-given"><strong>{t('rate.given', { rating: ratingWords })}</strong></p>}
+      {ratingWords && (
+        <p class="box" data-testid="rating-given">
+          <strong>{t('rate.given', { rating: ratingWords })}</strong>
+        </p>
+      )}
       {model.canRate && (
         <form method="post" action={`/t/${secret}/rating?lang=${locale}`} class="box" data-testid="rating-form">
           <fieldset style="border:0;padding:0;margin:0">
-            <legend><h2>{t('rate.title')}</h2></legend>
-            {notice === 'rate-missing' && <p class="error" role="alert">{t('rate.choose')}</p>}
+            <legend>
+              <h2>{t('rate.title')}</h2>
+            </legend>
+            {notice === 'rate-missing' && (
+              <p class="error" role="alert">
+                {t('rate.choose')}
+              </p>
+            )}
             {(['satisfied', 'basically_satisfied', 'unsatisfied'] as const).map((r) => (
               <label class="check" for={`rating-${r}`}>
                 <input type="radio" id={`rating-${r}`} name="rating" value={r} required />
@@ -167,7 +273,11 @@ export function TrackingNotFoundPage({ ctx }: { ctx: PageContext }) {
     <Layout ctx={ctx} title={t('track.notFound.title')}>
       <h1>{t('track.notFound.title')}</h1>
       <p>{t('track.notFound.body')}</p>
-      <p><a href={`/t?lang=${locale}`} data-testid="recover-link">{t('track.notFound.recover')}</a></p>
+      <p>
+        <a href={`/t?lang=${locale}`} data-testid="recover-link">
+          {t('track.notFound.recover')}
+        </a>
+      </p>
     </Layout>
   )
 }
@@ -178,8 +288,12 @@ export function FollowUpRefusedPage({ ctx, secret, reason }: { ctx: PageContext;
   return (
     <Layout ctx={ctx} title={t('followup.title')}>
       <h1>{t('followup.title')}</h1>
-      <p class="alert" role="alert">{t(reason === 'closed' ? 'followup.closed' : 'followup.ownerOnly')}</p>
-      <p><a href={`/t/${secret}?lang=${locale}`}>{t('followup.back')}</a></p>
+      <p class="alert" role="alert">
+        {t(reason === 'closed' ? 'followup.closed' : 'followup.ownerOnly')}
+      </p>
+      <p>
+        <a href={`/t/${secret}?lang=${locale}`}>{t('followup.back')}</a>
+      </p>
     </Layout>
   )
 }

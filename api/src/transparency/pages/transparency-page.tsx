@@ -40,38 +40,70 @@ export function shareTexts(ctx: PageContext, model: TransparencyModel): { title:
   }
 }
 
-function Shell({ ctx, title, description, head, children }: { ctx: PageContext; title: string; description?: string; head?: TransparencyHead; children: ComponentChildren }) {
+function Shell({
+  ctx,
+  title,
+  description,
+  head,
+  children,
+}: {
+  ctx: PageContext
+  title: string
+  description?: string
+  head?: TransparencyHead
+  children: ComponentChildren
+}) {
   const { t } = ctx
-  const meta = <>
-    {description && <meta name="description" content={description} />}
-    {head && <>
-      <meta property="og:type" content="website" />
-      <meta property="og:site_name" content={t('app.name')} />
-      <meta property="og:title" content={title} />
-      {description && <meta property="og:description" content={description} />}
-      <meta property="og:url" content={head.url} />
-      <meta property="og:image" content={head.image} />
-      <meta property="og:image:width" content="300" />
-      <meta property="og:image:height" content="300" />
-      <link rel="canonical" href={head.url} />
-    </>}
-  </>
-  return <Layout ctx={ctx} title={title} fullTitle head={meta} css={EXTRA_CSS}>{children}</Layout>
+  const meta = (
+    <>
+      {description && <meta name="description" content={description} />}
+      {head && (
+        <>
+          <meta property="og:type" content="website" />
+          <meta property="og:site_name" content={t('app.name')} />
+          <meta property="og:title" content={title} />
+          {description && <meta property="og:description" content={description} />}
+          <meta property="og:url" content={head.url} />
+          <meta property="og:image" content={head.image} />
+          <meta property="og:image:width" content="300" />
+          <meta property="og:image:height" content="300" />
+          <link rel="canonical" href={head.url} />
+        </>
+      )}
+    </>
+  )
+  return (
+    <Layout ctx={ctx} title={title} fullTitle head={meta} css={EXTRA_CSS}>
+      {children}
+    </Layout>
+  )
 }
 
 function RatesTable({ ctx, caption, rates }: { ctx: PageContext; caption: ComponentChildren; rates: { thisMonth: MonthRates; lastMonth: MonthRates } }) {
   const { t, locale } = ctx
   const cell = (r: number | null) => percent(r, locale) ?? t('transparency.noData')
   const rows = [
-    ['transparency.responseRate', 'responseRate'], ['transparency.resolutionRate', 'resolutionRate'], ['transparency.satisfactionRate', 'satisfactionRate'],
+    ['transparency.responseRate', 'responseRate'],
+    ['transparency.resolutionRate', 'resolutionRate'],
+    ['transparency.satisfactionRate', 'satisfactionRate'],
   ] as const
   return (
     <table>
       <caption>{caption}</caption>
-      <thead><tr><th scope="col">{t('transparency.period')}</th><th scope="col">{t('transparency.thisMonth')}</th><th scope="col">{t('transparency.lastMonth')}</th></tr></thead>
+      <thead>
+        <tr>
+          <th scope="col">{t('transparency.period')}</th>
+          <th scope="col">{t('transparency.thisMonth')}</th>
+          <th scope="col">{t('transparency.lastMonth')}</th>
+        </tr>
+      </thead>
       <tbody>
         {rows.map(([label, key]) => (
-          <tr><th scope="row">{t(label)}</th><td>{cell(rates.thisMonth.rates[key])}</td><td>{cell(rates.lastMonth.rates[key])}</td></tr>
+          <tr>
+            <th scope="row">{t(label)}</th>
+            <td>{cell(rates.thisMonth.rates[key])}</td>
+            <td>{cell(rates.lastMonth.rates[key])}</td>
+          </tr>
         ))}
       </tbody>
     </table>
@@ -91,30 +123,60 @@ export function TransparencyPage({ ctx, model, head }: { ctx: PageContext; model
   const monthOf = (month: string) => t('transparency.month', { year: Number(month.slice(0, 4)), month: Number(month.slice(5, 7)) })
   return (
     <Shell ctx={ctx} title={title} description={description} head={head}>
-      <h1>{model.station ? model.station.name : model.committee.name} {t('transparency.title')}</h1>
-      {model.station && <p><a href={base}>{t('transparency.backToCommittee', { committee: model.committee.name })}</a></p>}
-      {model.page === 1 && <>
-        <p class="muted">{t('transparency.intro')}</p>
-        <h2>{t('transparency.ratesHeading')}</h2>
-        <RatesTable ctx={ctx} caption={model.total.station.name} rates={model.total} />
-        {model.stations.length > 0 && <>
-          <h2>{t('transparency.stationsHeading')}</h2>
-          {model.stations.map((s) => <StationTable ctx={ctx} base={base} s={s} />)}
-        </>}
-        <p class="hint">{t('transparency.ratesNote')}</p>
-      </>}
-      <h2>{t('transparency.mattersHeading')}{model.page > 1 ? ` · ${t('transparency.pageOf', { page: model.page })}` : ''}</h2>
-      {model.matters.length === 0
-        ? <p>{t('transparency.noMatters')}</p>
-        : <ul class="matters">
+      <h1>
+        {model.station ? model.station.name : model.committee.name} {t('transparency.title')}
+      </h1>
+      {model.station && (
+        <p>
+          <a href={base}>{t('transparency.backToCommittee', { committee: model.committee.name })}</a>
+        </p>
+      )}
+      {model.page === 1 && (
+        <>
+          <p class="muted">{t('transparency.intro')}</p>
+          <h2>{t('transparency.ratesHeading')}</h2>
+          <RatesTable ctx={ctx} caption={model.total.station.name} rates={model.total} />
+          {model.stations.length > 0 && (
+            <>
+              <h2>{t('transparency.stationsHeading')}</h2>
+              {model.stations.map((s) => (
+                <StationTable ctx={ctx} base={base} s={s} />
+              ))}
+            </>
+          )}
+          <p class="hint">{t('transparency.ratesNote')}</p>
+        </>
+      )}
+      <h2>
+        {t('transparency.mattersHeading')}
+        {model.page > 1 ? ` · ${t('transparency.pageOf', { page: model.page })}` : ''}
+      </h2>
+      {model.matters.length === 0 ? (
+        <p>{t('transparency.noMatters')}</p>
+      ) : (
+        <ul class="matters">
           {model.matters.map((m) => (
-            <li><b>{m.category ?? t('transparency.otherCategory')}</b> · <span class="muted">{monthOf(m.month)}</span><p>{m.text}</p></li>
+            <li>
+              <b>{m.category ?? t('transparency.otherCategory')}</b> · <span class="muted">{monthOf(m.month)}</span>
+              <p>{m.text}</p>
+            </li>
           ))}
-        </ul>}
+        </ul>
+      )}
       {(model.page > 1 || model.hasMore) && (
         <nav class="pager" aria-label={t('transparency.mattersHeading')}>
-          {model.page > 1 ? <a href={model.page === 2 ? here : `${here}?page=${model.page - 1}`} rel="prev">{t('transparency.newer')}</a> : <span />}
-          {model.hasMore && <a href={`${here}?page=${model.page + 1}`} rel="next">{t('transparency.older')}</a>}
+          {model.page > 1 ? (
+            <a href={model.page === 2 ? here : `${here}?page=${model.page - 1}`} rel="prev">
+              {t('transparency.newer')}
+            </a>
+          ) : (
+            <span />
+          )}
+          {model.hasMore && (
+            <a href={`${here}?page=${model.page + 1}`} rel="next">
+              {t('transparency.older')}
+            </a>
+          )}
         </nav>
       )}
     </Shell>

@@ -38,29 +38,74 @@ export function ChannelTest({ channel }: { channel: ChannelView }) {
       {sms && asking ? (
         <form class="row-form" onSubmit={(e) => void run(e)} noValidate aria-label={n.testOf(channel.name)}>
           <Field id={id} label={n.testPhone} hint={n.testPhoneHint} error={phoneError}>
-            {(p) => <input {...p} type="tel" inputMode="tel" autoComplete="off" maxLength={20} value={phone} onInput={(e) => setPhone(valueOf(e))} data-testid="channel-test-phone" />}
+            {(p) => (
+              <input
+                {...p}
+                type="tel"
+                inputMode="tel"
+                autoComplete="off"
+                maxLength={20}
+                value={phone}
+                onInput={(e) => setPhone(valueOf(e))}
+                data-testid="channel-test-phone"
+              />
+            )}
           </Field>
           <div class="buttons inline">
-            <button type="submit" class="button primary" disabled={send.busy} data-testid="channel-test-send">{n.testSend}</button>
-            <button type="button" class="button" onClick={() => { setAsking(false); setPhoneError(undefined) }}>{at.cancel}</button>
+            <button type="submit" class="button primary" disabled={send.busy} data-testid="channel-test-send">
+              {n.testSend}
+            </button>
+            <button
+              type="button"
+              class="button"
+              onClick={() => {
+                setAsking(false)
+                setPhoneError(undefined)
+              }}
+            >
+              {at.cancel}
+            </button>
           </div>
         </form>
       ) : (
-        <button type="button" class="button" disabled={send.busy} aria-label={n.testOf(channel.name)} data-testid="channel-test-open"
-          onClick={() => (sms ? setAsking(true) : void run())}>{n.test}</button>
+        <button
+          type="button"
+          class="button"
+          disabled={send.busy}
+          aria-label={n.testOf(channel.name)}
+          data-testid="channel-test-open"
+          onClick={() => (sms ? setAsking(true) : void run())}
+        >
+          {n.test}
+        </button>
       )}
       {/* Always in the page, so its content is announced when the answer arrives. */}
       <div class="test-result" role="status" aria-live="polite" data-testid="channel-test-result" data-ok={result ? String(result.ok) : undefined}>
         {send.busy && <p class="hint">{n.testSending}</p>}
         {result && (
           <>
-            <p class={result.ok ? 'test-ok' : 'test-failed'}><strong>{result.ok ? n.testOk : n.testFailed}</strong></p>
+            <p class={result.ok ? 'test-ok' : 'test-failed'}>
+              <strong>{result.ok ? n.testOk : n.testFailed}</strong>
+            </p>
             <dl class="facts">
-              <dt>{n.httpStatus}</dt><dd data-testid="test-http-status">{result.httpStatus ?? '—'}</dd>
-              <dt>{n.providerCode}</dt><dd data-testid="test-provider-code">{result.providerCode ?? '—'}</dd>
-              <dt>{n.providerMessage}</dt><dd data-testid="test-provider-message">{result.providerMessage ?? '—'}</dd>
-              {result.providerMessageId && <><dt>{n.providerMessageId}</dt><dd data-testid="test-message-id">{result.providerMessageId}</dd></>}
-              {!result.ok && <><dt>{n.retryable}</dt><dd>{result.retryable ? n.yes : n.no}</dd></>}
+              <dt>{n.httpStatus}</dt>
+              <dd data-testid="test-http-status">{result.httpStatus ?? '—'}</dd>
+              <dt>{n.providerCode}</dt>
+              <dd data-testid="test-provider-code">{result.providerCode ?? '—'}</dd>
+              <dt>{n.providerMessage}</dt>
+              <dd data-testid="test-provider-message">{result.providerMessage ?? '—'}</dd>
+              {result.providerMessageId && (
+                <>
+                  <dt>{n.providerMessageId}</dt>
+                  <dd data-testid="test-message-id">{result.providerMessageId}</dd>
+                </>
+              )}
+              {!result.ok && (
+                <>
+                  <dt>{n.retryable}</dt>
+                  <dd>{result.retryable ? n.yes : n.no}</dd>
+                </>
+              )}
             </dl>
           </>
         )}

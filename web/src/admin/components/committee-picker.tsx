@@ -7,12 +7,21 @@ import { at } from '../admin-text'
  */
 export function CommitteePicker({ committees, value, onChange }: { committees: Committee[]; value: string; onChange: (id: string) => void }) {
   if (committees.length === 0) return null
-  if (committees.length === 1) return <p class="hint">{at.committee}：{committees[0]!.name}</p>
+  if (committees.length === 1)
+    return (
+      <p class="hint">
+        {at.committee}：{committees[0]!.name}
+      </p>
+    )
   return (
     <div class="field committee-picker">
       <label for="committee-picker">{at.committee}</label>
       <select id="committee-picker" value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
-        {committees.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+        {committees.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name}
+          </option>
+        ))}
       </select>
     </div>
   )

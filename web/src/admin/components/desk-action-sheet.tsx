@@ -12,7 +12,19 @@ import { HandoffFormFields, readHandoff } from './handoff-form'
 import { ProblemText } from './problem-text'
 
 /** The desk's actions, in the order the case page offers them. */
-export const DESK_ACTIONS = ['assign', 'approve_extension', 'deny_extension', 'transfer', 'handoff', 'chase', 'follow_up', 'reopen', 'merge', 'mark_invalid', 'note'] as const
+export const DESK_ACTIONS = [
+  'assign',
+  'approve_extension',
+  'deny_extension',
+  'transfer',
+  'handoff',
+  'chase',
+  'follow_up',
+  'reopen',
+  'merge',
+  'mark_invalid',
+  'note',
+] as const
 export type DeskAction = (typeof DESK_ACTIONS)[number]
 
 /** The button's words: 派单 for a case nobody has, 改派 for one a member holds. */
@@ -26,7 +38,12 @@ type Payload = Record<string, unknown> & { type: DeskAction }
  * action to the server. A 409 shows the case as it is now and offers to send the action again on that version
  * (a new opId: it is a new decision).
  */
-export function DeskActionSheet({ action, c, onClose, onDone }: {
+export function DeskActionSheet({
+  action,
+  c,
+  onClose,
+  onDone,
+}: {
   action: DeskAction
   c: CaseDetail
   onClose: () => void
@@ -48,7 +65,9 @@ export function DeskActionSheet({ action, c, onClose, onDone }: {
   useEffect(() => {
     const opener = document.activeElement as HTMLElement | null
     sheet.current?.querySelector<HTMLElement>('h3')?.focus()
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') closeRef.current() }
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') closeRef.current()
+    }
     document.addEventListener('keydown', onKey)
     return () => {
       document.removeEventListener('keydown', onKey)
@@ -98,23 +117,40 @@ export function DeskActionSheet({ action, c, onClose, onDone }: {
 
   const id = `desk-sheet-${action}`
   return (
-    <div class="sheet-backdrop" onClick={(e) => { if (e.target === e.currentTarget) onClose() }}>
+    <div
+      class="sheet-backdrop"
+      onClick={(e) => {
+        if (e.target === e.currentTarget) onClose()
+      }}
+    >
       <div class="sheet" role="dialog" aria-modal="true" aria-labelledby={id} ref={sheet}>
         <form onSubmit={submit} noValidate data-testid={`desk-sheet-${action}`} data-op-id={opId}>
-          <h3 id={id} tabIndex={-1}>{label} · {c.publicNo}</h3>
+          <h3 id={id} tabIndex={-1}>
+            {label} · {c.publicNo}
+          </h3>
           <Fields action={action} c={c} />
-          {invalid && <p class="error" role="alert" data-testid="sheet-invalid">{invalid}</p>}
+          {invalid && (
+            <p class="error" role="alert" data-testid="sheet-invalid">
+              {invalid}
+            </p>
+          )}
           <ProblemText error={error} />
           {conflict && (
             <div class="conflict-card" role="alert" data-testid="desk-conflict">
               <h4>{dt.conflictTitle}</h4>
-              <p data-testid="desk-conflict-now">{dt.conflictNow(dt.statuses[conflict.current.status] ?? conflict.current.status, conflict.current.memberName)}</p>
+              <p data-testid="desk-conflict-now">
+                {dt.conflictNow(dt.statuses[conflict.current.status] ?? conflict.current.status, conflict.current.memberName)}
+              </p>
               {conflict.code === 'INVALID_TRANSITION' && <p>{dt.conflictGone}</p>}
-              <button type="button" class="button primary" data-testid="desk-conflict-retry" onClick={redo}>{dt.conflictRetry}</button>
+              <button type="button" class="button primary" data-testid="desk-conflict-retry" onClick={redo}>
+                {dt.conflictRetry}
+              </button>
             </div>
           )}
           <div class="buttons">
-            <button type="button" class="button" onClick={onClose}>{dt.cancel}</button>
+            <button type="button" class="button" onClick={onClose}>
+              {dt.cancel}
+            </button>
             {!conflict && (
               <button type="submit" class="button primary" data-testid="desk-sheet-submit" disabled={busy} aria-busy={busy}>
                 {busy ? dt.submitting : action === 'merge' ? dt.mergeConfirm : dt.submit}
@@ -131,11 +167,13 @@ export function DeskActionSheet({ action, c, onClose, onDone }: {
 function read(action: DeskAction, form: FormData, c: CaseDetail): Payload | string {
   const text = (name: string) => String(form.get(name) ?? '').trim()
   switch (action) {
-    case 'assign': return text('memberId') ? { type: 'assign', memberId: text('memberId') } : dt.pickOne
+    case 'assign':
+      return text('memberId') ? { type: 'assign', memberId: text('memberId') } : dt.pickOne
     case 'transfer':
       if (!text('toStationId')) return dt.pickOne
       return text('reason').length < 2 ? dt.atLeast2 : { type: 'transfer', toStationId: text('toStationId'), reason: text('reason') }
-    case 'approve_extension': return { type: 'approve_extension' }
+    case 'approve_extension':
+      return { type: 'approve_extension' }
     case 'deny_extension': {
       const reason = text('reason')
       if (reason && reason.length < 2) return dt.atLeast2
@@ -149,11 +187,16 @@ function read(action: DeskAction, form: FormData, c: CaseDetail): Payload | stri
       if (reason && reason.length < 2) return dt.atLeast2
       return { type: 'merge', intoCaseId: into, ...(reason ? { reason } : {}) }
     }
-    case 'mark_invalid': return text('reason').length < 2 ? dt.atLeast2 : { type: 'mark_invalid', reason: text('reason') }
-    case 'reopen': return text('reason').length < 2 ? dt.atLeast2 : { type: 'reopen', reason: text('reason') }
-    case 'chase': return { type: 'chase', body: text('body') || dt.chaseDefault }
-    case 'note': return text('body') ? { type: 'note', body: text('body'), visibility: text('visibility') === 'public' ? 'public' : 'internal' } : dt.atLeast2
-    case 'handoff': return readHandoff(form)
+    case 'mark_invalid':
+      return text('reason').length < 2 ? dt.atLeast2 : { type: 'mark_invalid', reason: text('reason') }
+    case 'reopen':
+      return text('reason').length < 2 ? dt.atLeast2 : { type: 'reopen', reason: text('reason') }
+    case 'chase':
+      return { type: 'chase', body: text('body') || dt.chaseDefault }
+    case 'note':
+      return text('body') ? { type: 'note', body: text('body'), visibility: text('visibility') === 'public' ? 'public' : 'internal' } : dt.atLeast2
+    case 'handoff':
+      return readHandoff(form)
     case 'follow_up': {
       if (!text('caller') || !text('calledAt') || !text('outcome')) return dt.pickOne
       const calledAt = fromBeijingLocal(text('calledAt'))
@@ -163,8 +206,12 @@ function read(action: DeskAction, form: FormData, c: CaseDetail): Payload | stri
       // A rating comes only from a call that reached the resident (the API refuses it otherwise).
       if (rating && text('outcome') !== 'reached') return dt.ratingNeedsReached
       return {
-        type: 'follow_up', caller: text('caller'), calledAt, outcome: text('outcome'),
-        ...(rating ? { rating } : {}), ...(text('body') ? { body: text('body') } : {}),
+        type: 'follow_up',
+        caller: text('caller'),
+        calledAt,
+        outcome: text('outcome'),
+        ...(rating ? { rating } : {}),
+        ...(text('body') ? { body: text('body') } : {}),
       }
     }
   }
@@ -172,8 +219,10 @@ function read(action: DeskAction, form: FormData, c: CaseDetail): Payload | stri
 
 function Fields({ action, c }: { action: DeskAction; c: CaseDetail }) {
   switch (action) {
-    case 'assign': return <MemberPicker c={c} />
-    case 'transfer': return <StationPicker c={c} />
+    case 'assign':
+      return <MemberPicker c={c} />
+    case 'transfer':
+      return <StationPicker c={c} />
     case 'approve_extension':
     case 'deny_extension':
       return (
@@ -183,9 +232,12 @@ function Fields({ action, c }: { action: DeskAction; c: CaseDetail }) {
           {action === 'deny_extension' && <Reason id="desk-reason" label={dt.denyReason} optional />}
         </>
       )
-    case 'merge': return <MergeTarget c={c} />
-    case 'mark_invalid': return <Reason id="desk-reason" label={dt.invalidReason} hint={dt.invalidHint} />
-    case 'reopen': return <Reason id="desk-reason" label={dt.reopenReason} />
+    case 'merge':
+      return <MergeTarget c={c} />
+    case 'mark_invalid':
+      return <Reason id="desk-reason" label={dt.invalidReason} hint={dt.invalidHint} />
+    case 'reopen':
+      return <Reason id="desk-reason" label={dt.reopenReason} />
     case 'chase':
       return (
         <div class="field">
@@ -201,14 +253,22 @@ function Fields({ action, c }: { action: DeskAction; c: CaseDetail }) {
             <textarea id="desk-note" name="body" rows={3} maxLength={2000} />
           </div>
           <fieldset class="field">
-            <legend>{dt.public} / {dt.internal}</legend>
-            <label class="choice"><input type="radio" name="visibility" value="internal" defaultChecked /> {dt.internal}</label>
-            <label class="choice"><input type="radio" name="visibility" value="public" /> {dt.public}</label>
+            <legend>
+              {dt.public} / {dt.internal}
+            </legend>
+            <label class="choice">
+              <input type="radio" name="visibility" value="internal" defaultChecked /> {dt.internal}
+            </label>
+            <label class="choice">
+              <input type="radio" name="visibility" value="public" /> {dt.public}
+            </label>
           </fieldset>
         </>
       )
-    case 'follow_up': return <FollowUpFields c={c} />
-    case 'handoff': return <HandoffFormFields c={c} />
+    case 'follow_up':
+      return <FollowUpFields c={c} />
+    case 'handoff':
+      return <HandoffFormFields c={c} />
   }
 }
 
@@ -216,8 +276,20 @@ function Reason({ id, label, hint, optional }: { id: string; label: string; hint
   return (
     <div class="field">
       <label for={id}>{label}</label>
-      <textarea id={id} name="reason" rows={3} minLength={optional ? undefined : 2} maxLength={500} required={!optional} aria-describedby={hint ? `${id}-hint` : undefined} />
-      {hint && <p class="hint" id={`${id}-hint`} data-testid="reason-hint">{hint}</p>}
+      <textarea
+        id={id}
+        name="reason"
+        rows={3}
+        minLength={optional ? undefined : 2}
+        maxLength={500}
+        required={!optional}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+      />
+      {hint && (
+        <p class="hint" id={`${id}-hint`} data-testid="reason-hint">
+          {hint}
+        </p>
+      )}
     </div>
   )
 }
@@ -226,7 +298,8 @@ function Reason({ id, label, hint, optional }: { id: string; label: string; hint
 function MemberPicker({ c }: { c: CaseDetail }) {
   const dest = useRemote(() => adminApi.get<CaseDestinations>(`/api/v1/cases/${c.id}/destinations`), [c.id])
   // On duty first, then the least loaded: the order the routing rules would try.
-  const members = [...(dest.value?.members ?? [])].filter((m) => m.id !== c.memberId)
+  const members = [...(dest.value?.members ?? [])]
+    .filter((m) => m.id !== c.memberId)
     .sort((a, b) => Number(b.onDutyNow) - Number(a.onDutyNow) || a.openCases - b.openCases || a.name.localeCompare(b.name, 'zh-CN'))
   return (
     <fieldset class="field member-pick">
@@ -243,7 +316,15 @@ function MemberPicker({ c }: { c: CaseDetail }) {
                 <span class="pick-name">{m.name}</span>
                 <span class="sub">
                   {m.sectorName ?? dt.noSector} · <span data-testid="member-load">{dt.memberLoad(m.openCases)}</span>
-                  {m.onDutyNow && <> · <strong class="on-duty" data-testid="on-duty">{dt.onDuty}</strong></>}
+                  {m.onDutyNow && (
+                    <>
+                      {' '}
+                      ·{' '}
+                      <strong class="on-duty" data-testid="on-duty">
+                        {dt.onDuty}
+                      </strong>
+                    </>
+                  )}
                 </span>
                 {m.stations.length > 0 && <span class="sub">{m.stations.map((s) => s.name).join('、')}</span>}
               </span>
@@ -264,7 +345,13 @@ function StationPicker({ c }: { c: CaseDetail }) {
         <label for="desk-station">{dt.transferTo}</label>
         <select id="desk-station" name="toStationId">
           <option value="">{dt.pickOne}</option>
-          {(dest.value?.stations ?? []).filter((s) => s.id !== c.stationId).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+          {(dest.value?.stations ?? [])
+            .filter((s) => s.id !== c.stationId)
+            .map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
         </select>
         <ProblemText error={dest.error} />
       </div>
@@ -294,16 +381,42 @@ function MergeTarget({ c }: { c: CaseDetail }) {
       <div class="field">
         <label for="desk-merge-no">{dt.mergeInto}</label>
         <div class="inline-find">
-          <input id="desk-merge-no" value={no} maxLength={32} autoComplete="off" aria-describedby="desk-merge-hint"
-            onInput={(e) => { setNo((e.currentTarget as HTMLInputElement).value); setFound(undefined) }}
-            onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); void find() } }} />
-          <button type="button" class="button" data-testid="merge-find" onClick={() => void find()}>{dt.mergeFind}</button>
+          <input
+            id="desk-merge-no"
+            value={no}
+            maxLength={32}
+            autoComplete="off"
+            aria-describedby="desk-merge-hint"
+            onInput={(e) => {
+              setNo((e.currentTarget as HTMLInputElement).value)
+              setFound(undefined)
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault()
+                void find()
+              }
+            }}
+          />
+          <button type="button" class="button" data-testid="merge-find" onClick={() => void find()}>
+            {dt.mergeFind}
+          </button>
         </div>
-        <p class="hint" id="desk-merge-hint">{dt.mergeIntoHint}</p>
+        <p class="hint" id="desk-merge-hint">
+          {dt.mergeIntoHint}
+        </p>
       </div>
       <ProblemText error={error} />
-      {found === null && <p class="error" role="alert">{dt.mergeNone}</p>}
-      {found && found.id === c.id && <p class="error" role="alert">{dt.mergeSelf}</p>}
+      {found === null && (
+        <p class="error" role="alert">
+          {dt.mergeNone}
+        </p>
+      )}
+      {found && found.id === c.id && (
+        <p class="error" role="alert">
+          {dt.mergeSelf}
+        </p>
+      )}
       {found && found.id !== c.id && (
         <p class="merge-found" role="status" data-testid="merge-found">
           <input type="hidden" name="intoCaseId" value={found.id} />
@@ -334,21 +447,27 @@ function FollowUpFields({ c }: { c: CaseDetail }) {
         <legend>{dt.outcome}</legend>
         <div class="choices">
           {(['reached', 'unreachable', 'refused'] as const).map((o, i) => (
-            <label key={o} class="choice"><input type="radio" name="outcome" value={o} defaultChecked={i === 0} data-testid={`outcome-${o}`} /> {dt.outcomes[o]}</label>
+            <label key={o} class="choice">
+              <input type="radio" name="outcome" value={o} defaultChecked={i === 0} data-testid={`outcome-${o}`} /> {dt.outcomes[o]}
+            </label>
           ))}
         </div>
       </fieldset>
-      {ratedThisRound(c)
-        ? <p class="hint">{dt.followUpRated}</p>
-        : (
-          <div class="field">
-            <label for="desk-rating">{dt.phoneRating}</label>
-            <select id="desk-rating" name="rating">
-              <option value="">{dt.noRating}</option>
-              {(['satisfied', 'basically_satisfied', 'unsatisfied'] as const).map((r) => <option key={r} value={r}>{dt.ratings[r]}</option>)}
-            </select>
-          </div>
-        )}
+      {ratedThisRound(c) ? (
+        <p class="hint">{dt.followUpRated}</p>
+      ) : (
+        <div class="field">
+          <label for="desk-rating">{dt.phoneRating}</label>
+          <select id="desk-rating" name="rating">
+            <option value="">{dt.noRating}</option>
+            {(['satisfied', 'basically_satisfied', 'unsatisfied'] as const).map((r) => (
+              <option key={r} value={r}>
+                {dt.ratings[r]}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       <div class="field">
         <label for="desk-follow-note">{dt.followUpNote}</label>
         <textarea id="desk-follow-note" name="body" rows={3} maxLength={1000} />

@@ -15,23 +15,27 @@ export function useAuthedPhotos(photos: { id: string; path: string; mime?: strin
     let live = true
     let made: (string | null)[] = []
     setDone(false)
-    void Promise.all(photos.map(async (p) => {
-      try {
-        const bytes = await adminApi.get<ArrayBuffer>(p.path)
-        return URL.createObjectURL(new Blob([bytes], p.mime ? { type: p.mime } : {}))
-      } catch {
-        return null
-      }
-    })).then((u) => {
+    void Promise.all(
+      photos.map(async (p) => {
+        try {
+          const bytes = await adminApi.get<ArrayBuffer>(p.path)
+          return URL.createObjectURL(new Blob([bytes], p.mime ? { type: p.mime } : {}))
+        } catch {
+          return null
+        }
+      }),
+    ).then((u) => {
       made = u
-      if (live) { setUrls(u); setDone(true) }
-      else u.forEach((x) => x && URL.revokeObjectURL(x))
+      if (live) {
+        setUrls(u)
+        setDone(true)
+      } else u.forEach((x) => x && URL.revokeObjectURL(x))
     })
     return () => {
       live = false
       made.forEach((x) => x && URL.revokeObjectURL(x))
     }
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- the ids name the photos; the photo objects are new on every render
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the ids name the photos; the photo objects are new on every render
   }, [ids])
   return { urls, done }
 }
@@ -44,9 +48,23 @@ export function DeskPhotos({ attachments }: { attachments: CaseDetail['attachmen
     <section aria-labelledby="desk-photos">
       <h3 id="desk-photos">{dt.photos}</h3>
       <div class="photos">
-        {attachments.map((a, i) => urls[i]
-          ? <img key={a.id} src={urls[i]!} alt={dt.photoAlt(i + 1)} width={a.width ?? undefined} height={a.height ?? undefined} loading="lazy" data-testid="desk-photo" />
-          : <span key={a.id} class="photo-missing">{done ? dt.photoFailed : '…'}</span>)}
+        {attachments.map((a, i) =>
+          urls[i] ? (
+            <img
+              key={a.id}
+              src={urls[i]!}
+              alt={dt.photoAlt(i + 1)}
+              width={a.width ?? undefined}
+              height={a.height ?? undefined}
+              loading="lazy"
+              data-testid="desk-photo"
+            />
+          ) : (
+            <span key={a.id} class="photo-missing">
+              {done ? dt.photoFailed : '…'}
+            </span>
+          ),
+        )}
       </div>
     </section>
   )

@@ -13,7 +13,14 @@ export interface ControlProps {
  * for this field right under it. The control is marked invalid and described by the message, so a screen reader
  * reads the error when the field is focused.
  */
-export function Field({ id, label, error, hint, children, required }: {
+export function Field({
+  id,
+  label,
+  error,
+  hint,
+  children,
+  required,
+}: {
   id: string
   label: ComponentChildren
   error?: string
@@ -24,23 +31,59 @@ export function Field({ id, label, error, hint, children, required }: {
   const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
   return (
     <div class={error ? 'field invalid' : 'field'}>
-      <label for={id}>{label}{required && <span class="required" aria-hidden="true"> *</span>}</label>
+      <label for={id}>
+        {label}
+        {required && (
+          <span class="required" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        )}
+      </label>
       {children({ id, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': described })}
-      {hint && <p class="hint" id={`${id}-hint`}>{hint}</p>}
-      {error && <p class="field-error" id={`${id}-error`} data-testid={`field-error-${id}`}>{error}</p>}
+      {hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="field-error" id={`${id}-error`} data-testid={`field-error-${id}`}>
+          {error}
+        </p>
+      )}
     </div>
   )
 }
 
 /** A group of choices (checkboxes or radios) with a legend and the message for the whole group. */
-export function ChoiceGroup({ id, legend, error, hint, children }: { id: string; legend: ComponentChildren; error?: string; hint?: ComponentChildren; children: ComponentChildren }) {
+export function ChoiceGroup({
+  id,
+  legend,
+  error,
+  hint,
+  children,
+}: {
+  id: string
+  legend: ComponentChildren
+  error?: string
+  hint?: ComponentChildren
+  children: ComponentChildren
+}) {
   const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
   return (
     <fieldset id={id} class={error ? 'field invalid' : 'field'} aria-describedby={described} aria-invalid={error ? 'true' : undefined}>
       <legend>{legend}</legend>
-      {hint && <p class="hint" id={`${id}-hint`}>{hint}</p>}
+      {hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
       <div class="choices">{children}</div>
-      {error && <p class="field-error" id={`${id}-error`} data-testid={`field-error-${id}`}>{error}</p>}
+      {error && (
+        <p class="field-error" id={`${id}-error`} data-testid={`field-error-${id}`}>
+          {error}
+        </p>
+      )}
     </fieldset>
   )
 }
@@ -85,17 +128,34 @@ export function useAction() {
       setBusy(false)
     }
   }
-  return { busy, error, done, run, form, setError, clear: () => { setError(null); setDone(null) } }
+  return {
+    busy,
+    error,
+    done,
+    run,
+    form,
+    setError,
+    clear: () => {
+      setError(null)
+      setDone(null)
+    },
+  }
 }
 
 /** Moves focus to an element when it appears (a form's heading when the form opens), so keyboard users follow. */
 export function useFocusOnMount<T extends HTMLElement>() {
   const ref = useRef<T>(null)
-  useEffect(() => { ref.current?.focus() }, [])
+  useEffect(() => {
+    ref.current?.focus()
+  }, [])
   return ref
 }
 
 /** A toast for what just succeeded, read out by screen readers. */
 export function Done({ message }: { message: string | null }) {
-  return message ? <p class="toast" role="status" data-testid="toast">{message}</p> : null
+  return message ? (
+    <p class="toast" role="status" data-testid="toast">
+      {message}
+    </p>
+  ) : null
 }

@@ -31,22 +31,43 @@ export function HandoffFormFields({ c }: { c: CaseDetail }) {
         <label for="desk-handoff-department">{dt.handoffDepartment}</label>
         <select id="desk-handoff-department" name="departmentId" data-testid="handoff-department" aria-busy={dest.loading}>
           <option value="">{dt.pickOne}</option>
-          {departments.map((d) => <option key={d.id} value={d.id}>{d.name}（{at.departments.kinds[d.kind] ?? d.kind}）</option>)}
+          {departments.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}（{at.departments.kinds[d.kind] ?? d.kind}）
+            </option>
+          ))}
         </select>
-        {dest.value && departments.length === 0 && <p class="hint" data-testid="handoff-no-departments">{dt.handoffNoDepartments}</p>}
+        {dest.value && departments.length === 0 && (
+          <p class="hint" data-testid="handoff-no-departments">
+            {dt.handoffNoDepartments}
+          </p>
+        )}
         <ProblemText error={dest.error} />
       </div>
       <div class="field">
         <label for="desk-handoff-question">{dt.handoffQuestion}</label>
         <textarea id="desk-handoff-question" name="question" rows={4} minLength={5} maxLength={2000} required aria-describedby="desk-handoff-question-hint" />
-        <p class="hint" id="desk-handoff-question-hint">{dt.handoffQuestionHint}</p>
+        <p class="hint" id="desk-handoff-question-hint">
+          {dt.handoffQuestionHint}
+        </p>
       </div>
       <div class="field">
         <label for="desk-handoff-due">{dt.handoffDueDay}</label>
         {/* Keyed by the default, so it fills in when /destinations answers. */}
-        <input key={due ?? ''} id="desk-handoff-due" name="dueAt" type="date" min={firstHandoffDay()} defaultValue={due ? beijingDay(due) : undefined}
-          aria-describedby={due ? 'desk-handoff-due-hint' : undefined} />
-        {due && <p class="hint" id="desk-handoff-due-hint">{dt.handoffDueDefault(beijingDay(due))}</p>}
+        <input
+          key={due ?? ''}
+          id="desk-handoff-due"
+          name="dueAt"
+          type="date"
+          min={firstHandoffDay()}
+          defaultValue={due ? beijingDay(due) : undefined}
+          aria-describedby={due ? 'desk-handoff-due-hint' : undefined}
+        />
+        {due && (
+          <p class="hint" id="desk-handoff-due-hint">
+            {dt.handoffDueDefault(beijingDay(due))}
+          </p>
+        )}
       </div>
     </>
   )

@@ -6,9 +6,13 @@ export function Pager({ total, limit, offset, onChange }: { total: number; limit
   const last = Math.min(offset + limit, total)
   return (
     <nav class="pager" aria-label={at.pages}>
-      <button type="button" class="button" disabled={offset === 0} onClick={() => onChange(Math.max(0, offset - limit))}>{at.previous}</button>
+      <button type="button" class="button" disabled={offset === 0} onClick={() => onChange(Math.max(0, offset - limit))}>
+        {at.previous}
+      </button>
       <span role="status">{at.range(total === 0 ? 0 : offset + 1, last, total)}</span>
-      <button type="button" class="button" disabled={last >= total} onClick={() => onChange(offset + limit)} data-testid="next-page">{at.next}</button>
+      <button type="button" class="button" disabled={last >= total} onClick={() => onChange(offset + limit)} data-testid="next-page">
+        {at.next}
+      </button>
     </nav>
   )
 }

@@ -5,9 +5,17 @@ import { at } from '../admin-text'
 /** One line for an error from the API, in the admin's language; per-field errors are shown by the form. */
 export function ProblemText({ error }: { error: unknown }) {
   if (!error) return null
-  const text = error instanceof ApiError ? (at.errors[error.code] ?? errorText(error.code, error.message))
-    : error instanceof OfflineError ? errorText('OFFLINE') : t.unknownError
-  return <p class="error" role="alert">{text}</p>
+  const text =
+    error instanceof ApiError
+      ? (at.errors[error.code] ?? errorText(error.code, error.message))
+      : error instanceof OfflineError
+        ? errorText('OFFLINE')
+        : t.unknownError
+  return (
+    <p class="error" role="alert">
+      {text}
+    </p>
+  )
 }
 
 /**

@@ -26,9 +26,7 @@ export function QrCodesPanel({ holder }: { holder: QrHolder }) {
   const list = codes.value ?? []
   const byId = new Map(list.map((c) => [c.id, c]))
   const active = list.filter((c) => c.status === 'active')
-  const print = 'memberId' in holder
-    ? { memberIds: holder.memberId, layout: 'poster' }
-    : { subject: 'station', stationId: holder.stationId, layout: 'poster' }
+  const print = 'memberId' in holder ? { memberIds: holder.memberId, layout: 'poster' } : { subject: 'station', stationId: holder.stationId, layout: 'poster' }
 
   async function run(work: () => Promise<QrCodeView>, message: (q: QrCodeView) => string) {
     setDone(null)
@@ -38,9 +36,21 @@ export function QrCodesPanel({ holder }: { holder: QrHolder }) {
       codes.reload()
     }
   }
-  const issue = () => run(() => adminApi.post<QrCodeView>('/api/v1/qr-codes', holder), (q) => at.qrIssued(q.code))
-  const rotate = (c: QrCodeView) => run(() => adminApi.post<QrCodeView>(`/api/v1/qr-codes/${c.id}/rotate`, {}), (q) => at.qrRotated(c.code, q.code))
-  const revoke = (c: QrCodeView) => run(() => adminApi.post<QrCodeView>(`/api/v1/qr-codes/${c.id}/revoke`, {}), (q) => at.qrRevoked(q.code))
+  const issue = () =>
+    run(
+      () => adminApi.post<QrCodeView>('/api/v1/qr-codes', holder),
+      (q) => at.qrIssued(q.code),
+    )
+  const rotate = (c: QrCodeView) =>
+    run(
+      () => adminApi.post<QrCodeView>(`/api/v1/qr-codes/${c.id}/rotate`, {}),
+      (q) => at.qrRotated(c.code, q.code),
+    )
+  const revoke = (c: QrCodeView) =>
+    run(
+      () => adminApi.post<QrCodeView>(`/api/v1/qr-codes/${c.id}/revoke`, {}),
+      (q) => at.qrRevoked(q.code),
+    )
 
   return (
     <section class="sub-section qr-panel" aria-labelledby="qr-title" data-testid="qr-panel">
@@ -49,18 +59,38 @@ export function QrCodesPanel({ holder }: { holder: QrHolder }) {
       <PublicUrlWarning />
       <ProblemText error={codes.error ?? action.error} />
       <Done message={done} />
-      {codes.value && active.length === 0 && <p class="empty" data-testid="qr-none">{at.qrNone}</p>}
+      {codes.value && active.length === 0 && (
+        <p class="empty" data-testid="qr-none">
+          {at.qrNone}
+        </p>
+      )}
       {list.length > 0 && (
         <ul class="rows qr-list" aria-busy={codes.loading ? 'true' : undefined}>
           {list.map((c) => (
             <li key={c.id} class="row qr-row" data-testid="qr-row" data-code={c.code} data-status={c.status}>
               <img class="qr-image" src={`/api/v1/qr/${c.code}.svg`} alt={at.qrImageAlt(c.code)} width={88} height={88} loading="lazy" />
               <div class="row-main">
-                <p class="qr-code"><strong>{at.qrCodeOf(c.code)}</strong> <span class={`pill q-${c.status}`} data-testid="qr-status">{at.qrStatuses[c.status]}</span></p>
+                <p class="qr-code">
+                  <strong>{at.qrCodeOf(c.code)}</strong>{' '}
+                  <span class={`pill q-${c.status}`} data-testid="qr-status">
+                    {at.qrStatuses[c.status]}
+                  </span>
+                </p>
                 <dl class="facts">
-                  <dt>{at.qrScanUrl}</dt><dd class="qr-url"><a href={c.url} target="_blank" rel="noopener">{c.url}</a></dd>
-                  <dt>{at.qrIssuedAt}</dt><dd>{when(c.createdAt)}</dd>
-                  {c.rotatedFrom && <><dt>{at.qrReplaces}</dt><dd data-testid="qr-replaces">{byId.get(c.rotatedFrom)?.code ?? '—'}</dd></>}
+                  <dt>{at.qrScanUrl}</dt>
+                  <dd class="qr-url">
+                    <a href={c.url} target="_blank" rel="noopener">
+                      {c.url}
+                    </a>
+                  </dd>
+                  <dt>{at.qrIssuedAt}</dt>
+                  <dd>{when(c.createdAt)}</dd>
+                  {c.rotatedFrom && (
+                    <>
+                      <dt>{at.qrReplaces}</dt>
+                      <dd data-testid="qr-replaces">{byId.get(c.rotatedFrom)?.code ?? '—'}</dd>
+                    </>
+                  )}
                 </dl>
                 {c.status === 'revoked' && c.redirectUntil && <p class="hint">{at.qrRedirectsUntil(day(c.redirectUntil))}</p>}
               </div>
@@ -75,8 +105,14 @@ export function QrCodesPanel({ holder }: { holder: QrHolder }) {
         </ul>
       )}
       <div class="buttons inline">
-        <button type="button" class="button" onClick={() => void issue()} disabled={action.busy || !codes.value} data-testid="qr-issue">{at.qrIssue}</button>
-        {active.length > 0 && <TokenLink path="/api/v1/placards.html" query={print} testId="qr-print">{at.qrPrint}</TokenLink>}
+        <button type="button" class="button" onClick={() => void issue()} disabled={action.busy || !codes.value} data-testid="qr-issue">
+          {at.qrIssue}
+        </button>
+        {active.length > 0 && (
+          <TokenLink path="/api/v1/placards.html" query={print} testId="qr-print">
+            {at.qrPrint}
+          </TokenLink>
+        )}
       </div>
     </section>
   )

@@ -1,7 +1,19 @@
 import { useEffect, useState } from 'preact/hooks'
 
 /** A labelled search field that reports what was typed once typing pauses (and at once on Enter). */
-export function SearchBox({ id, label, placeholder, onSearch, delayMs = 300 }: { id: string; label: string; placeholder?: string; onSearch: (q: string) => void; delayMs?: number }) {
+export function SearchBox({
+  id,
+  label,
+  placeholder,
+  onSearch,
+  delayMs = 300,
+}: {
+  id: string
+  label: string
+  placeholder?: string
+  onSearch: (q: string) => void
+  delayMs?: number
+}) {
   const [q, setQ] = useState('')
   useEffect(() => {
     const timer = setTimeout(() => onSearch(q.trim()), delayMs)
@@ -11,9 +23,21 @@ export function SearchBox({ id, label, placeholder, onSearch, delayMs = 300 }: {
   return (
     <div class="field search">
       <label for={id}>{label}</label>
-      <input id={id} type="search" value={q} placeholder={placeholder} maxLength={64} autoComplete="off"
+      <input
+        id={id}
+        type="search"
+        value={q}
+        placeholder={placeholder}
+        maxLength={64}
+        autoComplete="off"
         onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
-        onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); onSearch(q.trim()) } }} />
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault()
+            onSearch(q.trim())
+          }
+        }}
+      />
     </div>
   )
 }

@@ -9,7 +9,14 @@ import { ProblemText } from './problem-text'
  * it is followed (a token fetched earlier may have run out). `download`: save the file here (the server names it);
  * otherwise open it in a new tab.
  */
-export function TokenLink({ path, query = {}, download, children, class: className = 'button', testId }: {
+export function TokenLink({
+  path,
+  query = {},
+  download,
+  children,
+  class: className = 'button',
+  testId,
+}: {
   path: string
   query?: Record<string, string | undefined>
   download?: boolean
@@ -40,7 +47,16 @@ export function TokenLink({ path, query = {}, download, children, class: classNa
   }
   return (
     <>
-      <a class={className} href={plain ? `${path}?${plain}` : path} target={download ? undefined : '_blank'} rel="noopener" onClick={(e) => void follow(e)} data-testid={testId}>{children}</a>
+      <a
+        class={className}
+        href={plain ? `${path}?${plain}` : path}
+        target={download ? undefined : '_blank'}
+        rel="noopener"
+        onClick={(e) => void follow(e)}
+        data-testid={testId}
+      >
+        {children}
+      </a>
       {error ? <ProblemText error={error} /> : null}
     </>
   )

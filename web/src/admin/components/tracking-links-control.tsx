@@ -48,8 +48,12 @@ export function TrackingLinksControl({ caseId }: { caseId: string }) {
       <h3 id="desk-links">{x.title}</h3>
       <p class="hint">{x.hint}</p>
       <p>
-        <button type="button" class="secondary" disabled={busy} onClick={() => void revoke(false)}>{x.recovery}</button>{' '}
-        <button type="button" class="secondary" disabled={busy} onClick={() => void revoke(true)}>{x.all}</button>
+        <button type="button" class="secondary" disabled={busy} onClick={() => void revoke(false)}>
+          {x.recovery}
+        </button>{' '}
+        <button type="button" class="secondary" disabled={busy} onClick={() => void revoke(true)}>
+          {x.all}
+        </button>
       </p>
       {done && <p role="status">{done}</p>}
       <ProblemText error={error} />

@@ -32,21 +32,34 @@ export function TrendChart({ trend }: { trend: MetricsBucket[] }) {
     const x = trend.map((b) => Date.UTC(Number(b.month.slice(0, 4)), Number(b.month.slice(5, 7)) - 1, 15) / 1000)
     const ys = SERIES.map(([k]) => trend.map((b) => (b.rates[k] === null ? null : Math.round(b.rates[k]! * 1000) / 10)))
     const month = (s: number) => at.monthTick(new Date(s * 1000).getUTCMonth() + 1)
-    const chart = new uPlot({
-      width: el.clientWidth || 320,
-      height: 240,
-      scales: { y: { range: [0, 100] } },
-      axes: [
-        // One tick per month, on the months themselves (uPlot's own time splits fall every few days and repeat
-        // a month's name); on a narrow phone every second or third month, so the names never collide.
-        {
-          splits: (u) => monthSplits(x, u.width),
-          values: (_u, splits) => splits.map(month),
-        },
-        { values: (_u, splits) => splits.map((s) => `${s}%`) },
-      ],
-      series: [{ label: at.trendMonth, value: (_u: uPlot, v: number | null) => (v === null ? '—' : month(v)) }, ...SERIES.map(([k, stroke]) => ({ label: at[k], stroke, width: 2, spanGaps: true, value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${v}%`) }))],
-    }, [x, ...ys] as uPlot.AlignedData, el)
+    const chart = new uPlot(
+      {
+        width: el.clientWidth || 320,
+        height: 240,
+        scales: { y: { range: [0, 100] } },
+        axes: [
+          // One tick per month, on the months themselves (uPlot's own time splits fall every few days and repeat
+          // a month's name); on a narrow phone every second or third month, so the names never collide.
+          {
+            splits: (u) => monthSplits(x, u.width),
+            values: (_u, splits) => splits.map(month),
+          },
+          { values: (_u, splits) => splits.map((s) => `${s}%`) },
+        ],
+        series: [
+          { label: at.trendMonth, value: (_u: uPlot, v: number | null) => (v === null ? '—' : month(v)) },
+          ...SERIES.map(([k, stroke]) => ({
+            label: at[k],
+            stroke,
+            width: 2,
+            spanGaps: true,
+            value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${v}%`),
+          })),
+        ],
+      },
+      [x, ...ys] as uPlot.AlignedData,
+      el,
+    )
     const resize = new ResizeObserver(() => chart.setSize({ width: el.clientWidth, height: 240 }))
     resize.observe(el)
     return () => {

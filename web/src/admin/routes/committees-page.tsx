@@ -37,27 +37,61 @@ export function CommitteesPage() {
       <div class="page-head">
         <h2 id="committees-title">{at.committeesTitle}</h2>
         {list.some((c) => below(c.level)) && (
-          <button type="button" class="button primary" onClick={() => { setToast(null); setEditing('new') }} data-testid="committee-new">{at.addCommittee}</button>
+          <button
+            type="button"
+            class="button primary"
+            onClick={() => {
+              setToast(null)
+              setEditing('new')
+            }}
+            data-testid="committee-new"
+          >
+            {at.addCommittee}
+          </button>
         )}
       </div>
       <Done message={toast} />
       <ProblemText error={committees.error} />
-      {!committees.value && !committees.error && <p class="skeleton-block" aria-busy="true">{at.loading}</p>}
+      {!committees.value && !committees.error && (
+        <p class="skeleton-block" aria-busy="true">
+          {at.loading}
+        </p>
+      )}
       <div class={editing ? 'master-detail open' : 'master-detail'}>
         <div class="master">
           <ul class="tree" data-testid="committee-tree">
             {list.map((c) => (
               <li key={c.id} style={{ paddingInlineStart: `${depth.get(c.id)! * 1.5}rem` }} data-testid="committee-row">
-                <span>{c.name} <span class="sub">{at.levelsShort[c.level]} · {c.shortCode}</span></span>
-                <button type="button" class="button" aria-label={at.editWho(c.name)} onClick={() => { setToast(null); setEditing(c) }}>{at.edit}</button>
+                <span>
+                  {c.name}{' '}
+                  <span class="sub">
+                    {at.levelsShort[c.level]} · {c.shortCode}
+                  </span>
+                </span>
+                <button
+                  type="button"
+                  class="button"
+                  aria-label={at.editWho(c.name)}
+                  onClick={() => {
+                    setToast(null)
+                    setEditing(c)
+                  }}
+                >
+                  {at.edit}
+                </button>
               </li>
             ))}
           </ul>
         </div>
         {editing && (
           <aside class="detail" aria-label={editing === 'new' ? at.addCommittee : at.editWho(editing.name)}>
-            <CommitteeEditor key={editing === 'new' ? 'new' : editing.id} committee={editing === 'new' ? null : editing} parents={list}
-              onDone={done} onCancel={() => setEditing(null)} />
+            <CommitteeEditor
+              key={editing === 'new' ? 'new' : editing.id}
+              committee={editing === 'new' ? null : editing}
+              parents={list}
+              onDone={done}
+              onCancel={() => setEditing(null)}
+            />
           </aside>
         )}
       </div>
@@ -65,7 +99,12 @@ export function CommitteesPage() {
   )
 }
 
-function CommitteeEditor({ committee, parents, onDone, onCancel }: {
+function CommitteeEditor({
+  committee,
+  parents,
+  onDone,
+  onCancel,
+}: {
   committee: Committee | null
   parents: Committee[]
   onDone: (message: string) => void
@@ -82,9 +121,11 @@ function CommitteeEditor({ committee, parents, onDone, onCancel }: {
   async function submit(e: Event) {
     e.preventDefault()
     const body = { name: draft.name.trim(), shortCode: draft.shortCode.trim().toUpperCase() }
-    const saved = await save.run(() => (committee
-      ? adminApi.patch<Committee>(`/api/v1/committees/${committee.id}`, body)
-      : adminApi.post<Committee>('/api/v1/committees', { ...body, parentId: draft.parentId, level: parent ? below(parent.level) : 'county' })))
+    const saved = await save.run(() =>
+      committee
+        ? adminApi.patch<Committee>(`/api/v1/committees/${committee.id}`, body)
+        : adminApi.post<Committee>('/api/v1/committees', { ...body, parentId: draft.parentId, level: parent ? below(parent.level) : 'county' }),
+    )
     if (saved) onDone(committee ? at.savedWho(saved.name) : at.addedWho(saved.name))
   }
 
@@ -95,7 +136,11 @@ function CommitteeEditor({ committee, parents, onDone, onCancel }: {
         <Field id="committee-parent" label={at.parentCommittee} error={errors.parentId} required>
           {(p) => (
             <select {...p} value={draft.parentId} onChange={(e) => setDraft({ ...draft, parentId: valueOf(e) })}>
-              {possibleParents.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+              {possibleParents.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
             </select>
           )}
         </Field>
@@ -106,14 +151,30 @@ function CommitteeEditor({ committee, parents, onDone, onCancel }: {
       <Field id="committee-code" label={at.shortCode} hint={at.shortCodeHint} error={errors.shortCode} required>
         {(p) => <input {...p} value={draft.shortCode} maxLength={10} autocomplete="off" onInput={(e) => setDraft({ ...draft, shortCode: valueOf(e) })} />}
       </Field>
-      <ProblemText error={Object.keys(errors).length ? null : save.error ?? remove.error} />
+      <ProblemText error={Object.keys(errors).length ? null : (save.error ?? remove.error)} />
       <div class="buttons">
-        <button type="button" class="button" onClick={onCancel}>{at.cancel}</button>
+        <button type="button" class="button" onClick={onCancel}>
+          {at.cancel}
+        </button>
         {committee && (
-          <ConfirmButton label={at.delete} question={at.deleteQuestion(committee.name)} testId="committee-delete"
-            onConfirm={async () => { if (await remove.run(async () => { await adminApi.del(`/api/v1/committees/${committee.id}`); return true })) onDone(at.deletedWho(committee.name)) }} />
+          <ConfirmButton
+            label={at.delete}
+            question={at.deleteQuestion(committee.name)}
+            testId="committee-delete"
+            onConfirm={async () => {
+              if (
+                await remove.run(async () => {
+                  await adminApi.del(`/api/v1/committees/${committee.id}`)
+                  return true
+                })
+              )
+                onDone(at.deletedWho(committee.name))
+            }}
+          />
         )}
-        <button type="submit" class="button primary" disabled={save.busy} data-testid="committee-save">{save.busy ? at.saving : at.save}</button>
+        <button type="submit" class="button primary" disabled={save.busy} data-testid="committee-save">
+          {save.busy ? at.saving : at.save}
+        </button>
       </div>
     </form>
   )

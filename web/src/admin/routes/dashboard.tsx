@@ -27,19 +27,39 @@ export function Dashboard() {
   return <DashboardFor scope={scope} year={year} compare={compare} setCompare={setCompare} />
 }
 
-function DashboardFor({ scope, year, compare, setCompare }: { scope: Scope; year: number; compare: 'previous' | 'year'; setCompare: (c: 'previous' | 'year') => void }) {
+function DashboardFor({
+  scope,
+  year,
+  compare,
+  setCompare,
+}: {
+  scope: Scope
+  year: number
+  compare: 'previous' | 'year'
+  setCompare: (c: 'previous' | 'year') => void
+}) {
   const q = `scope=${scope.scope}&id=${scope.id}&from=${year}-01-01&to=${year + 1}-01-01`
   const summary = useRemote(() => adminApi.get<DashboardSummary>(`/api/v1/dashboard/summary?${q}&compare=${compare}`), [q, compare])
   const s = summary.value
   return (
     <section class="admin-page" data-testid="dashboard">
       {summary.error ? <ProblemText error={summary.error} /> : null}
-      {!s ? <p aria-busy="true" class="skeleton-block">{at.loading}</p> : (
+      {!s ? (
+        <p aria-busy="true" class="skeleton-block">
+          {at.loading}
+        </p>
+      ) : (
         <>
           <h2>{at.dashboardTitle(s.scope.name, year)}</h2>
           <p class="hint">
-            <label>{at.compare}{' '}
-              <select class="inline-select" data-testid="compare" value={compare} onChange={(e) => setCompare((e.currentTarget as HTMLSelectElement).value as 'previous' | 'year')}>
+            <label>
+              {at.compare}{' '}
+              <select
+                class="inline-select"
+                data-testid="compare"
+                value={compare}
+                onChange={(e) => setCompare((e.currentTarget as HTMLSelectElement).value as 'previous' | 'year')}
+              >
                 <option value="previous">{at.compareModes.previous}</option>
                 <option value="year">{at.compareModes.year}</option>
               </select>
@@ -52,8 +72,12 @@ function DashboardFor({ scope, year, compare, setCompare }: { scope: Scope; year
               return (
                 <div class="tile" key={rate} data-testid={`tile-${rate}`}>
                   <div>{at[rate]}</div>
-                  <div class="value" data-testid={`rate-${rate}`}>{pct(s.current.rates[rate])}</div>
-                  <div class="hint">{at.counts(s.current.counts[num], s.current.counts[den])} · {at.versus(pct(s.previous.rates[rate]))}</div>
+                  <div class="value" data-testid={`rate-${rate}`}>
+                    {pct(s.current.rates[rate])}
+                  </div>
+                  <div class="hint">
+                    {at.counts(s.current.counts[num], s.current.counts[den])} · {at.versus(pct(s.previous.rates[rate]))}
+                  </div>
                   {change !== null && <div class={change >= 0 ? 'delta up' : 'delta down'}>{at.points(change * 100)}</div>}
                 </div>
               )
@@ -97,20 +121,39 @@ function Rankings({ q }: { q: string }) {
       <h3>{at.rankingTitle}</h3>
       <div class="links" role="group" aria-label={at.rankingTitle}>
         {(['station', 'sector', 'member'] as const).map((d) => (
-          <button key={d} type="button" class={d === dimension ? 'button primary' : 'button'} aria-pressed={d === dimension} onClick={() => setDimension(d)}>{at.dimensions[d]}</button>
+          <button key={d} type="button" class={d === dimension ? 'button primary' : 'button'} aria-pressed={d === dimension} onClick={() => setDimension(d)}>
+            {at.dimensions[d]}
+          </button>
         ))}
       </div>
       <ProblemText error={page.error} />
       <div class="table-wrap">
         {/* On a phone each row is a labelled card (grid stack), so names keep their width instead of one character a line. */}
         <table class="grid stack ranking" data-testid="ranking">
-          <thead><tr><th scope="col">{at.rank}</th><th scope="col">{at.name}</th><th scope="col">{at.assigned}</th><th scope="col">{at.resolved}</th><th scope="col">{at.responseRate}</th><th scope="col">{at.resolutionRate}</th><th scope="col">{at.satisfactionRate}</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">{at.rank}</th>
+              <th scope="col">{at.name}</th>
+              <th scope="col">{at.assigned}</th>
+              <th scope="col">{at.resolved}</th>
+              <th scope="col">{at.responseRate}</th>
+              <th scope="col">{at.resolutionRate}</th>
+              <th scope="col">{at.satisfactionRate}</th>
+            </tr>
+          </thead>
           <tbody>
             {(page.value?.items ?? []).map((r) => (
               <tr key={r.id ?? 'none'}>
-                <td class="rank" data-label={at.rank}>{r.rank}</td><td class="name" data-label={at.name}>{r.name ?? '—'}</td>
-                <td data-label={at.assigned}>{r.counts.assigned}</td><td data-label={at.resolved}>{r.counts.resolved}</td>
-                <td data-label={at.responseRate}>{pct(r.rates.responseRate)}</td><td data-label={at.resolutionRate}>{pct(r.rates.resolutionRate)}</td>
+                <td class="rank" data-label={at.rank}>
+                  {r.rank}
+                </td>
+                <td class="name" data-label={at.name}>
+                  {r.name ?? '—'}
+                </td>
+                <td data-label={at.assigned}>{r.counts.assigned}</td>
+                <td data-label={at.resolved}>{r.counts.resolved}</td>
+                <td data-label={at.responseRate}>{pct(r.rates.responseRate)}</td>
+                <td data-label={at.resolutionRate}>{pct(r.rates.resolutionRate)}</td>
                 <td data-label={at.satisfactionRate}>{pct(r.rates.satisfactionRate)}</td>
               </tr>
             ))}
@@ -132,20 +175,40 @@ function Departments({ q, year }: { q: string; year: number }) {
       <h3 id="dept-figures-title">{d.title}</h3>
       <p class="hint">{d.hint}</p>
       <ProblemText error={page.error} />
-      {page.value && items.length === 0 && <p class="hint" data-testid="department-none">{d.none}</p>}
+      {page.value && items.length === 0 && (
+        <p class="hint" data-testid="department-none">
+          {d.none}
+        </p>
+      )}
       {items.length > 0 && (
         <div class="table-wrap">
           <table class="grid stack ranking" data-testid="department-ranking">
             <caption class="visually-hidden">{d.caption(year)}</caption>
-            <thead><tr>
-              <th scope="col">{at.rank}</th><th scope="col">{d.name}</th><th scope="col">{d.handoffs}</th><th scope="col">{d.medianAck}</th>
-              <th scope="col">{d.medianReply}</th><th scope="col">{d.onTimeRate}</th><th scope="col">{d.returnedShare}</th>
-            </tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">{at.rank}</th>
+                <th scope="col">{d.name}</th>
+                <th scope="col">{d.handoffs}</th>
+                <th scope="col">{d.medianAck}</th>
+                <th scope="col">{d.medianReply}</th>
+                <th scope="col">{d.onTimeRate}</th>
+                <th scope="col">{d.returnedShare}</th>
+              </tr>
+            </thead>
             <tbody>
               {items.map((r) => (
                 <tr key={r.departmentId} data-testid="department-row">
-                  <td class="rank" data-label={at.rank}>{r.rank ?? <><span aria-hidden="true">—</span><span class="visually-hidden">{d.unranked}</span></>}</td>
-                  <td class="name" data-label={d.name}>{r.name}</td>
+                  <td class="rank" data-label={at.rank}>
+                    {r.rank ?? (
+                      <>
+                        <span aria-hidden="true">—</span>
+                        <span class="visually-hidden">{d.unranked}</span>
+                      </>
+                    )}
+                  </td>
+                  <td class="name" data-label={d.name}>
+                    {r.name}
+                  </td>
                   <td data-label={d.handoffs}>{r.counts.handoffs}</td>
                   <td data-label={d.medianAck}>{minutes(r.medianAckMinutes)}</td>
                   <td data-label={d.medianReply}>{minutes(r.medianReplyMinutes)}</td>
@@ -184,13 +247,24 @@ function Overdue({ scope, total }: { scope: Scope; total: number | undefined }) 
       <ul class="cases" data-testid="overdue">
         {items.map((o) => (
           <li key={o.case.id} class="case-row">
-            <span class="row-top"><span class="no">{o.case.publicNo}</span><span class="deadline late">{at.overdueKinds[o.kind]} · {at.overdueBy(Math.round(o.overdueMinutes / 60))}</span></span>
+            <span class="row-top">
+              <span class="no">{o.case.publicNo}</span>
+              <span class="deadline late">
+                {at.overdueKinds[o.kind]} · {at.overdueBy(Math.round(o.overdueMinutes / 60))}
+              </span>
+            </span>
             <span class="desc">{o.case.description}</span>
             <span class="row-bottom">
               <span class="cat">{o.case.memberName ?? o.case.stationName ?? ''}</span>
-              {chased[o.case.id]
-                ? <span class="badge pending" role="status">{at.chased}</span>
-                : <button type="button" class="button" data-testid="chase" onClick={() => void chase(o.case.id, o.case.version)}>{at.chase}</button>}
+              {chased[o.case.id] ? (
+                <span class="badge pending" role="status">
+                  {at.chased}
+                </span>
+              ) : (
+                <button type="button" class="button" data-testid="chase" onClick={() => void chase(o.case.id, o.case.version)}>
+                  {at.chase}
+                </button>
+              )}
             </span>
           </li>
         ))}
@@ -204,11 +278,17 @@ function Reports() {
   return (
     <>
       <h3>{at.reportsTitle}</h3>
-      <p class="links"><a href={`${ADMIN_BASE}reports`}>{at.allReports}</a> <a href={`${ADMIN_BASE}exports`}>{at.exportCases}</a></p>
+      <p class="links">
+        <a href={`${ADMIN_BASE}reports`}>{at.allReports}</a> <a href={`${ADMIN_BASE}exports`}>{at.exportCases}</a>
+      </p>
       <ProblemText error={page.error} />
       {page.value && page.value.items.length === 0 && <p class="hint">{at.noReports}</p>}
       <ul>
-        {(page.value?.items ?? []).map((r) => <li key={r.id}>{r.title} · {at.reportStatuses[r.status]}</li>)}
+        {(page.value?.items ?? []).map((r) => (
+          <li key={r.id}>
+            {r.title} · {at.reportStatuses[r.status]}
+          </li>
+        ))}
       </ul>
     </>
   )

@@ -29,7 +29,10 @@ export function DepartmentsPage() {
   const [version, setVersion] = useState(0)
   const [toast, setToast] = useState<string | null>(null)
   const toggle = useAction()
-  const list = useRemote(() => adminApi.get<Paged<DepartmentView>>(withQuery('/api/v1/departments', { q, kind, active, limit: LIMIT, offset })), [q, kind, active, offset])
+  const list = useRemote(
+    () => adminApi.get<Paged<DepartmentView>>(withQuery('/api/v1/departments', { q, kind, active, limit: LIMIT, offset })),
+    [q, kind, active, offset],
+  )
   const committees = useCommittees()
 
   function saved(d: DepartmentView, message: string) {
@@ -48,7 +51,10 @@ export function DepartmentsPage() {
     const changed = await toggle.run(() => adminApi.patch<DepartmentView>(`/api/v1/departments/${d.id}`, { active: !d.active }))
     if (!changed) return
     setToast(changed.active ? dp.activatedWho(changed.name) : dp.deactivatedWho(changed.name))
-    if (editing !== 'new' && editing?.id === d.id) { setEditing(changed); setVersion((v) => v + 1) }
+    if (editing !== 'new' && editing?.id === d.id) {
+      setEditing(changed)
+      setVersion((v) => v + 1)
+    }
     list.reload()
   }
   const page = list.value
@@ -56,7 +62,19 @@ export function DepartmentsPage() {
     <section class="admin-page" data-testid="departments-page" aria-labelledby="departments-title">
       <div class="page-head">
         <h2 id="departments-title">{dp.title}</h2>
-        {canEdit && <button type="button" class="button primary" onClick={() => { setToast(null); setEditing('new') }} data-testid="department-new">{dp.add}</button>}
+        {canEdit && (
+          <button
+            type="button"
+            class="button primary"
+            onClick={() => {
+              setToast(null)
+              setEditing('new')
+            }}
+            data-testid="department-new"
+          >
+            {dp.add}
+          </button>
+        )}
       </div>
       <p class="hint">{canEdit ? dp.intro : dp.readOnly}</p>
       <Done message={toast} />
@@ -64,17 +82,42 @@ export function DepartmentsPage() {
       <div class={editing ? 'master-detail open' : 'master-detail'}>
         <div class="master">
           <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-            <SearchBox id="department-q" label={at.searchName} onSearch={(v) => { setQ(v); setOffset(0) }} />
+            <SearchBox
+              id="department-q"
+              label={at.searchName}
+              onSearch={(v) => {
+                setQ(v)
+                setOffset(0)
+              }}
+            />
             <div class="field">
               <label for="department-kind-filter">{dp.kind}</label>
-              <select id="department-kind-filter" value={kind} onChange={(e) => { setKind(valueOf(e)); setOffset(0) }}>
+              <select
+                id="department-kind-filter"
+                value={kind}
+                onChange={(e) => {
+                  setKind(valueOf(e))
+                  setOffset(0)
+                }}
+              >
                 <option value="">{dp.allKinds}</option>
-                {DEPARTMENT_KINDS.map((k) => <option key={k} value={k}>{dp.kinds[k]}</option>)}
+                {DEPARTMENT_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {dp.kinds[k]}
+                  </option>
+                ))}
               </select>
             </div>
             <div class="field">
               <label for="department-active-filter">{at.status}</label>
-              <select id="department-active-filter" value={active} onChange={(e) => { setActive(valueOf(e)); setOffset(0) }}>
+              <select
+                id="department-active-filter"
+                value={active}
+                onChange={(e) => {
+                  setActive(valueOf(e))
+                  setOffset(0)
+                }}
+              >
                 <option value="">{at.allStatuses}</option>
                 <option value="true">{dp.active}</option>
                 <option value="false">{dp.inactive}</option>
@@ -82,26 +125,80 @@ export function DepartmentsPage() {
             </div>
           </form>
           <ProblemText error={list.error} />
-          {!page && !list.error && <p class="skeleton-block" aria-busy="true">{at.loading}</p>}
+          {!page && !list.error && (
+            <p class="skeleton-block" aria-busy="true">
+              {at.loading}
+            </p>
+          )}
           {page && page.items.length === 0 && <p class="empty">{q || kind || active ? at.noMatches : dp.none}</p>}
           {page && page.items.length > 0 && (
             <div class="table-wrap">
               <table class="grid stack" data-testid="department-list">
                 <caption class="visually-hidden">{dp.title}</caption>
-                <thead><tr><th scope="col">{dp.name}</th><th scope="col">{dp.contact}</th><th scope="col">{dp.robot}</th><th scope="col">{at.status}</th>{canEdit && <th scope="col"><span class="visually-hidden">{at.actions}</span></th>}</tr></thead>
+                <thead>
+                  <tr>
+                    <th scope="col">{dp.name}</th>
+                    <th scope="col">{dp.contact}</th>
+                    <th scope="col">{dp.robot}</th>
+                    <th scope="col">{at.status}</th>
+                    {canEdit && (
+                      <th scope="col">
+                        <span class="visually-hidden">{at.actions}</span>
+                      </th>
+                    )}
+                  </tr>
+                </thead>
                 <tbody>
                   {page.items.map((d) => (
-                    <tr key={d.id} data-testid="department-row" data-department-id={d.id} class={editing !== 'new' && editing?.id === d.id ? 'selected' : undefined}>
-                      <th scope="row" data-label={dp.name}><span data-testid="department-name">{d.name}</span><span class="sub">{dp.kinds[d.kind]}</span></th>
-                      <td data-label={dp.contact} data-testid="department-contact">{d.contactName || '—'}{d.contactPhoneMasked && <span class="sub">{d.contactPhoneMasked}</span>}</td>
-                      <td data-label={dp.robot} data-testid="department-robot">{d.robotChannel ? `${d.robotChannel.name}${d.robotChannel.enabled ? '' : ` ${dp.robotOff}`}` : '—'}</td>
-                      <td data-label={at.status}><span class={d.active ? 'pill m-active' : 'pill m-inactive'} data-testid="department-state">{d.active ? dp.active : dp.inactive}</span></td>
+                    <tr
+                      key={d.id}
+                      data-testid="department-row"
+                      data-department-id={d.id}
+                      class={editing !== 'new' && editing?.id === d.id ? 'selected' : undefined}
+                    >
+                      <th scope="row" data-label={dp.name}>
+                        <span data-testid="department-name">{d.name}</span>
+                        <span class="sub">{dp.kinds[d.kind]}</span>
+                      </th>
+                      <td data-label={dp.contact} data-testid="department-contact">
+                        {d.contactName || '—'}
+                        {d.contactPhoneMasked && <span class="sub">{d.contactPhoneMasked}</span>}
+                      </td>
+                      <td data-label={dp.robot} data-testid="department-robot">
+                        {d.robotChannel ? `${d.robotChannel.name}${d.robotChannel.enabled ? '' : ` ${dp.robotOff}`}` : '—'}
+                      </td>
+                      <td data-label={at.status}>
+                        <span class={d.active ? 'pill m-active' : 'pill m-inactive'} data-testid="department-state">
+                          {d.active ? dp.active : dp.inactive}
+                        </span>
+                      </td>
                       {canEdit && (
-                        <td class="actions"><div class="row-actions">
-                          <button type="button" class="button" aria-label={at.editWho(d.name)} onClick={() => { setToast(null); setEditing(d) }} data-testid="department-edit">{at.edit}</button>
-                          <button type="button" class="button" aria-label={d.active ? dp.deactivateWho(d.name) : dp.activateWho(d.name)} disabled={toggle.busy}
-                            onClick={() => void flip(d)} data-testid="department-toggle">{d.active ? dp.deactivate : dp.activate}</button>
-                        </div></td>
+                        <td class="actions">
+                          <div class="row-actions">
+                            <button
+                              type="button"
+                              class="button"
+                              aria-label={at.editWho(d.name)}
+                              onClick={() => {
+                                setToast(null)
+                                setEditing(d)
+                              }}
+                              data-testid="department-edit"
+                            >
+                              {at.edit}
+                            </button>
+                            <button
+                              type="button"
+                              class="button"
+                              aria-label={d.active ? dp.deactivateWho(d.name) : dp.activateWho(d.name)}
+                              disabled={toggle.busy}
+                              onClick={() => void flip(d)}
+                              data-testid="department-toggle"
+                            >
+                              {d.active ? dp.deactivate : dp.activate}
+                            </button>
+                          </div>
+                        </td>
                       )}
                     </tr>
                   ))}
@@ -113,8 +210,14 @@ export function DepartmentsPage() {
         </div>
         {editing && canEdit && (
           <aside class="detail" aria-label={editing === 'new' ? dp.add : dp.edit}>
-            <DepartmentEditor key={editing === 'new' ? 'new' : `${editing.id}:${version}`} department={editing === 'new' ? null : editing}
-              committees={editing === 'new' ? committees.value ?? [] : []} defaultCommitteeId={user?.committeeId ?? ''} onSaved={saved} onClose={closed} />
+            <DepartmentEditor
+              key={editing === 'new' ? 'new' : `${editing.id}:${version}`}
+              department={editing === 'new' ? null : editing}
+              committees={editing === 'new' ? (committees.value ?? []) : []}
+              defaultCommitteeId={user?.committeeId ?? ''}
+              onSaved={saved}
+              onClose={closed}
+            />
           </aside>
         )}
       </div>
@@ -122,7 +225,13 @@ export function DepartmentsPage() {
   )
 }
 
-function DepartmentEditor({ department, committees, defaultCommitteeId, onSaved, onClose }: {
+function DepartmentEditor({
+  department,
+  committees,
+  defaultCommitteeId,
+  onSaved,
+  onClose,
+}: {
   department: DepartmentView | null
   committees: { id: string; name: string }[]
   defaultCommitteeId: string
@@ -141,10 +250,15 @@ function DepartmentEditor({ department, committees, defaultCommitteeId, onSaved,
   })
   const committeeId = department?.committeeId ?? (draft.committeeId || defaultCommitteeId)
   // The committee's group robots and webhooks (an SMS account is no group to post to).
-  const channels = useRemote(async () => (committeeId
-    ? (await adminApi.get<ChannelList>(withQuery('/api/v1/notification-channels', { committeeId }))).items
-      .filter((c) => (DEPARTMENT_CHANNEL_PROVIDERS as readonly string[]).includes(c.provider))
-    : []), [committeeId])
+  const channels = useRemote(
+    async () =>
+      committeeId
+        ? (await adminApi.get<ChannelList>(withQuery('/api/v1/notification-channels', { committeeId }))).items.filter((c) =>
+            (DEPARTMENT_CHANNEL_PROVIDERS as readonly string[]).includes(c.provider),
+          )
+        : [],
+    [committeeId],
+  )
   const save = useAction()
   const remove = useAction()
   const heading = useFocusOnMount<HTMLHeadingElement>()
@@ -155,64 +269,134 @@ function DepartmentEditor({ department, committees, defaultCommitteeId, onSaved,
     e.preventDefault()
     const phone = draft.contactPhone.trim()
     const body = {
-      kind: draft.kind, name: draft.name.trim(), contactName: draft.contactName.trim(), robotChannelId: draft.robotChannelId || null, active: draft.active,
+      kind: draft.kind,
+      name: draft.name.trim(),
+      contactName: draft.contactName.trim(),
+      robotChannelId: draft.robotChannelId || null,
+      active: draft.active,
       // The saved phone is never shown: an empty box keeps it, unless the admin asked to remove it.
       ...(phone ? { contactPhone: phone } : draft.removePhone ? { contactPhone: null } : {}),
     }
-    const saved = await save.run(() => (department
-      ? adminApi.patch<DepartmentView>(`/api/v1/departments/${department.id}`, body)
-      : adminApi.post<DepartmentView>('/api/v1/departments', { ...body, ...(committees.length > 1 && { committeeId: draft.committeeId }) })))
+    const saved = await save.run(() =>
+      department
+        ? adminApi.patch<DepartmentView>(`/api/v1/departments/${department.id}`, body)
+        : adminApi.post<DepartmentView>('/api/v1/departments', { ...body, ...(committees.length > 1 && { committeeId: draft.committeeId }) }),
+    )
     if (saved) onSaved(saved, department ? at.savedWho(saved.name) : at.addedWho(saved.name))
   }
   async function del() {
     if (!department) return
-    const ok = await remove.run(async () => { await adminApi.del(`/api/v1/departments/${department.id}`); return true })
+    const ok = await remove.run(async () => {
+      await adminApi.del(`/api/v1/departments/${department.id}`)
+      return true
+    })
     if (ok) onClose(at.deletedWho(department.name))
   }
   const channelList = channels.value ?? []
   const current = department?.robotChannel
   return (
     <div class="editor" data-testid="department-editor">
-      <h3 ref={heading} tabIndex={-1}>{department ? at.editWho(department.name) : dp.add}</h3>
+      <h3 ref={heading} tabIndex={-1}>
+        {department ? at.editWho(department.name) : dp.add}
+      </h3>
       <form ref={save.form} onSubmit={(e) => void submit(e)} noValidate>
         {committees.length > 1 && (
           <Field id="department-committee" label={at.committee} error={errors.committeeId}>
-            {(p) => <select {...p} value={draft.committeeId} onChange={(e) => setDraft((d) => ({ ...d, committeeId: valueOf(e), robotChannelId: '' }))}>
-              {committees.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-            </select>}
+            {(p) => (
+              <select {...p} value={draft.committeeId} onChange={(e) => setDraft((d) => ({ ...d, committeeId: valueOf(e), robotChannelId: '' }))}>
+                {committees.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            )}
           </Field>
         )}
         <Field id="department-name" label={dp.name} error={errors.name} required>
           {(p) => <input {...p} value={draft.name} maxLength={64} onInput={(e) => set('name', valueOf(e))} />}
         </Field>
         <Field id="department-kind" label={dp.kind} error={errors.kind}>
-          {(p) => <select {...p} value={draft.kind} onChange={(e) => set('kind', valueOf(e) as typeof draft.kind)}>
-            {DEPARTMENT_KINDS.map((k) => <option key={k} value={k}>{dp.kinds[k]}</option>)}
-          </select>}
+          {(p) => (
+            <select {...p} value={draft.kind} onChange={(e) => set('kind', valueOf(e) as typeof draft.kind)}>
+              {DEPARTMENT_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {dp.kinds[k]}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
         <Field id="department-contact-name" label={dp.contactName} error={errors.contactName}>
           {(p) => <input {...p} value={draft.contactName} maxLength={64} autoComplete="off" onInput={(e) => set('contactName', valueOf(e))} />}
         </Field>
-        <Field id="department-phone" label={dp.contactPhone} error={errors.contactPhone}
-          hint={department?.contactPhoneMasked ? dp.phoneSaved(department.contactPhoneMasked) : dp.phoneHint}>
-          {(p) => <input {...p} type="tel" inputMode="tel" autoComplete="off" maxLength={32} value={draft.contactPhone}
-            placeholder={department?.contactPhoneMasked ?? ''} onInput={(e) => set('contactPhone', valueOf(e))} />}
+        <Field
+          id="department-phone"
+          label={dp.contactPhone}
+          error={errors.contactPhone}
+          hint={department?.contactPhoneMasked ? dp.phoneSaved(department.contactPhoneMasked) : dp.phoneHint}
+        >
+          {(p) => (
+            <input
+              {...p}
+              type="tel"
+              inputMode="tel"
+              autoComplete="off"
+              maxLength={32}
+              value={draft.contactPhone}
+              placeholder={department?.contactPhoneMasked ?? ''}
+              onInput={(e) => set('contactPhone', valueOf(e))}
+            />
+          )}
         </Field>
         {department?.contactPhoneMasked && (
-          <label class="choice"><input type="checkbox" checked={draft.removePhone} onChange={(e) => set('removePhone', (e.currentTarget as HTMLInputElement).checked)} data-testid="department-remove-phone" /> {dp.removePhone}</label>
+          <label class="choice">
+            <input
+              type="checkbox"
+              checked={draft.removePhone}
+              onChange={(e) => set('removePhone', (e.currentTarget as HTMLInputElement).checked)}
+              data-testid="department-remove-phone"
+            />{' '}
+            {dp.removePhone}
+          </label>
         )}
         <Field id="department-robot" label={dp.robot} error={errors.robotChannelId} hint={dp.robotHint}>
-          {(p) => <select {...p} value={draft.robotChannelId} onChange={(e) => set('robotChannelId', valueOf(e))}>
-            <option value="">{dp.noRobot}</option>
-            {current && !channelList.some((c) => c.id === current.id) && <option value={current.id}>{current.name}</option>}
-            {channelList.map((c) => <option key={c.id} value={c.id}>{c.name}{c.enabled ? '' : ` ${dp.robotOff}`}</option>)}
-          </select>}
+          {(p) => (
+            <select {...p} value={draft.robotChannelId} onChange={(e) => set('robotChannelId', valueOf(e))}>
+              <option value="">{dp.noRobot}</option>
+              {current && !channelList.some((c) => c.id === current.id) && <option value={current.id}>{current.name}</option>}
+              {channelList.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                  {c.enabled ? '' : ` ${dp.robotOff}`}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
-        <label class="choice"><input type="checkbox" checked={draft.active} onChange={(e) => set('active', (e.currentTarget as HTMLInputElement).checked)} data-testid="department-active" /> {dp.activeChoice}</label>
-        {onlyFieldErrors(save.error) || errors.name ? <p class="error" role="alert">{at.fixFields}</p> : <ProblemText error={save.error} />}
+        <label class="choice">
+          <input
+            type="checkbox"
+            checked={draft.active}
+            onChange={(e) => set('active', (e.currentTarget as HTMLInputElement).checked)}
+            data-testid="department-active"
+          />{' '}
+          {dp.activeChoice}
+        </label>
+        {onlyFieldErrors(save.error) || errors.name ? (
+          <p class="error" role="alert">
+            {at.fixFields}
+          </p>
+        ) : (
+          <ProblemText error={save.error} />
+        )}
         <div class="buttons">
-          <button type="button" class="button" onClick={() => onClose()}>{at.close}</button>
-          <button type="submit" class="button primary" disabled={save.busy} data-testid="department-save">{save.busy ? at.saving : department ? at.save : at.add}</button>
+          <button type="button" class="button" onClick={() => onClose()}>
+            {at.close}
+          </button>
+          <button type="submit" class="button primary" disabled={save.busy} data-testid="department-save">
+            {save.busy ? at.saving : department ? at.save : at.add}
+          </button>
         </div>
       </form>
       {department && (
@@ -220,7 +404,9 @@ function DepartmentEditor({ department, committees, defaultCommitteeId, onSaved,
           <h4 id="department-remove-title">{at.delete}</h4>
           <p class="hint">{dp.removeHint}</p>
           <ProblemText error={remove.error} />
-          <div class="buttons"><ConfirmButton label={at.delete} question={at.deleteQuestion(department.name)} onConfirm={del} disabled={remove.busy} testId="department-delete" /></div>
+          <div class="buttons">
+            <ConfirmButton label={at.delete} question={at.deleteQuestion(department.name)} onConfirm={del} disabled={remove.busy} testId="department-delete" />
+          </div>
         </section>
       )}
     </div>

@@ -61,43 +61,84 @@ export function ExportsPage() {
       <p class="hint">{at.exportsHint}</p>
       <form class="inline-form" onSubmit={(e) => e.preventDefault()}>
         <Field id="export-filter" label={at.whichCases}>
-          {(p) => <select {...p} value={filter} onChange={(e) => setFilter(valueOf(e))}>
-            {CASE_FILTERS.map((f) => <option key={f} value={f}>{at.caseFilters[f]}</option>)}
-          </select>}
+          {(p) => (
+            <select {...p} value={filter} onChange={(e) => setFilter(valueOf(e))}>
+              {CASE_FILTERS.map((f) => (
+                <option key={f} value={f}>
+                  {at.caseFilters[f]}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
         <fieldset class="field">
           <legend>{at.period}</legend>
           <div class="links" role="group" aria-label={at.quickPeriods}>
-            {Object.keys(PERIODS).map((k) => <button key={k} type="button" class="button small" onClick={() => period(k)}>{at.periods[k]}</button>)}
+            {Object.keys(PERIODS).map((k) => (
+              <button key={k} type="button" class="button small" onClick={() => period(k)}>
+                {at.periods[k]}
+              </button>
+            ))}
           </div>
           <div class="pair">
             <Field id="export-from" label={at.fromDay}>
               {(p) => <input {...p} type="date" value={from} onInput={(e) => setFrom(valueOf(e))} />}
             </Field>
             <Field id="export-to" label={at.toDay} error={badRange ? at.badRange : undefined}>
-              {(p) => <input {...p} type="date" value={lastDay} onInput={(e) => { const v = valueOf(e); setLastDay(v); setTo(v ? dayAfter(v) : '') }} />}
+              {(p) => (
+                <input
+                  {...p}
+                  type="date"
+                  value={lastDay}
+                  onInput={(e) => {
+                    const v = valueOf(e)
+                    setLastDay(v)
+                    setTo(v ? dayAfter(v) : '')
+                  }}
+                />
+              )}
             </Field>
           </div>
         </fieldset>
         <Field id="export-station" label={at.station}>
-          {(p) => <select {...p} value={stationId} onChange={(e) => setStationId(valueOf(e))}>
-            <option value="">{at.allStations}</option>
-            {(stations.value?.items ?? []).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
-          </select>}
+          {(p) => (
+            <select {...p} value={stationId} onChange={(e) => setStationId(valueOf(e))}>
+              <option value="">{at.allStations}</option>
+              {(stations.value?.items ?? []).map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
         <Field id="export-category" label={at.category}>
-          {(p) => <select {...p} value={categoryId} onChange={(e) => setCategoryId(valueOf(e))}>
-            <option value="">{at.allCategories}</option>
-            {(categories.value?.items ?? []).map((c) => <option key={c.id} value={c.id}>{c.names['zh-CN']}</option>)}
-          </select>}
+          {(p) => (
+            <select {...p} value={categoryId} onChange={(e) => setCategoryId(valueOf(e))}>
+              <option value="">{at.allCategories}</option>
+              {(categories.value?.items ?? []).map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.names['zh-CN']}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
         <div class="buttons" role="group" aria-label={at.exportCases}>
-          {badRange
-            ? <p class="error" role="alert">{at.badRange}</p>
-            : <>
-              <TokenLink path="/api/v1/exports/cases.csv" query={query} download testId="export-cases-csv">{at.downloadCsv}</TokenLink>
-              <TokenLink path="/api/v1/exports/cases.xlsx" query={query} download class="button primary" testId="export-cases-xlsx">{at.downloadXlsx}</TokenLink>
-            </>}
+          {badRange ? (
+            <p class="error" role="alert">
+              {at.badRange}
+            </p>
+          ) : (
+            <>
+              <TokenLink path="/api/v1/exports/cases.csv" query={query} download testId="export-cases-csv">
+                {at.downloadCsv}
+              </TokenLink>
+              <TokenLink path="/api/v1/exports/cases.xlsx" query={query} download class="button primary" testId="export-cases-xlsx">
+                {at.downloadXlsx}
+              </TokenLink>
+            </>
+          )}
         </div>
       </form>
       {departmentQuery && (
@@ -105,16 +146,24 @@ export function ExportsPage() {
           <h3 id="dept-export-title">{at.deptFigures.exportTitle}</h3>
           <p class="hint">{at.deptFigures.exportHint}</p>
           <div class="buttons" role="group" aria-labelledby="dept-export-title">
-            {badRange
-              ? <p class="error">{at.badRange}</p>
-              : <>
-                <TokenLink path="/api/v1/exports/departments.csv" query={departmentQuery} download testId="export-departments-csv">{at.downloadCsv}</TokenLink>
-                <TokenLink path="/api/v1/exports/departments.xlsx" query={departmentQuery} download testId="export-departments-xlsx">{at.downloadXlsx}</TokenLink>
-              </>}
+            {badRange ? (
+              <p class="error">{at.badRange}</p>
+            ) : (
+              <>
+                <TokenLink path="/api/v1/exports/departments.csv" query={departmentQuery} download testId="export-departments-csv">
+                  {at.downloadCsv}
+                </TokenLink>
+                <TokenLink path="/api/v1/exports/departments.xlsx" query={departmentQuery} download testId="export-departments-xlsx">
+                  {at.downloadXlsx}
+                </TokenLink>
+              </>
+            )}
           </div>
         </section>
       )}
-      <p class="hint">{at.ledgerExportPointer} <a href={`${ADMIN_BASE}ledger`}>{at.nav.ledger}</a></p>
+      <p class="hint">
+        {at.ledgerExportPointer} <a href={`${ADMIN_BASE}ledger`}>{at.nav.ledger}</a>
+      </p>
     </section>
   )
 }

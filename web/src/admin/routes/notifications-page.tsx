@@ -63,7 +63,10 @@ function Channels({ committeeId }: { committeeId: string }) {
   }
   async function remove(c: ChannelView) {
     setToast(null)
-    const ok = await action.run(async () => { await adminApi.notify.deleteChannel(c.id); return true })
+    const ok = await action.run(async () => {
+      await adminApi.notify.deleteChannel(c.id)
+      return true
+    })
     if (ok) {
       setToast(n.deleted(c.name))
       if (editing !== 'new' && editing?.id === c.id) setEditing(null)
@@ -75,38 +78,108 @@ function Channels({ committeeId }: { committeeId: string }) {
     <section class="sub-page" aria-labelledby="channels-title" data-testid="channels">
       <div class="page-head">
         <h3 id="channels-title">{n.channelsTitle}</h3>
-        {!editing && <button type="button" class="button primary" onClick={() => { setToast(null); setEditing('new') }} data-testid="channel-new">{n.addChannel}</button>}
+        {!editing && (
+          <button
+            type="button"
+            class="button primary"
+            onClick={() => {
+              setToast(null)
+              setEditing('new')
+            }}
+            data-testid="channel-new"
+          >
+            {n.addChannel}
+          </button>
+        )}
       </div>
       <p class="hint">{n.channelsHint}</p>
       <Done message={toast} />
       <ProblemText error={list.error ?? action.error} />
       {editing && (
-        <ChannelEditor key={editing === 'new' ? 'new' : `${editing.id}:${version}`} channel={editing === 'new' ? null : editing} committeeId={committeeId}
-          stations={stations.value?.items ?? []} onSaved={saved} onClose={() => setEditing(null)} />
+        <ChannelEditor
+          key={editing === 'new' ? 'new' : `${editing.id}:${version}`}
+          channel={editing === 'new' ? null : editing}
+          committeeId={committeeId}
+          stations={stations.value?.items ?? []}
+          onSaved={saved}
+          onClose={() => setEditing(null)}
+        />
       )}
-      {!list.value && !list.error && <p class="skeleton-block" aria-busy="true">{at.loading}</p>}
-      {list.value && items.length === 0 && <p class="empty" data-testid="channels-empty">{n.noChannels}</p>}
+      {!list.value && !list.error && (
+        <p class="skeleton-block" aria-busy="true">
+          {at.loading}
+        </p>
+      )}
+      {list.value && items.length === 0 && (
+        <p class="empty" data-testid="channels-empty">
+          {n.noChannels}
+        </p>
+      )}
       {items.length > 0 && (
         <ul class="rows channel-list">
           {items.map((c) => (
-            <li key={c.id} class={editing !== 'new' && editing?.id === c.id ? 'row channel selected' : 'row channel'} data-testid="channel-row" data-channel-id={c.id} data-provider={c.provider}>
+            <li
+              key={c.id}
+              class={editing !== 'new' && editing?.id === c.id ? 'row channel selected' : 'row channel'}
+              data-testid="channel-row"
+              data-channel-id={c.id}
+              data-provider={c.provider}
+            >
               <div class="row-main">
                 <p class="channel-head">
-                  <strong data-testid="channel-name">{c.name}</strong>
-                  {' '}<span class={c.enabled ? 'pill m-active' : 'pill m-inactive'} data-testid="channel-state">{c.enabled ? n.enabled : n.disabled}</span>
+                  <strong data-testid="channel-name">{c.name}</strong>{' '}
+                  <span class={c.enabled ? 'pill m-active' : 'pill m-inactive'} data-testid="channel-state">
+                    {c.enabled ? n.enabled : n.disabled}
+                  </span>
                 </p>
                 <dl class="facts">
-                  <dt>{n.provider}</dt><dd>{n.providers[c.provider]}</dd>
-                  {PROVIDER_MEDIUM[c.provider] === 'robot' && <><dt>{n.scope}</dt><dd>{c.stationName ?? n.wholeCommittee}</dd></>}
-                  <dt>{n.credentialsSet}</dt><dd data-testid="channel-secrets">{c.credentialsSet.length > 0 ? `${c.credentialsSet.map(secretLabel).join('、')} · ${n.secretSaved}` : n.secretNotSet}</dd>
-                  <dt>{n.updatedAt}</dt><dd>{fullDateTime(c.updatedAt)}</dd>
+                  <dt>{n.provider}</dt>
+                  <dd>{n.providers[c.provider]}</dd>
+                  {PROVIDER_MEDIUM[c.provider] === 'robot' && (
+                    <>
+                      <dt>{n.scope}</dt>
+                      <dd>{c.stationName ?? n.wholeCommittee}</dd>
+                    </>
+                  )}
+                  <dt>{n.credentialsSet}</dt>
+                  <dd data-testid="channel-secrets">
+                    {c.credentialsSet.length > 0 ? `${c.credentialsSet.map(secretLabel).join('、')} · ${n.secretSaved}` : n.secretNotSet}
+                  </dd>
+                  <dt>{n.updatedAt}</dt>
+                  <dd>{fullDateTime(c.updatedAt)}</dd>
                 </dl>
                 <ChannelTest channel={c} />
               </div>
               <div class="row-actions">
-                <button type="button" class="button" aria-label={n.editChannel(c.name)} onClick={() => { setToast(null); setEditing(c) }} data-testid="channel-edit">{at.edit}</button>
-                <button type="button" class="button" aria-label={`${c.enabled ? n.disable : n.enable}：${c.name}`} onClick={() => void toggle(c)} disabled={action.busy} data-testid="channel-toggle">{c.enabled ? n.disable : n.enable}</button>
-                <ConfirmButton label={at.delete} question={n.deleteQuestion(c.name)} onConfirm={() => remove(c)} disabled={action.busy} testId="channel-delete" />
+                <button
+                  type="button"
+                  class="button"
+                  aria-label={n.editChannel(c.name)}
+                  onClick={() => {
+                    setToast(null)
+                    setEditing(c)
+                  }}
+                  data-testid="channel-edit"
+                >
+                  {at.edit}
+                </button>
+                <button
+                  type="button"
+                  class="button"
+                  aria-label={`${c.enabled ? n.disable : n.enable}：${c.name}`}
+                  onClick={() => void toggle(c)}
+                  disabled={action.busy}
+                  data-testid="channel-toggle"
+                >
+                  {c.enabled ? n.disable : n.enable}
+                </button>
+                <ConfirmButton
+                  label={at.delete}
+                  question={n.deleteQuestion(c.name)}
+                  onConfirm={() => remove(c)}
+                  disabled={action.busy}
+                  testId="channel-delete"
+                />
               </div>
             </li>
           ))}

@@ -22,7 +22,10 @@ export function PlacardsPage() {
   const [error, setError] = useState<unknown>(null)
   const chosen = stationId || stations.value?.items[0]?.id || ''
   // The station's own placard needs an active station code: say so before the admin prints (never issued here).
-  const stationCodes = useRemote(() => (subject === 'station' && chosen ? adminApi.get<QrCodeView[]>(`/api/v1/qr-codes?stationId=${chosen}`) : Promise.resolve(null)), [subject, chosen])
+  const stationCodes = useRemote(
+    () => (subject === 'station' && chosen ? adminApi.get<QrCodeView[]>(`/api/v1/qr-codes?stationId=${chosen}`) : Promise.resolve(null)),
+    [subject, chosen],
+  )
   const noStationCode = subject === 'station' && stationCodes.value != null && !stationCodes.value.some((c) => c.status === 'active')
 
   async function open(kind: 'pdf' | 'html') {
@@ -53,31 +56,58 @@ export function PlacardsPage() {
     <section class="admin-page" data-testid="placards-page">
       <h2>{at.placardsTitle}</h2>
       <PublicUrlWarning />
-      <form class="inline-form" onSubmit={(e) => { e.preventDefault(); void open('pdf') }}>
+      <form
+        class="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault()
+          void open('pdf')
+        }}
+      >
         <label for="station">{at.station}</label>
         <select id="station" value={chosen} onChange={(e) => setStationId((e.currentTarget as HTMLSelectElement).value)} data-testid="placard-station">
-          {stations.value.items.map((s) => <option key={s.id} value={s.id}>{s.name}（{s.memberCount}）</option>)}
+          {stations.value.items.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}（{s.memberCount}）
+            </option>
+          ))}
         </select>
         <fieldset>
           <legend>{at.placardSubject}</legend>
           {PLACARD_SUBJECTS.map((k) => (
-            <label key={k} class="choice"><input type="radio" name="subject" value={k} checked={subject === k} onChange={() => setSubject(k)} data-testid={`placard-subject-${k}`} /> {at.placardSubjects[k]}</label>
+            <label key={k} class="choice">
+              <input type="radio" name="subject" value={k} checked={subject === k} onChange={() => setSubject(k)} data-testid={`placard-subject-${k}`} />{' '}
+              {at.placardSubjects[k]}
+            </label>
           ))}
         </fieldset>
-        {noStationCode && <p class="warning-box" role="alert" data-testid="station-no-code">{at.stationNoCode}</p>}
+        {noStationCode && (
+          <p class="warning-box" role="alert" data-testid="station-no-code">
+            {at.stationNoCode}
+          </p>
+        )}
         <fieldset>
           <legend>{at.layout}</legend>
           {PLACARD_LAYOUTS.map((l) => (
-            <label key={l} class="choice"><input type="radio" name="layout" value={l} checked={layout === l} onChange={() => setLayout(l)} /> {at.layouts[l]}</label>
+            <label key={l} class="choice">
+              <input type="radio" name="layout" value={l} checked={layout === l} onChange={() => setLayout(l)} /> {at.layouts[l]}
+            </label>
           ))}
         </fieldset>
         <label for="lang">{at.secondLanguage}</label>
         <select id="lang" value={lang} onChange={(e) => setLang((e.currentTarget as HTMLSelectElement).value)}>
-          {SECOND_LANGUAGES.map((l) => <option key={l} value={l}>{at.languages[l]}</option>)}
+          {SECOND_LANGUAGES.map((l) => (
+            <option key={l} value={l}>
+              {at.languages[l]}
+            </option>
+          ))}
         </select>
         <div class="buttons">
-          <button type="button" class="button" onClick={() => void open('html')} disabled={noStationCode} data-testid="placard-preview">{at.preview}</button>
-          <button type="submit" class="button primary" disabled={noStationCode} data-testid="placard-pdf">{at.downloadPdf}</button>
+          <button type="button" class="button" onClick={() => void open('html')} disabled={noStationCode} data-testid="placard-preview">
+            {at.preview}
+          </button>
+          <button type="submit" class="button primary" disabled={noStationCode} data-testid="placard-pdf">
+            {at.downloadPdf}
+          </button>
         </div>
       </form>
       <p class="hint">{at.placardsHint}</p>

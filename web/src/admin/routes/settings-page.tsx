@@ -1,6 +1,14 @@
 import { useState } from 'preact/hooks'
 import {
-  DEFAULT_HANDOFF_REPLY_DAYS, LEDGER_MEASURE_ZH, type CommitteeSettingsBody, type CommitteeSettingsView, type LedgerMeasure, type LedgerPresetId, type LedgerTarget, type LedgerTargetsView, type SlaClass,
+  DEFAULT_HANDOFF_REPLY_DAYS,
+  LEDGER_MEASURE_ZH,
+  type CommitteeSettingsBody,
+  type CommitteeSettingsView,
+  type LedgerMeasure,
+  type LedgerPresetId,
+  type LedgerTarget,
+  type LedgerTargetsView,
+  type SlaClass,
 } from '@mashangjian/shared'
 import { adminApi } from '../admin-api'
 import { at } from '../admin-text'
@@ -35,9 +43,23 @@ function Deadlines({ committeeId }: { committeeId: string }) {
       <h3 id="deadlines-title">{at.deadlinesTitle}</h3>
       <p class="hint">{at.deadlinesHint}</p>
       <ProblemText error={settings.error} />
-      {!settings.value && !settings.error && <p class="skeleton-block" aria-busy="true">{at.loading}</p>}
+      {!settings.value && !settings.error && (
+        <p class="skeleton-block" aria-busy="true">
+          {at.loading}
+        </p>
+      )}
       <Done message={toast} />
-      {settings.value && <DeadlinesForm key={JSON.stringify([settings.value.overrides, settings.value.effective.handoff])} committeeId={committeeId} view={settings.value} onSaved={(m) => { setToast(m); settings.reload() }} />}
+      {settings.value && (
+        <DeadlinesForm
+          key={JSON.stringify([settings.value.overrides, settings.value.effective.handoff])}
+          committeeId={committeeId}
+          view={settings.value}
+          onSaved={(m) => {
+            setToast(m)
+            settings.reload()
+          }}
+        />
+      )}
     </section>
   )
 }
@@ -49,14 +71,22 @@ type HoursDraft = Record<SlaClass, { accept: string; resolve: string }>
  * other box keeps what is in force). The API tells the defaults only for classes the committee has not changed.
  */
 function DeadlinesForm({ committeeId, view, onSaved }: { committeeId: string; view: CommitteeSettingsView; onSaved: (message: string) => void }) {
-  const [hours, setHours] = useState<HoursDraft>(() => Object.fromEntries(SLA_CLASSES.map((c) => {
-    const o = view.overrides.slaHours[c]
-    return [c, { accept: o ? String(o.accept) : '', resolve: o ? String(o.resolve) : '' }]
-  })) as HoursDraft)
+  const [hours, setHours] = useState<HoursDraft>(
+    () =>
+      Object.fromEntries(
+        SLA_CLASSES.map((c) => {
+          const o = view.overrides.slaHours[c]
+          return [c, { accept: o ? String(o.accept) : '', resolve: o ? String(o.resolve) : '' }]
+        }),
+      ) as HoursDraft,
+  )
   const [autoClose, setAutoClose] = useState(view.overrides.autoCloseDays?.toString() ?? '')
   // 交办: blank reply days is the default; the pause is the committee's own once set (or once it differs from the default).
   const handoffOwn = view.overrides.handoff ?? {}
-  const handoffNow = { replyDays: view.effective.handoff?.replyDays ?? DEFAULT_HANDOFF_REPLY_DAYS, pauseResolveClock: view.effective.handoff?.pauseResolveClock ?? false }
+  const handoffNow = {
+    replyDays: view.effective.handoff?.replyDays ?? DEFAULT_HANDOFF_REPLY_DAYS,
+    pauseResolveClock: view.effective.handoff?.pauseResolveClock ?? false,
+  }
   const [replyDays, setReplyDays] = useState(handoffOwn.replyDays?.toString() ?? '')
   const [pause, setPause] = useState(handoffNow.pauseResolveClock)
   const save = useAction()
@@ -65,16 +95,25 @@ function DeadlinesForm({ committeeId, view, onSaved }: { committeeId: string; vi
 
   async function submit(e: Event) {
     e.preventDefault()
-    const slaHours = Object.fromEntries(SLA_CLASSES.filter((c) => hours[c].accept.trim() || hours[c].resolve.trim()).map((c) => [c, {
-      accept: hours[c].accept.trim() ? num(hours[c].accept) : view.effective.slaHours[c].accept,
-      resolve: hours[c].resolve.trim() ? num(hours[c].resolve) : view.effective.slaHours[c].resolve,
-    }]))
+    const slaHours = Object.fromEntries(
+      SLA_CLASSES.filter((c) => hours[c].accept.trim() || hours[c].resolve.trim()).map((c) => [
+        c,
+        {
+          accept: hours[c].accept.trim() ? num(hours[c].accept) : view.effective.slaHours[c].accept,
+          resolve: hours[c].resolve.trim() ? num(hours[c].resolve) : view.effective.slaHours[c].resolve,
+        },
+      ]),
+    )
     // The PUT replaces all the committee's settings: the hand-off ones go with the deadlines, or saving would reset them.
     const handoff = {
       ...(replyDays.trim() ? { replyDays: num(replyDays) } : {}),
       ...(handoffOwn.pauseResolveClock !== undefined || pause ? { pauseResolveClock: pause } : {}),
     }
-    const body: CommitteeSettingsBody = { slaHours, autoCloseDays: autoClose.trim() ? num(autoClose) : null, handoff: Object.keys(handoff).length ? handoff : null }
+    const body: CommitteeSettingsBody = {
+      slaHours,
+      autoCloseDays: autoClose.trim() ? num(autoClose) : null,
+      handoff: Object.keys(handoff).length ? handoff : null,
+    }
     const ok = await save.run(() => adminApi.put(`/api/v1/committees/${committeeId}/settings`, body))
     if (ok) onSaved(at.settingsSaved)
   }
@@ -89,46 +128,147 @@ function DeadlinesForm({ committeeId, view, onSaved }: { committeeId: string; vi
       <div class="table-wrap">
         <table class="grid stack">
           <caption class="visually-hidden">{at.deadlinesTitle}</caption>
-          <thead><tr><th scope="col">{at.slaClass}</th><th scope="col">{at.acceptWithin}</th><th scope="col">{at.resolveWithin}</th><th scope="col">{at.inForce}</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">{at.slaClass}</th>
+              <th scope="col">{at.acceptWithin}</th>
+              <th scope="col">{at.resolveWithin}</th>
+              <th scope="col">{at.inForce}</th>
+            </tr>
+          </thead>
           <tbody>
             {SLA_CLASSES.map((c) => (
               <tr key={c}>
-                <th scope="row" data-label={at.slaClass}>{at.slaClasses[c]}</th>
+                <th scope="row" data-label={at.slaClass}>
+                  {at.slaClasses[c]}
+                </th>
                 <td data-label={at.acceptWithin}>
-                  <Field id={`sla-${c}-accept`} label={<span class="visually-hidden">{at.slaClasses[c]} · {at.acceptWithin}</span>} error={errors[`slaHours.${c}.accept`]}>
-                    {(p) => <input {...p} type="number" inputMode="numeric" min={1} step={1} placeholder={view.overrides.slaHours[c] ? '' : String(view.effective.slaHours[c].accept)} value={hours[c].accept} onInput={(e) => set(c, 'accept', valueOf(e))} />}
+                  <Field
+                    id={`sla-${c}-accept`}
+                    label={
+                      <span class="visually-hidden">
+                        {at.slaClasses[c]} · {at.acceptWithin}
+                      </span>
+                    }
+                    error={errors[`slaHours.${c}.accept`]}
+                  >
+                    {(p) => (
+                      <input
+                        {...p}
+                        type="number"
+                        inputMode="numeric"
+                        min={1}
+                        step={1}
+                        placeholder={view.overrides.slaHours[c] ? '' : String(view.effective.slaHours[c].accept)}
+                        value={hours[c].accept}
+                        onInput={(e) => set(c, 'accept', valueOf(e))}
+                      />
+                    )}
                   </Field>
                 </td>
                 <td data-label={at.resolveWithin}>
-                  <Field id={`sla-${c}-resolve`} label={<span class="visually-hidden">{at.slaClasses[c]} · {at.resolveWithin}</span>} error={errors[`slaHours.${c}.resolve`]}>
-                    {(p) => <input {...p} type="number" inputMode="numeric" min={1} step={1} placeholder={view.overrides.slaHours[c] ? '' : String(view.effective.slaHours[c].resolve)} value={hours[c].resolve} onInput={(e) => set(c, 'resolve', valueOf(e))} />}
+                  <Field
+                    id={`sla-${c}-resolve`}
+                    label={
+                      <span class="visually-hidden">
+                        {at.slaClasses[c]} · {at.resolveWithin}
+                      </span>
+                    }
+                    error={errors[`slaHours.${c}.resolve`]}
+                  >
+                    {(p) => (
+                      <input
+                        {...p}
+                        type="number"
+                        inputMode="numeric"
+                        min={1}
+                        step={1}
+                        placeholder={view.overrides.slaHours[c] ? '' : String(view.effective.slaHours[c].resolve)}
+                        value={hours[c].resolve}
+                        onInput={(e) => set(c, 'resolve', valueOf(e))}
+                      />
+                    )}
                   </Field>
                 </td>
-                <td data-label={at.inForce}>{at.hoursText(view.effective.slaHours[c].accept)} / {at.hoursText(view.effective.slaHours[c].resolve)}{view.overrides.slaHours[c] ? '' : ` (${at.byDefault})`}</td>
+                <td data-label={at.inForce}>
+                  {at.hoursText(view.effective.slaHours[c].accept)} / {at.hoursText(view.effective.slaHours[c].resolve)}
+                  {view.overrides.slaHours[c] ? '' : ` (${at.byDefault})`}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      <Field id="auto-close" label={at.autoCloseDays} error={errors.autoCloseDays} hint={at.autoCloseHint(view.effective.autoCloseDays, view.overrides.autoCloseDays !== null)}>
-        {(p) => <input {...p} type="number" inputMode="numeric" min={1} max={90} step={1} placeholder={view.overrides.autoCloseDays === null ? String(view.effective.autoCloseDays) : ''} value={autoClose} onInput={(e) => setAutoClose(valueOf(e))} />}
+      <Field
+        id="auto-close"
+        label={at.autoCloseDays}
+        error={errors.autoCloseDays}
+        hint={at.autoCloseHint(view.effective.autoCloseDays, view.overrides.autoCloseDays !== null)}
+      >
+        {(p) => (
+          <input
+            {...p}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={90}
+            step={1}
+            placeholder={view.overrides.autoCloseDays === null ? String(view.effective.autoCloseDays) : ''}
+            value={autoClose}
+            onInput={(e) => setAutoClose(valueOf(e))}
+          />
+        )}
       </Field>
       <fieldset class="field" data-testid="handoff-settings">
         <legend>{at.handoffSettings}</legend>
-        <Field id="handoff-reply-days" label={at.handoffReplyDays} error={errors['handoff.replyDays'] ?? errors.handoff}
-          hint={at.handoffReplyDaysHint(handoffNow.replyDays, handoffOwn.replyDays !== undefined)}>
-          {(p) => <input {...p} type="number" inputMode="numeric" min={1} max={60} step={1} placeholder={handoffOwn.replyDays === undefined ? String(handoffNow.replyDays) : ''} value={replyDays} onInput={(e) => setReplyDays(valueOf(e))} />}
+        <Field
+          id="handoff-reply-days"
+          label={at.handoffReplyDays}
+          error={errors['handoff.replyDays'] ?? errors.handoff}
+          hint={at.handoffReplyDaysHint(handoffNow.replyDays, handoffOwn.replyDays !== undefined)}
+        >
+          {(p) => (
+            <input
+              {...p}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={60}
+              step={1}
+              placeholder={handoffOwn.replyDays === undefined ? String(handoffNow.replyDays) : ''}
+              value={replyDays}
+              onInput={(e) => setReplyDays(valueOf(e))}
+            />
+          )}
         </Field>
         <label class="choice">
-          <input type="checkbox" checked={pause} onChange={(e) => setPause((e.currentTarget as HTMLInputElement).checked)} aria-describedby="handoff-pause-hint" data-testid="handoff-pause" />
-          {' '}{at.handoffPause}
+          <input
+            type="checkbox"
+            checked={pause}
+            onChange={(e) => setPause((e.currentTarget as HTMLInputElement).checked)}
+            aria-describedby="handoff-pause-hint"
+            data-testid="handoff-pause"
+          />{' '}
+          {at.handoffPause}
         </label>
-        <p class="hint" id="handoff-pause-hint">{at.handoffPauseHint}</p>
+        <p class="hint" id="handoff-pause-hint">
+          {at.handoffPauseHint}
+        </p>
       </fieldset>
-      {onlyFieldErrors(save.error) ? <p class="error" role="alert">{at.fixFields}</p> : <ProblemText error={save.error} />}
+      {onlyFieldErrors(save.error) ? (
+        <p class="error" role="alert">
+          {at.fixFields}
+        </p>
+      ) : (
+        <ProblemText error={save.error} />
+      )}
       <div class="buttons">
-        <button type="button" class="button" onClick={() => void reset()} disabled={save.busy}>{at.resetDefaults}</button>
-        <button type="submit" class="button primary" disabled={save.busy} data-testid="deadlines-save">{at.save}</button>
+        <button type="button" class="button" onClick={() => void reset()} disabled={save.busy}>
+          {at.resetDefaults}
+        </button>
+        <button type="submit" class="button primary" disabled={save.busy} data-testid="deadlines-save">
+          {at.save}
+        </button>
       </div>
     </form>
   )
@@ -142,9 +282,23 @@ function LedgerTargets({ committeeId }: { committeeId: string }) {
       <h3 id="targets-title">{at.targetsTitle}</h3>
       <p class="hint">{at.targetsHint}</p>
       <ProblemText error={view.error} />
-      {!view.value && !view.error && <p class="skeleton-block" aria-busy="true">{at.loading}</p>}
+      {!view.value && !view.error && (
+        <p class="skeleton-block" aria-busy="true">
+          {at.loading}
+        </p>
+      )}
       <Done message={toast} />
-      {view.value && <TargetsForm key={JSON.stringify([view.value.preset, view.value.targets, view.value.inheritedFrom])} committeeId={committeeId} view={view.value} onSaved={(m) => { setToast(m); view.reload() }} />}
+      {view.value && (
+        <TargetsForm
+          key={JSON.stringify([view.value.preset, view.value.targets, view.value.inheritedFrom])}
+          committeeId={committeeId}
+          view={view.value}
+          onSaved={(m) => {
+            setToast(m)
+            view.reload()
+          }}
+        />
+      )}
     </section>
   )
 }
@@ -163,9 +317,7 @@ function TargetsForm({ committeeId, view, onSaved }: { committeeId: string; view
   }
   async function submit(e: Event) {
     e.preventDefault()
-    const body = preset === 'custom'
-      ? { preset, targets: custom.map((t) => ({ measure: t.measure, min: Number(t.min), label: t.label.trim() })) }
-      : { preset }
+    const body = preset === 'custom' ? { preset, targets: custom.map((t) => ({ measure: t.measure, min: Number(t.min), label: t.label.trim() })) } : { preset }
     const ok = await save.run(() => adminApi.put(`/api/v1/committees/${committeeId}/ledger-targets`, body))
     if (ok) onSaved(at.targetsSaved)
   }
@@ -173,18 +325,46 @@ function TargetsForm({ committeeId, view, onSaved }: { committeeId: string; view
 
   return (
     <form ref={save.form} onSubmit={(e) => void submit(e)} noValidate data-testid="targets-form">
-      <p class="hint" data-testid="targets-source">{inherited ? (view.inheritedFrom ? at.targetsInherited : at.targetsDefault) : at.targetsOwn}</p>
+      <p class="hint" data-testid="targets-source">
+        {inherited ? (view.inheritedFrom ? at.targetsInherited : at.targetsDefault) : at.targetsOwn}
+      </p>
       <ChoiceGroup id="targets-preset" legend={at.targetsPreset} error={errors.preset}>
         {view.presets.map((p) => (
           <div key={p.id} class="preset">
-            <label class="choice"><input type="radio" name="targets-preset" value={p.id} checked={preset === p.id} onChange={() => setPreset(p.id)} data-testid={`preset-${p.id}`} /> <strong>{p.name}</strong></label>
+            <label class="choice">
+              <input
+                type="radio"
+                name="targets-preset"
+                value={p.id}
+                checked={preset === p.id}
+                onChange={() => setPreset(p.id)}
+                data-testid={`preset-${p.id}`}
+              />{' '}
+              <strong>{p.name}</strong>
+            </label>
             <p class="hint">{p.description}</p>
-            <ul class="target-list">{p.targets.map((t) => <li key={t.measure}>{t.label}</li>)}</ul>
-            <button type="button" class="button small" onClick={() => startCustom(p.targets)}>{at.copyToCustom}</button>
+            <ul class="target-list">
+              {p.targets.map((t) => (
+                <li key={t.measure}>{t.label}</li>
+              ))}
+            </ul>
+            <button type="button" class="button small" onClick={() => startCustom(p.targets)}>
+              {at.copyToCustom}
+            </button>
           </div>
         ))}
         <div class="preset">
-          <label class="choice"><input type="radio" name="targets-preset" value="custom" checked={preset === 'custom'} onChange={() => setPreset('custom')} data-testid="preset-custom" /> <strong>{at.customTargets}</strong></label>
+          <label class="choice">
+            <input
+              type="radio"
+              name="targets-preset"
+              value="custom"
+              checked={preset === 'custom'}
+              onChange={() => setPreset('custom')}
+              data-testid="preset-custom"
+            />{' '}
+            <strong>{at.customTargets}</strong>
+          </label>
         </div>
       </ChoiceGroup>
       {preset === 'custom' && (
@@ -194,9 +374,15 @@ function TargetsForm({ committeeId, view, onSaved }: { committeeId: string; view
           {custom.map((t, i) => (
             <div key={i} class="target-row">
               <Field id={`target-${i}-measure`} label={at.measure} error={errors[`targets.${i}.measure`]}>
-                {(p) => <select {...p} value={t.measure} onChange={(e) => setRow(i, { measure: valueOf(e) as LedgerMeasure })}>
-                  {MEASURES.map((m) => <option key={m} value={m}>{at.measures[m]}</option>)}
-                </select>}
+                {(p) => (
+                  <select {...p} value={t.measure} onChange={(e) => setRow(i, { measure: valueOf(e) as LedgerMeasure })}>
+                    {MEASURES.map((m) => (
+                      <option key={m} value={m}>
+                        {at.measures[m]}
+                      </option>
+                    ))}
+                  </select>
+                )}
               </Field>
               <Field id={`target-${i}-min`} label={at.atLeast} error={errors[`targets.${i}.min`]}>
                 {(p) => <input {...p} type="number" inputMode="numeric" min={1} step={1} value={t.min} onInput={(e) => setRow(i, { min: valueOf(e) })} />}
@@ -204,14 +390,36 @@ function TargetsForm({ committeeId, view, onSaved }: { committeeId: string; view
               <Field id={`target-${i}-label`} label={at.targetLabel} error={errors[`targets.${i}.label`]}>
                 {(p) => <input {...p} value={t.label} maxLength={100} onInput={(e) => setRow(i, { label: valueOf(e) })} />}
               </Field>
-              <button type="button" class="button" onClick={() => setCustom((rows) => rows.filter((_, j) => j !== i))} aria-label={at.removeTarget(i + 1)} disabled={custom.length <= 1}>{at.remove}</button>
+              <button
+                type="button"
+                class="button"
+                onClick={() => setCustom((rows) => rows.filter((_, j) => j !== i))}
+                aria-label={at.removeTarget(i + 1)}
+                disabled={custom.length <= 1}
+              >
+                {at.remove}
+              </button>
             </div>
           ))}
-          {custom.length < 20 && <button type="button" class="button" onClick={() => setCustom((rows) => [...rows, { measure: 'proposals', min: '1', label: '' }])}>{at.addTarget}</button>}
+          {custom.length < 20 && (
+            <button type="button" class="button" onClick={() => setCustom((rows) => [...rows, { measure: 'proposals', min: '1', label: '' }])}>
+              {at.addTarget}
+            </button>
+          )}
         </fieldset>
       )}
-      {onlyFieldErrors(save.error) ? <p class="error" role="alert">{at.fixFields}</p> : <ProblemText error={save.error} />}
-      <div class="buttons"><button type="submit" class="button primary" disabled={save.busy} data-testid="targets-save">{at.save}</button></div>
+      {onlyFieldErrors(save.error) ? (
+        <p class="error" role="alert">
+          {at.fixFields}
+        </p>
+      ) : (
+        <ProblemText error={save.error} />
+      )}
+      <div class="buttons">
+        <button type="submit" class="button primary" disabled={save.busy} data-testid="targets-save">
+          {at.save}
+        </button>
+      </div>
     </form>
   )
 }
