@@ -4,7 +4,9 @@ import { MAX_IMAGE_BYTES, MAX_IMAGES } from './image-processing'
 import { AppError } from '../errors/app-error'
 
 /** Multipart limits: a few more files than allowed, so the 4th photo gets a clear message instead of a cut-off. */
-export const MULTIPART_LIMITS = { fileSize: MAX_IMAGE_BYTES, files: MAX_IMAGES + 1, fields: 30, fieldSize: 16 * 1024, parts: 40 }
+// fieldSize: busboy cuts a longer field silently; 32 KB lets a pasted ~10,000 Chinese characters arrive whole, so a
+// too-long text is refused with its field message and shown again in full rather than cut.
+export const MULTIPART_LIMITS = { fileSize: MAX_IMAGE_BYTES, files: MAX_IMAGES + 1, fields: 30, fieldSize: 32 * 1024, parts: 40 }
 
 export interface PhotoForm {
   /** Text fields (the first value of each name). */

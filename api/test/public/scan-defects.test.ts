@@ -84,6 +84,15 @@ describe('scan page defects (issue 16)', () => {
       expect(json.json().errors).toContainEqual(expect.objectContaining({ field: 'body.description', keyword: 'error.description.long' }))
     })
 
+    it('a 9,000-character Chinese paste (27 KB of UTF-8) reaches the server whole and is shown again whole', async () => {
+      const long = '小区门口的路灯坏了'.repeat(1000)
+      expect(Buffer.byteLength(long)).toBeGreaterThan(16 * 1024)
+      const res = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: long }, [], { html: true })
+      expect(res.statusCode).toBe(400)
+      expect(textarea(res.body)).toBe(long)
+      expect(res.body).toContain('9000/2000')
+    })
+
     it('the counter script runs under the CSP: its hash is in script-src, no other inline script', async () => {
       const res = await get(`/q/${ctx.refs.memberCode}`)
       const csp = String(res.headers['content-security-policy'])
