@@ -21,6 +21,21 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules, only those that catch real bugs: a promise nobody awaits loses its error (an unhandled
+    // rejection kills the process) and its ordering; a promise passed where a void callback is expected likewise.
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: {
+      parserOptions: {
+        project: ['./tsconfig.json', './shared/tsconfig.json', './api/tsconfig.json', './web/tsconfig.json', './web/tsconfig.test.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+    },
+  },
+  {
     files: ['web/src/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },

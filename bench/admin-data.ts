@@ -106,15 +106,16 @@ async function streamed<T>(t: TableExport<T>) {
       return reply
     },
   } as unknown as FastifyReply
-  const recorded = new Promise<void>((resolve) =>
-    sendTable(reply, {
+  const recorded = new Promise<void>((resolve) => {
+    // The reply is a stand-in here; sendTable's return value (the reply, a thenable) has nothing to wait for.
+    void sendTable(reply, {
       ...t,
       onDone: async (n) => {
         rows = n
         resolve()
       },
-    }),
-  )
+    })
+  })
   await once(sink, 'finish')
   await recorded
   return { rows, bytes, ms: performance.now() - started, rssMb: (peak - rss0) / 1_048_576 }

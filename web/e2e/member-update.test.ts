@@ -9,7 +9,20 @@ describe.skipIf(browserMissing)('member app update', () => {
   it('shows "ready offline", then "update available" after a deploy, and asks before updating over pending actions', async () => {
     const c = await ctx.api.newCase('王建国', '健身器材坏了，孩子容易受伤')
     const context = await newPhone(ctx.browser)
+    // Records what the page tells a service worker: "no" must never send the waiting worker SKIP_WAITING. Checked
+    // as a fact right after the click (the handler runs synchronously in the click), not as "no reload within 500 ms".
+    await context.addInitScript(() => {
+      const sent: unknown[] = []
+      Object.assign(window, { __swMessages: sent })
+      const post = ServiceWorker.prototype.postMessage
+      ServiceWorker.prototype.postMessage = function (this: ServiceWorker, ...args: Parameters<ServiceWorker['postMessage']>) {
+        sent.push(args[0])
+        return post.apply(this, args)
+      } as ServiceWorker['postMessage']
+    })
     const page = await context.newPage()
+    const skipWaitingSent = () =>
+      page.evaluate(() => ((window as unknown as { __swMessages: { type?: string }[] }).__swMessages ?? []).filter((m) => m?.type === 'SKIP_WAITING').length)
     const dialogs: string[] = []
     let acceptDialog = false
     page.on('dialog', (d) => {
@@ -36,8 +49,9 @@ describe.skipIf(browserMissing)('member app update', () => {
     // With an action still pending the member is asked first; saying no keeps this version.
     await page.click('[data-testid=update-available]')
     expect(dialogs.at(-1)).toContain('待同步')
-    await page.waitForTimeout(500)
+    expect(await skipWaitingSent()).toBe(0)
     expect(await page.getAttribute('html', 'data-build')).toBe('v1')
+    await page.waitForSelector('[data-testid=update-available]')
 
     // Saying yes switches to the new version; the outbox survives the reload and is sent once back online.
     acceptDialog = true

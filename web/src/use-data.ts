@@ -6,11 +6,13 @@ export function useData<T>(load: () => Promise<T>, deps: unknown[]): { value: T 
   const [state, setState] = useState<{ value: T | undefined; error: unknown }>({ value: undefined, error: undefined })
   useEffect(() => {
     let live = true
-    const run = () =>
+    // Both outcomes handled here: a failed load becomes `error`, never an unhandled rejection.
+    const run = (): void => {
       load().then(
         (value) => live && setState({ value, error: undefined }),
         (error: unknown) => live && setState((s) => ({ ...s, error })),
       )
+    }
     run()
     const off = data.subscribe(run)
     return () => {

@@ -22,7 +22,7 @@ export function createLive({ baseUrl, client, onChange }: { baseUrl: string; cli
   function schedule() {
     close()
     if (!wanted) return
-    retry = setTimeout(connect, RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)])
+    retry = setTimeout(() => void connect(), RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)])
   }
 
   async function connect() {
