@@ -3,7 +3,7 @@ import { loadConfig } from './config/load-config'
 import { StartupError } from './config/startup-error'
 import type { Config } from './config/config-schema'
 import { openDatabase, type Database } from './db/database'
-import { migrate } from './db/migrate'
+import { underStartupLock } from './db/migrate'
 import { createPiiCipher } from './privacy/pii-cipher'
 import { createResidentPhoneLookup } from './privacy/phone-lookup'
 import { backfillResidentPhoneHashes } from './privacy/resident-phone-backfill'
@@ -19,13 +19,17 @@ import { logSafeRequest } from './live/log-safe'
 export async function prepareDatabase(config: Config): Promise<Database> {
   const database = await openDatabase(config)
   try {
-    await migrate(database)
-    const cipher = createPiiCipher(config.secrets.piiKey)
-    if (config.seedDemo && (await isEmpty(database.db))) {
-      await seedDemo(database.db, { cipher, clock: systemClock })
-    }
-    // Phones stored before the lookup hash existed (and the seed's) become findable at the desk.
-    await backfillResidentPhoneHashes(database.db, { cipher, residentPhones: createResidentPhoneLookup(config.secrets.piiKey, cipher) })
+    // One process at a time (several may start together on one PostgreSQL): the first migrates and seeds, the
+    // others find the work done.
+    await underStartupLock(database, async (migrateHere) => {
+      await migrateHere()
+      const cipher = createPiiCipher(config.secrets.piiKey)
+      if (config.seedDemo && (await isEmpty(database.db))) {
+        await seedDemo(database.db, { cipher, clock: systemClock })
+      }
+      // Phones stored before the lookup hash existed (and the seed's) become findable at the desk.
+      await backfillResidentPhoneHashes(database.db, { cipher, residentPhones: createResidentPhoneLookup(config.secrets.piiKey, cipher) })
+    })
     return database
   } catch (err) {
     await database.close().catch(() => {})

@@ -42,6 +42,38 @@ export interface JobDeps {
   deliverNotices?: boolean
 }
 
+/** PostgreSQL errors that a second try resolves: deadlock, serialization failure, a unique row another process just made. */
+const RETRYABLE = new Set(['40P01', '40001', '23505'])
+
+/**
+ * Starts pg-boss with its queues and schedules. Several API processes starting together on an empty database race
+ * in pg-boss's schema set-up (it deadlocked one of two, every time): a retryable error gets a fresh instance after
+ * a short, growing, jittered pause, up to six tries.
+ */
+async function startBoss(create: () => PgBoss, log: FastifyBaseLogger): Promise<PgBoss> {
+  for (let attempt = 1; ; attempt++) {
+    const boss = create()
+    boss.on('error', (err) => log.error({ err }, 'job runner error'))
+    try {
+      await boss.start()
+      for (const name of Object.values(JOBS)) await boss.createQueue(name)
+      await boss.schedule(JOBS.sweep, '* * * * *')
+      await boss.schedule(JOBS.digest, '0 8 * * *', undefined, { tz: 'Asia/Shanghai' })
+      await boss.schedule(JOBS.seal, '* * * * *')
+      await boss.schedule(JOBS.metrics, '* * * * *')
+      await boss.schedule(JOBS.notify, '* * * * *')
+      await boss.schedule(JOBS.publicCleanup, '17 * * * *')
+      return boss
+    } catch (err) {
+      await boss.stop({ graceful: false, wait: true }).catch(() => undefined)
+      const code = (err as { code?: string }).code
+      if (attempt >= 6 || !code || !RETRYABLE.has(code)) throw err
+      log.warn({ code, attempt }, 'job runner set-up collided with another process; trying again')
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt + Math.random() * 200))
+    }
+  }
+}
+
 /**
  * Background jobs on pg-boss in the same database (no other service): the deadline sweep every minute, the
  * members' digest at 08:00 Beijing time, sealing the audit chain, and bringing the metrics aggregates up to
@@ -50,18 +82,13 @@ export interface JobDeps {
  * With several API processes, pg-boss hands each scheduled run to one of them.
  */
 export async function startJobs({ database, databaseUrl, sweep, audit, metrics, log, notifications, publicCleanup, deliverNotices = true }: JobDeps) {
-  const boss = database.pglite
-    ? new PgBoss({ db: pgliteAdapter(database.pglite), supervise: true, schedule: true })
-    : new PgBoss({ connectionString: databaseUrl, max: 3 })
-  boss.on('error', (err) => log.error({ err }, 'job runner error'))
-  await boss.start()
-  for (const name of Object.values(JOBS)) await boss.createQueue(name)
-  await boss.schedule(JOBS.sweep, '* * * * *')
-  await boss.schedule(JOBS.digest, '0 8 * * *', undefined, { tz: 'Asia/Shanghai' })
-  await boss.schedule(JOBS.seal, '* * * * *')
-  await boss.schedule(JOBS.metrics, '* * * * *')
-  await boss.schedule(JOBS.notify, '* * * * *')
-  await boss.schedule(JOBS.publicCleanup, '17 * * * *')
+  const boss = await startBoss(
+    () =>
+      database.pglite
+        ? new PgBoss({ db: pgliteAdapter(database.pglite), supervise: true, schedule: true })
+        : new PgBoss({ connectionString: databaseUrl, max: 3 }),
+    log,
+  )
   await boss.work(JOBS.sweep, async () => {
     const report = await sweep.run()
     if (Object.values(report).some((n) => n > 0)) log.info({ report }, 'deadline sweep')
