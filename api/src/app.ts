@@ -66,6 +66,7 @@ import { OPEN311_POSTS_PER_KEY_PER_HOUR, OPEN311_PREFIX, open311Routes } from '.
 import { open311ClientsRoutes } from './open311/open311-clients-routes'
 // issue 16: transparency page
 import { transparencyRoutes } from './transparency/transparency-routes'
+import { refuseWhileDraining } from './health/draining'
 
 export interface AppDeps {
   config: Config
@@ -95,6 +96,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     trustProxy: config.trustProxy,
     genReqId: () => randomUUID(),
     forceCloseConnections: 'idle',
+    // Fastify's own 503 while closing is plain JSON without Retry-After; ours (below) goes through the one error path.
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
@@ -102,6 +105,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     reply.header('x-request-id', request.id)
   })
   registerErrorHandling(app, { wants: wantsHtml, render: problemPage })
+  refuseWhileDraining(app)
 
   const https = config.publicBaseUrl.startsWith('https://')
   await app.register(fastifyHelmet, {

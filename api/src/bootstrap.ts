@@ -73,8 +73,10 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
     app.log.info(`${signal}: draining requests and closing the database`)
     setTimeout(() => process.exit(1), 10_000).unref()
     try {
-      await jobs.stop().catch((err) => app.log.error({ err }, 'stopping jobs failed'))
+      // HTTP first: stop accepting and let running requests finish (new ones on busy connections get a 503 with
+      // Retry-After, see health/draining.ts); then the jobs; the database last, once nothing uses it.
       await app.close()
+      await jobs.stop().catch((err) => app.log.error({ err }, 'stopping jobs failed'))
       await database.close()
     } finally {
       process.exit(0)
