@@ -67,6 +67,7 @@ import { open311ClientsRoutes } from './open311/open311-clients-routes'
 // issue 16: transparency page
 import { transparencyRoutes } from './transparency/transparency-routes'
 import { refuseWhileDraining } from './health/draining'
+import { connectRedis } from './config/redis'
 
 export interface AppDeps {
   config: Config
@@ -122,8 +123,12 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     },
     hsts: https,
   })
+  // Shared between processes when REDIS_URL is set (issue 17), in this process's memory otherwise.
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined
+  if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())))
   await app.register(fastifyRateLimit, {
     global: false,
+    ...(redis ? { redis, nameSpace: `${config.redisKeyPrefix ?? 'msj:'}rl:`, skipOnError: true } : {}),
     errorResponseBuilder: (_req, ctx) =>
       new AppError('RATE_LIMITED', `Limit of ${ctx.max} requests reached; try again later.`, {
         retryAfterSeconds: Math.max(1, Math.ceil(ctx.ttl / 1000)),
