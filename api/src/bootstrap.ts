@@ -56,6 +56,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
       log: app.log,
       notifications: app.services.notifications,
       publicCleanup: app.services.publicCleanup,
+      orphanSweep: app.services.orphanSweep,
       deliverNotices: config.notifyDelivery ?? true,
     })
   } catch (err) {

@@ -5,6 +5,7 @@ import type { Database } from './db/database'
 import type { Clock } from './clock'
 import { createPiiCipher } from './privacy/pii-cipher'
 import { diskBlobStore } from './attachments/blob-store'
+import { createOrphanSweep } from './attachments/orphan-sweep'
 import { createPhotoStore } from './attachments/photo-store'
 import { createOrgRepo } from './org/org-repo'
 import { createOrgService } from './org/org-service'
@@ -161,6 +162,8 @@ export function createServices({ config, database, clock, log }: { config: Confi
   })
   // Hourly (job-runner.ts): what the resident pages leave behind.
   const publicCleanup = createPublicCleanup({ db, blobs, clock })
+  // Hourly: photo files a killed process wrote but never recorded (issue 17).
+  const orphanSweep = createOrphanSweep({ db, blobs, clock })
   const recoveryRepo = createRecoveryRepo(db)
   // issue 16: tracking page — the resident's link (view, rating), its follow-up with photos, the photos it shows.
   const tracking = createTrackingService({ db, repo: casesRepo, clock, audit, notices, onNotices: notifications.kick })
@@ -178,6 +181,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
 
   return {
     publicCleanup,
+    orphanSweep,
     push: createPushService({ repo: pushRepo, publicKey: vapidPublicKey }),
     notifications,
     channels: createChannelsService({ db, cipher, audit, clock }),

@@ -148,6 +148,7 @@ describe('metrics aggregator', () => {
       log: ctx.t.app.log,
       notifications: ctx.t.app.services.notifications,
       publicCleanup: ctx.t.app.services.publicCleanup,
+      orphanSweep: ctx.t.app.services.orphanSweep,
     })
     try {
       await jobs.runNow('metrics-aggregate')

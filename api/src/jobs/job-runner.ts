@@ -7,6 +7,7 @@ import type { AuditLog } from '../audit/audit-log'
 import type { MetricsAggregator } from '../metrics/metrics-aggregator'
 import type { NotificationsService } from '../notifications/notifications-service'
 import type { PublicCleanup } from '../public/public-cleanup'
+import type { OrphanSweep } from '../attachments/orphan-sweep'
 
 export const JOBS = {
   sweep: 'deadline-sweep',
@@ -15,6 +16,7 @@ export const JOBS = {
   metrics: 'metrics-aggregate',
   notify: 'notify-deliver',
   publicCleanup: 'public-cleanup',
+  orphanSweep: 'orphan-blob-sweep',
 } as const
 
 /** pg-boss speaks to PGlite through this adapter; statements without parameters may be several at once. */
@@ -38,6 +40,8 @@ export interface JobDeps {
   notifications: NotificationsService
   /** Hourly: kept photos no case claimed, spent throttle counters and idempotency keys. */
   publicCleanup: PublicCleanup
+  /** Hourly: attachment blobs older than an hour that no row names. */
+  orphanSweep: OrphanSweep
   /** False: this process leaves delivering notices to others (NOTIFY_DELIVERY=false). */
   deliverNotices?: boolean
 }
@@ -63,6 +67,7 @@ async function startBoss(create: () => PgBoss, log: FastifyBaseLogger): Promise<
       await boss.schedule(JOBS.metrics, '* * * * *')
       await boss.schedule(JOBS.notify, '* * * * *')
       await boss.schedule(JOBS.publicCleanup, '17 * * * *')
+      await boss.schedule(JOBS.orphanSweep, '41 * * * *')
       return boss
     } catch (err) {
       await boss.stop({ graceful: false, wait: true }).catch(() => undefined)
@@ -81,7 +86,18 @@ async function startBoss(create: () => PgBoss, log: FastifyBaseLogger): Promise<
  * and the notification outbox's retries.
  * With several API processes, pg-boss hands each scheduled run to one of them.
  */
-export async function startJobs({ database, databaseUrl, sweep, audit, metrics, log, notifications, publicCleanup, deliverNotices = true }: JobDeps) {
+export async function startJobs({
+  database,
+  databaseUrl,
+  sweep,
+  audit,
+  metrics,
+  log,
+  notifications,
+  publicCleanup,
+  orphanSweep,
+  deliverNotices = true,
+}: JobDeps) {
   const boss = await startBoss(
     () =>
       database.pglite
@@ -100,6 +116,10 @@ export async function startJobs({ database, databaseUrl, sweep, audit, metrics, 
   await boss.work(JOBS.publicCleanup, async () => {
     const report = await publicCleanup.run()
     if (Object.values(report).some((n) => n > 0)) log.info({ report }, 'public leftovers removed')
+  })
+  await boss.work(JOBS.orphanSweep, async () => {
+    const report = await orphanSweep.run()
+    if (report.removed > 0) log.warn({ report }, 'attachment files no row named were removed')
   })
   await boss.work(JOBS.seal, async () => {
     await audit.sealAll()
