@@ -82,7 +82,14 @@ describe.skipIf(browserMissing)('member app, 我的履职 offline', () => {
     expect(confirm.statusCode, confirm.body).toBe(200)
     expect(confirm.json<Activity>().status).toBe('confirmed')
     expect(await ledger()).toBe(researchBefore + 1)
-    expect((await ctx.api.db.select({ n: count() }).from(activity).where(and(eq(activity.place, place), eq(activity.status, 'confirmed'))))[0]!.n).toBe(1)
+    expect(
+      (
+        await ctx.api.db
+          .select({ n: count() })
+          .from(activity)
+          .where(and(eq(activity.place, place), eq(activity.status, 'confirmed')))
+      )[0]!.n,
+    ).toBe(1)
     await context.close()
   }, 180_000)
 })

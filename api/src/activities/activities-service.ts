@@ -108,7 +108,8 @@ export function createActivitiesService({
 
   /** A member changes only their own activities still waiting for review: confirmed ones are the office's record. */
   function checkMemberMayChange(actor: Actor, row: ActivityRow) {
-    if (actor.role === 'member' && row.status !== 'pending') throw new AppError('FORBIDDEN', 'A reviewed activity can only be changed by the station or committee office.')
+    if (actor.role === 'member' && row.status !== 'pending')
+      throw new AppError('FORBIDDEN', 'A reviewed activity can only be changed by the station or committee office.')
   }
 
   function checkDay(day: string, field: string) {
@@ -202,7 +203,10 @@ export function createActivitiesService({
       const m = await memberFor(actor, memberId)
       const { images, rejected } = await reencodeEach(photoData.map((data, i) => ({ data, n: i + 1 })))
       const [bad] = rejected
-      if (bad) throw validationFailed([{ field: `body.photo${bad.item.n}`, message: bad.reason === 'size' ? 'too large (at most 8 MB)' : 'not an image', keyword: 'format' }])
+      if (bad)
+        throw validationFailed([
+          { field: `body.photo${bad.item.n}`, message: bad.reason === 'size' ? 'too large (at most 8 MB)' : 'not an image', keyword: 'format' },
+        ])
       const hash = opHashOf(memberId, body, photoData.length)
       try {
         const id = await photos.withPhotos(images, (files) =>
@@ -246,8 +250,10 @@ export function createActivitiesService({
       if (actor.role === 'member') throw new AppError('FORBIDDEN', 'Members cannot review activities.')
       const { row } = await activityFor(actor, id)
       if (row.status !== 'pending') throw new AppError('CONFLICT', `This activity was already ${row.status}.`)
-      if (body.decision === 'reject' && !body.reason?.trim()) throw validationFailed([{ field: 'body.reason', message: 'say why it is rejected', keyword: 'required' }])
-      if (body.decision === 'reject' && body.changes) throw validationFailed([{ field: 'body.changes', message: 'a rejection changes nothing', keyword: 'not' }])
+      if (body.decision === 'reject' && !body.reason?.trim())
+        throw validationFailed([{ field: 'body.reason', message: 'say why it is rejected', keyword: 'required' }])
+      if (body.decision === 'reject' && body.changes)
+        throw validationFailed([{ field: 'body.changes', message: 'a rejection changes nothing', keyword: 'not' }])
       const changes = body.changes ?? {}
       if (changes.occurredOn) checkDay(changes.occurredOn, 'body.changes.occurredOn')
       const before = Object.fromEntries(Object.keys(changes).map((k) => [k, row[k as keyof typeof changes]]))

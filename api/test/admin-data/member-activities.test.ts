@@ -39,7 +39,10 @@ describe('a member logs their own activity', () => {
     const first = await log('memberA', { ...visit, opId }, [await jpegWithGps(1200, 900)])
     expect(first.statusCode, first.body).toBe(201)
     const a = first.json<MemberActivityResult>()
-    expect(a).toMatchObject({ replayed: false, activity: { memberId: t.org.memberA.id, status: 'pending', source: 'member', place: '东城社区', title: '走访' } })
+    expect(a).toMatchObject({
+      replayed: false,
+      activity: { memberId: t.org.memberA.id, status: 'pending', source: 'member', place: '东城社区', title: '走访' },
+    })
     expect(a.activity.photos).toHaveLength(1)
     visitId = a.activity.id
     const again = await log('memberA', { ...visit, opId }, [await jpegWithGps(1200, 900)])
@@ -58,7 +61,9 @@ describe('a member logs their own activity', () => {
     expect((await log('memberA', { ...visit, opId: randomUUID(), memberId: t.org.memberB.id })).statusCode).toBe(400)
     expect((await log('stationAdminA1', { ...visit, opId: randomUUID() })).statusCode).toBe(403)
     // Nor through the records API: another member is out of a member's scope.
-    const forB = await (await t.as('memberA')).post('/api/v1/activities', { memberId: t.org.memberB.id, kind: 'visit', title: '走访', occurredOn: '2026-11-01' })
+    const forB = await (
+      await t.as('memberA')
+    ).post('/api/v1/activities', { memberId: t.org.memberB.id, kind: 'visit', title: '走访', occurredOn: '2026-11-01' })
     expect(forB.statusCode).toBe(404)
     const today = await log('memberA', { kind: 'meeting', occurredOn: '2026-11-23', place: '县政协', opId: randomUUID() })
     expect(today.statusCode, today.body).toBe(201)
