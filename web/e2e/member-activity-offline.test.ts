@@ -4,6 +4,7 @@ import type { Activity, MemberLedgerReport } from '@mashangjian/shared'
 import { activity, activityPhoto } from '../../api/src/db/schema'
 import { browserMissing } from '../../api/test/support/browser'
 import { jpegWithGps } from '../../api/test/support/images'
+import { openAdminPage, signInAsAdmin } from './support/admin-browser'
 import { newPhone, openInApp, pendingCount, signInAsMember, waitUntilSynced, withMemberApp } from './support/member-browser'
 
 // issue 15: a member logs an activity with a photo with the network off; it reaches the server exactly once, and
@@ -92,4 +93,27 @@ describe.skipIf(browserMissing)('member app, 我的履职 offline', () => {
     ).toBe(1)
     await context.close()
   }, 180_000)
+
+  it('the station admin confirms a pending activity in the console; the ledger then counts it', async () => {
+    // The demo's pending one: 王建国's reception day, logged from the phone.
+    const [demo] = await ctx.api.db
+      .select()
+      .from(activity)
+      .where(and(eq(activity.kind, 'reception_day'), eq(activity.status, 'pending')))
+    expect(demo).toBeDefined()
+    const station = await ctx.api.signIn('station')
+    const count = async () =>
+      (await ctx.api.app.inject({ url: `/api/v1/members/${demo!.memberId}/ledger`, headers: station.headers })).json<MemberLedgerReport>().counts.receptionDays
+    const before = await count()
+    const { context, page } = await signInAsAdmin(ctx.browser, ctx.api.url, 'station')
+    await openAdminPage(page, 'activities', 'activity-review-page')
+    const item = page.locator(`[data-testid=activity-review-item][data-activity-id="${demo!.id}"]`)
+    await item.waitFor()
+    await item.locator('[data-testid=activity-confirm]').click()
+    await item.waitFor({ state: 'detached' })
+    const [after] = await ctx.api.db.select().from(activity).where(eq(activity.id, demo!.id))
+    expect(after!.status).toBe('confirmed')
+    expect(await count()).toBe(before + 1)
+    await context.close()
+  }, 120_000)
 })
