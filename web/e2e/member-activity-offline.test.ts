@@ -30,6 +30,9 @@ describe.skipIf(browserMissing)('member app, 我的履职 offline', () => {
     await signInAsMember(page, ctx.api.url, 'wangjianguo')
     await openInApp(page, '/app/activities')
     await page.waitForSelector('[data-testid=activity-form]')
+    // The narrowest phones: the form fits 320 px.
+    await page.setViewportSize({ width: 320, height: 640 })
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
 
     await context.setOffline(true)
     await page.selectOption('select[name=kind]', 'research')
