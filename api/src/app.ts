@@ -49,6 +49,7 @@ import { dashboardRoutes } from './dashboard/dashboard-routes'
 import { departmentFiguresRoutes } from './dashboard/department-figures-routes'
 import { ledgerRoutes } from './ledger/ledger-routes'
 import { activitiesRoutes } from './activities/activities-routes'
+import { memberActivitiesRoutes } from './activities/member-activities-routes'
 import { exportsRoutes } from './exports/exports-routes'
 import { reportsRoutes } from './opinion-reports/reports-routes'
 import { placardsRoutes } from './placards/placards-routes'
@@ -217,6 +218,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(departmentFiguresRoutes, { departmentFigures: services.departmentFigures })
   await app.register(ledgerRoutes, { ledger: services.ledger })
   await app.register(activitiesRoutes, { activities: services.activities })
+  await app.register(memberActivitiesRoutes, { activities: services.activities, blobs: services.blobs })
   await app.register(exportsRoutes, { exports: services.exports })
   await app.register(reportsRoutes, { reports: services.reports })
   const changes = await createChangeListener({ database, log: app.log })

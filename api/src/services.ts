@@ -225,7 +225,14 @@ export function createServices({ config, database, clock, log }: { config: Confi
     ledger,
     exports: createExportsService({ db, cases: memberCasesRepo, handoffs: departmentFiguresRepo, ledger, departmentFigures, audit, clock }),
     reports: createReportsService({ db, repo: createReportsRepo(db), cases: memberCasesRepo, members: ledgerRepo, audit, clock }),
-    activities: createActivitiesService({ db, repo: createActivitiesRepo(db), members: ledgerRepo, audit }),
+    activities: createActivitiesService({
+      db,
+      repo: createActivitiesRepo(db),
+      members: ledgerRepo,
+      audit,
+      clock,
+      photos: createPhotoStore({ blobs, clock, prefix: 'activities' }),
+    }),
     /** Run by the job runner; tests call `catchUp()` before reading metrics. */
     metricsAggregator,
     blobs,

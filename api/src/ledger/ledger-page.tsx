@@ -14,7 +14,9 @@ import {
 
 export interface LedgerPageInput {
   ledger: MemberLedger & { preset: LedgerPresetId }
-  activities: { kind: ActivityKind; title: string; occurredOn: string; notes: string; stationName: string | null }[]
+  /** Confirmed activities only; `pendingActivities` are those still waiting for review (not counted). */
+  activities: { kind: ActivityKind; title: string; occurredOn: string; notes: string; stationName: string | null; place?: string }[]
+  pendingActivities?: number
   reports: { title: string; status: ReportStatus; decidedBy: string | null; submittedAt: Date | string | null }[]
   generatedAt: Date
 }
@@ -40,7 +42,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 
 const cst = (at: Date | string) => new Date(new Date(at).getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
 
-function LedgerPage({ ledger, activities, reports, generatedAt }: LedgerPageInput) {
+function LedgerPage({ ledger, activities, pendingActivities = 0, reports, generatedAt }: LedgerPageInput) {
   const { member: m, year, counts } = ledger
   const presetName = ledger.preset === 'custom' ? '自定义目标' : LEDGER_PRESETS[ledger.preset].name
   return (
@@ -106,6 +108,9 @@ function LedgerPage({ ledger, activities, reports, generatedAt }: LedgerPageInpu
           收到诉求、接单按受理日期计；办结按办结日期计；联系群众为委员在所办诉求中记录的联系次数；交办部门为委员将诉求交办职能部门的次数，按交办日期计。
         </p>
         <h2>{`履职活动（${activities.length}）`}</h2>
+        <p class="muted" data-pending-activities={pendingActivities}>
+          {`仅计入已确认的履职活动；委员自行登记、待确认 ${pendingActivities} 项，确认后计入。`}
+        </p>
         {activities.length === 0 ? (
           <p class="muted">本年度暂无记录。</p>
         ) : (
@@ -127,7 +132,7 @@ function LedgerPage({ ledger, activities, reports, generatedAt }: LedgerPageInpu
                     {a.title}
                     {a.notes ? <div class="muted">{a.notes}</div> : null}
                   </td>
-                  <td>{a.stationName ?? '—'}</td>
+                  <td>{[a.place, a.stationName].filter(Boolean).join(' · ') || '—'}</td>
                 </tr>
               ))}
             </tbody>

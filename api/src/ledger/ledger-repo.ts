@@ -127,7 +127,7 @@ export function createLedgerRepo(db: DbOrTx) {
         db,
         sql`
         select a.member_id as id, a.kind, count(*)::int as n from activity a
-        where a.member_id = any(${ids}) and a.occurred_on >= ${y.fromDay}::date and a.occurred_on < ${y.toDay}::date group by a.member_id, a.kind`,
+        where a.member_id = any(${ids}) and a.status = 'confirmed' and a.occurred_on >= ${y.fromDay}::date and a.occurred_on < ${y.toDay}::date group by a.member_id, a.kind`,
       )
       const reports = await queryRows<{ id: string; n: number }>(
         db,
@@ -146,12 +146,17 @@ export function createLedgerRepo(db: DbOrTx) {
     /** The year's activity records and reports of one member, for the printable 履职档案. */
     async yearRecords(memberId: string, year: number) {
       const y = yearBounds(year)
-      const activities = await queryRows<{ kind: ActivityKind; title: string; occurredOn: string; notes: string; stationName: string | null }>(
+      // Only confirmed activities are the member's record (issue 15); pending ones are counted apart.
+      const [pending] = await queryRows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from activity a where a.member_id = ${memberId} and a.status = 'pending' and a.occurred_on >= ${y.fromDay}::date and a.occurred_on < ${y.toDay}::date`,
+      )
+      const activities = await queryRows<{ kind: ActivityKind; title: string; occurredOn: string; notes: string; stationName: string | null; place: string }>(
         db,
         sql`
-        select a.kind, a.title, to_char(a.occurred_on, 'YYYY-MM-DD') as "occurredOn", a.notes, st.name as "stationName"
+        select a.kind, a.title, to_char(a.occurred_on, 'YYYY-MM-DD') as "occurredOn", a.notes, st.name as "stationName", a.place
         from activity a left join station st on st.id = a.station_id
-        where a.member_id = ${memberId} and a.occurred_on >= ${y.fromDay}::date and a.occurred_on < ${y.toDay}::date order by a.occurred_on, a.created_at`,
+        where a.member_id = ${memberId} and a.status = 'confirmed' and a.occurred_on >= ${y.fromDay}::date and a.occurred_on < ${y.toDay}::date order by a.occurred_on, a.created_at`,
       )
       const reports = await queryRows<{ title: string; status: ReportStatus; decidedBy: string | null; submittedAt: Date | string | null }>(
         db,
@@ -159,7 +164,7 @@ export function createLedgerRepo(db: DbOrTx) {
         select r.title, r.status, r.decided_by as "decidedBy", r.submitted_at as "submittedAt" from opinion_report r
         where r.member_id = ${memberId} and r.status <> 'draft' and r.submitted_at >= ${y.from} and r.submitted_at < ${y.to} order by r.submitted_at`,
       )
-      return { activities, reports }
+      return { activities, reports, pendingActivities: pending?.n ?? 0 }
     },
   }
 }

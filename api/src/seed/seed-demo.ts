@@ -3,6 +3,7 @@ import { count, getTableName, is, sql } from 'drizzle-orm'
 import { PgTable } from 'drizzle-orm/pg-core'
 import * as schema from '../db/schema'
 import type { Db } from '../db/database'
+import { beijingDay } from '@mashangjian/shared'
 import type { Clock } from '../clock'
 import type { PiiCipher } from '../privacy/pii-cipher'
 import { maskPhone } from '../privacy/pii-cipher'
@@ -193,6 +194,41 @@ export async function seedDemo(db: Db, { cipher, clock }: { cipher: PiiCipher; c
         })),
       )
     }
+
+    // issue 15: 王建国 logged two activities from the phone; the station confirmed one, the other waits for review.
+    const wang = memberByKey.get('wang')!
+    const dongcheng = stationByKey.get('dongcheng')!.id
+    const dayAgo = (n: number) => beijingDay(new Date(now.getTime() - n * 86_400_000))
+    await tx.insert(schema.activity).values([
+      {
+        committeeId,
+        memberId: wang.id,
+        stationId: dongcheng,
+        kind: 'visit' as const,
+        title: '走访',
+        occurredOn: dayAgo(12),
+        place: '东城街道幸福里小区',
+        notes: '走访小区独居老人，了解加装电梯意愿',
+        createdBy: userOfMember.get(wang.id)!,
+        source: 'member' as const,
+        status: 'confirmed' as const,
+        reviewedBy: stationAdmin.id,
+        reviewedAt: new Date(now.getTime() - 10 * 86_400_000),
+      },
+      {
+        committeeId,
+        memberId: wang.id,
+        stationId: dongcheng,
+        kind: 'reception_day' as const,
+        title: '委员接待日',
+        occurredOn: dayAgo(2),
+        place: '东城街道委员工作站',
+        notes: '接待群众 6 人次，收集停车难、噪音等问题',
+        createdBy: userOfMember.get(wang.id)!,
+        source: 'member' as const,
+        status: 'pending' as const,
+      },
+    ])
 
     return DEMO_CASES.length
   })

@@ -29,6 +29,7 @@ const CasesList = lazy(() => import('./routes/cases-list').then((m) => m.CasesLi
 const CasesDetail = lazy(() => import('./routes/cases-detail').then((m) => m.CasesDetail))
 const NotificationsPage = lazy(() => import('./routes/notifications-page').then((m) => m.NotificationsPage))
 const CasesIntake = lazy(() => import('./routes/cases-intake').then((m) => m.CasesIntake))
+const ActivityReviewPage = lazy(() => import('./routes/activity-review-page').then((m) => m.ActivityReviewPage))
 // issue 16: open311
 const Open311Page = lazy(() => import('./routes/open311-page').then((m) => m.Open311Page))
 
@@ -40,6 +41,7 @@ const PAGES = [
   ['stations', 'stations', false],
   ['departments', 'departments', false],
   ['ledger', 'ledger', false],
+  ['activities', 'activities', false],
   ['reports', 'reports', false],
   ['exports', 'exports', false],
   ['committees', 'committees', true],
@@ -98,6 +100,7 @@ export function AdminApp() {
           <Route path={`${ADMIN_BASE}stations`} component={StationsPage} />
           <Route path={`${ADMIN_BASE}departments`} component={DepartmentsPage} />
           <Route path={`${ADMIN_BASE}ledger`} component={LedgerPage} />
+          <Route path={`${ADMIN_BASE}activities`} component={ActivityReviewPage} />
           <Route path={`${ADMIN_BASE}reports`} component={ReportsPage} />
           <Route path={`${ADMIN_BASE}exports`} component={ExportsPage} />
           <Route path={`${ADMIN_BASE}committees`} component={CommitteesPage} />
