@@ -56,6 +56,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
       log: app.log,
       notifications: app.services.notifications,
       publicCleanup: app.services.publicCleanup,
+      dutyRoster: app.services.dutyRoster,
       deliverNotices: config.notifyDelivery ?? true,
     })
   } catch (err) {

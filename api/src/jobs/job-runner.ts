@@ -15,6 +15,7 @@ export const JOBS = {
   metrics: 'metrics-aggregate',
   notify: 'notify-deliver',
   publicCleanup: 'public-cleanup',
+  dutyRoster: 'duty-roster-extend',
 } as const
 
 /** pg-boss speaks to PGlite through this adapter; statements without parameters may be several at once. */
@@ -38,6 +39,8 @@ export interface JobDeps {
   notifications: NotificationsService
   /** Hourly: kept photos no case claimed, spent throttle counters and idempotency keys. */
   publicCleanup: PublicCleanup
+  /** Daily, just after Beijing midnight: the reception-day shifts move on by a day (duty-roster-service.ts). */
+  dutyRoster?: { extendAll(): Promise<number> }
   /** False: this process leaves delivering notices to others (NOTIFY_DELIVERY=false). */
   deliverNotices?: boolean
 }
@@ -63,6 +66,7 @@ async function startBoss(create: () => PgBoss, log: FastifyBaseLogger): Promise<
       await boss.schedule(JOBS.metrics, '* * * * *')
       await boss.schedule(JOBS.notify, '* * * * *')
       await boss.schedule(JOBS.publicCleanup, '17 * * * *')
+      await boss.schedule(JOBS.dutyRoster, '5 0 * * *', undefined, { tz: 'Asia/Shanghai' })
       return boss
     } catch (err) {
       await boss.stop({ graceful: false, wait: true }).catch(() => undefined)
@@ -81,7 +85,7 @@ async function startBoss(create: () => PgBoss, log: FastifyBaseLogger): Promise<
  * and the notification outbox's retries.
  * With several API processes, pg-boss hands each scheduled run to one of them.
  */
-export async function startJobs({ database, databaseUrl, sweep, audit, metrics, log, notifications, publicCleanup, deliverNotices = true }: JobDeps) {
+export async function startJobs({ database, databaseUrl, sweep, audit, metrics, log, notifications, publicCleanup, dutyRoster, deliverNotices = true }: JobDeps) {
   const boss = await startBoss(
     () =>
       database.pglite
@@ -89,6 +93,9 @@ export async function startJobs({ database, databaseUrl, sweep, audit, metrics, 
         : new PgBoss({ connectionString: databaseUrl, max: 3 }),
     log,
   )
+  await boss.work(JOBS.dutyRoster, async () => {
+    if (dutyRoster) log.info({ stations: await dutyRoster.extendAll() }, 'reception days generated')
+  })
   await boss.work(JOBS.sweep, async () => {
     const report = await sweep.run()
     if (Object.values(report).some((n) => n > 0)) log.info({ report }, 'deadline sweep')
