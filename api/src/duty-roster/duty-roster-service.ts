@@ -35,15 +35,20 @@ export interface ReceptionSlot {
   members: { id: string; name: string }[]
 }
 
+const byName = new Intl.Collator('zh-CN')
+const slotKey = (r: ShiftRow) => `${r.day}|${r.startsAt}|${r.endsAt}|${r.stationId}`
+
 /** Shifts (one row per member) grouped into slots, in day and time order. */
 export function groupShifts(rows: ShiftRow[]): ReceptionSlot[] {
   const slots = new Map<string, ReceptionSlot>()
   for (const r of rows) {
-    const key = `${r.day}|${r.startsAt}|${r.endsAt}|${r.stationId}`
+    const key = slotKey(r)
     const slot = slots.get(key) ?? { day: r.day, startsAt: r.startsAt, endsAt: r.endsAt, stationId: r.stationId, stationName: r.stationName, members: [] }
     slot.members.push({ id: r.memberId, name: r.memberName })
     slots.set(key, slot)
   }
+  // Names in pinyin order whatever the database's collation (PGlite and PostgreSQL sort Chinese differently).
+  for (const slot of slots.values()) slot.members.sort((a, b) => byName.compare(a.name, b.name) || a.id.localeCompare(b.id))
   return [...slots.values()].sort((a, b) => (a.day + a.startsAt).localeCompare(b.day + b.startsAt))
 }
 
@@ -241,7 +246,15 @@ export function createDutyRosterService({
     async receptionFor(holder: { stationId: string } | { memberId: string }): Promise<{ today: ReceptionSlot[]; next: ReceptionSlot | null }> {
       const today = beijingDay(clock.now())
       const to = addDays(today, DUTY_HORIZON_DAYS)
-      const rows = 'stationId' in holder ? await repo.stationShifts(holder.stationId, today, to) : await repo.memberShifts(holder.memberId, today, to)
+      let rows: ShiftRow[]
+      if ('stationId' in holder) rows = await repo.stationShifts(holder.stationId, today, to)
+      else {
+        // A member's own slots, each with everyone who receives with them.
+        const own = await repo.memberShifts(holder.memberId, today, to)
+        const keys = new Set(own.map(slotKey))
+        const stationIds = [...new Set(own.map((r) => r.stationId))]
+        rows = (await Promise.all(stationIds.map((id) => repo.stationShifts(id, today, to)))).flat().filter((r) => keys.has(slotKey(r)))
+      }
       const slots = groupShifts(rows)
       const todays = slots.filter((s) => s.day === today)
       return { today: todays, next: todays.length > 0 ? null : (slots[0] ?? null) }
