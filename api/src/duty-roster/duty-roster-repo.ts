@@ -18,6 +18,8 @@ export interface ShiftRow {
   stationName: string
 }
 
+const byName = new Intl.Collator('zh-CN')
+
 /** PostgreSQL answers `time` as HH:MM:SS; the roster speaks HH:MM. */
 const hhmm = (t: string) => t.slice(0, 5)
 
@@ -49,7 +51,7 @@ export function createDutyRosterRepo(db: Db) {
     },
 
     async rules(tx: DbOrTx, stationId: string): Promise<DutyRuleWithMembers[]> {
-      const rows = await tx.select().from(dutyRule).where(eq(dutyRule.stationId, stationId)).orderBy(asc(dutyRule.createdAt), asc(dutyRule.id))
+      const rows = await tx.select().from(dutyRule).where(eq(dutyRule.stationId, stationId)).orderBy(asc(dutyRule.createdAt), asc(dutyRule.startsAt), asc(dutyRule.id))
       if (rows.length === 0) return []
       const members = await tx
         .select({ ruleId: dutyRuleMember.ruleId, id: member.id, name: member.name })
@@ -66,7 +68,11 @@ export function createDutyRosterRepo(db: Db) {
         ...r,
         startsAt: hhmm(r.startsAt),
         endsAt: hhmm(r.endsAt),
-        members: members.filter((m) => m.ruleId === r.id).map(({ id, name }) => ({ id, name })),
+        members: members
+          .filter((m) => m.ruleId === r.id)
+          .map(({ id, name }) => ({ id, name }))
+          // Pinyin order whatever the database's collation.
+          .sort((a, b) => byName.compare(a.name, b.name) || a.id.localeCompare(b.id)),
       }))
     },
 
