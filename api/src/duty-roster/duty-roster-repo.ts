@@ -51,7 +51,11 @@ export function createDutyRosterRepo(db: Db) {
     },
 
     async rules(tx: DbOrTx, stationId: string): Promise<DutyRuleWithMembers[]> {
-      const rows = await tx.select().from(dutyRule).where(eq(dutyRule.stationId, stationId)).orderBy(asc(dutyRule.createdAt), asc(dutyRule.startsAt), asc(dutyRule.id))
+      const rows = await tx
+        .select()
+        .from(dutyRule)
+        .where(eq(dutyRule.stationId, stationId))
+        .orderBy(asc(dutyRule.createdAt), asc(dutyRule.startsAt), asc(dutyRule.id))
       if (rows.length === 0) return []
       const members = await tx
         .select({ ruleId: dutyRuleMember.ruleId, id: member.id, name: member.name })
@@ -121,7 +125,9 @@ export function createDutyRosterRepo(db: Db) {
     async replaceShifts(tx: DbOrTx, stationId: string, from: string, rows: ExpandedShift[]): Promise<void> {
       await tx.delete(dutyShift).where(and(eq(dutyShift.stationId, stationId), gte(dutyShift.day, from)))
       for (let i = 0; i < rows.length; i += 500) {
-        await tx.insert(dutyShift).values(rows.slice(i, i + 500).map((r) => ({ stationId, memberId: r.memberId, day: r.day, startsAt: r.startsAt, endsAt: r.endsAt })))
+        await tx
+          .insert(dutyShift)
+          .values(rows.slice(i, i + 500).map((r) => ({ stationId, memberId: r.memberId, day: r.day, startsAt: r.startsAt, endsAt: r.endsAt })))
       }
     },
 
@@ -132,7 +138,8 @@ export function createDutyRosterRepo(db: Db) {
 
     stationShifts: (stationId: string, from: string, to: string) =>
       shifts(and(eq(dutyShift.stationId, stationId), gte(dutyShift.day, from), lte(dutyShift.day, to))),
-    memberShifts: (memberId: string, from: string, to: string) => shifts(and(eq(dutyShift.memberId, memberId), gte(dutyShift.day, from), lte(dutyShift.day, to))),
+    memberShifts: (memberId: string, from: string, to: string) =>
+      shifts(and(eq(dutyShift.memberId, memberId), gte(dutyShift.day, from), lte(dutyShift.day, to))),
 
     async station(id: string) {
       const [row] = await db.select({ id: station.id, name: station.name, active: station.active }).from(station).where(eq(station.id, id))

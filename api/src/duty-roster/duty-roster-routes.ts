@@ -32,7 +32,10 @@ export const dutyRosterRoutes: FastifyPluginAsyncTypebox<{ roster: DutyRosterSer
   const access = ADMINS
   app.get(
     '/api/v1/stations/:id/duty-roster',
-    { config: { access }, schema: { tags, summary: "A station's reception-day rules and cancelled days", params: IdParams, response: { 200: DutyRoster, ...problems(400, 404) } } },
+    {
+      config: { access },
+      schema: { tags, summary: "A station's reception-day rules and cancelled days", params: IdParams, response: { 200: DutyRoster, ...problems(400, 404) } },
+    },
     (request) => roster.roster(actorOf(request), request.params.id),
   )
   app.get(
@@ -51,17 +54,26 @@ export const dutyRosterRoutes: FastifyPluginAsyncTypebox<{ roster: DutyRosterSer
   )
   app.post(
     '/api/v1/stations/:id/duty-rules',
-    { config: { access }, schema: { tags, summary: 'Add a reception-day rule', params: IdParams, body: DutyRuleBody, response: { 201: DutyRule, ...problems(400, 404) } } },
+    {
+      config: { access },
+      schema: { tags, summary: 'Add a reception-day rule', params: IdParams, body: DutyRuleBody, response: { 201: DutyRule, ...problems(400, 404) } },
+    },
     async (request, reply) => reply.code(201).send(await roster.createRule(actorOf(request), request.params.id, request.body, request.ip)),
   )
   app.put(
     '/api/v1/stations/:id/duty-rules/:ruleId',
-    { config: { access }, schema: { tags, summary: 'Change a reception-day rule', params: DutyRuleParams, body: DutyRuleBody, response: { 200: DutyRule, ...problems(400, 404) } } },
+    {
+      config: { access },
+      schema: { tags, summary: 'Change a reception-day rule', params: DutyRuleParams, body: DutyRuleBody, response: { 200: DutyRule, ...problems(400, 404) } },
+    },
     (request) => roster.updateRule(actorOf(request), request.params.id, request.params.ruleId, request.body, request.ip),
   )
   app.delete(
     '/api/v1/stations/:id/duty-rules/:ruleId',
-    { config: { access }, schema: { tags, summary: 'Delete a reception-day rule', params: DutyRuleParams, response: { 204: Type.Null(), ...problems(400, 404) } } },
+    {
+      config: { access },
+      schema: { tags, summary: 'Delete a reception-day rule', params: DutyRuleParams, response: { 204: Type.Null(), ...problems(400, 404) } },
+    },
     async (request, reply) => {
       await roster.deleteRule(actorOf(request), request.params.id, request.params.ruleId, request.ip)
       return reply.code(204).send(null)
@@ -83,7 +95,10 @@ export const dutyRosterRoutes: FastifyPluginAsyncTypebox<{ roster: DutyRosterSer
   )
   app.delete(
     '/api/v1/stations/:id/duty-exceptions/:exceptionId',
-    { config: { access }, schema: { tags, summary: 'Restore a cancelled day', params: DutyExceptionParams, response: { 204: Type.Null(), ...problems(400, 404) } } },
+    {
+      config: { access },
+      schema: { tags, summary: 'Restore a cancelled day', params: DutyExceptionParams, response: { 204: Type.Null(), ...problems(400, 404) } },
+    },
     async (request, reply) => {
       await roster.deleteException(actorOf(request), request.params.id, request.params.exceptionId, request.ip)
       return reply.code(204).send(null)

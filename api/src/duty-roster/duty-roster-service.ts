@@ -114,7 +114,8 @@ export function createDutyRosterService({
     const ordinals = body.ordinals ?? []
     const dates = body.dates ?? []
     if (body.kind !== 'dates' && weekdays.length === 0) errors.push({ field: 'body.weekdays', message: 'name at least one weekday', keyword: 'required' })
-    if (body.kind === 'monthly' && ordinals.length === 0) errors.push({ field: 'body.ordinals', message: 'name at least one of 1–5 or -1 (last)', keyword: 'required' })
+    if (body.kind === 'monthly' && ordinals.length === 0)
+      errors.push({ field: 'body.ordinals', message: 'name at least one of 1–5 or -1 (last)', keyword: 'required' })
     if (body.kind === 'dates' && dates.length === 0) errors.push({ field: 'body.dates', message: 'name at least one date', keyword: 'required' })
     for (const [i, d] of dates.entries()) if (!isDay(d)) errors.push({ field: `body.dates.${i}`, message: 'not a calendar day', keyword: 'day' })
     for (const f of ['validFrom', 'validUntil'] as const) {
@@ -143,12 +144,25 @@ export function createDutyRosterService({
   }
 
   /** Runs a change and the regeneration in one transaction, audit-logged, then tells the caches. */
-  async function change<T>(actor: Actor, stationId: string, ip: string | undefined, action: string, work: (tx: DbOrTx) => Promise<{ result: T; targetId: string; detail: Record<string, unknown> }>) {
+  async function change<T>(
+    actor: Actor,
+    stationId: string,
+    ip: string | undefined,
+    action: string,
+    work: (tx: DbOrTx) => Promise<{ result: T; targetId: string; detail: Record<string, unknown> }>,
+  ) {
     const out = await db.transaction(async (tx) => {
       await repo.lockStation(tx, stationId)
       const { result, targetId, detail } = await work(tx)
       await regenerate(tx, stationId)
-      await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action, targetKind: 'station', targetId: stationId, detail: { ...detail, id: targetId } })
+      await audit.record(tx, {
+        actorUserId: actor.userId,
+        actorIp: ip,
+        action,
+        targetKind: 'station',
+        targetId: stationId,
+        detail: { ...detail, id: targetId },
+      })
       return result
     })
     onChange()
@@ -191,7 +205,11 @@ export function createDutyRosterService({
       const values = await checkRule(stationId, body)
       await change(actor, stationId, ip, 'duty_rule.updated', async (tx) => {
         await repo.updateRule(tx, ruleId, values, body.memberIds)
-        return { result: null, targetId: ruleId, detail: { before: { ...ruleView(before), members: before.members.map((m) => m.id) }, after: { ...values, memberIds: body.memberIds } } }
+        return {
+          result: null,
+          targetId: ruleId,
+          detail: { before: { ...ruleView(before), members: before.members.map((m) => m.id) }, after: { ...values, memberIds: body.memberIds } },
+        }
       })
       return ruleView(await ruleOf(stationId, ruleId))
     },

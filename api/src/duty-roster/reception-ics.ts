@@ -26,14 +26,38 @@ export function foldLine(line: string): string {
   return parts.join('\r\n ')
 }
 
-const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+const stamp = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
 const local = (day: string, time: string) => `${day.replace(/-/g, '')}T${time.replace(':', '')}00`
 
 /** China has kept UTC+8 without daylight saving since 1991: one STANDARD component describes it. */
-const VTIMEZONE = ['BEGIN:VTIMEZONE', 'TZID:Asia/Shanghai', 'BEGIN:STANDARD', 'DTSTART:19700101T000000', 'TZOFFSETFROM:+0800', 'TZOFFSETTO:+0800', 'TZNAME:CST', 'END:STANDARD', 'END:VTIMEZONE']
+const VTIMEZONE = [
+  'BEGIN:VTIMEZONE',
+  'TZID:Asia/Shanghai',
+  'BEGIN:STANDARD',
+  'DTSTART:19700101T000000',
+  'TZOFFSETFROM:+0800',
+  'TZOFFSETTO:+0800',
+  'TZNAME:CST',
+  'END:STANDARD',
+  'END:VTIMEZONE',
+]
 
 /** A station's reception days as an iCalendar feed for staff calendars; one event per slot, named by its members. */
-export function receptionCalendar({ station, slots, now, host }: { station: { id: string; name: string }; slots: ReceptionSlot[]; now: Date; host: string }): string {
+export function receptionCalendar({
+  station,
+  slots,
+  now,
+  host,
+}: {
+  station: { id: string; name: string }
+  slots: ReceptionSlot[]
+  now: Date
+  host: string
+}): string {
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',

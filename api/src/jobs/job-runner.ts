@@ -85,7 +85,18 @@ async function startBoss(create: () => PgBoss, log: FastifyBaseLogger): Promise<
  * and the notification outbox's retries.
  * With several API processes, pg-boss hands each scheduled run to one of them.
  */
-export async function startJobs({ database, databaseUrl, sweep, audit, metrics, log, notifications, publicCleanup, dutyRoster, deliverNotices = true }: JobDeps) {
+export async function startJobs({
+  database,
+  databaseUrl,
+  sweep,
+  audit,
+  metrics,
+  log,
+  notifications,
+  publicCleanup,
+  dutyRoster,
+  deliverNotices = true,
+}: JobDeps) {
   const boss = await startBoss(
     () =>
       database.pglite

@@ -17,7 +17,8 @@ import { addDays, beijingDay } from '@mashangjian/shared'
 import { expandRules } from '../duty-roster/duty-expand'
 import { DUTY_HORIZON_DAYS } from '../duty-roster/duty-roster-service'
 
-const { committee, sector, station, member, memberStation, appUser, userStation, qrCode, category, cases, caseEvent, dutyRule, dutyRuleMember, dutyShift } = schema
+const { committee, sector, station, member, memberStation, appUser, userStation, qrCode, category, cases, caseEvent, dutyRule, dutyRuleMember, dutyShift } =
+  schema
 
 export interface SeedSummary {
   logins: { role: string; username: string; password: string; who: string }[]

@@ -40,7 +40,12 @@ describe('reception-day rules expand to the right Beijing days', () => {
   })
 
   it("'last' Thursday is the 5th in a five-Thursday month and the 4th otherwise", () => {
-    expect(days([rule({ kind: 'monthly', weekdays: [4], ordinals: [-1] })], '2026-10-01', '2027-01-31')).toEqual(['2026-10-29', '2026-11-26', '2026-12-31', '2027-01-28'])
+    expect(days([rule({ kind: 'monthly', weekdays: [4], ordinals: [-1] })], '2026-10-01', '2027-01-31')).toEqual([
+      '2026-10-29',
+      '2026-11-26',
+      '2026-12-31',
+      '2027-01-28',
+    ])
     expect(days([rule({ kind: 'monthly', weekdays: [1], ordinals: [-1] })], '2027-02-01', '2027-02-28')).toEqual(['2027-02-22'])
   })
 
@@ -70,7 +75,12 @@ describe('reception-day rules expand to the right Beijing days', () => {
   })
 
   it('single dates, one shift per member with the rule hours', () => {
-    const shifts = expandRules([rule({ kind: 'dates', dates: ['2026-12-12', '2027-03-01'], memberIds: ['a', 'b'], startsAt: '14:00', endsAt: '16:00' })], [], '2026-12-01', '2026-12-31')
+    const shifts = expandRules(
+      [rule({ kind: 'dates', dates: ['2026-12-12', '2027-03-01'], memberIds: ['a', 'b'], startsAt: '14:00', endsAt: '16:00' })],
+      [],
+      '2026-12-01',
+      '2026-12-31',
+    )
     expect(shifts).toEqual([
       { ruleId: 'r1', day: '2026-12-12', startsAt: '14:00', endsAt: '16:00', memberId: 'a' },
       { ruleId: 'r1', day: '2026-12-12', startsAt: '14:00', endsAt: '16:00', memberId: 'b' },

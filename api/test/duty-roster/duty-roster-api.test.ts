@@ -26,12 +26,21 @@ describe('duty roster API: rules, exceptions, generated shifts, scope and valida
   const base = () => `/api/v1/stations/${org.stationA1.id}`
   const thursdays = () => ({ kind: 'monthly', weekdays: [4], ordinals: [1, 3], startsAt: '09:00', endsAt: '11:30', memberIds: [org.memberA.id] })
   const shiftDays = async () =>
-    (await t.database.db.select({ day: dutyShift.day }).from(dutyShift).where(eq(dutyShift.stationId, org.stationA1.id)).orderBy(dutyShift.day)).map((r) => r.day)
+    (await t.database.db.select({ day: dutyShift.day }).from(dutyShift).where(eq(dutyShift.stationId, org.stationA1.id)).orderBy(dutyShift.day)).map(
+      (r) => r.day,
+    )
 
   it('a station admin creates a rule; shifts are generated for 120 days from today and listed', async () => {
     const res = await call('stationAdminA1', 'POST', `${base()}/duty-rules`, thursdays())
     expect(res.statusCode, res.body).toBe(201)
-    expect(res.json()).toMatchObject({ kind: 'monthly', weekdays: [4], ordinals: [1, 3], startsAt: '09:00', endsAt: '11:30', members: [{ id: org.memberA.id }] })
+    expect(res.json()).toMatchObject({
+      kind: 'monthly',
+      weekdays: [4],
+      ordinals: [1, 3],
+      startsAt: '09:00',
+      endsAt: '11:30',
+      members: [{ id: org.memberA.id }],
+    })
     // 5 Dec 2026 + 119 days = 3 Apr 2027; 1st/3rd Thursdays by hand.
     expect(await shiftDays()).toEqual(['2026-12-17', '2027-01-07', '2027-01-21', '2027-02-04', '2027-02-18', '2027-03-04', '2027-03-18', '2027-04-01'])
     const upcoming = await call('stationAdminA1', 'GET', `${base()}/duty-shifts?limit=2`)
@@ -66,7 +75,9 @@ describe('duty roster API: rules, exceptions, generated shifts, scope and valida
 
   it('a past shift stays as history when the rule is deleted; future ones go', async () => {
     const [rule] = (await call('adminA', 'GET', `${base()}/duty-roster`)).json<{ rules: { id: string }[] }>().rules
-    await t.database.db.insert(dutyShift).values({ stationId: org.stationA1.id, memberId: org.memberA.id, day: '2026-11-19', startsAt: '09:00', endsAt: '11:30' })
+    await t.database.db
+      .insert(dutyShift)
+      .values({ stationId: org.stationA1.id, memberId: org.memberA.id, day: '2026-11-19', startsAt: '09:00', endsAt: '11:30' })
     expect((await call('stationAdminA1', 'DELETE', `${base()}/duty-rules/${rule!.id}`)).statusCode).toBe(204)
     expect(await shiftDays()).toEqual(['2026-11-19'])
   })
@@ -93,7 +104,9 @@ describe('duty roster API: rules, exceptions, generated shifts, scope and valida
     // memberA is of A1 only; A2 has no members.
     const res = await call('adminA', 'POST', `/api/v1/stations/${org.stationA2.id}/duty-rules`, thursdays())
     expect(res.statusCode).toBe(400)
-    expect(res.json<{ errors: { field: string; keyword: string }[] }>().errors).toEqual([expect.objectContaining({ field: 'body.memberIds', keyword: 'notStationMember' })])
+    expect(res.json<{ errors: { field: string; keyword: string }[] }>().errors).toEqual([
+      expect.objectContaining({ field: 'body.memberIds', keyword: 'notStationMember' }),
+    ])
   })
 
   it('scope: another station admin or committee gets 404, a member 403; the city admin above may', async () => {

@@ -47,7 +47,12 @@ describe('reception days on the scan page, in routing and as an iCalendar feed',
     const base = `/api/v1/stations/${ctx.refs.stationId}`
     const roster = (await ctx.t.app.inject({ url: `${base}/duty-roster`, headers: bearer(token) })).json<{ rules: { id: string; kind: string }[] }>()
     const weekly = roster.rules.find((r) => r.kind === 'weekly')!
-    const res = await ctx.t.app.inject({ method: 'POST', url: `${base}/duty-exceptions`, headers: bearer(token), payload: { day: '2026-11-24', ruleId: weekly.id, note: '培训' } })
+    const res = await ctx.t.app.inject({
+      method: 'POST',
+      url: `${base}/duty-exceptions`,
+      headers: bearer(token),
+      payload: { day: '2026-11-24', ruleId: weekly.id, note: '培训' },
+    })
     expect(res.statusCode, res.body).toBe(201)
     // Tuesday 24 Nov cancelled: the next is Thursday 3 Dec (1st Thursday) 15:00–17:30.
     expect(text(await page(ctx.refs.stationCode))).toBe('下次接待日：12月1日（周二）09:00–11:30 · 东城街道委员工作站')
@@ -71,7 +76,14 @@ describe('reception days on the scan page, in routing and as an iCalendar feed',
       .replace(/\r\n /g, '')
       .split('BEGIN:VEVENT\r\n')
       .slice(1)
-      .map((e) => Object.fromEntries(e.split('\r\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)])))
+      .map((e) =>
+        Object.fromEntries(
+          e
+            .split('\r\n')
+            .filter((l) => l.includes(':'))
+            .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
+        ),
+      )
     // Today (Tuesday 24 Nov) is cancelled for the weekly rule; the first events are 1 Dec and 3 Dec.
     expect(events[0]).toMatchObject({
       'DTSTART;TZID=Asia/Shanghai': '20261201T090000',

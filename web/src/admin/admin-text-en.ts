@@ -672,7 +672,8 @@ export const en: AdminText = {
       const which = r.ordinals.map((n) => (n === -1 ? 'last' : ['1st', '2nd', '3rd', '4th', '5th'][n - 1]!)).join(' and ')
       return `The ${which} ${days} of each month`
     },
-    validity: (from: string | null, until: string | null) => (from && until ? ` (${from} to ${until})` : from ? ` (from ${from})` : until ? ` (until ${until})` : ''),
+    validity: (from: string | null, until: string | null) =>
+      from && until ? ` (${from} to ${until})` : from ? ` (from ${from})` : until ? ` (until ${until})` : '',
     line: (when: string, hours: string, names: string) => `${when} ${hours}: ${names}`,
   },
 }

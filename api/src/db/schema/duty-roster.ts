@@ -18,11 +18,20 @@ export const dutyRule = pgTable(
       .references(() => station.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: DUTY_RULE_KINDS }).notNull(),
     /** 0 = Sunday … 6 = Saturday (weekly and monthly rules). */
-    weekdays: integer('weekdays').array().notNull().default(sql`'{}'::integer[]`),
+    weekdays: integer('weekdays')
+      .array()
+      .notNull()
+      .default(sql`'{}'::integer[]`),
     /** Monthly rules: 1–5, or -1 for the last of the month. */
-    ordinals: integer('ordinals').array().notNull().default(sql`'{}'::integer[]`),
+    ordinals: integer('ordinals')
+      .array()
+      .notNull()
+      .default(sql`'{}'::integer[]`),
     /** Single-date rules: the days, YYYY-MM-DD. */
-    dates: date('dates').array().notNull().default(sql`'{}'::date[]`),
+    dates: date('dates')
+      .array()
+      .notNull()
+      .default(sql`'{}'::date[]`),
     startsAt: time('starts_at').notNull(),
     endsAt: time('ends_at').notNull(),
     validFrom: date('valid_from'),
@@ -31,7 +40,11 @@ export const dutyRule = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [oneOf('duty_rule_kind_check', t.kind, DUTY_RULE_KINDS), check('duty_rule_hours_check', sql`${t.endsAt} > ${t.startsAt}`), index('duty_rule_station_idx').on(t.stationId)],
+  (t) => [
+    oneOf('duty_rule_kind_check', t.kind, DUTY_RULE_KINDS),
+    check('duty_rule_hours_check', sql`${t.endsAt} > ${t.startsAt}`),
+    index('duty_rule_station_idx').on(t.stationId),
+  ],
 )
 
 /** Who receives on a rule's days (members of the rule's station). */

@@ -32,7 +32,9 @@ export function ruleInWords(r: Pick<DutyRule, 'kind' | 'weekdays' | 'ordinals' |
     dates: r.dates.map((x) => formatDay(x, d.locale, 'monthDay')),
   })
   const day = (x: string | null) => (x ? formatDay(x, d.locale, 'date') : null)
-  return d.line(when, formatTimeRange(r.startsAt, r.endsAt, d.locale), r.members.map((m) => m.name).join(d.sep)) + d.validity(day(r.validFrom), day(r.validUntil))
+  return (
+    d.line(when, formatTimeRange(r.startsAt, r.endsAt, d.locale), r.members.map((m) => m.name).join(d.sep)) + d.validity(day(r.validFrom), day(r.validUntil))
+  )
 }
 
 /**
@@ -282,7 +284,9 @@ function RuleEditor({
       note: draft.note.trim(),
     }
     const out = await save.run(() =>
-      rule ? adminApi.put<DutyRule>(`/api/v1/stations/${stationId}/duty-rules/${rule.id}`, body) : adminApi.post<DutyRule>(`/api/v1/stations/${stationId}/duty-rules`, body),
+      rule
+        ? adminApi.put<DutyRule>(`/api/v1/stations/${stationId}/duty-rules/${rule.id}`, body)
+        : adminApi.post<DutyRule>(`/api/v1/stations/${stationId}/duty-rules`, body),
     )
     if (out) onSaved()
   }
@@ -306,7 +310,8 @@ function RuleEditor({
           <ChoiceGroup id="duty-ordinals" legend={d.ordinals} error={errors.ordinals}>
             {ORDINALS.map((n) => (
               <label class="choice" key={n}>
-                <input type="checkbox" checked={draft.ordinals.includes(n)} onChange={() => setDraft({ ...draft, ordinals: toggle(draft.ordinals, n) })} /> {d.ordinal(n)}
+                <input type="checkbox" checked={draft.ordinals.includes(n)} onChange={() => setDraft({ ...draft, ordinals: toggle(draft.ordinals, n) })} />{' '}
+                {d.ordinal(n)}
               </label>
             ))}
           </ChoiceGroup>
@@ -338,7 +343,12 @@ function RuleEditor({
           {members.length === 0 && <p class="hint">{d.noMembers}</p>}
           {members.map((m) => (
             <label class="choice" key={m.id}>
-              <input type="checkbox" checked={draft.memberIds.includes(m.id)} onChange={() => setDraft({ ...draft, memberIds: toggle(draft.memberIds, m.id) })} /> {m.name}
+              <input
+                type="checkbox"
+                checked={draft.memberIds.includes(m.id)}
+                onChange={() => setDraft({ ...draft, memberIds: toggle(draft.memberIds, m.id) })}
+              />{' '}
+              {m.name}
             </label>
           ))}
         </ChoiceGroup>

@@ -128,7 +128,12 @@ export function StationsPage() {
                       </td>
                       <td class="actions">
                         <div class="row-actions">
-                          <a class="button" href={`${ADMIN_BASE}stations/${s.id}/reception`} aria-label={`${s.name} ${at.duty.link}`} data-testid="station-reception">
+                          <a
+                            class="button"
+                            href={`${ADMIN_BASE}stations/${s.id}/reception`}
+                            aria-label={`${s.name} ${at.duty.link}`}
+                            data-testid="station-reception"
+                          >
                             {at.duty.link}
                           </a>
                           {canEdit ? (
