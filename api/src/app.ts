@@ -55,6 +55,7 @@ import { reportsRoutes } from './opinion-reports/reports-routes'
 import { placardsRoutes } from './placards/placards-routes'
 import { sectorsRoutes } from './sectors/sectors-routes'
 import { stationsRoutes } from './stations/stations-routes'
+import { dutyRosterRoutes } from './duty-roster/duty-roster-routes'
 import { departmentsRoutes } from './departments/departments-routes'
 import { membersRoutes } from './members/members-routes'
 import { categoriesRoutes } from './categories/categories-routes'
@@ -176,6 +177,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(usersRoutes, { users: services.users })
   await app.register(sectorsRoutes, { sectors: services.sectors })
   await app.register(stationsRoutes, { stations: services.stations })
+  await app.register(dutyRosterRoutes, { roster: services.dutyRoster, clock, publicHost: new URL(config.publicBaseUrl).host })
   await app.register(departmentsRoutes, { departments: services.departments })
   await app.register(membersRoutes, { members: services.members })
   await app.register(categoriesRoutes, { categories: services.categories })

@@ -57,6 +57,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
       notifications: app.services.notifications,
       publicCleanup: app.services.publicCleanup,
       orphanSweep: app.services.orphanSweep,
+      dutyRoster: app.services.dutyRoster,
       deliverNotices: config.notifyDelivery ?? true,
     })
   } catch (err) {

@@ -15,6 +15,8 @@ import { createQrRepo } from './qr/qr-repo'
 import { createQrService } from './qr/qr-service'
 import { createCasesRepo } from './cases/cases-repo'
 import { createScanService } from './public/scan-service'
+import { createDutyRosterRepo } from './duty-roster/duty-roster-repo'
+import { createDutyRosterService } from './duty-roster/duty-roster-service'
 import { createSubmissionKeysRepo } from './public/submission-keys'
 import { createPublicCleanup } from './public/public-cleanup'
 import { createTrackingLinkRevocation } from './public/tracking-link-revocation'
@@ -95,8 +97,17 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const casesRepo = createCasesRepo(db)
   const memberCasesRepo = createMemberCasesRepo(db)
   const blobs = diskBlobStore(path.join(config.dataDir, 'attachments'))
-  const scan = createScanService({ db, repo: qrRepo, clock, cacheSeconds: config.scanCacheSeconds })
   const audit = createAuditLog(db)
+  // Reception days (接待日): rules generate duty_shift rows; a change clears the scan pages that show them.
+  const dutyRoster = createDutyRosterService({
+    db,
+    repo: createDutyRosterRepo(db),
+    stations: createStationsRepo(db),
+    clock,
+    audit,
+    onChange: () => scan.rosterChanged(),
+  })
+  const scan = createScanService({ db, repo: qrRepo, clock, cacheSeconds: config.scanCacheSeconds, reception: (holder) => dutyRoster.receptionFor(holder) })
   const metricsAggregator = createMetricsAggregator(db)
   // Repositories read by more than one domain are built once here and handed to each (never built inside another domain).
   const metricsRepo = createMetricsRepo(db)
@@ -260,6 +271,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
     imports: createImportsService({ db, repo: createImportsRepo(db), members: membersRepo, committees: orgRepo, audit, phones, clock, log }),
     qr: createQrService({ repo: qrRepo, clock, publicBaseUrl: config.publicBaseUrl, onChange: (code) => scan.forget(code) }),
     scan,
+    dutyRoster,
     submissions,
     staffIntake: createStaffIntakeService({ cases: casesRepo, repo: memberCasesRepo, submissions, clock }),
     tracking,

@@ -17,6 +17,7 @@ export const JOBS = {
   notify: 'notify-deliver',
   publicCleanup: 'public-cleanup',
   orphanSweep: 'orphan-blob-sweep',
+  dutyRoster: 'duty-roster-extend',
 } as const
 
 /** pg-boss speaks to PGlite through this adapter; statements without parameters may be several at once. */
@@ -42,6 +43,8 @@ export interface JobDeps {
   publicCleanup: PublicCleanup
   /** Hourly: attachment blobs older than an hour that no row names. */
   orphanSweep: OrphanSweep
+  /** Daily, just after Beijing midnight: the reception-day shifts move on by a day (duty-roster-service.ts). */
+  dutyRoster?: { extendAll(): Promise<number> }
   /** False: this process leaves delivering notices to others (NOTIFY_DELIVERY=false). */
   deliverNotices?: boolean
 }
@@ -68,6 +71,7 @@ async function startBoss(create: () => PgBoss, log: FastifyBaseLogger): Promise<
       await boss.schedule(JOBS.notify, '* * * * *')
       await boss.schedule(JOBS.publicCleanup, '17 * * * *')
       await boss.schedule(JOBS.orphanSweep, '41 * * * *')
+      await boss.schedule(JOBS.dutyRoster, '5 0 * * *', undefined, { tz: 'Asia/Shanghai' })
       return boss
     } catch (err) {
       await boss.stop({ graceful: false, wait: true }).catch(() => undefined)
@@ -96,6 +100,7 @@ export async function startJobs({
   notifications,
   publicCleanup,
   orphanSweep,
+  dutyRoster,
   deliverNotices = true,
 }: JobDeps) {
   const boss = await startBoss(
@@ -105,6 +110,9 @@ export async function startJobs({
         : new PgBoss({ connectionString: databaseUrl, max: 3 }),
     log,
   )
+  await boss.work(JOBS.dutyRoster, async () => {
+    if (dutyRoster) log.info({ stations: await dutyRoster.extendAll() }, 'reception days generated')
+  })
   await boss.work(JOBS.sweep, async () => {
     const report = await sweep.run()
     if (Object.values(report).some((n) => n > 0)) log.info({ report }, 'deadline sweep')

@@ -228,4 +228,9 @@ export const kkArabCN: Catalogue = {
   'transparency.ratesNote':
     'جاۋاپ بەرۋ كورسەتكىشى: ۋاقىتىندا قابىلدانعان ٴوتىنىشتەردىڭ ۇلەسى؛ شەشۋ كورسەتكىشى: مەرزىمى جەتكەن ٴوتىنىشتەردىڭ ىشىندە شەشىلگەندەرىنىڭ ۇلەسى؛ رازىلىق كورسەتكىشى: «رازى» جانە «نەگىزىنەن رازى» باعالارىنىڭ ۇلەسى.',
   'transparency.pageOf': '{page}-بەت',
+  // issue 15, duty roster (接待日): the scan page's reception line.
+  'scan.receptionToday': 'بۇگىن قابىلدايتىن مۇشە: {slots}',
+  'scan.receptionSlot': '{names} {hours}',
+  'scan.receptionSlotSeparator': '؛ ',
+  'scan.receptionNext': 'كەلەسى قابىلداۋ كۇنى: {day} {hours} · {station}',
 }

@@ -228,4 +228,9 @@ export const ug: Catalogue = {
   'transparency.ratesNote':
     'ئىنكاس نىسبىتى: ۋاقتىدا قوبۇل قىلىنغان ئىلتىماسلارنىڭ نىسبىتى؛ ھەل قىلىش نىسبىتى: مۆھلىتى توشقان ئىلتىماسلار ئىچىدە ھەل قىلىنغانلىرىنىڭ نىسبىتى؛ رازى بولۇش نىسبىتى: «رازى» ۋە «ئاساسەن رازى» باھالارنىڭ نىسبىتى.',
   'transparency.pageOf': '{page}-بەت',
+  // issue 15, duty roster (接待日): the scan page's reception line.
+  'scan.receptionToday': 'بۈگۈن قوبۇل قىلىدىغان ئەزا: {slots}',
+  'scan.receptionSlot': '{names} {hours}',
+  'scan.receptionSlotSeparator': '؛ ',
+  'scan.receptionNext': 'كېيىنكى قوبۇل قىلىش كۈنى: {day} {hours} · {station}',
 }

@@ -15,6 +15,7 @@ import './admin.css'
 const Dashboard = lazy(() => import('./routes/dashboard').then((m) => m.Dashboard))
 const MembersPage = lazy(() => import('./routes/members-page').then((m) => m.MembersPage))
 const StationsPage = lazy(() => import('./routes/stations-page').then((m) => m.StationsPage))
+const ReceptionPage = lazy(() => import('./routes/reception-page').then((m) => m.ReceptionPage))
 const DepartmentsPage = lazy(() => import('./routes/departments-page').then((m) => m.DepartmentsPage))
 const OrgPage = lazy(() => import('./routes/org-page').then((m) => m.OrgPage))
 const SettingsPage = lazy(() => import('./routes/settings-page').then((m) => m.SettingsPage))
@@ -98,6 +99,7 @@ export function AdminApp() {
           <Route path={`${ADMIN_BASE}cases/:id`} component={CasesDetail} />
           <Route path={`${ADMIN_BASE}members`} component={MembersPage} />
           <Route path={`${ADMIN_BASE}stations`} component={StationsPage} />
+          <Route path={`${ADMIN_BASE}stations/:id/reception`} component={ReceptionPage} />
           <Route path={`${ADMIN_BASE}departments`} component={DepartmentsPage} />
           <Route path={`${ADMIN_BASE}ledger`} component={LedgerPage} />
           <Route path={`${ADMIN_BASE}activities`} component={ActivityReviewPage} />

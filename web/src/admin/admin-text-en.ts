@@ -655,4 +655,55 @@ export const en: AdminText = {
       other: 'Other',
     } as Record<string, string>,
   },
+  // issue 15, duty roster (接待日): the station's reception-day rules.
+  duty: {
+    locale: 'en',
+    link: 'Reception days',
+    title: (station: string) => `${station} · Reception days`,
+    back: 'Back to stations',
+    rules: 'Rules',
+    noRules: 'No reception rules yet.',
+    addRule: 'New rule',
+    editRule: 'Edit rule',
+    kind: 'Repeat',
+    kinds: { weekly: 'Every week', monthly: 'Nth weekday of the month', dates: 'Single dates' },
+    weekdays: 'Weekdays',
+    ordinals: 'Which',
+    ordinal: (n: number) => (n === -1 ? 'Last' : ['1st', '2nd', '3rd', '4th', '5th'][n - 1]!),
+    dates: 'Dates',
+    datesHint: 'Several dates separated by commas, e.g. 2026-12-12, 2027-01-09',
+    startsAt: 'From',
+    endsAt: 'Until',
+    members: 'Receiving members',
+    noMembers: 'This station has no members yet.',
+    validFrom: 'Valid from (optional)',
+    validUntil: 'Valid until (optional)',
+    note: 'Note (optional)',
+    deleteRuleQuestion: 'Delete this rule? Past reception days are kept.',
+    ruleSaved: 'Rule saved; reception days updated.',
+    ruleDeleted: 'Rule deleted.',
+    exceptions: 'Days without reception',
+    noExceptions: 'No cancelled days.',
+    exceptionDay: 'Day',
+    exceptionScope: 'Applies to',
+    wholeStation: 'The whole station (holiday)',
+    addException: 'Add',
+    exceptionAdded: 'Day cancelled.',
+    exceptionRemoved: 'Reception restored on that day.',
+    restore: 'Restore',
+    upcoming: 'Next reception days',
+    noUpcoming: 'No reception days ahead.',
+    calendar: 'Subscribe (iCalendar)',
+    sep: ', ',
+    ruleWhen: (r: { kind: string; weekdays: string[]; ordinals: number[]; dates: string[] }) => {
+      const days = r.weekdays.join(', ')
+      if (r.kind === 'weekly') return `Every ${days}`
+      if (r.kind === 'dates') return r.dates.join(', ')
+      const which = r.ordinals.map((n) => (n === -1 ? 'last' : ['1st', '2nd', '3rd', '4th', '5th'][n - 1]!)).join(' and ')
+      return `The ${which} ${days} of each month`
+    },
+    validity: (from: string | null, until: string | null) =>
+      from && until ? ` (${from} to ${until})` : from ? ` (from ${from})` : until ? ` (until ${until})` : '',
+    line: (when: string, hours: string, names: string) => `${when} ${hours}: ${names}`,
+  },
 }

@@ -673,5 +673,57 @@ export const zh = {
       other: '其他',
     } as Record<string, string>,
   },
+  // issue 15, duty roster (接待日): the station's reception-day rules.
+  duty: {
+    locale: 'zh-CN' as 'zh-CN' | 'en',
+    link: '接待日',
+    title: (station: string) => `${station} · 接待日`,
+    back: '返回工作站',
+    rules: '接待规则',
+    noRules: '还没有接待规则。',
+    addRule: '新增规则',
+    editRule: '编辑规则',
+    kind: '方式',
+    kinds: { weekly: '每周', monthly: '每月第几个星期几', dates: '指定日期' } as Record<string, string>,
+    weekdays: '星期',
+    ordinals: '第几个',
+    ordinal: (n: number) => (n === -1 ? '最后一个' : `第${n}个`),
+    dates: '日期',
+    datesHint: '多个日期用逗号分开，如 2026-12-12, 2027-01-09',
+    startsAt: '开始时间',
+    endsAt: '结束时间',
+    members: '接待委员',
+    noMembers: '这个工作站还没有委员。',
+    validFrom: '生效日期（可不填）',
+    validUntil: '截止日期（可不填）',
+    note: '备注（可不填）',
+    deleteRuleQuestion: '删除这条规则？已过去的接待记录会保留。',
+    ruleSaved: '规则已保存，接待日已更新。',
+    ruleDeleted: '规则已删除。',
+    exceptions: '停止接待的日子',
+    noExceptions: '没有停止接待的日子。',
+    exceptionDay: '日期',
+    exceptionScope: '范围',
+    wholeStation: '整个工作站（节假日）',
+    addException: '添加',
+    exceptionAdded: '已添加停止接待的日子。',
+    exceptionRemoved: '已恢复这一天的接待。',
+    restore: '恢复',
+    upcoming: '近期接待日',
+    noUpcoming: '近期没有接待日。',
+    calendar: '订阅日历（iCalendar）',
+    sep: '、',
+    /** 每月第1、3个周四 09:00–11:30：张三、李四 */
+    ruleWhen: (r: { kind: string; weekdays: string[]; ordinals: number[]; dates: string[] }) => {
+      const days = r.weekdays.join('、')
+      if (r.kind === 'weekly') return `每${days}`
+      if (r.kind === 'dates') return r.dates.join('、')
+      const nums = r.ordinals.filter((n) => n > 0)
+      const last = r.ordinals.includes(-1)
+      return `每月${nums.length > 0 ? `第${nums.join('、')}个` : ''}${last ? (nums.length > 0 ? '和最后一个' : '最后一个') : ''}${days}`
+    },
+    validity: (from: string | null, until: string | null) => (from && until ? `（${from}至${until}）` : from ? `（${from}起）` : until ? `（至${until}）` : ''),
+    line: (when: string, hours: string, names: string) => `${when} ${hours}：${names}`,
+  },
 }
 export type AdminText = typeof zh
