@@ -3,7 +3,6 @@ import { count, getTableName, is, sql } from 'drizzle-orm'
 import { PgTable } from 'drizzle-orm/pg-core'
 import * as schema from '../db/schema'
 import type { Db } from '../db/database'
-import { beijingDay } from '@mashangjian/shared'
 import type { Clock } from '../clock'
 import type { PiiCipher } from '../privacy/pii-cipher'
 import { maskPhone } from '../privacy/pii-cipher'
@@ -221,7 +220,6 @@ export async function seedDemo(db: Db, { cipher, clock }: { cipher: PiiCipher; c
 
     // issue 15: 王建国 logged two activities from the phone; the station confirmed one, the other waits for review.
     const wang = memberByKey.get('wang')!
-    const dongcheng = stationByKey.get('dongcheng')!.id
     const dayAgo = (n: number) => beijingDay(new Date(now.getTime() - n * 86_400_000))
     await tx.insert(schema.activity).values([
       {
