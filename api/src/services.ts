@@ -47,6 +47,8 @@ import { createPushNotifier, vapidSubject } from './push/push-notifier'
 import { createDashboardService } from './dashboard/dashboard-service'
 import { createDepartmentFiguresService } from './dashboard/department-figures-service'
 import { createLedgerService } from './ledger/ledger-service'
+import { createContactsRepo } from './contacts/contacts-repo'
+import { createContactsService } from './contacts/contacts-service'
 import { createLedgerRepo } from './ledger/ledger-repo'
 import { createMetricsRepo } from './metrics/metrics-repo'
 import { createDepartmentFiguresRepo } from './dashboard/department-figures-repo'
@@ -159,6 +161,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
     publicBaseUrl: config.publicBaseUrl,
     submissionKeys: createSubmissionKeysRepo(db),
   })
+  const staffIntake = createStaffIntakeService({ cases: casesRepo, repo: memberCasesRepo, submissions, clock })
   // Hourly (job-runner.ts): what the resident pages leave behind.
   const publicCleanup = createPublicCleanup({ db, blobs, clock })
   const recoveryRepo = createRecoveryRepo(db)
@@ -250,7 +253,9 @@ export function createServices({ config, database, clock, log }: { config: Confi
     qr: createQrService({ repo: qrRepo, clock, publicBaseUrl: config.publicBaseUrl, onChange: (code) => scan.forget(code) }),
     scan,
     submissions,
-    staffIntake: createStaffIntakeService({ cases: casesRepo, repo: memberCasesRepo, submissions, clock }),
+    staffIntake,
+    // 界别群众 contacts (issue 15): recorded by members, turned into cases through the desk's intake or into report drafts.
+    contacts: createContactsService({ db, repo: createContactsRepo(db), audit, clock, cipher, residentPhones, staffIntake, reports: createReportsRepo(db), ledger }),
     tracking,
     trackingFollowUp,
     trackingPhotos,
