@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Contact, ContactCreated, ContactToCaseResult, ContactTotals, MemberLedgerReport } from '@mashangjian/shared'
 import { auditLog, cases, contact, member, opinionReport, opinionReportCase } from '../../src/db/schema'
+import { queryRows } from '../../src/db/database'
 import { adminApp, type AdminApp } from './admin-fixtures'
 
 /** 界别群众 contacts (issue 15): idempotent create, phones kept like residents', scope, conversions, the ledger. */
@@ -54,7 +55,7 @@ describe('recording a contact', () => {
   it('keeps the phone encrypted, hashed and masked: no plain number in the database, shown in full only to its member (audited)', async () => {
     const a = await t.as('memberA')
     const c = (await a.post('/api/v1/contacts', body({ name: '李师傅', phone: '+86 139-0000-1234' }))).json<ContactCreated>().contact
-    const [row] = await t.db.execute<Record<string, unknown>>(sql`select * from contact where id = ${c.id}`).then((r) => r.rows)
+    const [row] = await queryRows<Record<string, unknown>>(t.db, sql`select * from contact where id = ${c.id}`)
     expect(JSON.stringify(row)).not.toContain('13900001234')
     expect(row).toMatchObject({ phone_masked: '139****1234' })
     expect(String(row!.phone_enc)).toMatch(/^v1\./)
