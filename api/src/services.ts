@@ -255,7 +255,17 @@ export function createServices({ config, database, clock, log }: { config: Confi
     submissions,
     staffIntake,
     // 界别群众 contacts (issue 15): recorded by members, turned into cases through the desk's intake or into report drafts.
-    contacts: createContactsService({ db, repo: createContactsRepo(db), audit, clock, cipher, residentPhones, staffIntake, reports: createReportsRepo(db), ledger }),
+    contacts: createContactsService({
+      db,
+      repo: createContactsRepo(db),
+      audit,
+      clock,
+      cipher,
+      residentPhones,
+      staffIntake,
+      reports: createReportsRepo(db),
+      ledger,
+    }),
     tracking,
     trackingFollowUp,
     trackingPhotos,

@@ -11,8 +11,7 @@ describe.skipIf(browserMissing)('member app, contacts offline and back', () => {
   const ctx = withMemberApp('e2e-contacts')
 
   const memberId = async (name: string) => (await ctx.api.db.select({ id: member.id }).from(member).where(eq(member.name, name)))[0]!.id
-  const contactsNamed = async (name: string) =>
-    (await ctx.api.db.select({ n: count() }).from(contact).where(eq(contact.name, name)))[0]!.n
+  const contactsNamed = async (name: string) => (await ctx.api.db.select({ n: count() }).from(contact).where(eq(contact.name, name)))[0]!.n
   async function ledger(id: string): Promise<MemberLedgerReport> {
     const login = await fetch(`${ctx.api.url}/api/v1/auth/login`, {
       method: 'POST',

@@ -97,7 +97,10 @@ export function createContactsRepo(db: Db) {
 
     /** Whether a sector is one of the committee's (a contact is filed under its member's committee's sectors). */
     async sectorOf(sectorId: string, committeeId: string): Promise<boolean> {
-      const [s] = await db.select({ id: sector.id }).from(sector).where(and(eq(sector.id, sectorId), eq(sector.committeeId, committeeId)))
+      const [s] = await db
+        .select({ id: sector.id })
+        .from(sector)
+        .where(and(eq(sector.id, sectorId), eq(sector.committeeId, committeeId)))
       return !!s
     },
 

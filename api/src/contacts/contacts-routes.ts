@@ -25,7 +25,12 @@ export const contactsRoutes: FastifyPluginAsyncTypebox<{ contacts: ContactsServi
     '/api/v1/contacts',
     {
       config: { access: ['member'] },
-      schema: { tags: ['contacts'], summary: 'Your 界别群众 contacts, newest meeting first', querystring: ContactListQuery, response: { 200: ContactPage, ...problems(400) } },
+      schema: {
+        tags: ['contacts'],
+        summary: 'Your 界别群众 contacts, newest meeting first',
+        querystring: ContactListQuery,
+        response: { 200: ContactPage, ...problems(400) },
+      },
     },
     (request) => contacts.list(actorOf(request), request.query),
   )
@@ -74,7 +79,13 @@ export const contactsRoutes: FastifyPluginAsyncTypebox<{ contacts: ContactsServi
     '/api/v1/contacts/:id',
     {
       config: { access: ['member'] },
-      schema: { tags: ['contacts'], summary: 'Correct one of your contacts', params: IdParams, body: ContactPatch, response: { 200: Contact, ...problems(400, 404) } },
+      schema: {
+        tags: ['contacts'],
+        summary: 'Correct one of your contacts',
+        params: IdParams,
+        body: ContactPatch,
+        response: { 200: Contact, ...problems(400, 404) },
+      },
     },
     (request) => contacts.update(actorOf(request), request.params.id, request.body, request.ip),
   )

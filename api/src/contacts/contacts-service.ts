@@ -294,7 +294,14 @@ export function createContactsService({ db, repo, audit, clock, cipher, resident
         if (row.caseId) await reports.setCases(tx, reportId, [row.caseId])
         // Two conversions at once: the second finds the link taken and its draft is rolled back with it.
         if (!(await repo.link(tx, row.id, { reportId }, now))) throw new AppError('CONFLICT', 'This contact was just turned into a report; reload it.')
-        await audit.record(tx, { actorUserId: actor.userId, actorIp: ip, action: 'opinion_report.created', targetKind: 'opinion_report', targetId: reportId, detail: { contactId: row.id, memberId: row.memberId } })
+        await audit.record(tx, {
+          actorUserId: actor.userId,
+          actorIp: ip,
+          action: 'opinion_report.created',
+          targetKind: 'opinion_report',
+          targetId: reportId,
+          detail: { contactId: row.id, memberId: row.memberId },
+        })
         await record(tx, actor, ip, 'contact.converted_to_report', row.id, { reportId })
         return reportId
       })

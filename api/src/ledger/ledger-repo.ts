@@ -101,7 +101,10 @@ export function createLedgerRepo(db: DbOrTx) {
      */
     async counts(memberIds: string[], year: number): Promise<Map<string, RawLedgerCounts>> {
       const out = new Map<string, RawLedgerCounts>(
-        memberIds.map((id) => [id, { received: 0, accepted: 0, resolved: 0, satisfied: 0, contacts: 0, sectorContacts: 0, handoffs: 0, activities: {}, reportsSubmitted: 0 }]),
+        memberIds.map((id) => [
+          id,
+          { received: 0, accepted: 0, resolved: 0, satisfied: 0, contacts: 0, sectorContacts: 0, handoffs: 0, activities: {}, reportsSubmitted: 0 },
+        ]),
       )
       if (memberIds.length === 0) return out
       const ids = uuids(memberIds)

@@ -14,7 +14,12 @@ export const DEMO_CONTACTS: { member: string; name: string; daysAgo: number; kin
 
 export async function seedDemoContacts(
   tx: DbOrTx,
-  { committeeId, memberByKey, userOfMember, now }: { committeeId: string; memberByKey: Map<string, { id: string }>; userOfMember: Map<string, string>; now: Date },
+  {
+    committeeId,
+    memberByKey,
+    userOfMember,
+    now,
+  }: { committeeId: string; memberByKey: Map<string, { id: string }>; userOfMember: Map<string, string>; now: Date },
 ): Promise<void> {
   const today = beijingDay(now)
   await tx.insert(contact).values(

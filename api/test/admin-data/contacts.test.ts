@@ -21,7 +21,10 @@ const body = (over: Record<string, unknown> = {}) => ({
   ...over,
 })
 const audits = (action: string, targetId: string) =>
-  t.db.select().from(auditLog).where(and(eq(auditLog.action, action), eq(auditLog.targetId, targetId)))
+  t.db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.action, action), eq(auditLog.targetId, targetId)))
 
 beforeAll(async () => {
   t = await adminApp()
@@ -113,7 +116,13 @@ describe('turning a contact into a case or a report draft', () => {
     expect(r).toMatchObject({ channel: 'visit', contact: { caseId: r.caseId, casePublicNo: r.casePublicNo } })
     expect(r.trackingUrl).toMatch(/^http/)
     const [k] = await t.db.select().from(cases).where(eq(cases.id, r.caseId))
-    expect(k).toMatchObject({ memberId: t.org.memberA.id, stationId: t.org.stationA1.id, channel: 'visit', status: 'assigned', residentPhoneMasked: '137****1111' })
+    expect(k).toMatchObject({
+      memberId: t.org.memberA.id,
+      stationId: t.org.stationA1.id,
+      channel: 'visit',
+      status: 'assigned',
+      residentPhoneMasked: '137****1111',
+    })
     expect(k!.description).toBe(c.raised)
     const again = await a.post(`/api/v1/contacts/${c.id}/case`, { opId, consent: true })
     expect(again.statusCode, again.body).toBe(200)
@@ -143,7 +152,13 @@ describe('turning a contact into a case or a report draft', () => {
     expect(res.statusCode, res.body).toBe(200)
     const { reportId } = res.json<{ reportId: string }>()
     const [r] = await t.db.select().from(opinionReport).where(eq(opinionReport.id, reportId))
-    expect(r).toMatchObject({ status: 'draft', memberId: t.org.memberA.id, title: '农贸市场周边占道经营严重', summary: c.raised, committeeId: t.org.countyA.id })
+    expect(r).toMatchObject({
+      status: 'draft',
+      memberId: t.org.memberA.id,
+      title: '农贸市场周边占道经营严重',
+      summary: c.raised,
+      committeeId: t.org.countyA.id,
+    })
     expect(await t.db.select().from(opinionReportCase).where(eq(opinionReportCase.reportId, reportId))).toEqual([{ reportId, caseId: done.caseId }])
     // The member edits it like any draft they wrote.
     expect((await a.get(`/api/v1/opinion-reports/${reportId}`)).statusCode).toBe(200)
@@ -158,7 +173,8 @@ describe('counts for admins and the ledger', () => {
     await t.db.update(member).set({ contactTargetPerYear: 3 }).where(eq(member.id, org.memberB.id))
     const b = await t.as('memberB')
     // Two in 2026 (by the Beijing day met), one on the last day of 2025: 2 of 3.
-    for (const metOn of ['2026-01-01', '2026-11-23', '2025-12-31']) expect((await b.post('/api/v1/contacts', body({ metOn, phone: null }))).statusCode).toBe(201)
+    for (const metOn of ['2026-01-01', '2026-11-23', '2025-12-31'])
+      expect((await b.post('/api/v1/contacts', body({ metOn, phone: null }))).statusCode).toBe(201)
     const ledger = (await (await t.as('adminA')).get(`/api/v1/members/${org.memberB.id}/ledger?year=2026`)).json<MemberLedgerReport>()
     expect(ledger.counts.sectorContacts).toBe(2)
     // The case contact logs stay a measure of their own (none here).

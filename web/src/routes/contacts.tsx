@@ -44,7 +44,9 @@ export function Contacts() {
       )}
       {list && list.items.length === 0 && <p class="hint">{t.contactsEmpty}</p>}
       <ul class="contact-list" data-testid="contact-list">
-        {list?.items.map((item) => <ContactRow key={item.pending ? `p${item.seq}` : item.contact.id} item={item} online={status.online} onNotice={setNotice} />)}
+        {list?.items.map((item) => (
+          <ContactRow key={item.pending ? `p${item.seq}` : item.contact.id} item={item} online={status.online} onNotice={setNotice} />
+        ))}
       </ul>
     </section>
   )
@@ -227,7 +229,15 @@ function ContactForm({ onDone }: { onDone: (saved: boolean) => void }) {
         onInput={(e) => setName(e.currentTarget.value)}
       />
       <label for="contact-phone">{t.contactPhone}</label>
-      <input id="contact-phone" type="tel" inputMode="tel" value={phone} maxLength={32} aria-describedby="contact-phone-hint" onInput={(e) => setPhone(e.currentTarget.value)} />
+      <input
+        id="contact-phone"
+        type="tel"
+        inputMode="tel"
+        value={phone}
+        maxLength={32}
+        aria-describedby="contact-phone-hint"
+        onInput={(e) => setPhone(e.currentTarget.value)}
+      />
       <p class="hint" id="contact-phone-hint">
         {t.contactPhoneHint}
       </p>

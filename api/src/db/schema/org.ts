@@ -155,4 +155,3 @@ export const dutyShift = pgTable(
   },
   (t) => [index('duty_shift_station_day_idx').on(t.stationId, t.day)],
 )
-
