@@ -50,6 +50,7 @@ import { departmentFiguresRoutes } from './dashboard/department-figures-routes'
 import { ledgerRoutes } from './ledger/ledger-routes'
 import { activitiesRoutes } from './activities/activities-routes'
 import { memberActivitiesRoutes } from './activities/member-activities-routes'
+import { contactsRoutes } from './contacts/contacts-routes'
 import { exportsRoutes } from './exports/exports-routes'
 import { reportsRoutes } from './opinion-reports/reports-routes'
 import { placardsRoutes } from './placards/placards-routes'
@@ -221,6 +222,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(ledgerRoutes, { ledger: services.ledger })
   await app.register(activitiesRoutes, { activities: services.activities })
   await app.register(memberActivitiesRoutes, { activities: services.activities, blobs: services.blobs })
+  await app.register(contactsRoutes, { contacts: services.contacts })
   await app.register(exportsRoutes, { exports: services.exports })
   await app.register(reportsRoutes, { reports: services.reports })
   const changes = await createChangeListener({ database, log: app.log })

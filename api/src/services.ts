@@ -50,6 +50,8 @@ import { createPushNotifier, vapidSubject } from './push/push-notifier'
 import { createDashboardService } from './dashboard/dashboard-service'
 import { createDepartmentFiguresService } from './dashboard/department-figures-service'
 import { createLedgerService } from './ledger/ledger-service'
+import { createContactsRepo } from './contacts/contacts-repo'
+import { createContactsService } from './contacts/contacts-service'
 import { createLedgerRepo } from './ledger/ledger-repo'
 import { createMetricsRepo } from './metrics/metrics-repo'
 import { createDepartmentFiguresRepo } from './dashboard/department-figures-repo'
@@ -171,6 +173,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
     publicBaseUrl: config.publicBaseUrl,
     submissionKeys: createSubmissionKeysRepo(db),
   })
+  const staffIntake = createStaffIntakeService({ cases: casesRepo, repo: memberCasesRepo, submissions, clock })
   // Hourly (job-runner.ts): what the resident pages leave behind.
   const publicCleanup = createPublicCleanup({ db, blobs, clock })
   // Hourly: photo files a killed process wrote but never recorded (issue 17).
@@ -273,7 +276,19 @@ export function createServices({ config, database, clock, log }: { config: Confi
     scan,
     dutyRoster,
     submissions,
-    staffIntake: createStaffIntakeService({ cases: casesRepo, repo: memberCasesRepo, submissions, clock }),
+    staffIntake,
+    // 界别群众 contacts (issue 15): recorded by members, turned into cases through the desk's intake or into report drafts.
+    contacts: createContactsService({
+      db,
+      repo: createContactsRepo(db),
+      audit,
+      clock,
+      cipher,
+      residentPhones,
+      staffIntake,
+      reports: createReportsRepo(db),
+      ledger,
+    }),
     tracking,
     trackingFollowUp,
     trackingPhotos,

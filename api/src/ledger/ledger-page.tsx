@@ -96,6 +96,7 @@ function LedgerPage({ ledger, activities, pendingActivities = 0, reports, genera
             ))}
           </tbody>
         </table>
+        <h2>{`联系界别群众：${ledger.contactTarget.actual} 次（年度目标 ≥ ${ledger.contactTarget.min} 次，${ledger.contactTarget.met ? '已完成' : '未完成'}）`}</h2>
         <h2>履职统计</h2>
         <table>
           <tbody>
@@ -105,7 +106,7 @@ function LedgerPage({ ledger, activities, pendingActivities = 0, reports, genera
           </tbody>
         </table>
         <p class="muted">
-          收到诉求、接单按受理日期计；办结按办结日期计；联系群众为委员在所办诉求中记录的联系次数；交办部门为委员将诉求交办职能部门的次数，按交办日期计。
+          收到诉求、接单按受理日期计；办结按办结日期计；诉求联系为委员在所办诉求中记录的联系次数；联系界别群众为委员登记的界别群众联系，按见面日期计；交办部门为委员将诉求交办职能部门的次数，按交办日期计。
         </p>
         <h2>{`履职活动（${activities.length}）`}</h2>
         <p class="muted" data-pending-activities={pendingActivities}>

@@ -15,6 +15,8 @@ export interface LedgerMemberRow {
   committeeName: string
   committeePath: string
   sectorName: string | null
+  /** member.contact_target_per_year: the member's own yearly target of 界别群众 contacts. */
+  contactTarget: number
   stations: { id: string; name: string }[]
 }
 export type LedgerScope = { kind: 'committee' | 'station'; id: string }
@@ -29,7 +31,7 @@ const yearBounds = (year: number) => ({
 })
 
 const memberColumns = sql`m.id, m.name, m.title, m.level, m.status, m.committee_id as "committeeId", k.name as "committeeName",
-  k.path as "committeePath", sec.name as "sectorName"`
+  k.path as "committeePath", sec.name as "sectorName", m.contact_target_per_year as "contactTarget"`
 const memberFrom = sql`member m join committee k on k.id = m.committee_id left join sector sec on sec.id = m.sector_id`
 
 function scopeCondition(scope: LedgerScope): SQL {
@@ -37,6 +39,14 @@ function scopeCondition(scope: LedgerScope): SQL {
     ? sql`m.committee_id in ${committeeSubtreeIds(scope.id)}`
     : sql`exists (select 1 from member_station ms where ms.member_id = m.id and ms.station_id = ${scope.id})`
 }
+
+/** 界别群众 contacts (issue 15) by the Beijing day met (contact_member_idx). */
+const sectorContactCounts = (db: DbOrTx, ids: SQL, y: { fromDay: string; toDay: string }) =>
+  queryRows<{ id: string; n: number }>(
+    db,
+    sql`select c.member_id as id, count(*)::int as n from contact c
+      where c.member_id = any(${ids}) and c.met_on >= ${y.fromDay}::date and c.met_on < ${y.toDay}::date group by c.member_id`,
+  )
 
 export function createLedgerRepo(db: DbOrTx) {
   async function withStations(rows: Omit<LedgerMemberRow, 'stations'>[]): Promise<LedgerMemberRow[]> {
@@ -91,7 +101,10 @@ export function createLedgerRepo(db: DbOrTx) {
      */
     async counts(memberIds: string[], year: number): Promise<Map<string, RawLedgerCounts>> {
       const out = new Map<string, RawLedgerCounts>(
-        memberIds.map((id) => [id, { received: 0, accepted: 0, resolved: 0, satisfied: 0, contacts: 0, handoffs: 0, activities: {}, reportsSubmitted: 0 }]),
+        memberIds.map((id) => [
+          id,
+          { received: 0, accepted: 0, resolved: 0, satisfied: 0, contacts: 0, sectorContacts: 0, handoffs: 0, activities: {}, reportsSubmitted: 0 },
+        ]),
       )
       if (memberIds.length === 0) return out
       const ids = uuids(memberIds)
@@ -137,6 +150,7 @@ export function createLedgerRepo(db: DbOrTx) {
       )
       for (const r of cases) Object.assign(out.get(r.id)!, { received: r.received, accepted: r.accepted, resolved: r.resolved, satisfied: r.satisfied })
       for (const r of contacts) out.get(r.id)!.contacts = r.n
+      for (const r of await sectorContactCounts(db, ids, y)) out.get(r.id)!.sectorContacts = r.n
       for (const r of handoffs) out.get(r.id)!.handoffs = r.n
       for (const r of activities) out.get(r.id)!.activities[r.kind] = r.n
       for (const r of reports) out.get(r.id)!.reportsSubmitted = r.n

@@ -71,8 +71,9 @@ export function createLedgerService({
     return rows.map((r) => {
       const targets = effectiveTargets(r.committeePath, (id) => settings.get(id))
       const counts = ledgerCounts(raw.get(r.id)!)
-      const { committeePath: _path, ...member } = r
-      return { member, year, counts, preset: targets.preset, ...evaluateTargets(targets, counts) }
+      const { committeePath: _path, contactTarget: min, ...member } = r
+      const contactTarget = { min, actual: counts.sectorContacts, met: counts.sectorContacts >= min }
+      return { member, year, counts, contactTarget, preset: targets.preset, ...evaluateTargets(targets, counts) }
     })
   }
 

@@ -6,6 +6,7 @@ import type { Db } from '../db/database'
 import type { Clock } from '../clock'
 import type { PiiCipher } from '../privacy/pii-cipher'
 import { maskPhone } from '../privacy/pii-cipher'
+import { seedDemoContacts } from './demo-contacts'
 import { hashPassword } from '../auth/passwords'
 import { sha256 } from '../auth/tokens'
 import { newQrCode } from '../qr/qr-codes'
@@ -252,6 +253,7 @@ export async function seedDemo(db: Db, { cipher, clock }: { cipher: PiiCipher; c
       },
     ])
 
+    await seedDemoContacts(tx, { committeeId, memberByKey, userOfMember, now: clock.now() })
     return DEMO_CASES.length
   })
 }

@@ -154,6 +154,7 @@ describe('the ledger', () => {
       casesResolved: 2,
       satisfiedRatings: 1,
       contacts: 2,
+      sectorContacts: 0,
       handoffs: 0,
       meetings: 0,
       receptionDays: 1,

@@ -6,7 +6,8 @@ import { AccessTokenParam, Nullable, Timestamp, Uuid } from './common'
 /**
  * What a member's 履职 ledger counts in a year. Case figures come from the pre-aggregated metrics (cases the
  * member received in the year, of those the ones they accepted, cases they resolved in the year, ratings of
- * 满意/基本满意 given in the year); `contacts` are contact logs (联系群众) the member wrote on their cases;
+ * 满意/基本满意 given in the year); `contacts` are contact logs the member wrote on their cases; `sectorContacts` the 界别群众 they recorded meeting
+ * (contacts registry, issue 15), by the day met — a measure of its own, also held against the member's own yearly target;
  * `handoffs` are the questions the member handed to a 职能部门 (交办, issue 14) in the year, by the day sent; the
  * rest are activity records by kind, and `opinionReports` adds the 社情民意 reports submitted here.
  */
@@ -16,6 +17,7 @@ export const LEDGER_MEASURES = [
   'casesResolved',
   'satisfiedRatings',
   'contacts',
+  'sectorContacts',
   'handoffs',
   'meetings',
   'receptionDays',
@@ -110,10 +112,14 @@ export const LedgerMember = Type.Object({
   stations: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
 })
 
+/** The member's own yearly target of 界别群众 contacts (member.contact_target_per_year) against `sectorContacts`. */
+export const LedgerContactTarget = Type.Object({ min: Type.Integer({ minimum: 0 }), actual: Type.Integer({ minimum: 0 }), met: Type.Boolean() })
+
 export const MemberLedger = Type.Object({
   member: LedgerMember,
   year: Type.Integer(),
   counts: LedgerCounts,
+  contactTarget: LedgerContactTarget,
   targets: Type.Array(LedgerTargetResult),
   targetsMet: Type.Integer({ minimum: 0 }),
   targetsTotal: Type.Integer({ minimum: 0 }),

@@ -83,6 +83,9 @@ export function Shell({ children }: { children: ComponentChildren }) {
             {t.activitiesNav}
           </a>
         )}
+        <a href={`${base}contacts`} aria-current={path === `${base}contacts` ? 'page' : undefined} data-testid="nav-contacts">
+          {t.contactsNav}
+        </a>
         <a href={`${base}me`} aria-current={path === `${base}me` ? 'page' : undefined}>
           {t.nav.me}
         </a>

@@ -7,6 +7,7 @@ import { createLive } from './live'
 import { createOutbox, type ActionInput, type ReplayReport } from './outbox'
 import { INBOX_TABS, project, tabsOf, type CaseView, type InboxTab } from './projection'
 import { createSync } from './sync'
+import { createContactsData } from './contacts'
 
 export interface DataStatus {
   /** The session and counts were read once (until then the app shows a splash, not the login page). */
@@ -206,7 +207,9 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
       return { destinations: kept?.value ?? null, fetchedAt: kept?.fetchedAt ?? null, fresh: false }
     },
 
-    outbox: async () => outbox.list(await userId()),
+    // Case actions only: other records (issue 15's contacts) show on their own screens.
+    outbox: async () => (await outbox.list(await userId())).filter((e) => !e.op),
+    contacts: createContactsData({ db, client, outbox, userId, syncNow, noteNetwork }),
     reapply: async (seq: number) => { await outbox.reapply(seq); void syncNow() },
     /**
      * 修改后重发: the corrected action replaces the refused one in the outbox (its place in line, a new opId, the
