@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss'
 import type { FastifyBaseLogger } from 'fastify'
+import { BEIJING_TIME_ZONE } from '@mashangjian/shared'
 import type { PGlite } from '@electric-sql/pglite'
 import type { Database } from '../db/database'
 import type { DeadlineSweep } from '../deadlines/deadline-sweep'
@@ -57,7 +58,7 @@ export async function startJobs({ database, databaseUrl, sweep, audit, metrics, 
   await boss.start()
   for (const name of Object.values(JOBS)) await boss.createQueue(name)
   await boss.schedule(JOBS.sweep, '* * * * *')
-  await boss.schedule(JOBS.digest, '0 8 * * *', undefined, { tz: 'Asia/Shanghai' })
+  await boss.schedule(JOBS.digest, '0 8 * * *', undefined, { tz: BEIJING_TIME_ZONE })
   await boss.schedule(JOBS.seal, '* * * * *')
   await boss.schedule(JOBS.metrics, '* * * * *')
   await boss.schedule(JOBS.notify, '* * * * *')

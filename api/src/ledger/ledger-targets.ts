@@ -98,5 +98,3 @@ export function settingsFromBody(body: LedgerTargetsBody): LedgerTargetSettings 
   return { preset: body.preset, targets: LEDGER_PRESETS[body.preset].targets }
 }
 
-/** The Beijing calendar year of an instant (China Standard Time, UTC+8 all year). */
-export const beijingYear = (now: Date) => new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear()

@@ -1,5 +1,5 @@
 /** @jsxRuntime automatic @jsxImportSource preact */
-import type { Locale, Translate } from '@mashangjian/shared'
+import { formatDate, type Locale, type Translate } from '@mashangjian/shared'
 import type { ScanModel } from '../scan-service'
 import type { RawSubmission, SubmissionIssue } from '../submission-rules'
 import type { DuplicateHint } from '../public-cases-service'
@@ -13,9 +13,6 @@ const MAX_PHOTOS = 3
 
 export const categoryName = (names: Record<string, string> | null | undefined, locale: Locale) =>
   names ? (names[locale] ?? names['zh-CN'] ?? Object.values(names)[0] ?? '') : ''
-
-const formatDate = (d: Date, locale: Locale) =>
-  d.toLocaleDateString(locale === 'kk-Arab-CN' ? 'kk' : locale, { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric' })
 
 function Holder({ model, t }: { model: FormModel; t: Translate }) {
   if (model.kind === 'station') {
@@ -98,7 +95,7 @@ export function ScanPage({
             <p>
               {t('duplicate.summary', {
                 category: categoryName(duplicate.categoryNames, locale) || t('duplicate.uncategorised'),
-                date: formatDate(duplicate.createdAt, locale),
+                date: formatDate(duplicate.createdAt, locale, 'date'),
                 excerpt: duplicate.excerpt,
               })}
             </p>
