@@ -22,6 +22,9 @@ const text = (html: string) =>
     .replace(/<[^>]+>/g, ' ')
     .replace(/\s+/g, ' ')
 
+/** `expected` as a whole date: not a piece of a longer one ("04.12.2026" does not read "4.12.2026"). */
+const wholeDate = (expected: string) => new RegExp(`(^|[^\\d.])${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\d.]|$)`)
+
 const ID = '00000000-0000-4000-8000-000000000001'
 
 describe('one date on every surface, as the table says', () => {
@@ -42,7 +45,7 @@ describe('one date on every surface, as the table says', () => {
       }),
     )
     const hint = /<h2>[^<]*<\/h2>\s*<p>([^<]*)<\/p>/.exec(html)?.[1] ?? ''
-    expect(stripIsolates(hint)).toContain(expected)
+    expect(stripIsolates(hint)).toMatch(wholeDate(expected))
   })
 
   it.each(rowsOf('trackingTimeline'))('tracking page timeline and expected answer in %s read %s', (locale, expected) => {
@@ -95,14 +98,24 @@ describe('one date on every surface, as the table says', () => {
         },
       }),
     )
-    expect(text(html)).toContain(expected)
+    expect(text(html)).toMatch(wholeDate(expected))
   })
 
   it.each(rowsOf('ledgerPage'))('履职档案 in %s reads %s for a report and an activity', (_locale, expected) => {
     const html = renderLedgerPage({
       ledger: {
         preset: 'custom',
-        member: { id: ID, name: '王委员', title: '委员', level: 'county', status: 'active', committeeId: ID, committeeName: '示例县政协', sectorName: null, stations: [] },
+        member: {
+          id: ID,
+          name: '王委员',
+          title: '委员',
+          level: 'county',
+          status: 'active',
+          committeeId: ID,
+          committeeName: '示例县政协',
+          sectorName: null,
+          stations: [],
+        },
         year: 2026,
         counts: Object.fromEntries(LEDGER_MEASURES.map((m) => [m, 0])) as never,
         targets: [],

@@ -59,7 +59,6 @@ export function filterCondition(filter: InboxFilter, now: Date): SQL | undefined
 /** The API's filters, and internally one committee of the caller's subtree (exports walk a subtree committee by committee). */
 export type CaseListFilters = CaseFilters & { committeeId?: string }
 
-
 /** Public numbers are handed out in upper case (case-numbers.ts); people type them any way. */
 export const normalizePublicNo = (publicNo: string) => publicNo.trim().toUpperCase()
 

@@ -23,7 +23,6 @@ export interface TableExport<T> {
   onDone(rowCount: number, completed: boolean): Promise<void>
 }
 
-
 /**
  * A cell that starts like a formula (=, +, −, @, tab, CR) is run by Excel when the CSV is opened: residents'
  * texts are untrusted, so such cells get a leading apostrophe (OWASP "CSV injection").

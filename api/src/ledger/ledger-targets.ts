@@ -97,4 +97,3 @@ export function settingsFromBody(body: LedgerTargetsBody): LedgerTargetSettings 
   if (body.targets) throw validationFailed([{ field: 'body.targets', message: 'only for preset "custom"; a named preset brings its own targets' }])
   return { preset: body.preset, targets: LEDGER_PRESETS[body.preset].targets }
 }
-

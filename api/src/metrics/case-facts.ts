@@ -73,7 +73,6 @@ export interface CaseFacts {
   days: DayFact[]
 }
 
-
 const minutesBetween = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 60_000
 
 export function caseFacts(c: CaseFactsInput): CaseFacts | null {

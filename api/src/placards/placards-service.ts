@@ -26,7 +26,6 @@ export function mayPrintFor(actor: Actor, m: { committeePath: string; stationIds
   return false
 }
 
-
 export function createPlacardsService({
   db,
   repo,
