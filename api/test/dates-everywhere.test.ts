@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { h } from 'preact'
+import { h, type VNode } from 'preact'
 import { LEDGER_MEASURES, translator, type Locale } from '@mashangjian/shared'
 import { renderPage, type PageContext } from '../src/public/pages/layout'
 import { ScanPage } from '../src/public/pages/scan-page'
@@ -25,12 +25,15 @@ const text = (html: string) =>
 /** `expected` as a whole date: not a piece of a longer one ("04.12.2026" does not read "4.12.2026"). */
 const wholeDate = (expected: string) => new RegExp(`(^|[^\\d.])${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\d.]|$)`)
 
+/** A page component with its props, as the routes render it. */
+const page = <P>(component: (props: P) => VNode, props: P) => h(component as never, props as never) as VNode
+
 const ID = '00000000-0000-4000-8000-000000000001'
 
 describe('one date on every surface, as the table says', () => {
   it.each(rowsOf('scanDuplicate'))('scan page duplicate hint in %s reads %s', (locale, expected) => {
     const html = renderPage(
-      h(ScanPage, {
+      page(ScanPage, {
         ctx: ctx(locale),
         model: {
           kind: 'member',
@@ -50,7 +53,7 @@ describe('one date on every surface, as the table says', () => {
 
   it.each(rowsOf('trackingTimeline'))('tracking page timeline and expected answer in %s read %s', (locale, expected) => {
     const html = renderPage(
-      h(TrackingPage, {
+      page(TrackingPage, {
         ctx: ctx(locale),
         secret: 's'.repeat(32),
         model: {
@@ -79,7 +82,7 @@ describe('one date on every surface, as the table says', () => {
 
   it.each(rowsOf('departmentDue'))('department page deadline in %s reads %s', (_locale, expected) => {
     const html = renderPage(
-      h(DepartmentPage, {
+      page(DepartmentPage, {
         secret: 'd'.repeat(32),
         model: {
           status: 'sent',
