@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss'
 import type { FastifyBaseLogger } from 'fastify'
+import { BEIJING_TIME_ZONE } from '@mashangjian/shared'
 import type { PGlite } from '@electric-sql/pglite'
 import type { Database } from '../db/database'
 import type { DeadlineSweep } from '../deadlines/deadline-sweep'
@@ -65,13 +66,13 @@ async function startBoss(create: () => PgBoss, log: FastifyBaseLogger): Promise<
       await boss.start()
       for (const name of Object.values(JOBS)) await boss.createQueue(name)
       await boss.schedule(JOBS.sweep, '* * * * *')
-      await boss.schedule(JOBS.digest, '0 8 * * *', undefined, { tz: 'Asia/Shanghai' })
+      await boss.schedule(JOBS.digest, '0 8 * * *', undefined, { tz: BEIJING_TIME_ZONE })
       await boss.schedule(JOBS.seal, '* * * * *')
       await boss.schedule(JOBS.metrics, '* * * * *')
       await boss.schedule(JOBS.notify, '* * * * *')
       await boss.schedule(JOBS.publicCleanup, '17 * * * *')
       await boss.schedule(JOBS.orphanSweep, '41 * * * *')
-      await boss.schedule(JOBS.dutyRoster, '5 0 * * *', undefined, { tz: 'Asia/Shanghai' })
+      await boss.schedule(JOBS.dutyRoster, '5 0 * * *', undefined, { tz: BEIJING_TIME_ZONE })
       return boss
     } catch (err) {
       await boss.stop({ graceful: false, wait: true }).catch(() => undefined)

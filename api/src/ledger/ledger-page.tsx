@@ -6,6 +6,8 @@ import {
   LEDGER_MEASURES,
   LEDGER_PRESETS,
   REPORT_STATUS_ZH,
+  formatDate,
+  formatDay,
   type ActivityKind,
   type LedgerPresetId,
   type MemberLedger,
@@ -40,7 +42,8 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 @media print{body{padding:0;max-width:none}.toolbar{display:none}tr,h2{break-inside:avoid;page-break-inside:avoid}h2{break-after:avoid}th{background:#eee !important;-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 `
 
-const cst = (at: Date | string) => new Date(new Date(at).getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
+/** The 履职档案 is in Chinese: dates as zh-CN writes them, in Beijing time (shared/src/time/dates.ts). */
+const cst = (at: Date | string) => formatDate(at, 'zh-CN', 'date')
 
 function LedgerPage({ ledger, activities, pendingActivities = 0, reports, generatedAt }: LedgerPageInput) {
   const { member: m, year, counts } = ledger
@@ -127,7 +130,7 @@ function LedgerPage({ ledger, activities, pendingActivities = 0, reports, genera
             <tbody>
               {activities.map((a) => (
                 <tr>
-                  <td>{a.occurredOn}</td>
+                  <td>{formatDay(a.occurredOn, 'zh-CN', 'date')}</td>
                   <td>{ACTIVITY_KIND_ZH[a.kind]}</td>
                   <td>
                     {a.title}

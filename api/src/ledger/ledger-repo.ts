@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { ActivityKind, CommitteeLevel, MemberStatus, ReportStatus } from '@mashangjian/shared'
+import { beijingInstant } from '@mashangjian/shared'
 import { committeeSubtreeIds } from '../auth/scope'
 import { queryRows, type DbOrTx } from '../db/database'
 import type { CommitteeSettings } from '../db/schema'
@@ -26,8 +27,8 @@ const uuids = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`
 const yearBounds = (year: number) => ({
   fromDay: `${year}-01-01`,
   toDay: `${year + 1}-01-01`,
-  from: sql`${`${year}-01-01T00:00:00+08:00`}::timestamptz`,
-  to: sql`${`${year + 1}-01-01T00:00:00+08:00`}::timestamptz`,
+  from: sql`${beijingInstant(`${year}-01-01`).toISOString()}::timestamptz`,
+  to: sql`${beijingInstant(`${year + 1}-01-01`).toISOString()}::timestamptz`,
 })
 
 const memberColumns = sql`m.id, m.name, m.title, m.level, m.status, m.committee_id as "committeeId", k.name as "committeeName",

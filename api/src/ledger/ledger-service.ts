@@ -1,5 +1,6 @@
 import {
   LEDGER_PRESETS,
+  beijingYear,
   type LedgerListQuery,
   type LedgerPage,
   type LedgerPresetId,
@@ -17,7 +18,7 @@ import { AppError, notFound, validationFailed } from '../errors/app-error'
 import type { MetricsAggregator } from '../metrics/metrics-aggregator'
 import type { MetricsRepo } from '../metrics/metrics-repo'
 import type { LedgerMemberRow, LedgerRepo, LedgerScope } from './ledger-repo'
-import { beijingYear, effectiveTargets, evaluateTargets, ledgerCounts, settingsFromBody } from './ledger-targets'
+import { effectiveTargets, evaluateTargets, ledgerCounts, settingsFromBody } from './ledger-targets'
 import { renderLedgerPage } from './ledger-page'
 
 type LedgerItem = MemberLedger & { preset: LedgerPresetId }

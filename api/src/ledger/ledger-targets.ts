@@ -100,6 +100,3 @@ export function settingsFromBody(body: LedgerTargetsBody): LedgerTargetSettings 
   if (body.targets) throw validationFailed([{ field: 'body.targets', message: 'only for preset "custom"; a named preset brings its own targets' }])
   return { preset: body.preset, targets: LEDGER_PRESETS[body.preset].targets }
 }
-
-/** The Beijing calendar year of an instant (China Standard Time, UTC+8 all year). */
-export const beijingYear = (now: Date) => new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear()

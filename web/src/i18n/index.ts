@@ -1,3 +1,4 @@
+import { formatDate } from '@mashangjian/shared'
 import { en } from './en'
 import { zhCN, type Messages } from './zh-CN'
 
@@ -35,20 +36,12 @@ export function duration(ms: number): string {
   return t.minutes(min)
 }
 
+/** A moment without its year: "12月4日 06:05" (zh-CN), "Dec 4, 06:05" (en); Beijing time (shared/src/time/dates.ts). */
 export function dateTime(iso: string | number): string {
-  return new Intl.DateTimeFormat(locale, { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' }).format(
-    new Date(iso),
-  )
+  return formatDate(iso, locale, 'monthDayTime')
 }
 
-/** A deadline in words: "12月11日 18:00" (zh-CN), "December 11, 18:00" (en); China Standard Time. */
+/** A deadline in words: "12月11日 18:00" (zh-CN), "Dec 11, 18:00" (en); Beijing time. */
 export function deadlineText(iso: string | number): string {
-  return new Intl.DateTimeFormat(locale, {
-    month: 'long',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZone: 'Asia/Shanghai',
-  }).format(new Date(iso))
+  return formatDate(iso, locale, 'monthDayTime')
 }

@@ -1,5 +1,5 @@
 /** @jsxRuntime automatic @jsxImportSource preact */
-import { formatDay, formatTimeRange, type Locale, type Translate } from '@mashangjian/shared'
+import { formatDate, formatDay, formatTimeRange, type Locale, type Translate } from '@mashangjian/shared'
 import type { ScanModel, ScanReception } from '../scan-service'
 import type { RawSubmission, SubmissionIssue } from '../submission-rules'
 import type { DuplicateHint } from '../public-cases-service'
@@ -13,9 +13,6 @@ const MAX_PHOTOS = 3
 
 export const categoryName = (names: Record<string, string> | null | undefined, locale: Locale) =>
   names ? (names[locale] ?? names['zh-CN'] ?? Object.values(names)[0] ?? '') : ''
-
-const formatDate = (d: Date, locale: Locale) =>
-  d.toLocaleDateString(locale === 'kk-Arab-CN' ? 'kk' : locale, { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric' })
 
 /** 今天接待：张三、李四 09:00–11:30 — else 下次接待日：12月10日（周四）09:00–11:30 · 东城街道委员工作站 — else nothing. */
 function Reception({ reception, t, locale }: { reception: ScanReception; t: Translate; locale: Locale }) {
@@ -119,7 +116,7 @@ export function ScanPage({
             <p>
               {t('duplicate.summary', {
                 category: categoryName(duplicate.categoryNames, locale) || t('duplicate.uncategorised'),
-                date: formatDate(duplicate.createdAt, locale),
+                date: formatDate(duplicate.createdAt, locale, 'date'),
                 excerpt: duplicate.excerpt,
               })}
             </p>
