@@ -81,8 +81,17 @@ export function createActivitiesRepo(db: Db) {
       return row!.id
     },
 
-    async update(tx: DbOrTx, id: string, values: Partial<typeof activity.$inferInsert>): Promise<void> {
-      await tx.update(activity).set(values).where(eq(activity.id, id))
+    /**
+     * Changes an activity; with `onlyWhile`, only if it is still in that status (a review and an edit racing: the
+     * second finds nothing to change). True when a row changed.
+     */
+    async update(tx: DbOrTx, id: string, values: Partial<typeof activity.$inferInsert>, onlyWhile?: 'pending'): Promise<boolean> {
+      const rows = await tx
+        .update(activity)
+        .set(values)
+        .where(and(eq(activity.id, id), onlyWhile ? eq(activity.status, onlyWhile) : undefined))
+        .returning({ id: activity.id })
+      return rows.length > 0
     },
 
     async remove(tx: DbOrTx, id: string): Promise<void> {

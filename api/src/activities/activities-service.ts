@@ -173,7 +173,9 @@ export function createActivitiesService({
       checkMemberMayChange(actor, row)
       await checkStation(actor, m, patch.stationId)
       await db.transaction(async (tx) => {
-        await repo.update(tx, id, patch)
+        // A member changes only what is still pending, checked again here: a review may have landed meanwhile.
+        if (!(await repo.update(tx, id, patch, actor.role === 'member' ? 'pending' : undefined)))
+          throw new AppError('FORBIDDEN', 'A reviewed activity can only be changed by the station or committee office.')
         await record(tx, actor, ip, 'activity.updated', id, { changed: Object.keys(patch) })
       })
       return toView((await repo.load(id))!)
@@ -258,13 +260,20 @@ export function createActivitiesService({
       if (changes.occurredOn) checkDay(changes.occurredOn, 'body.changes.occurredOn')
       const before = Object.fromEntries(Object.keys(changes).map((k) => [k, row[k as keyof typeof changes]]))
       await db.transaction(async (tx) => {
-        await repo.update(tx, id, {
-          ...changes,
-          status: body.decision === 'confirm' ? 'confirmed' : 'rejected',
-          reviewedBy: actor.userId,
-          reviewedAt: clock.now(),
-          rejectReason: body.decision === 'reject' ? body.reason!.trim() : null,
-        })
+        const changed = await repo.update(
+          tx,
+          id,
+          {
+            ...changes,
+            status: body.decision === 'confirm' ? 'confirmed' : 'rejected',
+            reviewedBy: actor.userId,
+            reviewedAt: clock.now(),
+            rejectReason: body.decision === 'reject' ? body.reason!.trim() : null,
+          },
+          // Two reviewers at once: the second finds it no longer pending and is refused, not recorded as well.
+          'pending',
+        )
+        if (!changed) throw new AppError('CONFLICT', 'This activity was just reviewed by someone else; reload it.')
         if (body.decision === 'reject') await record(tx, actor, ip, 'activity.rejected', id, { memberId: row.memberId, reason: body.reason!.trim() })
         else if (body.changes) await record(tx, actor, ip, 'activity.corrected', id, { memberId: row.memberId, before, after: changes })
         else await record(tx, actor, ip, 'activity.confirmed', id, { memberId: row.memberId })

@@ -7,6 +7,12 @@ import type { BlobStore } from './blob-store'
 /** Older than this and named by no row: a leftover. A photo is written before the transaction that names it commits. */
 export const ORPHAN_AGE_MS = 3_600_000
 const BATCH = 500
+/**
+ * Only blobs a row is supposed to name: photos of cases, members and activities (photo-store.ts) and kept photos
+ * (pending-photos.ts, which writes its row first). Derived copies such as the placard portrait cache
+ * (placard-photos/…) are named by no row on purpose and must not be swept.
+ */
+const SWEPT_PREFIXES = ['cases/', 'members/', 'activities/']
 
 /**
  * Removes attachment blobs that no database row names (issue 17): a process killed between writing a photo and
@@ -38,7 +44,7 @@ export function createOrphanSweep({ db, blobs, clock }: { db: Db; blobs: BlobSto
         batch = []
       }
       for await (const blob of blobs.list()) {
-        if (blob.writtenAt.getTime() > cutoff) continue
+        if (!SWEPT_PREFIXES.some((p) => blob.key.startsWith(p)) || blob.writtenAt.getTime() > cutoff) continue
         checked++
         batch.push(blob.key)
         if (batch.length >= BATCH) await flush()

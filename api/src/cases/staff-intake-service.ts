@@ -58,6 +58,9 @@ export function createStaffIntakeService({ cases, repo, submissions, clock }: St
   }
 
   return {
+    /** The stored answer when this is a resend of an intake already made; undefined for a new one (nothing is filed). */
+    replayed: replay,
+
     async intake(actor: Actor, body: StaffIntakeBody, ip: string | null): Promise<StaffIntakeResult> {
       const first = await replay(actor, body)
       if (first) return first

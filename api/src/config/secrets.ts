@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import webpush from 'web-push'
 import type { Secrets } from './config-schema'
@@ -52,15 +52,29 @@ export function loadOrCreateSecrets(dataDir: string, fromEnv: Partial<Secrets>):
 
 /** Writes `content` to `file` only if no file is there yet, atomically; false when another process was first. */
 function publishFirst(file: string, content: string): boolean {
-  const tmp = `${file}.${process.pid}.tmp`
+  // A random name, not the pid: containers sharing one volume all run as pid 1.
+  const tmp = `${file}.${randomBytes(8).toString('hex')}.tmp`
   writeFileSync(tmp, content, { mode: 0o600 })
   try {
     linkSync(tmp, file)
     return true
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false
-    throw err
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') return false
+    // Volumes without hard links (some network and FUSE mounts): exclusive create, the next best thing.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') return createExclusive(file, content)
+    throw new StartupError(`Cannot write ${file}: ${(err as Error).message}`)
   } finally {
-    unlinkSync(tmp)
+    rmSync(tmp, { force: true })
+  }
+}
+
+function createExclusive(file: string, content: string): boolean {
+  try {
+    writeFileSync(file, content, { mode: 0o600, flag: 'wx' })
+    return true
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw new StartupError(`Cannot write ${file}: ${(err as Error).message}`)
   }
 }

@@ -85,7 +85,7 @@ export interface ContactsServiceDeps {
   /** The resident-phone key: a contact is a resident, so the desk's phone search finds them too. */
   residentPhones: PhoneLookup
   /** 转为诉求 files the case through the desk's intake (same rules, routing to the member, SMS, opId). */
-  staffIntake: Pick<StaffIntakeService, 'intake'>
+  staffIntake: Pick<StaffIntakeService, 'intake' | 'replayed'>
   reports: Pick<ReportsRepo, 'insert' | 'setCases'>
   /** The ledger's scope rules for committee and station lists (totals follow them). */
   ledger: Pick<LedgerService, 'checkListScope'>
@@ -241,25 +241,28 @@ export function createContactsService({ db, repo, audit, clock, cipher, resident
       if (!stationId || !stations.includes(stationId)) {
         throw body.stationId ? notFound('station') : new AppError('CONFLICT', 'You are at no station yet: a case needs one.')
       }
-      const channel = row.kind === 'phone' ? 'phone' : 'visit'
+      const channel: 'phone' | 'visit' = row.kind === 'phone' ? 'phone' : 'visit'
       const description = body.description ?? row.raised
       if (description.trim().length < 5) throw validationFailed([{ field: 'body.description', message: 'say what the case is about (at least 5 characters)' }])
-      const result = await staffIntake.intake(
-        actor,
-        {
-          opId: body.opId,
-          channel,
-          stationId,
-          memberId: row.memberId,
-          ...(body.categoryId && { categoryId: body.categoryId }),
-          description,
-          ...(body.locationText !== undefined ? { locationText: body.locationText } : row.place ? { locationText: row.place.slice(0, 200) } : {}),
-          ...(row.phoneEnc && { residentPhone: cipher.decrypt(row.phoneEnc) }),
-          consent: body.consent,
-          occurredAt: beijingInstant(row.metOn).toISOString(),
-        },
-        ip,
-      )
+      const intakeBody = {
+        opId: body.opId,
+        channel,
+        stationId,
+        memberId: row.memberId,
+        ...(body.categoryId && { categoryId: body.categoryId }),
+        description,
+        ...(body.locationText !== undefined ? { locationText: body.locationText } : row.place ? { locationText: row.place.slice(0, 200) } : {}),
+        ...(row.phoneEnc && { residentPhone: cipher.decrypt(row.phoneEnc) }),
+        consent: body.consent,
+        occurredAt: beijingInstant(row.metOn).toISOString(),
+      }
+      // Already a case: only a resend of the conversion that made it may go on (the intake replays it). Anything
+      // else must be refused BEFORE the intake, which would otherwise file a second case and text the resident again.
+      if (row.caseId) {
+        const again = await staffIntake.replayed(actor, intakeBody)
+        if (!again || again.case.id !== row.caseId) throw new AppError('CONFLICT', `This contact already became case ${row.casePublicNo ?? row.caseId}.`)
+      }
+      const result = await staffIntake.intake(actor, intakeBody, ip)
       const caseId = result.case.id
       if (row.caseId && row.caseId !== caseId) throw new AppError('CONFLICT', `This contact already became case ${row.casePublicNo ?? row.caseId}.`)
       await db.transaction(async (tx) => {

@@ -40,6 +40,8 @@ export function createDutyRosterRepo(db: Db) {
         .from(dutyShift)
         .innerJoin(member, eq(member.id, dutyShift.memberId))
         .innerJoin(station, eq(station.id, dutyShift.stationId))
+        // Still a member of that station: someone who moved away is not named as receiving there (routing agrees).
+        .innerJoin(memberStation, and(eq(memberStation.memberId, dutyShift.memberId), eq(memberStation.stationId, dutyShift.stationId)))
         .where(and(where, eq(member.status, 'active'), eq(station.active, true)))
         .orderBy(asc(dutyShift.day), asc(dutyShift.startsAt), asc(station.name), asc(member.name), asc(member.id))
     ).map((r) => ({ ...r, startsAt: hhmm(r.startsAt), endsAt: hhmm(r.endsAt) }))

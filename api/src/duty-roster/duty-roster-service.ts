@@ -231,6 +231,9 @@ export function createDutyRosterService({
         errors.push({ field: 'body.ruleId', message: 'not a rule of this station', keyword: 'notStationRule' })
       if (errors.length > 0) throw validationFailed(errors)
       const row = await change(actor, stationId, ip, 'duty_exception.created', async (tx) => {
+        // Again under the station's lock: the rule may have been deleted since the check above.
+        if (body.ruleId && !(await repo.rules(tx, stationId)).some((r) => r.id === body.ruleId))
+          throw validationFailed([{ field: 'body.ruleId', message: 'not a rule of this station', keyword: 'notStationRule' }])
         const e = await repo.insertException(tx, { stationId, ruleId: body.ruleId ?? null, day: body.day, note: body.note?.trim() ?? '' })
         return { result: e, targetId: e.id, detail: { day: e.day, ruleId: e.ruleId, note: e.note } }
       })

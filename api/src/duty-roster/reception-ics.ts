@@ -71,8 +71,9 @@ export function receptionCalendar({
   for (const s of slots) {
     lines.push(
       'BEGIN:VEVENT',
-      // Stable per station, day and start, so a calendar that refreshes the feed updates the event in place.
-      `UID:${station.id}-${s.day}-${s.startsAt.replace(':', '')}@${host}`,
+      // Stable per station, day and hours, so a calendar that refreshes the feed updates the event in place (two
+      // slots starting together but ending apart stay two events).
+      `UID:${station.id}-${s.day}-${s.startsAt.replace(':', '')}-${s.endsAt.replace(':', '')}@${host}`,
       `DTSTAMP:${stamp(now)}`,
       `DTSTART;TZID=Asia/Shanghai:${local(s.day, s.startsAt)}`,
       `DTEND;TZID=Asia/Shanghai:${local(s.day, s.endsAt)}`,

@@ -131,6 +131,8 @@ describe('turning a contact into a case or a report draft', () => {
     // Once a case, always that case: another intake for it is refused.
     const second = await a.post(`/api/v1/contacts/${c.id}/case`, { opId: randomUUID(), consent: true })
     expect(second.statusCode).toBe(409)
+    // …and refused before anything is filed: still one case with that text (a second tap once made a second case).
+    expect(await t.db.select({ id: cases.id }).from(cases).where(eq(cases.description, c.raised))).toHaveLength(1)
     expect(await audits('contact.converted_to_case', c.id)).toHaveLength(1)
     // Someone else's contact: not found.
     expect((await (await t.as('memberB')).post(`/api/v1/contacts/${c.id}/case`, { opId: randomUUID(), consent: true })).statusCode).toBe(404)

@@ -136,4 +136,16 @@ describe('review', () => {
     const mine = (await (await t.as('memberA')).get('/api/v1/activities')).json<{ items: Activity[] }>()
     expect(mine.items.map((a) => a.status).sort()).toEqual(['confirmed', 'confirmed', 'rejected'])
   })
+
+  it('two reviews at once: one decides, the other is refused and recorded nowhere', async () => {
+    const logged = await log('memberA', { ...visit, opId: randomUUID(), notes: '同时审核' })
+    const id = logged.json<MemberActivityResult>().activity.id
+    const answers = await Promise.all([review('stationAdminA1', id, { decision: 'confirm' }), review('adminA', id, { decision: 'reject', reason: '重复登记' })])
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409])
+    const decisions = await t.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, id), like(auditLog.action, 'activity.%')))
+    expect(decisions.map((d) => d.action).filter((a) => a !== 'activity.logged')).toHaveLength(1)
+  })
 })

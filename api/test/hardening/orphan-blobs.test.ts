@@ -38,6 +38,9 @@ describe('the sweep of attachment files no row names', () => {
     // Left by a killed process: no row, two hours old.
     await blobs.put('cases/2026/11/orphan-old.jpg', bytes)
     age('cases/2026/11/orphan-old.jpg', 2)
+    // The placard portrait cache: derived copies no row names, on purpose.
+    await blobs.put('placard-photos/300/members/2026/10/portrait.jpg', bytes)
+    age('placard-photos/300/members/2026/10/portrait.jpg', 5)
     // Written ten minutes ago: its transaction may still be running.
     await blobs.put('cases/2026/12/orphan-new.jpg', bytes)
     age('cases/2026/12/orphan-new.jpg', 1 / 6)
@@ -47,6 +50,7 @@ describe('the sweep of attachment files no row names', () => {
     expect(existsSync(path.join(root(), 'cases/2026/12/orphan-new.jpg'))).toBe(true)
     expect(existsSync(path.join(root(), 'members/2026/10/portrait.jpg'))).toBe(true)
     expect(existsSync(path.join(root(), photo!.key))).toBe(true)
+    expect(existsSync(path.join(root(), 'placard-photos/300/members/2026/10/portrait.jpg'))).toBe(true)
     // Nothing more to remove on a second run.
     expect(await ctx.t.app.services.orphanSweep.run()).toEqual({ checked: 2, removed: 0 })
   })

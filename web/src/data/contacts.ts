@@ -14,6 +14,8 @@ export type ContactItem =
 
 const KEPT = 'contacts'
 const OP_KIND = 'contact'
+/** 转为诉求 in flight or failed, per contact: its opId, reused by the next try (kept for this page's life). */
+const caseOps = new Map<string, string>()
 
 /**
  * 界别群众 contacts on the phone (issue 15). A new contact is queued in the outbox as an op of kind `contact`
@@ -100,7 +102,12 @@ export function createContactsData({
     /** 转为诉求 (online only): a case filed for the person and assigned to the member; it arrives in the inbox by sync. */
     async toCase(id: string, consent: boolean): Promise<ContactToCaseResult> {
       if (!online()) throw new OfflineError('offline')
-      const result = await client.request<ContactToCaseResult>(`/api/v1/contacts/${id}/case`, { json: { opId: uuidv7(), consent } })
+      // One opId per contact until it succeeds: a second tap after a lost answer replays the first conversion
+      // instead of filing a second case.
+      const opId = caseOps.get(id) ?? uuidv7()
+      caseOps.set(id, opId)
+      const result = await client.request<ContactToCaseResult>(`/api/v1/contacts/${id}/case`, { json: { opId, consent } })
+      caseOps.delete(id)
       void syncNow()
       return result
     },
