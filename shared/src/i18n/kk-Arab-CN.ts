@@ -228,4 +228,6 @@ export const kkArabCN: Catalogue = {
   'transparency.ratesNote':
     'جاۋاپ بەرۋ كورسەتكىشى: ۋاقىتىندا قابىلدانعان ٴوتىنىشتەردىڭ ۇلەسى؛ شەشۋ كورسەتكىشى: مەرزىمى جەتكەن ٴوتىنىشتەردىڭ ىشىندە شەشىلگەندەرىنىڭ ۇلەسى؛ رازىلىق كورسەتكىشى: «رازى» جانە «نەگىزىنەن رازى» باعالارىنىڭ ۇلەسى.',
   'transparency.pageOf': '{page}-بەت',
+  // issue 15 (member app in ug/kk, category fallbacks): after a category's Chinese name shown for want of a translation.
+  'category.fallback': '(حانزۋشا)',
 }

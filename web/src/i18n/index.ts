@@ -58,7 +58,7 @@ export function buildMessages(locale: Locale): Messages {
   }
   Object.assign(out, groups)
   const field = groups.field ?? {}
-  const fill = (message: string | undefined, n: string) => (message ?? '').replace('{n}', n)
+  const m = out as unknown as Messages
   const known: Record<string, string | undefined> = {
     'must be after the current deadline': field.afterDeadline,
     'exactly one of toMemberId, toStationId': field.oneTarget,
@@ -68,17 +68,13 @@ export function buildMessages(locale: Locale): Messages {
   out.fieldMessage = (_field: string, message: string): string => {
     const k = known[message]
     if (k) return k
-    let m: RegExpMatchArray | null
-    if ((m = message.match(/fewer than (\d+) characters/))) return m[1] === '1' ? (field.required ?? message) : fill(compiledText(compiled, 'field.atLeast', m[1]!), m[1]!)
-    if ((m = message.match(/more than (\d+) characters/))) return fill(compiledText(compiled, 'field.atMost', m[1]!), m[1]!)
+    let r: RegExpMatchArray | null
+    if ((r = message.match(/fewer than (\d+) characters/))) return r[1] === '1' ? (field.required ?? message) : m.fieldAtLeast(r[1]!)
+    if ((r = message.match(/more than (\d+) characters/))) return m.fieldAtMost(r[1]!)
     if (/format "date-time"|format "uuid"|allowed values/.test(message)) return field.chooseAgain ?? message
     return message
   }
   return out as Messages
-}
-
-function compiledText(compiled: ReturnType<typeof compileMemberCatalogue>, key: MemberKey, n: string): string {
-  return String(compiled[key].format({ n }))
 }
 
 let locale: Locale = initial()

@@ -1,5 +1,5 @@
 /** @jsxRuntime automatic @jsxImportSource preact */
-import type { Locale, Translate } from '@mashangjian/shared'
+import { categoryLabel, type Locale, type Translate } from '@mashangjian/shared'
 import type { ScanModel } from '../scan-service'
 import type { RawSubmission, SubmissionIssue } from '../submission-rules'
 import type { DuplicateHint } from '../public-cases-service'
@@ -11,8 +11,27 @@ type FormModel = Extract<ScanModel, { kind: 'member' | 'station' }>
 const FORM_ID = 'scan-form'
 const MAX_PHOTOS = 3
 
-export const categoryName = (names: Record<string, string> | null | undefined, locale: Locale) =>
-  names ? (names[locale] ?? names['zh-CN'] ?? Object.values(names)[0] ?? '') : ''
+/**
+ * A category's name in the page's language; when the committee has none in it, the Chinese name marked "(中文)" in
+ * the reader's language (given `t`), so it is not taken for a translation. Plain text: it also goes in <option>s.
+ */
+export function categoryName(names: Record<string, string> | null | undefined, locale: Locale, t?: Translate): string {
+  const label = categoryLabel(names, locale)
+  if (!label) return ''
+  return label.fallback && t ? `${label.text} ${t('category.fallback')}` : label.text
+}
+
+/** The same as an element: the Chinese name marked as Chinese (lang, isolated) and the note in the page's language. */
+export function CategoryText({ names, locale, t }: { names: Record<string, string> | null | undefined; locale: Locale; t: Translate }) {
+  const label = categoryLabel(names, locale)
+  if (!label) return null
+  if (!label.fallback) return <>{label.text}</>
+  return (
+    <span data-testid="category-fallback">
+      <bdi lang="zh-CN">{label.text}</bdi> <small>{t('category.fallback')}</small>
+    </span>
+  )
+}
 
 const formatDate = (d: Date, locale: Locale) =>
   d.toLocaleDateString(locale === 'kk-Arab-CN' ? 'kk' : locale, { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric' })
@@ -97,7 +116,7 @@ export function ScanPage({
             <h2>{t('duplicate.title')}</h2>
             <p>
               {t('duplicate.summary', {
-                category: categoryName(duplicate.categoryNames, locale) || t('duplicate.uncategorised'),
+                category: categoryName(duplicate.categoryNames, locale, t) || t('duplicate.uncategorised'),
                 date: formatDate(duplicate.createdAt, locale),
                 excerpt: duplicate.excerpt,
               })}
@@ -124,7 +143,7 @@ export function ScanPage({
                 <option value="">{t('form.categoryAny')}</option>
                 {model.categories.map((c) => (
                   <option value={c.id} selected={values.categoryId === c.id}>
-                    {categoryName(c.names, locale)}
+                    {categoryName(c.names, locale, t)}
                   </option>
                 ))}
               </select>

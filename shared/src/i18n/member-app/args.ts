@@ -30,4 +30,6 @@ export const MEMBER_ARGS = {
   thisYear: ['y'],
   notifySmsTo: ['phone'],
   categoryFallbackTitle: ['language'],
+  fieldAtLeast: ['n'],
+  fieldAtMost: ['n'],
 } as const satisfies Partial<Record<MemberKey, readonly string[]>>

@@ -8,7 +8,7 @@
  * - `foo: (n: number) => \`${n} 条\``           → `foo: '{n} 条'` here AND `foo: ['n']` in MEMBER_ARGS (./args.ts),
  *   the arguments in call order; read as `t.foo(n)`. Arguments arrive as text (a year must not read "2,026"), so
  *   write no `plural`/`number` formats; a `null` argument arrives as `none`, for `{who, select, none {} other {…}}`.
- * - `group: { a: '甲', b: '乙' }`               → `'group.a': '甲', 'group.b': '乙'`; read as `t.group[key]`.
+ * - `group: { a: '甲', b: '乙' }`               → `'group.a': '甲', 'group.b': '乙'`; read as `t.group[key]` (no placeholders).
  * Then the same key in en.ts, ug.ts and kk-Arab-CN.ts (a test checks every key is in all four with the same
  * placeholders). Uyghur and Kazakh drafted without a native speaker stay flagged by REVIEW_STATUS (../index.ts).
  * ICU quoting: `'` before `{`, `}` or `'` starts a quote; write ’ (U+2019) in prose to stay clear of it.
@@ -215,8 +215,8 @@ export const memberZhCN = {
   'field.tooLarge': '照片太大（每张最多 8 MB）',
   'field.notImage': '不是图片，请换一张',
   'field.required': '必填',
-  'field.atLeast': '至少 {n} 个字',
-  'field.atMost': '最多 {n} 个字',
+  fieldAtLeast: '至少 {n} 个字',
+  fieldAtMost: '最多 {n} 个字',
   'field.chooseAgain': '请重新选择',
   drop: '放弃这条操作',
   dropConfirm: '确定放弃这条操作吗？放弃后不能恢复。',
