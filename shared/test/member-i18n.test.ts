@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser'
-import { LOCALES, LOCALE_INFO, MEMBER_ARGS, MEMBER_CATALOGUES, REVIEW_STATUS, categoryLabel, compileMemberCatalogue, missingCategoryLocales, type MemberKey } from '../src/i18n'
+import {
+  LOCALES,
+  LOCALE_INFO,
+  MEMBER_ARGS,
+  MEMBER_CATALOGUES,
+  REVIEW_STATUS,
+  categoryLabel,
+  compileMemberCatalogue,
+  missingCategoryLocales,
+  type MemberKey,
+} from '../src/i18n'
 
 /** The placeholder names a message uses. */
 function placeholders(message: string): string[] {
@@ -49,7 +59,8 @@ describe('member app catalogue (issue 15)', () => {
   it('text without placeholders reads exactly as written (no ICU quoting swallowed an apostrophe)', () => {
     for (const locale of LOCALES) {
       const compiled = compileMemberCatalogue(locale, LOCALE_INFO[locale].intl)
-      for (const key of keys) if (placeholders(source[key]).length === 0) expect(String(compiled[key].format()), `${locale} ${key}`).toBe(MEMBER_CATALOGUES[locale][key])
+      for (const key of keys)
+        if (placeholders(source[key]).length === 0) expect(String(compiled[key].format()), `${locale} ${key}`).toBe(MEMBER_CATALOGUES[locale][key])
     }
   })
 
@@ -57,7 +68,8 @@ describe('member app catalogue (issue 15)', () => {
     for (const l of ['ug', 'kk-Arab-CN'] as const) {
       expect(REVIEW_STATUS[l]).toBe('needs-native-review')
       expect(LOCALE_INFO[l].dir).toBe('rtl')
-      for (const key of ['inboxTitle', 'back', 'status.assigned', 'language'] as const) expect(MEMBER_CATALOGUES[l][key], `${l} ${key}`).toMatch(/[\u0600-\u06FF]/)
+      for (const key of ['inboxTitle', 'back', 'status.assigned', 'language'] as const)
+        expect(MEMBER_CATALOGUES[l][key], `${l} ${key}`).toMatch(/[\u0600-\u06FF]/)
     }
   })
 

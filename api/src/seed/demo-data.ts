@@ -83,7 +83,15 @@ export const DEMO_CATEGORIES: { key: string; zh: string; en: string; ug: string;
   { key: 'water', zh: '供水供暖', en: 'Water and heating', ug: 'سۇ ۋە ئىسسىقلىق بىلەن تەمىنلەش', kk: 'سۋ جانە جىلۋ بەرۋ', sla: 'urgent' },
   { key: 'health', zh: '医疗卫生', en: 'Health care', ug: 'داۋالاش ۋە ساغلاملىق', kk: 'مەديتسينا جانە دەنساۋلىق', sla: 'general', sector: '医药卫生界' },
   { key: 'education', zh: '教育', en: 'Education', ug: 'مائارىپ', kk: 'ءبىلىم بەرۋ', sla: 'complex', sector: '教育界' },
-  { key: 'farming', zh: '农业农村', en: 'Farming and villages', ug: 'يېزا ئىگىلىكى ۋە يېزا', kk: 'اۋىل شارۋاشىلىعى جانە اۋىل', sla: 'complex', sector: '农业和农村界' },
+  {
+    key: 'farming',
+    zh: '农业农村',
+    en: 'Farming and villages',
+    ug: 'يېزا ئىگىلىكى ۋە يېزا',
+    kk: 'اۋىل شارۋاشىلىعى جانە اۋىل',
+    sla: 'complex',
+    sector: '农业和农村界',
+  },
   { key: 'other', zh: '其他', en: 'Other', ug: 'باشقا', kk: 'باسقا', sla: 'general' },
 ]
 

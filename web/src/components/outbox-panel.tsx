@@ -55,11 +55,17 @@ export function OutboxPanel({ caseId, c, onRevised }: { caseId?: string; c?: Cas
                 {t.conflictTitle} · {e.caseLabel}
               </h3>
               <p>
-                <strong>{t.yourAction}{t.colon}</strong>
+                <strong>
+                  {t.yourAction}
+                  {t.colon}
+                </strong>
                 {actionLine(e)}
               </p>
               <p>
-                <strong>{e.state === 'rejected' ? t.whyRefused : t.whatChanged}{t.colon}</strong>
+                <strong>
+                  {e.state === 'rejected' ? t.whyRefused : t.whatChanged}
+                  {t.colon}
+                </strong>
                 {errorText(e.problem?.code, e.problem?.detail)}
               </p>
               {e.state === 'rejected' && (e.problem?.errors ?? []).length > 0 && (

@@ -95,7 +95,10 @@ export function CasePage() {
         <p class="description">{c.description}</p>
         {c.locationText && (
           <p>
-            <strong>{t.location}{t.colon}</strong>
+            <strong>
+              {t.location}
+              {t.colon}
+            </strong>
             {c.locationText}
           </p>
         )}
@@ -104,7 +107,10 @@ export function CasePage() {
       {detail ? <CasePhotos attachments={detail.attachments} /> : <p class="hint">{t.detailLoading}</p>}
       {(phone || c.residentPhoneMasked) && (
         <section aria-label={t.resident} class="phone">
-          <strong>{t.resident}{t.colon}</strong>
+          <strong>
+            {t.resident}
+            {t.colon}
+          </strong>
           {phone ? (
             <a class="button" href={`tel:${phone}`} data-testid="call">
               {t.callResident} <bdi dir="ltr">{phone}</bdi>

@@ -8,7 +8,8 @@ export const memberEn: MemberCatalogue = {
   backOnline: 'Back online',
   readyOffline: 'Ready to work offline',
   updateAvailable: 'New version available, tap to update',
-  updateWithPending: '{n} action(s) are still waiting to be sent. They are kept on this phone and survive the update, but syncing first is better. Update now anyway?',
+  updateWithPending:
+    '{n} action(s) are still waiting to be sent. They are kept on this phone and survive the update, but syncing first is better. Update now anyway?',
   syncNow: 'Sync now',
   syncing: 'Syncing…',
   lastSynced: 'Last synced {t}',
@@ -142,7 +143,8 @@ export const memberEn: MemberCatalogue = {
   transferFilter: 'Find a member (name, sector or station)',
   openCases: '{n} open',
   onDutyNow: 'On duty now',
-  handoffHint: 'Hand a question a government department must answer to that department. It answers through a link; the answer comes back here for you to pass on to the resident.',
+  handoffHint:
+    'Hand a question a government department must answer to that department. It answers through a link; the answer comes back here for you to pass on to the resident.',
   handoffDepartment: 'Which department',
   handoffLoading: 'Loading the departments…',
   handoffNeedsConnection: 'The list of departments must be read online once. Go online, then open the hand-off again.',
@@ -256,7 +258,8 @@ export const memberEn: MemberCatalogue = {
   // publication-control.tsx (the per-case switch of the transparency page)
   'publication.title': 'Public page',
   'publication.allow': 'Allow on the public page',
-  'publication.hint': 'Once resolved, the category, month and answer may be shown on the committee’s public record page (phone and ID numbers are masked). Off by default.',
+  'publication.hint':
+    'Once resolved, the category, month and answer may be shown on the committee’s public record page (phone and ID numbers are masked). Off by default.',
   'publication.text': 'Text for the public (optional)',
   'publication.textHint': 'Leave empty to show the answer given to the resident. Remove names, addresses and other personal details.',
   'publication.preview': 'The public page will show:',

@@ -6,7 +6,10 @@ import { at } from '../admin-text'
  * members (member app) see the Chinese name, marked as Chinese. Listed so an admin sees what to translate.
  */
 export function CategoryMissingNames({ items }: { items: CategoryView[] }) {
-  const missing = items.filter((c) => c.active).map((c) => ({ c, langs: missingCategoryLocales(c.names, LOCALES) })).filter((m) => m.langs.length > 0)
+  const missing = items
+    .filter((c) => c.active)
+    .map((c) => ({ c, langs: missingCategoryLocales(c.names, LOCALES) }))
+    .filter((m) => m.langs.length > 0)
   if (missing.length === 0)
     return (
       <p class="hint" data-testid="categories-all-named">
