@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core'
 import { browserMissing } from '../../api/test/support/browser'
 import { caseEvent, cases, category } from '../../api/src/db/schema'
 import { expectNoSeriousAxeViolations } from './support/page-checks'
+import { openAdminPage, signInAsAdmin } from './support/admin-browser'
 import { newPhone, openCase, signInAsMember, withMemberApp } from './support/member-browser'
 
 const WIDTH = 360
@@ -119,4 +120,21 @@ describe.skipIf(browserMissing)('member app in Uyghur, right to left', () => {
     expect(await page.evaluate(() => getComputedStyle(document.querySelector('.sheet')!).direction)).toBe('rtl')
     await context.close()
   }, 180_000)
+
+  it('the console lists the categories missing a language, so an admin sees what to translate', async () => {
+    const db = ctx.api.db
+    const [noise] = (await db.select({ committeeId: category.committeeId, names: category.names }).from(category)).filter(
+      (c) => c.names['zh-CN'] === '噪音扰民',
+    )
+    await db.insert(category).values({ committeeId: noise!.committeeId, names: { 'zh-CN': '法律援助' }, sortOrder: 98 })
+    const { context, page } = await signInAsAdmin(ctx.browser, ctx.api.url, 'committee')
+    await openAdminPage(page, 'org', 'org-page')
+    const row = page.locator('[data-testid=category-missing]', { hasText: '法律援助' })
+    await row.waitFor()
+    expect(await row.getAttribute('data-missing')).toBe('ug kk-Arab-CN en')
+    expect(await row.textContent()).toContain('缺少：维吾尔文、哈萨克文、英文')
+    // The demo categories are named in every language: none of them is listed.
+    expect(await page.locator('[data-testid=category-missing]', { hasText: '噪音扰民' }).count()).toBe(0)
+    await context.close()
+  }, 120_000)
 })
