@@ -1,4 +1,4 @@
-import type { MetricsReport } from '@mashangjian/shared'
+import { beijingDateTime, type MetricsReport } from '@mashangjian/shared'
 import { COUNTIES, MEMBERS_PER_COUNTY, STATIONS_PER_COUNTY, STATUS_MIX, type SeedResult } from './case-engine-seed'
 import type { Plan } from './case-engine-explain'
 
@@ -96,7 +96,7 @@ const n = (v: number) => v.toLocaleString('en-US')
 const ms = (v: number) => (Number.isNaN(v) ? '–' : v < 10 ? `${v.toFixed(2)} ms` : v < 1000 ? `${v.toFixed(1)} ms` : `${(v / 1000).toFixed(2)} s`)
 const s = (v: number) => `${(v / 1000).toFixed(1)} s`
 const verdict = (ok: boolean) => (ok ? '**met**' : '**missed**')
-const cst = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')
+const cst = (d: Date) => beijingDateTime(d)
 
 export function renderReport(r: ReportInput): string {
   const { seeded } = r

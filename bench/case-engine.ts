@@ -5,7 +5,7 @@ import path from 'node:path'
 import autocannon from 'autocannon'
 import { freePort, start, stop } from './processes'
 import pg from 'pg'
-import type { MetricsReport } from '@mashangjian/shared'
+import { beijingInstant, type MetricsReport } from '@mashangjian/shared'
 import { openPostgres, type Database } from '../api/src/db/database'
 import { migrate } from '../api/src/db/migrate'
 import { hashPassword } from '../api/src/auth/passwords'
@@ -41,8 +41,8 @@ const METRICS_REQUESTS = 20
 /** A slow metrics endpoint must not make the whole benchmark slow: stop a scope's series after this long. */
 const METRICS_BUDGET_MS = 150_000
 const PASSWORD = 'bench-password-2026'
-const YEAR_FROM = new Date('2026-01-01T00:00:00+08:00')
-const YEAR_TO = new Date('2027-01-01T00:00:00+08:00')
+const YEAR_FROM = beijingInstant('2026-01-01')
+const YEAR_TO = beijingInstant('2027-01-01')
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`)
 

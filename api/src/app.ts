@@ -49,11 +49,14 @@ import { dashboardRoutes } from './dashboard/dashboard-routes'
 import { departmentFiguresRoutes } from './dashboard/department-figures-routes'
 import { ledgerRoutes } from './ledger/ledger-routes'
 import { activitiesRoutes } from './activities/activities-routes'
+import { memberActivitiesRoutes } from './activities/member-activities-routes'
+import { contactsRoutes } from './contacts/contacts-routes'
 import { exportsRoutes } from './exports/exports-routes'
 import { reportsRoutes } from './opinion-reports/reports-routes'
 import { placardsRoutes } from './placards/placards-routes'
 import { sectorsRoutes } from './sectors/sectors-routes'
 import { stationsRoutes } from './stations/stations-routes'
+import { dutyRosterRoutes } from './duty-roster/duty-roster-routes'
 import { departmentsRoutes } from './departments/departments-routes'
 import { membersRoutes } from './members/members-routes'
 import { categoriesRoutes } from './categories/categories-routes'
@@ -66,6 +69,8 @@ import { OPEN311_POSTS_PER_KEY_PER_HOUR, OPEN311_PREFIX, open311Routes } from '.
 import { open311ClientsRoutes } from './open311/open311-clients-routes'
 // issue 16: transparency page
 import { transparencyRoutes } from './transparency/transparency-routes'
+import { refuseWhileDraining } from './health/draining'
+import { connectRedis } from './config/redis'
 
 export interface AppDeps {
   config: Config
@@ -95,6 +100,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     trustProxy: config.trustProxy,
     genReqId: () => randomUUID(),
     forceCloseConnections: 'idle',
+    // Fastify's own 503 while closing is plain JSON without Retry-After; ours (below) goes through the one error path.
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
@@ -102,6 +109,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     reply.header('x-request-id', request.id)
   })
   registerErrorHandling(app, { wants: wantsHtml, render: problemPage })
+  refuseWhileDraining(app)
 
   const https = config.publicBaseUrl.startsWith('https://')
   await app.register(fastifyHelmet, {
@@ -118,8 +126,12 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     },
     hsts: https,
   })
+  // Shared between processes when REDIS_URL is set (issue 17), in this process's memory otherwise.
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined
+  if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())))
   await app.register(fastifyRateLimit, {
     global: false,
+    ...(redis ? { redis, nameSpace: `${config.redisKeyPrefix ?? 'msj:'}rl:`, skipOnError: true } : {}),
     errorResponseBuilder: (_req, ctx) =>
       new AppError('RATE_LIMITED', `Limit of ${ctx.max} requests reached; try again later.`, {
         retryAfterSeconds: Math.max(1, Math.ceil(ctx.ttl / 1000)),
@@ -166,6 +178,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(usersRoutes, { users: services.users })
   await app.register(sectorsRoutes, { sectors: services.sectors })
   await app.register(stationsRoutes, { stations: services.stations })
+  await app.register(dutyRosterRoutes, { roster: services.dutyRoster, clock, publicHost: new URL(config.publicBaseUrl).host })
   await app.register(departmentsRoutes, { departments: services.departments })
   await app.register(membersRoutes, { members: services.members })
   await app.register(categoriesRoutes, { categories: services.categories })
@@ -208,6 +221,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(departmentFiguresRoutes, { departmentFigures: services.departmentFigures })
   await app.register(ledgerRoutes, { ledger: services.ledger })
   await app.register(activitiesRoutes, { activities: services.activities })
+  await app.register(memberActivitiesRoutes, { activities: services.activities, blobs: services.blobs })
+  await app.register(contactsRoutes, { contacts: services.contacts })
   await app.register(exportsRoutes, { exports: services.exports })
   await app.register(reportsRoutes, { reports: services.reports })
   const changes = await createChangeListener({ database, log: app.log })

@@ -3,7 +3,7 @@ import { loadConfig } from './config/load-config'
 import { StartupError } from './config/startup-error'
 import type { Config } from './config/config-schema'
 import { openDatabase, type Database } from './db/database'
-import { migrate } from './db/migrate'
+import { underStartupLock } from './db/migrate'
 import { createPiiCipher } from './privacy/pii-cipher'
 import { createResidentPhoneLookup } from './privacy/phone-lookup'
 import { backfillResidentPhoneHashes } from './privacy/resident-phone-backfill'
@@ -19,13 +19,17 @@ import { logSafeRequest } from './live/log-safe'
 export async function prepareDatabase(config: Config): Promise<Database> {
   const database = await openDatabase(config)
   try {
-    await migrate(database)
-    const cipher = createPiiCipher(config.secrets.piiKey)
-    if (config.seedDemo && (await isEmpty(database.db))) {
-      await seedDemo(database.db, { cipher, clock: systemClock })
-    }
-    // Phones stored before the lookup hash existed (and the seed's) become findable at the desk.
-    await backfillResidentPhoneHashes(database.db, { cipher, residentPhones: createResidentPhoneLookup(config.secrets.piiKey, cipher) })
+    // One process at a time (several may start together on one PostgreSQL): the first migrates and seeds, the
+    // others find the work done.
+    await underStartupLock(database, async (migrateHere) => {
+      await migrateHere()
+      const cipher = createPiiCipher(config.secrets.piiKey)
+      if (config.seedDemo && (await isEmpty(database.db))) {
+        await seedDemo(database.db, { cipher, clock: systemClock })
+      }
+      // Phones stored before the lookup hash existed (and the seed's) become findable at the desk.
+      await backfillResidentPhoneHashes(database.db, { cipher, residentPhones: createResidentPhoneLookup(config.secrets.piiKey, cipher) })
+    })
     return database
   } catch (err) {
     await database.close().catch(() => {})
@@ -52,6 +56,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
       log: app.log,
       notifications: app.services.notifications,
       publicCleanup: app.services.publicCleanup,
+      orphanSweep: app.services.orphanSweep,
+      dutyRoster: app.services.dutyRoster,
       deliverNotices: config.notifyDelivery ?? true,
     })
   } catch (err) {
@@ -69,8 +75,10 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
     app.log.info(`${signal}: draining requests and closing the database`)
     setTimeout(() => process.exit(1), 10_000).unref()
     try {
-      await jobs.stop().catch((err) => app.log.error({ err }, 'stopping jobs failed'))
+      // HTTP first: stop accepting and let running requests finish (new ones on busy connections get a 503 with
+      // Retry-After, see health/draining.ts); then the jobs; the database last, once nothing uses it.
       await app.close()
+      await jobs.stop().catch((err) => app.log.error({ err }, 'stopping jobs failed'))
       await database.close()
     } finally {
       process.exit(0)

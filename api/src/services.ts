@@ -5,6 +5,7 @@ import type { Database } from './db/database'
 import type { Clock } from './clock'
 import { createPiiCipher } from './privacy/pii-cipher'
 import { diskBlobStore } from './attachments/blob-store'
+import { createOrphanSweep } from './attachments/orphan-sweep'
 import { createPhotoStore } from './attachments/photo-store'
 import { createOrgRepo } from './org/org-repo'
 import { createOrgService } from './org/org-service'
@@ -14,6 +15,8 @@ import { createQrRepo } from './qr/qr-repo'
 import { createQrService } from './qr/qr-service'
 import { createCasesRepo } from './cases/cases-repo'
 import { createScanService } from './public/scan-service'
+import { createDutyRosterRepo } from './duty-roster/duty-roster-repo'
+import { createDutyRosterService } from './duty-roster/duty-roster-service'
 import { createSubmissionKeysRepo } from './public/submission-keys'
 import { createPublicCleanup } from './public/public-cleanup'
 import { createTrackingLinkRevocation } from './public/tracking-link-revocation'
@@ -47,6 +50,8 @@ import { createPushNotifier, vapidSubject } from './push/push-notifier'
 import { createDashboardService } from './dashboard/dashboard-service'
 import { createDepartmentFiguresService } from './dashboard/department-figures-service'
 import { createLedgerService } from './ledger/ledger-service'
+import { createContactsRepo } from './contacts/contacts-repo'
+import { createContactsService } from './contacts/contacts-service'
 import { createLedgerRepo } from './ledger/ledger-repo'
 import { createMetricsRepo } from './metrics/metrics-repo'
 import { createDepartmentFiguresRepo } from './dashboard/department-figures-repo'
@@ -94,8 +99,17 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const casesRepo = createCasesRepo(db)
   const memberCasesRepo = createMemberCasesRepo(db)
   const blobs = diskBlobStore(path.join(config.dataDir, 'attachments'))
-  const scan = createScanService({ db, repo: qrRepo, clock, cacheSeconds: config.scanCacheSeconds })
   const audit = createAuditLog(db)
+  // Reception days (接待日): rules generate duty_shift rows; a change clears the scan pages that show them.
+  const dutyRoster = createDutyRosterService({
+    db,
+    repo: createDutyRosterRepo(db),
+    stations: createStationsRepo(db),
+    clock,
+    audit,
+    onChange: () => scan.rosterChanged(),
+  })
+  const scan = createScanService({ db, repo: qrRepo, clock, cacheSeconds: config.scanCacheSeconds, reception: (holder) => dutyRoster.receptionFor(holder) })
   const metricsAggregator = createMetricsAggregator(db)
   // Repositories read by more than one domain are built once here and handed to each (never built inside another domain).
   const metricsRepo = createMetricsRepo(db)
@@ -159,8 +173,11 @@ export function createServices({ config, database, clock, log }: { config: Confi
     publicBaseUrl: config.publicBaseUrl,
     submissionKeys: createSubmissionKeysRepo(db),
   })
+  const staffIntake = createStaffIntakeService({ cases: casesRepo, repo: memberCasesRepo, submissions, clock })
   // Hourly (job-runner.ts): what the resident pages leave behind.
   const publicCleanup = createPublicCleanup({ db, blobs, clock })
+  // Hourly: photo files a killed process wrote but never recorded (issue 17).
+  const orphanSweep = createOrphanSweep({ db, blobs, clock })
   const recoveryRepo = createRecoveryRepo(db)
   // issue 16: tracking page — the resident's link (view, rating), its follow-up with photos, the photos it shows.
   const tracking = createTrackingService({ db, repo: casesRepo, clock, audit, notices, onNotices: notifications.kick })
@@ -178,6 +195,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
 
   return {
     publicCleanup,
+    orphanSweep,
     push: createPushService({ repo: pushRepo, publicKey: vapidPublicKey }),
     notifications,
     channels: createChannelsService({ db, cipher, audit, clock }),
@@ -221,7 +239,14 @@ export function createServices({ config, database, clock, log }: { config: Confi
     ledger,
     exports: createExportsService({ db, cases: memberCasesRepo, handoffs: departmentFiguresRepo, ledger, departmentFigures, audit, clock }),
     reports: createReportsService({ db, repo: createReportsRepo(db), cases: memberCasesRepo, members: ledgerRepo, audit, clock }),
-    activities: createActivitiesService({ db, repo: createActivitiesRepo(db), members: ledgerRepo, audit }),
+    activities: createActivitiesService({
+      db,
+      repo: createActivitiesRepo(db),
+      members: ledgerRepo,
+      audit,
+      clock,
+      photos: createPhotoStore({ blobs, clock, prefix: 'activities' }),
+    }),
     /** Run by the job runner; tests call `catchUp()` before reading metrics. */
     metricsAggregator,
     blobs,
@@ -249,8 +274,21 @@ export function createServices({ config, database, clock, log }: { config: Confi
     imports: createImportsService({ db, repo: createImportsRepo(db), members: membersRepo, committees: orgRepo, audit, phones, clock, log }),
     qr: createQrService({ repo: qrRepo, clock, publicBaseUrl: config.publicBaseUrl, onChange: (code) => scan.forget(code) }),
     scan,
+    dutyRoster,
     submissions,
-    staffIntake: createStaffIntakeService({ cases: casesRepo, repo: memberCasesRepo, submissions, clock }),
+    staffIntake,
+    // 界别群众 contacts (issue 15): recorded by members, turned into cases through the desk's intake or into report drafts.
+    contacts: createContactsService({
+      db,
+      repo: createContactsRepo(db),
+      audit,
+      clock,
+      cipher,
+      residentPhones,
+      staffIntake,
+      reports: createReportsRepo(db),
+      ledger,
+    }),
     tracking,
     trackingFollowUp,
     trackingPhotos,

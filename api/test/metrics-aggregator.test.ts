@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { cases, metricCursor } from '../src/db/schema'
 import { queryRows } from '../src/db/database'
 import { startJobs } from '../src/jobs/job-runner'
-import { beijingDay, bit, type DayFact } from '../src/metrics/case-facts'
+import { beijingDay } from '@mashangjian/shared'
+import { bit, type DayFact } from '../src/metrics/case-facts'
 import { withDemoApp } from './support/demo-app'
 import { rate, signIn, submitCase, uniqueText } from './support/case-actions'
 import { aggregateAll, aggregateSnapshot } from './support/metrics'
@@ -148,6 +149,7 @@ describe('metrics aggregator', () => {
       log: ctx.t.app.log,
       notifications: ctx.t.app.services.notifications,
       publicCleanup: ctx.t.app.services.publicCleanup,
+      orphanSweep: ctx.t.app.services.orphanSweep,
     })
     try {
       await jobs.runNow('metrics-aggregate')

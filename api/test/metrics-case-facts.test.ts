@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { beijingDay, caseFacts, MEASURES, measuresOf, scopesOf, type CaseFactsInput, type Measure } from '../src/metrics/case-facts'
+import { beijingDay } from '@mashangjian/shared'
+import { caseFacts, MEASURES, measuresOf, scopesOf, type CaseFactsInput, type Measure } from '../src/metrics/case-facts'
 import { bucketBounds, bucketOf, histLiteral, histMedian, HIST_BUCKETS } from '../src/metrics/histogram'
 import { createDeltas } from '../src/metrics/metric-deltas'
 

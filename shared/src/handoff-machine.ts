@@ -6,6 +6,7 @@
  * Being late is not a state: the deadline sweep marks `overdue_at` and reminds, and the department may still
  * answer.
  */
+import { addDays, beijingDay, beijingInstant, weekdayOf } from './time/beijing'
 
 export const HANDOFF_STATUSES = ['sent', 'acknowledged', 'answered', 'returned', 'expired', 'withdrawn'] as const
 export type HandoffStatus = (typeof HANDOFF_STATUSES)[number]
@@ -66,21 +67,18 @@ export const DEFAULT_HANDOFF_REPLY_DAYS = 5
 /** A hand-off's reply deadline is this hour (Beijing time) on its last working day: the end of office hours. */
 export const HANDOFF_DUE_HOUR = 18
 
-const BEIJING_MS = 8 * 3_600_000
-
 /**
  * The reply deadline `workingDays` working days after `from`: 18:00 Beijing time on that day, counting Monday to
  * Friday only. Public holidays and the make-up working weekends (调休) are not known here: a committee that
  * needs them sets the deadline by hand when handing off.
  */
 export function handoffDueAt(from: Date, workingDays: number): Date {
-  const local = new Date(from.getTime() + BEIJING_MS)
+  let day = beijingDay(from)
   let left = Math.max(1, Math.floor(workingDays))
   while (left > 0) {
-    local.setUTCDate(local.getUTCDate() + 1)
-    const day = local.getUTCDay()
-    if (day !== 0 && day !== 6) left--
+    day = addDays(day, 1)
+    const weekday = weekdayOf(day)
+    if (weekday !== 0 && weekday !== 6) left--
   }
-  local.setUTCHours(HANDOFF_DUE_HOUR, 0, 0, 0)
-  return new Date(local.getTime() - BEIJING_MS)
+  return beijingInstant(day, `${HANDOFF_DUE_HOUR}:00`)
 }

@@ -7,6 +7,13 @@ export type ReportStatus = (typeof REPORT_STATUSES)[number]
 /** 履职 records beyond cases: what the ledger counts besides case work. */
 export const ACTIVITY_KINDS = ['meeting', 'reception_day', 'visit', 'proposal', 'opinion_report', 'research', 'training', 'other'] as const
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number]
+/** issue 15: a member's own activity waits for review; staff entries are confirmed at once. Only confirmed ones count. */
+export const ACTIVITY_STATUSES = ['pending', 'confirmed', 'rejected'] as const
+export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number]
+export const ACTIVITY_SOURCES = ['member', 'staff'] as const
+export type ActivitySource = (typeof ACTIVITY_SOURCES)[number]
+/** Photos a member may attach to one activity. */
+export const MAX_ACTIVITY_PHOTOS = 3
 
 /** Who may move a report: its writers submit it; the committee's office records the decision. */
 const WRITERS: readonly Role[] = ['member', 'station_admin', 'committee_admin', 'system_admin']

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import {
   addDays,
+  beijingDateTime,
   beijingDay,
+  beijingIso,
+  beijingWallClock,
   beijingInstant,
   beijingMidnight,
   beijingParts,
@@ -32,6 +35,16 @@ describe('Beijing time', () => {
     expect(beijingInstant('2026-12-04').toISOString()).toBe('2026-12-03T16:00:00.000Z')
     expect(beijingInstant('2026-12-09', '09:00').toISOString()).toBe('2026-12-09T01:00:00.000Z')
     expect(beijingMidnight(AT).toISOString()).toBe('2026-12-03T16:00:00.000Z')
+  })
+
+  it('writes machine-readable Beijing time: ISO 8601 with +08:00 (Open311), YYYY-MM-DD HH:MM (exports), wall clock (Excel)', () => {
+    expect(beijingIso(AT)).toBe('2026-12-04T06:05:00+08:00')
+    expect(beijingDateTime(AT)).toBe('2026-12-04 06:05')
+    expect(beijingWallClock(AT).toISOString()).toBe('2026-12-04T06:05:00.000Z')
+    // The day cache gives the same answer for every instant of a day, and the next day after midnight.
+    expect(beijingDay('2026-12-04T15:59:59.999Z')).toBe('2026-12-04')
+    expect(beijingDay('2026-12-04T16:00:00Z')).toBe('2026-12-05')
+    expect(beijingDay(new Date('1969-12-31T15:00:00Z'))).toBe('1969-12-31')
   })
 
   it('counts calendar days', () => {

@@ -10,6 +10,8 @@ import { ADMIN_BASE, BASE, trimSlash } from './paths'
 // The inbox (and login) are in the first bundle; the rest loads when first opened and is then precached.
 const CasePage = lazy(() => import('./routes/case-page').then((m) => m.CasePage))
 const Profile = lazy(() => import('./routes/profile').then((m) => m.Profile))
+const Activities = lazy(() => import('./routes/activities').then((m) => m.Activities))
+const Contacts = lazy(() => import('./routes/contacts').then((m) => m.Contacts))
 const NotFound = lazy(() => import('./routes/not-found').then((m) => m.NotFound))
 const AdminApp = lazy(() => import('./admin/admin-app').then((m) => m.AdminApp))
 
@@ -29,6 +31,8 @@ function Root({ isAdmin, landing }: { isAdmin: boolean; landing: string }) {
         <Route path={BASE} component={Inbox} />
         <Route path={`${BASE}cases/:id`} component={CasePage} />
         <Route path={`${BASE}me`} component={Profile} />
+        <Route path={`${BASE}activities`} component={Activities} />
+        <Route path={`${BASE}contacts`} component={Contacts} />
         <Route default component={NotFound} />
       </Router>
     </Shell>

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
 /** Where attachment bytes live. Disk now; an S3-compatible store (MinIO in docker-compose) fits the same shape. */
@@ -6,6 +6,8 @@ export interface BlobStore {
   put(key: string, data: Buffer): Promise<void>
   get(key: string): Promise<Buffer | undefined>
   remove(key: string): Promise<void>
+  /** Every stored key with when it was written, for the sweep of blobs no row names (orphan-sweep.ts). */
+  list(): AsyncIterable<{ key: string; writtenAt: Date }>
 }
 
 const SAFE_KEY = /^[a-z0-9][a-z0-9/_-]*\.[a-z0-9]+$/
@@ -31,6 +33,22 @@ export function diskBlobStore(root: string): BlobStore {
     },
     async remove(key) {
       await rm(file(key), { force: true })
+    },
+    async *list() {
+      let entries
+      try {
+        entries = await readdir(root, { recursive: true, withFileTypes: true })
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
+        throw err
+      }
+      for (const entry of entries) {
+        if (!entry.isFile()) continue
+        const key = path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/')
+        if (!SAFE_KEY.test(key)) continue
+        const info = await stat(path.join(root, key)).catch(() => undefined)
+        if (info) yield { key, writtenAt: info.mtime }
+      }
     },
   }
 }

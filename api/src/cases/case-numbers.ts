@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import { queryRows, type DbOrTx } from '../db/database'
+import { beijingYear } from '@mashangjian/shared'
 
 /** A unique stand-in until `assignPublicNo` runs at the end of the same transaction. */
 export const pendingPublicNo = () => `pending:${randomUUID()}`
@@ -26,8 +27,4 @@ export async function assignPublicNo(tx: DbOrTx, caseId: string, committee: { id
 }
 
 /** Case numbers follow the calendar year in China (Beijing time, also the official time in Xinjiang). */
-export function yearInChina(date: Date): number {
-  return Number(BEIJING_YEAR.format(date))
-}
-// Building a DateTimeFormat costs more than a whole query's worth of CPU; one is enough.
-const BEIJING_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' })
+export const yearInChina = (date: Date): number => beijingYear(date)

@@ -5,7 +5,7 @@ import { appUser, attachment, caseEvent, caseOp, cases, category, committee, mem
 import type { Db, DbOrTx } from '../db/database'
 import type { Actor } from '../auth/actor'
 import { committeeSubtreeIds } from '../auth/scope'
-import { INBOX_DONE_STATUSES, INBOX_NEW_STATUSES, INBOX_WORKING_STATUSES, RESOLVE_CLOCK_STATUSES } from '@mashangjian/shared'
+import { INBOX_DONE_STATUSES, INBOX_NEW_STATUSES, INBOX_WORKING_STATUSES, RESOLVE_CLOCK_STATUSES, beijingInstant } from '@mashangjian/shared'
 import { queryRows } from '../db/database'
 import { HANDOVER_EVENTS, type CaseNames, type EventRow, type HandoverEvent } from './case-views'
 import type { CaseRow } from './cases-repo'
@@ -59,9 +59,6 @@ export function filterCondition(filter: InboxFilter, now: Date): SQL | undefined
 /** The API's filters, and internally one committee of the caller's subtree (exports walk a subtree committee by committee). */
 export type CaseListFilters = CaseFilters & { committeeId?: string }
 
-/** The start of a Beijing calendar day (China Standard Time is UTC+8 all year). */
-const beijingDayStart = (day: string) => new Date(`${day}T00:00:00+08:00`)
-
 /** Public numbers are handed out in upper case (case-numbers.ts); people type them any way. */
 export const normalizePublicNo = (publicNo: string) => publicNo.trim().toUpperCase()
 
@@ -76,8 +73,8 @@ export function narrowing(f: Omit<CaseFilters, 'filter'> & { committeeId?: strin
     f.stationId ? eq(cases.stationId, f.stationId) : undefined,
     f.memberId ? eq(cases.memberId, f.memberId) : undefined,
     f.categoryId ? eq(cases.categoryId, f.categoryId) : undefined,
-    f.from ? gte(cases.createdAt, beijingDayStart(f.from)) : undefined,
-    f.to ? lt(cases.createdAt, beijingDayStart(f.to)) : undefined,
+    f.from ? gte(cases.createdAt, beijingInstant(f.from)) : undefined,
+    f.to ? lt(cases.createdAt, beijingInstant(f.to)) : undefined,
     f.status ? eq(cases.status, f.status) : undefined,
     f.channel ? eq(cases.channel, f.channel) : undefined,
     // Exact match on the unique index: one row at most, whatever else is filtered.

@@ -111,7 +111,12 @@ export function createStaffIntakeService({ cases, repo, submissions, clock }: St
                   categorySectorId: category?.sectorId ?? null,
                   candidates: await loadCandidates(tx, station.id, now),
                 }),
-          submittedBy: { actorKind: 'admin', actorUserId: actor.userId, data: { channel: body.channel, intakeBy: actor.userId } },
+          // A member filing for someone they met (界别群众 contacts, issue 15) is recorded as the member.
+          submittedBy: {
+            actorKind: actor.role === 'member' ? 'member' : 'admin',
+            actorUserId: actor.userId,
+            data: { channel: body.channel, intakeBy: actor.userId },
+          },
           audit: { actorUserId: actor.userId, actorIp: ip, action: 'case.intake', detail: { channel: body.channel, stationId: station.id, opId: body.opId } },
           beforeCommit: async (tx, row) => {
             const after = await repo.load(row.id, tx)

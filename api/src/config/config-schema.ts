@@ -49,6 +49,8 @@ export const EnvSchema = Type.Object({
   SUBMIT_RATE_LIMIT_PER_IP_PER_HOUR: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, description: 'must be 1–100000' })),
   SUBMIT_RATE_LIMIT_PER_CODE_PER_HOUR: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, description: 'must be 1–100000' })),
   SCAN_CACHE_SECONDS: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, description: 'must be 0–3600 seconds (0 turns the cache off)' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://.+', description: 'must be a redis:// or rediss:// URL (shared rate limits)' })),
+  REDIS_KEY_PREFIX: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9:_-]{1,40}$', description: 'must be 1–40 letters, digits, : _ or -' })),
   BODY_LIMIT_BYTES: Type.Optional(Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, description: 'must be 1 KiB–64 MiB' })),
 })
 export type Env = Static<typeof EnvSchema>
@@ -86,6 +88,10 @@ export interface Config {
   scanCacheSeconds: number
   submitRateLimitPerIpPerHour: number
   submitRateLimitPerCodePerHour: number
+  /** Rate limits are kept here when set, so several API processes count together; in memory otherwise. */
+  redisUrl?: string | undefined
+  /** Keys this deployment writes in Redis start with it (several deployments may share one Redis). */
+  redisKeyPrefix?: string
   /** Where the built web app lives (served at /). */
   webDistDir: string
   secrets: Secrets

@@ -64,6 +64,8 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
     scanCacheSeconds: env.SCAN_CACHE_SECONDS ?? 30,
     submitRateLimitPerIpPerHour: env.SUBMIT_RATE_LIMIT_PER_IP_PER_HOUR ?? 30,
     submitRateLimitPerCodePerHour: env.SUBMIT_RATE_LIMIT_PER_CODE_PER_HOUR ?? 120,
+    redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'msj:',
     webDistDir: path.join(REPO_ROOT, 'web', 'dist'),
     secrets: loadOrCreateSecrets(dataDir, { jwtSecret: env.JWT_SECRET, piiKey: env.PII_KEY }),
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import webpush from 'web-push'
 import type { Secrets } from './config-schema'
@@ -34,7 +34,12 @@ export function loadOrCreateSecrets(dataDir: string, fromEnv: Partial<Secrets>):
   }
   if (!stored.jwtSecret || !stored.piiKey || !stored.vapidPublicKey || !stored.vapidPrivateKey) {
     const createdAt = stored.createdAt ?? new Date().toISOString()
-    writeFileSync(file, JSON.stringify({ ...stored, ...secrets, createdAt }, null, 2), { mode: 0o600 })
+    const content = JSON.stringify({ ...stored, ...secrets, createdAt }, null, 2)
+    if (Object.keys(stored).length > 0) writeFileSync(file, content, { mode: 0o600 })
+    // First start: several processes sharing DATA_DIR may start at once. Each writes a whole file under its own
+    // name and links it into place; link() fails if the file exists, so exactly one set of keys wins and the
+    // others read it (never a half-written file) — otherwise phones encrypted by a loser would be unreadable.
+    else if (!publishFirst(file, content)) return loadOrCreateSecrets(dataDir, fromEnv)
   }
   const envVapid = fromEnv.vapidPublicKey && fromEnv.vapidPrivateKey
   return {
@@ -42,5 +47,20 @@ export function loadOrCreateSecrets(dataDir: string, fromEnv: Partial<Secrets>):
     piiKey: fromEnv.piiKey ?? secrets.piiKey,
     vapidPublicKey: envVapid ? fromEnv.vapidPublicKey! : secrets.vapidPublicKey,
     vapidPrivateKey: envVapid ? fromEnv.vapidPrivateKey! : secrets.vapidPrivateKey,
+  }
+}
+
+/** Writes `content` to `file` only if no file is there yet, atomically; false when another process was first. */
+function publishFirst(file: string, content: string): boolean {
+  const tmp = `${file}.${process.pid}.tmp`
+  writeFileSync(tmp, content, { mode: 0o600 })
+  try {
+    linkSync(tmp, file)
+    return true
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw err
+  } finally {
+    unlinkSync(tmp)
   }
 }

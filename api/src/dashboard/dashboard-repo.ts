@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { DashboardScopeKind, OverdueQuery, RankingDimension } from '@mashangjian/shared'
+import { beijingInstant } from '@mashangjian/shared'
 import { committeeSubtreeIds } from '../auth/scope'
 import { queryRows, type DbOrTx } from '../db/database'
 import { MEASURE_COLUMNS, MEASURES, type CaseFactsInput, type Measure } from '../metrics/case-facts'
@@ -21,7 +22,7 @@ export interface DimensionEntry {
 /** A case's fact columns with who and where it counts, for rankings the aggregates cannot split. */
 export type StationCaseRow = CaseFactsInput & { memberName: string | null; sectorId: string | null; sectorName: string | null; stationName: string | null }
 
-const dayStart = (day: string) => sql`${`${day}T00:00:00+08:00`}::timestamptz`
+const dayStart = (day: string) => sql`${beijingInstant(day).toISOString()}::timestamptz`
 const sums = sql.raw(MEASURE_COLUMNS.map((c) => `sum(r.${c})`).join(', '))
 const columns = sql.raw(MEASURE_COLUMNS.map((c) => `m.${c}`).join(', '))
 

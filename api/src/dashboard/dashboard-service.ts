@@ -11,6 +11,7 @@ import type {
   RankingQuery,
   RankingSort,
 } from '@mashangjian/shared'
+import { addDays, daysBetween, monthBounds } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import type { Clock } from '../clock'
 import type { Db } from '../db/database'
@@ -26,14 +27,10 @@ import { toSummary } from '../cases/case-views'
 import { createDashboardRepo, type DashboardScope, type StationCaseRow } from './dashboard-repo'
 import { dashboardScopeName } from './dashboard-scope'
 
-const DAY_MS = 86_400_000
-const utcDay = (day: string) => Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)))
-const dayName = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 /** The same month and day `years` later (29 February becomes 28 February in a common year). */
 function shiftYears(day: string, years: number): string {
   const y = Number(day.slice(0, 4)) + years
-  const m = Number(day.slice(5, 7))
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate()
+  const last = Number(monthBounds(`${y}${day.slice(4, 7)}-01`).last.slice(8, 10))
   return `${y}-${day.slice(5, 7)}-${String(Math.min(Number(day.slice(8, 10)), last)).padStart(2, '0')}`
 }
 function shiftMonths(day: string, months: number): string {
@@ -52,8 +49,7 @@ export function comparisonPeriod({ from, to }: DayPeriod, mode: CompareMode): Da
     const months = (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7))
     return { from: shiftMonths(from, -months), to: from }
   }
-  const days = Math.round((utcDay(to) - utcDay(from)) / DAY_MS)
-  return { from: dayName(utcDay(from) - days * DAY_MS), to: from }
+  return { from: addDays(from, -daysBetween(from, to)), to: from }
 }
 
 const change = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.round((a - b) * 10_000) / 10_000)

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { DepartmentKind } from '@mashangjian/shared'
+import { beijingInstant } from '@mashangjian/shared'
 import { committeeSubtreeIds } from '../auth/scope'
 import { queryRows, type DbOrTx } from '../db/database'
 import type { HandoffClocks } from '../metrics/department-rates'
@@ -14,7 +15,7 @@ export interface DepartmentEntry {
   active: boolean
 }
 
-const dayStart = (day: string) => sql`${`${day}T00:00:00+08:00`}::timestamptz`
+const dayStart = (day: string) => sql`${beijingInstant(day).toISOString()}::timestamptz`
 const uuids = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`
 const asDate = (v: Date | string | null): Date | null => (v === null ? null : v instanceof Date ? v : new Date(v))
 

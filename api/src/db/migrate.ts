@@ -11,20 +11,24 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations', impor
 const MIGRATION_LOCK_KEY = 0x6d736a // "msj"
 
 /**
- * Applies pending SQL migrations from `migrations/`. The one function the server, the tests, the seed
- * command and CI use. On PostgreSQL an advisory lock lets several API processes start at once safely.
+ * Runs `work` while holding the database's start-up lock (a session advisory lock on PostgreSQL, so several API
+ * processes started at once take turns; PGlite has one process by construction). Migrations, the demo seed and
+ * the back-fills all run under it: a seed outside it raced another process's seed into a unique violation.
+ * `work` gets the locked connection's drizzle handle for the migrator; other statements may use the pool.
  */
-export async function migrate(database: Database): Promise<void> {
-  if (database.pglite) {
-    await migratePglite(drizzlePglite(database.pglite), { migrationsFolder: MIGRATIONS_DIR })
-    return
-  }
+export async function underStartupLock<T>(database: Database, work: (migrateHere: () => Promise<void>) => Promise<T>): Promise<T> {
+  if (database.pglite) return work(() => migratePglite(drizzlePglite(database.pglite!), { migrationsFolder: MIGRATIONS_DIR }))
   const client = await database.pool!.connect()
   try {
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
-    await migratePg(drizzlePg(client), { migrationsFolder: MIGRATIONS_DIR })
+    return await work(() => migratePg(drizzlePg(client), { migrationsFolder: MIGRATIONS_DIR }))
   } finally {
     await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {})
     client.release()
   }
+}
+
+/** Applies pending SQL migrations from `migrations/`. The one function the server, the tests, the seed command and CI use. */
+export async function migrate(database: Database): Promise<void> {
+  await underStartupLock(database, (migrateHere) => migrateHere())
 }

@@ -57,6 +57,7 @@ export function ledgerColumns(): ExportColumn<LedgerRow>[] {
     { header: '工作站', width: 24, value: (l) => l.member.stations.map((s) => s.name).join('、') },
     { header: '年度', width: 6, value: (l) => l.year },
     ...LEDGER_MEASURES.map((m): ExportColumn<LedgerRow> => ({ header: LEDGER_MEASURE_ZH[m], width: 9, value: (l) => l.counts[m] })),
+    { header: '联系界别群众目标', width: 10, value: (l) => `${l.contactTarget.actual}/${l.contactTarget.min}` },
     { header: '目标完成', width: 10, value: (l) => `${l.targetsMet}/${l.targetsTotal}` },
     {
       header: '未完成目标',

@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import type { FastifyReply } from 'fastify'
 import { stringify } from 'csv-stringify'
 import ExcelJS from 'exceljs'
-import type { ExportFormat } from '@mashangjian/shared'
+import { beijingDateTime, beijingDay, beijingWallClock, type ExportFormat } from '@mashangjian/shared'
 
 /** One column of an export: its header and how a row gives its value (a Date is a Beijing date-time). */
 export interface ExportColumn<T> {
@@ -22,11 +22,6 @@ export interface TableExport<T> {
   /** Called once when the stream ended (completed) or failed / was abandoned by the client. */
   onDone(rowCount: number, completed: boolean): Promise<void>
 }
-
-const CST_MS = 8 * 3_600_000
-/** Beijing wall-clock time: what staff expect to read in a spreadsheet (Excel cells have no time zone). */
-const beijing = (d: Date) => new Date(d.getTime() + CST_MS)
-const beijingText = (d: Date) => beijing(d).toISOString().slice(0, 16).replace('T', ' ')
 
 /**
  * A cell that starts like a formula (=, +, −, @, tab, CR) is run by Excel when the CSV is opened: residents'
@@ -54,7 +49,7 @@ async function pumpCsv<T>(t: TableExport<T>, out: PassThrough, signal: AbortSign
       csv,
       t.columns.map((c) => {
         const v = c.value(row)
-        return v === null ? '' : v instanceof Date ? beijingText(v) : typeof v === 'string' ? csvSafe(v) : v
+        return v === null ? '' : v instanceof Date ? beijingDateTime(v) : typeof v === 'string' ? csvSafe(v) : v
       }),
       signal,
     )
@@ -77,7 +72,8 @@ async function pumpXlsx<T>(t: TableExport<T>, out: PassThrough, signal: AbortSig
     const r = sheet.addRow(
       t.columns.map((c) => {
         const v = c.value(row)
-        return v instanceof Date ? beijing(v) : v
+        // Beijing wall-clock time: what staff expect to read in a spreadsheet (Excel cells have no time zone).
+        return v instanceof Date ? beijingWallClock(v) : v
       }),
     )
     t.columns.forEach((c, i) => {
@@ -134,7 +130,7 @@ export function sendTable<T>(reply: FastifyReply, t: TableExport<T>): FastifyRep
       out.destroy()
     },
   )
-  const stamp = new Date().toISOString().slice(0, 10)
+  const stamp = beijingDay(Date.now())
   return reply
     .header('content-type', MIME[t.format])
     .header('content-disposition', `attachment; filename="${t.filename}-${stamp}.${t.format}"`)

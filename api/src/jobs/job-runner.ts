@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss'
 import type { FastifyBaseLogger } from 'fastify'
+import { BEIJING_TIME_ZONE } from '@mashangjian/shared'
 import type { PGlite } from '@electric-sql/pglite'
 import type { Database } from '../db/database'
 import type { DeadlineSweep } from '../deadlines/deadline-sweep'
@@ -7,6 +8,7 @@ import type { AuditLog } from '../audit/audit-log'
 import type { MetricsAggregator } from '../metrics/metrics-aggregator'
 import type { NotificationsService } from '../notifications/notifications-service'
 import type { PublicCleanup } from '../public/public-cleanup'
+import type { OrphanSweep } from '../attachments/orphan-sweep'
 
 export const JOBS = {
   sweep: 'deadline-sweep',
@@ -15,6 +17,8 @@ export const JOBS = {
   metrics: 'metrics-aggregate',
   notify: 'notify-deliver',
   publicCleanup: 'public-cleanup',
+  orphanSweep: 'orphan-blob-sweep',
+  dutyRoster: 'duty-roster-extend',
 } as const
 
 /** pg-boss speaks to PGlite through this adapter; statements without parameters may be several at once. */
@@ -38,8 +42,46 @@ export interface JobDeps {
   notifications: NotificationsService
   /** Hourly: kept photos no case claimed, spent throttle counters and idempotency keys. */
   publicCleanup: PublicCleanup
+  /** Hourly: attachment blobs older than an hour that no row names. */
+  orphanSweep: OrphanSweep
+  /** Daily, just after Beijing midnight: the reception-day shifts move on by a day (duty-roster-service.ts). */
+  dutyRoster?: { extendAll(): Promise<number> }
   /** False: this process leaves delivering notices to others (NOTIFY_DELIVERY=false). */
   deliverNotices?: boolean
+}
+
+/** PostgreSQL errors that a second try resolves: deadlock, serialization failure, a unique row another process just made. */
+const RETRYABLE = new Set(['40P01', '40001', '23505'])
+
+/**
+ * Starts pg-boss with its queues and schedules. Several API processes starting together on an empty database race
+ * in pg-boss's schema set-up (it deadlocked one of two, every time): a retryable error gets a fresh instance after
+ * a short, growing, jittered pause, up to six tries.
+ */
+async function startBoss(create: () => PgBoss, log: FastifyBaseLogger): Promise<PgBoss> {
+  for (let attempt = 1; ; attempt++) {
+    const boss = create()
+    boss.on('error', (err) => log.error({ err }, 'job runner error'))
+    try {
+      await boss.start()
+      for (const name of Object.values(JOBS)) await boss.createQueue(name)
+      await boss.schedule(JOBS.sweep, '* * * * *')
+      await boss.schedule(JOBS.digest, '0 8 * * *', undefined, { tz: BEIJING_TIME_ZONE })
+      await boss.schedule(JOBS.seal, '* * * * *')
+      await boss.schedule(JOBS.metrics, '* * * * *')
+      await boss.schedule(JOBS.notify, '* * * * *')
+      await boss.schedule(JOBS.publicCleanup, '17 * * * *')
+      await boss.schedule(JOBS.orphanSweep, '41 * * * *')
+      await boss.schedule(JOBS.dutyRoster, '5 0 * * *', undefined, { tz: BEIJING_TIME_ZONE })
+      return boss
+    } catch (err) {
+      await boss.stop({ graceful: false, wait: true }).catch(() => undefined)
+      const code = (err as { code?: string }).code
+      if (attempt >= 6 || !code || !RETRYABLE.has(code)) throw err
+      log.warn({ code, attempt }, 'job runner set-up collided with another process; trying again')
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt + Math.random() * 200))
+    }
+  }
 }
 
 /**
@@ -49,19 +91,29 @@ export interface JobDeps {
  * and the notification outbox's retries.
  * With several API processes, pg-boss hands each scheduled run to one of them.
  */
-export async function startJobs({ database, databaseUrl, sweep, audit, metrics, log, notifications, publicCleanup, deliverNotices = true }: JobDeps) {
-  const boss = database.pglite
-    ? new PgBoss({ db: pgliteAdapter(database.pglite), supervise: true, schedule: true })
-    : new PgBoss({ connectionString: databaseUrl, max: 3 })
-  boss.on('error', (err) => log.error({ err }, 'job runner error'))
-  await boss.start()
-  for (const name of Object.values(JOBS)) await boss.createQueue(name)
-  await boss.schedule(JOBS.sweep, '* * * * *')
-  await boss.schedule(JOBS.digest, '0 8 * * *', undefined, { tz: 'Asia/Shanghai' })
-  await boss.schedule(JOBS.seal, '* * * * *')
-  await boss.schedule(JOBS.metrics, '* * * * *')
-  await boss.schedule(JOBS.notify, '* * * * *')
-  await boss.schedule(JOBS.publicCleanup, '17 * * * *')
+export async function startJobs({
+  database,
+  databaseUrl,
+  sweep,
+  audit,
+  metrics,
+  log,
+  notifications,
+  publicCleanup,
+  orphanSweep,
+  dutyRoster,
+  deliverNotices = true,
+}: JobDeps) {
+  const boss = await startBoss(
+    () =>
+      database.pglite
+        ? new PgBoss({ db: pgliteAdapter(database.pglite), supervise: true, schedule: true })
+        : new PgBoss({ connectionString: databaseUrl, max: 3 }),
+    log,
+  )
+  await boss.work(JOBS.dutyRoster, async () => {
+    if (dutyRoster) log.info({ stations: await dutyRoster.extendAll() }, 'reception days generated')
+  })
   await boss.work(JOBS.sweep, async () => {
     const report = await sweep.run()
     if (Object.values(report).some((n) => n > 0)) log.info({ report }, 'deadline sweep')
@@ -73,6 +125,10 @@ export async function startJobs({ database, databaseUrl, sweep, audit, metrics, 
   await boss.work(JOBS.publicCleanup, async () => {
     const report = await publicCleanup.run()
     if (Object.values(report).some((n) => n > 0)) log.info({ report }, 'public leftovers removed')
+  })
+  await boss.work(JOBS.orphanSweep, async () => {
+    const report = await orphanSweep.run()
+    if (report.removed > 0) log.warn({ report }, 'attachment files no row named were removed')
   })
   await boss.work(JOBS.seal, async () => {
     await audit.sealAll()

@@ -6,6 +6,8 @@ import {
   LEDGER_MEASURES,
   LEDGER_PRESETS,
   REPORT_STATUS_ZH,
+  formatDate,
+  formatDay,
   type ActivityKind,
   type LedgerPresetId,
   type MemberLedger,
@@ -14,7 +16,9 @@ import {
 
 export interface LedgerPageInput {
   ledger: MemberLedger & { preset: LedgerPresetId }
-  activities: { kind: ActivityKind; title: string; occurredOn: string; notes: string; stationName: string | null }[]
+  /** Confirmed activities only; `pendingActivities` are those still waiting for review (not counted). */
+  activities: { kind: ActivityKind; title: string; occurredOn: string; notes: string; stationName: string | null; place?: string }[]
+  pendingActivities?: number
   reports: { title: string; status: ReportStatus; decidedBy: string | null; submittedAt: Date | string | null }[]
   generatedAt: Date
 }
@@ -38,9 +42,10 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 @media print{body{padding:0;max-width:none}.toolbar{display:none}tr,h2{break-inside:avoid;page-break-inside:avoid}h2{break-after:avoid}th{background:#eee !important;-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 `
 
-const cst = (at: Date | string) => new Date(new Date(at).getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
+/** The 履职档案 is in Chinese: dates as zh-CN writes them, in Beijing time (shared/src/time/dates.ts). */
+const cst = (at: Date | string) => formatDate(at, 'zh-CN', 'date')
 
-function LedgerPage({ ledger, activities, reports, generatedAt }: LedgerPageInput) {
+function LedgerPage({ ledger, activities, pendingActivities = 0, reports, generatedAt }: LedgerPageInput) {
   const { member: m, year, counts } = ledger
   const presetName = ledger.preset === 'custom' ? '自定义目标' : LEDGER_PRESETS[ledger.preset].name
   return (
@@ -94,6 +99,7 @@ function LedgerPage({ ledger, activities, reports, generatedAt }: LedgerPageInpu
             ))}
           </tbody>
         </table>
+        <h2>{`联系界别群众：${ledger.contactTarget.actual} 次（年度目标 ≥ ${ledger.contactTarget.min} 次，${ledger.contactTarget.met ? '已完成' : '未完成'}）`}</h2>
         <h2>履职统计</h2>
         <table>
           <tbody>
@@ -103,9 +109,12 @@ function LedgerPage({ ledger, activities, reports, generatedAt }: LedgerPageInpu
           </tbody>
         </table>
         <p class="muted">
-          收到诉求、接单按受理日期计；办结按办结日期计；联系群众为委员在所办诉求中记录的联系次数；交办部门为委员将诉求交办职能部门的次数，按交办日期计。
+          收到诉求、接单按受理日期计；办结按办结日期计；诉求联系为委员在所办诉求中记录的联系次数；联系界别群众为委员登记的界别群众联系，按见面日期计；交办部门为委员将诉求交办职能部门的次数，按交办日期计。
         </p>
         <h2>{`履职活动（${activities.length}）`}</h2>
+        <p class="muted" data-pending-activities={pendingActivities}>
+          {`仅计入已确认的履职活动；委员自行登记、待确认 ${pendingActivities} 项，确认后计入。`}
+        </p>
         {activities.length === 0 ? (
           <p class="muted">本年度暂无记录。</p>
         ) : (
@@ -121,13 +130,13 @@ function LedgerPage({ ledger, activities, reports, generatedAt }: LedgerPageInpu
             <tbody>
               {activities.map((a) => (
                 <tr>
-                  <td>{a.occurredOn}</td>
+                  <td>{formatDay(a.occurredOn, 'zh-CN', 'date')}</td>
                   <td>{ACTIVITY_KIND_ZH[a.kind]}</td>
                   <td>
                     {a.title}
                     {a.notes ? <div class="muted">{a.notes}</div> : null}
                   </td>
-                  <td>{a.stationName ?? '—'}</td>
+                  <td>{[a.place, a.stationName].filter(Boolean).join(' · ') || '—'}</td>
                 </tr>
               ))}
             </tbody>

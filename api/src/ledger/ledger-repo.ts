@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { ActivityKind, CommitteeLevel, MemberStatus, ReportStatus } from '@mashangjian/shared'
+import { beijingInstant } from '@mashangjian/shared'
 import { committeeSubtreeIds } from '../auth/scope'
 import { queryRows, type DbOrTx } from '../db/database'
 import type { CommitteeSettings } from '../db/schema'
@@ -15,6 +16,8 @@ export interface LedgerMemberRow {
   committeeName: string
   committeePath: string
   sectorName: string | null
+  /** member.contact_target_per_year: the member's own yearly target of 界别群众 contacts. */
+  contactTarget: number
   stations: { id: string; name: string }[]
 }
 export type LedgerScope = { kind: 'committee' | 'station'; id: string }
@@ -24,12 +27,12 @@ const uuids = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`
 const yearBounds = (year: number) => ({
   fromDay: `${year}-01-01`,
   toDay: `${year + 1}-01-01`,
-  from: sql`${`${year}-01-01T00:00:00+08:00`}::timestamptz`,
-  to: sql`${`${year + 1}-01-01T00:00:00+08:00`}::timestamptz`,
+  from: sql`${beijingInstant(`${year}-01-01`).toISOString()}::timestamptz`,
+  to: sql`${beijingInstant(`${year + 1}-01-01`).toISOString()}::timestamptz`,
 })
 
 const memberColumns = sql`m.id, m.name, m.title, m.level, m.status, m.committee_id as "committeeId", k.name as "committeeName",
-  k.path as "committeePath", sec.name as "sectorName"`
+  k.path as "committeePath", sec.name as "sectorName", m.contact_target_per_year as "contactTarget"`
 const memberFrom = sql`member m join committee k on k.id = m.committee_id left join sector sec on sec.id = m.sector_id`
 
 function scopeCondition(scope: LedgerScope): SQL {
@@ -37,6 +40,14 @@ function scopeCondition(scope: LedgerScope): SQL {
     ? sql`m.committee_id in ${committeeSubtreeIds(scope.id)}`
     : sql`exists (select 1 from member_station ms where ms.member_id = m.id and ms.station_id = ${scope.id})`
 }
+
+/** 界别群众 contacts (issue 15) by the Beijing day met (contact_member_idx). */
+const sectorContactCounts = (db: DbOrTx, ids: SQL, y: { fromDay: string; toDay: string }) =>
+  queryRows<{ id: string; n: number }>(
+    db,
+    sql`select c.member_id as id, count(*)::int as n from contact c
+      where c.member_id = any(${ids}) and c.met_on >= ${y.fromDay}::date and c.met_on < ${y.toDay}::date group by c.member_id`,
+  )
 
 export function createLedgerRepo(db: DbOrTx) {
   async function withStations(rows: Omit<LedgerMemberRow, 'stations'>[]): Promise<LedgerMemberRow[]> {
@@ -91,7 +102,10 @@ export function createLedgerRepo(db: DbOrTx) {
      */
     async counts(memberIds: string[], year: number): Promise<Map<string, RawLedgerCounts>> {
       const out = new Map<string, RawLedgerCounts>(
-        memberIds.map((id) => [id, { received: 0, accepted: 0, resolved: 0, satisfied: 0, contacts: 0, handoffs: 0, activities: {}, reportsSubmitted: 0 }]),
+        memberIds.map((id) => [
+          id,
+          { received: 0, accepted: 0, resolved: 0, satisfied: 0, contacts: 0, sectorContacts: 0, handoffs: 0, activities: {}, reportsSubmitted: 0 },
+        ]),
       )
       if (memberIds.length === 0) return out
       const ids = uuids(memberIds)
@@ -127,7 +141,7 @@ export function createLedgerRepo(db: DbOrTx) {
         db,
         sql`
         select a.member_id as id, a.kind, count(*)::int as n from activity a
-        where a.member_id = any(${ids}) and a.occurred_on >= ${y.fromDay}::date and a.occurred_on < ${y.toDay}::date group by a.member_id, a.kind`,
+        where a.member_id = any(${ids}) and a.status = 'confirmed' and a.occurred_on >= ${y.fromDay}::date and a.occurred_on < ${y.toDay}::date group by a.member_id, a.kind`,
       )
       const reports = await queryRows<{ id: string; n: number }>(
         db,
@@ -137,6 +151,7 @@ export function createLedgerRepo(db: DbOrTx) {
       )
       for (const r of cases) Object.assign(out.get(r.id)!, { received: r.received, accepted: r.accepted, resolved: r.resolved, satisfied: r.satisfied })
       for (const r of contacts) out.get(r.id)!.contacts = r.n
+      for (const r of await sectorContactCounts(db, ids, y)) out.get(r.id)!.sectorContacts = r.n
       for (const r of handoffs) out.get(r.id)!.handoffs = r.n
       for (const r of activities) out.get(r.id)!.activities[r.kind] = r.n
       for (const r of reports) out.get(r.id)!.reportsSubmitted = r.n
@@ -146,12 +161,17 @@ export function createLedgerRepo(db: DbOrTx) {
     /** The year's activity records and reports of one member, for the printable 履职档案. */
     async yearRecords(memberId: string, year: number) {
       const y = yearBounds(year)
-      const activities = await queryRows<{ kind: ActivityKind; title: string; occurredOn: string; notes: string; stationName: string | null }>(
+      // Only confirmed activities are the member's record (issue 15); pending ones are counted apart.
+      const [pending] = await queryRows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from activity a where a.member_id = ${memberId} and a.status = 'pending' and a.occurred_on >= ${y.fromDay}::date and a.occurred_on < ${y.toDay}::date`,
+      )
+      const activities = await queryRows<{ kind: ActivityKind; title: string; occurredOn: string; notes: string; stationName: string | null; place: string }>(
         db,
         sql`
-        select a.kind, a.title, to_char(a.occurred_on, 'YYYY-MM-DD') as "occurredOn", a.notes, st.name as "stationName"
+        select a.kind, a.title, to_char(a.occurred_on, 'YYYY-MM-DD') as "occurredOn", a.notes, st.name as "stationName", a.place
         from activity a left join station st on st.id = a.station_id
-        where a.member_id = ${memberId} and a.occurred_on >= ${y.fromDay}::date and a.occurred_on < ${y.toDay}::date order by a.occurred_on, a.created_at`,
+        where a.member_id = ${memberId} and a.status = 'confirmed' and a.occurred_on >= ${y.fromDay}::date and a.occurred_on < ${y.toDay}::date order by a.occurred_on, a.created_at`,
       )
       const reports = await queryRows<{ title: string; status: ReportStatus; decidedBy: string | null; submittedAt: Date | string | null }>(
         db,
@@ -159,7 +179,7 @@ export function createLedgerRepo(db: DbOrTx) {
         select r.title, r.status, r.decided_by as "decidedBy", r.submitted_at as "submittedAt" from opinion_report r
         where r.member_id = ${memberId} and r.status <> 'draft' and r.submitted_at >= ${y.from} and r.submitted_at < ${y.to} order by r.submitted_at`,
       )
-      return { activities, reports }
+      return { activities, reports, pendingActivities: pending?.n ?? 0 }
     },
   }
 }

@@ -1,5 +1,6 @@
 import {
   LEDGER_PRESETS,
+  beijingYear,
   type LedgerListQuery,
   type LedgerPage,
   type LedgerPresetId,
@@ -17,7 +18,7 @@ import { AppError, notFound, validationFailed } from '../errors/app-error'
 import type { MetricsAggregator } from '../metrics/metrics-aggregator'
 import type { MetricsRepo } from '../metrics/metrics-repo'
 import type { LedgerMemberRow, LedgerRepo, LedgerScope } from './ledger-repo'
-import { beijingYear, effectiveTargets, evaluateTargets, ledgerCounts, settingsFromBody } from './ledger-targets'
+import { effectiveTargets, evaluateTargets, ledgerCounts, settingsFromBody } from './ledger-targets'
 import { renderLedgerPage } from './ledger-page'
 
 type LedgerItem = MemberLedger & { preset: LedgerPresetId }
@@ -71,8 +72,9 @@ export function createLedgerService({
     return rows.map((r) => {
       const targets = effectiveTargets(r.committeePath, (id) => settings.get(id))
       const counts = ledgerCounts(raw.get(r.id)!)
-      const { committeePath: _path, ...member } = r
-      return { member, year, counts, preset: targets.preset, ...evaluateTargets(targets, counts) }
+      const { committeePath: _path, contactTarget: min, ...member } = r
+      const contactTarget = { min, actual: counts.sectorContacts, met: counts.sectorContacts >= min }
+      return { member, year, counts, contactTarget, preset: targets.preset, ...evaluateTargets(targets, counts) }
     })
   }
 

@@ -37,6 +37,8 @@ export interface RawLedgerCounts {
   resolved: number
   satisfied: number
   contacts: number
+  /** 界别群众 recorded in the contacts registry (issue 15), by the day met. */
+  sectorContacts: number
   /** Hand-offs (交办) the member made, by the day sent. */
   handoffs: number
   activities: Partial<Record<ActivityKind, number>>
@@ -50,6 +52,7 @@ export function ledgerCounts(raw: RawLedgerCounts): LedgerCounts {
   counts.casesResolved = raw.resolved
   counts.satisfiedRatings = raw.satisfied
   counts.contacts = raw.contacts
+  counts.sectorContacts = raw.sectorContacts
   counts.handoffs = raw.handoffs
   for (const [kind, n] of Object.entries(raw.activities) as [ActivityKind, number][]) counts[ACTIVITY_MEASURE[kind]] += n
   // Reports written elsewhere are recorded as activities; those drafted here count once submitted.
@@ -97,6 +100,3 @@ export function settingsFromBody(body: LedgerTargetsBody): LedgerTargetSettings 
   if (body.targets) throw validationFailed([{ field: 'body.targets', message: 'only for preset "custom"; a named preset brings its own targets' }])
   return { preset: body.preset, targets: LEDGER_PRESETS[body.preset].targets }
 }
-
-/** The Beijing calendar year of an instant (China Standard Time, UTC+8 all year). */
-export const beijingYear = (now: Date) => new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear()

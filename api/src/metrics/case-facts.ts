@@ -1,4 +1,5 @@
 import { bucketOf } from './histogram'
+import { beijingDay } from '@mashangjian/shared'
 
 /**
  * What one case contributes to the metrics (DESIGN.md §1), as dated facts on Beijing calendar days. Free of
@@ -70,18 +71,6 @@ export interface CaseFacts {
   categoryId: string | null
   /** Oldest day first, one entry per day. */
   days: DayFact[]
-}
-
-const DAY_MS = 86_400_000
-/** Day number → 'YYYY-MM-DD': a rebuild names millions of days, only a few thousand distinct ones. */
-const dayNames = new Map<number, string>()
-
-/** The Beijing calendar day of an instant: China Standard Time is UTC+8 all year (no daylight saving since 1991). */
-export function beijingDay(at: Date): string {
-  const n = Math.floor((at.getTime() + 8 * 3_600_000) / DAY_MS)
-  let name = dayNames.get(n)
-  if (name === undefined) dayNames.set(n, (name = new Date(n * DAY_MS).toISOString().slice(0, 10)))
-  return name
 }
 
 const minutesBetween = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 60_000

@@ -1,4 +1,5 @@
 import type { MetricCounts, MetricsQuery, MetricsReport, MetricsScopeKind, MetricsSummary, Role } from '@mashangjian/shared'
+import { addDays, beijingInstant, beijingYear } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import { committeeInScope } from '../auth/scope'
 import { AppError, notFound, validationFailed } from '../errors/app-error'
@@ -24,16 +25,15 @@ const ROLES_FOR: Record<MetricsScopeKind, readonly Role[]> = {
  * Days are China Standard Time (UTC+8 all year; China has had no daylight saving since 1991), matching the
  * Beijing days of the aggregates (case-facts.ts).
  */
-const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`)
-const cstYear = (now: Date) => new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear()
+const dayStart = (day: string) => beijingInstant(day)
 
 /** The requested days, defaulting to this calendar year; `to` must follow `from` by at most MAX_RANGE_YEARS. */
 export function resolvePeriod(query: Pick<MetricsQuery, 'from' | 'to'>, now: Date): { from: string; to: string } {
-  const year = cstYear(now)
+  const year = beijingYear(now)
   const from = query.from ?? `${year}-01-01`
   const to = query.to ?? `${year + 1}-01-01`
-  const [y, m, d] = from.split('-').map(Number) as [number, number, number]
-  const limit = new Date(Date.UTC(y + MAX_RANGE_YEARS, m - 1, d) - 8 * 3_600_000)
+  // 29 February plus whole years lands on 1 March, as Date.UTC did.
+  const limit = dayStart(addDays(`${Number(from.slice(0, 4)) + MAX_RANGE_YEARS}${from.slice(4, 7)}-01`, Number(from.slice(8, 10)) - 1))
   if (dayStart(to) <= dayStart(from)) throw validationFailed([{ field: 'querystring.to', message: `must be after from (${from})` }])
   if (dayStart(to) > limit) {
     throw validationFailed([{ field: 'querystring.to', message: `must be at most ${MAX_RANGE_YEARS} years after from (${from})` }])

@@ -1,5 +1,5 @@
 import { and, eq, isNotNull, isNull } from 'drizzle-orm'
-import type { CaseAction, TemplateKey } from '@mashangjian/shared'
+import { formatDate, type CaseAction, type TemplateKey } from '@mashangjian/shared'
 import type { DbOrTx } from '../db/database'
 import { caseFollower, cases, department, member, notificationChannel } from '../db/schema'
 import type { CaseRow } from '../cases/cases-repo'
@@ -25,8 +25,8 @@ export interface HandoffFacts {
 
 /** A deadline as departments read it: 12月9日18:00 (Beijing time). */
 function dueWords(d: Date): string {
-  const b = new Date(d.getTime() + 8 * 3_600_000)
-  return `${b.getUTCMonth() + 1}月${b.getUTCDate()}日${String(b.getUTCHours()).padStart(2, '0')}:${String(b.getUTCMinutes()).padStart(2, '0')}`
+  // No space between day and time: SMS templates count characters.
+  return `${formatDate(d, 'zh-CN', 'monthDay')}${formatDate(d, 'zh-CN', 'time')}`
 }
 
 /** A resident status change → the message residents get (every one carries their tracking link). */

@@ -2,11 +2,8 @@
  * GeoReport v2 date/times: "a common subset of ISO 8601 as per the w3 note", with the timezone always given.
  * We answer in Beijing time (+08:00, no daylight saving) like every date the committee sees, and read any offset.
  */
-const BEIJING_OFFSET_MS = 8 * 3_600_000
-
-export function w3cBeijing(date: Date): string {
-  return `${new Date(date.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 19)}+08:00`
-}
+import { beijingIso } from '@mashangjian/shared'
+export const w3cBeijing = (date: Date): string => beijingIso(date)
 
 const W3C = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/
 

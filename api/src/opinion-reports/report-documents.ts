@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit'
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx'
-import { REPORT_STATUS_ZH, type ReportDetail } from '@mashangjian/shared'
+import { REPORT_STATUS_ZH, formatDate, type ReportDetail } from '@mashangjian/shared'
 import { CJK, registerCjkFonts } from '../fonts/cjk-font'
 
 /** What a report document shows: the report as the caller sees it, and the committee that issues it. */
@@ -9,7 +9,8 @@ export interface ReportDocument {
   committeeName: string
 }
 
-const cst = (iso: string | null) => (iso ? new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(0, 10) : '—')
+/** The documents are in Chinese: dates as zh-CN writes them, in Beijing time. */
+const cst = (iso: string | null) => (iso ? formatDate(iso, 'zh-CN', 'date') : '—')
 const paragraphs = (text: string) =>
   text
     .split(/\r?\n/)

@@ -1,4 +1,4 @@
-import { DEFAULT_LOCALE, type PlacardsQuery, type PublicUrlReach } from '@mashangjian/shared'
+import { DEFAULT_LOCALE, beijingDay, type PlacardsQuery, type PublicUrlReach } from '@mashangjian/shared'
 import type { Actor } from '../auth/actor'
 import { committeeInScope, stationInScope } from '../auth/scope'
 import type { AuditLog } from '../audit/audit-log'
@@ -25,8 +25,6 @@ export function mayPrintFor(actor: Actor, m: { committeePath: string; stationIds
   if (actor.role === 'committee_admin' || actor.role === 'system_admin') return committeeInScope(actor, m.committeePath)
   return false
 }
-
-const chinaDate = (d: Date) => d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
 
 export function createPlacardsService({
   db,
@@ -112,7 +110,7 @@ export function createPlacardsService({
         detail: { format, layout, lang: locale, code, stationId: st.id, batchSize: 1 },
       },
     ])
-    return { kind: 'station', layout, locale, placards: [placard], skipped: [], subject: `${st.name}-本站二维码`, date: chinaDate(clock.now()) }
+    return { kind: 'station', layout, locale, placards: [placard], skipped: [], subject: `${st.name}-本站二维码`, date: beijingDay(clock.now()) }
   }
 
   return {
@@ -164,7 +162,7 @@ export function createPlacardsService({
           detail: { format, layout, lang: locale, code: p.code, stationId, batchSize: placards.length },
         })),
       )
-      return { kind: 'members', layout, locale, placards, skipped, subject, date: chinaDate(clock.now()) }
+      return { kind: 'members', layout, locale, placards, skipped, subject, date: beijingDay(clock.now()) }
     },
 
     /** The URL placards encode and whether residents' phones can reach it (the console warns when not). */

@@ -88,7 +88,7 @@ export interface NewCaseInput {
   attachments: NewAttachment[]
   /** Who gets the case, decided in the transaction; `actorUserId` when staff chose the member themselves. */
   route: (tx: DbOrTx) => Promise<{ memberId: string | null; stationId: string | null; reason: string; actorUserId?: string }>
-  submittedBy: { actorKind: 'resident' | 'admin'; actorUserId: string | null; data: Record<string, unknown> }
+  submittedBy: { actorKind: 'resident' | 'member' | 'admin'; actorUserId: string | null; data: Record<string, unknown> }
   audit: { actorUserId: string | null; actorIp: string | null; action: string; detail: Record<string, unknown> }
   /** Photos kept from a form shown again (pending-photos.ts): claimed for the 'submitted' event in the transaction. */
   keptPhotos?: string[]

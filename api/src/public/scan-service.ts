@@ -1,11 +1,11 @@
 import { gzipSync } from 'node:zlib'
 import { LRUCache } from 'lru-cache'
-import { DEFAULT_SLA_HOURS, LOCALES, type Locale } from '@mashangjian/shared'
+import { beijingDay, DEFAULT_SLA_HOURS, LOCALES, type Locale } from '@mashangjian/shared'
 import type { Clock } from '../clock'
 import type { Db } from '../db/database'
 import type { QrRepo, QrRow } from '../qr/qr-repo'
 import { normalizeQrCode } from '../qr/qr-codes'
-import { loadCandidates } from '../routing/routing-repo'
+import type { ReceptionSlot } from '../duty-roster/duty-roster-service'
 
 export interface ScanCategory {
   id: string
@@ -17,8 +17,14 @@ export interface ScanStation {
   address: string
   openHours: string
 }
+/** Reception days (接待日) on the page: today's slots, else the next one; both empty/null: none ahead. */
+export interface ScanReception {
+  today: ReceptionSlot[]
+  next: ReceptionSlot | null
+}
 interface Common {
   code: string
+  reception: ScanReception
   committeeName: string
   categories: ScanCategory[]
   /** The usual (general class) deadlines, to tell residents how long it takes. */
@@ -32,7 +38,7 @@ export type ScanModel =
       member: { id: string; name: string; title: string; level: 'province' | 'city' | 'county'; active: boolean; sectorName: string | null; hasPhoto: boolean }
       station: ScanStation | null
     })
-  | (Common & { kind: 'station'; station: ScanStation; members: { id: string; name: string; sectorName: string | null }[]; onDuty: string[] })
+  | (Common & { kind: 'station'; station: ScanStation; members: { id: string; name: string; sectorName: string | null }[] })
   | { kind: 'rotated'; successorCode: string; holderName: string }
   | { kind: 'revoked'; station: ScanStation | null; stationCode: string | null }
   | { kind: 'unknown' }
@@ -55,16 +61,37 @@ const stationView = (s: { id: string; name: string; address: string; openHours: 
  * Placards are scanned in bursts (a meeting, a market day) and their page rarely changes, so models are kept
  * for `cacheSeconds` (0 = off). Rotating or revoking a code clears it here at once; other API processes see the
  * change within `cacheSeconds`.
+ * The page names today's reception (or the next day's), so its cache key holds the Beijing day (a page cached at
+ * 23:59 is not served after midnight) and a roster version that every roster change here moves on.
  */
-export function createScanService({ db, repo, clock, cacheSeconds = 0 }: { db: Db; repo: QrRepo; clock: Clock; cacheSeconds?: number }) {
+export function createScanService({
+  repo,
+  clock,
+  cacheSeconds = 0,
+  reception = () => Promise.resolve({ today: [], next: null }),
+}: {
+  db?: Db
+  repo: QrRepo
+  clock: Clock
+  cacheSeconds?: number
+  reception?: (holder: { stationId: string } | { memberId: string }) => Promise<ScanReception>
+}) {
   const cache = cacheSeconds > 0 ? new LRUCache<string, ScanModel>({ max: 10_000, ttl: cacheSeconds * 1000 }) : undefined
   const pages = cacheSeconds > 0 ? new LRUCache<string, ScanPage>({ max: 40_000, ttl: cacheSeconds * 1000 }) : undefined
+  let rosterVersion = 0
+  const keyOf = (code: string) => `${code}|${beijingDay(clock.now())}|${rosterVersion}`
 
   async function common(q: QrRow): Promise<Common> {
     const committee = await repo.committee(q.committeeId)
     const general = committee.settings.slaHours?.general ?? DEFAULT_SLA_HOURS.general
     const categories = (await repo.categories(q.committeeId)).map((c) => ({ id: c.id, names: c.names }))
-    return { code: q.code, committeeName: committee.name, categories, sla: { acceptHours: general.accept, resolveDays: Math.round(general.resolve / 24) } }
+    return {
+      code: q.code,
+      committeeName: committee.name,
+      categories,
+      sla: { acceptHours: general.accept, resolveDays: Math.round(general.resolve / 24) },
+      reception: await reception(q.memberId ? { memberId: q.memberId } : { stationId: q.stationId! }),
+    }
   }
 
   async function holderStation(q: QrRow): Promise<ScanStation | null> {
@@ -113,26 +140,25 @@ export function createScanService({ db, repo, clock, cacheSeconds = 0 }: { db: D
     }
     const station = await repo.station(q.stationId!)
     if (!station) return { kind: 'unknown' }
-    const [members, candidates] = await Promise.all([repo.membersOfStation(station.id), loadCandidates(db, station.id, now)])
-    const onDutyIds = new Set(candidates.filter((c) => c.onDutyNow && c.status === 'active').map((c) => c.memberId))
+    const members = await repo.membersOfStation(station.id)
     const active = members.filter((m) => m.status === 'active')
     return {
       kind: 'station',
       ...(await common(q)),
       station: stationView(station),
       members: active.map((m) => ({ id: m.id, name: m.name, sectorName: m.sectorName })),
-      onDuty: active.filter((m) => onDutyIds.has(m.id)).map((m) => m.name),
     }
   }
 
   return {
     async resolve(rawCode: string): Promise<ScanModel> {
       const code = normalizeQrCode(rawCode)
-      const cached = cache?.get(code)
+      const key = keyOf(code)
+      const cached = cache?.get(key)
       if (cached) return cached
       const model = await load(code)
       // Unknown codes are not kept: random probing must not fill the cache.
-      if (model.kind !== 'unknown') cache?.set(code, model)
+      if (model.kind !== 'unknown') cache?.set(key, model)
       return model
     },
 
@@ -141,7 +167,7 @@ export function createScanService({ db, repo, clock, cacheSeconds = 0 }: { db: D
      * language while the model is fresh.
      */
     async page(rawCode: string, locale: Locale, render: (model: ScanModel) => string): Promise<ScanPage> {
-      const key = `${normalizeQrCode(rawCode)}|${locale}`
+      const key = `${keyOf(normalizeQrCode(rawCode))}|${locale}`
       const hit = pages?.get(key)
       if (hit) return hit
       const model = await this.resolve(rawCode)
@@ -152,8 +178,15 @@ export function createScanService({ db, repo, clock, cacheSeconds = 0 }: { db: D
     },
 
     forget(code: string): void {
-      cache?.delete(code)
-      for (const locale of LOCALES) pages?.delete(`${code}|${locale}`)
+      cache?.delete(keyOf(code))
+      for (const locale of LOCALES) pages?.delete(`${keyOf(code)}|${locale}`)
+    },
+
+    /** A reception rule or cancelled day changed: every cached page of this process is out of date. */
+    rosterChanged(): void {
+      rosterVersion += 1
+      cache?.clear()
+      pages?.clear()
     },
   }
 }

@@ -6,6 +6,7 @@ import type { Db } from '../db/database'
 import type { Clock } from '../clock'
 import type { PiiCipher } from '../privacy/pii-cipher'
 import { maskPhone } from '../privacy/pii-cipher'
+import { seedDemoContacts } from './demo-contacts'
 import { hashPassword } from '../auth/passwords'
 import { sha256 } from '../auth/tokens'
 import { newQrCode } from '../qr/qr-codes'
@@ -13,8 +14,12 @@ import { deadlinesFor } from '../cases/sla'
 import { assignPublicNo, pendingPublicNo, yearInChina } from '../cases/case-numbers'
 import { DEMO_CASES, DEMO_CATEGORIES, DEMO_CITY, DEMO_COUNTY, DEMO_DEPARTMENTS, DEMO_MEMBERS, DEMO_PASSWORD, DEMO_SECTORS, DEMO_STATIONS } from './demo-data'
 import { demoTimeline } from './demo-timeline'
+import { addDays, beijingDay } from '@mashangjian/shared'
+import { expandRules } from '../duty-roster/duty-expand'
+import { DUTY_HORIZON_DAYS } from '../duty-roster/duty-roster-service'
 
-const { committee, sector, station, member, memberStation, appUser, userStation, qrCode, category, cases, caseEvent } = schema
+const { committee, sector, station, member, memberStation, appUser, userStation, qrCode, category, cases, caseEvent, dutyRule, dutyRuleMember, dutyShift } =
+  schema
 
 export interface SeedSummary {
   logins: { role: string; username: string; password: string; who: string }[]
@@ -87,6 +92,26 @@ export async function seedDemo(db: Db, { cipher, clock }: { cipher: PiiCipher; c
     await tx
       .insert(memberStation)
       .values(DEMO_MEMBERS.flatMap((m) => m.stations.map((s) => ({ memberId: memberByKey.get(m.key)!.id, stationId: stationByKey.get(s)!.id }))))
+
+    // 接待日 at 东城: every Tuesday morning, and the 1st and 3rd Thursday afternoon; shifts generated as a change would.
+    const dongcheng = stationByKey.get('dongcheng')!.id
+    const demoRules = [
+      { kind: 'weekly' as const, weekdays: [2], ordinals: [], startsAt: '09:00', endsAt: '11:30', keys: ['wang', 'li'] },
+      { kind: 'monthly' as const, weekdays: [4], ordinals: [1, 3], startsAt: '15:00', endsAt: '17:30', keys: ['chen', 'zhou'] },
+    ]
+    const expandable = []
+    for (const r of demoRules) {
+      const memberIds = r.keys.map((k) => memberByKey.get(k)!.id)
+      const [rule] = await tx
+        .insert(dutyRule)
+        .values({ stationId: dongcheng, kind: r.kind, weekdays: r.weekdays, ordinals: r.ordinals, startsAt: r.startsAt, endsAt: r.endsAt })
+        .returning()
+      await tx.insert(dutyRuleMember).values(memberIds.map((memberId) => ({ ruleId: rule!.id, memberId })))
+      expandable.push({ ...r, id: rule!.id, dates: [], validFrom: null, validUntil: null, memberIds })
+    }
+    const today = beijingDay(now)
+    const shifts = expandRules(expandable, [], today, addDays(today, DUTY_HORIZON_DAYS - 1))
+    if (shifts.length > 0) await tx.insert(dutyShift).values(shifts.map(({ ruleId: _rule, ...s }) => ({ ...s, stationId: dongcheng })))
 
     const users = await tx
       .insert(appUser)
@@ -194,6 +219,41 @@ export async function seedDemo(db: Db, { cipher, clock }: { cipher: PiiCipher; c
       )
     }
 
+    // issue 15: 王建国 logged two activities from the phone; the station confirmed one, the other waits for review.
+    const wang = memberByKey.get('wang')!
+    const dayAgo = (n: number) => beijingDay(new Date(now.getTime() - n * 86_400_000))
+    await tx.insert(schema.activity).values([
+      {
+        committeeId,
+        memberId: wang.id,
+        stationId: dongcheng,
+        kind: 'visit' as const,
+        title: '走访',
+        occurredOn: dayAgo(12),
+        place: '东城街道幸福里小区',
+        notes: '走访小区独居老人，了解加装电梯意愿',
+        createdBy: userOfMember.get(wang.id)!,
+        source: 'member' as const,
+        status: 'confirmed' as const,
+        reviewedBy: stationAdmin.id,
+        reviewedAt: new Date(now.getTime() - 10 * 86_400_000),
+      },
+      {
+        committeeId,
+        memberId: wang.id,
+        stationId: dongcheng,
+        kind: 'reception_day' as const,
+        title: '委员接待日',
+        occurredOn: dayAgo(2),
+        place: '东城街道委员工作站',
+        notes: '接待群众 6 人次，收集停车难、噪音等问题',
+        createdBy: userOfMember.get(wang.id)!,
+        source: 'member' as const,
+        status: 'pending' as const,
+      },
+    ])
+
+    await seedDemoContacts(tx, { committeeId, memberByKey, userOfMember, now: clock.now() })
     return DEMO_CASES.length
   })
 }

@@ -75,9 +75,13 @@ describe('activities (履职 records)', () => {
     const own = await activity('memberA', { memberId: org.memberA.id, kind: 'proposal', title: '关于老旧小区加装电梯的提案', occurredOn: '2026-03-10' })
     expect(own.statusCode, own.body).toBe(201)
     expect(own.json<Activity>()).toMatchObject({ memberId: org.memberA.id, committeeId: org.countyA.id, kind: 'proposal', createdBy: org.users.memberA.id })
-    expect((await activity('memberA', { memberId: org.memberA.id, kind: 'research', title: '农村饮水安全视察', occurredOn: '2026-05-01' })).statusCode).toBe(
-      201,
-    )
+    const research = await activity('memberA', { memberId: org.memberA.id, kind: 'research', title: '农村饮水安全视察', occurredOn: '2026-05-01' })
+    expect(research.statusCode).toBe(201)
+    // A member's own entries wait for review (issue 15); the office's are confirmed at once.
+    expect(own.json<Activity>().status).toBe('pending')
+    for (const id of [own.json<Activity>().id, research.json<Activity>().id]) {
+      expect((await (await t.as('stationAdminA1')).post(`/api/v1/activities/${id}/review`, { decision: 'confirm' })).statusCode).toBe(200)
+    }
     const station = await activity('stationAdminA1', {
       memberId: org.memberA.id,
       kind: 'reception_day',
@@ -86,7 +90,7 @@ describe('activities (履职 records)', () => {
       stationId: org.stationA1.id,
     })
     expect(station.statusCode, station.body).toBe(201)
-    expect(station.json<Activity>()).toMatchObject({ stationId: org.stationA1.id, stationName: 'A1' })
+    expect(station.json<Activity>()).toMatchObject({ stationId: org.stationA1.id, stationName: 'A1', status: 'confirmed', source: 'staff' })
     expect(
       (await activity('adminA', { memberId: org.memberA.id, kind: 'opinion_report', title: '关于菜市场排水的社情民意', occurredOn: '2026-06-01' })).statusCode,
     ).toBe(201)
@@ -150,6 +154,7 @@ describe('the ledger', () => {
       casesResolved: 2,
       satisfiedRatings: 1,
       contacts: 2,
+      sectorContacts: 0,
       handoffs: 0,
       meetings: 0,
       receptionDays: 1,

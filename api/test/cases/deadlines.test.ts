@@ -140,6 +140,7 @@ describe('deadlines and jobs (clock moved by hand)', () => {
       log: ctx.t.app.log,
       notifications: ctx.t.app.services.notifications,
       publicCleanup: ctx.t.app.services.publicCleanup,
+      orphanSweep: ctx.t.app.services.orphanSweep,
     })
     try {
       await jobs.runNow('deadline-sweep')

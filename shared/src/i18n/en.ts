@@ -225,4 +225,9 @@ export const en: Catalogue = {
   'transparency.pageOf': 'Page {page}',
   // issue 15 (member app in ug/kk, category fallbacks): after a category's Chinese name shown for want of a translation.
   'category.fallback': '(Chinese)',
+  // issue 15, duty roster (接待日): the scan page's reception line.
+  'scan.receptionToday': 'Receiving today: {slots}',
+  'scan.receptionSlot': '{names} {hours}',
+  'scan.receptionSlotSeparator': '; ',
+  'scan.receptionNext': 'Next reception day: {day} {hours} · {station}',
 }

@@ -230,4 +230,9 @@ export const kkArabCN: Catalogue = {
   'transparency.pageOf': '{page}-بەت',
   // issue 15 (member app in ug/kk, category fallbacks): after a category's Chinese name shown for want of a translation.
   'category.fallback': '(حانزۋشا)',
+  // issue 15, duty roster (接待日): the scan page's reception line.
+  'scan.receptionToday': 'بۇگىن قابىلدايتىن مۇشە: {slots}',
+  'scan.receptionSlot': '{names} {hours}',
+  'scan.receptionSlotSeparator': '؛ ',
+  'scan.receptionNext': 'كەلەسى قابىلداۋ كۇنى: {day} {hours} · {station}',
 }

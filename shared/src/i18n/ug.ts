@@ -230,4 +230,9 @@ export const ug: Catalogue = {
   'transparency.pageOf': '{page}-بەت',
   // issue 15 (member app in ug/kk, category fallbacks): after a category's Chinese name shown for want of a translation.
   'category.fallback': '(خەنزۇچە)',
+  // issue 15, duty roster (接待日): the scan page's reception line.
+  'scan.receptionToday': 'بۈگۈن قوبۇل قىلىدىغان ئەزا: {slots}',
+  'scan.receptionSlot': '{names} {hours}',
+  'scan.receptionSlotSeparator': '؛ ',
+  'scan.receptionNext': 'كېيىنكى قوبۇل قىلىش كۈنى: {day} {hours} · {station}',
 }

@@ -220,6 +220,11 @@ export const zhCN = {
   'transparency.pageOf': '第 {page} 页',
   // issue 15 (member app in ug/kk, category fallbacks): after a category's Chinese name shown for want of a translation.
   'category.fallback': '（中文）',
+  // issue 15, duty roster (接待日): the scan page's reception line.
+  'scan.receptionToday': '今天接待：{slots}',
+  'scan.receptionSlot': '{names} {hours}',
+  'scan.receptionSlotSeparator': '；',
+  'scan.receptionNext': '下次接待日：{day}{hours} · {station}',
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -1,12 +1,13 @@
 import { Type, type Static } from 'typebox'
-import { ACTIVITY_KINDS } from '../reports'
+import { ACTIVITY_KINDS, ACTIVITY_SOURCES, ACTIVITY_STATUSES } from '../reports'
 import { COMMITTEE_LEVELS, MEMBER_STATUSES } from '../roles'
 import { AccessTokenParam, Nullable, Timestamp, Uuid } from './common'
 
 /**
  * What a member's 履职 ledger counts in a year. Case figures come from the pre-aggregated metrics (cases the
  * member received in the year, of those the ones they accepted, cases they resolved in the year, ratings of
- * 满意/基本满意 given in the year); `contacts` are contact logs (联系群众) the member wrote on their cases;
+ * 满意/基本满意 given in the year); `contacts` are contact logs the member wrote on their cases; `sectorContacts` the 界别群众 they recorded meeting
+ * (contacts registry, issue 15), by the day met — a measure of its own, also held against the member's own yearly target;
  * `handoffs` are the questions the member handed to a 职能部门 (交办, issue 14) in the year, by the day sent; the
  * rest are activity records by kind, and `opinionReports` adds the 社情民意 reports submitted here.
  */
@@ -16,6 +17,7 @@ export const LEDGER_MEASURES = [
   'casesResolved',
   'satisfiedRatings',
   'contacts',
+  'sectorContacts',
   'handoffs',
   'meetings',
   'receptionDays',
@@ -110,10 +112,14 @@ export const LedgerMember = Type.Object({
   stations: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
 })
 
+/** The member's own yearly target of 界别群众 contacts (member.contact_target_per_year) against `sectorContacts`. */
+export const LedgerContactTarget = Type.Object({ min: Type.Integer({ minimum: 0 }), actual: Type.Integer({ minimum: 0 }), met: Type.Boolean() })
+
 export const MemberLedger = Type.Object({
   member: LedgerMember,
   year: Type.Integer(),
   counts: LedgerCounts,
+  contactTarget: LedgerContactTarget,
   targets: Type.Array(LedgerTargetResult),
   targetsMet: Type.Integer({ minimum: 0 }),
   targetsTotal: Type.Integer({ minimum: 0 }),
@@ -167,6 +173,14 @@ export const Activity = Type.Object({
   notes: Type.String(),
   createdBy: Nullable(Uuid),
   createdAt: Timestamp,
+  /** issue 15: where, who entered it, and whether it counts yet (only confirmed ones do). */
+  place: Type.String(),
+  source: Type.Enum(ACTIVITY_SOURCES),
+  status: Type.Enum(ACTIVITY_STATUSES),
+  reviewedAt: Nullable(Timestamp),
+  rejectReason: Nullable(Type.String()),
+  /** Photos the member attached (GET url with the caller's token). */
+  photos: Type.Array(Type.Object({ id: Uuid, url: Type.String() })),
 })
 export type Activity = Static<typeof Activity>
 
@@ -178,6 +192,7 @@ export const ActivityBody = Type.Object(
     occurredOn: DayString,
     stationId: Type.Optional(Nullable(Uuid)),
     notes: Type.Optional(Type.String({ maxLength: 2000 })),
+    place: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },
 )
@@ -190,6 +205,7 @@ export const ActivityPatch = Type.Object(
     occurredOn: Type.Optional(DayString),
     stationId: Type.Optional(Nullable(Uuid)),
     notes: Type.Optional(Type.String({ maxLength: 2000 })),
+    place: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false, minProperties: 1 },
 )
@@ -201,6 +217,7 @@ export const ActivityListQuery = Type.Object(
     stationId: Type.Optional(Uuid),
     kind: Type.Optional(Type.Enum(ACTIVITY_KINDS)),
     year: Type.Optional(Year),
+    status: Type.Optional(Type.Enum(ACTIVITY_STATUSES)),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
   },
@@ -214,3 +231,49 @@ export const ActivityPage = Type.Object({
   nextCursor: Nullable(Type.String()),
 })
 export type ActivityPage = Static<typeof ActivityPage>
+
+/**
+ * issue 15: a member logs their own activity from the phone (JSON, or multipart with `activity` = this JSON and
+ * photo1–3). `opId` comes from the phone's outbox: the same op again answers the first result.
+ */
+export const MemberActivityBody = Type.Object(
+  {
+    opId: Uuid,
+    kind: Type.Enum(ACTIVITY_KINDS),
+    /** Beijing day; not after today. */
+    occurredOn: DayString,
+    place: Type.String({ maxLength: 200 }),
+    title: Type.Optional(Type.String({ maxLength: 200 })),
+    notes: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+)
+export type MemberActivityBody = Static<typeof MemberActivityBody>
+
+export const MemberActivityResult = Type.Object({ activity: Activity, replayed: Type.Boolean() })
+export type MemberActivityResult = Static<typeof MemberActivityResult>
+
+/** A station or committee admin confirms (with `changes`: corrects, then confirms) or rejects with a reason. */
+export const ActivityReviewBody = Type.Object(
+  {
+    decision: Type.Union([Type.Literal('confirm'), Type.Literal('reject')]),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    changes: Type.Optional(
+      Type.Object(
+        {
+          kind: Type.Optional(Type.Enum(ACTIVITY_KINDS)),
+          title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          occurredOn: Type.Optional(DayString),
+          place: Type.Optional(Type.String({ maxLength: 200 })),
+          notes: Type.Optional(Type.String({ maxLength: 2000 })),
+        },
+        { additionalProperties: false, minProperties: 1 },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+)
+export type ActivityReviewBody = Static<typeof ActivityReviewBody>
+
+export const ActivityPhotoParams = Type.Object({ id: Uuid, photoId: Uuid })
+export type ActivityPhotoParams = Static<typeof ActivityPhotoParams>

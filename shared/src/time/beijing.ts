@@ -4,6 +4,8 @@
  * phone's or the browser's own time zone. Days are `YYYY-MM-DD` strings, times of day `HH:MM`; instants are Dates.
  */
 export const BEIJING_OFFSET_MS = 8 * 3_600_000
+/** The IANA name of Beijing time, for what takes a zone name (cron schedules, SQL `at time zone`). */
+export const BEIJING_TIME_ZONE = 'Asia/Shanghai'
 export const DAY_MS = 86_400_000
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/
@@ -38,9 +40,15 @@ export function beijingParts(at: Instant): BeijingParts {
   }
 }
 
+/** Day number → 'YYYY-MM-DD': statistics rebuilds name millions of instants' days but only a few thousand distinct ones. */
+const dayNames = new Map<number, string>()
+
 /** The Beijing day (YYYY-MM-DD) of an instant. */
 export function beijingDay(at: Instant): string {
-  return shifted(at).toISOString().slice(0, 10)
+  const n = Math.floor((new Date(at).getTime() + BEIJING_OFFSET_MS) / DAY_MS)
+  let name = dayNames.get(n)
+  if (name === undefined) dayNames.set(n, (name = new Date(n * DAY_MS).toISOString().slice(0, 10)))
+  return name
 }
 
 /** The Beijing calendar year of an instant (case numbers, yearly targets). */
@@ -51,6 +59,21 @@ export function beijingYear(at: Instant): number {
 /** The Beijing time of day (HH:MM) of an instant. */
 export function beijingTimeOfDay(at: Instant): string {
   return shifted(at).toISOString().slice(11, 16)
+}
+
+/** An instant in ISO 8601 with Beijing's offset, to the second: `2026-12-04T06:05:00+08:00` (Open311, machine-readable). */
+export function beijingIso(at: Instant): string {
+  return `${shifted(at).toISOString().slice(0, 19)}+08:00`
+}
+
+/** An instant as `YYYY-MM-DD HH:MM` in Beijing time: sortable, for CSV/XLSX columns and logs. */
+export function beijingDateTime(at: Instant): string {
+  return shifted(at).toISOString().slice(0, 16).replace('T', ' ')
+}
+
+/** A Date whose UTC fields read Beijing's wall clock, for formats that have no time zone (Excel cells). */
+export function beijingWallClock(at: Instant): Date {
+  return shifted(at)
 }
 
 /** True for a real calendar day written YYYY-MM-DD (2026-02-31 is not one). */

@@ -16,6 +16,7 @@ import './admin.css'
 const Dashboard = lazy(() => import('./routes/dashboard').then((m) => m.Dashboard))
 const MembersPage = lazy(() => import('./routes/members-page').then((m) => m.MembersPage))
 const StationsPage = lazy(() => import('./routes/stations-page').then((m) => m.StationsPage))
+const ReceptionPage = lazy(() => import('./routes/reception-page').then((m) => m.ReceptionPage))
 const DepartmentsPage = lazy(() => import('./routes/departments-page').then((m) => m.DepartmentsPage))
 const OrgPage = lazy(() => import('./routes/org-page').then((m) => m.OrgPage))
 const SettingsPage = lazy(() => import('./routes/settings-page').then((m) => m.SettingsPage))
@@ -30,6 +31,7 @@ const CasesList = lazy(() => import('./routes/cases-list').then((m) => m.CasesLi
 const CasesDetail = lazy(() => import('./routes/cases-detail').then((m) => m.CasesDetail))
 const NotificationsPage = lazy(() => import('./routes/notifications-page').then((m) => m.NotificationsPage))
 const CasesIntake = lazy(() => import('./routes/cases-intake').then((m) => m.CasesIntake))
+const ActivityReviewPage = lazy(() => import('./routes/activity-review-page').then((m) => m.ActivityReviewPage))
 // issue 16: open311
 const Open311Page = lazy(() => import('./routes/open311-page').then((m) => m.Open311Page))
 
@@ -41,6 +43,7 @@ const PAGES = [
   ['stations', 'stations', false],
   ['departments', 'departments', false],
   ['ledger', 'ledger', false],
+  ['activities', 'activities', false],
   ['reports', 'reports', false],
   ['exports', 'exports', false],
   ['committees', 'committees', true],
@@ -98,8 +101,10 @@ export function AdminApp() {
           <Route path={`${ADMIN_BASE}cases/:id`} component={CasesDetail} />
           <Route path={`${ADMIN_BASE}members`} component={MembersPage} />
           <Route path={`${ADMIN_BASE}stations`} component={StationsPage} />
+          <Route path={`${ADMIN_BASE}stations/:id/reception`} component={ReceptionPage} />
           <Route path={`${ADMIN_BASE}departments`} component={DepartmentsPage} />
           <Route path={`${ADMIN_BASE}ledger`} component={LedgerPage} />
+          <Route path={`${ADMIN_BASE}activities`} component={ActivityReviewPage} />
           <Route path={`${ADMIN_BASE}reports`} component={ReportsPage} />
           <Route path={`${ADMIN_BASE}exports`} component={ExportsPage} />
           <Route path={`${ADMIN_BASE}committees`} component={CommitteesPage} />

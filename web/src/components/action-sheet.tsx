@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import type { CaseActionBody, CaseSummary } from '@mashangjian/shared'
+import { beijingInstant, type CaseActionBody, type CaseSummary } from '@mashangjian/shared'
 import { data, type OutboxEntry } from '../data'
 import type { ActionInput } from '../data/outbox'
 import { deadlineText, errorText, t } from '../i18n'
@@ -112,7 +112,7 @@ export function ActionSheet({
         if (text('reason').length < 2) return bad('reason', t.reasonHint)
         if (!until) return bad('until', t.extendUntil)
         // The date input gives a day; the new deadline is the end of that day in China Standard Time.
-        return { type: 'request_extension', reason: text('reason'), until: new Date(`${until}T23:59:00+08:00`).toISOString() }
+        return { type: 'request_extension', reason: text('reason'), until: beijingInstant(until, '23:59').toISOString() }
       }
       case 'resolve':
         return text('reply').length < 5 ? bad('reply', t.replyHint) : { type: 'resolve', reply: text('reply') }
@@ -236,7 +236,7 @@ export function ActionSheet({
                 name="until"
                 type="date"
                 required
-                min={new Date().toISOString().slice(0, 10)}
+                min={beijingDay(Date.now())}
                 defaultValue={prev('until') && beijingDay(prev('until')!)}
                 onInput={edited('until')}
                 {...invalid('until')}

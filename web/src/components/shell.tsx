@@ -78,6 +78,14 @@ export function Shell({ children }: { children: ComponentChildren }) {
         <a href={base} aria-current={path === trimSlash(base) ? 'page' : undefined}>
           {t.nav.inbox}
         </a>
+        {status.user?.role === 'member' && (
+          <a href={`${base}activities`} aria-current={path === `${base}activities` ? 'page' : undefined}>
+            {t.activitiesNav}
+          </a>
+        )}
+        <a href={`${base}contacts`} aria-current={path === `${base}contacts` ? 'page' : undefined} data-testid="nav-contacts">
+          {t.contactsNav}
+        </a>
         <a href={`${base}me`} aria-current={path === `${base}me` ? 'page' : undefined}>
           {t.nav.me}
         </a>

@@ -31,6 +31,18 @@ export interface OutboxEntry {
   createdAt: number
   /** Why the server refused it (conflict or rejected), with the case as it is now when the server said. */
   problem?: Problem & { current?: CaseSummary }
+  /** An entry that is not a case action (see OutboxOp); its caseId is `op:<opId>`, so it holds back nothing else. */
+  op?: OutboxOp
+}
+
+/**
+ * issue 15: records made offline that are not case actions (a 界别群众 contact…): POSTed as they are to `path`,
+ * exactly once by the opId in their body. Such an entry's `action` is a stand-in never sent (see outbox.queueOp).
+ */
+export interface OutboxOp {
+  kind: string
+  path: string
+  body: { opId: string } & Record<string, unknown>
 }
 
 export interface Session {

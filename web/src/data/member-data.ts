@@ -1,11 +1,13 @@
 import type { CaseDestinations, CaseDetail, CaseSummary, MetricsReport, NotificationPreferences, NotificationPreferencesView } from '@mashangjian/shared'
 import { ApiError, OfflineError, SignedOutError, createApiClient } from './api-client'
+import { createActivityQueue, type ActivityInput, type MyActivities } from './activities'
 import { createCaseCache } from './case-cache'
 import { openAppDb, type OutboxEntry, type Session, type StoredPhoto } from './db'
 import { createLive } from './live'
 import { createOutbox, type ActionInput, type ReplayReport } from './outbox'
 import { INBOX_TABS, project, tabsOf, type CaseView, type InboxTab } from './projection'
 import { createSync } from './sync'
+import { createContactsData } from './contacts'
 
 export interface DataStatus {
   /** The session and counts were read once (until then the app shows a splash, not the login page). */
@@ -52,6 +54,7 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
   const cache = createCaseCache(db)
   const outbox = createOutbox({ db, client, cache, now, onChange: changed })
   const sync = createSync({ db, client, cache, now, onChange: changed })
+  const activities = createActivityQueue({ db, client, now, onChange: changed })
   const live = createLive({ baseUrl, client, onChange: () => void syncNow() })
   let timer: ReturnType<typeof setInterval> | undefined
 
@@ -60,8 +63,10 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
     status.signedIn = !!s
     status.user = s?.user ?? null
     const entries = s ? await outbox.list(s.user.id) : []
-    status.pending = entries.filter((e) => e.state === 'pending').length
-    status.attention = entries.length - status.pending
+    // The member's own 履职 activities (issue 15) wait in their own queue; they count as pending too.
+    const logged = s ? await activities.queued(s.user.id) : []
+    status.pending = entries.filter((e) => e.state === 'pending').length + logged.filter((e) => e.state === 'pending').length
+    status.attention = entries.filter((e) => e.state !== 'pending').length + logged.filter((e) => e.state !== 'pending').length
     status.lastSyncedAt = (await sync.lastSyncedAt()) ?? null
     status.ready = true
   }
@@ -89,6 +94,7 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
       if (!session) throw new SignedOutError('signed out')
       const id = session.user.id
       report = await outbox.replay(id, { force })
+      if (report.stopped !== 'offline' && session.user.role === 'member') await activities.replay(id, { force })
       if (report.stopped === 'offline') status.online = false
       else {
         await sync.pull(id, { prefetchDetails: session.user.role === 'member' })
@@ -201,7 +207,9 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
       return { destinations: kept?.value ?? null, fetchedAt: kept?.fetchedAt ?? null, fresh: false }
     },
 
-    outbox: async () => outbox.list(await userId()),
+    // Case actions only: other records (issue 15's contacts) show on their own screens.
+    outbox: async () => (await outbox.list(await userId())).filter((e) => !e.op),
+    contacts: createContactsData({ db, client, outbox, userId, syncNow, noteNetwork }),
     reapply: async (seq: number) => { await outbox.reapply(seq); void syncNow() },
     /**
      * 修改后重发: the corrected action replaces the refused one in the outbox (its place in line, a new opId, the
@@ -214,6 +222,20 @@ export function createDataStore({ baseUrl = '', dbName = 'mashangjian-member', n
       return entry
     },
     drop: async (seq: number) => { await outbox.drop(seq); void syncNow() },
+
+    /** "我的履职" (issue 15): the member's activities as last read, and those still on the phone. */
+    myActivities: async (): Promise<MyActivities> => activities.mine(await userId(), status.online),
+    /** The member logs an activity: kept on the device at once (with its photos), sent when the network allows. */
+    async logActivity(input: ActivityInput, files: Blob[] = []) {
+      const entry = await activities.log(await userId(), input, files)
+      void syncNow()
+      return entry
+    },
+    dropActivity: (opId: string) => activities.drop(opId),
+    /** A photo of one of the member's activities (online), as an object URL the caller revokes. */
+    async activityPhotoUrl(url: string): Promise<string> {
+      return URL.createObjectURL(new Blob([await activities.photo(url)], { type: 'image/jpeg' }))
+    },
 
     /** A kept photo as an object URL (the caller revokes it), or null if it is not on the device. */
     async photoUrl(attachmentId: string): Promise<string | null> {

@@ -3,7 +3,7 @@ import type { CaseActionBody, CaseActionResult, CaseSummary } from '@mashangjian
 import { ApiError, OfflineError, SignedOutError, type ApiClient } from './api-client'
 import { backoffMs } from './backoff'
 import type { CaseCache } from './case-cache'
-import type { AppDb, OutboxEntry, StoredPhoto } from './db'
+import type { AppDb, OutboxEntry, OutboxOp, StoredPhoto } from './db'
 
 /** An action as the member makes it: everything but the fields the outbox fills in. */
 export type ActionInput = CaseActionBody extends infer A ? A extends CaseActionBody ? Omit<A, 'opId' | 'baseVersion' | 'occurredAt'> : never : never
@@ -62,6 +62,16 @@ export function createOutbox({ db, client, cache, now = Date.now, random = Math.
     return entry
   }
 
+  /** Queues a record that is not a case action (issue 15); the case-only parts of the entry are stand-ins. */
+  async function queueOp(userId: string, op: OutboxOp): Promise<OutboxEntry> {
+    const opId = op.body.opId
+    const action = { type: 'note', body: op.kind, opId, baseVersion: 0 } as CaseActionBody
+    const entry: OutboxEntry = { opId, userId, caseId: `op:${opId}`, caseLabel: op.kind, action, op, photos: [], state: 'pending', attempts: 0, nextAttemptAt: 0, createdAt: now() }
+    entry.seq = await (await db).add('outbox', entry)
+    onChange?.()
+    return entry
+  }
+
   function send(entry: OutboxEntry): Promise<CaseActionResult> {
     const path = `/api/v1/cases/${entry.caseId}/actions`
     if (entry.photos.length === 0) return client.request<CaseActionResult>(path, { json: entry.action })
@@ -110,7 +120,10 @@ export function createOutbox({ db, client, cache, now = Date.now, random = Math.
         continue
       }
       try {
-        await landed(entry, await send(entry))
+        if (entry.op) {
+          await client.request(entry.op.path, { json: entry.op.body })
+          await (await db).delete('outbox', entry.seq!)
+        } else await landed(entry, await send(entry))
         report.sent++
       } catch (e) {
         const refused = e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 408 && e.status !== 429
@@ -170,6 +183,7 @@ export function createOutbox({ db, client, cache, now = Date.now, random = Math.
   return {
     list,
     queue,
+    queueOp,
 
     /**
      * Sends what is pending, in order. `force` ignores the backoff (app start, `online`, the member's "sync now");

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { and, asc, eq, isNotNull } from 'drizzle-orm'
 import { buildApp } from '../../../api/src/app'
-import { systemClock } from '../../../api/src/clock'
+import { systemClock, type Clock } from '../../../api/src/clock'
 import { attachment, caseEvent, member, qrCode } from '../../../api/src/db/schema'
 import { createPiiCipher } from '../../../api/src/privacy/pii-cipher'
 import { seedDemo } from '../../../api/src/seed/seed-demo'
@@ -16,14 +16,14 @@ import { createTestDatabase } from '../../../api/test/support/test-db'
  * listening on 127.0.0.1, for the member app's tests: unit tests of src/data over real HTTP, and browser tests.
  * The clock is the system clock: the browser's clock is real too.
  */
-export async function startLiveApi(overrides: Partial<Config> = {}) {
+export async function startLiveApi(overrides: Partial<Config> = {}, clock: Clock = systemClock) {
   const database = await createTestDatabase()
   const config = testConfig({ publicBaseUrl: 'http://127.0.0.1', ...overrides })
-  const app = await buildApp({ config, database, clock: systemClock })
+  const app = await buildApp({ config, database, clock })
   await app.listen({ port: 0, host: '127.0.0.1' })
-  await seedDemo(database.db, { cipher: createPiiCipher(config.secrets.piiKey), clock: systemClock })
+  await seedDemo(database.db, { cipher: createPiiCipher(config.secrets.piiKey), clock })
   const { port } = app.server.address() as AddressInfo
-  const t = { app, database, clock: systemClock, config, close: async () => undefined } as unknown as TestApp
+  const t = { app, database, clock, config, close: async () => undefined } as unknown as TestApp
   const db = database.db
 
   const codeOf = async (name: string) =>

@@ -155,22 +155,3 @@ export const dutyShift = pgTable(
   },
   (t) => [index('duty_shift_station_day_idx').on(t.stationId, t.day)],
 )
-
-/** 界别群众 a member keeps in touch with; the phone is encrypted like residents' phones. */
-export const contact = pgTable(
-  'contact',
-  {
-    id: id(),
-    memberId: uuid('member_id')
-      .notNull()
-      .references(() => member.id, { onDelete: 'cascade' }),
-    name: text('name').notNull(),
-    sectorId: uuid('sector_id').references(() => sector.id),
-    community: text('community').notNull().default(''),
-    phoneEnc: text('phone_enc'),
-    phoneMasked: text('phone_masked'),
-    notes: text('notes').notNull().default(''),
-    createdAt: createdAt(),
-  },
-  (t) => [index('contact_member_idx').on(t.memberId)],
-)

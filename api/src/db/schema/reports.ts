@@ -1,9 +1,9 @@
-import { pgTable, text, uuid, date, timestamp, index, primaryKey } from 'drizzle-orm/pg-core'
+import { pgTable, text, uuid, date, timestamp, index, primaryKey, integer, uniqueIndex } from 'drizzle-orm/pg-core'
 import { id, createdAt, updatedAt, oneOf } from './columns'
 import { committee, member, station } from './org'
 import { appUser } from './users'
-import { cases } from './cases'
-import { ACTIVITY_KINDS, REPORT_STATUSES } from '@mashangjian/shared'
+import { attachment, cases } from './cases'
+import { ACTIVITY_KINDS, ACTIVITY_SOURCES, ACTIVITY_STATUSES, REPORT_STATUSES } from '@mashangjian/shared'
 
 // The vocabularies live in shared/ (the API's schemas and the web app use them); re-exported for old imports.
 export { ACTIVITY_KINDS, REPORT_STATUSES }
@@ -63,6 +63,40 @@ export const activity = pgTable(
     notes: text('notes').notNull().default(''),
     createdBy: uuid('created_by').references(() => appUser.id),
     createdAt: createdAt(),
+    /** issue 15: where it took place (members log it from the phone). */
+    place: text('place').notNull().default(''),
+    /** Who entered it: staff entries count at once; a member's own waits for a station or committee admin. */
+    source: text('source', { enum: ACTIVITY_SOURCES }).notNull().default('staff'),
+    /** Only confirmed ones count in the ledger and the 履职档案. */
+    status: text('status', { enum: ACTIVITY_STATUSES }).notNull().default('confirmed'),
+    reviewedBy: uuid('reviewed_by').references(() => appUser.id),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+    rejectReason: text('reject_reason'),
+    /** The phone's outbox id: the same op sent twice records one activity; `opHash` tells a different request. */
+    opId: uuid('op_id'),
+    opHash: text('op_hash'),
   },
-  (t) => [oneOf('activity_kind_check', t.kind, ACTIVITY_KINDS), index('activity_member_day_idx').on(t.memberId, t.occurredOn)],
+  (t) => [
+    oneOf('activity_kind_check', t.kind, ACTIVITY_KINDS),
+    oneOf('activity_source_check', t.source, ACTIVITY_SOURCES),
+    oneOf('activity_status_check', t.status, ACTIVITY_STATUSES),
+    index('activity_member_day_idx').on(t.memberId, t.occurredOn),
+    uniqueIndex('activity_op_id_idx').on(t.opId),
+    index('activity_pending_idx').on(t.committeeId, t.status),
+  ],
+)
+
+/** Up to 3 photos of an activity a member logged; the files are ordinary attachments (no case). */
+export const activityPhoto = pgTable(
+  'activity_photo',
+  {
+    activityId: uuid('activity_id')
+      .notNull()
+      .references(() => activity.id, { onDelete: 'cascade' }),
+    attachmentId: uuid('attachment_id')
+      .notNull()
+      .references(() => attachment.id),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.activityId, t.attachmentId] }), uniqueIndex('activity_photo_attachment_idx').on(t.attachmentId)],
 )

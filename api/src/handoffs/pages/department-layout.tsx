@@ -1,4 +1,5 @@
 /** @jsxRuntime automatic @jsxImportSource preact */
+import { formatDate } from '@mashangjian/shared'
 import type { ComponentChildren } from 'preact'
 import { PAGE_CSS } from '../../public/pages/page-styles'
 
@@ -41,5 +42,4 @@ export function DepartmentLayout({ title, footer, children }: { title: string; f
 }
 
 /** A deadline as the page shows it: 2026年12月9日 18:00, Beijing time. */
-export const beijingTime = (d: Date) =>
-  d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false })
+export const beijingTime = (d: Date) => formatDate(d, 'zh-CN', 'dateTime')

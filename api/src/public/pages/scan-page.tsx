@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource preact */
-import { categoryLabel, type Locale, type Translate } from '@mashangjian/shared'
-import type { ScanModel } from '../scan-service'
+import { categoryLabel, formatDate, formatDay, formatTimeRange, type Locale, type Translate } from '@mashangjian/shared'
+import type { ScanModel, ScanReception } from '../scan-service'
 import type { RawSubmission, SubmissionIssue } from '../submission-rules'
 import type { DuplicateHint } from '../public-cases-service'
 import { Layout, type PageContext } from './layout'
@@ -33,10 +33,27 @@ export function CategoryText({ names, locale, t }: { names: Record<string, strin
   )
 }
 
-const formatDate = (d: Date, locale: Locale) =>
-  d.toLocaleDateString(locale === 'kk-Arab-CN' ? 'kk' : locale, { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric' })
+/** 今天接待：张三、李四 09:00–11:30 — else 下次接待日：12月10日（周四）09:00–11:30 · 东城街道委员工作站 — else nothing. */
+function Reception({ reception, t, locale }: { reception: ScanReception; t: Translate; locale: Locale }) {
+  const hours = (s: { startsAt: string; endsAt: string }) => formatTimeRange(s.startsAt, s.endsAt, locale)
+  if (reception.today.length > 0) {
+    const slots = reception.today.map((s) => t('scan.receptionSlot', { names: s.members.map((m) => m.name).join(t('scan.separator')), hours: hours(s) }))
+    return (
+      <p class="box" data-testid="reception">
+        {t('scan.receptionToday', { slots: slots.join(t('scan.receptionSlotSeparator')) })}
+      </p>
+    )
+  }
+  const next = reception.next
+  if (!next) return null
+  return (
+    <p class="box" data-testid="reception">
+      {t('scan.receptionNext', { day: formatDay(next.day, locale, 'weekdayMonthDay'), hours: hours(next), station: next.stationName })}
+    </p>
+  )
+}
 
-function Holder({ model, t }: { model: FormModel; t: Translate }) {
+function Holder({ model, t, locale }: { model: FormModel; t: Translate; locale: Locale }) {
   if (model.kind === 'station') {
     const s = model.station
     return (
@@ -44,7 +61,7 @@ function Holder({ model, t }: { model: FormModel; t: Translate }) {
         <h1>{t('scan.stationHeading', { station: s.name })}</h1>
         <p class="muted">{s.address}</p>
         {s.openHours && <p>{t('scan.hours', { hours: s.openHours })}</p>}
-        {model.onDuty.length > 0 && <p class="box">{t('scan.dutyToday', { names: model.onDuty.join(t('scan.separator')) })}</p>}
+        <Reception reception={model.reception} t={t} locale={locale} />
       </>
     )
   }
@@ -67,6 +84,7 @@ function Holder({ model, t }: { model: FormModel; t: Translate }) {
       </div>
       {model.station && <p>{t('scan.stationLine', { station: model.station.name })}</p>}
       {!m.active && model.station && <p class="box">{t('scan.onLeave', { name: m.name, station: model.station.name })}</p>}
+      {m.active && <Reception reception={model.reception} t={t} locale={locale} />}
     </>
   )
 }
@@ -103,7 +121,7 @@ export function ScanPage({
   const hasCoords = Boolean(values.lat && values.lng) && !geoIssue
   return (
     <Layout ctx={ctx} title={title} footer={model.committeeName} script={SCAN_SCRIPT} repost={reposted ? { formId: FORM_ID, action: actionFor } : undefined}>
-      <Holder model={model} t={t} />
+      <Holder model={model} t={t} locale={locale} />
       <form id={FORM_ID} method="post" action={actionFor(locale)} enctype="multipart/form-data" accept-charset="utf-8" novalidate>
         {issues.length > 0 && (
           <div class="alert" role="alert">
@@ -117,7 +135,7 @@ export function ScanPage({
             <p>
               {t('duplicate.summary', {
                 category: categoryName(duplicate.categoryNames, locale, t) || t('duplicate.uncategorised'),
-                date: formatDate(duplicate.createdAt, locale),
+                date: formatDate(duplicate.createdAt, locale, 'date'),
                 excerpt: duplicate.excerpt,
               })}
             </p>

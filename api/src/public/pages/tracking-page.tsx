@@ -1,20 +1,13 @@
 /** @jsxRuntime automatic @jsxImportSource preact */
-import type { MessageKey, Translate } from '@mashangjian/shared'
+import { formatDate, type Locale, type MessageKey, type Translate } from '@mashangjian/shared'
 import type { TrackingModel } from '../tracking-service'
 import type { TrackingPhoto } from '../tracking-photos'
 import { FOLLOW_UP_MAX, type FollowUpIssue } from '../tracking-followup-service'
 import { Layout, type PageContext } from './layout'
 import { CategoryText } from './scan-page'
 
-const formatTime = (d: Date, locale: string) =>
-  d.toLocaleString(locale === 'kk-Arab-CN' ? 'kk' : locale, {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  })
+/** Dates as the page's locale writes them, in Beijing time (shared/src/time/dates.ts). */
+const formatTime = (d: Date, locale: Locale) => formatDate(d, locale, 'dateTime')
 
 export type TrackingNotice = 'created' | 'joined' | 'rated' | 'rate-missing' | 'added'
 

@@ -32,4 +32,11 @@ export const MEMBER_ARGS = {
   categoryFallbackTitle: ['language'],
   fieldAtLeast: ['n'],
   fieldAtMost: ['n'],
+  // contacts (issue 15)
+  contactsYear: ['count', 'target'],
+  contactCaseMade: ['no'],
+  contactIsCase: ['no'],
+  // activities (issue 15)
+  activityPhotosChosen: ['n'],
+  activityRejectedBecause: ['r'],
 } as const satisfies Partial<Record<MemberKey, readonly string[]>>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
-import type { QrCodeView } from '@mashangjian/shared'
+import { formatDate, type QrCodeView } from '@mashangjian/shared'
+import { currentLocale } from '../../i18n'
 import { adminApi, withQuery } from '../admin-api'
 import { at } from '../admin-text'
 import { useRemote } from '../use-remote'
@@ -11,8 +12,9 @@ import { TokenLink } from './token-link'
 
 export type QrHolder = { memberId: string } | { stationId: string }
 
-const when = (iso: string) => new Date(iso).toLocaleString('sv-SE', { dateStyle: 'short', timeStyle: 'short' })
-const day = (iso: string) => new Date(iso).toLocaleDateString('sv-SE')
+/** Beijing time in the console's language, whatever the browser's own time zone. */
+const when = (iso: string) => formatDate(iso, currentLocale(), 'dateTime')
+const day = (iso: string) => formatDate(iso, currentLocale(), 'date')
 
 /**
  * A member's or a station's QR codes (DESIGN.md §3 qr_code): each with its short code, status, scan URL, image,

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import type { DashboardSummary, DepartmentFigures, OverduePage, RankingPage, ReportPage } from '@mashangjian/shared'
+import { beijingYear, type DashboardSummary, type DepartmentFigures, type OverduePage, type RankingPage, type ReportPage } from '@mashangjian/shared'
 import { v7 as uuidv7 } from 'uuid'
 import { dateTime } from '../../i18n'
 import { ADMIN_BASE } from '../../paths'
@@ -20,7 +20,7 @@ const RATES = [
 /** 三率 with the comparison period, the monthly trend, rankings, category heat, the overdue list with 督办, reports. */
 export function Dashboard() {
   const scope = useScope()
-  const year = new Date().getFullYear()
+  const year = beijingYear(Date.now())
   const [compare, setCompare] = useState<'previous' | 'year'>('year')
   if (scope === undefined) return <p aria-busy="true">{at.loading}</p>
   if (scope === null) return <p class="empty">{at.noStations}</p>

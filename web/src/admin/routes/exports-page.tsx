@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import type { StationDetail, CategoryView } from '@mashangjian/shared'
+import { addDays, beijingDay, monthBounds, type StationDetail, type CategoryView } from '@mashangjian/shared'
 import { ADMIN_BASE } from '../../paths'
 import { adminApi, type Paged } from '../admin-api'
 import { at } from '../admin-text'
@@ -11,20 +11,13 @@ import { useScope } from '../use-scope'
 /** The inbox's filters (schemas/cases.ts INBOX_FILTERS), listed here so this chunk does not pull in the schemas. */
 const CASE_FILTERS = ['all', 'new', 'open', 'overdue', 'closed', 'queue'] as const
 
-/** YYYY-MM-DD of a day in China Standard Time, `days` from today. */
-const chinaDay = (shift: { days?: number; months?: number; startOf?: 'month' | 'year' } = {}) => {
-  const d = new Date(Date.now() + 8 * 3_600_000)
-  if (shift.startOf === 'year') d.setUTCMonth(0, 1)
-  if (shift.startOf === 'month') d.setUTCDate(1)
-  if (shift.months) d.setUTCMonth(d.getUTCMonth() + shift.months)
-  if (shift.days) d.setUTCDate(d.getUTCDate() + shift.days)
-  return d.toISOString().slice(0, 10)
-}
+const today = () => beijingDay(Date.now())
+const monthStart = () => monthBounds(today()).first
 /** Quick periods: [from, to) as the export route takes them (days the case came in, China Standard Time). */
 const PERIODS: Record<string, () => [string, string]> = {
-  thisMonth: () => [chinaDay({ startOf: 'month' }), chinaDay({ days: 1 })],
-  lastMonth: () => [chinaDay({ startOf: 'month', months: -1 }), chinaDay({ startOf: 'month' })],
-  thisYear: () => [chinaDay({ startOf: 'year' }), chinaDay({ days: 1 })],
+  thisMonth: () => [monthStart(), addDays(today(), 1)],
+  lastMonth: () => [monthBounds(addDays(monthStart(), -1)).first, monthStart()],
+  thisYear: () => [`${today().slice(0, 4)}-01-01`, addDays(today(), 1)],
   all: () => ['', ''],
 }
 
@@ -168,10 +161,5 @@ export function ExportsPage() {
   )
 }
 
-const shiftDay = (day: string, by: number) => {
-  const d = new Date(`${day}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + by)
-  return d.toISOString().slice(0, 10)
-}
-const dayBefore = (day: string) => shiftDay(day, -1)
-const dayAfter = (day: string) => shiftDay(day, 1)
+const dayBefore = (day: string) => addDays(day, -1)
+const dayAfter = (day: string) => addDays(day, 1)

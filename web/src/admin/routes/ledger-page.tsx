@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
-import { ACTIVITY_KINDS, type ActivityPage, type Activity, type LedgerPage as LedgerList, type StationDetail } from '@mashangjian/shared'
-import { dateTime } from '../../i18n'
+import { ACTIVITY_KINDS, beijingDay, formatDay, type ActivityPage, type Activity, type LedgerPage as LedgerList, type StationDetail } from '@mashangjian/shared'
+import { currentLocale, dateTime } from '../../i18n'
 import { useStatus } from '../../use-data'
 import { adminApi, withQuery, type Paged } from '../admin-api'
 import { at } from '../admin-text'
@@ -14,7 +14,7 @@ import { isCommitteeAdmin, useCommittees, type Scope } from '../use-scope'
 type Item = LedgerList['items'][number]
 const LIMIT = 50
 /** Today in China Standard Time, as the API counts days (YYYY-MM-DD). */
-const todayInChina = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)
+const todayInChina = () => beijingDay(Date.now())
 const thisYear = () => Number(todayInChina().slice(0, 4))
 
 /**
@@ -347,7 +347,7 @@ function ActivityPanel({
           {(records ?? []).map((a) => (
             <li key={a.id} class="row">
               <span class="row-main">
-                {a.occurredOn} · {at.activityKinds[a.kind]} · {a.title}
+                {formatDay(a.occurredOn, currentLocale(), 'date')} · {at.activityKinds[a.kind]} · {a.title}
                 {a.stationName && <span class="sub">{a.stationName}</span>}
               </span>
               <ConfirmButton label={at.remove} question={at.removeActivityQuestion} onConfirm={() => remove(a)} />

@@ -1,4 +1,5 @@
-import type { Open311ClientView } from '@mashangjian/shared'
+import { formatDate, type Open311ClientView } from '@mashangjian/shared'
+import { currentLocale } from '../../i18n'
 import { useState } from 'preact/hooks'
 import type { StationDetail } from '@mashangjian/shared'
 import { adminApi, withQuery } from '../admin-api'
@@ -13,7 +14,7 @@ import { useCommitteeChoice } from '../use-scope'
 
 type Open311Client = Open311ClientView
 
-const when = (iso: string) => new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso))
+const when = (iso: string) => formatDate(iso, currentLocale(), 'dateTime')
 
 /**
  * Open311 接口 (issue 16): committee admins issue each civic app its own GeoReport v2 API key (shown once, to copy),

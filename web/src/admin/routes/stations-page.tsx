@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import { STATION_KINDS, type StationDetail } from '@mashangjian/shared'
 import { useStatus } from '../../use-data'
+import { ADMIN_BASE } from '../../paths'
 import { adminApi, withQuery, type Paged } from '../admin-api'
 import { at } from '../admin-text'
 import { ConfirmButton } from '../components/confirm-button'
@@ -127,6 +128,14 @@ export function StationsPage() {
                       </td>
                       <td class="actions">
                         <div class="row-actions">
+                          <a
+                            class="button"
+                            href={`${ADMIN_BASE}stations/${s.id}/reception`}
+                            aria-label={`${s.name} ${at.duty.link}`}
+                            data-testid="station-reception"
+                          >
+                            {at.duty.link}
+                          </a>
                           {canEdit ? (
                             <button
                               type="button"
