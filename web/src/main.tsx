@@ -1,11 +1,11 @@
 import { render } from 'preact'
 import { App } from './app'
 import { data } from './data'
-import { currentLocale } from './i18n'
+import { applyLocaleToDocument } from './i18n'
 import { startServiceWorker } from './sw-bridge'
 import './styles.css'
 
-document.documentElement.lang = currentLocale()
+applyLocaleToDocument()
 document.documentElement.dataset.build = __BUILD_ID__
 data.start()
 render(<App />, document.getElementById('app')!)

@@ -75,15 +75,24 @@ export const DEMO_MEMBERS: DemoMember[] = [
   { key: 'sun', name: '孙玉珍', username: 'sunyuzhen', sector: '农业和农村界', level: 'province', title: '省农科院研究员', stations: ['shouyang'] },
 ]
 
-export const DEMO_CATEGORIES: { key: string; zh: string; en: string; sla: SlaClass; sector?: Sector }[] = [
-  { key: 'noise', zh: '噪音扰民', en: 'Noise', sla: 'general' },
-  { key: 'environment', zh: '环境卫生', en: 'Environment and sanitation', sla: 'general' },
-  { key: 'roads', zh: '道路交通', en: 'Roads and traffic', sla: 'general', sector: '经济界' },
-  { key: 'water', zh: '供水供暖', en: 'Water and heating', sla: 'urgent' },
-  { key: 'health', zh: '医疗卫生', en: 'Health care', sla: 'general', sector: '医药卫生界' },
-  { key: 'education', zh: '教育', en: 'Education', sla: 'complex', sector: '教育界' },
-  { key: 'farming', zh: '农业农村', en: 'Farming and villages', sla: 'complex', sector: '农业和农村界' },
-  { key: 'other', zh: '其他', en: 'Other', sla: 'general' },
+/** Names in Uyghur (ug) and Kazakh (kk) drafted without a native speaker, like the ug/kk catalogues (needs-native-review). */
+export const DEMO_CATEGORIES: { key: string; zh: string; en: string; ug: string; kk: string; sla: SlaClass; sector?: Sector }[] = [
+  { key: 'noise', zh: '噪音扰民', en: 'Noise', ug: 'شاۋقۇن-سۈرەن', kk: 'شۋ-دۋ', sla: 'general' },
+  { key: 'environment', zh: '环境卫生', en: 'Environment and sanitation', ug: 'مۇھىت تازىلىقى', kk: 'ورتا تازالىعى', sla: 'general' },
+  { key: 'roads', zh: '道路交通', en: 'Roads and traffic', ug: 'يول قاتنىشى', kk: 'جول قاتىناسى', sla: 'general', sector: '经济界' },
+  { key: 'water', zh: '供水供暖', en: 'Water and heating', ug: 'سۇ ۋە ئىسسىقلىق بىلەن تەمىنلەش', kk: 'سۋ جانە جىلۋ بەرۋ', sla: 'urgent' },
+  { key: 'health', zh: '医疗卫生', en: 'Health care', ug: 'داۋالاش ۋە ساغلاملىق', kk: 'مەديتسينا جانە دەنساۋلىق', sla: 'general', sector: '医药卫生界' },
+  { key: 'education', zh: '教育', en: 'Education', ug: 'مائارىپ', kk: 'ءبىلىم بەرۋ', sla: 'complex', sector: '教育界' },
+  {
+    key: 'farming',
+    zh: '农业农村',
+    en: 'Farming and villages',
+    ug: 'يېزا ئىگىلىكى ۋە يېزا',
+    kk: 'اۋىل شارۋاشىلىعى جانە اۋىل',
+    sla: 'complex',
+    sector: '农业和农村界',
+  },
+  { key: 'other', zh: '其他', en: 'Other', ug: 'باشقا', kk: 'باسقا', sla: 'general' },
 ]
 
 /**

@@ -146,7 +146,7 @@ export async function seedDemo(db: Db, { cipher, clock }: { cipher: PiiCipher; c
       .values(
         DEMO_CATEGORIES.map((c, i) => ({
           committeeId,
-          names: { 'zh-CN': c.zh, en: c.en },
+          names: { 'zh-CN': c.zh, en: c.en, ug: c.ug, 'kk-Arab-CN': c.kk },
           slaClass: c.sla,
           sortOrder: i,
           sectorId: c.sector ? sectorId.get(c.sector)! : null,

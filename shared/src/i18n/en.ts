@@ -223,6 +223,8 @@ export const en: Catalogue = {
   'transparency.ratesNote':
     'Response rate: share of requests accepted on time. Resolution rate: share of requests due that were resolved. Satisfaction rate: share of ratings that were satisfied or basically satisfied.',
   'transparency.pageOf': 'Page {page}',
+  // issue 15 (member app in ug/kk, category fallbacks): after a category's Chinese name shown for want of a translation.
+  'category.fallback': '(Chinese)',
   // issue 15, duty roster (接待日): the scan page's reception line.
   'scan.receptionToday': 'Receiving today: {slots}',
   'scan.receptionSlot': '{names} {hours}',

@@ -47,3 +47,7 @@ export function translator(locale: Locale): Translate {
     return String(format.format(values))
   }
 }
+
+// issue 15 (member app in ug/kk): the member app's own catalogues and category names with a visible fallback.
+export * from './member-app'
+export * from './category-name'

@@ -228,6 +228,8 @@ export const kkArabCN: Catalogue = {
   'transparency.ratesNote':
     'جاۋاپ بەرۋ كورسەتكىشى: ۋاقىتىندا قابىلدانعان ٴوتىنىشتەردىڭ ۇلەسى؛ شەشۋ كورسەتكىشى: مەرزىمى جەتكەن ٴوتىنىشتەردىڭ ىشىندە شەشىلگەندەرىنىڭ ۇلەسى؛ رازىلىق كورسەتكىشى: «رازى» جانە «نەگىزىنەن رازى» باعالارىنىڭ ۇلەسى.',
   'transparency.pageOf': '{page}-بەت',
+  // issue 15 (member app in ug/kk, category fallbacks): after a category's Chinese name shown for want of a translation.
+  'category.fallback': '(حانزۋشا)',
   // issue 15, duty roster (接待日): the scan page's reception line.
   'scan.receptionToday': 'بۇگىن قابىلدايتىن مۇشە: {slots}',
   'scan.receptionSlot': '{names} {hours}',

@@ -228,6 +228,8 @@ export const ug: Catalogue = {
   'transparency.ratesNote':
     'ئىنكاس نىسبىتى: ۋاقتىدا قوبۇل قىلىنغان ئىلتىماسلارنىڭ نىسبىتى؛ ھەل قىلىش نىسبىتى: مۆھلىتى توشقان ئىلتىماسلار ئىچىدە ھەل قىلىنغانلىرىنىڭ نىسبىتى؛ رازى بولۇش نىسبىتى: «رازى» ۋە «ئاساسەن رازى» باھالارنىڭ نىسبىتى.',
   'transparency.pageOf': '{page}-بەت',
+  // issue 15 (member app in ug/kk, category fallbacks): after a category's Chinese name shown for want of a translation.
+  'category.fallback': '(خەنزۇچە)',
   // issue 15, duty roster (接待日): the scan page's reception line.
   'scan.receptionToday': 'بۈگۈن قوبۇل قىلىدىغان ئەزا: {slots}',
   'scan.receptionSlot': '{names} {hours}',

@@ -218,6 +218,8 @@ export const zhCN = {
   'transparency.notFoundBody': '请检查网址是否完整。',
   'transparency.ratesNote': '响应率：按时接单的诉求所占比例；解决率：到期的诉求中已办结的比例；满意率：评价为满意和基本满意的比例。',
   'transparency.pageOf': '第 {page} 页',
+  // issue 15 (member app in ug/kk, category fallbacks): after a category's Chinese name shown for want of a translation.
+  'category.fallback': '（中文）',
   // issue 15, duty roster (接待日): the scan page's reception line.
   'scan.receptionToday': '今天接待：{slots}',
   'scan.receptionSlot': '{names} {hours}',

@@ -3,6 +3,7 @@ import { Route, Router, lazy, useLocation } from 'preact-iso'
 import type { CaseListPage } from '@mashangjian/shared'
 import { data } from '../data'
 import { useStatus } from '../use-data'
+import { currentLocale } from '../i18n'
 import { at } from './admin-text'
 import { ADMIN_BASE, BASE, trimSlash } from '../paths'
 import { isCommitteeAdmin } from './use-scope'
@@ -70,7 +71,8 @@ export function AdminApp() {
   const current = (sub: string) =>
     sub === 'cases' ? path === trimSlash(ADMIN_BASE + sub) || path.startsWith(`${ADMIN_BASE}cases/`) : path === trimSlash(ADMIN_BASE + sub)
   return (
-    <div class="admin">
+    // The console speaks Chinese (or English): a member's Uyghur or Kazakh choice must not turn it right to left.
+    <div class="admin" lang={currentLocale() === 'en' ? 'en' : 'zh-CN'} dir="ltr">
       <header class="top">
         <h1>{at.title}</h1>
         <button type="button" class="sync-chip" onClick={() => void data.signOut()}>

@@ -627,6 +627,14 @@ export const en: AdminText = {
     statuses: { pending: 'Pending', sending: 'Sending', sent: 'Sent', failed: 'Failed', skipped: 'Not sent' },
     recipients: { member: 'Member', station: 'Station', resident: 'Resident', committee: 'Committee' },
   },
+  // issue 15 (member app in ug/kk): categories not yet named in every language, for the admin to translate.
+  categoriesMissing: 'Categories missing a translation',
+  categoriesMissingHint:
+    'These categories have no name yet in the languages listed: residents and members see the Chinese name there, marked “Chinese”. Use “Edit” to add them.',
+  categoriesAllNamed: 'Every category is named in Chinese, English, Uyghur and Kazakh.',
+  categoryLocaleNames: { en: 'English', ug: 'Uyghur', 'kk-Arab-CN': 'Kazakh' },
+  missingIn: (langs) => `Missing: ${langs}`,
+  listSeparator: ', ',
   // activities (issue 15): review of activities members logged from the phone
   activityReview: {
     title: 'Activity review',

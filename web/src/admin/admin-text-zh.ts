@@ -644,6 +644,13 @@ export const zh = {
     statuses: { pending: '待发送', sending: '发送中', sent: '已发送', failed: '发送失败', skipped: '未发送' } as Record<string, string>,
     recipients: { member: '委员', station: '工作站', resident: '群众', committee: '委员会' } as Record<string, string>,
   },
+  // issue 15 (member app in ug/kk): categories not yet named in every language, for the admin to translate.
+  categoriesMissing: '还缺少译名的类别',
+  categoriesMissingHint: '这些类别在所列语言中还没有名称：群众和委员看到的是中文名称（标注“中文”）。点“编辑”补上。',
+  categoriesAllNamed: '所有类别都有中文、英文、维吾尔文、哈萨克文名称。',
+  categoryLocaleNames: { en: '英文', ug: '维吾尔文', 'kk-Arab-CN': '哈萨克文' } as Record<string, string>,
+  missingIn: (langs: string) => `缺少：${langs}`,
+  listSeparator: '、',
   // activities (issue 15): review of activities members logged from the phone
   activityReview: {
     title: '履职活动审核',

@@ -1,16 +1,18 @@
 import type { CaseView } from '../data'
 import { t } from '../i18n'
+import { CategoryName } from './category-name'
 import { Deadline } from './deadline'
 
 export function CaseRow({ view, now }: { view: CaseView; now: number }) {
   const c = view.case
-  const category = c.categoryNames ? (c.categoryNames['zh-CN'] ?? Object.values(c.categoryNames)[0]) : null
   return (
     <li>
       <a class="case-row" href={`${import.meta.env.BASE_URL}cases/${c.id}`} data-testid="case-row" data-case-id={c.id}>
         <span class="row-top">
           <span class={`status s-${c.status}`}>{t.status[c.status]}</span>
-          <span class="no">{c.publicNo}</span>
+          <bdi class="no" dir="ltr">
+            {c.publicNo}
+          </bdi>
           {view.attention.length > 0 && <span class="badge conflict">{t.conflictBadge}</span>}
           {view.pending.length > 0 && (
             <span class="badge pending" data-testid="pending-badge">
@@ -25,7 +27,7 @@ export function CaseRow({ view, now }: { view: CaseView; now: number }) {
         </span>
         <span class="desc">{c.description}</span>
         <span class="row-bottom">
-          {category && <span class="cat">{category}</span>}
+          <CategoryName names={c.categoryNames} />
           <Deadline c={c} now={now} />
         </span>
       </a>

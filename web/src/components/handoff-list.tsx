@@ -46,7 +46,10 @@ export function HandoffList({
             </p>
             {e.action.type === 'handoff' && (
               <p>
-                <strong>{t.handoffQuestionLabel}：</strong>
+                <strong>
+                  {t.handoffQuestionLabel}
+                  {t.colon}
+                </strong>
                 {e.action.question}
               </p>
             )}
@@ -121,14 +124,20 @@ function HandoffCard({
         {late ? ` · ${t.handoffLate}` : ''}
       </p>
       <p>
-        <strong>{t.handoffQuestionLabel}：</strong>
+        <strong>
+          {t.handoffQuestionLabel}
+          {t.colon}
+        </strong>
         {h.question}
       </p>
       {h.createdByName && <p class="hint">{t.handoffBy(h.createdByName)}</p>}
       {h.status === 'answered' && h.answer && (
         <div class="handoff-answer">
           <p>
-            <strong>{t.handoffAnswer}：</strong>
+            <strong>
+              {t.handoffAnswer}
+              {t.colon}
+            </strong>
             <span data-testid="handoff-answer">{h.answer}</span>
           </p>
           {h.answeredAt && <p class="hint">{t.handoffAnsweredBy(h.responderName, deadlineText(h.answeredAt))}</p>}
@@ -138,13 +147,19 @@ function HandoffCard({
         <div class="handoff-answer" data-testid="handoff-returned">
           {h.returnReason && (
             <p>
-              <strong>{t.handoffReturnReason}：</strong>
+              <strong>
+                {t.handoffReturnReason}
+                {t.colon}
+              </strong>
               {h.returnReason}
             </p>
           )}
           {h.suggestedDepartment && (
             <p>
-              <strong>{t.handoffSuggested}：</strong>
+              <strong>
+                {t.handoffSuggested}
+                {t.colon}
+              </strong>
               {h.suggestedDepartment}
             </p>
           )}

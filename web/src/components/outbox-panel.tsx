@@ -10,7 +10,7 @@ export function actionLine(e: OutboxEntry): string {
   const a = e.action as { type: string; reply?: string; body?: string; reason?: string; method?: string; question?: string }
   const text = a.reply ?? a.body ?? a.reason ?? a.question ?? ''
   const via = a.type === 'contact_log' && a.method ? t.contactVia(t.contactMethods[a.method] ?? a.method) : ''
-  return `${t.actions[a.type] ?? a.type}${via}${text ? `：${text}` : ''}`
+  return `${t.actions[a.type] ?? a.type}${via}${text ? `${t.colon}${text}` : ''}`
 }
 
 /**
@@ -55,11 +55,17 @@ export function OutboxPanel({ caseId, c, onRevised }: { caseId?: string; c?: Cas
                 {t.conflictTitle} · {e.caseLabel}
               </h3>
               <p>
-                <strong>{t.yourAction}：</strong>
+                <strong>
+                  {t.yourAction}
+                  {t.colon}
+                </strong>
                 {actionLine(e)}
               </p>
               <p>
-                <strong>{e.state === 'rejected' ? t.whyRefused : t.whatChanged}：</strong>
+                <strong>
+                  {e.state === 'rejected' ? t.whyRefused : t.whatChanged}
+                  {t.colon}
+                </strong>
                 {errorText(e.problem?.code, e.problem?.detail)}
               </p>
               {e.state === 'rejected' && (e.problem?.errors ?? []).length > 0 && (

@@ -1,42 +1,15 @@
 import { useEffect, useState } from 'preact/hooks'
 import { ApiError, OfflineError } from '../data'
 import { publicationApi, type PublicationView } from '../data/publication'
-import { currentLocale, errorText } from '../i18n'
+import { errorText, t } from '../i18n'
 import './publication-control.css'
-
-const ZH = {
-  title: '公开展示',
-  allow: '允许在公开页面展示',
-  hint: '办结后，可在本会的“履职公开”页面展示类别、月份和答复（电话、身份证号自动隐去）。默认不展示。',
-  text: '公开的文字（可不填）',
-  textHint: '不填则展示给群众的答复。请去掉姓名、住址等个人信息。',
-  preview: '公开页面将显示：',
-  save: '保存',
-  saved: '已保存',
-  loading: '正在读取…',
-  offline: '需要联网才能修改。',
-  notResolved: '办结后才能公开。',
-}
-const EN: typeof ZH = {
-  title: 'Public page',
-  allow: 'Allow on the public page',
-  hint: "Once resolved, the category, month and answer may be shown on the committee's public record page (phone and ID numbers are masked). Off by default.",
-  text: 'Text for the public (optional)',
-  textHint: 'Leave empty to show the answer given to the resident. Remove names, addresses and other personal details.',
-  preview: 'The public page will show:',
-  save: 'Save',
-  saved: 'Saved',
-  loading: 'Loading…',
-  offline: 'A connection is needed to change this.',
-  notResolved: 'Only a resolved case can be published.',
-}
 
 /**
  * The per-case switch of the transparency page (default off) with an optional moderated text, for the desk's case
  * page and the member's resolved case. Reads and saves online through the data layer (data/publication.ts).
  */
 export function PublicationControl({ caseId, idPrefix = 'pub', class: className }: { caseId: string; idPrefix?: string; class?: string }) {
-  const x = currentLocale() === 'en' ? EN : ZH
+  const x = t.publication
   const [view, setView] = useState<PublicationView | null>(null)
   const [publishable, setPublishable] = useState(false)
   const [text, setText] = useState('')

@@ -8,8 +8,8 @@ function eventLine(e: CaseDetail['events'][number]): string {
   const method = e.type === 'contact_logged' && typeof e.data.method === 'string' ? t.contactVia(t.contactMethods[e.data.method] ?? e.data.method) : ''
   const text = e.body || (e.type === 'transferred' && typeof e.data.reason === 'string' ? e.data.reason : '')
   // 交办's events name the department when the server says which.
-  const department = typeof e.data.departmentName === 'string' ? `（${e.data.departmentName}）` : ''
-  return `${t.events[e.type] ?? e.type}${method}${department}${text ? `：${text}` : ''}`
+  const department = typeof e.data.departmentName === 'string' ? t.contactVia(e.data.departmentName) : ''
+  return `${t.events[e.type] ?? e.type}${method}${department}${text ? `${t.colon}${text}` : ''}`
 }
 
 /** The case's timeline, newest first, with the member's own actions that are still waiting to be sent on top. */

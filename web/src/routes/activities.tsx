@@ -1,10 +1,13 @@
 import { useState } from 'preact/hooks'
-import { ACTIVITY_KINDS, beijingDay, type ActivityKind } from '@mashangjian/shared'
+import { ACTIVITY_KINDS, beijingDay, formatDay, type ActivityKind } from '@mashangjian/shared'
 import { data } from '../data'
-import { errorText, t } from '../i18n'
+import { currentLocale, errorText, t } from '../i18n'
 import { useData, useStatus } from '../use-data'
 
 const MAX_PHOTOS = 3
+
+/** A logged day in the member's language and order ("2026年12月4日", "4.12.2026"); a malformed one as it came. */
+const dayText = (d: string) => (/^\d{4}-\d{2}-\d{2}$/.test(d) ? formatDay(d, currentLocale(), 'date') : d)
 
 /** "我的履职" (issue 15): the member logs meetings, visits, reception days… (offline too) and sees their review. */
 export function Activities() {
@@ -94,7 +97,7 @@ export function Activities() {
       <ul class="activity-list" data-testid="activity-list">
         {mine?.queued.map((q) => (
           <li key={q.opId} data-status={q.state === 'pending' ? 'queued' : 'refused'} data-testid="activity-item">
-            <strong>{t.activityKinds[q.body.kind]}</strong> {q.body.occurredOn} · {q.body.place}
+            <strong>{t.activityKinds[q.body.kind]}</strong> <bdi dir="ltr">{dayText(q.body.occurredOn)}</bdi> · <bdi>{q.body.place}</bdi>
             <span class="badge">{q.state === 'pending' ? t.activityQueued : t.activityRefused}</span>
             {q.problem && <p class="error">{errorText(q.problem.code, q.problem.detail)}</p>}
             {q.state !== 'pending' && (
@@ -106,10 +109,20 @@ export function Activities() {
         ))}
         {mine?.items.map((a) => (
           <li key={a.id} data-status={a.status} data-testid="activity-item">
-            <strong>{t.activityKinds[a.kind]}</strong> {a.occurredOn}
-            {a.place ? ` · ${a.place}` : ''}
+            <strong>{t.activityKinds[a.kind]}</strong> <bdi dir="ltr">{dayText(a.occurredOn)}</bdi>
+            {a.place && (
+              <>
+                {' · '}
+                <bdi>{a.place}</bdi>
+              </>
+            )}
             <span class="badge">{t.activityStatus[a.status]}</span>
-            {a.photos.length > 0 && <span class="hint"> 📷 {a.photos.length}</span>}
+            {a.photos.length > 0 && (
+              <span class="hint">
+                {' '}
+                📷 <bdi dir="ltr">{a.photos.length}</bdi>
+              </span>
+            )}
             {a.notes && <p class="hint">{a.notes}</p>}
             {a.status === 'rejected' && a.rejectReason && <p class="error">{t.activityRejectedBecause(a.rejectReason)}</p>}
           </li>

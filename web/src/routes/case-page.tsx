@@ -5,9 +5,11 @@ import { data } from '../data'
 import { ActionSheet, MEMBER_ACTIONS, type MemberAction } from '../components/action-sheet'
 import { CasePhotos } from '../components/case-photos'
 import { CaseCoords } from '../components/case-coords'
+import { CategoryName } from '../components/category-name'
 import { Deadline } from '../components/deadline'
 import { HandoffList } from '../components/handoff-list'
 import { OutboxPanel } from '../components/outbox-panel'
+import { BackIcon } from '../components/icons'
 import { Timeline } from '../components/timeline'
 import { PublicationControl } from '../components/publication-control'
 import { t } from '../i18n'
@@ -53,21 +55,22 @@ export function CasePage() {
   const isMember = status.user?.role === 'member'
   const possible = isMember ? allowedActions(c.status, 'assignee') : (detail?.allowedActions ?? [])
   const actions = MEMBER_ACTIONS.filter((a) => possible.includes(a))
-  const category = c.categoryNames ? (c.categoryNames['zh-CN'] ?? Object.values(c.categoryNames)[0]) : null
   const phone = detail?.residentPhone ?? null
   const waiting = saved !== null && view.pending.some((e) => e.opId === saved)
 
   return (
     <article class="case" data-testid="case-page" data-status={c.status}>
       <a class="back" href={base}>
-        ‹ {t.back}
+        <BackIcon /> {t.back}
       </a>
       <header>
         <p class="row-top">
           <span class={`status s-${c.status}`} data-testid="case-status">
             {t.status[c.status]}
           </span>
-          <span class="no">{c.publicNo}</span>
+          <bdi class="no" dir="ltr">
+            {c.publicNo}
+          </bdi>
           {view.pending.length > 0 && <span class="badge pending">{t.pendingBadge}</span>}
           {c.awaitingDepartment && (
             <span class="badge awaiting" data-testid="awaiting-department">
@@ -86,12 +89,16 @@ export function CasePage() {
       <section aria-labelledby="desc-title">
         <h3 id="desc-title">
           {t.description}
-          {category ? ` · ${category}` : ''}
+          {c.categoryNames && ' · '}
+          <CategoryName names={c.categoryNames} />
         </h3>
         <p class="description">{c.description}</p>
         {c.locationText && (
           <p>
-            <strong>{t.location}：</strong>
+            <strong>
+              {t.location}
+              {t.colon}
+            </strong>
             {c.locationText}
           </p>
         )}
@@ -100,14 +107,17 @@ export function CasePage() {
       {detail ? <CasePhotos attachments={detail.attachments} /> : <p class="hint">{t.detailLoading}</p>}
       {(phone || c.residentPhoneMasked) && (
         <section aria-label={t.resident} class="phone">
-          <strong>{t.resident}：</strong>
+          <strong>
+            {t.resident}
+            {t.colon}
+          </strong>
           {phone ? (
             <a class="button" href={`tel:${phone}`} data-testid="call">
-              {t.callResident} {phone}
+              {t.callResident} <bdi dir="ltr">{phone}</bdi>
             </a>
           ) : (
             <span>
-              {c.residentPhoneMasked} <span class="hint">{t.phoneMaskedHint}</span>
+              <bdi dir="ltr">{c.residentPhoneMasked}</bdi> <span class="hint">{t.phoneMaskedHint}</span>
             </span>
           )}
         </section>

@@ -6,6 +6,8 @@ import { currentLocale, errorText, t } from '../i18n'
 import { useData, useStatus } from '../use-data'
 
 const day = (d: string) => formatDay(d, currentLocale(), 'date')
+/** A case number inside a sentence, kept left to right in Uyghur and Kazakh (LRI … PDI): "DC-2026-0001" must not reorder. */
+const ltr = (s: string) => `\u2066${s}\u2069`
 const problemText = (e: unknown) => (e instanceof OfflineError ? t.contactNeedsNetwork : e instanceof ApiError ? errorText(e.code, e.message) : t.unknownError)
 
 /** 联系界别群众 (issue 15): the member's contacts, a form that works offline, and 转为诉求 / 转为社情民意 when online. */
@@ -58,14 +60,21 @@ function ContactRow({ item, online, onNotice }: { item: ContactItem; online: boo
     return (
       <li class="contact-row" data-testid="contact-row" data-pending="true">
         <span class="row-top">
-          <strong>{item.input.name}</strong>
+          <strong>
+            <bdi>{item.input.name}</bdi>
+          </strong>
           <span class={`badge ${refused ? 'conflict' : 'pending'}`} data-testid="contact-pending">
             {refused ? t.contactRefused : t.contactPending}
           </span>
         </span>
         <span class="hint">
-          {day(item.input.metOn)} · {t.contactKinds[item.input.kind]}
-          {item.input.place ? ` · ${item.input.place}` : ''}
+          <bdi dir="ltr">{day(item.input.metOn)}</bdi> · {t.contactKinds[item.input.kind]}
+          {item.input.place && (
+            <>
+              {' · '}
+              <bdi>{item.input.place}</bdi>
+            </>
+          )}
         </span>
         {item.input.raised && <span class="desc">{item.input.raised}</span>}
         {refused && (
@@ -104,16 +113,23 @@ function SavedContact({ contact: c, online, onNotice }: { contact: Contact; onli
   return (
     <li class="contact-row" data-testid="contact-row" data-contact-id={c.id}>
       <span class="row-top">
-        <strong>{c.name}</strong>
+        <strong>
+          <bdi>{c.name}</bdi>
+        </strong>
         {c.sectorName && <span class="hint">{c.sectorName}</span>}
       </span>
       <span class="hint">
-        {day(c.metOn)} · {t.contactKinds[c.kind]}
-        {c.place ? ` · ${c.place}` : ''}
+        <bdi dir="ltr">{day(c.metOn)}</bdi> · {t.contactKinds[c.kind]}
+        {c.place && (
+          <>
+            {' · '}
+            <bdi>{c.place}</bdi>
+          </>
+        )}
       </span>
       {c.phoneMasked && (
         <span class="hint">
-          {phone ?? c.phoneMasked}{' '}
+          <bdi dir="ltr">{phone ?? c.phoneMasked}</bdi>{' '}
           {!phone && online && (
             <button type="button" class="link" onClick={() => void run(async () => setPhone(await data.contacts.revealPhone(c.id)))}>
               {t.contactShowPhone}
@@ -122,7 +138,7 @@ function SavedContact({ contact: c, online, onNotice }: { contact: Contact; onli
         </span>
       )}
       {c.raised && <span class="desc">{c.raised}</span>}
-      {c.casePublicNo && <span class="badge">{t.contactIsCase(c.casePublicNo)}</span>}
+      {c.casePublicNo && <span class="badge">{t.contactIsCase(ltr(c.casePublicNo))}</span>}
       {c.reportId && <span class="badge">{t.contactIsReport}</span>}
       {confirming ? (
         <div class="contact-confirm">
@@ -141,7 +157,7 @@ function SavedContact({ contact: c, online, onNotice }: { contact: Contact; onli
                 void run(async () => {
                   const r = await data.contacts.toCase(c.id, consent)
                   setConfirming(false)
-                  onNotice(t.contactCaseMade(r.casePublicNo))
+                  onNotice(t.contactCaseMade(ltr(r.casePublicNo)))
                 })
               }
             >

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
+import { beijingYear } from '@mashangjian/shared'
 import { data } from '../data'
-import { LOCALES, currentLocale, setLocale, t, type Locale } from '../i18n'
+import { LOCALES, LOCALE_INFO, currentLocale, setLocale, t, type Locale } from '../i18n'
 import { NotifyPreferences } from '../components/notify-preferences'
 import { subscribePush } from '../sw-bridge'
 import { useData, useStatus } from '../use-data'
@@ -30,7 +31,7 @@ export function Profile() {
   return (
     <section class="profile">
       <h2>{status.user?.displayName}</h2>
-      <h3>{t.thisYear(new Date().getFullYear())}</h3>
+      <h3>{t.thisYear(beijingYear(Date.now()))}</h3>
       {!status.online && report && <p class="hint">{t.statsOffline}</p>}
       {error || (!report && report !== undefined) ? (
         <p class="hint">{t.statsUnavailable}</p>
@@ -81,15 +82,17 @@ export function Profile() {
       </h3>
       <select
         id="lang"
+        data-testid="language"
         value={currentLocale()}
         onChange={(e) => {
           setLocale((e.currentTarget as HTMLSelectElement).value as Locale)
           location.reload()
         }}
       >
-        {Object.entries(LOCALES).map(([k, v]) => (
-          <option key={k} value={k}>
-            {v.name}
+        {LOCALES.map((l) => (
+          // Each language named in itself, marked as that language (a screen reader then reads it right).
+          <option key={l} value={l} lang={l} dir={LOCALE_INFO[l].dir}>
+            {LOCALE_INFO[l].name}
           </option>
         ))}
       </select>

@@ -1,5 +1,5 @@
 /** @jsxRuntime automatic @jsxImportSource preact */
-import { formatDate, formatDay, formatTimeRange, type Locale, type Translate } from '@mashangjian/shared'
+import { categoryLabel, formatDate, formatDay, formatTimeRange, type Locale, type Translate } from '@mashangjian/shared'
 import type { ScanModel, ScanReception } from '../scan-service'
 import type { RawSubmission, SubmissionIssue } from '../submission-rules'
 import type { DuplicateHint } from '../public-cases-service'
@@ -11,8 +11,27 @@ type FormModel = Extract<ScanModel, { kind: 'member' | 'station' }>
 const FORM_ID = 'scan-form'
 const MAX_PHOTOS = 3
 
-export const categoryName = (names: Record<string, string> | null | undefined, locale: Locale) =>
-  names ? (names[locale] ?? names['zh-CN'] ?? Object.values(names)[0] ?? '') : ''
+/**
+ * A category's name in the page's language; when the committee has none in it, the Chinese name marked "(中文)" in
+ * the reader's language (given `t`), so it is not taken for a translation. Plain text: it also goes in <option>s.
+ */
+export function categoryName(names: Record<string, string> | null | undefined, locale: Locale, t?: Translate): string {
+  const label = categoryLabel(names, locale)
+  if (!label) return ''
+  return label.fallback && t ? `${label.text} ${t('category.fallback')}` : label.text
+}
+
+/** The same as an element: the Chinese name marked as Chinese (lang, isolated) and the note in the page's language. */
+export function CategoryText({ names, locale, t }: { names: Record<string, string> | null | undefined; locale: Locale; t: Translate }) {
+  const label = categoryLabel(names, locale)
+  if (!label) return null
+  if (!label.fallback) return <>{label.text}</>
+  return (
+    <span data-testid="category-fallback">
+      <bdi lang="zh-CN">{label.text}</bdi> <small>{t('category.fallback')}</small>
+    </span>
+  )
+}
 
 /** 今天接待：张三、李四 09:00–11:30 — else 下次接待日：12月10日（周四）09:00–11:30 · 东城街道委员工作站 — else nothing. */
 function Reception({ reception, t, locale }: { reception: ScanReception; t: Translate; locale: Locale }) {
@@ -115,7 +134,7 @@ export function ScanPage({
             <h2>{t('duplicate.title')}</h2>
             <p>
               {t('duplicate.summary', {
-                category: categoryName(duplicate.categoryNames, locale) || t('duplicate.uncategorised'),
+                category: categoryName(duplicate.categoryNames, locale, t) || t('duplicate.uncategorised'),
                 date: formatDate(duplicate.createdAt, locale, 'date'),
                 excerpt: duplicate.excerpt,
               })}
@@ -142,7 +161,7 @@ export function ScanPage({
                 <option value="">{t('form.categoryAny')}</option>
                 {model.categories.map((c) => (
                   <option value={c.id} selected={values.categoryId === c.id}>
-                    {categoryName(c.names, locale)}
+                    {categoryName(c.names, locale, t)}
                   </option>
                 ))}
               </select>

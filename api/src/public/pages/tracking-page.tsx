@@ -4,7 +4,7 @@ import type { TrackingModel } from '../tracking-service'
 import type { TrackingPhoto } from '../tracking-photos'
 import { FOLLOW_UP_MAX, type FollowUpIssue } from '../tracking-followup-service'
 import { Layout, type PageContext } from './layout'
-import { categoryName } from './scan-page'
+import { CategoryText } from './scan-page'
 
 /** Dates as the page's locale writes them, in Beijing time (shared/src/time/dates.ts). */
 const formatTime = (d: Date, locale: Locale) => formatDate(d, locale, 'dateTime')
@@ -192,7 +192,11 @@ export function TrackingPage({
           </p>
         </div>
       )}
-      {model.categoryNames && <p class="muted">{categoryName(model.categoryNames, locale)}</p>}
+      {model.categoryNames && (
+        <p class="muted">
+          <CategoryText names={model.categoryNames} locale={locale} t={t} />
+        </p>
+      )}
       <p>{model.memberName ? t('track.handledBy', { name: model.memberName }) : model.stationName ? t('track.queue', { station: model.stationName }) : ''}</p>
       {model.expectedBy && <p>{t('track.expected', { date: formatTime(model.expectedBy, locale) })}</p>}
       {/* The answer comes first: a resident rates what they have just read. */}

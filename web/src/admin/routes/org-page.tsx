@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks'
 import type { CategoryView, Sector } from '@mashangjian/shared'
 import { adminApi, withQuery, type Paged } from '../admin-api'
 import { at } from '../admin-text'
+import { CategoryMissingNames } from '../components/category-missing-names'
 import { CommitteePicker } from '../components/committee-picker'
 import { ConfirmButton } from '../components/confirm-button'
 import { Done, Field, useAction, useFocusOnMount, valueOf } from '../components/field'
@@ -218,6 +219,7 @@ function Categories({ committeeId, sectors }: { committeeId: string; sectors: Se
         </p>
       )}
       {items && items.length === 0 && <p class="empty">{at.noCategories}</p>}
+      {items && items.length > 0 && <CategoryMissingNames items={items} />}
       {items && items.length > 0 && (
         <div class="table-wrap">
           <table class="grid stack" data-testid="category-list">
