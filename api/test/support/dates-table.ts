@@ -34,9 +34,9 @@ export const SURFACES = {
   ledgerPage: { 'zh-CN': STYLE_TEXT.date['zh-CN'] },
   /** Console (web/src/admin/desk-format.ts fullDateTime): zh-CN and en. */
   consoleDateTime: { 'zh-CN': STYLE_TEXT.dateTime['zh-CN'], en: STYLE_TEXT.dateTime.en },
-  /** Member app (web/src/i18n dateTime, deadlineText): zh-CN and en here; ug/kk columns come with the member app's locales. */
-  memberDateTime: { 'zh-CN': STYLE_TEXT.monthDayTime['zh-CN'], en: STYLE_TEXT.monthDayTime.en },
-  memberDeadline: { 'zh-CN': STYLE_TEXT.monthDayTime['zh-CN'], en: STYLE_TEXT.monthDayTime.en },
+  /** Member app (web/src/i18n dateTime, deadlineText): all four locales. */
+  memberDateTime: STYLE_TEXT.monthDayTime,
+  memberDeadline: STYLE_TEXT.monthDayTime,
 } as const satisfies Record<string, Row>
 
 export type Surface = keyof typeof SURFACES
