@@ -258,6 +258,8 @@ describe.skipIf(browserMissing)('admin console: roster, ledger, reports, exports
     expect(await row.count()).toBe(1)
     expect(await row.locator('[data-testid=targets-met]').textContent()).toMatch(/\d+ \/ 6 项/)
     expect(await row.locator('.target-chips li', { hasText: '接待日' }).textContent()).toContain('0/1')
+    // 联系界别群众 for the whole committee: counts, no names or phones (in the first days of January the demo's contacts fall in the year before).
+    await expect.poll(() => page.textContent('[data-testid=contact-totals]').catch(() => '')).toMatch(/联系界别群众：本年共 \d+ 人次 · \d+\/\d+ 位委员/)
 
     // The printable page opens in a new tab with the token in its query.
     const [tab] = await Promise.all([context.waitForEvent('page'), row.locator('[data-testid=ledger-print]').click()])
@@ -268,16 +270,19 @@ describe.skipIf(browserMissing)('admin console: roster, ledger, reports, exports
     expect(await tab.textContent('body')).toContain('履职')
     await tab.close()
 
-    // Record a reception day: it shows in the member's list and the ledger counts it.
+    // Record a reception day: it shows in the member's list and the ledger counts it. (The demo member already has
+    // activities of his own, logged from the phone: the list grows by one.)
     await row.locator('[data-testid=record-activity]').click()
     await page.waitForSelector('[data-testid=activity-editor]')
+    await page.waitForSelector('[data-testid=activity-list] li, [data-testid=no-activities]')
+    const listed = await page.locator('[data-testid=activity-list] li').count()
     await page.selectOption('#activity-kind', 'reception_day')
     await page.click('[data-testid=activity-save]')
     await page.waitForSelector('[data-testid=field-error-activity-title]')
     await page.fill('#activity-title', '参加东城街道委员接待日')
     await page.click('[data-testid=activity-save]')
     await expect.poll(() => page.textContent('[data-testid=toast]')).toContain('委员接待日')
-    await expect.poll(() => page.locator('[data-testid=activity-list] li').count()).toBe(1)
+    await expect.poll(() => page.locator('[data-testid=activity-list] li').count()).toBe(listed + 1)
     await expect.poll(() => row.locator('.target-chips li', { hasText: '接待日' }).textContent()).toContain('1/1')
 
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=ledger-export-csv]')])

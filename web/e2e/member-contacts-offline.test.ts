@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { MemberLedgerReport } from '@mashangjian/shared'
 import { browserMissing } from '../../api/test/support/browser'
 import { cases, contact, member } from '../../api/src/db/schema'
-import { newPhone, openInApp, signInAsMember, waitUntilSynced, withMemberApp } from './support/member-browser'
+import { flappingNetwork, newPhone, openInApp, signInAsMember, waitUntilSynced, withMemberApp } from './support/member-browser'
 
 // 界别群众 contacts (issue 15) in Debian's chromium against the real API on a real database: recorded offline,
 // stored exactly once whatever the network does, counted by the ledger.
@@ -98,18 +98,8 @@ describe.skipIf(browserMissing)('member app, contacts offline and back', () => {
     await signInAsMember(page, ctx.api.url, 'lixiulan')
     await openInApp(page, '/app/contacts')
     await page.waitForSelector('[data-testid=contact-add]')
-    let seed = 20261205
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31
-      return seed / 2 ** 31
-    }
-    let done = false
-    const weather = (async () => {
-      while (!done) {
-        await new Promise((r) => setTimeout(r, 50 + random() * 400))
-        if (!done) await context.setOffline(random() < 0.5)
-      }
-    })()
+
+    const weather = flappingNetwork(context, 20261205, 400)
     const names = Array.from({ length: 6 }, (_, i) => `界别群众${i}号`)
     for (const name of names) {
       await page.click('[data-testid=contact-add]')
@@ -118,9 +108,7 @@ describe.skipIf(browserMissing)('member app, contacts offline and back', () => {
       await page.click('[data-testid=contact-save]')
       await page.waitForSelector('[data-testid=contact-form]', { state: 'detached' })
     }
-    done = true
-    await weather
-    await context.setOffline(false)
+    await weather.stop()
     await waitUntilSynced(page, 90_000, async () => {
       for (const name of names) if ((await contactsNamed(name)) !== 1) return false
       return true

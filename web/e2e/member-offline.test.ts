@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { browserMissing } from '../../api/test/support/browser'
 import { jpegWithGps } from '../../api/test/support/images'
-import { newPhone, act, openCase, openInApp, pendingCount, signInAsMember, waitUntilSynced, withMemberApp } from './support/member-browser'
+import { newPhone, act, flappingNetwork, openCase, openInApp, pendingCount, signInAsMember, waitUntilSynced, withMemberApp } from './support/member-browser'
 
 // The member app in Debian's chromium against the real API on a real database (issue 6, tests 1–4).
 describe.skipIf(browserMissing)('member app, offline and back', () => {
@@ -65,19 +65,7 @@ describe.skipIf(browserMissing)('member app, offline and back', () => {
     await signInAsMember(page, ctx.api.url, 'wangjianguo')
     for (const c of made) await page.waitForSelector(`[data-case-id="${c.id}"]`)
 
-    // Seeded, so a failure replays the same weather.
-    let seed = 20261123
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31
-      return seed / 2 ** 31
-    }
-    let done = false
-    const weather = (async () => {
-      while (!done) {
-        await new Promise((r) => setTimeout(r, 50 + random() * 450))
-        if (!done) await context.setOffline(random() < 0.5)
-      }
-    })()
+    const weather = flappingNetwork(context, 20261123)
 
     const expected = new Map<string, string[]>()
     for (const [n, c] of made.entries()) {
@@ -87,9 +75,7 @@ describe.skipIf(browserMissing)('member app, offline and back', () => {
       for (const body of bodies) await act(page, 'note', (p) => p.fill('#body', body))
       expected.set(c.id, bodies)
     }
-    done = true
-    await weather
-    await context.setOffline(false)
+    await weather.stop()
     await openInApp(page, '/app/')
     await waitUntilSynced(page, 90_000)
 

@@ -98,6 +98,32 @@ export async function setOffline(context: BrowserContext, offline: boolean): Pro
 }
 
 /**
+ * Bad weather for a phone: the network goes on and off at random moments (every 50 ms to 50 + `spanMs`) until the
+ * returned stop() is awaited, which leaves it online. Seeded, so a failure replays the same weather.
+ */
+export function flappingNetwork(context: BrowserContext, seed: number, spanMs = 450): { stop: () => Promise<void> } {
+  let state = seed
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31
+    return state / 2 ** 31
+  }
+  let done = false
+  const weather = (async () => {
+    while (!done) {
+      await new Promise((r) => setTimeout(r, 50 + random() * spanMs))
+      if (!done) await context.setOffline(random() < 0.5)
+    }
+  })()
+  return {
+    async stop() {
+      done = true
+      await weather
+      await context.setOffline(false)
+    },
+  }
+}
+
+/**
  * For a describe block: builds the member app into a scratch folder (marked `buildId`), serves it from the real
  * API on a fresh seeded database, and launches chromium; all torn down after. `ctx.dist` is the folder served,
  * so a test can "deploy" another build into it.

@@ -396,9 +396,10 @@ export const zh = {
   targets: '目标完成情况',
   met: '（已达标）',
   notMet: '（未达标）',
+  contactTotals: (total: number, met: number, members: number) => `联系界别群众：本年共 ${total} 人次 · ${met}/${members} 位委员达到个人目标`,
   caseWork: '诉求办理',
   caseCounts: (received: number, resolved: number, contacts: number, handoffs: number) =>
-    `收到 ${received} · 办结 ${resolved} · 联系群众 ${contacts} · 交办部门 ${handoffs}`,
+    `收到 ${received} · 办结 ${resolved} · 诉求联系 ${contacts} · 交办部门 ${handoffs}`,
   printLedger: '打印档案',
   recordActivity: '记录履职',
   recordFor: (name: string) => `记录履职：${name}`,

@@ -1,5 +1,14 @@
 import { useEffect, useState } from 'preact/hooks'
-import { ACTIVITY_KINDS, beijingDay, formatDay, type ActivityPage, type Activity, type LedgerPage as LedgerList, type StationDetail } from '@mashangjian/shared'
+import {
+  ACTIVITY_KINDS,
+  beijingDay,
+  formatDay,
+  type ActivityPage,
+  type Activity,
+  type ContactTotals,
+  type LedgerPage as LedgerList,
+  type StationDetail,
+} from '@mashangjian/shared'
 import { currentLocale, dateTime } from '../../i18n'
 import { useStatus } from '../../use-data'
 import { adminApi, withQuery, type Paged } from '../admin-api'
@@ -84,6 +93,11 @@ function LedgerFor({ scope, year, stations }: { scope: Scope; year: number; stat
   const [loading, setLoading] = useState(false)
   const [recording, setRecording] = useState<Item | null>(null)
   const [toast, setToast] = useState<string | null>(null)
+  // 联系界别群众 for the whole scope (issue 15): counts only, never who was met or their phones.
+  const contactTotals = useRemote(
+    () => adminApi.get<ContactTotals>(withQuery('/api/v1/contacts/totals', { scope: scope.scope, id: scope.id, year })),
+    [scope.scope, scope.id, year],
+  )
 
   async function load(cursor: string | null, replace: boolean) {
     setLoading(true)
@@ -119,6 +133,11 @@ function LedgerFor({ scope, year, stations }: { scope: Scope; year: number; stat
         {at.ledgerHint}
         {asOf && <> · {at.casesAsOf(dateTime(asOf))}</>}
       </p>
+      {contactTotals.value && (
+        <p class="hint" data-testid="contact-totals">
+          {at.contactTotals(contactTotals.value.total, contactTotals.value.membersMeetingTarget, contactTotals.value.members.length)}
+        </p>
+      )}
       <Done message={toast} />
       <div class={recording ? 'master-detail open' : 'master-detail'}>
         <div class="master">
@@ -165,6 +184,13 @@ function LedgerFor({ scope, year, stations }: { scope: Scope; year: number; stat
                               <span aria-hidden="true">{t.met ? ' ✓' : ''}</span>
                             </li>
                           ))}
+                          {m.contactTarget.min > 0 && (
+                            <li class={m.contactTarget.met ? 'met' : 'unmet'} data-testid="contact-target">
+                              {at.measures.sectorContacts} {m.contactTarget.actual}/{m.contactTarget.min}
+                              <span class="visually-hidden">{m.contactTarget.met ? at.met : at.notMet}</span>
+                              <span aria-hidden="true">{m.contactTarget.met ? ' ✓' : ''}</span>
+                            </li>
+                          )}
                         </ul>
                       </td>
                       <td data-label={at.caseWork}>{at.caseCounts(m.counts.casesReceived, m.counts.casesResolved, m.counts.contacts, m.counts.handoffs)}</td>
@@ -342,7 +368,11 @@ function ActivityPanel({
       <section class="sub-section" aria-labelledby="activity-list-title">
         <h4 id="activity-list-title">{at.activitiesOf(year)}</h4>
         <ProblemText error={listError} />
-        {records && records.length === 0 && <p class="hint">{at.noActivities}</p>}
+        {records && records.length === 0 && (
+          <p class="hint" data-testid="no-activities">
+            {at.noActivities}
+          </p>
+        )}
         <ul class="rows" data-testid="activity-list">
           {(records ?? []).map((a) => (
             <li key={a.id} class="row">
