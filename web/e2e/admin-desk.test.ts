@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import type { CaseDestinations, DashboardSummary } from '@mashangjian/shared'
+import { formatDate, type CaseDestinations, type DashboardSummary } from '@mashangjian/shared'
 import { browserMissing } from '../../api/test/support/browser'
 import { LAPTOP, openAdminPage, signInAsAdmin } from './support/admin-browser'
 import { act, newPhone, openCase, signInAsMember, waitUntilSynced, withMemberApp } from './support/member-browser'
@@ -30,15 +30,8 @@ describe.skipIf(browserMissing)('station desk', { timeout: 180_000 }, () => {
     await page.waitForSelector(`[data-testid=desk-sheet-${action}]`, { state: 'detached' })
     await page.waitForSelector('[data-testid=toast]')
   }
-  const fmt = (iso: string) =>
-    new Intl.DateTimeFormat('zh-CN', {
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone: 'Asia/Shanghai',
-    }).format(new Date(iso))
+  // The console writes a moment with its year, in Beijing time: 2026年12月25日 23:59.
+  const fmt = (iso: string) => formatDate(iso, 'zh-CN', 'dateTime')
 
   it("a case a member declined waits in the queue with its reason, is assigned from the desk and reaches that member's inbox", async () => {
     const wang = await ctx.api.signIn('wangjianguo')

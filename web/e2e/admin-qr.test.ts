@@ -67,7 +67,7 @@ describe.skipIf(browserMissing || popplerMissing)('admin console: QR codes and t
     const successor = page.locator('[data-testid=qr-row]', { has: page.locator('[data-testid=qr-replaces]', { hasText: original }) })
     const rotatedTo = (await successor.getAttribute('data-code'))!
     expect(await successor.getAttribute('data-status')).toBe('active')
-    expect(await row(page, original).textContent()).toMatch(/旧码指向新码至 \d{4}-\d{2}-\d{2}/)
+    expect(await row(page, original).textContent()).toMatch(/旧码指向新码至 \d{4}年\d{1,2}月\d{1,2}日/)
 
     // Revoke the new one: asked first, then shown revoked.
     await row(page, rotatedTo).locator('[data-testid=qr-revoke]').click()
