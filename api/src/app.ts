@@ -124,7 +124,13 @@ export async function buildApp({ config, database, clock = systemClock, logger =
         'upgrade-insecure-requests': https ? [] : null,
       },
     },
-    hsts: https,
+    // Set below, per response: only what went out over HTTPS carries it.
+    hsts: false,
+  })
+  // HSTS on responses served over HTTPS: directly, or behind a TLS proxy (TRUST_PROXY: X-Forwarded-Proto). Never on
+  // plain HTTP, where a browser ignores it anyway and an intranet county without a certificate must stay reachable.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains')
   })
   // Shared between processes when REDIS_URL is set (issue 17), in this process's memory otherwise.
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined
