@@ -31,10 +31,7 @@ const Ready = Type.Object({ status: Type.Literal('ok') })
  * processes turn 503 together: monitoring alerts on it. /readyz (database only) is what a load balancer or a
  * container healthcheck should probe, or a stalled job would take every replica out of service at once.
  */
-export const healthRoutes: FastifyPluginAsyncTypebox<{ database: Database; version: string; jobs?: JobHealth }> = async (
-  app,
-  { database, version, jobs },
-) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{ database: Database; version: string; jobs?: JobHealth }> = async (app, { database, version, jobs }) => {
   const databaseAnswers = async () => {
     try {
       await database.db.execute(sql`select 1`)
@@ -62,7 +59,11 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ database: Database; versi
     '/readyz',
     {
       config: { access: 'public' },
-      schema: { tags: ['ops'], summary: 'Readiness: the database answers (for load balancers and container healthchecks)', response: { 200: Ready, ...problems(503) } },
+      schema: {
+        tags: ['ops'],
+        summary: 'Readiness: the database answers (for load balancers and container healthchecks)',
+        response: { 200: Ready, ...problems(503) },
+      },
     },
     async () => {
       await databaseAnswers()

@@ -58,7 +58,9 @@ describe('/metrics (issue 19)', () => {
     expect(sample(text, 'msj_http_requests_total', { method: 'POST', route: '/api/v1/public/cases', status_class: '2xx' })).toBeGreaterThanOrEqual(1)
     expect(sample(text, 'msj_http_requests_total', { method: 'GET', route: 'unmatched', status_class: '4xx' })).toBeGreaterThanOrEqual(1)
     expect(sample(text, 'msj_http_request_duration_seconds_count', { method: 'GET', route: '/t/:secret', status_class: '2xx' })).toBeGreaterThanOrEqual(1)
-    expect(sample(text, 'msj_http_request_duration_seconds_bucket', { le: '+Inf', method: 'GET', route: '/t/:secret', status_class: '2xx' })).toBeGreaterThanOrEqual(1)
+    expect(
+      sample(text, 'msj_http_request_duration_seconds_bucket', { le: '+Inf', method: 'GET', route: '/t/:secret', status_class: '2xx' }),
+    ).toBeGreaterThanOrEqual(1)
     for (const state of ['submitted', 'assigned', 'accepted', 'in_progress', 'resolved', 'reopened']) {
       expect(sample(text, 'msj_open_cases', { state }), state).toBe(open.find((r) => r.status === state)?.n ?? 0)
     }
@@ -77,12 +79,21 @@ describe('/metrics (issue 19)', () => {
     expect(text).not.toContain(probe)
     expect(text).not.toContain(TOKEN)
     // The failure is recorded for /healthz with the secret link redacted.
-    const [row] = await t.database.db.select().from(jobRunStatus).where(sql`name = 'monitoring-test-job'`)
+    const [row] = await t.database.db
+      .select()
+      .from(jobRunStatus)
+      .where(sql`name = 'monitoring-test-job'`)
     expect(row!.lastError).toBe('refused at http://msj.test/t/***')
   })
 
   it('refuses a scrape without the token or with a wrong one (401 problem+json)', async () => {
-    for (const headers of [{}, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Bearer ${TOKEN.slice(1)}` }, { authorization: `Basic ${TOKEN}` }]) {
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: `Bearer ${TOKEN}x` },
+      { authorization: `Bearer ${TOKEN.slice(1)}` },
+      { authorization: `Basic ${TOKEN}` },
+    ]
+    for (const headers of attempts) {
       const res = await scrape(ctx.t, headers)
       expect(res.statusCode, JSON.stringify(headers)).toBe(401)
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
