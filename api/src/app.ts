@@ -71,6 +71,12 @@ import { open311ClientsRoutes } from './open311/open311-clients-routes'
 import { transparencyRoutes } from './transparency/transparency-routes'
 import { refuseWhileDraining } from './health/draining'
 import { connectRedis } from './config/redis'
+// issue 19: monitoring
+import { createMonitoring } from './monitoring/prometheus-metrics'
+import { createMonitoringRepo } from './monitoring/monitoring-repo'
+import { httpMetrics } from './monitoring/http-metrics'
+import { monitoringRoutes } from './monitoring/monitoring-routes'
+import { createScrapeCheck } from './monitoring/scrape-access'
 
 export interface AppDeps {
   config: Config
@@ -110,6 +116,9 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   })
   registerErrorHandling(app, { wants: wantsHtml, render: problemPage })
   refuseWhileDraining(app)
+  // issue 19: monitoring — one registry per app; counted from here on, so every route below is.
+  const monitoring = createMonitoring({ database, repo: createMonitoringRepo(database.db), version: VERSION })
+  await app.register(httpMetrics, { monitoring })
 
   const https = config.publicBaseUrl.startsWith('https://')
   await app.register(fastifyHelmet, {
@@ -162,7 +171,10 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   // Residents and members are on slow mobile networks: gzip what is worth it (brotli costs too much CPU here).
   await app.register(fastifyCompress, { global: true, encodings: ['gzip', 'deflate'], threshold: 1024 })
   const authRepo = createAuthRepo(database.db)
-  await app.register(accessGuard, { sessions: createSessionCheck(authRepo) })
+  await app.register(accessGuard, {
+    sessions: createSessionCheck(authRepo),
+    scrapers: createScrapeCheck({ token: config.metricsToken, allow: config.metricsAllow }),
+  })
   await app.register(fastifyCookie)
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 })
   // Oversized photos are reported one by one (see submission-parser.ts), not as a failed request.
@@ -176,10 +188,11 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     refreshTokenTtlDays: config.refreshTokenTtlDays,
   })
-  await app.register(healthRoutes, { database, version: VERSION })
   await app.register(authRoutes, { auth: authService, loginPerMinute: config.loginRateLimitPerMinute })
-  const services = createServices({ config, database, clock, log: app.log })
+  const services = createServices({ config, database, clock, log: app.log, monitoring })
   app.decorate('services', services)
+  await app.register(healthRoutes, { database, version: VERSION, jobs: services.jobHealth })
+  await app.register(monitoringRoutes, { monitoring })
   await app.register(orgRoutes, { org: services.org })
   await app.register(usersRoutes, { users: services.users })
   await app.register(sectorsRoutes, { sectors: services.sectors })

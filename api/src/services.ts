@@ -91,9 +91,28 @@ import { createOpen311ClientsService } from './open311/open311-clients-service'
 // issue 16: transparency page
 import { createTransparencyRepo } from './transparency/transparency-repo'
 import { createTransparencyService } from './transparency/transparency-service'
+// issue 19: monitoring
+import { createMonitoringRepo } from './monitoring/monitoring-repo'
+import { createJobMonitor } from './monitoring/job-monitor'
+import { createJobHealth } from './monitoring/job-health'
+import type { Monitoring } from './monitoring/prometheus-metrics'
+import { JOBS } from './jobs/job-runner'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
-export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
+export function createServices({
+  config,
+  database,
+  clock,
+  log,
+  monitoring,
+}: {
+  config: Config
+  database: Database
+  clock: Clock
+  log: FastifyBaseLogger
+  /** issue 19: the app's Prometheus metrics (built before the routes, so requests are counted from the first). */
+  monitoring: Monitoring
+}) {
   const db = database.db
   const qrRepo = createQrRepo(db)
   const casesRepo = createCasesRepo(db)
@@ -148,6 +167,7 @@ export function createServices({ config, database, clock, log }: { config: Confi
       log,
       push,
       smsGateway: config.notifyWebhookUrl ? { url: config.notifyWebhookUrl, secret: config.notifyWebhookSecret } : undefined,
+      onDelivered: monitoring.noticeDone,
     }),
   })
   const ledger = createLedgerService({ db, repo: ledgerRepo, scopes: metricsRepo, clock, audit, aggregator: metricsAggregator })
@@ -193,7 +213,13 @@ export function createServices({ config, database, clock, log }: { config: Confi
   })
   const trackingPhotos = createTrackingPhotos({ db, blobs })
 
+  // issue 19: monitoring — job runs recorded in job_run_status (shared by all processes), read by /healthz.
+  const monitoringRepo = createMonitoringRepo(db)
+
   return {
+    /** Wraps the job runner's handlers: metrics, and the last-run record /healthz reads. */
+    jobMonitor: createJobMonitor({ repo: monitoringRepo, clock, log, monitoring }),
+    jobHealth: createJobHealth({ repo: monitoringRepo, clock, jobs: Object.values(JOBS) }),
     publicCleanup,
     orphanSweep,
     push: createPushService({ repo: pushRepo, publicKey: vapidPublicKey }),

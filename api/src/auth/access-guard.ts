@@ -5,9 +5,13 @@ import { AppError } from '../errors/app-error'
 import { problems } from '../errors/problem-responses'
 import { actorFromClaims, type AccessClaims, type Actor } from './actor'
 import type { SessionCheck } from './session-check'
+import type { ScrapeCheck } from '../monitoring/scrape-access'
 
-/** Who may call a route: anyone, or signed-in users with one of these roles. */
-export type Access = 'public' | readonly Role[]
+/**
+ * Who may call a route: anyone, signed-in users with one of these roles, or (issue 19) `scraper`: a metrics
+ * scraper holding METRICS_TOKEN or calling from METRICS_ALLOW (monitoring/scrape-access.ts) — no user at all.
+ */
+export type Access = 'public' | 'scraper' | readonly Role[]
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -58,8 +62,8 @@ const documentsBearer = (schema: { security?: unknown } | undefined) =>
  * committee or station a resource belongs to is checked by the service (see scope.ts), because only it has
  * loaded the resource.
  */
-export const accessGuard = fp<{ sessions?: SessionCheck }>(
-  async (app, { sessions }) => {
+export const accessGuard = fp<{ sessions?: SessionCheck; scrapers?: ScrapeCheck }>(
+  async (app, { sessions, scrapers }) => {
     app.decorateRequest('actor', null)
     app.decorateRequest('accessExpiresAt', null)
     app.decorate('verifyAccess', async (request: FastifyRequest) => {
@@ -88,6 +92,11 @@ export const accessGuard = fp<{ sessions?: SessionCheck }>(
     app.addHook('onRequest', async (request) => {
       const access = request.routeOptions.config.access
       if (!access || access === 'public') return
+      if (access === 'scraper') {
+        // Without a check configured, a scraper route is closed (never open by default).
+        if (!scrapers) throw new AppError('NOT_FOUND', 'Metrics are off on this server.')
+        return scrapers(request)
+      }
       if (request.routeOptions.config.queryToken && !request.headers.authorization) {
         // The query string is parsed before any hook runs; a header, when sent, wins.
         const token = (request.query as { access_token?: unknown } | undefined)?.access_token

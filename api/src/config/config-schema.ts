@@ -52,6 +52,11 @@ export const EnvSchema = Type.Object({
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://.+', description: 'must be a redis:// or rediss:// URL (shared rate limits)' })),
   REDIS_KEY_PREFIX: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9:_-]{1,40}$', description: 'must be 1–40 letters, digits, : _ or -' })),
   BODY_LIMIT_BYTES: Type.Optional(Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, description: 'must be 1 KiB–64 MiB' })),
+  // issue 19: monitoring — who may scrape /metrics (monitoring/scrape-access.ts).
+  METRICS_TOKEN: Type.Optional(
+    Type.String({ pattern: '^[!-~]{32,}$', description: 'must be at least 32 printable characters without spaces, e.g. from `openssl rand -hex 32`' }),
+  ),
+  METRICS_ALLOW: Type.Optional(Type.String({ minLength: 1, description: 'must be a comma-separated list of IP addresses or CIDR ranges' })),
 })
 export type Env = Static<typeof EnvSchema>
 
@@ -92,6 +97,10 @@ export interface Config {
   redisUrl?: string | undefined
   /** Keys this deployment writes in Redis start with it (several deployments may share one Redis). */
   redisKeyPrefix?: string
+  /** issue 19: /metrics admits a request carrying `Authorization: Bearer <this>`. */
+  metricsToken?: string | undefined
+  /** issue 19: /metrics admits direct (not proxied) requests from these addresses or CIDR ranges. */
+  metricsAllow?: readonly string[] | undefined
   /** Where the built web app lives (served at /). */
   webDistDir: string
   secrets: Secrets

@@ -6,6 +6,7 @@ import { Value } from 'typebox/value'
 import { EnvSchema, type Config, type Env } from './config-schema'
 import { loadOrCreateSecrets } from './secrets'
 import { StartupError } from './startup-error'
+import { allowListProblem, splitAllowList } from '../monitoring/scrape-access'
 
 export { StartupError }
 
@@ -66,7 +67,18 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
     submitRateLimitPerCodePerHour: env.SUBMIT_RATE_LIMIT_PER_CODE_PER_HOUR ?? 120,
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'msj:',
+    metricsToken: env.METRICS_TOKEN,
+    metricsAllow: metricsAllow(env.METRICS_ALLOW),
     webDistDir: path.join(REPO_ROOT, 'web', 'dist'),
     secrets: loadOrCreateSecrets(dataDir, { jwtSecret: env.JWT_SECRET, piiKey: env.PII_KEY }),
   }
+}
+
+/** issue 19: METRICS_ALLOW, checked entry by entry so a typo is named at start rather than refusing every scrape. */
+function metricsAllow(raw: string | undefined): readonly string[] | undefined {
+  if (raw === undefined) return undefined
+  const entries = splitAllowList(raw)
+  const problem = allowListProblem(entries)
+  if (problem) throw new StartupError(`Invalid configuration: METRICS_ALLOW ${problem} (got ${JSON.stringify(raw)})`)
+  return entries
 }

@@ -9,6 +9,7 @@ import type { MetricsAggregator } from '../metrics/metrics-aggregator'
 import type { NotificationsService } from '../notifications/notifications-service'
 import type { PublicCleanup } from '../public/public-cleanup'
 import type { OrphanSweep } from '../attachments/orphan-sweep'
+import { monitorWork, type JobMonitor } from '../monitoring/job-monitor'
 
 export const JOBS = {
   sweep: 'deadline-sweep',
@@ -48,6 +49,8 @@ export interface JobDeps {
   dutyRoster?: { extendAll(): Promise<number> }
   /** False: this process leaves delivering notices to others (NOTIFY_DELIVERY=false). */
   deliverNotices?: boolean
+  /** issue 19: monitoring — every handler's runs counted and recorded for /healthz (services.jobMonitor). */
+  monitor?: JobMonitor
 }
 
 /** PostgreSQL errors that a second try resolves: deadlock, serialization failure, a unique row another process just made. */
@@ -103,6 +106,7 @@ export async function startJobs({
   orphanSweep,
   dutyRoster,
   deliverNotices = true,
+  monitor,
 }: JobDeps) {
   const boss = await startBoss(
     () =>
@@ -111,6 +115,8 @@ export async function startJobs({
         : new PgBoss({ connectionString: databaseUrl, max: 3 }),
     log,
   )
+  // issue 19: before the first work(): every job below (and any added later) goes through the monitor.
+  if (monitor) monitorWork(boss, monitor)
   await boss.work(JOBS.dutyRoster, async () => {
     if (dutyRoster) log.info({ stations: await dutyRoster.extendAll() }, 'reception days generated')
   })

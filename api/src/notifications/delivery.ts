@@ -57,6 +57,8 @@ export interface DeliveryDeps {
   log: FastifyBaseLogger
   push: { deliver(notice: MemberNotice): Promise<DeliveryResult | null> }
   smsGateway?: { url: string; secret?: string | undefined } | undefined
+  /** issue 19: monitoring — told each attempt's outcome per channel (metrics). */
+  onDelivered?: (channel: Row['channel'], outcome: 'sent' | 'retry' | 'failed' | 'skipped') => void
 }
 
 /** The outcome written back to a row. */
@@ -325,7 +327,9 @@ export function createDelivery(deps: DeliveryDeps) {
       log.warn({ err, notification: row.id }, 'notification delivery failed')
       outcome = { provider: 'internal', result: networkFailure(err) }
     }
-    return finish(row, outcome, started)
+    const result = await finish(row, outcome, started)
+    deps.onDelivered?.(row.channel, result)
+    return result
   }
 
   return {
