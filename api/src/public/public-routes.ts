@@ -67,6 +67,8 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
     '/q/:code',
     {
       config: { access: 'public', html: 'always', rateLimit: { max: limits.scanPerIpPerMinute, timeWindow: 60_000 } },
+      // The page carries its own gzip, made once per cache entry: the compress plugin's hooks would only look and skip.
+      compress: false,
       schema: { hide: true, params: Type.Object({ code: Type.String({ maxLength: 40 }) }), querystring: Lang },
     },
     async (request, reply) => {

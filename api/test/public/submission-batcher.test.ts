@@ -28,9 +28,7 @@ describe('submission batcher (issue 17)', () => {
   it('shares one transaction among the work that queued while the first one ran', async () => {
     const batcher = createSubmissionBatcher(db())
     const txids = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        batcher.run('k', async (tx) => (await queryRows<{ x: string }>(tx, sql`select txid_current()::text as x`))[0]!.x),
-      ),
+      Array.from({ length: 10 }, () => batcher.run('k', async (tx) => (await queryRows<{ x: string }>(tx, sql`select txid_current()::text as x`))[0]!.x)),
     )
     // The first runs alone at once; the nine that arrived meanwhile commit together in the next transaction.
     expect(new Set(txids).size).toBe(2)
