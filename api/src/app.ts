@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
 import fastifyJwt from '@fastify/jwt'
-import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
@@ -70,6 +69,8 @@ import { open311ClientsRoutes } from './open311/open311-clients-routes'
 // issue 16: transparency page
 import { transparencyRoutes } from './transparency/transparency-routes'
 import { refuseWhileDraining } from './health/draining'
+// issue 17: helmet's headers worked out once, not per request
+import { securityHeaders } from './web/security-headers'
 import { connectRedis } from './config/redis'
 // issue 19: monitoring
 import { createMonitoring } from './monitoring/prometheus-metrics'
@@ -121,7 +122,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(httpMetrics, { monitoring })
 
   const https = config.publicBaseUrl.startsWith('https://')
-  await app.register(fastifyHelmet, {
+  await app.register(securityHeaders, {
     contentSecurityPolicy: {
       directives: {
         // HTML pages inline their critical CSS (the scan page budget forbids an extra request).

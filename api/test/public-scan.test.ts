@@ -46,6 +46,25 @@ describe('scan page and QR codes', () => {
     }
   })
 
+  it('answers a browser coming back with the same page 304, still handing out a submission cookie (issue 17)', async () => {
+    const first = await get(`/q/${ctx.refs.memberCode}`, { 'accept-encoding': 'gzip' })
+    const etag = first.headers.etag as string
+    expect(etag).toMatch(/^W\/"[A-Za-z0-9_-]{27}"$/)
+    // The same tag for the plain bytes: it names the page, not its encoding.
+    expect((await get(`/q/${ctx.refs.memberCode}`)).headers.etag).toBe(etag)
+    const again = await get(`/q/${ctx.refs.memberCode}`, { 'if-none-match': etag, 'accept-encoding': 'gzip' })
+    expect(again.statusCode).toBe(304)
+    expect(again.rawPayload.length).toBe(0)
+    expect(again.headers.etag).toBe(etag)
+    expect(again.headers['cache-control']).toBe('no-cache')
+    expect(String(again.headers['set-cookie'])).toMatch(/msj_submit=[A-Za-z0-9_-]{22};/)
+    // Another language or another code is another page.
+    const en = await get(`/q/${ctx.refs.memberCode}?lang=en`, { 'if-none-match': etag })
+    expect(en.statusCode).toBe(200)
+    expect(en.headers.etag).not.toBe(etag)
+    expect((await get(`/q/${ctx.refs.stationCode}`, { 'if-none-match': etag })).statusCode).toBe(200)
+  })
+
   it('sends the page gzipped to browsers that accept it (as WeChat does), the same page as uncompressed', async () => {
     const plain = await get(`/q/${ctx.refs.memberCode}`)
     const zipped = await get(`/q/${ctx.refs.memberCode}`, { 'accept-encoding': 'gzip, deflate' })

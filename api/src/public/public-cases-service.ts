@@ -27,6 +27,7 @@ import { mostSimilar, similarity, SIMILAR_THRESHOLD } from './similarity'
 import { maskPiiInText } from '../privacy/mask-text'
 import { isUniqueViolation } from '../db/pg-errors'
 import { submissionKeyHash, type SubmissionKeysRepo } from './submission-keys'
+import { createSubmissionBatcher } from './submission-batcher'
 
 export interface SubmitInput {
   code: string
@@ -122,6 +123,8 @@ export interface PublicCasesDeps {
 export function createPublicCasesService(deps: PublicCasesDeps) {
   const { db, clock } = deps
   const pending = createPendingPhotos({ db, blobs: deps.blobs, clock })
+  // New cases of one committee commit together (one counter lock, one flush): submission-batcher.ts.
+  const batcher = createSubmissionBatcher(db)
 
   async function activeCode(code: string): Promise<QrRow> {
     const q = await deps.qr.findByCode(normalizeQrCode(code))
@@ -263,13 +266,14 @@ export function createPublicCasesService(deps: PublicCasesDeps) {
    * Writes a new case, whoever records it (a resident's scan, staff at the desk): routing inside the transaction
    * (so concurrent cases see each other's load), deadlines from the category's SLA class, the 'submitted' and
    * 'assigned' events, the audit row, then the public number as the last write. Nothing is sent from here:
-   * `announce` does that after commit.
+   * `announce` does that after commit. The transaction may be shared with other new cases of the committee
+   * (each in its own savepoint): submission-batcher.ts.
    */
   async function register(input: NewCaseInput): Promise<{ row: CaseRow; trackingSecret: string; trackingUrl: string }> {
     const { committee, now } = input
     const { secret, hash } = secretPair()
     const slaClass = input.category?.slaClass ?? 'general'
-    const row = await db.transaction(async (tx) => {
+    const row = await batcher.run(committee.id, async (tx) => {
       const decision = await input.route(tx)
       const row = await deps.cases.insertCase(
         tx,

@@ -53,6 +53,10 @@ function renderScanModel(ctx: PageContext, model: ScanModel): string {
   }
 }
 
+/** `If-None-Match` names this tag (a list, weak or strong, or `*`). */
+const ifNoneMatch = (header: string | undefined, etag: string) =>
+  header !== undefined && header.split(',').some((t) => ['*', etag, etag.slice(2)].includes(t.trim()))
+
 const Lang = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 16 })) })
 
 /**
@@ -67,14 +71,21 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ scan: ScanService; submis
     '/q/:code',
     {
       config: { access: 'public', html: 'always', rateLimit: { max: limits.scanPerIpPerMinute, timeWindow: 60_000 } },
+      // The page carries its own gzip, made once per cache entry: the compress plugin's hooks would only look and skip.
+      compress: false,
       schema: { hide: true, params: Type.Object({ code: Type.String({ maxLength: 40 }) }), querystring: Lang },
     },
     async (request, reply) => {
       const ctx = pageContext(request, reply)
       // The page is cached per code and cannot carry a per-visit field: the idempotency value rides in a cookie.
       ensureSubmitCookie(request, reply)
-      const { model, html, gzip } = await scan.page(request.params.code, ctx.locale, (m) => renderScanModel(ctx, m))
+      const { model, html, gzip, etag } = await scan.page(request.params.code, ctx.locale, (m) => renderScanModel(ctx, m))
       const status = model.kind === 'unknown' ? 404 : model.kind === 'revoked' ? 410 : 200
+      if (status === 200) {
+        reply.header('etag', etag)
+        // The page changes with the code's holder, the day's reception and the language: all in the tag.
+        if (ifNoneMatch(request.headers['if-none-match'], etag)) return sendHtml(reply, '', 304)
+      }
       // Compressed once with the cached page, not per request (the compress plugin skips encoded bodies).
       if (acceptsGzip(request)) return sendHtml(reply.header('content-encoding', 'gzip'), gzip, status)
       return sendHtml(reply, html, status)

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
 import { LRUCache } from 'lru-cache'
 import { beijingDay, DEFAULT_SLA_HOURS, LOCALES, type Locale } from '@mashangjian/shared'
@@ -47,6 +48,8 @@ export interface ScanPage {
   model: ScanModel
   html: string
   gzip: Buffer
+  /** Weak (same for the gzipped and plain bytes): a browser coming back the same day gets a 304 (issue 17). */
+  etag: string
 }
 
 const stationView = (s: { id: string; name: string; address: string; openHours: string }): ScanStation => ({
@@ -172,7 +175,7 @@ export function createScanService({
       if (hit) return hit
       const model = await this.resolve(rawCode)
       const html = render(model)
-      const out = { model, html, gzip: gzipSync(html) }
+      const out = { model, html, gzip: gzipSync(html), etag: `W/"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"` }
       if (model.kind !== 'unknown') pages?.set(key, out)
       return out
     },
