@@ -63,10 +63,10 @@ export function PrivacyPage() {
       <h2 id="privacy-title">{pt.title}</h2>
       <p class="hint">{pt.intro}</p>
       <form onSubmit={submit} ref={look.form} data-testid="privacy-form" novalidate>
-        <Field id="privacy-phone" label={pt.phone} hint={pt.phoneHint} error={errors['body.phone']} required>
+        <Field id="privacy-phone" label={pt.phone} hint={pt.phoneHint} error={errors.phone} required>
           {(p) => <input {...p} type="tel" autocomplete="off" value={phone} onInput={(e) => setPhone(valueOf(e))} dir="ltr" />}
         </Field>
-        <Field id="privacy-reason" label={pt.reason} hint={pt.reasonHint} error={errors['body.reason']} required>
+        <Field id="privacy-reason" label={pt.reason} hint={pt.reasonHint} error={errors.reason} required>
           {(p) => <input {...p} type="text" value={reason} maxLength={500} onInput={(e) => setReason(valueOf(e))} />}
         </Field>
         <button type="submit" class="button primary" disabled={look.busy} data-testid="privacy-lookup">
