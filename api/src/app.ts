@@ -50,6 +50,8 @@ import { ledgerRoutes } from './ledger/ledger-routes'
 import { activitiesRoutes } from './activities/activities-routes'
 import { memberActivitiesRoutes } from './activities/member-activities-routes'
 import { contactsRoutes } from './contacts/contacts-routes'
+import { phoneWithdrawalRoutes } from './public/phone-withdrawal-routes'
+import { phoneRequestsRoutes } from './privacy/phone-requests-routes'
 import { exportsRoutes } from './exports/exports-routes'
 import { reportsRoutes } from './opinion-reports/reports-routes'
 import { placardsRoutes } from './placards/placards-routes'
@@ -229,7 +231,11 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     publicBaseUrl: config.publicBaseUrl,
     perIpPerMinute: config.scanRateLimitPerMinute,
     followUps: { perIpPerHour: config.submitRateLimitPerIpPerHour, perLinkPerHour: 10 },
+    withdrawal: services.phoneWithdrawal,
   })
+  // issue 19 (PIPL): 删除我的手机号 on the tracking page; committee admins' lookup, export and erasure of a number.
+  await app.register(phoneWithdrawalRoutes, { withdrawal: services.phoneWithdrawal })
+  await app.register(phoneRequestsRoutes, { requests: services.phoneRequests })
   // 交办: the department's page behind its secret link (/d/:secret), rate-limited like residents' tracking links.
   await app.register(departmentRoutes, { links: services.departmentLinks, perIpPerMinute: config.scanRateLimitPerMinute })
   await app.register(casesRoutes, { cases: services.cases, actions: services.caseActions, blobs: services.blobs })

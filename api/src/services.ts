@@ -52,6 +52,10 @@ import { createDepartmentFiguresService } from './dashboard/department-figures-s
 import { createLedgerService } from './ledger/ledger-service'
 import { createContactsRepo } from './contacts/contacts-repo'
 import { createContactsService } from './contacts/contacts-service'
+import { createPhoneWithdrawalRepo } from './privacy/phone-withdrawal-repo'
+import { createPhoneWithdrawalService } from './privacy/phone-withdrawal-service'
+import { createPhoneRequestsRepo } from './privacy/phone-requests-repo'
+import { createPhoneRequestsService } from './privacy/phone-requests-service'
 import { createLedgerRepo } from './ledger/ledger-repo'
 import { createMetricsRepo } from './metrics/metrics-repo'
 import { createDepartmentFiguresRepo } from './dashboard/department-figures-repo'
@@ -344,6 +348,9 @@ export function createServices({
       onNotices: notifications.kick,
     }),
     trackingLinks: createTrackingLinkRevocation({ db, repo: recoveryRepo, audit, clock }),
+    // issue 19 (PIPL): the resident removes their phone on the tracking page; admins look a number up, export, erase it.
+    phoneWithdrawal: createPhoneWithdrawalService({ db, repo: createPhoneWithdrawalRepo(db), audit, clock }),
+    phoneRequests: createPhoneRequestsService({ db, repo: createPhoneRequestsRepo(db), residentPhones, audit, clock }),
     // issue 16: open311 — GeoReport v2 writes through the public submission service; the console issues its keys.
     ...(() => {
       const open311Repo = createOpen311Repo(db)

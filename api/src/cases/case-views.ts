@@ -93,6 +93,7 @@ export function toSummary(c: CaseRow & CaseNames, now: Date, reader: CaseTextRea
     locationText: c.locationText === null ? null : text(c.locationText),
     coords: c.lat !== null && c.lng !== null ? { lat: c.lat, lng: c.lng, accuracy: c.locationAccuracy } : null,
     residentPhoneMasked: c.residentPhoneMasked,
+    residentPhoneWithdrawn: c.residentPhoneWithdrawnAt !== null && c.residentPhoneWithdrawnAt !== undefined,
     acceptDueAt: iso(c.acceptDueAt),
     resolveDueAt: iso(c.resolveDueAt),
     acceptedAt: iso(c.acceptedAt),

@@ -60,3 +60,30 @@ const asWritten: CaseText = (text) => text
 export function caseTextFor(reader: CaseTextReader): CaseText {
   return reader === 'assignee' ? asWritten : maskPiiInText
 }
+
+/** What an erased phone number (issue 19) reads as wherever someone had typed it into free text. */
+export const ERASED_PHONE_MARKER = '[号码已删除]'
+
+/**
+ * A PostgreSQL (and JavaScript) regular expression that matches this one mobile as people type it — digits ASCII or
+ * full-width, single separators between them — for finding the rows whose free text mentions it. A superset: the
+ * rows found are rewritten by replaceMobileInText, which keeps to whole numbers only.
+ */
+export function mobileMentionPattern(normalisedPhone: string): string {
+  // Literal characters (not \u escapes): PostgreSQL's regex dialect reads them the same way as JavaScript's.
+  return [...normalisedPhone].map((d) => `[${d}${String.fromCharCode(0xff10 + Number(d))}]`).join('[- \u3000\uFF0D]?')
+}
+
+/**
+ * Replaces every mention of this one mobile (found the way maskPiiInText finds mobiles: grouped, full-width, with
+ * +86) by `marker`; other numbers stay as written. Returns the text and how many mentions went.
+ */
+export function replaceMobileInText(text: string, normalisedPhone: string, marker = ERASED_PHONE_MARKER): { text: string; count: number } {
+  let count = 0
+  const out = text.replace(MOBILE, (whole, mobile: string) => {
+    if (asciiDigits(mobile).replace(/\D/g, '') !== normalisedPhone) return whole
+    count++
+    return marker
+  })
+  return { text: out, count }
+}

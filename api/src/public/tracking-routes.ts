@@ -21,6 +21,7 @@ import {
   type TrackingNotice,
 } from './pages/tracking-page'
 import { TrackingView } from './public-schemas'
+import type { PhoneWithdrawalService } from '../privacy/phone-withdrawal-service'
 
 export interface TrackingRouteOptions {
   tracking: TrackingService
@@ -32,6 +33,8 @@ export interface TrackingRouteOptions {
   perIpPerMinute: number
   /** Follow-ups per hour: per address (as many as submissions), and per link (one link cannot flood its member). */
   followUps: { perIpPerHour: number; perLinkPerHour: number }
+  /** issue 19: the holder's own phone, shown with the way to remove it (phone-withdrawal-routes.ts). */
+  withdrawal?: PhoneWithdrawalService
 }
 
 const SecretParams = Type.Object({ secret: Type.String({ maxLength: 100 }) })
@@ -56,7 +59,7 @@ const langSuffix = (lang: string | undefined) => (lang ? `&lang=${encodeURICompo
  * JavaScript; the same actions answer JSON under /api/v1/public/tracking/*.
  */
 export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRouteOptions> = async (app, opts) => {
-  const { tracking, followUp, photos, publicBaseUrl, perIpPerMinute, followUps } = opts
+  const { tracking, followUp, photos, publicBaseUrl, perIpPerMinute, followUps, withdrawal } = opts
   const pageLimit = { max: perIpPerMinute, timeWindow: 60_000 }
 
   /** A link that opens nothing gets the tracking page's own "not found" (with the way to recover), not the scan page's. */
@@ -101,6 +104,8 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRouteOptions> = a
           rated: Type.Optional(Type.String()),
           missing: Type.Optional(Type.String()),
           added: Type.Optional(Type.String()),
+          phoneRemoved: Type.Optional(Type.String()),
+          phone: Type.Optional(Type.String()),
         }),
       },
     },
@@ -118,11 +123,14 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRouteOptions> = a
                 ? 'rate-missing'
                 : q.added
                   ? 'added'
-                  : undefined
+                  : q.phoneRemoved
+                    ? 'phone-removed'
+                    : undefined
         const { secret } = request.params
         const model = await tracking.view(secret)
+        const phone = withdrawal ? await withdrawal.phoneOf(secret) : undefined
         const trackingUrl = notice === 'created' || notice === 'joined' ? `${publicBaseUrl}/t/${secret}` : undefined
-        return sendHtml(secretHeaders(reply), renderPage(TrackingPage({ ctx, model, secret, notice, trackingUrl })))
+        return sendHtml(secretHeaders(reply), renderPage(TrackingPage({ ctx, model, secret, notice, trackingUrl, phone })))
       }),
   )
 

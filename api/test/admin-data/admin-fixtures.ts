@@ -90,7 +90,8 @@ export type AdminOrg = Awaited<ReturnType<typeof createAdminOrg>>
 export async function adminApp() {
   const database: TestDatabase = await createTestDatabase()
   const clock = new ManualClock('2026-11-23T02:00:00Z')
-  const app: FastifyInstance = await buildApp({ config: testConfig(), database, clock })
+  const config = testConfig()
+  const app: FastifyInstance = await buildApp({ config, database, clock })
   await app.ready()
   const org = await createAdminOrg(database.db)
   const tokens = new Map<string, string>()
@@ -109,6 +110,8 @@ export async function adminApp() {
   }
   return {
     app,
+    /** Its secrets too: tests that write encrypted rows themselves (issue 19) use its PII key. */
+    config,
     database,
     clock,
     org,

@@ -230,4 +230,15 @@ export const en: Catalogue = {
   'scan.receptionSlot': '{names} {hours}',
   'scan.receptionSlotSeparator': '; ',
   'scan.receptionNext': 'Next reception day: {day} {hours} · {station}',
+  // issue 19 (PIPL): the resident withdraws consent for their phone on the tracking page.
+  'phone.title': 'My phone number',
+  'phone.onFile': 'You left a phone number: the member handling your request uses it to call you, and progress is sent to it by SMS.',
+  'phone.remove': 'Remove my phone number',
+  'phone.confirmTitle': 'Remove your phone number?',
+  'phone.confirmBody':
+    'Once removed, the member cannot call you and you get no more SMS about this request; finding the request again by phone will not work either, so keep this page’s link. This cannot be undone; your request is still handled.',
+  'phone.confirm': 'Yes, remove it',
+  'phone.cancel': 'No, go back',
+  'phone.removed': 'Your phone number has been removed. You will get no more SMS about this request.',
+  'phone.withdrawn': 'You removed your phone number: no calls and no SMS about this request.',
 }

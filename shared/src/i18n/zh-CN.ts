@@ -225,6 +225,17 @@ export const zhCN = {
   'scan.receptionSlot': '{names} {hours}',
   'scan.receptionSlotSeparator': '；',
   'scan.receptionNext': '下次接待日：{day}{hours} · {station}',
+  // issue 19 (PIPL): the resident withdraws consent for their phone on the tracking page.
+  'phone.title': '我的手机号',
+  'phone.onFile': '您提交时留了手机号，承办委员用它联系您，办理进度也会短信告诉您。',
+  'phone.remove': '删除我的手机号',
+  'phone.confirmTitle': '删除您的手机号？',
+  'phone.confirmBody':
+    '删除后，委员不能再打电话联系您，您也不会再收到这条诉求的短信；凭手机号找回诉求也不再可行，请保存好这个页面的链接。删除不能撤销，诉求照常办理。',
+  'phone.confirm': '确认删除',
+  'phone.cancel': '不删除，返回',
+  'phone.removed': '您的手机号已删除，不会再收到这条诉求的短信。',
+  'phone.withdrawn': '您已删除手机号：委员不会打电话给您，也不会再发短信。',
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -36,6 +36,8 @@ export const CaseSummary = Type.Object({
   /** Where the resident was when they sent it ("使用我的位置" on the scan page, issue 16): WGS 84, accuracy in metres. */
   coords: Type.Optional(Nullable(Type.Object({ lat: Type.Number(), lng: Type.Number(), accuracy: Nullable(Type.Number()) }))),
   residentPhoneMasked: Nullable(Type.String()),
+  /** The resident withdrew consent for their phone on the tracking page (issue 19): no number, and no call. */
+  residentPhoneWithdrawn: Type.Optional(Type.Boolean()),
   acceptDueAt: Nullable(Timestamp),
   resolveDueAt: Nullable(Timestamp),
   acceptedAt: Nullable(Timestamp),

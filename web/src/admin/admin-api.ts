@@ -10,6 +10,11 @@ import type {
   NotificationStatus,
   NotificationView,
   PlacardLayout,
+  PhoneDataExport,
+  PhoneErasureBody,
+  PhoneErasureResult,
+  PhoneLookupResult,
+  PhoneRequestBody,
 } from '@mashangjian/shared'
 import { data } from '../data'
 
@@ -64,6 +69,13 @@ export const adminApi = {
       data.request<NotificationPage>(withQuery('/api/v1/notifications', q)),
     retry: (id: string) => data.request<NotificationView>(`/api/v1/notifications/${id}/retry`, { json: {} }),
     ofCase: (caseId: string) => data.request<NotificationList>(`/api/v1/cases/${caseId}/notifications`),
+  },
+
+  /** issue 19: a person's request about their phone number (shared/src/schemas/privacy.ts); the number goes in bodies only. */
+  privacy: {
+    lookup: (body: PhoneRequestBody) => data.request<PhoneLookupResult>('/api/v1/privacy/phone-lookup', { json: body }),
+    export: (body: PhoneRequestBody) => data.request<PhoneDataExport>('/api/v1/privacy/phone-export', { json: body }),
+    erase: (body: PhoneErasureBody) => data.request<PhoneErasureResult>('/api/v1/privacy/phone-erasure', { json: body }),
   },
 }
 

@@ -34,6 +34,8 @@ const CasesIntake = lazy(() => import('./routes/cases-intake').then((m) => m.Cas
 const ActivityReviewPage = lazy(() => import('./routes/activity-review-page').then((m) => m.ActivityReviewPage))
 // issue 16: open311
 const Open311Page = lazy(() => import('./routes/open311-page').then((m) => m.Open311Page))
+// issue 19: personal-data requests (PIPL)
+const PrivacyPage = lazy(() => import('./routes/privacy-page').then((m) => m.PrivacyPage))
 
 /** The console's pages: [text key, path under /app/admin/, only for committee admins]. */
 const PAGES = [
@@ -54,6 +56,7 @@ const PAGES = [
   ['import', 'import', false],
   ['placards', 'placards', false],
   ['open311', 'open311', true],
+  ['privacy', 'privacy', true],
 ] as const
 
 /** The admin console: station and committee admins land here (DESIGN.md §9). */
@@ -115,6 +118,7 @@ export function AdminApp() {
           <Route path={`${ADMIN_BASE}import`} component={ImportPage} />
           <Route path={`${ADMIN_BASE}placards`} component={PlacardsPage} />
           <Route path={`${ADMIN_BASE}open311`} component={Open311Page} />
+          <Route path={`${ADMIN_BASE}privacy`} component={PrivacyPage} />
         </Router>
       </main>
     </div>

@@ -28,6 +28,7 @@ export const en: AdminText = {
     users: 'Accounts',
     notifications: 'Notifications',
     open311: 'Open311 API',
+    privacy: 'Personal data requests',
     signOut: 'Sign out',
   },
   loading: 'Loading…',

@@ -60,6 +60,7 @@ export const zh = {
     users: '账号',
     notifications: '通知',
     open311: 'Open311 接口',
+    privacy: '个人信息申请',
     signOut: '退出',
   } as Record<string, string>,
   loading: '加载中…',

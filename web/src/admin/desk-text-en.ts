@@ -78,6 +78,7 @@ export const deskEn: DeskText = {
   resident: "Resident's phone",
   phoneMasked: 'Only the assigned member sees the full number.',
   noPhone: 'The resident left no phone.',
+  phoneWithdrawn: 'The resident withdrew their phone number.',
   facts: 'Facts',
   routing: 'How it was routed',
   routingReasons: {

@@ -76,6 +76,7 @@ export const deskZh = {
   resident: '群众电话',
   phoneMasked: '只有承办委员能看到完整号码。',
   noPhone: '群众没有留电话。',
+  phoneWithdrawn: '居民已撤回手机号。',
   facts: '基本情况',
   routing: '派单依据',
   routingReasons: {

@@ -105,6 +105,15 @@ export function CasePage() {
         <CaseCoords coords={c.coords} />
       </section>
       {detail ? <CasePhotos attachments={detail.attachments} /> : <p class="hint">{t.detailLoading}</p>}
+      {!phone && !c.residentPhoneMasked && c.residentPhoneWithdrawn && (
+        <section aria-label={t.resident} class="phone">
+          <strong>
+            {t.resident}
+            {t.colon}
+          </strong>
+          <span data-testid="phone-withdrawn">{t.phoneWithdrawn}</span>
+        </section>
+      )}
       {(phone || c.residentPhoneMasked) && (
         <section aria-label={t.resident} class="phone">
           <strong>

@@ -97,6 +97,11 @@ export const cases = pgTable(
      * without decrypting anything.
      */
     residentPhoneHash: text('resident_phone_hash'),
+    /**
+     * When the resident withdrew consent for their phone on the tracking page (PIPL art. 15, issue 19): the phone
+     * columns are null from then on, and the member sees why there is no number to call.
+     */
+    residentPhoneWithdrawnAt: timestamp('resident_phone_withdrawn_at', { withTimezone: true }),
     residentLocale: text('resident_locale').notNull().default('zh-CN'),
     /** SHA-256 of the secret in the resident's tracking link. */
     trackingSecretHash: text('tracking_secret_hash').notNull(),
@@ -382,6 +387,8 @@ export const caseFollower = pgTable(
     residentPhoneMasked: text('resident_phone_masked'),
     /** Same keyed hash as `cases.resident_phone_hash`: a phone search also finds the cases a resident follows. */
     residentPhoneHash: text('resident_phone_hash'),
+    /** Consent for the phone withdrawn (issue 19), by this follower or by the same person as the case's submitter. */
+    residentPhoneWithdrawnAt: timestamp('resident_phone_withdrawn_at', { withTimezone: true }),
     residentLocale: text('resident_locale').notNull().default('zh-CN'),
     createdAt: createdAt(),
   },

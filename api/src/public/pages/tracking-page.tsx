@@ -5,11 +5,13 @@ import type { TrackingPhoto } from '../tracking-photos'
 import { FOLLOW_UP_MAX, type FollowUpIssue } from '../tracking-followup-service'
 import { Layout, type PageContext } from './layout'
 import { CategoryText } from './scan-page'
+import { PhoneSection } from './phone-withdrawal-page'
+import type { HolderPhone } from '../../privacy/phone-withdrawal-service'
 
 /** Dates as the page's locale writes them, in Beijing time (shared/src/time/dates.ts). */
 const formatTime = (d: Date, locale: Locale) => formatDate(d, locale, 'dateTime')
 
-export type TrackingNotice = 'created' | 'joined' | 'rated' | 'rate-missing' | 'added'
+export type TrackingNotice = 'created' | 'joined' | 'rated' | 'rate-missing' | 'added' | 'phone-removed'
 
 /** The copy button's script: served from this origin (the CSP allows no inline script). */
 export const COPY_SCRIPT_PATH = '/t-assets/copy-link.js'
@@ -128,6 +130,7 @@ export function TrackingPage({
   notice,
   trackingUrl,
   followUp,
+  phone,
 }: {
   ctx: PageContext
   model: TrackingModel
@@ -137,6 +140,8 @@ export function TrackingPage({
   trackingUrl?: string
   /** The follow-up form again, with the text kept and each problem by its field. */
   followUp?: { issues: FollowUpIssue[]; text: string }
+  /** issue 19: the holder's own phone (on file, removed, none); left out on pages seen through another case's link. */
+  phone?: HolderPhone
 }) {
   const { t, locale } = ctx
   const ratingWords = model.rating ? t(`rate.${model.rating}`) : null
@@ -164,6 +169,11 @@ export function TrackingPage({
       {notice === 'added' && (
         <div class="ok" role="status" data-testid="added">
           <p>{t('followup.added')}</p>
+        </div>
+      )}
+      {notice === 'phone-removed' && (
+        <div class="ok" role="status" data-testid="phone-removed">
+          <p>{t('phone.removed')}</p>
         </div>
       )}
       {model.mergedFrom && (
@@ -259,6 +269,7 @@ export function TrackingPage({
         </form>
       )}
       {model.canAddInfo && <FollowUpForm ctx={ctx} secret={secret} issues={followUp?.issues} text={followUp?.text} />}
+      {phone && <PhoneSection ctx={ctx} secret={secret} phone={phone} />}
     </Layout>
   )
 }

@@ -69,6 +69,8 @@ export const memberEn: MemberCatalogue = {
   resident: 'Resident',
   callResident: 'Call',
   phoneMaskedHint: 'The full number shows once you accept',
+  /** issue 19: the resident removed their number on the tracking page; there is nothing to call. */
+  phoneWithdrawn: 'The resident withdrew their phone number',
   timeline: 'Timeline',
   timelinePublic: 'Public',
   timelineInternal: 'Internal',

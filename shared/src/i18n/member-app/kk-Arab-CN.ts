@@ -73,6 +73,8 @@ export const memberKkArabCN: MemberCatalogue = {
   resident: 'حالىق',
   callResident: 'قوڭىراۋ شالۋ',
   phoneMaskedHint: 'قابىلداعاننان كەيىن تولىق ٴنومىر كورىنەدى',
+  /** issue 19: the resident removed their number on the tracking page; there is nothing to call. */
+  phoneWithdrawn: 'تۇرعىن تەلەفون ٴنومىرىن كەرى الدى',
   timeline: 'اتقارۋ جازباسى',
   timelinePublic: 'اشىق',
   timelineInternal: 'ىشكى',

@@ -73,6 +73,8 @@ export const memberUg: MemberCatalogue = {
   resident: 'ئاممە',
   callResident: 'تېلېفون قىلىش',
   phoneMaskedHint: 'قوبۇل قىلغاندىن كېيىن تولۇق نومۇر كۆرۈنىدۇ',
+  /** issue 19: the resident removed their number on the tracking page; there is nothing to call. */
+  phoneWithdrawn: 'ئاھالە تېلېفون نومۇرىنى قايتۇرۇۋالدى',
   timeline: 'بىر تەرەپ قىلىش خاتىرىسى',
   timelinePublic: 'ئاشكارا',
   timelineInternal: 'ئىچكى',

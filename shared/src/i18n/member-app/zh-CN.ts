@@ -81,6 +81,8 @@ export const memberZhCN = {
   resident: '群众',
   callResident: '拨打电话',
   phoneMaskedHint: '接单后可见完整号码',
+  /** issue 19: the resident removed their number on the tracking page; there is nothing to call. */
+  phoneWithdrawn: '居民已撤回手机号',
   timeline: '办理记录',
   timelinePublic: '公开',
   timelineInternal: '内部',

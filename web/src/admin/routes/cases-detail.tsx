@@ -170,6 +170,8 @@ export function CasesDetail() {
                   <>
                     {c.residentPhoneMasked} <span class="hint">{dt.phoneMasked}</span>
                   </>
+                ) : c.residentPhoneWithdrawn ? (
+                  dt.phoneWithdrawn
                 ) : (
                   dt.noPhone
                 )}

@@ -1,0 +1,2 @@
+ALTER TABLE "case_follower" ADD COLUMN "resident_phone_withdrawn_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "cases" ADD COLUMN "resident_phone_withdrawn_at" timestamp with time zone;
