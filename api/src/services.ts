@@ -91,6 +91,12 @@ import { createOpen311ClientsService } from './open311/open311-clients-service'
 // issue 16: transparency page
 import { createTransparencyRepo } from './transparency/transparency-repo'
 import { createTransparencyService } from './transparency/transparency-service'
+// issue 19: retention — the daily erasure past each committee's years, the resident's own erasure, the audit archive.
+import { createCaseErasure } from './privacy/case-erasure'
+import { createRetentionSweep } from './retention/retention-sweep'
+import { createRetentionService } from './retention/retention-service'
+import { createAuditArchive } from './audit/audit-archive'
+import { createTrackingErasure } from './public/tracking-erasure-service'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -335,6 +341,14 @@ export function createServices({ config, database, clock, log }: { config: Confi
       clock,
       cacheSeconds: config.scanCacheSeconds,
     }),
+    // issue 19: retention (the jobs run them daily; the tracking page's erase button uses caseErasure).
+    ...(() => {
+      const caseErasure = createCaseErasure({ db, audit, blobs, clock })
+      return { caseErasure, trackingErasure: createTrackingErasure({ tracking, erasure: caseErasure }) }
+    })(),
+    retention: createRetentionSweep({ db, audit, blobs, clock }),
+    retentionSettings: createRetentionService({ db, committees: orgRepo, audit, onChange: () => scan.rosterChanged() }),
+    auditArchive: createAuditArchive({ db, audit, clock, afterMonths: config.auditArchiveAfterMonths }),
     placards: createPlacardsService({
       db,
       repo: createPlacardsRepo(db),

@@ -52,6 +52,8 @@ export const EnvSchema = Type.Object({
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://.+', description: 'must be a redis:// or rediss:// URL (shared rate limits)' })),
   REDIS_KEY_PREFIX: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9:_-]{1,40}$', description: 'must be 1–40 letters, digits, : _ or -' })),
   BODY_LIMIT_BYTES: Type.Optional(Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, description: 'must be 1 KiB–64 MiB' })),
+  // Issue 19: MLPS level 2 keeps the audit log at least 6 months before rows may move to the archive table.
+  AUDIT_ARCHIVE_AFTER_MONTHS: Type.Optional(Type.Integer({ minimum: 6, maximum: 1200, description: 'must be 6–1200 months (MLPS: at least 6)' })),
 })
 export type Env = Static<typeof EnvSchema>
 
@@ -86,6 +88,8 @@ export interface Config {
   scanRateLimitPerMinute: number
   /** How long a scan page's data is reused before it is read again. */
   scanCacheSeconds: number
+  /** Audit rows older than this many months move to audit_log_archive (default 6, never fewer: MLPS). */
+  auditArchiveAfterMonths?: number
   submitRateLimitPerIpPerHour: number
   submitRateLimitPerCodePerHour: number
   /** Rate limits are kept here when set, so several API processes count together; in memory otherwise. */

@@ -101,6 +101,7 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRouteOptions> = a
           rated: Type.Optional(Type.String()),
           missing: Type.Optional(Type.String()),
           added: Type.Optional(Type.String()),
+          erased: Type.Optional(Type.String()),
         }),
       },
     },
@@ -118,7 +119,9 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRouteOptions> = a
                 ? 'rate-missing'
                 : q.added
                   ? 'added'
-                  : undefined
+                  : q.erased
+                    ? 'erased'
+                    : undefined
         const { secret } = request.params
         const model = await tracking.view(secret)
         const trackingUrl = notice === 'created' || notice === 'joined' ? `${publicBaseUrl}/t/${secret}` : undefined

@@ -5,11 +5,13 @@ import type { TrackingPhoto } from '../tracking-photos'
 import { FOLLOW_UP_MAX, type FollowUpIssue } from '../tracking-followup-service'
 import { Layout, type PageContext } from './layout'
 import { CategoryText } from './scan-page'
+// issue 19: erasing an ended case's personal data (its own file, so this page only places it).
+import { EraseOffer, ErasedNotice } from './erasure-pages'
 
 /** Dates as the page's locale writes them, in Beijing time (shared/src/time/dates.ts). */
 const formatTime = (d: Date, locale: Locale) => formatDate(d, locale, 'dateTime')
 
-export type TrackingNotice = 'created' | 'joined' | 'rated' | 'rate-missing' | 'added'
+export type TrackingNotice = 'created' | 'joined' | 'rated' | 'rate-missing' | 'added' | 'erased'
 
 /** The copy button's script: served from this origin (the CSP allows no inline script). */
 export const COPY_SCRIPT_PATH = '/t-assets/copy-link.js'
@@ -166,6 +168,7 @@ export function TrackingPage({
           <p>{t('followup.added')}</p>
         </div>
       )}
+      <ErasedNotice ctx={ctx} model={model} justNow={notice === 'erased'} />
       {model.mergedFrom && (
         <div class="ok" role="status" data-testid="merged-from">
           <p>{t('track.mergedFrom', { publicNo: model.mergedFrom })}</p>
@@ -259,6 +262,7 @@ export function TrackingPage({
         </form>
       )}
       {model.canAddInfo && <FollowUpForm ctx={ctx} secret={secret} issues={followUp?.issues} text={followUp?.text} />}
+      {model.canErase && <EraseOffer ctx={ctx} secret={secret} />}
     </Layout>
   )
 }
