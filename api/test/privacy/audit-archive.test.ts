@@ -32,12 +32,23 @@ const ctx = withDemoApp()
 const DAY = 86_400_000
 const db = () => ctx.t.database.db
 const audit = () => ctx.t.app.services.audit
-const count = async (table: typeof auditLog | typeof auditLogArchive) => (await db().select({ n: sql<number>`count(*)::int` }).from(table))[0]!.n
+const count = async (table: typeof auditLog | typeof auditLogArchive) =>
+  (
+    await db()
+      .select({ n: sql<number>`count(*)::int` })
+      .from(table)
+  )[0]!.n
+/** The database's own refusal (drizzle wraps it: "Failed query…", the cause says why). */
+const refusal = (q: Promise<unknown>) =>
+  q.then(
+    () => 'allowed',
+    (err: { message: string; cause?: { message?: string } }) => `${err.message} ${err.cause?.message ?? ''}`,
+  )
 const record = (action: string) => db().transaction((tx) => audit().record(tx, { actorUserId: null, action, targetKind: 'test', targetId: action }))
 
 describe('audit archive', () => {
   it('moves only rows older than 6 months, as a prefix of the chain; verify walks archive + live; tampering is still caught', async () => {
-    await record('archive.test.old')
+    for (const n of [1, 2, 3]) await record(`archive.test.old${n}`)
     await audit().sealAll({ waitMs: 5000 })
     const sealedOld = await count(auditLog)
     expect(sealedOld).toBeGreaterThan(1)
@@ -53,7 +64,10 @@ describe('audit archive', () => {
     expect(report.archived).toBe(sealedOld - 1)
     expect(await count(auditLogArchive)).toBe(sealedOld - 1)
     // The run itself is audited with its count.
-    const [run] = await db().select().from(auditLog).where(sql`${auditLog.action} = 'audit.archived'`)
+    const [run] = await db()
+      .select()
+      .from(auditLog)
+      .where(sql`${auditLog.action} = 'audit.archived'`)
     expect(run!.detail).toMatchObject({ rows: sealedOld - 1, afterMonths: 6 })
 
     // New rows chain on; verify checks archive then live as one chain.
@@ -70,9 +84,9 @@ describe('audit archive', () => {
     expect(again.upToSeq).toBeGreaterThanOrEqual(report.upToSeq)
 
     // A live row cannot be deleted unless archived; archived rows cannot be changed or deleted.
-    await expect(db().execute(sql`delete from audit_log where seq = (select max(seq) from audit_log)`)).rejects.toThrow(/append-only/)
-    await expect(db().execute(sql`delete from audit_log_archive where seq = 1`)).rejects.toThrow(/append-only/)
-    await expect(db().execute(sql`update audit_log_archive set action = 'x' where seq = 1`)).rejects.toThrow(/append-only/)
+    expect(await refusal(db().execute(sql`delete from audit_log where seq = (select max(seq) from audit_log)`))).toMatch(/audit_log is append-only/)
+    expect(await refusal(db().execute(sql`delete from audit_log_archive where seq = 1`))).toMatch(/audit_log_archive is append-only/)
+    expect(await refusal(db().execute(sql`update audit_log_archive set action = 'x' where seq = 1`))).toMatch(/audit_log_archive is append-only/)
   })
 
   it('`npm run audit:verify` verifies across archive + live, and reports a broken archived row', async () => {

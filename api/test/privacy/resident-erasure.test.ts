@@ -69,7 +69,14 @@ describe("the resident's erasure request", () => {
     expect(done.statusCode).toBe(303)
     expect(done.headers.location).toBe(`/t/${c.trackingSecret}?erased=1&lang=zh-CN`)
     const row = await caseRow(c.id)
-    expect(row).toMatchObject({ residentPhoneEnc: null, residentPhoneHash: null, residentPhoneMasked: null, description: '（已应本人要求删除）', status: 'closed', rating: 'satisfied' })
+    expect(row).toMatchObject({
+      residentPhoneEnc: null,
+      residentPhoneHash: null,
+      residentPhoneMasked: null,
+      description: '（已应本人要求删除）',
+      status: 'closed',
+      rating: 'satisfied',
+    })
     expect(await db().select().from(attachment).where(eq(attachment.caseId, c.id))).toHaveLength(0)
     const [audited] = await db()
       .select()
@@ -104,7 +111,7 @@ describe("the resident's erasure request", () => {
     const c = await submit(uniqueText('公园的健身器材坏了很久没人修'))
     const wang = await signIn(ctx.t.app, 'wangjianguo')
     await wang.ok(c.id, { type: 'accept' })
-    await wang.ok(c.id, { type: 'resolve', reply: '已报修' })
+    await wang.ok(c.id, { type: 'resolve', reply: '已联系园林部门报修健身器材' })
     await rate(ctx.t, c.trackingSecret, 'satisfied')
     expect((await page(`/t/${c.trackingSecret}?lang=${lang}`)).body).toContain(words)
   })
