@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { and, eq } from 'drizzle-orm'
+import { and, desc, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { attachment, auditLog, caseEvent, caseFollower, cases, contact } from '../../src/db/schema'
 import { withDemoApp } from '../support/demo-app'
@@ -199,6 +199,8 @@ describe('retention: personal data erased past the committee’s years after a c
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.action, 'committee.retention_changed'), eq(auditLog.targetId, county.id)))
+      .orderBy(desc(auditLog.id))
+      .limit(1)
     expect(last!.detail).toMatchObject({ after: 7 })
     expect((await send(admin, 'PUT', url, { years: null })).statusCode).toBe(200)
   })
