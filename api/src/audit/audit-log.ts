@@ -175,14 +175,14 @@ export function createAuditLog(db: Db) {
                 const seq = row.seq!
                 const reason =
                   seq !== expected ? 'gap' : row.prevHash !== prevHash ? 'prev_hash' : auditRowHash(prevHash, { ...row, seq }) !== row.hash ? 'hash' : undefined
-                if (reason) return { ok: false, sealed, archived, unsealed, firstBroken: { seq, id: row.id, reason } }
+                if (reason) return { ok: false, sealed, ...(archived > 0 && { archived }), unsealed, firstBroken: { seq, id: row.id, reason } }
                 prevHash = row.hash!
                 expected += 1
               }
               if (page.length < VERIFY_PAGE) break
             }
           }
-          return { ok: true, sealed, archived, unsealed }
+          return { ok: true, sealed, ...(archived > 0 && { archived }), unsealed }
         },
         { isolationLevel: 'repeatable read', accessMode: 'read only' },
       )
