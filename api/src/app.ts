@@ -47,6 +47,8 @@ import { registerWebApp } from './web/web-app'
 import { dashboardRoutes } from './dashboard/dashboard-routes'
 import { departmentFiguresRoutes } from './dashboard/department-figures-routes'
 import { ledgerRoutes } from './ledger/ledger-routes'
+import { retentionRoutes } from './retention/retention-routes'
+import { trackingErasureRoutes } from './public/tracking-erasure-routes'
 import { activitiesRoutes } from './activities/activities-routes'
 import { memberActivitiesRoutes } from './activities/member-activities-routes'
 import { contactsRoutes } from './contacts/contacts-routes'
@@ -246,6 +248,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(dashboardRoutes, { dashboard: services.dashboard })
   await app.register(departmentFiguresRoutes, { departmentFigures: services.departmentFigures })
   await app.register(ledgerRoutes, { ledger: services.ledger })
+  await app.register(retentionRoutes, { retention: services.retentionSettings })
+  await app.register(trackingErasureRoutes, { erasure: services.trackingErasure, tracking: services.tracking })
   await app.register(activitiesRoutes, { activities: services.activities })
   await app.register(memberActivitiesRoutes, { activities: services.activities, blobs: services.blobs })
   await app.register(contactsRoutes, { contacts: services.contacts })

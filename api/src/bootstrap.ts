@@ -58,6 +58,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
       publicCleanup: app.services.publicCleanup,
       orphanSweep: app.services.orphanSweep,
       dutyRoster: app.services.dutyRoster,
+      retention: app.services.retention,
+      auditArchive: app.services.auditArchive,
       deliverNotices: config.notifyDelivery ?? true,
       monitor: app.services.jobMonitor,
     })

@@ -101,6 +101,12 @@ import { createJobMonitor } from './monitoring/job-monitor'
 import { createJobHealth } from './monitoring/job-health'
 import type { Monitoring } from './monitoring/prometheus-metrics'
 import { JOBS } from './jobs/job-runner'
+// issue 19: retention — the daily erasure past each committee's years, the resident's own erasure, the audit archive.
+import { createCaseErasure } from './privacy/case-erasure'
+import { createRetentionSweep } from './retention/retention-sweep'
+import { createRetentionService } from './retention/retention-service'
+import { createAuditArchive } from './audit/audit-archive'
+import { createTrackingErasure } from './public/tracking-erasure-service'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({
@@ -368,6 +374,14 @@ export function createServices({
       clock,
       cacheSeconds: config.scanCacheSeconds,
     }),
+    // issue 19: retention (the jobs run them daily; the tracking page's erase button uses caseErasure).
+    ...(() => {
+      const caseErasure = createCaseErasure({ db, audit, blobs, clock })
+      return { caseErasure, trackingErasure: createTrackingErasure({ tracking, erasure: caseErasure }) }
+    })(),
+    retention: createRetentionSweep({ db, audit, blobs, clock }),
+    retentionSettings: createRetentionService({ db, committees: orgRepo, audit, onChange: () => scan.rosterChanged() }),
+    auditArchive: createAuditArchive({ db, audit, clock, afterMonths: config.auditArchiveAfterMonths }),
     placards: createPlacardsService({
       db,
       repo: createPlacardsRepo(db),

@@ -44,6 +44,7 @@ describe('one date on every surface, as the table says', () => {
           member: { id: ID, name: '王委员', title: '委员', level: 'county', active: true, sectorName: null, hasPhoto: false },
           station: null,
           reception: { today: [], next: null },
+          retentionYears: 3,
         },
         duplicate: { publicNo: 'DEMO-2026-000001', categoryNames: null, createdAt: at, excerpt: '路灯不亮' },
       }),
@@ -73,6 +74,8 @@ describe('one date on every surface, as the table says', () => {
           mergedFrom: null,
           canAddInfo: false,
           photos: [],
+          erasedAt: null,
+          canErase: false,
         },
       }),
     )

@@ -1,5 +1,5 @@
 import { and, asc, desc, gt, isNotNull, isNull, sql } from 'drizzle-orm'
-import { auditLog } from '../db/schema'
+import { auditLog, auditLogArchive } from '../db/schema'
 import type { Db, DbOrTx } from '../db/database'
 import { auditRowHash, GENESIS_HASH } from './audit-hash'
 
@@ -22,31 +22,35 @@ export interface AuditWriter {
 
 export interface AuditVerifyResult {
   ok: boolean
+  /** Chained rows, archived ones included (issue 19: they are checked as the start of the chain). */
   sealed: number
+  /** Of those, how many are in audit_log_archive. */
+  archived?: number
   unsealed: number
   /** The first row where the chain does not hold; for a gap, the row found after the missing seq. */
   firstBroken?: { seq: number; id: number; reason: 'hash' | 'gap' | 'prev_hash' }
 }
 
 /** Only sealers take it, so record() never waits. Any constant distinct from the migration lock (0x6d736a). */
-const SEAL_LOCK_KEY = 0x6d736a_0001
+export const SEAL_LOCK_KEY = 0x6d736a_0001
 const VERIFY_PAGE = 5000
 
-/** What the hash covers, read the same way by seal() and verify(). */
-const hashedColumns = {
-  id: auditLog.id,
-  seq: auditLog.seq,
+/** What the hash covers, read the same way by seal() and verify(), from the live table or its archive. */
+const hashedColumnsOf = (t: typeof auditLog | typeof auditLogArchive) => ({
+  id: t.id,
+  seq: sql<number | null>`${t.seq}`.mapWith(Number),
   // Text in SQL, not a Date: keeps the microseconds the column stores.
-  at: sql<string>`to_char(${auditLog.at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-  actorUserId: auditLog.actorUserId,
-  actorIp: auditLog.actorIp,
-  action: auditLog.action,
-  targetKind: auditLog.targetKind,
-  targetId: auditLog.targetId,
-  detail: auditLog.detail,
-  prevHash: auditLog.prevHash,
-  hash: auditLog.hash,
-}
+  at: sql<string>`to_char(${t.at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+  actorUserId: t.actorUserId,
+  actorIp: t.actorIp,
+  action: t.action,
+  targetKind: t.targetKind,
+  targetId: t.targetId,
+  detail: t.detail,
+  prevHash: sql<string | null>`${t.prevHash}`,
+  hash: sql<string | null>`${t.hash}`,
+})
+const hashedColumns = hashedColumnsOf(auditLog)
 
 /**
  * The append-only audit log (DESIGN.md §10). Writers insert plain rows inside their own transaction, so an
@@ -83,12 +87,16 @@ export function createAuditLog(db: Db) {
       // PGlite is one connection: inside the callback only `tx` may be used, never `db`.
       return db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(${SEAL_LOCK_KEY}::bigint)`)
-        const [last] = await tx
+        const [liveLast] = await tx
           .select({ seq: auditLog.seq, hash: auditLog.hash })
           .from(auditLog)
           .where(isNotNull(auditLog.seq))
           .orderBy(desc(auditLog.seq))
           .limit(1)
+        // The archive job leaves the newest chained row live; should the live table hold none, the chain goes on from the archive.
+        const [last] = liveLast
+          ? [liveLast]
+          : await tx.select({ seq: auditLogArchive.seq, hash: auditLogArchive.hash }).from(auditLogArchive).orderBy(desc(auditLogArchive.seq)).limit(1)
         const rows = await tx
           .select(hashedColumns)
           .from(auditLog)
@@ -148,26 +156,33 @@ export function createAuditLog(db: Db) {
               unsealed: sql<number>`(count(*) - count(${auditLog.seq}))::int`,
             })
             .from(auditLog)
-          const { sealed, unsealed } = counts!
+          const [inArchive] = await tx.select({ n: sql<number>`count(*)::int` }).from(auditLogArchive)
+          const archived = inArchive!.n
+          const sealed = counts!.sealed + archived
+          const { unsealed } = counts!
           let expected = 1
           let prevHash = GENESIS_HASH
-          for (;;) {
-            const page = await tx
-              .select(hashedColumns)
-              .from(auditLog)
-              .where(gt(auditLog.seq, expected - 1))
-              .orderBy(asc(auditLog.seq))
-              .limit(VERIFY_PAGE)
-            for (const row of page) {
-              const seq = row.seq!
-              const reason =
-                seq !== expected ? 'gap' : row.prevHash !== prevHash ? 'prev_hash' : auditRowHash(prevHash, { ...row, seq }) !== row.hash ? 'hash' : undefined
-              if (reason) return { ok: false, sealed, unsealed, firstBroken: { seq, id: row.id, reason } }
-              prevHash = row.hash!
-              expected += 1
+          // The archive holds the start of the chain (seq 1..n), the live table the rest: one walk over both.
+          for (const table of [auditLogArchive, auditLog] as const) {
+            for (;;) {
+              const page = await tx
+                .select(hashedColumnsOf(table))
+                .from(table)
+                .where(gt(table.seq, expected - 1))
+                .orderBy(asc(table.seq))
+                .limit(VERIFY_PAGE)
+              for (const row of page) {
+                const seq = row.seq!
+                const reason =
+                  seq !== expected ? 'gap' : row.prevHash !== prevHash ? 'prev_hash' : auditRowHash(prevHash, { ...row, seq }) !== row.hash ? 'hash' : undefined
+                if (reason) return { ok: false, sealed, ...(archived > 0 && { archived }), unsealed, firstBroken: { seq, id: row.id, reason } }
+                prevHash = row.hash!
+                expected += 1
+              }
+              if (page.length < VERIFY_PAGE) break
             }
-            if (page.length < VERIFY_PAGE) return { ok: true, sealed, unsealed }
           }
+          return { ok: true, sealed, ...(archived > 0 && { archived }), unsealed }
         },
         { isolationLevel: 'repeatable read', accessMode: 'read only' },
       )

@@ -11,7 +11,7 @@ const REASONS: Record<NonNullable<AuditVerifyResult['firstBroken']>['reason'], s
 }
 
 function formatVerifyResult(r: AuditVerifyResult): string {
-  const counts = `${r.sealed} rows chained, ${r.unsealed} waiting`
+  const counts = `${r.sealed} rows chained${r.archived ? ` (${r.archived} of them archived)` : ''}, ${r.unsealed} waiting`
   if (r.ok || !r.firstBroken) return `audit log OK: ${counts}`
   const { seq, id, reason } = r.firstBroken
   return `audit log BROKEN at seq ${seq} (id ${id}): ${REASONS[reason]}; ${counts}`

@@ -57,6 +57,8 @@ export const EnvSchema = Type.Object({
     Type.String({ pattern: '^[!-~]{32,}$', description: 'must be at least 32 printable characters without spaces, e.g. from `openssl rand -hex 32`' }),
   ),
   METRICS_ALLOW: Type.Optional(Type.String({ minLength: 1, description: 'must be a comma-separated list of IP addresses or CIDR ranges' })),
+  // Issue 19: MLPS level 2 keeps the audit log at least 6 months before rows may move to the archive table.
+  AUDIT_ARCHIVE_AFTER_MONTHS: Type.Optional(Type.Integer({ minimum: 6, maximum: 1200, description: 'must be 6–1200 months (MLPS: at least 6)' })),
 })
 export type Env = Static<typeof EnvSchema>
 
@@ -91,6 +93,8 @@ export interface Config {
   scanRateLimitPerMinute: number
   /** How long a scan page's data is reused before it is read again. */
   scanCacheSeconds: number
+  /** Audit rows older than this many months move to audit_log_archive (default 6, never fewer: MLPS). */
+  auditArchiveAfterMonths?: number
   submitRateLimitPerIpPerHour: number
   submitRateLimitPerCodePerHour: number
   /** Rate limits are kept here when set, so several API processes count together; in memory otherwise. */

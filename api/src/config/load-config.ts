@@ -63,6 +63,7 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
     // Residents behind one carrier NAT share an address: per-IP limits stay generous, per-code ones catch floods.
     scanRateLimitPerMinute: env.SCAN_RATE_LIMIT_PER_MINUTE ?? 120,
     scanCacheSeconds: env.SCAN_CACHE_SECONDS ?? 30,
+    auditArchiveAfterMonths: env.AUDIT_ARCHIVE_AFTER_MONTHS ?? 6,
     submitRateLimitPerIpPerHour: env.SUBMIT_RATE_LIMIT_PER_IP_PER_HOUR ?? 30,
     submitRateLimitPerCodePerHour: env.SUBMIT_RATE_LIMIT_PER_CODE_PER_HOUR ?? 120,
     redisUrl: env.REDIS_URL,

@@ -20,6 +20,8 @@ export const JOBS = {
   publicCleanup: 'public-cleanup',
   orphanSweep: 'orphan-blob-sweep',
   dutyRoster: 'duty-roster-extend',
+  retention: 'retention-erase',
+  auditArchive: 'audit-archive',
 } as const
 
 /** pg-boss speaks to PGlite through this adapter; statements without parameters may be several at once. */
@@ -47,6 +49,10 @@ export interface JobDeps {
   orphanSweep: OrphanSweep
   /** Daily, just after Beijing midnight: the reception-day shifts move on by a day (duty-roster-service.ts). */
   dutyRoster?: { extendAll(): Promise<number> }
+  /** Daily (issue 19): residents' personal data past each committee's retention years (retention-sweep.ts). */
+  retention?: { run(): Promise<Record<string, number>> }
+  /** Daily (issue 19): audit rows past AUDIT_ARCHIVE_AFTER_MONTHS move to the archive table (audit-archive.ts). */
+  auditArchive?: { run(): Promise<{ archived: number }> }
   /** False: this process leaves delivering notices to others (NOTIFY_DELIVERY=false). */
   deliverNotices?: boolean
   /** issue 19: monitoring — every handler's runs counted and recorded for /healthz (services.jobMonitor). */
@@ -76,6 +82,8 @@ async function startBoss(create: () => PgBoss, log: FastifyBaseLogger): Promise<
       await boss.schedule(JOBS.publicCleanup, '17 * * * *')
       await boss.schedule(JOBS.orphanSweep, '41 * * * *')
       await boss.schedule(JOBS.dutyRoster, '5 0 * * *', undefined, { tz: BEIJING_TIME_ZONE })
+      await boss.schedule(JOBS.retention, '30 3 * * *', undefined, { tz: BEIJING_TIME_ZONE })
+      await boss.schedule(JOBS.auditArchive, '45 3 * * *', undefined, { tz: BEIJING_TIME_ZONE })
       return boss
     } catch (err) {
       await boss.stop({ graceful: false, wait: true }).catch(() => undefined)
@@ -105,6 +113,8 @@ export async function startJobs({
   publicCleanup,
   orphanSweep,
   dutyRoster,
+  retention,
+  auditArchive,
   deliverNotices = true,
   monitor,
 }: JobDeps) {
@@ -119,6 +129,13 @@ export async function startJobs({
   if (monitor) monitorWork(boss, monitor)
   await boss.work(JOBS.dutyRoster, async () => {
     if (dutyRoster) log.info({ stations: await dutyRoster.extendAll() }, 'reception days generated')
+  })
+  // Issue 19, at night in Beijing: erasure past the retention years (each run audited with its counts), then the audit archive.
+  await boss.work(JOBS.retention, async () => {
+    if (retention) log.info({ report: await retention.run() }, 'retention: personal data past its years erased')
+  })
+  await boss.work(JOBS.auditArchive, async () => {
+    if (auditArchive) log.info({ report: await auditArchive.run() }, 'audit rows archived')
   })
   await boss.work(JOBS.sweep, async () => {
     const report = await sweep.run()

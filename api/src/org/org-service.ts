@@ -147,6 +147,8 @@ export function createOrgService({ db, repo, audit }: { db: Db; repo: OrgRepo; a
       if ('errors' in parsed) throw validationFailed(parsed.errors)
       // The ledger targets are saved through their own endpoint (ledger-service.ts): this body never carries them.
       const next = before.settings.ledger ? { ...parsed.settings, ledger: before.settings.ledger } : parsed.settings
+      // Likewise the retention years (issue 19, retention-service.ts).
+      if (before.settings.retentionYears !== undefined) next.retentionYears = before.settings.retentionYears
       await db.transaction(async (tx) => {
         await repo.setSettings(tx, id, next)
         await audit.record(tx, {

@@ -7,6 +7,7 @@ import type { Db } from '../db/database'
 import type { QrRepo, QrRow } from '../qr/qr-repo'
 import { normalizeQrCode } from '../qr/qr-codes'
 import type { ReceptionSlot } from '../duty-roster/duty-roster-service'
+import { retentionYearsOf } from '../retention/retention-rules'
 
 export interface ScanCategory {
   id: string
@@ -30,6 +31,8 @@ interface Common {
   categories: ScanCategory[]
   /** The usual (general class) deadlines, to tell residents how long it takes. */
   sla: { acceptHours: number; resolveDays: number }
+  /** Issue 19: the privacy notice's "deleted N years after the case ends", the committee's retention setting. */
+  retentionYears: number
 }
 
 /** Everything the scan page shows for a code, or why it cannot show a form. */
@@ -93,6 +96,7 @@ export function createScanService({
       committeeName: committee.name,
       categories,
       sla: { acceptHours: general.accept, resolveDays: Math.round(general.resolve / 24) },
+      retentionYears: retentionYearsOf(committee.settings),
       reception: await reception(q.memberId ? { memberId: q.memberId } : { stationId: q.stationId! }),
     }
   }

@@ -106,6 +106,7 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRouteOptions> = a
           added: Type.Optional(Type.String()),
           phoneRemoved: Type.Optional(Type.String()),
           phone: Type.Optional(Type.String()),
+          erased: Type.Optional(Type.String()),
         }),
       },
     },
@@ -125,7 +126,9 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRouteOptions> = a
                   ? 'added'
                   : q.phoneRemoved
                     ? 'phone-removed'
-                    : undefined
+                    : q.erased
+                      ? 'erased'
+                      : undefined
         const { secret } = request.params
         const model = await tracking.view(secret)
         const phone = withdrawal ? await withdrawal.phoneOf(secret) : undefined

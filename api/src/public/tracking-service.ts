@@ -32,10 +32,16 @@ export interface TrackingModel {
   canAddInfo: boolean
   /** issue 16: photos this link may show (tracking-photos.ts), served downscaled under the secret; none through a merged case's link. */
   photos: TrackingPhoto[]
+  /** Issue 19: when the case's personal data was erased (the resident's request or the retention years); null: kept. */
+  erasedAt: Date | null
+  /** Issue 19: the submitter may have the personal data of their ended case erased (tracking-erasure-service.ts). */
+  canErase: boolean
 }
 
 /** Statuses in which the case has ended: no rating round, no follow-up. */
 const ENDED = ['resolved', 'closed', 'invalid', 'merged']
+/** Issue 19: statuses after which the resident may have their personal data erased (closed for good, not 办结 awaiting a rating). */
+export const ERASABLE: string[] = ['closed', 'invalid', 'merged']
 
 const SECRET = /^[A-Za-z0-9_-]{20,64}$/
 /** A merge chain longer than this is not followed (each merge ends a case, so real chains are short). */
@@ -98,6 +104,8 @@ export function createTrackingService({
       mergedFrom,
       canAddInfo: own && open,
       photos,
+      erasedAt: row.personalDataErasedAt,
+      canErase: own && ERASABLE.includes(row.status) && !row.personalDataErasedAt,
     }
   }
 

@@ -46,7 +46,21 @@ export const en: Catalogue = {
   'error.rejected': 'That did not go through; reload the page and try again',
   'privacy.title': 'Your information',
   'privacy.body':
-    'We keep only what you write and your photos (with location data removed). Your number is stored encrypted and only the member handling your request sees it. We use it only for this request and delete it 3 years after the case is closed.',
+    'We keep only what you write and your photos (with location data removed). Your number is stored encrypted and only the member handling your request sees it. We use it only for this request and delete it {years, plural, one {# year} other {# years}} after the case is closed.',
+  // issue 19: the resident erases the personal data of their ended request (tracking page).
+  'erase.title': 'Delete personal information',
+  'erase.body':
+    'This request has ended. You can ask us to delete the personal information in it: your phone number, what you wrote, your photos and the texts written while it was handled. The request number, type, dates and status are kept for statistics.',
+  'erase.button': 'Delete the personal information in this request',
+  'erase.confirmTitle': 'Delete your personal information?',
+  'erase.confirmBody':
+    'This cannot be undone: your phone number, what you wrote and your photos will be deleted, and the member can no longer contact you. The request number {publicNo} and its status are kept.',
+  'erase.confirm': 'Yes, delete it',
+  'erase.cancel': 'Go back, keep it',
+  'erase.done': 'The personal information in this request has been deleted.',
+  'erase.erasedOn': 'The personal information in this request was deleted on {date}; only its number, type, dates and status are kept.',
+  'erase.notEnded': 'Personal information can be deleted once the request has ended.',
+  'erase.ownerOnly': "Only the submitter's link can delete the personal information in this request.",
   'notFound.title': 'We could not find this code',
   'notFound.body': 'This QR code does not exist or is no longer valid. Check that it is a code posted by a members’ station, or visit your nearest station.',
   'revoked.title': 'This code is no longer in use',

@@ -46,7 +46,21 @@ export const zhCN = {
   'error.tooLarge': '提交的内容太大了：最多3张照片，每张不超过8MB',
   'error.rejected': '提交未成功，请刷新页面后重新填写',
   'privacy.title': '个人信息说明',
-  'privacy.body': '我们只保存您填写的内容和照片（照片会去掉拍摄位置等信息）。手机号加密保存，只有承办委员能看到。这些信息只用于办理您的诉求，结案满3年后删除。',
+  'privacy.body':
+    '我们只保存您填写的内容和照片（照片会去掉拍摄位置等信息）。手机号加密保存，只有承办委员能看到。这些信息只用于办理您的诉求，结案满{years}年后删除。',
+  // issue 19: the resident erases the personal data of their ended request (tracking page).
+  'erase.title': '删除个人信息',
+  'erase.body':
+    '这条诉求已经结束。您可以要求删除其中的个人信息：手机号、您写的内容和照片，以及办理过程中的文字。诉求编号、类型、日期和办理状态会保留，用于统计。',
+  'erase.button': '删除本诉求中的个人信息',
+  'erase.confirmTitle': '确认删除个人信息？',
+  'erase.confirmBody': '删除后不能恢复：手机号、您写的内容和照片都会删除，委员也无法再联系您。诉求编号 {publicNo} 和办理状态仍会保留。',
+  'erase.confirm': '确认删除',
+  'erase.cancel': '返回，不删除',
+  'erase.done': '本诉求中的个人信息已删除。',
+  'erase.erasedOn': '本诉求中的个人信息已于{date}删除，只保留编号、类型、日期和办理状态。',
+  'erase.notEnded': '诉求结束后才能删除其中的个人信息。',
+  'erase.ownerOnly': '只有提交人的链接可以删除本诉求中的个人信息。',
   'notFound.title': '没有找到这个二维码',
   'notFound.body': '这个二维码不存在或已经失效。请确认扫的是委员工作站张贴的二维码，也可以直接到附近的委员工作站反映。',
   'revoked.title': '这个二维码已停用',

@@ -108,6 +108,20 @@ export function addDays(day: string, n: number): string {
   return d.toISOString().slice(0, 10)
 }
 
+/** The same calendar day `n` years after (or before, n < 0) `day`; 29 February becomes the 28th in a common year. */
+export function addYears(day: string, n: number): string {
+  return addMonths(day, 12 * n)
+}
+
+/** The same day of the month `n` months after (or before, n < 0) `day`, or the month's last day if it has fewer. */
+export function addMonths(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
+  const first = new Date(Date.UTC(y, m - 1 + n, 1))
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate()
+  first.setUTCDate(Math.min(d, last))
+  return first.toISOString().slice(0, 10)
+}
+
 /** Whole days from `from` to `to` (both YYYY-MM-DD): 0 for the same day, negative when `to` is earlier. */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS)

@@ -148,6 +148,12 @@ export const cases = pgTable(
     publishedAt: timestamp('published_at', { withTimezone: true }),
     /** The Open311 client whose POST created the case (channel `open311`). */
     open311ClientId: uuid('open311_client_id').references((): AnyPgColumn => open311Client.id),
+    /**
+     * When the residents' personal data in this case was erased (issue 19: the retention job past the committee's
+     * years, or the resident's own request): phones, free text, photos, followers and extra links are gone; the
+     * category, dates, states and routing stay, so every count stays.
+     */
+    personalDataErasedAt: timestamp('personal_data_erased_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -200,6 +206,10 @@ export const cases = pgTable(
     index('cases_merged_into_idx')
       .on(t.mergedInto)
       .where(sql`merged_into is not null`),
+    // The retention job (issue 19): ended cases whose personal data is still kept, oldest end first.
+    index('cases_retention_idx')
+      .on(t.committeeId, t.closedAt)
+      .where(sql`personal_data_erased_at is null and status in ('closed', 'invalid', 'merged')`),
   ],
 )
 

@@ -1,4 +1,4 @@
-import { date, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { date, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { CONTACT_KINDS } from '@mashangjian/shared'
 import { createdAt, id, oneOf, updatedAt } from './columns'
 import { committee, member, sector } from './org'
@@ -41,6 +41,8 @@ export const contact = pgTable(
     /** 转为诉求 / 转为社情民意: what the contact became. */
     caseId: uuid('case_id').references(() => cases.id, { onDelete: 'set null' }),
     reportId: uuid('report_id').references(() => opinionReport.id, { onDelete: 'set null' }),
+    /** Issue 19: name, phone, community, place and what was said erased past the committee's retention years. */
+    personalDataErasedAt: timestamp('personal_data_erased_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

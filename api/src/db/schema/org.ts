@@ -24,6 +24,8 @@ export type CommitteeSettings = {
   ledger?: LedgerTargetSettings
   /** 交办: default reply time in working days (5), and whether a case's resolve clock stops while a department has it (no). */
   handoff?: { replyDays?: number; pauseResolveClock?: boolean }
+  /** Issue 19: years residents' personal data is kept after a case ends (default 3); set through its own endpoint. */
+  retentionYears?: number
 }
 
 /** 政协 committee tree: province → city → county. `path` lists ancestor ids and self, '/'-joined, for subtree checks. */

@@ -288,7 +288,7 @@ export function ScanPage({
       </p>
       <div class="box">
         <h2>{t('privacy.title')}</h2>
-        <p>{t('privacy.body')}</p>
+        <p data-testid="privacy-body">{t('privacy.body', { years: model.retentionYears })}</p>
       </div>
     </Layout>
   )

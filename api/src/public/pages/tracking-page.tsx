@@ -7,11 +7,13 @@ import { Layout, type PageContext } from './layout'
 import { CategoryText } from './scan-page'
 import { PhoneSection } from './phone-withdrawal-page'
 import type { HolderPhone } from '../../privacy/phone-withdrawal-service'
+// issue 19: erasing an ended case's personal data (its own file, so this page only places it).
+import { EraseOffer, ErasedNotice } from './erasure-pages'
 
 /** Dates as the page's locale writes them, in Beijing time (shared/src/time/dates.ts). */
 const formatTime = (d: Date, locale: Locale) => formatDate(d, locale, 'dateTime')
 
-export type TrackingNotice = 'created' | 'joined' | 'rated' | 'rate-missing' | 'added' | 'phone-removed'
+export type TrackingNotice = 'created' | 'joined' | 'rated' | 'rate-missing' | 'added' | 'phone-removed' | 'erased'
 
 /** The copy button's script: served from this origin (the CSP allows no inline script). */
 export const COPY_SCRIPT_PATH = '/t-assets/copy-link.js'
@@ -176,6 +178,7 @@ export function TrackingPage({
           <p>{t('phone.removed')}</p>
         </div>
       )}
+      <ErasedNotice ctx={ctx} model={model} justNow={notice === 'erased'} />
       {model.mergedFrom && (
         <div class="ok" role="status" data-testid="merged-from">
           <p>{t('track.mergedFrom', { publicNo: model.mergedFrom })}</p>
@@ -270,6 +273,7 @@ export function TrackingPage({
       )}
       {model.canAddInfo && <FollowUpForm ctx={ctx} secret={secret} issues={followUp?.issues} text={followUp?.text} />}
       {phone && <PhoneSection ctx={ctx} secret={secret} phone={phone} />}
+      {model.canErase && <EraseOffer ctx={ctx} secret={secret} />}
     </Layout>
   )
 }
