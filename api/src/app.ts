@@ -71,6 +71,7 @@ import { open311ClientsRoutes } from './open311/open311-clients-routes'
 import { transparencyRoutes } from './transparency/transparency-routes'
 import { refuseWhileDraining } from './health/draining'
 import { connectRedis } from './config/redis'
+import { VERSION } from './version'
 
 export interface AppDeps {
   config: Config
@@ -80,7 +81,7 @@ export interface AppDeps {
   logger?: boolean | object
 }
 
-export const VERSION = '0.1.0'
+export { VERSION }
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -170,7 +171,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     refreshTokenTtlDays: config.refreshTokenTtlDays,
   })
-  await app.register(healthRoutes, { database, version: VERSION })
+  // issue 19: the daily backup's last result (BACKUP_DIR set), read when /healthz is asked.
+  await app.register(healthRoutes, { database, version: VERSION, backupStatus: config.backup ? () => app.services.dailyBackup!.status() : undefined })
   await app.register(authRoutes, { auth: authService, loginPerMinute: config.loginRateLimitPerMinute })
   const services = createServices({ config, database, clock, log: app.log })
   app.decorate('services', services)

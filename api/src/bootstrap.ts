@@ -59,6 +59,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
       orphanSweep: app.services.orphanSweep,
       dutyRoster: app.services.dutyRoster,
       deliverNotices: config.notifyDelivery ?? true,
+      backup: app.services.dailyBackup,
     })
   } catch (err) {
     await app.close().catch(() => {})

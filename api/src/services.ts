@@ -91,6 +91,9 @@ import { createOpen311ClientsService } from './open311/open311-clients-service'
 // issue 16: transparency page
 import { createTransparencyRepo } from './transparency/transparency-repo'
 import { createTransparencyService } from './transparency/transparency-service'
+// issue 19: backups
+import { createDailyBackup } from './backup/daily-backup'
+import { VERSION } from './version'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({ config, database, clock, log }: { config: Config; database: Database; clock: Clock; log: FastifyBaseLogger }) {
@@ -192,8 +195,22 @@ export function createServices({ config, database, clock, log }: { config: Confi
     photos: createPhotoStore({ blobs, clock }),
   })
   const trackingPhotos = createTrackingPhotos({ db, blobs })
+  // Backups (issue 19): the daily archive through the same blob store, when BACKUP_DIR is set.
+  const dailyBackup = config.backup
+    ? createDailyBackup({
+        settings: config.backup,
+        database,
+        databaseUrl: config.databaseUrl,
+        blobs,
+        dataDir: config.dataDir,
+        secrets: config.secrets,
+        version: VERSION,
+        clock,
+      })
+    : undefined
 
   return {
+    dailyBackup,
     publicCleanup,
     orphanSweep,
     push: createPushService({ repo: pushRepo, publicKey: vapidPublicKey }),

@@ -52,6 +52,11 @@ export const EnvSchema = Type.Object({
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://.+', description: 'must be a redis:// or rediss:// URL (shared rate limits)' })),
   REDIS_KEY_PREFIX: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9:_-]{1,40}$', description: 'must be 1–40 letters, digits, : _ or -' })),
   BODY_LIMIT_BYTES: Type.Optional(Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, description: 'must be 1 KiB–64 MiB' })),
+  // Backups (README "Backups"): the server writes one encrypted archive a day into BACKUP_DIR when it is set.
+  BACKUP_DIR: Type.Optional(Type.String({ minLength: 1, description: 'must be a directory path for the daily backup archives' })),
+  BACKUP_KEEP: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'must be how many daily archives to keep, 1–3650' })),
+  BACKUP_TIME: Type.Optional(Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'must be a Beijing time of day HH:MM, e.g. 03:30' })),
+  BACKUP_PASSPHRASE: Type.Optional(Type.String({ minLength: 12, description: 'must be at least 12 characters' })),
 })
 export type Env = Static<typeof EnvSchema>
 
@@ -92,6 +97,8 @@ export interface Config {
   redisUrl?: string | undefined
   /** Keys this deployment writes in Redis start with it (several deployments may share one Redis). */
   redisKeyPrefix?: string
+  /** The daily backup (BACKUP_DIR set); absent: no daily backup. */
+  backup?: { dir: string; keep: number; time: string; passphrase: string } | undefined
   /** Where the built web app lives (served at /). */
   webDistDir: string
   secrets: Secrets

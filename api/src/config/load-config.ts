@@ -66,7 +66,16 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
     submitRateLimitPerCodePerHour: env.SUBMIT_RATE_LIMIT_PER_CODE_PER_HOUR ?? 120,
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'msj:',
+    backup: backupSettings(env),
     webDistDir: path.join(REPO_ROOT, 'web', 'dist'),
     secrets: loadOrCreateSecrets(dataDir, { jwtSecret: env.JWT_SECRET, piiKey: env.PII_KEY }),
   }
+}
+
+/** BACKUP_DIR turns the daily backup on; an archive is always encrypted, so it needs BACKUP_PASSPHRASE too. */
+function backupSettings(env: Env): Config['backup'] {
+  if (!env.BACKUP_DIR) return undefined
+  if (!env.BACKUP_PASSPHRASE)
+    throw new StartupError('BACKUP_DIR is set but BACKUP_PASSPHRASE is not: daily backups are encrypted with it (at least 12 characters)')
+  return { dir: path.resolve(REPO_ROOT, env.BACKUP_DIR), keep: env.BACKUP_KEEP ?? 7, time: env.BACKUP_TIME ?? '03:30', passphrase: env.BACKUP_PASSPHRASE }
 }

@@ -9,6 +9,7 @@ import type { MetricsAggregator } from '../metrics/metrics-aggregator'
 import type { NotificationsService } from '../notifications/notifications-service'
 import type { PublicCleanup } from '../public/public-cleanup'
 import type { OrphanSweep } from '../attachments/orphan-sweep'
+import { backupCron, type DailyBackup } from '../backup/daily-backup'
 
 export const JOBS = {
   sweep: 'deadline-sweep',
@@ -19,6 +20,7 @@ export const JOBS = {
   publicCleanup: 'public-cleanup',
   orphanSweep: 'orphan-blob-sweep',
   dutyRoster: 'duty-roster-extend',
+  backup: 'daily-backup',
 } as const
 
 /** pg-boss speaks to PGlite through this adapter; statements without parameters may be several at once. */
@@ -48,6 +50,8 @@ export interface JobDeps {
   dutyRoster?: { extendAll(): Promise<number> }
   /** False: this process leaves delivering notices to others (NOTIFY_DELIVERY=false). */
   deliverNotices?: boolean
+  /** Daily at BACKUP_TIME Beijing time, when BACKUP_DIR is set (issue 19). */
+  backup?: DailyBackup | undefined
 }
 
 /** PostgreSQL errors that a second try resolves: deadlock, serialization failure, a unique row another process just made. */
@@ -58,7 +62,7 @@ const RETRYABLE = new Set(['40P01', '40001', '23505'])
  * in pg-boss's schema set-up (it deadlocked one of two, every time): a retryable error gets a fresh instance after
  * a short, growing, jittered pause, up to six tries.
  */
-async function startBoss(create: () => PgBoss, log: FastifyBaseLogger): Promise<PgBoss> {
+async function startBoss(create: () => PgBoss, log: FastifyBaseLogger, backup?: DailyBackup): Promise<PgBoss> {
   for (let attempt = 1; ; attempt++) {
     const boss = create()
     boss.on('error', (err) => log.error({ err }, 'job runner error'))
@@ -73,6 +77,10 @@ async function startBoss(create: () => PgBoss, log: FastifyBaseLogger): Promise<
       await boss.schedule(JOBS.publicCleanup, '17 * * * *')
       await boss.schedule(JOBS.orphanSweep, '41 * * * *')
       await boss.schedule(JOBS.dutyRoster, '5 0 * * *', undefined, { tz: BEIJING_TIME_ZONE })
+      // Schedules live in the database: one started without BACKUP_DIR removes an earlier process's schedule.
+      const backupAt = backup && backupCron(backup.settings.time)
+      if (backupAt) await boss.schedule(JOBS.backup, backupAt.cron, undefined, { tz: backupAt.tz })
+      else await boss.unschedule(JOBS.backup)
       return boss
     } catch (err) {
       await boss.stop({ graceful: false, wait: true }).catch(() => undefined)
@@ -103,6 +111,7 @@ export async function startJobs({
   orphanSweep,
   dutyRoster,
   deliverNotices = true,
+  backup,
 }: JobDeps) {
   const boss = await startBoss(
     () =>
@@ -110,7 +119,18 @@ export async function startJobs({
         ? new PgBoss({ db: pgliteAdapter(database.pglite), supervise: true, schedule: true })
         : new PgBoss({ connectionString: databaseUrl, max: 3 }),
     log,
+    backup,
   )
+  if (backup) {
+    await boss.work(JOBS.backup, async () => {
+      try {
+        log.info(await backup.run(), 'daily backup written')
+      } catch (err) {
+        log.error({ err }, 'daily backup failed')
+        throw err
+      }
+    })
+  }
   await boss.work(JOBS.dutyRoster, async () => {
     if (dutyRoster) log.info({ stations: await dutyRoster.extendAll() }, 'reception days generated')
   })
