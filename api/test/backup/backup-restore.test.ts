@@ -97,7 +97,7 @@ describe(`backup and restore (${onPostgres ? 'PostgreSQL' : 'PGlite'})`, { timeo
     }
     await app.close()
     await database.close()
-  })
+  }, 300_000)
   afterAll(async () => {
     await source?.close()
     await target?.close()
