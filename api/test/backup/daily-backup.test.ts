@@ -6,20 +6,28 @@ import { stageArchive } from '../../src/backup/backup-archive'
 import { backupFileName } from '../../src/backup/backup-file-name'
 import { backupCron } from '../../src/backup/daily-backup'
 import { loadConfig } from '../../src/config/load-config'
+import { queryRows } from '../../src/db/database'
+import { JOBS, startJobs } from '../../src/jobs/job-runner'
+import { sql } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../support/test-app'
 import { testDatabaseUrl } from '../support/test-db-url'
+import { createTestDatabase, type TestDatabase } from '../support/test-db'
 
 const PASSPHRASE = 'daily backup passphrase'
 
 describe(`the server's daily backup (${testDatabaseUrl() ? 'PostgreSQL' : 'PGlite'})`, { timeout: 300_000 }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'msj-daily-'))
   let t: TestApp
+  let database: TestDatabase
   beforeAll(async () => {
-    t = await createTestApp({ backup: { dir, keep: 2, time: '03:30', passphrase: PASSPHRASE } })
+    // On PostgreSQL the backup runs pg_dump against the URL (and pg-boss connects to it): the config names it.
+    database = await createTestDatabase()
+    t = await createTestApp({ backup: { dir, keep: 2, time: '03:30', passphrase: PASSPHRASE }, databaseUrl: database.url }, database)
     await t.app.services.blobs.put('cases/daily-test.jpg', Buffer.from('photo bytes'))
   }, 300_000)
   afterAll(async () => {
     await t?.close()
+    await database?.close()
     rmSync(dir, { recursive: true, force: true })
   })
   const health = async () => (await t.app.inject({ url: '/healthz' })).json<{ backup?: Record<string, unknown> }>()
@@ -61,6 +69,40 @@ describe(`the server's daily backup (${testDatabaseUrl() ? 'PostgreSQL' : 'PGlit
     await expect(t.app.services.dailyBackup!.run()).rejects.toThrow(/EEXIST/)
     expect((await health()).backup).toMatchObject({ ...before, lastErrorAt: t.clock.now().toISOString(), lastError: expect.stringMatching(/EEXIST/) })
     expect(existsSync(path.join(dir, backupFileName(t.clock.now())))).toBe(false)
+  })
+
+  it('is scheduled by the job runner at BACKUP_TIME Beijing time and runs as a job', async () => {
+    const s = t.app.services
+    const jobs = await startJobs({
+      database: t.database,
+      databaseUrl: t.config.databaseUrl,
+      sweep: s.deadlines,
+      audit: s.audit,
+      metrics: s.metricsAggregator,
+      log: t.app.log,
+      notifications: s.notifications,
+      publicCleanup: s.publicCleanup,
+      orphanSweep: s.orphanSweep,
+      deliverNotices: false,
+      backup: s.dailyBackup,
+    })
+    try {
+      const [schedule] = await queryRows<{ cron: string; timezone: string }>(
+        t.database.db,
+        sql`select cron, timezone from pgboss.schedule where name = ${JOBS.backup}`,
+      )
+      expect(schedule).toEqual({ cron: '30 3 * * *', timezone: 'Asia/Shanghai' })
+      t.clock.advance(86_400_000)
+      await jobs.runNow(JOBS.backup)
+      const deadline = Date.now() + 120_000
+      while ((await health()).backup?.lastSuccessAt !== t.clock.now().toISOString()) {
+        if (Date.now() > deadline) throw new Error(`the backup job did not run: ${JSON.stringify((await health()).backup)}`)
+        await new Promise((r) => setTimeout(r, 250))
+      }
+      expect(existsSync(path.join(dir, backupFileName(t.clock.now())))).toBe(true)
+    } finally {
+      await jobs.stop()
+    }
   })
 })
 
