@@ -82,6 +82,7 @@ import { createMonitoringRepo } from './monitoring/monitoring-repo'
 import { httpMetrics } from './monitoring/http-metrics'
 import { monitoringRoutes } from './monitoring/monitoring-routes'
 import { createScrapeCheck } from './monitoring/scrape-access'
+import { VERSION } from './version'
 
 export interface AppDeps {
   config: Config
@@ -91,7 +92,7 @@ export interface AppDeps {
   logger?: boolean | object
 }
 
-export const VERSION = '0.1.0'
+export { VERSION }
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -196,7 +197,9 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   await app.register(authRoutes, { auth: authService, loginPerMinute: config.loginRateLimitPerMinute })
   const services = createServices({ config, database, clock, log: app.log, monitoring })
   app.decorate('services', services)
-  await app.register(healthRoutes, { database, version: VERSION, jobs: services.jobHealth })
+  // issue 19: each job's last run, and the daily backup's last result (BACKUP_DIR set), read when /healthz is asked.
+  const dailyBackup = services.dailyBackup
+  await app.register(healthRoutes, { database, version: VERSION, jobs: services.jobHealth, backupStatus: dailyBackup ? () => dailyBackup.status() : undefined })
   await app.register(monitoringRoutes, { monitoring })
   await app.register(orgRoutes, { org: services.org })
   await app.register(usersRoutes, { users: services.users })

@@ -62,6 +62,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
       auditArchive: app.services.auditArchive,
       deliverNotices: config.notifyDelivery ?? true,
       monitor: app.services.jobMonitor,
+      backup: app.services.dailyBackup,
     })
   } catch (err) {
     await app.close().catch(() => {})

@@ -107,6 +107,9 @@ import { createRetentionSweep } from './retention/retention-sweep'
 import { createRetentionService } from './retention/retention-service'
 import { createAuditArchive } from './audit/audit-archive'
 import { createTrackingErasure } from './public/tracking-erasure-service'
+// issue 19: backups
+import { createDailyBackup } from './backup/daily-backup'
+import { VERSION } from './version'
 
 /** Every domain service, wired once from config, database and clock; routes receive the ones they call. */
 export function createServices({
@@ -222,6 +225,19 @@ export function createServices({
     photos: createPhotoStore({ blobs, clock }),
   })
   const trackingPhotos = createTrackingPhotos({ db, blobs })
+  // Backups (issue 19): the daily archive through the same blob store, when BACKUP_DIR is set.
+  const dailyBackup = config.backup
+    ? createDailyBackup({
+        settings: config.backup,
+        database,
+        databaseUrl: config.databaseUrl,
+        blobs,
+        dataDir: config.dataDir,
+        secrets: config.secrets,
+        version: VERSION,
+        clock,
+      })
+    : undefined
 
   // issue 19: monitoring — job runs recorded in job_run_status (shared by all processes), read by /healthz.
   const monitoringRepo = createMonitoringRepo(db)
@@ -230,6 +246,7 @@ export function createServices({
     /** Wraps the job runner's handlers: metrics, and the last-run record /healthz reads. */
     jobMonitor: createJobMonitor({ repo: monitoringRepo, clock, log, monitoring }),
     jobHealth: createJobHealth({ repo: monitoringRepo, clock, jobs: Object.values(JOBS) }),
+    dailyBackup,
     publicCleanup,
     orphanSweep,
     push: createPushService({ repo: pushRepo, publicKey: vapidPublicKey }),

@@ -59,6 +59,11 @@ export const EnvSchema = Type.Object({
   METRICS_ALLOW: Type.Optional(Type.String({ minLength: 1, description: 'must be a comma-separated list of IP addresses or CIDR ranges' })),
   // Issue 19: MLPS level 2 keeps the audit log at least 6 months before rows may move to the archive table.
   AUDIT_ARCHIVE_AFTER_MONTHS: Type.Optional(Type.Integer({ minimum: 6, maximum: 1200, description: 'must be 6–1200 months (MLPS: at least 6)' })),
+  // Backups (README "Backups"): the server writes one encrypted archive a day into BACKUP_DIR when it is set.
+  BACKUP_DIR: Type.Optional(Type.String({ minLength: 1, description: 'must be a directory path for the daily backup archives' })),
+  BACKUP_KEEP: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'must be how many daily archives to keep, 1–3650' })),
+  BACKUP_TIME: Type.Optional(Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'must be a Beijing time of day HH:MM, e.g. 03:30' })),
+  BACKUP_PASSPHRASE: Type.Optional(Type.String({ minLength: 12, description: 'must be at least 12 characters' })),
 })
 export type Env = Static<typeof EnvSchema>
 
@@ -105,6 +110,8 @@ export interface Config {
   metricsToken?: string | undefined
   /** issue 19: /metrics admits direct (not proxied) requests from these addresses or CIDR ranges. */
   metricsAllow?: readonly string[] | undefined
+  /** The daily backup (BACKUP_DIR set); absent: no daily backup. */
+  backup?: { dir: string; keep: number; time: string; passphrase: string } | undefined
   /** Where the built web app lives (served at /). */
   webDistDir: string
   secrets: Secrets

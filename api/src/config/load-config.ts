@@ -70,6 +70,7 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'msj:',
     metricsToken: env.METRICS_TOKEN,
     metricsAllow: metricsAllow(env.METRICS_ALLOW),
+    backup: backupSettings(env),
     webDistDir: path.join(REPO_ROOT, 'web', 'dist'),
     secrets: loadOrCreateSecrets(dataDir, { jwtSecret: env.JWT_SECRET, piiKey: env.PII_KEY }),
   }
@@ -82,4 +83,12 @@ function metricsAllow(raw: string | undefined): readonly string[] | undefined {
   const problem = allowListProblem(entries)
   if (problem) throw new StartupError(`Invalid configuration: METRICS_ALLOW ${problem} (got ${JSON.stringify(raw)})`)
   return entries
+}
+
+/** BACKUP_DIR turns the daily backup on; an archive is always encrypted, so it needs BACKUP_PASSPHRASE too. */
+function backupSettings(env: Env): Config['backup'] {
+  if (!env.BACKUP_DIR) return undefined
+  if (!env.BACKUP_PASSPHRASE)
+    throw new StartupError('BACKUP_DIR is set but BACKUP_PASSPHRASE is not: daily backups are encrypted with it (at least 12 characters)')
+  return { dir: path.resolve(REPO_ROOT, env.BACKUP_DIR), keep: env.BACKUP_KEEP ?? 7, time: env.BACKUP_TIME ?? '03:30', passphrase: env.BACKUP_PASSPHRASE }
 }

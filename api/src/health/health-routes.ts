@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm'
 import { problems } from '../errors/problem-responses'
 import { AppError } from '../errors/app-error'
 import type { Database } from '../db/database'
+import type { BackupStatus } from '../backup/daily-backup'
 // issue 19: monitoring — each job's last run, and unhealthy when the deadline sweep stopped.
 import type { JobHealth } from '../monitoring/job-health'
 
@@ -21,6 +22,16 @@ const Health = Type.Object({
   version: Type.String(),
   /** issue 19: every job's last success and failure (from the database, whichever process ran it). */
   jobs: Type.Optional(Type.Array(JobState)),
+  // issue 19: the daily backup's last result, present when BACKUP_DIR is set (see backup/daily-backup.ts).
+  backup: Type.Optional(
+    Type.Object({
+      lastSuccessAt: Type.Optional(Type.String({ format: 'date-time' })),
+      file: Type.Optional(Type.String()),
+      sizeBytes: Type.Optional(Type.Integer()),
+      lastErrorAt: Type.Optional(Type.String({ format: 'date-time' })),
+      lastError: Type.Optional(Type.String()),
+    }),
+  ),
 })
 
 const Ready = Type.Object({ status: Type.Literal('ok') })
@@ -31,7 +42,12 @@ const Ready = Type.Object({ status: Type.Literal('ok') })
  * processes turn 503 together: monitoring alerts on it. /readyz (database only) is what a load balancer or a
  * container healthcheck should probe, or a stalled job would take every replica out of service at once.
  */
-export const healthRoutes: FastifyPluginAsyncTypebox<{ database: Database; version: string; jobs?: JobHealth }> = async (app, { database, version, jobs }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{
+  database: Database
+  version: string
+  jobs?: JobHealth
+  backupStatus?: (() => Promise<BackupStatus>) | undefined
+}> = async (app, { database, version, jobs, backupStatus }) => {
   const databaseAnswers = async () => {
     try {
       await database.db.execute(sql`select 1`)
@@ -47,12 +63,16 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ database: Database; versi
     },
     async () => {
       await databaseAnswers()
-      if (!jobs) return { status: 'ok' as const, database: database.driver, version }
+      // The backup's result is reported, never a reason for 503: a failed backup is the administrator's to see.
+      const backup = backupStatus ? { backup: await backupStatus() } : {}
+      if (!jobs) return { status: 'ok' as const, database: database.driver, version, ...backup }
       const report = await jobs.report()
       if (report.problem) {
-        throw new AppError('SERVICE_UNAVAILABLE', report.problem, { current: { status: 'failing', database: database.driver, version, jobs: report.jobs } })
+        throw new AppError('SERVICE_UNAVAILABLE', report.problem, {
+          current: { status: 'failing', database: database.driver, version, jobs: report.jobs, ...backup },
+        })
       }
-      return { status: 'ok' as const, database: database.driver, version, jobs: report.jobs }
+      return { status: 'ok' as const, database: database.driver, version, jobs: report.jobs, ...backup }
     },
   )
   app.get(

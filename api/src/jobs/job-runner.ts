@@ -10,6 +10,7 @@ import type { NotificationsService } from '../notifications/notifications-servic
 import type { PublicCleanup } from '../public/public-cleanup'
 import type { OrphanSweep } from '../attachments/orphan-sweep'
 import { monitorWork, type JobMonitor } from '../monitoring/job-monitor'
+import { backupCron, type DailyBackup } from '../backup/daily-backup'
 
 export const JOBS = {
   sweep: 'deadline-sweep',
@@ -22,6 +23,7 @@ export const JOBS = {
   dutyRoster: 'duty-roster-extend',
   retention: 'retention-erase',
   auditArchive: 'audit-archive',
+  backup: 'daily-backup',
 } as const
 
 /** pg-boss speaks to PGlite through this adapter; statements without parameters may be several at once. */
@@ -57,6 +59,8 @@ export interface JobDeps {
   deliverNotices?: boolean
   /** issue 19: monitoring — every handler's runs counted and recorded for /healthz (services.jobMonitor). */
   monitor?: JobMonitor
+  /** Daily at BACKUP_TIME Beijing time, when BACKUP_DIR is set (issue 19). */
+  backup?: DailyBackup | undefined
 }
 
 /** PostgreSQL errors that a second try resolves: deadlock, serialization failure, a unique row another process just made. */
@@ -67,7 +71,7 @@ const RETRYABLE = new Set(['40P01', '40001', '23505'])
  * in pg-boss's schema set-up (it deadlocked one of two, every time): a retryable error gets a fresh instance after
  * a short, growing, jittered pause, up to six tries.
  */
-async function startBoss(create: () => PgBoss, log: FastifyBaseLogger): Promise<PgBoss> {
+async function startBoss(create: () => PgBoss, log: FastifyBaseLogger, backup?: DailyBackup): Promise<PgBoss> {
   for (let attempt = 1; ; attempt++) {
     const boss = create()
     boss.on('error', (err) => log.error({ err }, 'job runner error'))
@@ -84,6 +88,10 @@ async function startBoss(create: () => PgBoss, log: FastifyBaseLogger): Promise<
       await boss.schedule(JOBS.dutyRoster, '5 0 * * *', undefined, { tz: BEIJING_TIME_ZONE })
       await boss.schedule(JOBS.retention, '30 3 * * *', undefined, { tz: BEIJING_TIME_ZONE })
       await boss.schedule(JOBS.auditArchive, '45 3 * * *', undefined, { tz: BEIJING_TIME_ZONE })
+      // Schedules live in the database: one started without BACKUP_DIR removes an earlier process's schedule.
+      const backupAt = backup && backupCron(backup.settings.time)
+      if (backupAt) await boss.schedule(JOBS.backup, backupAt.cron, undefined, { tz: backupAt.tz })
+      else await boss.unschedule(JOBS.backup)
       return boss
     } catch (err) {
       await boss.stop({ graceful: false, wait: true }).catch(() => undefined)
@@ -117,6 +125,7 @@ export async function startJobs({
   auditArchive,
   deliverNotices = true,
   monitor,
+  backup,
 }: JobDeps) {
   const boss = await startBoss(
     () =>
@@ -124,9 +133,20 @@ export async function startJobs({
         ? new PgBoss({ db: pgliteAdapter(database.pglite), supervise: true, schedule: true })
         : new PgBoss({ connectionString: databaseUrl, max: 3 }),
     log,
+    backup,
   )
   // issue 19: before the first work(): every job below (and any added later) goes through the monitor.
   if (monitor) monitorWork(boss, monitor)
+  if (backup) {
+    await boss.work(JOBS.backup, async () => {
+      try {
+        log.info(await backup.run(), 'daily backup written')
+      } catch (err) {
+        log.error({ err }, 'daily backup failed')
+        throw err
+      }
+    })
+  }
   await boss.work(JOBS.dutyRoster, async () => {
     if (dutyRoster) log.info({ stations: await dutyRoster.extendAll() }, 'reception days generated')
   })
