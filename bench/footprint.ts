@@ -37,7 +37,16 @@ function startServer(env: Record<string, string>, port: number): Server {
   // node itself (no npm, no tsx parent): the pid is the server's, and SIGTERM reaches it directly.
   const child = spawn(process.execPath, [SERVER], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
+    // One client address sends everything: the per-IP scan limit (a protection, not the thing measured) is lifted.
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SCAN_RATE_LIMIT_PER_MINUTE: '10000000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
