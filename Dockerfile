@@ -30,20 +30,29 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
   && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" > /etc/apt/sources.list.d/pgdg.list \
   && apt-get update && apt-get install -y --no-install-recommends postgresql-client-${PG_MAJOR} \
   && apt-get purge -y curl && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
+# tini as PID 1: it forwards SIGTERM to node (which drains and exits, see api/src/bootstrap.ts) and reaps zombies.
+# docker-compose also sets `init: true`; either alone is enough, tini here covers a plain `docker run`.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends tini \
+  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/data SEED_DEMO=false
 WORKDIR /app
-COPY --from=prod-deps /app/node_modules node_modules
-COPY package.json ./
-COPY shared shared
-COPY api/package.json api/
-COPY api/src api/src
+# The production dependencies with the package.json files they were installed for (and any workspace-level
+# node_modules folder npm chose to create).
+COPY --from=prod-deps /app ./
 COPY migrations migrations
+# The compiled server (scripts/build.mjs: one esbuild bundle, npm packages external) and the files it reads at run
+# time: the placard fonts (found from the checkout root, as in the sources) and the built member app.
+COPY --from=build /app/api/dist api/dist
+COPY api/src/placards/fonts api/src/placards/fonts
 COPY --from=build /app/web/dist web/dist
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
 VOLUME ["/data"]
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-# tsx runs the TypeScript sources directly (no separate compile step to drift from what tests ran).
-CMD ["node_modules/.bin/tsx", "api/src/server.ts"]
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+# node itself, not npm or tsx: the signal reaches the server, which stops accepting, finishes running requests
+# (at most 10 s) and closes the database. CLIs: `docker compose exec api node api/dist/seed-cli.js`, `… audit-verify-cli.js`.
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "api/dist/server.js"]

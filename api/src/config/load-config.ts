@@ -1,16 +1,14 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Compile } from 'typebox/compile'
 import { Value } from 'typebox/value'
 import { EnvSchema, type Config, type Env } from './config-schema'
 import { loadOrCreateSecrets } from './secrets'
 import { StartupError } from './startup-error'
 import { allowListProblem, splitAllowList } from '../monitoring/scrape-access'
+import { REPO_ROOT } from './repo-root'
 
-export { StartupError }
-
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+export { StartupError, REPO_ROOT }
 
 const envCheck = Compile(EnvSchema)
 const bool = (v: string | undefined, fallback: boolean) => (v === undefined ? fallback : v === 'true' || v === '1')

@@ -1,11 +1,12 @@
-import { fileURLToPath } from 'node:url'
+import path from 'node:path'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import type { Database } from './database'
+import { REPO_ROOT } from '../config/repo-root'
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations', import.meta.url))
+export const MIGRATIONS_DIR = path.join(REPO_ROOT, 'migrations')
 
 /** Any constant works; it only has to be the same in every process that migrates this database. */
 const MIGRATION_LOCK_KEY = 0x6d736a // "msj"

@@ -9,15 +9,35 @@ export const DRAIN_RETRY_AFTER_SECONDS = 5
  * arrives (pipelined, or on a keep-alive connection that was busy) is answered 503 through the one error path —
  * problem+json with a stable code and Retry-After for scripts, an HTML page for a browser's form — with
  * `Connection: close`, so the client retries on a fresh connection (to another process, or to this one restarted).
+ * Requests that were running finish normally, and the last answer on each connection also carries
+ * `Connection: close`: Node then ends that connection (FIN) once the answer is out, so a keep-alive client opens a
+ * fresh connection for its next request instead of racing the close on this one, and the server's close is not
+ * held up by the keep-alive timeout. "Last": a request already pipelined behind it still gets its 503 first.
+ * Idle keep-alive connections are ended (FIN, not reset) when closing begins: `forceCloseConnections: 'idle'`.
  */
 export function refuseWhileDraining(app: FastifyInstance): void {
   let draining = false
   app.addHook('preClose', async () => {
     draining = true
   })
-  app.addHook('onRequest', async (_request, reply) => {
-    if (!draining) return
+  // Requests received and not yet answered, per connection (callback-style hooks: this runs on every request).
+  const unanswered = new WeakMap<object, number>()
+  app.addHook('onRequest', (request, reply, done) => {
+    const socket = request.raw.socket
+    if (socket) unanswered.set(socket, (unanswered.get(socket) ?? 0) + 1)
+    if (!draining) return done()
     reply.header('connection', 'close')
-    throw new AppError('SERVICE_UNAVAILABLE', 'The server is restarting; try again in a few seconds.', { retryAfterSeconds: DRAIN_RETRY_AFTER_SECONDS })
+    done(new AppError('SERVICE_UNAVAILABLE', 'The server is restarting; try again in a few seconds.', { retryAfterSeconds: DRAIN_RETRY_AFTER_SECONDS }))
+  })
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (draining && (unanswered.get(request.raw.socket) ?? 0) <= 1) reply.header('connection', 'close')
+    done(null, payload)
+  })
+  app.addHook('onResponse', (request, _reply, done) => {
+    const socket = request.raw.socket
+    const left = (unanswered.get(socket) ?? 1) - 1
+    if (left > 0) unanswered.set(socket, left)
+    else unanswered.delete(socket)
+    done()
   })
 }

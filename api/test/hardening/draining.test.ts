@@ -46,13 +46,23 @@ async function closeDuring(pipelined: string): Promise<string[]> {
 describe('closing while requests are in flight', () => {
   it('finishes the running request and answers a pipelined script request with problem+json 503 and Retry-After', async () => {
     const responses = await closeDuring(['GET /api/v1/me HTTP/1.1', 'Host: 127.0.0.1', 'Accept: application/json', '', ''].join('\r\n'))
-    // The running request is answered as usual (a wrong password: 401 problem+json).
+    // The running request is answered as usual (a wrong password: 401 problem+json); the 503 behind it is the
+    // connection's last answer, so it is the one that says `Connection: close`.
     expect(responses[0]).toMatch(/^HTTP\/1\.1 401/)
+    expect(responses[0]).not.toMatch(/connection: close/i)
     expect(responses[1]).toMatch(/^HTTP\/1\.1 503/)
     expect(responses[1]).toMatch(/content-type: application\/problem\+json/i)
     expect(responses[1]).toMatch(/retry-after: 5/i)
     expect(responses[1]).toMatch(/connection: close/i)
     expect(responses[1]).toContain('"code":"SERVICE_UNAVAILABLE"')
+  })
+
+  it("marks the running request's answer `Connection: close` when nothing follows it, and then ends the connection", async () => {
+    // closeDuring returns once the server has closed the socket: without the header it would stay open, idle.
+    const responses = await closeDuring('')
+    expect(responses).toHaveLength(1)
+    expect(responses[0]).toMatch(/^HTTP\/1\.1 401/)
+    expect(responses[0]).toMatch(/connection: close/i)
   })
 
   it("answers a browser's page request with an HTML 503 page", async () => {
@@ -62,5 +72,35 @@ describe('closing while requests are in flight', () => {
     expect(responses[1]).toMatch(/content-type: text\/html/i)
     expect(responses[1]).toMatch(/retry-after: 5/i)
     expect(responses[1]).toContain('<html')
+  })
+})
+
+describe('idle keep-alive connections at shutdown', () => {
+  it('are ended politely (FIN, no reset) when closing begins', async () => {
+    const t = await createTestApp()
+    try {
+      await t.app.listen({ port: 0, host: '127.0.0.1' })
+      const port = (t.app.server.address() as AddressInfo).port
+      const socket = connect(port, '127.0.0.1')
+      let received = ''
+      const errors: string[] = []
+      socket.on('data', (d) => (received += d.toString('utf8')))
+      socket.on('error', (err: NodeJS.ErrnoException) => errors.push(err.code ?? err.message))
+      const ended = new Promise<void>((resolve) => socket.once('end', () => resolve()))
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+      // One complete keep-alive exchange: the connection is then idle, as a browser's pooled connection is.
+      socket.write(['GET /healthz HTTP/1.1', 'Host: 127.0.0.1', 'Accept: application/json', '', ''].join('\r\n'))
+      await expect.poll(() => received).toMatch(/^HTTP\/1\.1 200[\s\S]*\r\n\r\n\{/)
+      expect(received).not.toMatch(/connection: close/i)
+      await t.app.close()
+      // The server's end of the connection is closed with FIN (the client reads "end"), never reset (ECONNRESET).
+      await ended
+      socket.end()
+      await closed
+      expect(errors).toEqual([])
+    } finally {
+      await t.close()
+    }
   })
 })

@@ -24,9 +24,9 @@ export interface ServerProcess {
   exited: Promise<number | null>
 }
 
-/** Runs `api/src/server.ts` as `npm start` does, in a real child process, with only the given environment. */
-export function spawnServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(TSX, [SERVER], {
+/** Runs `api/src/server.ts` (or `command`, e.g. the compiled server) in a real child process, with only the given environment. */
+export function spawnServer(env: Record<string, string>, command: string[] = [TSX, SERVER]): ServerProcess {
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

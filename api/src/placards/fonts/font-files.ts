@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { REPO_ROOT } from '../../config/repo-root'
 
 /** The committed font subsets (made by subset-fonts-cli.ts), by what they are for. */
 export const FONT_FILES = {
@@ -9,6 +9,7 @@ export const FONT_FILES = {
   arabic: 'NotoNaskhArabic-Regular.subset.ttf',
 } as const
 
-export const FONTS_DIR = path.dirname(fileURLToPath(import.meta.url))
+// Beside this module in the sources; the compiled bundle (api/dist) reads them from the same place (the image copies it).
+export const FONTS_DIR = path.join(REPO_ROOT, 'api', 'src', 'placards', 'fonts')
 
 export const fontPath = (kind: keyof typeof FONT_FILES) => path.join(FONTS_DIR, FONT_FILES[kind])
