@@ -5,6 +5,7 @@ import type { Database } from './db/database'
 import type { Clock } from './clock'
 import { createPiiCipher } from './privacy/pii-cipher'
 import { diskBlobStore } from './attachments/blob-store'
+import { s3BlobStore } from './attachments/s3-blob-store'
 import { createOrphanSweep } from './attachments/orphan-sweep'
 import { createPhotoStore } from './attachments/photo-store'
 import { createOrgRepo } from './org/org-repo'
@@ -98,7 +99,8 @@ export function createServices({ config, database, clock, log }: { config: Confi
   const qrRepo = createQrRepo(db)
   const casesRepo = createCasesRepo(db)
   const memberCasesRepo = createMemberCasesRepo(db)
-  const blobs = diskBlobStore(path.join(config.dataDir, 'attachments'))
+  // issue 17: S3-compatible when S3_* is set, so every API process serves every photo; the local disk otherwise.
+  const blobs = config.s3 ? s3BlobStore(config.s3) : diskBlobStore(path.join(config.dataDir, 'attachments'))
   const audit = createAuditLog(db)
   // Reception days (接待日): rules generate duty_shift rows; a change clears the scan pages that show them.
   const dutyRoster = createDutyRosterService({

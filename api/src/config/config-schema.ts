@@ -52,8 +52,33 @@ export const EnvSchema = Type.Object({
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://.+', description: 'must be a redis:// or rediss:// URL (shared rate limits)' })),
   REDIS_KEY_PREFIX: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9:_-]{1,40}$', description: 'must be 1–40 letters, digits, : _ or -' })),
   BODY_LIMIT_BYTES: Type.Optional(Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, description: 'must be 1 KiB–64 MiB' })),
+  // issue 17: attachments in an S3-compatible store (MinIO in docker-compose) when the first four are set; s3-config.ts.
+  S3_ENDPOINT: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^/\\s?#]+/?$',
+      description: 'must be the http(s) URL of the S3-compatible server, without a path, e.g. http://minio:9000',
+    }),
+  ),
+  S3_BUCKET: Type.Optional(
+    Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', description: 'must be a bucket name: 3–63 lower-case letters, digits, dots or hyphens' }),
+  ),
+  S3_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1, description: 'must be the access key of the S3-compatible store' })),
+  S3_SECRET_KEY: Type.Optional(Type.String({ minLength: 1, description: 'must be the secret key of the S3-compatible store' })),
+  S3_REGION: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,40}$', description: 'must be a region name such as us-east-1 (MinIO accepts any)' })),
+  S3_PATH_STYLE: Type.Optional(Bool),
 })
 export type Env = Static<typeof EnvSchema>
+
+/** Where attachment blobs live when not on the local disk (see attachments/s3-blob-store.ts). */
+export interface S3Settings {
+  endpoint: string
+  bucket: string
+  accessKey: string
+  secretKey: string
+  region: string
+  /** http://host/bucket/key (MinIO, s3rver) rather than http://bucket.host/key. */
+  pathStyle: boolean
+}
 
 export interface Secrets {
   jwtSecret: string
@@ -92,6 +117,8 @@ export interface Config {
   redisUrl?: string | undefined
   /** Keys this deployment writes in Redis start with it (several deployments may share one Redis). */
   redisKeyPrefix?: string
+  /** Attachments go to this S3-compatible store when set; to DATA_DIR/attachments otherwise (issue 17). */
+  s3?: S3Settings | undefined
   /** Where the built web app lives (served at /). */
   webDistDir: string
   secrets: Secrets

@@ -5,6 +5,7 @@ import { Compile } from 'typebox/compile'
 import { Value } from 'typebox/value'
 import { EnvSchema, type Config, type Env } from './config-schema'
 import { loadOrCreateSecrets } from './secrets'
+import { s3Settings } from './s3-config'
 import { StartupError } from './startup-error'
 
 export { StartupError }
@@ -66,6 +67,7 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
     submitRateLimitPerCodePerHour: env.SUBMIT_RATE_LIMIT_PER_CODE_PER_HOUR ?? 120,
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'msj:',
+    s3: s3Settings(env),
     webDistDir: path.join(REPO_ROOT, 'web', 'dist'),
     secrets: loadOrCreateSecrets(dataDir, { jwtSecret: env.JWT_SECRET, piiKey: env.PII_KEY }),
   }
