@@ -46,6 +46,19 @@ export function s3BlobStore(settings: S3Settings): BlobStore {
     return key
   }
   const where = `S3 bucket "${bucket}" at ${settings.endpoint}`
+  /**
+   * A kept-alive connection the store closed while idle fails the next request sent on it (ECONNRESET, seen with
+   * s3rver; MinIO and proxies close idle ones too). Every call here is idempotent (keys are never reused), so it
+   * is sent once more, on a fresh connection.
+   */
+  const retried = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call()
+    } catch (err) {
+      if (!['ECONNRESET', 'EPIPE'].includes((err as { code?: string }).code ?? '')) throw err
+      return call()
+    }
+  }
 
   return {
     /**
@@ -72,28 +85,31 @@ export function s3BlobStore(settings: S3Settings): BlobStore {
       }
     },
     async put(key, data) {
-      await client.putObject(bucket, checked(key), data, data.length, { 'Content-Type': key.endsWith('.jpg') ? 'image/jpeg' : 'application/octet-stream' })
+      const type = key.endsWith('.jpg') ? 'image/jpeg' : 'application/octet-stream'
+      await retried(() => client.putObject(bucket, checked(key), data, data.length, { 'Content-Type': type }))
     },
     /**
      * Whole objects into memory, as from disk: photos are re-encoded to ≤ 1600 px (a few hundred KB), and the
      * routes that serve them check the reader first and send them with the same headers whichever store holds them.
      */
     async get(key) {
-      let stream
-      try {
-        stream = await client.getObject(bucket, checked(key))
-      } catch (err) {
-        const code = (err as { code?: string }).code
-        if (code === 'NoSuchKey' || code === 'NotFound') return undefined
-        throw err
-      }
-      const chunks: Buffer[] = []
-      for await (const chunk of stream) chunks.push(chunk as Buffer)
-      return Buffer.concat(chunks)
+      return retried(async () => {
+        let stream
+        try {
+          stream = await client.getObject(bucket, checked(key))
+        } catch (err) {
+          const code = (err as { code?: string }).code
+          if (code === 'NoSuchKey' || code === 'NotFound') return undefined
+          throw err
+        }
+        const chunks: Buffer[] = []
+        for await (const chunk of stream) chunks.push(chunk as Buffer)
+        return Buffer.concat(chunks)
+      })
     },
     async remove(key) {
       // S3 answers 204 for a key that is not there, like rm --force.
-      await client.removeObject(bucket, checked(key))
+      await retried(() => client.removeObject(bucket, checked(key)))
     },
     async *list() {
       for await (const item of client.listObjectsV2(bucket, '', true)) {

@@ -15,6 +15,7 @@ import { withDemoApp } from '../support/demo-app'
 import { startFakeS3, type FakeS3 } from '../support/fake-s3'
 import { jpegWithGps } from '../support/images'
 import { postCase } from '../support/submit'
+import { freePort, spawnServer } from '../support/server-process'
 import { createTestApp } from '../support/test-app'
 
 /**
@@ -170,5 +171,24 @@ describe('S3 configuration at start-up', () => {
     })
     const nobody = s3BlobStore({ ...s3.settings(), endpoint: `http://127.0.0.1:${closed}` })
     await expect(nobody.ready()).rejects.toThrow(/nothing answers/)
+  })
+})
+
+describe('the server process with an S3 store it may not use', { timeout: 240_000 }, () => {
+  it('exits 1 before opening its port, with one line naming the bucket and what to check', async () => {
+    // PGlite in a fresh folder (the check comes after the migrations); the store refuses the access key.
+    const proc = spawnServer({
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'msj-s3srv-')),
+      SEED_DEMO: 'false',
+      PORT: String(await freePort()),
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: 'msj-refused',
+      S3_ACCESS_KEY: 'NOT-A-KEY',
+      S3_SECRET_KEY: 'whatever',
+    })
+    expect(await proc.exited).toBe(1)
+    const lines = proc.stderr().trim().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^mashangjian: S3 bucket "msj-refused" at http:\/\/127\.0\.0\.1:\d+ cannot be used: .+\(check S3_ACCESS_KEY and S3_SECRET_KEY/)
   })
 })
