@@ -51,11 +51,12 @@ export function s3BlobStore(settings: S3Settings): BlobStore {
    * s3rver; MinIO and proxies close idle ones too). Every call here is idempotent (keys are never reused), so it
    * is sent once more, on a fresh connection.
    */
+  const isReset = (err: unknown) => ['ECONNRESET', 'EPIPE'].includes((err as { code?: string }).code ?? '')
   const retried = async <T>(call: () => Promise<T>): Promise<T> => {
     try {
       return await call()
     } catch (err) {
-      if (!['ECONNRESET', 'EPIPE'].includes((err as { code?: string }).code ?? '')) throw err
+      if (!isReset(err)) throw err
       return call()
     }
   }
@@ -112,9 +113,19 @@ export function s3BlobStore(settings: S3Settings): BlobStore {
       await retried(() => client.removeObject(bucket, checked(key)))
     },
     async *list() {
-      for await (const item of client.listObjectsV2(bucket, '', true)) {
-        const { name, lastModified } = item as { name?: string; lastModified?: Date }
-        if (name && lastModified && SAFE_KEY.test(name)) yield { key: name, writtenAt: lastModified }
+      // Sent once more like the calls above when the first page fails on a closed connection before any key came.
+      for (let attempt = 0, yielded = 0; ; attempt++) {
+        try {
+          for await (const item of client.listObjectsV2(bucket, '', true)) {
+            const { name, lastModified } = item as { name?: string; lastModified?: Date }
+            if (!name || !lastModified || !SAFE_KEY.test(name)) continue
+            yielded++
+            yield { key: name, writtenAt: lastModified }
+          }
+          return
+        } catch (err) {
+          if (attempt > 0 || yielded > 0 || !isReset(err)) throw err
+        }
       }
     },
   }
