@@ -44,6 +44,12 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
   const database = await prepareDatabase(config)
   // Request logs mask the token an EventSource has to put in the stream's URL.
   const app = await buildApp({ config, database, logger: { level: config.logLevel, serializers: { req: logSafeRequest } } })
+  // issue 17: the attachment store is usable (S3: bucket made if missing) before jobs and the port, or the start stops.
+  await app.services.blobs.ready().catch(async (err: unknown) => {
+    await app.close().catch(() => {})
+    await database.close().catch(() => {})
+    throw err
+  })
   // Jobs first, then the port: once /healthz answers, everything (and the signal handlers) is in place.
   let jobs: Awaited<ReturnType<typeof startJobs>>
   try {

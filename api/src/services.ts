@@ -4,7 +4,7 @@ import type { Config } from './config/config-schema'
 import type { Database } from './db/database'
 import type { Clock } from './clock'
 import { createPiiCipher } from './privacy/pii-cipher'
-import { diskBlobStore } from './attachments/blob-store'
+import { blobStoreFor } from './attachments/blob-stores'
 import { createOrphanSweep } from './attachments/orphan-sweep'
 import { createPhotoStore } from './attachments/photo-store'
 import { createOrgRepo } from './org/org-repo'
@@ -130,7 +130,7 @@ export function createServices({
   const qrRepo = createQrRepo(db)
   const casesRepo = createCasesRepo(db)
   const memberCasesRepo = createMemberCasesRepo(db)
-  const blobs = diskBlobStore(path.join(config.dataDir, 'attachments'))
+  const blobs = blobStoreFor(config)
   const audit = createAuditLog(db)
   // Reception days (接待日): rules generate duty_shift rows; a change clears the scan pages that show them.
   const dutyRoster = createDutyRosterService({

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises'
-import path from 'node:path'
 import { asc, eq } from 'drizzle-orm'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
@@ -65,7 +63,8 @@ describe('POST /api/v1/public/cases', () => {
     const stored = await db().select().from(attachment).where(eq(attachment.caseId, row!.id))
     expect(stored).toHaveLength(2)
     for (const a of stored) {
-      const bytes = await readFile(path.join(ctx.t.config.dataDir, 'attachments', a.storageKey))
+      const bytes = (await ctx.t.app.services.blobs.get(a.storageKey))!
+      expect(bytes).toBeDefined()
       const meta = await sharp(bytes).metadata()
       expect(meta.format).toBe('jpeg')
       expect(Math.max(meta.width!, meta.height!)).toBeLessThanOrEqual(1600)
@@ -134,24 +133,24 @@ describe('POST /api/v1/public/cases', () => {
     ]
 
     it.each(cases_)('%s (HTML form)', async (_name, build, status, field, message) => {
-      const before = await footprint(db(), ctx.t.config.dataDir)
+      const before = await footprint(db(), ctx.t.app.services.blobs)
       const { fields, files } = await build()
       const res = await postCase(ctx.t.app, { code: ctx.refs.memberCode, ...fields }, files, { html: true })
       expect(res.statusCode).toBe(status)
       expect(res.headers['content-type']).toMatch(/^text\/html/)
       expect(res.body).toContain(message)
       expect(res.body).toContain(`id="${field}-error"`)
-      expect(await footprint(db(), ctx.t.config.dataDir)).toEqual(before)
+      expect(await footprint(db(), ctx.t.app.services.blobs)).toEqual(before)
     })
 
     it.each(cases_)('%s (JSON)', async (_name, build, status, field) => {
-      const before = await footprint(db(), ctx.t.config.dataDir)
+      const before = await footprint(db(), ctx.t.app.services.blobs)
       const { fields, files } = await build()
       const res = await postCase(ctx.t.app, { code: ctx.refs.memberCode, ...fields }, files)
       expect(res.statusCode).toBe(status)
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
       expect(res.json().errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: `body.${field}` })]))
-      expect(await footprint(db(), ctx.t.config.dataDir)).toEqual(before)
+      expect(await footprint(db(), ctx.t.app.services.blobs)).toEqual(before)
     })
 
     it('keeps what the resident typed when the form comes back', async () => {
@@ -164,11 +163,11 @@ describe('POST /api/v1/public/cases', () => {
       ['unknown code', 'ZZZZZZZZZZ', 404],
       ['malformed code', '../../etc', 404],
     ])('%s → friendly 404 page', async (_name, code, status) => {
-      const before = await footprint(db(), ctx.t.config.dataDir)
+      const before = await footprint(db(), ctx.t.app.services.blobs)
       const res = await postCase(ctx.t.app, { code, description: text() }, [], { html: true })
       expect(res.statusCode).toBe(status)
       expect(res.body).toContain('没有找到这个二维码')
-      expect(await footprint(db(), ctx.t.config.dataDir)).toEqual(before)
+      expect(await footprint(db(), ctx.t.app.services.blobs)).toEqual(before)
     })
 
     it('renders HTML and script in the description as text', async () => {
@@ -182,7 +181,7 @@ describe('POST /api/v1/public/cases', () => {
     })
 
     it('answers more files than a form can hold with a friendly 413 page and creates nothing', async () => {
-      const before = await footprint(db(), ctx.t.config.dataDir)
+      const before = await footprint(db(), ctx.t.app.services.blobs)
       const p = await jpegWithGps(200, 150)
       const res = await postCase(
         ctx.t.app,
@@ -193,18 +192,18 @@ describe('POST /api/v1/public/cases', () => {
       expect(res.statusCode).toBe(413)
       expect(res.headers['content-type']).toMatch(/^text\/html/)
       expect(res.body).toContain('最多3张照片，每张不超过8MB')
-      expect(await footprint(db(), ctx.t.config.dataDir)).toEqual(before)
+      expect(await footprint(db(), ctx.t.app.services.blobs)).toEqual(before)
     })
 
     it('answers an oversized JSON body with 413 and creates nothing', async () => {
-      const before = await footprint(db(), ctx.t.config.dataDir)
+      const before = await footprint(db(), ctx.t.app.services.blobs)
       const res = await ctx.t.app.inject({
         method: 'POST',
         url: '/api/v1/public/cases',
         payload: { code: ctx.refs.memberCode, description: 'x'.repeat(2 * 1024 * 1024) },
       })
       expect(res.statusCode).toBe(413)
-      expect(await footprint(db(), ctx.t.config.dataDir)).toEqual(before)
+      expect(await footprint(db(), ctx.t.app.services.blobs)).toEqual(before)
     })
   })
 })

@@ -44,7 +44,7 @@ describe('the tracking page: follow-up, photos, confirmation', () => {
       )
   const eventsOf = (caseId: string) => db().select().from(caseEvent).where(eq(caseEvent.caseId, caseId))
   const state = () =>
-    footprint(db(), ctx.t.config.dataDir).then(async (f) => ({ ...f, events: (await db().select({ id: caseEvent.id }).from(caseEvent)).length }))
+    footprint(db(), ctx.t.app.services.blobs).then(async (f) => ({ ...f, events: (await db().select({ id: caseEvent.id }).from(caseEvent)).length }))
 
   it('adds text and a photo to an open case: a public event, the photo stored, the member told, the text masked on the page', async () => {
     const c = await submit()

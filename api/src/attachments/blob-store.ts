@@ -1,8 +1,11 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { StartupError } from '../config/startup-error'
 
-/** Where attachment bytes live. Disk now; an S3-compatible store (MinIO in docker-compose) fits the same shape. */
+/** Where attachment bytes live: DATA_DIR/attachments by default, an S3-compatible store when S3_* is set (s3-blob-store.ts). */
 export interface BlobStore {
+  /** Checked once before the server opens its port; throws a StartupError saying what is wrong. */
+  ready(): Promise<void>
   put(key: string, data: Buffer): Promise<void>
   get(key: string): Promise<Buffer | undefined>
   remove(key: string): Promise<void>
@@ -10,7 +13,7 @@ export interface BlobStore {
   list(): AsyncIterable<{ key: string; writtenAt: Date }>
 }
 
-const SAFE_KEY = /^[a-z0-9][a-z0-9/_-]*\.[a-z0-9]+$/
+export const SAFE_KEY = /^[a-z0-9][a-z0-9/_-]*\.[a-z0-9]+$/
 
 export function diskBlobStore(root: string): BlobStore {
   const file = (key: string) => {
@@ -19,6 +22,13 @@ export function diskBlobStore(root: string): BlobStore {
     return path.join(root, key)
   }
   return {
+    async ready() {
+      try {
+        await mkdir(root, { recursive: true })
+      } catch (err) {
+        throw new StartupError(`The attachment folder ${root} cannot be created: ${(err as Error).message}`)
+      }
+    },
     async put(key, data) {
       await mkdir(path.dirname(file(key)), { recursive: true })
       await writeFile(file(key), data, { flag: 'wx' })

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { diskBlobStore } from '../attachments/blob-store'
+import { blobStoreFor } from '../attachments/blob-stores'
 import { loadConfig, REPO_ROOT } from '../config/load-config'
 import { StartupError } from '../config/startup-error'
 import { openDatabase } from '../db/database'
@@ -38,8 +38,8 @@ async function main(): Promise<number> {
     const result = await createBackup({
       database,
       databaseUrl: config.databaseUrl,
-      // The store services.ts builds (an S3 store when configured; see attachments/).
-      blobs: diskBlobStore(path.join(config.dataDir, 'attachments')),
+      // The store the server uses (S3 when configured).
+      blobs: blobStoreFor(config),
       dataDir: config.dataDir,
       secrets: config.secrets,
       passphrase,

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { diskBlobStore } from '../attachments/blob-store'
+import { blobStoreFor } from '../attachments/blob-stores'
+import { s3Settings } from '../config/s3-config'
 import { parseEnv, REPO_ROOT } from '../config/load-config'
 import { StartupError } from '../config/startup-error'
 import { describeUrl } from '../db/database'
@@ -26,13 +27,15 @@ async function main(): Promise<number> {
   const env = parseEnv(process.env)
   const dataDir = path.resolve(REPO_ROOT, env.DATA_DIR ?? 'data')
   mkdirSync(dataDir, { recursive: true })
+  // The store the server will use (S3 when configured): restored photos land where it reads them; its bucket made first.
+  const blobs = blobStoreFor({ s3: s3Settings(env), dataDir })
+  await blobs.ready()
   const result = await restoreBackup({
     file: path.resolve(files[0]!),
     passphrase,
     dataDir,
     databaseUrl: env.DATABASE_URL,
-    // The store services.ts builds (an S3 store when configured; see attachments/).
-    blobs: diskBlobStore(path.join(dataDir, 'attachments')),
+    blobs,
     force: args.includes('--force'),
   })
   const where = env.DATABASE_URL ? `PostgreSQL ${describeUrl(env.DATABASE_URL)}` : `the embedded database in ${dataDir}`

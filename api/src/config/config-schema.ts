@@ -64,8 +64,33 @@ export const EnvSchema = Type.Object({
   BACKUP_KEEP: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'must be how many daily archives to keep, 1–3650' })),
   BACKUP_TIME: Type.Optional(Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'must be a Beijing time of day HH:MM, e.g. 03:30' })),
   BACKUP_PASSPHRASE: Type.Optional(Type.String({ minLength: 12, description: 'must be at least 12 characters' })),
+  // issue 17: attachments in an S3-compatible store (MinIO in docker-compose) when the first four are set; s3-config.ts.
+  S3_ENDPOINT: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^/\\s?#]+/?$',
+      description: 'must be the http(s) URL of the S3-compatible server, without a path, e.g. http://minio:9000',
+    }),
+  ),
+  S3_BUCKET: Type.Optional(
+    Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', description: 'must be a bucket name: 3–63 lower-case letters, digits, dots or hyphens' }),
+  ),
+  S3_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1, description: 'must be the access key of the S3-compatible store' })),
+  S3_SECRET_KEY: Type.Optional(Type.String({ minLength: 1, description: 'must be the secret key of the S3-compatible store' })),
+  S3_REGION: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,40}$', description: 'must be a region name such as us-east-1 (MinIO accepts any)' })),
+  S3_PATH_STYLE: Type.Optional(Bool),
 })
 export type Env = Static<typeof EnvSchema>
+
+/** Where attachment blobs live when not on the local disk (see attachments/s3-blob-store.ts). */
+export interface S3Settings {
+  endpoint: string
+  bucket: string
+  accessKey: string
+  secretKey: string
+  region: string
+  /** http://host/bucket/key (MinIO, s3rver) rather than http://bucket.host/key. */
+  pathStyle: boolean
+}
 
 export interface Secrets {
   jwtSecret: string
@@ -112,6 +137,8 @@ export interface Config {
   metricsAllow?: readonly string[] | undefined
   /** The daily backup (BACKUP_DIR set); absent: no daily backup. */
   backup?: { dir: string; keep: number; time: string; passphrase: string } | undefined
+  /** Attachments go to this S3-compatible store when set; to DATA_DIR/attachments otherwise (issue 17). */
+  s3?: S3Settings | undefined
   /** Where the built web app lives (served at /). */
   webDistDir: string
   secrets: Secrets

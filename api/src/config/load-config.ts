@@ -4,6 +4,7 @@ import { Compile } from 'typebox/compile'
 import { Value } from 'typebox/value'
 import { EnvSchema, type Config, type Env } from './config-schema'
 import { loadOrCreateSecrets } from './secrets'
+import { s3Settings } from './s3-config'
 import { StartupError } from './startup-error'
 import { allowListProblem, splitAllowList } from '../monitoring/scrape-access'
 import { REPO_ROOT } from './repo-root'
@@ -69,6 +70,7 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: env.METRICS_TOKEN,
     metricsAllow: metricsAllow(env.METRICS_ALLOW),
     backup: backupSettings(env),
+    s3: s3Settings(env),
     webDistDir: path.join(REPO_ROOT, 'web', 'dist'),
     secrets: loadOrCreateSecrets(dataDir, { jwtSecret: env.JWT_SECRET, piiKey: env.PII_KEY }),
   }

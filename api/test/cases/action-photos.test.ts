@@ -37,10 +37,10 @@ describe('actions with photos', () => {
     expect(meta.exif).toBeUndefined()
     expect(Math.max(meta.width!, meta.height!)).toBeLessThanOrEqual(1600)
 
-    const before = await footprint(db(), ctx.t.config.dataDir)
+    const before = await footprint(db(), ctx.t.app.services.blobs)
     const again = await postWithPhotos(wang, c.id, action, [await jpegWithGps()])
     expect(again.json()).toMatchObject({ replayed: true, events: [{ id: eventId }] })
-    expect(await footprint(db(), ctx.t.config.dataDir)).toEqual(before)
+    expect(await footprint(db(), ctx.t.app.services.blobs)).toEqual(before)
   })
 
   it.each([
@@ -54,21 +54,21 @@ describe('actions with photos', () => {
     const wang = await signIn(ctx.t.app, 'wangjianguo')
     const body = typeof action === 'object' ? { opId: randomUUID(), baseVersion: (await wang.detail(c.id)).version, ...action } : action
     const photos = photoCount === -1 ? [notAnImage(2048)] : await Promise.all(Array.from({ length: photoCount }, () => jpegWithGps(400, 300)))
-    const before = await footprint(db(), ctx.t.config.dataDir)
+    const before = await footprint(db(), ctx.t.app.services.blobs)
     const res = await postWithPhotos(wang, c.id, body, photos)
     expect(res.statusCode, res.body).toBe(400)
     expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field)
-    expect(await footprint(db(), ctx.t.config.dataDir)).toEqual(before)
+    expect(await footprint(db(), ctx.t.app.services.blobs)).toEqual(before)
     expect((await db().select({ n: count() }).from(caseEvent).where(eq(caseEvent.caseId, c.id)))[0]!.n).toBe(2)
   })
 
   it("another member's case is 404 and leaves no file behind; JSON is 415", async () => {
     const c = await submitCase(ctx.t, ctx.refs.memberCode, uniqueText('村里的自来水有异味'))
     const li = await signIn(ctx.t.app, 'lixiulan')
-    const before = await footprint(db(), ctx.t.config.dataDir)
+    const before = await footprint(db(), ctx.t.app.services.blobs)
     const res = await postWithPhotos(li, c.id, { type: 'note', opId: randomUUID(), baseVersion: 2, body: '越权' }, [await jpegWithGps(400, 300)])
     expect(res.statusCode).toBe(404)
-    expect(await footprint(db(), ctx.t.config.dataDir)).toEqual(before)
+    expect(await footprint(db(), ctx.t.app.services.blobs)).toEqual(before)
     expect((await db().select({ n: count() }).from(attachment).where(eq(attachment.caseId, c.id)))[0]!.n).toBe(0)
     const json = await ctx.t.app.inject({ method: 'POST', url: `/api/v1/cases/${c.id}/actions/with-photos`, headers: li.headers, payload: { type: 'note' } })
     expect(json.statusCode).toBe(415)

@@ -221,7 +221,7 @@ describe('the department link', () => {
 
     const row = await handoffRow(h.id)
     const version = (await caseRow(c.id)).version
-    const files = await footprint(db(), ctx.t.config.dataDir)
+    const files = await footprint(db(), ctx.t.app.services.blobs)
     for (const [action, fields] of [
       ['acknowledge', {}],
       ['answer', { answer: '补充答复：已经处理' }],
@@ -234,7 +234,7 @@ describe('the department link', () => {
     }
     expect(await handoffRow(h.id)).toEqual(row)
     expect((await caseRow(c.id)).version).toBe(version)
-    expect(await footprint(db(), ctx.t.config.dataDir)).toEqual(files)
+    expect(await footprint(db(), ctx.t.app.services.blobs)).toEqual(files)
   })
 
   it('the same answer posted twice (or at once) makes one event; a different one after it is a 409', async () => {
@@ -304,7 +304,7 @@ describe('the department link', () => {
       const c = await acceptedCase('井盖缺失很危险')
       const h = await handOff(ctx.t, c.id)
       const photos = await Promise.all(photoKinds.map((k) => (k === 'ok' ? jpegWithGps(300, 200) : Promise.resolve(Buffer.alloc(4096, 0x4d)))))
-      const files = await footprint(db(), ctx.t.config.dataDir)
+      const files = await footprint(db(), ctx.t.app.services.blobs)
       const res = await post(h.secret, action, fields, photos)
       expect(res.statusCode).toBe(400)
       expect(res.headers['content-type']).toContain('text/html')
@@ -315,7 +315,7 @@ describe('the department link', () => {
       }
       for (const k of kept) expect(res.body).toContain(k)
       expect((await handoffRow(h.id)).status).toBe('sent')
-      expect(await footprint(db(), ctx.t.config.dataDir)).toEqual(files)
+      expect(await footprint(db(), ctx.t.app.services.blobs)).toEqual(files)
     },
   )
 

@@ -1,8 +1,7 @@
-import { existsSync, utimesSync } from 'node:fs'
-import path from 'node:path'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { attachment, member } from '../../src/db/schema'
+import { ageBlob, hasBlob } from '../support/blob-age'
 import { withDemoApp } from '../support/demo-app'
 import { jpegWithGps } from '../support/images'
 import { postCase } from '../support/submit'
@@ -13,11 +12,7 @@ import { postCase } from '../support/submit'
  */
 describe('the sweep of attachment files no row names', () => {
   const ctx = withDemoApp()
-  const root = () => path.join(ctx.t.config.dataDir, 'attachments')
-  const age = (key: string, hours: number) => {
-    const at = new Date(ctx.t.clock.now().getTime() - hours * 3_600_000)
-    utimesSync(path.join(root(), key), at, at)
-  }
+  const age = (key: string, hours: number) => ageBlob(ctx.t, key, new Date(ctx.t.clock.now().getTime() - hours * 3_600_000))
 
   it('removes old unnamed files, keeps files rows name and files still inside their submission', async () => {
     const db = ctx.t.database.db
@@ -46,11 +41,11 @@ describe('the sweep of attachment files no row names', () => {
     age('cases/2026/12/orphan-new.jpg', 1 / 6)
 
     expect(await ctx.t.app.services.orphanSweep.run()).toEqual({ checked: 3, removed: 1 })
-    expect(existsSync(path.join(root(), 'cases/2026/11/orphan-old.jpg'))).toBe(false)
-    expect(existsSync(path.join(root(), 'cases/2026/12/orphan-new.jpg'))).toBe(true)
-    expect(existsSync(path.join(root(), 'members/2026/10/portrait.jpg'))).toBe(true)
-    expect(existsSync(path.join(root(), photo!.key))).toBe(true)
-    expect(existsSync(path.join(root(), 'placard-photos/300/members/2026/10/portrait.jpg'))).toBe(true)
+    expect(await hasBlob(ctx.t, 'cases/2026/11/orphan-old.jpg')).toBe(false)
+    expect(await hasBlob(ctx.t, 'cases/2026/12/orphan-new.jpg')).toBe(true)
+    expect(await hasBlob(ctx.t, 'members/2026/10/portrait.jpg')).toBe(true)
+    expect(await hasBlob(ctx.t, photo!.key)).toBe(true)
+    expect(await hasBlob(ctx.t, 'placard-photos/300/members/2026/10/portrait.jpg')).toBe(true)
     // Nothing more to remove on a second run.
     expect(await ctx.t.app.services.orphanSweep.run()).toEqual({ checked: 2, removed: 0 })
   })

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
 import { eq, like } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { attachment, publicThrottle, submissionKey } from '../../src/db/schema'
@@ -21,8 +19,8 @@ describe('public leftovers cleanup', () => {
     expect(refused.statusCode).toBe(400)
     const [kept] = await pendingRows()
     expect(kept).toBeDefined()
-    const file = path.join(ctx.t.config.dataDir, 'attachments', kept!.key)
-    expect(existsSync(file)).toBe(true)
+    const keptStored = () => ctx.t.app.services.blobs.get(kept!.key).then((b) => b !== undefined)
+    expect(await keptStored()).toBe(true)
     // An idempotency key and a throttle counter of today.
     const stored = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: uniqueText('楼下的路灯不亮了好几天') }, [], {
       headers: { 'idempotency-key': 'cleanup-key-0123456789abcdef' },
@@ -38,7 +36,7 @@ describe('public leftovers cleanup', () => {
     expect(report.throttleRows).toBeGreaterThanOrEqual(1)
     expect(report.submissionKeys).toBeGreaterThanOrEqual(1)
     expect(await pendingRows()).toEqual([])
-    expect(existsSync(file)).toBe(false)
+    expect(await keptStored()).toBe(false)
     expect(await db().select().from(publicThrottle).where(eq(publicThrottle.key, 'recovery:ip:test'))).toEqual([])
     expect(await db().select().from(submissionKey)).toEqual([])
   })

@@ -45,7 +45,7 @@ describe('scan page defects (issue 16)', () => {
           'i',
         ),
       )
-      const before = await footprint(db(), ctx.t.config.dataDir)
+      const before = await footprint(db(), ctx.t.app.services.blobs)
       const res = await postCase(ctx.t.app, { code: ctx.refs.memberCode, description: '路灯坏', location: '北门', relang: 'ug' }, [], {
         html: true,
         query: `?code=${ctx.refs.memberCode}&lang=ug`,
@@ -56,7 +56,7 @@ describe('scan page defects (issue 16)', () => {
       expect(res.body).toContain('value="北门"')
       expect(res.body).not.toContain('role="alert"')
       expect(res.body).toContain(`action="/api/v1/public/cases?code=${ctx.refs.memberCode}&amp;lang=ug"`)
-      expect(await footprint(db(), ctx.t.config.dataDir)).toEqual(before)
+      expect(await footprint(db(), ctx.t.app.services.blobs)).toEqual(before)
     })
 
     it('a plain GET page keeps plain language links to /q/<code>', async () => {

@@ -1,9 +1,8 @@
-import { readdirSync, statSync } from 'node:fs'
-import path from 'node:path'
 import { count } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { attachment, cases } from '../../src/db/schema'
 import type { Db } from '../../src/db/database'
+import type { BlobStore } from '../../src/attachments/blob-store'
 
 export interface FileField {
   name: string
@@ -33,17 +32,13 @@ export function postCase(
 }
 
 /** Cases, attachment rows and stored files: what must not change when a submission is refused. */
-export async function footprint(db: Db, dataDir: string) {
-  const files = (dir: string): number => {
-    try {
-      return readdirSync(dir).reduce((n, f) => n + (statSync(path.join(dir, f)).isDirectory() ? files(path.join(dir, f)) : 1), 0)
-    } catch {
-      return 0
-    }
-  }
+export async function footprint(db: Db, blobs: BlobStore) {
+  // Through the app's own store, so the same checks hold on disk and on S3 (TEST_BLOB_STORE=s3).
+  let files = 0
+  for await (const _ of blobs.list()) files++
   return {
     cases: (await db.select({ n: count() }).from(cases))[0]!.n,
     attachments: (await db.select({ n: count() }).from(attachment))[0]!.n,
-    files: files(path.join(dataDir, 'attachments')),
+    files,
   }
 }

@@ -8,6 +8,7 @@ import { buildApp } from '../../src/app'
 import type { Config } from '../../src/config/config-schema'
 import { ManualClock } from './manual-clock'
 import { createTestDatabase, type TestDatabase } from './test-db'
+import { blobStoreUnderTest, startFakeS3, type FakeS3 } from './fake-s3'
 
 /** One VAPID pair per test file is enough: no test depends on two apps having different ones. */
 const vapid = webpush.generateVAPIDKeys()
@@ -47,6 +48,8 @@ export interface TestApp {
   database: TestDatabase
   clock: ManualClock
   config: Config
+  /** The app's own S3 server when TEST_BLOB_STORE=s3 (issue 17); its blobs are on disk otherwise. */
+  fakeS3?: FakeS3 | undefined
   close(): Promise<void>
 }
 
@@ -54,17 +57,21 @@ export interface TestApp {
 export async function createTestApp(overrides: Partial<Config> = {}, database?: TestDatabase): Promise<TestApp> {
   const db = database ?? (await createTestDatabase())
   const clock = new ManualClock()
-  const config = testConfig(overrides)
+  const fakeS3 = !('s3' in overrides) && blobStoreUnderTest() === 's3' ? await startFakeS3() : undefined
+  const config = testConfig(fakeS3 ? { s3: fakeS3.settings(), ...overrides } : overrides)
   const app = await buildApp({ config, database: db, clock })
   await app.ready()
+  await app.services.blobs.ready()
   return {
     app,
     database: db,
     clock,
     config,
+    fakeS3,
     close: async () => {
       await app.close()
       if (!database) await db.close()
+      await fakeS3?.close()
     },
   }
 }
