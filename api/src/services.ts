@@ -1,4 +1,3 @@
-import path from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from './config/config-schema'
 import type { Database } from './db/database'
