@@ -90,7 +90,7 @@ interface Run {
 async function printOnce(service: ReturnType<typeof createPlacardsService>, actor: Actor, stationId: string): Promise<Run> {
   const started = performance.now()
   const batch = await service.print(actor, { stationId, layout: 'cards' }, { format: 'pdf' })
-  const doc = service.pdf(batch)
+  const doc = await service.pdf(batch)
   const chunks: Buffer[] = []
   /** When each chunk arrived, and how many bytes were out by then: shows how early the stream delivers. */
   const arrivals: { at: number; total: number }[] = []

@@ -141,7 +141,7 @@ describe('one date on every surface, as the table says', () => {
 
   it.skipIf(popplerMissing).each(rowsOf('reportPdf'))('社情民意 PDF in %s reads %s (pdftotext)', async (_locale, expected) => {
     const iso = at.toISOString()
-    const doc = reportPdf({
+    const doc = await reportPdf({
       committeeName: '示例县政协',
       report: {
         id: ID,

@@ -2,7 +2,7 @@ import { PassThrough, type Writable } from 'node:stream'
 import { once } from 'node:events'
 import type { FastifyReply } from 'fastify'
 import { stringify } from 'csv-stringify'
-import ExcelJS from 'exceljs'
+import { loadExcelJs } from '../lazy-libraries'
 import { beijingDateTime, beijingDay, beijingWallClock, type ExportFormat } from '@mashangjian/shared'
 
 /** One column of an export: its header and how a row gives its value (a Date is a Beijing date-time). */
@@ -62,6 +62,7 @@ async function pumpCsv<T>(t: TableExport<T>, out: PassThrough, signal: AbortSign
 
 async function pumpXlsx<T>(t: TableExport<T>, out: PassThrough, signal: AbortSignal): Promise<number> {
   // Streaming writer: rows are committed (zipped and flushed) as they come; inline strings, no shared-string table in memory.
+  const ExcelJS = await loadExcelJs()
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
   const sheet = book.addWorksheet(t.sheetName, { views: [{ state: 'frozen', ySplit: 1 }] })
   sheet.columns = t.columns.map((c, i) => ({ header: c.header, key: String(i), width: c.width ?? 14 }))

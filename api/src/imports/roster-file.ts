@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
+import { loadExcelJs } from '../lazy-libraries'
 import { parse } from 'csv-parse/sync'
 import iconv from 'iconv-lite'
 import type { FieldError } from '@mashangjian/shared'
@@ -81,7 +82,8 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 async function readXlsx(buf: Buffer): Promise<RosterSheet> {
-  const workbook = new ExcelJS.Workbook()
+  const { Workbook } = await loadExcelJs()
+  const workbook = new Workbook()
   try {
     await workbook.xlsx.load(buf as unknown as ArrayBuffer)
   } catch {

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs'
+import { loadExcelJs } from '../lazy-libraries'
 import { stringify } from 'csv-stringify/sync'
 import { ROSTER_COLUMNS, ROSTER_EXAMPLE } from '@mashangjian/shared'
 
@@ -25,7 +25,8 @@ const NOTES: Record<string, string> = {
  * stations and sectors. The importer reads the first sheet only.
  */
 export async function rosterTemplateXlsx(hints: TemplateHints): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook()
+  const { Workbook } = await loadExcelJs()
+  const workbook = new Workbook()
   workbook.creator = '码上见'
   const sheet = workbook.addWorksheet('委员名单', { views: [{ state: 'frozen', ySplit: 1 }] })
   sheet.columns = ROSTER_COLUMNS.map((c) => ({

@@ -1,5 +1,4 @@
-import PDFDocument from 'pdfkit'
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx'
+import { loadDocx, loadPdfKit } from '../lazy-libraries'
 import { REPORT_STATUS_ZH, formatDate, type ReportDetail } from '@mashangjian/shared'
 import { CJK, registerCjkFonts } from '../fonts/cjk-font'
 
@@ -47,7 +46,8 @@ function outline({ report: r, committeeName }: ReportDocument) {
  * The report as an A4 PDF, streamed as pdfkit writes it. Text uses the embedded Noto Sans SC subset, so it
  * prints and copies as Chinese text anywhere (pdftotext reads it back).
  */
-export function reportPdf(input: ReportDocument): PDFKit.PDFDocument {
+export async function reportPdf(input: ReportDocument): Promise<PDFKit.PDFDocument> {
+  const PDFDocument = await loadPdfKit()
   const o = outline(input)
   const doc = new PDFDocument({
     size: 'A4',
@@ -78,6 +78,7 @@ export function reportPdf(input: ReportDocument): PDFKit.PDFDocument {
 
 /** The same report as a Word document, for offices that edit before forwarding. */
 export async function reportDocx(input: ReportDocument): Promise<Buffer> {
+  const { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } = await loadDocx()
   const o = outline(input)
   const text = (t: string, opts: { bold?: boolean; size?: number; color?: string } = {}) =>
     new TextRun({ text: t, font: { eastAsia: 'SimSun', ascii: 'Times New Roman' }, ...opts })

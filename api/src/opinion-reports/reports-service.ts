@@ -243,7 +243,7 @@ export function createReportsService({
 
     async pdf(actor: Actor, id: string) {
       const doc = await document(actor, id)
-      return { title: doc.report.title, stream: reportPdf(doc) }
+      return { title: doc.report.title, stream: await reportPdf(doc) }
     },
 
     async docx(actor: Actor, id: string) {

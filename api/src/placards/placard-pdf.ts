@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import PDFDocument from 'pdfkit'
+import { loadPdfKit } from '../lazy-libraries'
 import { fontPath } from './fonts/font-files'
 import { faceItems, INK, textStyle, type FaceItem } from './placard-faces'
 import { DESIGN_OF, mm, pageSpecs, type PageSpec, type Panel, type PanelDesign } from './placard-layouts'
@@ -99,7 +99,8 @@ export interface PdfDeps {
  * Everything that can fail with a useful answer (scope, codes) was checked before; past this point a failure can
  * only end the stream.
  */
-export function placardsPdf(batch: PlacardBatch, deps: PdfDeps): PDFKit.PDFDocument {
+export async function placardsPdf(batch: PlacardBatch, deps: PdfDeps): Promise<PDFKit.PDFDocument> {
+  const PDFDocument = await loadPdfKit()
   const doc = new PDFDocument({
     autoFirstPage: false,
     margin: 0,

@@ -74,7 +74,7 @@ export const placardsRoutes: FastifyPluginAsyncTypebox<{ placards: PlacardsServi
         .headers(batchHeaders(batch))
         .header('content-disposition', contentDisposition(batch, 'pdf'))
         .type('application/pdf')
-        .send(placards.pdf(batch))
+        .send(await placards.pdf(batch))
     },
   )
 
