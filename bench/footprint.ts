@@ -35,7 +35,8 @@ type Server = { child: ChildProcess; port: number; out: () => string; exited: Pr
 
 function startServer(env: Record<string, string>, port: number): Server {
   // node itself (no npm, no tsx parent): the pid is the server's, and SIGTERM reaches it directly.
-  const child = spawn(process.execPath, [SERVER], {
+  // The flags `npm start` and the image use (package.json, Dockerfile).
+  const child = spawn(process.execPath, ['--max-semi-space-size=2', '--heap-growing-percent=20', SERVER], {
     cwd: ROOT,
     // One client address sends everything: the per-IP scan limit (a protection, not the thing measured) is lifted.
     env: {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import sharp from 'sharp'
+import { loadSharp } from '../lazy-libraries'
 
 export const MAX_IMAGE_BYTES = 8 * 1024 * 1024
 export const MAX_IMAGES = 3
@@ -28,6 +28,7 @@ export interface ProcessedImage {
 export async function reencodeImage(input: Buffer): Promise<ProcessedImage> {
   if (input.length > MAX_IMAGE_BYTES) throw new ImageRejected('size')
   const options = { limitInputPixels: 60_000_000, failOn: 'error' as const }
+  const sharp = await loadSharp()
   let format: string | undefined
   try {
     format = (await sharp(input, options).metadata()).format

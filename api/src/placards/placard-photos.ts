@@ -1,4 +1,4 @@
-import sharp from 'sharp'
+import { loadSharp } from '../lazy-libraries'
 import type { BlobStore } from '../attachments/blob-store'
 import type { PanelDesign } from './placard-layouts'
 
@@ -27,6 +27,7 @@ export function createPlacardPhotos(blobs: BlobStore) {
       if (kept) return kept
       const original = await blobs.get(photoKey).catch(() => undefined)
       if (!original) return undefined
+      const sharp = await loadSharp()
       let resized: Buffer
       try {
         resized = await sharp(original, { failOn: 'error' })

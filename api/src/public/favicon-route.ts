@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import sharp from 'sharp'
+import { loadSharp } from '../lazy-libraries'
 
 /**
  * The app icon (the same drawing as the member app's web/public/icons/icon.svg: a red tile, three QR finder
@@ -21,7 +21,7 @@ const CACHE = 'public, max-age=604800'
 export const faviconRoutes: FastifyPluginAsync = async (app) => {
   let png: Promise<Buffer> | undefined
   app.get('/favicon.ico', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
-    png ??= sharp(Buffer.from(ICON_SVG)).resize(32, 32).png().toBuffer()
+    png ??= loadSharp().then((sharp) => sharp(Buffer.from(ICON_SVG)).resize(32, 32).png().toBuffer())
     return reply
       .header('cache-control', CACHE)
       .type('image/png')

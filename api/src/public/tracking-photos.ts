@@ -1,4 +1,4 @@
-import sharp from 'sharp'
+import { loadSharp } from '../lazy-libraries'
 import { and, asc, eq, or } from 'drizzle-orm'
 import type { Db } from '../db/database'
 import { attachment, caseEvent } from '../db/schema'
@@ -65,6 +65,7 @@ export function createTrackingPhotos({ db, blobs }: { db: Db; blobs: BlobStore }
       const data = key ? await blobs.get(key) : undefined
       if (!data) return undefined
       const w = PHOTO_WIDTHS.find((x) => x >= width) ?? MAX_PHOTO_WIDTH
+      const sharp = await loadSharp()
       return sharp(data, { failOn: 'error' }).resize({ width: w, withoutEnlargement: true }).jpeg({ quality: 75, mozjpeg: true }).toBuffer()
     },
   }

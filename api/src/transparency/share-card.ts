@@ -1,4 +1,4 @@
-import sharp from 'sharp'
+import { loadSharp } from '../lazy-libraries'
 
 /**
  * The og:image of the transparency pages: a 300×300 PNG (WeChat crops share thumbnails square and ignores SVG),
@@ -16,6 +16,6 @@ const SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300" vi
 
 let card: Promise<Buffer> | undefined
 export function shareCardPng(): Promise<Buffer> {
-  card ??= sharp(Buffer.from(SVG)).png({ compressionLevel: 9, palette: true }).toBuffer()
+  card ??= loadSharp().then((sharp) => sharp(Buffer.from(SVG)).png({ compressionLevel: 9, palette: true }).toBuffer())
   return card
 }
