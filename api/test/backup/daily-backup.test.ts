@@ -30,7 +30,12 @@ describe(`the server's daily backup (${testDatabaseUrl() ? 'PostgreSQL' : 'PGlit
     await database?.close()
     rmSync(dir, { recursive: true, force: true })
   })
-  const health = async () => (await t.app.inject({ url: '/healthz' })).json<{ backup?: Record<string, unknown> }>()
+  // The test clock moves days ahead with no deadline sweep run, so /healthz may answer 503 (issue 19's stale-sweep
+  // rule); its problem body carries the same report in `current`. The backup's result is there either way.
+  const health = async () => {
+    const body = (await t.app.inject({ url: '/healthz' })).json<{ backup?: Record<string, unknown>; current?: { backup?: Record<string, unknown> } }>()
+    return { backup: body.backup ?? body.current?.backup }
+  }
 
   it('reports no run yet on /healthz', async () => {
     expect((await health()).backup).toEqual({})

@@ -297,6 +297,13 @@ export const en: AdminText = {
   handoffPause: 'Stop the resolve clock while a department has the case',
   handoffPauseHint: 'When on, the resolve deadline stands still while a hand-off waits for its answer and moves on by that time afterwards.',
   settingsSaved: 'Deadlines saved; new cases use them.',
+  retentionTitle: 'How long personal data is kept',
+  retentionHint:
+    "Once a case has been closed this many years, a nightly job erases the resident's phone, texts and photos; the case record and every figure stay. The scan page tells residents the same number.",
+  retentionYears: 'Years kept after closing',
+  retentionYearsHint: (years: number, own: boolean, min: number, max: number) =>
+    `${years} years in force${own ? '' : ' (the default)'}; ${min}–${max}, blank for the default.`,
+  retentionSaved: 'Saved: the next nightly run applies the new period.',
   settingsReset: 'Deadlines reset to the defaults.',
   targetsTitle: 'Yearly member targets',
   targetsHint: 'Each member’s record is measured against these. Committees below without settings of their own use these.',

@@ -336,6 +336,12 @@ export const zh = {
   handoffPauseHint: '选中后，诉求交办给部门、等待答复期间，办结时限停止计时，答复后顺延。',
   settingsSaved: '办理时限已保存，之后的新诉求按新时限计算。',
   settingsReset: '已恢复默认时限。',
+  retentionTitle: '个人信息保存期限',
+  retentionHint: '诉求办结满这个年限后，每天凌晨自动删除群众的手机号、文字内容和照片；办理记录和各项统计不变。扫码页告诉群众的也是这个年限。',
+  retentionYears: '办结后保存（年）',
+  retentionYearsHint: (years: number, own: boolean, min: number, max: number) =>
+    `现行 ${years} 年${own ? '' : '（默认）'}；可设 ${min}–${max} 年，留空即恢复默认。`,
+  retentionSaved: '保存期限已更新，下次每日清理时按新年限执行。',
   targetsTitle: '年度履职目标',
   targetsHint: '履职档案按这些目标逐项统计每位委员是否达标。下级委员会没有自己的设置时沿用本级。',
   targetsOwn: '本委员会使用自己的设置。',

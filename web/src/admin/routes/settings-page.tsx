@@ -18,10 +18,11 @@ import { ProblemText, fieldErrors, onlyFieldErrors } from '../components/problem
 import { SLA_CLASS_LIST as SLA_CLASSES } from '../sla-classes'
 import { useRemote } from '../use-remote'
 import { useCommitteeChoice } from '../use-scope'
+import { RetentionSection } from './retention-section'
 
 const MEASURES = Object.keys(LEDGER_MEASURE_ZH) as LedgerMeasure[]
 
-/** A committee's settings: deadlines per SLA class and auto-close, and the yearly 履职 targets of its members. */
+/** A committee's settings: deadlines per SLA class and auto-close, the yearly 履职 targets of its members, and how long personal data is kept. */
 export function SettingsPage() {
   const { committees, id, setId } = useCommitteeChoice()
   return (
@@ -31,6 +32,7 @@ export function SettingsPage() {
       <ProblemText error={committees.error} />
       {id && <Deadlines key={`d${id}`} committeeId={id} />}
       {id && <LedgerTargets key={`t${id}`} committeeId={id} />}
+      {id && <RetentionSection key={`r${id}`} committeeId={id} />}
     </section>
   )
 }
