@@ -35,6 +35,7 @@ import { problemPage, wantsHtml } from './public/html-reply'
 import { MULTIPART_LIMITS } from './attachments/photo-form'
 import { createServices, type Services } from './services'
 import { healthRoutes } from './health/health-routes'
+import { publicBackupStatus } from './backup/daily-backup'
 import { casesRoutes } from './cases/cases-routes'
 import { deskRoutes } from './cases/desk-routes'
 import { intakeRoutes } from './cases/intake-routes'
@@ -199,7 +200,12 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   app.decorate('services', services)
   // issue 19: each job's last run, and the daily backup's last result (BACKUP_DIR set), read when /healthz is asked.
   const dailyBackup = services.dailyBackup
-  await app.register(healthRoutes, { database, version: VERSION, jobs: services.jobHealth, backupStatus: dailyBackup ? () => dailyBackup.status() : undefined })
+  await app.register(healthRoutes, {
+    database,
+    version: VERSION,
+    jobs: services.jobHealth,
+    backupStatus: dailyBackup ? async () => publicBackupStatus(await dailyBackup.status()) : undefined,
+  })
   await app.register(monitoringRoutes, { monitoring })
   await app.register(orgRoutes, { org: services.org })
   await app.register(usersRoutes, { users: services.users })

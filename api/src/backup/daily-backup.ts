@@ -36,6 +36,19 @@ export const backupCron = (time: string) => {
   return { cron: `${m} ${h} * * *`, tz: BEIJING_TIME_ZONE }
 }
 
+/**
+ * What the public /healthz may tell: the archive's name without the server's folders, and the first line of an
+ * error with every absolute path cut to its last part (pg_dump's messages name hosts, folders and users).
+ */
+export function publicBackupStatus(status: BackupStatus): BackupStatus {
+  const shortPaths = (text: string) => text.replace(/(?:[A-Za-z]:)?[\\/][^\s'"]*[\\/]([^\s'"\\/]+)/g, '$1')
+  return {
+    ...status,
+    ...(status.file ? { file: path.basename(status.file) } : {}),
+    ...(status.lastError ? { lastError: shortPaths(status.lastError.split('\n')[0]!).slice(0, 200) } : {}),
+  }
+}
+
 export async function readBackupStatus(dir: string): Promise<BackupStatus> {
   try {
     return JSON.parse(await readFile(path.join(dir, STATUS_FILE), 'utf8')) as BackupStatus

@@ -43,6 +43,10 @@ async function main(): Promise<number> {
     `restored the backup of ${result.manifest.createdAt} (version ${result.manifest.version}) into ${where}: database, secrets.json, ${result.blobs} attachments. Start the server; it migrates an older database.`,
   )
   for (const warning of result.warnings) console.warn(`warning: ${warning}`)
+  // PIPL: the archive predates any erasure made after it; the person's request must not be undone silently.
+  console.warn(
+    `warning: personal data withdrawn or erased after ${result.manifest.createdAt} is back in the database. The retention job erases by age again at its next run; requests made after the archive (audit actions case.resident_phone_withdrawn, case.personal_data_erased, privacy.phone_erased) must be carried out again.`,
+  )
   return 0
 }
 

@@ -78,6 +78,11 @@ async function startBoss(create: () => PgBoss, log: FastifyBaseLogger, backup?: 
     try {
       await boss.start()
       for (const name of Object.values(JOBS)) await boss.createQueue(name)
+      // The nightly jobs may run long on a big county (a backup, years of erasure): pg-boss's 15-minute expiry would
+      // fail and re-dispatch one still running. A failed backup waits for the next night rather than overlap.
+      for (const name of [JOBS.backup, JOBS.retention, JOBS.auditArchive]) {
+        await boss.updateQueue(name, { name, expireInHours: 6, ...(name === JOBS.backup ? { retryLimit: 0 } : {}) })
+      }
       await boss.schedule(JOBS.sweep, '* * * * *')
       await boss.schedule(JOBS.digest, '0 8 * * *', undefined, { tz: BEIJING_TIME_ZONE })
       await boss.schedule(JOBS.seal, '* * * * *')

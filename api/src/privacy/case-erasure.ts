@@ -98,6 +98,7 @@ export async function eraseCasePersonalData(
       lat = null, lng = null, location_accuracy = null, tracking_secret_enc = null,
       rating_comment = case when rating_comment is null then null else ${marker} end,
       public_text = case when public_text is null then null else ${marker} end,
+      close_reason = case when close_reason is null then null else ${marker} end,
       personal_data_erased_at = ${at}::timestamptz, version = version + 1, updated_at = ${at}::timestamptz
     where id = ${caseId}`)
   const result: CaseErasureResult = {

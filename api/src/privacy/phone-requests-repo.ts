@@ -124,11 +124,17 @@ export function createPhoneRequestsRepo(db: Db) {
     async updateCaseText(tx: DbOrTx, id: string, patch: Partial<Record<(typeof CASE_TEXT)[number], string>>, now: Date) {
       await tx
         .update(cases)
-        .set({ ...patch, updatedAt: now })
+        // The version moves so members' devices (sync, live stream) replace the text they hold.
+        .set({ ...patch, version: sql`${cases.version} + 1`, updatedAt: now })
         .where(eq(cases.id, id))
     },
     async updateEventText(tx: DbOrTx, id: number, body: string, data: Record<string, unknown>) {
-      await tx.update(caseEvent).set({ body, data }).where(eq(caseEvent.id, id))
+      const [row] = await tx.update(caseEvent).set({ body, data }).where(eq(caseEvent.id, id)).returning({ caseId: caseEvent.caseId })
+      if (row)
+        await tx
+          .update(cases)
+          .set({ version: sql`${cases.version} + 1` })
+          .where(eq(cases.id, row.caseId))
     },
     async updateContactText(tx: DbOrTx, id: string, patch: Partial<Record<(typeof CONTACT_TEXT)[number], string>>, now: Date) {
       await tx
@@ -142,7 +148,7 @@ export function createPhoneRequestsRepo(db: Db) {
       const gone = { residentPhoneEnc: null, residentPhoneHash: null, residentPhoneMasked: null, residentPhoneWithdrawnAt: now }
       const caseRows = await tx
         .update(cases)
-        .set({ ...gone, updatedAt: now })
+        .set({ ...gone, version: sql`${cases.version} + 1`, updatedAt: now })
         .where(and(eq(cases.residentPhoneHash, hash), inScope(actor, cases.committeeId)))
         .returning({ id: cases.id })
       const followerRows = await tx
@@ -154,7 +160,13 @@ export function createPhoneRequestsRepo(db: Db) {
             sql`${caseFollower.caseId} in (select ${cases.id} from ${cases} where ${inScope(actor, cases.committeeId)})`,
           ),
         )
-        .returning({ id: caseFollower.id })
+        .returning({ id: caseFollower.id, caseId: caseFollower.caseId })
+      const followerCases = [...new Set(followerRows.map((r) => r.caseId))]
+      if (followerCases.length > 0)
+        await tx
+          .update(cases)
+          .set({ version: sql`${cases.version} + 1` })
+          .where(inArray(cases.id, followerCases))
       const contactRows = await tx
         .update(contact)
         .set({ phoneEnc: null, phoneHash: null, phoneMasked: null, updatedAt: now })

@@ -1,4 +1,4 @@
-import { and, eq, isNull, type SQL } from 'drizzle-orm'
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../db/database'
 import { caseFollower, cases, trackingLink } from '../db/schema'
 
@@ -49,16 +49,28 @@ export function createPhoneWithdrawalRepo(db: Db) {
      * joined twice, or submitted and joined): ciphertext, keyed hash and masked copy all go. Returns the rows changed.
      */
     async withdraw(tx: DbOrTx, holder: LinkHolder & { phoneHash: string }, now: Date): Promise<{ owner: boolean; followers: number }> {
+      // The version moves so members' devices (sync, live stream) drop the number they hold too.
       const ownRows = await tx
         .update(cases)
-        .set({ ...nulled(now), updatedAt: now })
+        .set({ ...nulled(now), version: sql`${cases.version} + 1`, updatedAt: now })
         .where(and(eq(cases.id, holder.caseId), eq(cases.residentPhoneHash, holder.phoneHash)))
         .returning({ id: cases.id })
+      // The same person's requests merged into this one: notices about it go to their submitters too (notice-plan.ts).
+      await tx
+        .update(cases)
+        .set({ ...nulled(now), version: sql`${cases.version} + 1`, updatedAt: now })
+        .where(and(eq(cases.mergedInto, holder.caseId), eq(cases.residentPhoneHash, holder.phoneHash)))
       const followerRows = await tx
         .update(caseFollower)
         .set(nulled(now))
         .where(and(eq(caseFollower.caseId, holder.caseId), eq(caseFollower.residentPhoneHash, holder.phoneHash)))
         .returning({ id: caseFollower.id })
+      if (followerRows.length > 0 && ownRows.length === 0) {
+        await tx
+          .update(cases)
+          .set({ version: sql`${cases.version} + 1`, updatedAt: now })
+          .where(eq(cases.id, holder.caseId))
+      }
       return { owner: ownRows.length > 0, followers: followerRows.length }
     },
   }

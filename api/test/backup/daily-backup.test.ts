@@ -53,7 +53,7 @@ describe(`the server's daily backup (${testDatabaseUrl() ? 'PostgreSQL' : 'PGlit
         .sort(),
     ).toEqual(made.slice(1).map((f) => path.basename(f)))
     expect(path.basename(made[2]!)).toBe(backupFileName(t.clock.now()))
-    expect((await health()).backup).toEqual({ lastSuccessAt: t.clock.now().toISOString(), file: made[2], sizeBytes: statSync(made[2]!).size })
+    expect((await health()).backup).toEqual({ lastSuccessAt: t.clock.now().toISOString(), file: path.basename(made[2]!), sizeBytes: statSync(made[2]!).size })
     const staging = mkdtempSync(path.join(tmpdir(), 'msj-daily-stage-'))
     try {
       const staged = await stageArchive(made[2]!, PASSPHRASE, staging)
