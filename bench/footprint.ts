@@ -85,7 +85,7 @@ const rssMb = (pid: number) => Number(readFileSync(`/proc/${pid}/status`, 'utf8'
 
 /** One GET on a keep-alive agent; resolves with what happened to it. */
 type Outcome = 'ok' | 'clean-503' | 'refused' | 'stale-keepalive' | 'failed'
-function get(agent: http.Agent, port: number, urlPath: string): Promise<{ outcome: Outcome; detail?: string }> {
+function get(agent: http.Agent, port: number, urlPath: string): Promise<{ outcome: Outcome; detail?: string; retryAfterS?: number }> {
   return new Promise((resolve) => {
     let gotResponse = false
     const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent, headers: { accept: 'text/html' } }, (res) => {
@@ -93,7 +93,7 @@ function get(agent: http.Agent, port: number, urlPath: string): Promise<{ outcom
       res.resume()
       res.on('end', () => {
         if (res.statusCode === 200) resolve({ outcome: 'ok' })
-        else if (res.statusCode === 503 && res.headers['retry-after']) resolve({ outcome: 'clean-503' })
+        else if (res.statusCode === 503 && res.headers['retry-after']) resolve({ outcome: 'clean-503', retryAfterS: Number(res.headers['retry-after']) })
         else resolve({ outcome: 'failed', detail: `HTTP ${res.statusCode}` })
       })
       res.on('error', (err) => resolve({ outcome: 'failed', detail: `body: ${err.message}` }))
@@ -121,6 +121,11 @@ async function load(port: number, urlPath: string, concurrency: number, until: (
         counts[r.outcome] += 1
         if (r.detail && failures.length < 5) failures.push(r.detail)
         if (r.outcome === 'refused') await new Promise((res) => setTimeout(res, 20))
+        // A well-behaved client honours Retry-After (a script, a balancer); the wait ends early when the server is gone.
+        if (r.outcome === 'clean-503') {
+          const until503 = Date.now() + (r.retryAfterS ?? 1) * 1000
+          while (!until() && Date.now() < until503) await new Promise((res) => setTimeout(res, 50))
+        }
       }
     }),
   )

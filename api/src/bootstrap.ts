@@ -14,6 +14,7 @@ import { systemClock } from './clock'
 import { buildApp } from './app'
 import { startJobs } from './jobs/job-runner'
 import { logSafeRequest } from './live/log-safe'
+import { beginDraining, DRAIN_WINDOW_MS } from './health/draining'
 
 /** Opens the database and brings it up to date; the demo county is seeded into an empty one. */
 export async function prepareDatabase(config: Config): Promise<Database> {
@@ -85,8 +86,11 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
     app.log.info(`${signal}: draining requests and closing the database`)
     setTimeout(() => process.exit(1), 10_000).unref()
     try {
-      // HTTP first: stop accepting and let running requests finish (new ones on busy connections get a 503 with
-      // Retry-After, see health/draining.ts); then the jobs; the database last, once nothing uses it.
+      // HTTP first: a moment of 503 + Retry-After to every new request with the listener still open (clients go
+      // away instead of racing its close, see DRAIN_WINDOW_MS), then stop accepting and let running requests
+      // finish; then the jobs; the database last, once nothing uses it.
+      beginDraining(app)
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_WINDOW_MS))
       await app.close()
       await jobs.stop().catch((err) => app.log.error({ err }, 'stopping jobs failed'))
       await database.close()

@@ -5,6 +5,23 @@ import { AppError } from '../errors/app-error'
 export const DRAIN_RETRY_AFTER_SECONDS = 5
 
 /**
+ * How long a stopping server keeps its listener open while answering every new request 503 + Retry-After +
+ * `Connection: close` (bootstrap.ts, before close()). Closing the listener at once resets the connections the
+ * kernel accepted but Node had not read yet, and fresh connections whose request was still on the wire
+ * (measured: 38–49 resets over 10 rounds under 30 clients); a client told to come back in 5 s opens none, so by
+ * the time the listener closes nothing is left to reset. /readyz answers 503 meanwhile, so a balancer stops sending.
+ */
+export const DRAIN_WINDOW_MS = 1_000
+
+const drainStates = new WeakMap<FastifyInstance, { draining: boolean }>()
+
+/** Starts answering 503 before close() (see DRAIN_WINDOW_MS); close() itself also does. */
+export function beginDraining(app: FastifyInstance): void {
+  const state = drainStates.get(app)
+  if (state) state.draining = true
+}
+
+/**
  * Graceful shutdown (issue 17): once close() begins, requests already running finish, and any request that still
  * arrives (pipelined, or on a keep-alive connection that was busy) is answered 503 through the one error path —
  * problem+json with a stable code and Retry-After for scripts, an HTML page for a browser's form — with
@@ -16,21 +33,22 @@ export const DRAIN_RETRY_AFTER_SECONDS = 5
  * Idle keep-alive connections are ended (FIN, not reset) when closing begins: `forceCloseConnections: 'idle'`.
  */
 export function refuseWhileDraining(app: FastifyInstance): void {
-  let draining = false
+  const state = { draining: false }
+  drainStates.set(app, state)
   app.addHook('preClose', async () => {
-    draining = true
+    state.draining = true
   })
   // Requests received and not yet answered, per connection (callback-style hooks: this runs on every request).
   const unanswered = new WeakMap<object, number>()
   app.addHook('onRequest', (request, reply, done) => {
     const socket = request.raw.socket
     if (socket) unanswered.set(socket, (unanswered.get(socket) ?? 0) + 1)
-    if (!draining) return done()
+    if (!state.draining) return done()
     reply.header('connection', 'close')
     done(new AppError('SERVICE_UNAVAILABLE', 'The server is restarting; try again in a few seconds.', { retryAfterSeconds: DRAIN_RETRY_AFTER_SECONDS }))
   })
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (draining && (unanswered.get(request.raw.socket) ?? 0) <= 1) reply.header('connection', 'close')
+    if (state.draining && (unanswered.get(request.raw.socket) ?? 0) <= 1) reply.header('connection', 'close')
     done(null, payload)
   })
   app.addHook('onResponse', (request, _reply, done) => {
