@@ -1,5 +1,11 @@
 import 'fake-indexeddb/auto'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+
+// The console picks its language from the browser's; Node 21+ has a `navigator` whose language is the process's
+// (en-US on CI), so the Chinese console is asked for as a Chinese browser would, before the texts are built.
+vi.hoisted(() => {
+  vi.stubGlobal('navigator', { language: 'zh-CN', onLine: true })
+})
 import { ApiError } from '../src/data'
 import { at } from '../src/admin/admin-text'
 import { fieldErrors, onlyFieldErrors } from '../src/admin/components/problem-text'
