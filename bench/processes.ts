@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import path from 'node:path'
 
@@ -8,8 +9,23 @@ const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx')
 
 /** Starts `tsx args…` and resolves once its output matches `ready` (e.g. the port it listens on). */
 export function start(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  return startCommand(TSX, args, env, ready)
+}
+
+/**
+ * Starts the API exactly as `npm start` and the image run it: node with the flags of package.json's start script
+ * on the compiled bundle, built first (scripts/build.mjs rebuilds only what changed).
+ */
+export function startCompiled(env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' })
+  const script = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  const args = script.split(/\s+/).slice(1) // "node --flags… api/dist/server.js"
+  return startCommand(process.execPath, args, env, ready)
+}
+
+function startCommand(command: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     const onData = (d: Buffer) => {
       out += d.toString()

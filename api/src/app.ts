@@ -124,7 +124,8 @@ export async function buildApp({ config, database, clock = systemClock, logger =
   registerErrorHandling(app, { wants: wantsHtml, render: problemPage })
   refuseWhileDraining(app)
   // issue 19: monitoring — one registry per app; counted from here on, so every route below is.
-  const monitoring = createMonitoring({ database, repo: createMonitoringRepo(database.db), version: VERSION })
+  const monitoringRepo = createMonitoringRepo(database.db)
+  const monitoring = createMonitoring({ database, repo: monitoringRepo, version: VERSION })
   await app.register(httpMetrics, { monitoring })
 
   const https = config.publicBaseUrl.startsWith('https://')
@@ -196,7 +197,7 @@ export async function buildApp({ config, database, clock = systemClock, logger =
     refreshTokenTtlDays: config.refreshTokenTtlDays,
   })
   await app.register(authRoutes, { auth: authService, loginPerMinute: config.loginRateLimitPerMinute })
-  const services = createServices({ config, database, clock, log: app.log, monitoring })
+  const services = createServices({ config, database, clock, log: app.log, monitoring, monitoringRepo })
   app.decorate('services', services)
   // issue 19: each job's last run, and the daily backup's last result (BACKUP_DIR set), read when /healthz is asked.
   const dailyBackup = services.dailyBackup

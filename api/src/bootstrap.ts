@@ -9,7 +9,7 @@ import { createResidentPhoneLookup } from './privacy/phone-lookup'
 import { backfillResidentPhoneHashes } from './privacy/resident-phone-backfill'
 import { isEmpty, seedDemo } from './seed/seed-demo'
 import { formatDemoBanner, readDemoSummary } from './seed/demo-summary'
-import { publicUrlWarning } from './config/public-base-url'
+import { publicUrlWarning, trustProxyWarning } from './config/public-base-url'
 import { systemClock } from './clock'
 import { buildApp } from './app'
 import { startJobs } from './jobs/job-runner'
@@ -107,6 +107,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Fasti
   if (demo) lines.push(formatDemoBanner(demo, config.publicBaseUrl))
   const unreachable = publicUrlWarning(config.publicBaseUrl)
   if (unreachable) lines.push(unreachable)
+  const untrusted = trustProxyWarning(config.publicBaseUrl, config.trustProxy)
+  if (untrusted) lines.push(untrusted)
   try {
     await app.listen({ port: config.port, host: config.host })
   } catch (err) {

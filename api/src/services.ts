@@ -95,7 +95,7 @@ import { createOpen311ClientsService } from './open311/open311-clients-service'
 import { createTransparencyRepo } from './transparency/transparency-repo'
 import { createTransparencyService } from './transparency/transparency-service'
 // issue 19: monitoring
-import { createMonitoringRepo } from './monitoring/monitoring-repo'
+import type { MonitoringRepo } from './monitoring/monitoring-repo'
 import { createJobMonitor } from './monitoring/job-monitor'
 import { createJobHealth } from './monitoring/job-health'
 import type { Monitoring } from './monitoring/prometheus-metrics'
@@ -117,6 +117,7 @@ export function createServices({
   clock,
   log,
   monitoring,
+  monitoringRepo,
 }: {
   config: Config
   database: Database
@@ -124,6 +125,8 @@ export function createServices({
   log: FastifyBaseLogger
   /** issue 19: the app's Prometheus metrics (built before the routes, so requests are counted from the first). */
   monitoring: Monitoring
+  /** Job runs recorded in job_run_status (shared by all processes): /metrics reads it too, so app.ts builds it once. */
+  monitoringRepo: MonitoringRepo
 }) {
   const db = database.db
   const qrRepo = createQrRepo(db)
@@ -237,9 +240,6 @@ export function createServices({
         clock,
       })
     : undefined
-
-  // issue 19: monitoring — job runs recorded in job_run_status (shared by all processes), read by /healthz.
-  const monitoringRepo = createMonitoringRepo(db)
 
   return {
     /** Wraps the job runner's handlers: metrics, and the last-run record /healthz reads. */

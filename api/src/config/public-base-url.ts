@@ -52,3 +52,16 @@ export function publicUrlWarning(url: string): string | undefined {
     'Set PUBLIC_BASE_URL to the address the public reaches this server at (e.g. https://msj.example.gov.cn) before printing placards.'
   )
 }
+
+/**
+ * The start banner's warning when the public address is https but TRUST_PROXY is off. This server speaks plain
+ * HTTP, so https means a TLS proxy in front; without TRUST_PROXY every request looks like plain HTTP from the
+ * proxy's address: no HSTS, and rate limits and audit rows see one client. Undefined when that cannot be the case.
+ */
+export function trustProxyWarning(url: string, trustProxy: boolean): string | undefined {
+  if (trustProxy || !/^https:/i.test(url) || !publicUrlReach(url).reachable) return undefined
+  return (
+    `WARNING: PUBLIC_BASE_URL ${url} is https but TRUST_PROXY is not set: behind the TLS proxy, HSTS is not sent and ` +
+    "every request seems to come from the proxy's address (rate limits, audit log). Set TRUST_PROXY=true when a proxy you run forwards to this server (docs/DEPLOY.md)."
+  )
+}

@@ -1,7 +1,7 @@
 import { and, eq, ne } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { category, member, memberStation, qrCode } from '../../src/db/schema'
-import { publicUrlReach, publicUrlWarning } from '../../src/config/public-base-url'
+import { publicUrlReach, publicUrlWarning, trustProxyWarning } from '../../src/config/public-base-url'
 import { DESIGNS, onPage, pageSpecs } from '../../src/placards/placard-layouts'
 import { placardUrl, stationHandles, stationReceivers } from '../../src/placards/placard-model'
 import { newQrCode } from '../../src/qr/qr-codes'
@@ -232,6 +232,16 @@ describe('pure parts', () => {
     const warning = publicUrlWarning(url)
     if (reachable) expect(warning).toBeUndefined()
     else expect(warning).toMatch(/^WARNING: PUBLIC_BASE_URL .*residents' phones cannot open/)
+  })
+
+  it('warns when the public address is https and TRUST_PROXY is off (HSTS and client addresses need it)', () => {
+    expect(trustProxyWarning('https://msj.example.gov.cn', false)).toMatch(
+      /^WARNING: PUBLIC_BASE_URL https:\/\/msj\.example\.gov\.cn is https but TRUST_PROXY is not set/,
+    )
+    expect(trustProxyWarning('https://msj.example.gov.cn', true)).toBeUndefined()
+    expect(trustProxyWarning('http://msj.example.gov.cn', false)).toBeUndefined()
+    // A local https address is already warned about as unreachable.
+    expect(trustProxyWarning('https://localhost:3000', false)).toBeUndefined()
   })
 
   it('placardUrl adds ?lang= for Uyghur and Kazakh only', () => {

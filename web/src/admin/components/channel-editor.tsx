@@ -14,7 +14,7 @@ import { adminApi } from '../admin-api'
 import { at } from '../admin-text'
 import { templateName } from '../notify-format'
 import { Field, useAction, useFocusOnMount, valueOf } from './field'
-import { ProblemText, fieldErrors, onlyFieldErrors } from './problem-text'
+import { fieldErrors, SaveError } from './problem-text'
 
 type TextKey = keyof typeof at.notify
 
@@ -330,13 +330,7 @@ export function ChannelEditor({
             {errors.settings}
           </p>
         )}
-        {onlyFieldErrors(save.error) ? (
-          <p class="error" role="alert">
-            {at.fixFields}
-          </p>
-        ) : (
-          <ProblemText error={save.error} />
-        )}
+        <SaveError error={save.error} />
         <div class="buttons">
           <button type="button" class="button" onClick={onClose}>
             {at.close}

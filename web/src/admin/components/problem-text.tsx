@@ -38,3 +38,17 @@ export function fieldErrors(error: unknown): Record<string, string> {
 
 /** Whether a failed save was only about fields (the form shows each next to its field; a summary line is enough). */
 export const onlyFieldErrors = (error: unknown) => error instanceof ApiError && error.code === 'VALIDATION_FAILED' && (error.problem.errors?.length ?? 0) > 0
+
+/**
+ * Under a form's fields, above its buttons: why the save failed. Only field errors: one line asking to fix them
+ * (each is shown at its field); anything else: the problem's own line.
+ */
+export function SaveError({ error }: { error: unknown }) {
+  return onlyFieldErrors(error) ? (
+    <p class="error" role="alert">
+      {at.fixFields}
+    </p>
+  ) : (
+    <ProblemText error={error} />
+  )
+}

@@ -15,7 +15,7 @@ import { adminApi, withQuery, type Paged } from '../admin-api'
 import { at } from '../admin-text'
 import { ConfirmButton } from '../components/confirm-button'
 import { Done, Field, useAction, useFocusOnMount, valueOf } from '../components/field'
-import { ProblemText, fieldErrors, onlyFieldErrors } from '../components/problem-text'
+import { ProblemText, fieldErrors, SaveError } from '../components/problem-text'
 import { TokenLink } from '../components/token-link'
 import { useRemote } from '../use-remote'
 import { isCommitteeAdmin, useCommittees, type Scope } from '../use-scope'
@@ -349,13 +349,7 @@ function ActivityPanel({
         <Field id="activity-notes" label={at.notes} error={errors.notes}>
           {(p) => <textarea {...p} rows={3} maxLength={2000} value={draft.notes} onInput={(e) => set('notes', valueOf(e))} />}
         </Field>
-        {onlyFieldErrors(save.error) ? (
-          <p class="error" role="alert">
-            {at.fixFields}
-          </p>
-        ) : (
-          <ProblemText error={save.error} />
-        )}
+        <SaveError error={save.error} />
         <div class="buttons">
           <button type="button" class="button" onClick={onClose}>
             {at.close}

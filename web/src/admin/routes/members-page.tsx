@@ -7,7 +7,7 @@ import { ConfirmButton } from '../components/confirm-button'
 import { ChoiceGroup, Done, Field, useAction, useFocusOnMount, valueOf } from '../components/field'
 import { Pager } from '../components/pager'
 import { QrCodesPanel } from '../components/qr-codes-panel'
-import { ProblemText, fieldErrors, onlyFieldErrors } from '../components/problem-text'
+import { ProblemText, fieldErrors, onlyFieldErrors, SaveError } from '../components/problem-text'
 import { SearchBox } from '../components/search-box'
 import { useRemote } from '../use-remote'
 import { isCommitteeAdmin, useCommittees } from '../use-scope'
@@ -383,13 +383,7 @@ function MemberEditor({
         <Field id="member-bio" label={at.bio} error={errors.bio}>
           {(p) => <textarea {...p} rows={3} maxLength={2000} value={draft.bio} onInput={(e) => set('bio', valueOf(e))} />}
         </Field>
-        {onlyFieldErrors(save.error) ? (
-          <p class="error" role="alert">
-            {at.fixFields}
-          </p>
-        ) : (
-          <ProblemText error={save.error} />
-        )}
+        <SaveError error={save.error} />
         <div class="buttons">
           <button type="button" class="button" onClick={() => onClose()}>
             {at.close}

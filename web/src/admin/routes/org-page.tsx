@@ -6,7 +6,7 @@ import { CategoryMissingNames } from '../components/category-missing-names'
 import { CommitteePicker } from '../components/committee-picker'
 import { ConfirmButton } from '../components/confirm-button'
 import { Done, Field, useAction, useFocusOnMount, valueOf } from '../components/field'
-import { ProblemText, fieldErrors, onlyFieldErrors } from '../components/problem-text'
+import { ProblemText, fieldErrors, onlyFieldErrors, SaveError } from '../components/problem-text'
 import { SLA_CLASS_LIST } from '../sla-classes'
 import { useRemote } from '../use-remote'
 import { useCommitteeChoice } from '../use-scope'
@@ -382,13 +382,7 @@ function CategoryEditor({
         <label class="choice">
           <input type="checkbox" checked={active} onChange={(e) => setActive((e.currentTarget as HTMLInputElement).checked)} /> {at.categoryActive}
         </label>
-        {onlyFieldErrors(save.error) ? (
-          <p class="error" role="alert">
-            {at.fixFields}
-          </p>
-        ) : (
-          <ProblemText error={save.error} />
-        )}
+        <SaveError error={save.error} />
         <div class="buttons">
           {category && <ConfirmButton label={at.delete} question={at.deleteQuestion(category.names['zh-CN'] ?? '')} onConfirm={del} disabled={remove.busy} />}
           <button type="button" class="button" onClick={() => onDone()}>

@@ -16,7 +16,7 @@ import { adminApi, withQuery, type Paged } from '../admin-api'
 import { at } from '../admin-text'
 import { ConfirmButton } from '../components/confirm-button'
 import { ChoiceGroup, Done, Field, useAction, valueOf } from '../components/field'
-import { ProblemText, fieldErrors, onlyFieldErrors } from '../components/problem-text'
+import { ProblemText, fieldErrors, onlyFieldErrors, SaveError } from '../components/problem-text'
 import { useRemote } from '../use-remote'
 
 const WEEK = [1, 2, 3, 4, 5, 6, 0]
@@ -363,13 +363,7 @@ function RuleEditor({
         <Field id="duty-note" label={d.note} error={errors.note}>
           {(p) => <input {...p} maxLength={200} value={draft.note} onInput={(e) => setDraft({ ...draft, note: valueOf(e) })} />}
         </Field>
-        {onlyFieldErrors(save.error) ? (
-          <p class="error" role="alert">
-            {at.fixFields}
-          </p>
-        ) : (
-          <ProblemText error={save.error} />
-        )}
+        <SaveError error={save.error} />
         <div class="buttons">
           <button type="button" class="button" onClick={onClose}>
             {at.close}

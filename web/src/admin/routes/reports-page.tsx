@@ -14,7 +14,7 @@ import { adminApi, withQuery, type Paged } from '../admin-api'
 import { at } from '../admin-text'
 import { ConfirmButton } from '../components/confirm-button'
 import { Done, Field, useAction, useFocusOnMount, valueOf } from '../components/field'
-import { ProblemText, fieldErrors, onlyFieldErrors } from '../components/problem-text'
+import { ProblemText, fieldErrors, onlyFieldErrors, SaveError } from '../components/problem-text'
 import { TokenLink } from '../components/token-link'
 import { useRemote } from '../use-remote'
 
@@ -386,13 +386,7 @@ function ReportForm({ report, onSaved, onClose }: { report: ReportDetail | null;
           )}
         </Field>
         <CasePicker picked={picked} setPicked={setPicked} error={errors.caseIds} />
-        {onlyFieldErrors(save.error) ? (
-          <p class="error" role="alert">
-            {at.fixFields}
-          </p>
-        ) : (
-          <ProblemText error={save.error} />
-        )}
+        <SaveError error={save.error} />
         <div class="buttons">
           <button type="button" class="button" onClick={onClose}>
             {at.close}

@@ -3,7 +3,7 @@ import type { RetentionBody, RetentionView } from '@mashangjian/shared'
 import { adminApi } from '../admin-api'
 import { at } from '../admin-text'
 import { Done, Field, useAction, valueOf } from '../components/field'
-import { ProblemText, fieldErrors, onlyFieldErrors } from '../components/problem-text'
+import { ProblemText, fieldErrors, SaveError } from '../components/problem-text'
 import { useRemote } from '../use-remote'
 
 /**
@@ -72,13 +72,7 @@ function RetentionForm({ committeeId, view, onSaved }: { committeeId: string; vi
           />
         )}
       </Field>
-      {onlyFieldErrors(save.error) ? (
-        <p class="error" role="alert">
-          {at.fixFields}
-        </p>
-      ) : (
-        <ProblemText error={save.error} />
-      )}
+      <SaveError error={save.error} />
       <div class="buttons">
         <button type="submit" class="button primary" disabled={save.busy} data-testid="retention-save">
           {at.save}

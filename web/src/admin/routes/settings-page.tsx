@@ -14,7 +14,7 @@ import { adminApi } from '../admin-api'
 import { at } from '../admin-text'
 import { CommitteePicker } from '../components/committee-picker'
 import { ChoiceGroup, Done, Field, useAction, valueOf } from '../components/field'
-import { ProblemText, fieldErrors, onlyFieldErrors } from '../components/problem-text'
+import { ProblemText, fieldErrors, SaveError } from '../components/problem-text'
 import { SLA_CLASS_LIST as SLA_CLASSES } from '../sla-classes'
 import { useRemote } from '../use-remote'
 import { useCommitteeChoice } from '../use-scope'
@@ -257,13 +257,7 @@ function DeadlinesForm({ committeeId, view, onSaved }: { committeeId: string; vi
           {at.handoffPauseHint}
         </p>
       </fieldset>
-      {onlyFieldErrors(save.error) ? (
-        <p class="error" role="alert">
-          {at.fixFields}
-        </p>
-      ) : (
-        <ProblemText error={save.error} />
-      )}
+      <SaveError error={save.error} />
       <div class="buttons">
         <button type="button" class="button" onClick={() => void reset()} disabled={save.busy}>
           {at.resetDefaults}
@@ -410,13 +404,7 @@ function TargetsForm({ committeeId, view, onSaved }: { committeeId: string; view
           )}
         </fieldset>
       )}
-      {onlyFieldErrors(save.error) ? (
-        <p class="error" role="alert">
-          {at.fixFields}
-        </p>
-      ) : (
-        <ProblemText error={save.error} />
-      )}
+      <SaveError error={save.error} />
       <div class="buttons">
         <button type="submit" class="button primary" disabled={save.busy} data-testid="targets-save">
           {at.save}

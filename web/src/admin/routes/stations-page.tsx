@@ -8,7 +8,7 @@ import { ConfirmButton } from '../components/confirm-button'
 import { ChoiceGroup, Done, Field, useAction, useFocusOnMount, valueOf } from '../components/field'
 import { Pager } from '../components/pager'
 import { QrCodesPanel } from '../components/qr-codes-panel'
-import { ProblemText, fieldErrors, onlyFieldErrors } from '../components/problem-text'
+import { ProblemText, fieldErrors, SaveError } from '../components/problem-text'
 import { SearchBox } from '../components/search-box'
 import { useRemote } from '../use-remote'
 import { isCommitteeAdmin, useCommittees } from '../use-scope'
@@ -320,13 +320,7 @@ function StationEditor({
           />{' '}
           {at.stationOpen}
         </label>
-        {onlyFieldErrors(save.error) ? (
-          <p class="error" role="alert">
-            {at.fixFields}
-          </p>
-        ) : (
-          <ProblemText error={save.error} />
-        )}
+        <SaveError error={save.error} />
         <div class="buttons">
           <button type="button" class="button" onClick={() => onClose()}>
             {at.close}

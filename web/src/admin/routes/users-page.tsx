@@ -7,7 +7,7 @@ import { at } from '../admin-text'
 import { ConfirmButton } from '../components/confirm-button'
 import { ChoiceGroup, Done, Field, useAction, useFocusOnMount, valueOf } from '../components/field'
 import { Pager } from '../components/pager'
-import { ProblemText, fieldErrors, onlyFieldErrors } from '../components/problem-text'
+import { ProblemText, fieldErrors, onlyFieldErrors, SaveError } from '../components/problem-text'
 import { SearchBox } from '../components/search-box'
 import { useRemote } from '../use-remote'
 import { useCommittees } from '../use-scope'
@@ -320,13 +320,7 @@ function NewUser({
             <input {...p} type="password" value={draft.password} maxLength={256} autoComplete="new-password" onInput={(e) => set('password', valueOf(e))} />
           )}
         </Field>
-        {onlyFieldErrors(save.error) ? (
-          <p class="error" role="alert">
-            {at.fixFields}
-          </p>
-        ) : (
-          <ProblemText error={save.error} />
-        )}
+        <SaveError error={save.error} />
         <div class="buttons">
           <button type="button" class="button" onClick={onClose}>
             {at.close}
@@ -411,13 +405,7 @@ function EditUser({
             ))}
           </ChoiceGroup>
         )}
-        {onlyFieldErrors(save.error) ? (
-          <p class="error" role="alert">
-            {at.fixFields}
-          </p>
-        ) : (
-          <ProblemText error={save.error} />
-        )}
+        <SaveError error={save.error} />
         <div class="buttons">
           <button type="button" class="button" onClick={onClose}>
             {at.close}
