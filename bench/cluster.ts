@@ -5,7 +5,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { NGINX, startNginx } from '../api/test/support/nginx'
 import { writeSection } from './benchmarks-doc'
-import { freePort, ROOT } from './processes'
+import { buildCompiled, freePort, ROOT, serverNodeArgs } from './processes'
 import { login, memberLoop, scanLoop, streamLoop, submitLoop, tally, type Acked, type Tally } from './cluster-load'
 
 /**
@@ -30,7 +30,7 @@ const WARMUP_SECONDS = 5
  * on the compiled bundle, built by scripts/build.mjs, which this bench runs first.
  */
 export function startApiProcess(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--max-semi-space-size=2', '--heap-growing-percent=20', path.join('api', 'dist', 'server.js')], {
+  return spawn(process.execPath, serverNodeArgs(), {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -57,12 +57,14 @@ const pct = (xs: number[], p: number) => {
 }
 
 async function main() {
+  // Other work on the machine, judged before this benchmark starts anything (its own processes load it later).
+  const loadBefore1 = loadavg()[0]!
   if (!existsSync(NGINX)) {
-    console.error(`bench:cluster needs Debian's nginx at ${NGINX} (the proxy docker-compose uses): apt-get install nginx`)
+    console.error(`bench:cluster needs Debian's nginx at ${NGINX} (the proxy docker-compose uses): apt-get install nginx, or NGINX_PATH=/path/to/nginx`)
     process.exit(1)
   }
   console.log('building (only what changed) …')
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' })
+  buildCompiled()
   const admin = new pg.Client({ connectionString: PG_URL })
   await admin.connect()
   const dbName = `msj_cluster_${Date.now()}`
@@ -109,7 +111,6 @@ async function main() {
 
     // Warm-up, not counted (first requests compile routes and fill caches); its acknowledged submissions are checked too.
     const loadBefore = execFileSync('uptime').toString().trim()
-    const loadBefore1 = loadavg()[0]!
     const warm = Date.now() + WARMUP_SECONDS * 1000
     await Promise.all([
       ...Array.from({ length: SCANNERS }, () => scanLoop(base, codes, tally(), warm)),
@@ -166,7 +167,7 @@ async function main() {
 
 Written by \`npm run bench:cluster\` (bench/cluster.ts). Three API processes (\`node api/dist/server.js\`, the compiled server, as \`npm start\` and the image run it) on one fresh PostgreSQL database, behind Debian's nginx (${spawnSync(NGINX, ['-v']).stderr.toString().trim()}) as the round-robin proxy (the proxy of docker-compose; a dead upstream's connection errors go to the next one, POSTs are never replayed by nginx). Load on 127.0.0.1 for ${SECONDS} s: ${SCANNERS} scan-page clients, ${SUBMITTERS} residents submitting with an \`Idempotency-Key\` (every 4th acknowledged submission sent again with the same key), ${MEMBERS.length} members accepting and resolving their new cases (one opId per action, kept across retries), ${streamTokens.length} live streams (SSE). A client retries with the same key/opId while it gets no answer or a 502/503/504. A ${WARMUP_SECONDS} s warm-up (not counted; its writes are checked too) precedes the run. One API process was killed with SIGKILL after ${SECONDS / 2} s and not restarted.
 
-Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}. Three processes healthy ${startSeconds.toFixed(1)} s after a simultaneous start on the empty database. Machine load before the warm-up: \`${loadBefore}\`; at the end: \`${load}\` (1-minute load ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores, this benchmark's own processes counted: three API processes, nginx, PostgreSQL and the load generator share the cores, so the rates are a floor).${loadBefore1 > cpus().length ? ` Other work already loaded the machine before the run (${loadBefore1.toFixed(2)}): the rates and latencies below measure the contention for the cores, not the API; what this run proves is the last paragraph.` : ''}
+Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}. Three processes healthy ${startSeconds.toFixed(1)} s after a simultaneous start on the empty database. Machine load before the warm-up: \`${loadBefore}\`; at the end: \`${load}\` (1-minute load ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores, this benchmark's own processes counted: three API processes, nginx, PostgreSQL and the load generator share the cores, so the rates are a floor).${loadBefore1 > cpus().length / 2 ? ` Other work loaded the machine before the benchmark started (1-minute load ${loadBefore1.toFixed(2)}): the rates and latencies below measure the contention for the cores, not the API; what this run proves is the last paragraph.` : ''}
 
 | Requests | 2xx | per s before kill | per s after kill | latency p50 / p99 ms | 5xx/429 answers | no answer | retries |
 | --- | --- | --- | --- | --- | --- | --- | --- |

@@ -6,7 +6,7 @@ import { tmpdir, loadavg } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { writeSection } from './benchmarks-doc'
-import { freePort, ROOT } from './processes'
+import { buildCompiled, freePort, ROOT, serverNodeArgs } from './processes'
 
 /**
  * `npm run bench:footprint [-- --minutes N --rounds N --db pglite|postgres]` (issue 17), on the compiled server
@@ -26,7 +26,6 @@ const MINUTES = Number(arg('minutes', '5'))
 const ROUNDS = Number(arg('rounds', '10'))
 const DBS = arg('db', 'pglite,postgres').split(',')
 const PG_ADMIN = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const SERVER = path.join(ROOT, 'api', 'dist', 'server.js')
 const SAMPLE_MS = 5_000
 const LOAD_CONCURRENCY = 8
 const SHUTDOWN_CLIENTS = 30
@@ -35,8 +34,8 @@ type Server = { child: ChildProcess; port: number; out: () => string; exited: Pr
 
 function startServer(env: Record<string, string>, port: number): Server {
   // node itself (no npm, no tsx parent): the pid is the server's, and SIGTERM reaches it directly.
-  // The flags `npm start` and the image use (package.json, Dockerfile).
-  const child = spawn(process.execPath, ['--max-semi-space-size=2', '--heap-growing-percent=20', SERVER], {
+  // The flags `npm start` and the image use (package.json's start script; the Dockerfile has the same).
+  const child = spawn(process.execPath, serverNodeArgs(), {
     cwd: ROOT,
     // One client address sends everything: the per-IP scan limit (a protection, not the thing measured) is lifted.
     env: {
@@ -227,7 +226,7 @@ async function forDatabase(kind: string) {
 
 async function main() {
   console.log('building (only what changed) …')
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' })
+  buildCompiled()
   const loadBefore = execFileSync('uptime').toString().trim()
   const results = []
   for (const kind of DBS) results.push(await forDatabase(kind))

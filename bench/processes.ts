@@ -12,15 +12,28 @@ export function start(args: string[], env: Record<string, string>, ready: RegExp
   return startCommand(TSX, args, env, ready)
 }
 
-/**
- * Starts the API exactly as `npm start` and the image run it: node with the flags of package.json's start script
- * on the compiled bundle, built first (scripts/build.mjs rebuilds only what changed).
- */
-export function startCompiled(env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+/** Builds what changed since the last build (scripts/build.mjs), as `npm start`'s prestart does. */
+export function buildCompiled() {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' })
-  const script = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
-  const args = script.split(/\s+/).slice(1) // "node --flags… api/dist/server.js"
-  return startCommand(process.execPath, args, env, ready)
+}
+
+/**
+ * node's arguments for the API as `npm start` and the image run it: the flags and the bundle of package.json's
+ * start script ("node <flags…> api/dist/server.js"), so the benches measure what is deployed. Refuses anything
+ * else (a wrapper, shell syntax) rather than guess.
+ */
+export function serverNodeArgs(): string[] {
+  const script = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.trim()
+  const tokens = script.split(/\s+/)
+  if (tokens[0] !== 'node' || /[;&|<>$`'"]/.test(script) || !tokens.at(-1)!.endsWith('.js')) {
+    throw new Error(`package.json's start script is not "node <flags> <file>.js": ${script}`)
+  }
+  return tokens.slice(1)
+}
+
+/** Starts the compiled API (built beforehand: buildCompiled) with `npm start`'s node flags. */
+export function startCompiled(env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  return startCommand(process.execPath, serverNodeArgs(), env, ready)
 }
 
 function startCommand(command: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {

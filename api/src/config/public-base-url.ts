@@ -56,10 +56,14 @@ export function publicUrlWarning(url: string): string | undefined {
 /**
  * The start banner's warning when the public address is https but TRUST_PROXY is off. This server speaks plain
  * HTTP, so https means a TLS proxy in front; without TRUST_PROXY every request looks like plain HTTP from the
- * proxy's address: no HSTS, and rate limits and audit rows see one client. Undefined when that cannot be the case.
+ * proxy's address: no HSTS, and rate limits and audit rows see one client — on an intranet address too. Undefined
+ * when that cannot be the case, or for this machine's own address (a local trial).
  */
 export function trustProxyWarning(url: string, trustProxy: boolean): string | undefined {
-  if (trustProxy || !/^https:/i.test(url) || !publicUrlReach(url).reachable) return undefined
+  if (trustProxy || !url.startsWith('https://')) return undefined // the test app.ts uses for the https-only headers
+  // This machine's own address: a local trial, warned about above. An intranet address behind a proxy still counts.
+  const { reason } = publicUrlReach(url)
+  if (reason === 'localhost' || reason === 'loopback' || reason === 'invalid') return undefined
   return (
     `WARNING: PUBLIC_BASE_URL ${url} is https but TRUST_PROXY is not set: behind the TLS proxy, HSTS is not sent and ` +
     "every request seems to come from the proxy's address (rate limits, audit log). Set TRUST_PROXY=true when a proxy you run forwards to this server (docs/DEPLOY.md)."

@@ -240,8 +240,10 @@ describe('pure parts', () => {
     )
     expect(trustProxyWarning('https://msj.example.gov.cn', true)).toBeUndefined()
     expect(trustProxyWarning('http://msj.example.gov.cn', false)).toBeUndefined()
-    // A local https address is already warned about as unreachable.
+    // A county intranet behind a TLS proxy has the same problem; this machine's own address is a local trial.
+    expect(trustProxyWarning('https://192.168.10.5', false)).toMatch(/TRUST_PROXY is not set/)
     expect(trustProxyWarning('https://localhost:3000', false)).toBeUndefined()
+    expect(trustProxyWarning('https://127.0.0.1:3000', false)).toBeUndefined()
   })
 
   it('placardUrl adds ?lang= for Uyghur and Kazakh only', () => {
