@@ -93,10 +93,12 @@ async function main() {
   const apis = ports.map((port) => startApiProcess(env(port)))
   const stderr = apis.map(() => '')
   apis.forEach((c, i) => c.stderr!.on('data', (d: Buffer) => (stderr[i] += d.toString())))
-  const proxy = await startNginx({ upstreams: ports, port: proxyPort })
   const pool = new pg.Pool({ connectionString: url.toString(), max: 2 })
   pool.on('error', () => undefined) // an idle connection ended by the final drop database
+  let proxy: Awaited<ReturnType<typeof startNginx>> | undefined
   try {
+    // Inside the try: a proxy that cannot start still leaves no API process, database or folder behind.
+    proxy = await startNginx({ upstreams: ports, port: proxyPort })
     await Promise.all(apis.map((c, i) => healthy(ports[i]!, c, 240_000)))
     const startSeconds = (Date.now() - started) / 1000
     const base = `http://127.0.0.1:${proxyPort}`
@@ -188,7 +190,7 @@ Live streams: ${stream.connects} connections, ${stream.drops} dropped (the kille
   } finally {
     for (const c of apis) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM')
     await Promise.all(apis.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => c.once('exit', r)))))
-    await proxy.stop()
+    await proxy?.stop()
     await pool.end()
     await admin.query(`drop database if exists ${dbName} with (force)`)
     await admin.end()
