@@ -1,11 +1,11 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { NGINX, startNginx } from '../api/test/support/nginx'
 import { writeSection } from './benchmarks-doc'
-import { buildCompiled, freePort, ROOT, serverNodeArgs } from './processes'
+import { buildCompiled, freePort, quietBefore, ROOT, serverNodeArgs, uptime } from './processes'
 import { login, memberLoop, scanLoop, streamLoop, submitLoop, tally, type Acked, type Tally } from './cluster-load'
 
 /**
@@ -112,7 +112,7 @@ async function main() {
     const streamTokens = [...tokens, ...(await Promise.all(MEMBERS.map(([, username]) => login(base, username))))]
 
     // Warm-up, not counted (first requests compile routes and fill caches); its acknowledged submissions are checked too.
-    const loadBefore = execFileSync('uptime').toString().trim()
+    const loadBefore = uptime()
     const warm = Date.now() + WARMUP_SECONDS * 1000
     await Promise.all([
       ...Array.from({ length: SCANNERS }, () => scanLoop(base, codes, tally(), warm)),
@@ -159,7 +159,7 @@ async function main() {
     const eventByOp = new Map(events.rows.map((r) => [r.op_id, r.case_id]))
     const lostActions = acked.actions.filter((a) => eventByOp.get(a.opId) !== a.caseId).length
 
-    const load = execFileSync('uptime').toString().trim()
+    const load = uptime()
     const rate = (from: ReturnType<typeof snapshot>, to: ReturnType<typeof snapshot>, k: 'scans' | 'submits' | 'actions') =>
       ((to[k] - from[k]) / ((to.at - from.at) / 1000)).toFixed(1)
     const row = (name: string, k: 'scans' | 'submits' | 'actions', t: Tally) =>
@@ -169,7 +169,7 @@ async function main() {
 
 Written by \`npm run bench:cluster\` (bench/cluster.ts). Three API processes (\`node api/dist/server.js\`, the compiled server, as \`npm start\` and the image run it) on one fresh PostgreSQL database, behind Debian's nginx (${spawnSync(NGINX, ['-v']).stderr.toString().trim()}) as the round-robin proxy (the proxy of docker-compose; a dead upstream's connection errors go to the next one, POSTs are never replayed by nginx). Load on 127.0.0.1 for ${SECONDS} s: ${SCANNERS} scan-page clients, ${SUBMITTERS} residents submitting with an \`Idempotency-Key\` (every 4th acknowledged submission sent again with the same key), ${MEMBERS.length} members accepting and resolving their new cases (one opId per action, kept across retries), ${streamTokens.length} live streams (SSE). A client retries with the same key/opId while it gets no answer or a 502/503/504. A ${WARMUP_SECONDS} s warm-up (not counted; its writes are checked too) precedes the run. One API process was killed with SIGKILL after ${SECONDS / 2} s and not restarted.
 
-Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}. Three processes healthy ${startSeconds.toFixed(1)} s after a simultaneous start on the empty database. Machine load before the warm-up: \`${loadBefore}\`; at the end: \`${load}\` (1-minute load ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores, this benchmark's own processes counted: three API processes, nginx, PostgreSQL and the load generator share the cores, so the rates are a floor).${loadBefore1 > cpus().length / 2 ? ` Other work loaded the machine before the benchmark started (1-minute load ${loadBefore1.toFixed(2)}): the rates and latencies below measure the contention for the cores, not the API; what this run proves is the last paragraph.` : ''}
+Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}. Three processes healthy ${startSeconds.toFixed(1)} s after a simultaneous start on the empty database. Machine load before the warm-up: \`${loadBefore}\`; at the end: \`${load}\` (1-minute load ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores, this benchmark's own processes counted: three API processes, nginx, PostgreSQL and the load generator share the cores, so the rates are a floor).${!quietBefore(loadBefore1) ? ` Other work loaded the machine before the benchmark started (1-minute load ${loadBefore1.toFixed(2)}): the rates and latencies below measure the contention for the cores, not the API; what this run proves is the last paragraph.` : ''}
 
 | Requests | 2xx | per s before kill | per s after kill | latency p50 / p99 ms | 5xx/429 answers | no answer | retries |
 | --- | --- | --- | --- | --- | --- | --- | --- |

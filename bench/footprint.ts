@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import http from 'node:http'
@@ -6,7 +6,7 @@ import { tmpdir, loadavg } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { writeSection } from './benchmarks-doc'
-import { buildCompiled, freePort, ROOT, serverNodeArgs } from './processes'
+import { buildCompiled, freePort, ROOT, serverNodeArgs, uptime } from './processes'
 
 /**
  * `npm run bench:footprint [-- --minutes N --rounds N --db pglite|postgres]` (issue 17), on the compiled server
@@ -227,10 +227,10 @@ async function forDatabase(kind: string) {
 async function main() {
   console.log('building (only what changed) …')
   buildCompiled()
-  const loadBefore = execFileSync('uptime').toString().trim()
+  const loadBefore = uptime()
   const results = []
   for (const kind of DBS) results.push(await forDatabase(kind))
-  const loadAfter = execFileSync('uptime').toString().trim()
+  const loadAfter = uptime()
   const budget = (kind: string) => (kind === 'postgres' ? 150 : 300)
   const f = (n: number, d = 1) => n.toFixed(d)
   const lines = [

@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { cpus, loadavg } from 'node:os'
 import path from 'node:path'
 
 /** Child processes and ports for the benchmarks: the API under test runs as its own process, as in production. */
@@ -70,3 +71,20 @@ export const freePort = () =>
       srv.close(() => resolve(port))
     })
   })
+
+/** The machine's `uptime` line for the record (its load averages), or the load averages alone where `uptime` is missing. */
+export function uptime(): string {
+  try {
+    return execFileSync('uptime', { encoding: 'utf8' }).trim()
+  } catch {
+    return `load average: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}`
+  }
+}
+
+/**
+ * Whether other work competed with a benchmark, judged by the 1-minute load taken before it started anything (its
+ * own processes load the machine later): quiet while at most half the cores were busy.
+ */
+export const quietBefore = (load: number) => load <= cpus().length / 2

@@ -1,10 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { execFileSync } from 'node:child_process'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import http from 'node:http'
 import autocannon from 'autocannon'
-import { buildCompiled, freePort, start, startCompiled, stop } from './processes'
+import { buildCompiled, freePort, quietBefore, start, startCompiled, stop, uptime } from './processes'
 import pg from 'pg'
 import { BENCHMARKS_FILE, markedSections } from './benchmarks-doc'
 
@@ -31,15 +30,6 @@ async function load(opts: autocannon.Options): Promise<Run> {
   await autocannon({ connections: CONNECTIONS, duration: 2, ...opts })
   const r = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts })
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, load: loadavg()[0]! }
-}
-const uptime = () => {
-  try {
-    return execFileSync('uptime', { encoding: 'utf8' }).trim()
-  } catch {
-    return `load average: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(', ')}`
-  }
 }
 
 async function freshDatabase(): Promise<string | undefined> {
@@ -77,12 +67,12 @@ async function rawInsertRate(url: string): Promise<{ rate: number; load: number 
 
 /**
  * Whether the machine was quiet enough to read the ratios against the goals: judged by the 1-minute load before the
- * benchmark started (other work; at most half the cores busy); during a run the load counts the benchmark's own
+ * benchmark started (other work, see quietBefore); during a run the load counts the benchmark's own
  * processes (load generator, API, PostgreSQL), 2–3 on these 2 cores.
  */
 function machineNote(before: number, runs: { load: number }[]): string {
   const worst = Math.max(...runs.map((r) => r.load))
-  return before <= cpus().length / 2
+  return quietBefore(before)
     ? `- Machine: quiet (1-minute load ${before.toFixed(1)} before the run on ${cpus().length} cores; up to ${worst.toFixed(1)} during it, which is the load generator, the API and PostgreSQL themselves). Client and server share the cores, so absolute numbers are lower than with a separate client; the ratios are what to read.`
     : `- Machine: loaded (1-minute load ${before.toFixed(1)} before the run on ${cpus().length} cores, up to ${worst.toFixed(1)} during it): every request waited for a core several times (client, API, PostgreSQL), and same-run ratios favour the baselines, which do less per request. Rerun on a quiet machine before reading the ratios against the goals.`
 }
